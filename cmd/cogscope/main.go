@@ -1,0 +1,13 @@
+// Command cogscope is a terminal console for debugging AWS Cognito sign-in
+// end to end. All of its work lives in cmd/internal/cli.
+package main
+
+import (
+	"os"
+
+	"github.com/cogscope/cogscope/cmd/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main())
+}
