@@ -1,5 +1,114 @@
 // Package inspect decodes, verifies and explains JWTs, and judges them as
-// API Gateway's authorizers would.
+// API Gateway's authorizers would. The CLI (`cogscope inspect`) and the
+// console both build on it. It imports only the standard library and jwx
+// (a test holds it to that with `go list -deps`).
 //
-// It imports only the standard library and jwx.
+// # Decoding (unverified)
+//
+//	Decode(raw string) (*Token, error)
+//
+// splits and decodes a compact JWS. Nothing in a Token is trusted. It
+// accepts "Bearer " / "Authorization:" prefixes, quotes and whitespace
+// (noted in Token.Notes); it refuses a JWE such as a Cognito refresh token
+// (*JWEError, saying what it is and why it cannot be shown), and explains
+// truncated tokens and base64/JSON errors with their position
+// (*DecodeError{Part, Offset, InJSON, Reason, Truncated}).
+//
+//	Describe(raw string, now time.Time) *Report
+//
+// explains a token without fetching keys: claims, lifetime, time checks;
+// kid and signature skipped and Valid false. For "paste any token".
+//
+// # Verifying
+//
+//	NewVerifier(Options{Issuer, ClientIDs, TokenUse, Scopes, Groups, Skew, Now, Keys}) (*Verifier, error)
+//	(*Verifier).Verify(ctx, raw) (*Report, error)   // the full, explained report
+//	(*Verifier).Validate(ctx, raw) error            // fast verdict: nil, *Failure{Check, Detail, Hint, Attack}, or an I/O error
+//
+// Keys come from a KeySource: NewCache(CacheOptions{Client, Now, URL,
+// MinTTL, MaxTTL, DefaultTTL, RefetchInterval}) fetches
+// <iss>/.well-known/jwks.json (or a fixed URL) with jwx, honours
+// Cache-Control/Expires/Age/ETag/Last-Modified and refetches once on an
+// unknown kid; ParseJWKS(bytes, source) gives a fixed *KeySet (a file).
+// An unreachable JWKS is *FetchError, returned as the error of Verify (the
+// report still lists what could be checked); a kid the JWKS lacks is a
+// verdict (the kid check fails, *UnknownKidError in its detail).
+//
+// A Report holds Header and Claims as []Claim{Name, Value (raw JSON),
+// Display, Items, Time, Meaning, Known, Check, Status}, Checks as
+// []Check{Name, Status ok|fail|skipped, Detail, Hint, Attack} in the order
+// parse, alg, kid, signature, iss, token_use, aud, exp, nbf, iat, scope,
+// group (CheckNames), Valid, Kind (id|access|unknown), Now, Lifetime{Known,
+// IssuedAt, ExpiresAt, NotBefore, Now, Total, Remaining, Elapsed 0..1} for
+// a bar from iat to exp, and Notes. Report.MarshalJSON gives the stable
+// `--json` form {"header", "claims", "checks": [{"name", "status",
+// "detail"}], "valid"}.
+//
+// Valid means: the signature verified and no check failed. A check with
+// nothing to compare against (no --client-id, no --scope...) is skipped and
+// says why. Scopes and groups need at least one match, as API Gateway and
+// aws-jwt-verify do. The alg check accepts only RS256/RS384/RS512 as the
+// key declares; "none", HS* with an RSA key and alg/key mismatches fail
+// with Check.Attack naming the attack (AttackAlgNone, AttackKeyConfusion,
+// AttackAlgSubstitution, AttackKeyTypeMismatch).
+//
+// # Explaining
+//
+//	LookupClaim(name) (ClaimInfo, bool), LookupHeader(name), Catalogue() []ClaimInfo
+//	ExplainCheck(name CheckName) string
+//	FormatTime(t), Relative(t, now) ("in 42m", "3h ago"), HumanDuration(d)
+//	CognitoIssuer(region, pool), ExpandIssuer(poolIDOrURL), ParseCognitoIssuer(iss)
+//
+// # Judging as API Gateway
+//
+//	Judge(ctx, Authorizer{Type, IdentitySource, Issuer, Audience, ProviderARNs, Issuers,
+//	      IdentityValidationExpression, Scopes}, headers http.Header, keys KeySource, now) (*Judgement, error)
+//
+// Type is HTTPJWTAuthorizer (HTTP API JWT authorizer) or
+// RESTCognitoAuthorizer (REST COGNITO_USER_POOLS). The Judgement says
+// Allowed, the Status, Body, WWWAuthenticate (HTTP API) or
+// ResponseType/ErrorType (REST) the gateway would answer, the Reason,
+// Mistakes in plain words (ID token where scopes are required, access
+// token to an aud check, another pool or region, expired, wrong header,
+// refresh token sent), Caveats for undocumented behaviour, and the Report.
+//
+// # Keys and speed
+//
+// jwx parses the JWKS and imports each key once into an *rsa.PublicKey;
+// the cache is our own (not jwk.Cache/httprc) so it needs no background
+// goroutines, takes an injected clock, and its lookups of fresh keys take
+// no lock. Validate keeps the hot path lean: one base64 decode per part
+// into one buffer, one pass of a small validating JSON scanner over the
+// header and payload (held to encoding/json's behaviour by FuzzDecode),
+// crypto/rsa for the signature, and no text for passing checks. RSA-2048
+// verification itself is most of the cost (crypto/rsa rebuilds its
+// Montgomery modulus on every call). BenchmarkVerifyAccessToken and
+// BenchmarkVerifyAccessTokenParallel measure it.
+//
+// # Differences from aws-jwt-verify
+//
+// The differential test (differential_test.go) judges one corpus with both
+// and requires equal verdicts except for these deliberate differences:
+//
+//   - exp is required. aws-jwt-verify accepts a token without exp; Cognito
+//     always sets one and a token that never expires is refused here.
+//   - iat and auth_time must not be in the future (beyond the skew), as API
+//     Gateway's JWT authorizer requires; aws-jwt-verify does not look at
+//     them.
+//   - Only RSA keys and RS256/RS384/RS512 are verified (Cognito signs
+//     RS256); aws-jwt-verify also verifies ES* and EdDSA.
+//   - A base64url part whose length is impossible (length mod 4 = 1) is a
+//     parse failure (a truncated token); Node's decoder drops the extra
+//     character.
+//   - cognito:groups holding a non-string is refused whole; aws-jwt-verify
+//     accepts it if a matching string comes before the non-string.
+//   - Input cleaning: a "Bearer " prefix, quotes and whitespace inside the
+//     token (a wrapped paste) are removed before verifying; aws-jwt-verify
+//     refuses such strings as malformed. An API would see them as
+//     aws-jwt-verify does: Judge applies the gateway's own rules.
+//
+// Same verdict, different reason: aws-jwt-verify refuses an alg "none"
+// token with an empty signature as malformed (JwtParseError) and checks
+// claim types while parsing; cogscope fails the alg check and the check of
+// the mistyped claim.
 package inspect

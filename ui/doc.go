@@ -3,4 +3,36 @@
 //
 // It never builds AWS clients, reads flags or writes to stdout; it receives
 // its services as interfaces from cmd.
+//
+// # Contract
+//
+// cmd builds the console with New(Options) and runs it with tea.NewProgram:
+//
+//	Options.Target   service.Target   where calls go (header; sign-in form defaults)
+//	Options.SignIn   service.SignIn   flows, streamed as events; service.NewSignIn adapts
+//	                                  a blocking flows.Run (challenges through an Answerer)
+//	Options.Tokens   service.Tokens   Describe (no I/O), Inspect (verify), Refresh
+//	Options.Session  *flows.Tokens    tokens to start with (the session store's)
+//	Options.Connect  func(ctx) (service.Target, error)
+//	                                  finishes the target after the first frame
+//	                                  (starting the local stack)
+//	Options.NoColor, Options.Now
+//
+// The types the services exchange are flows' (Step, Challenge, Answer,
+// Tokens) and inspect's (Report); service.Failure carries Cognito's code,
+// message and request id with our diagnosis.
+//
+// # Layout of the package tree
+//
+//	ui              root model: header, footer (keys from bubbles/help), ? overlay, routing
+//	ui/signin       view 1: flow picker, form, trace, sequence diagram, challenge forms, QR
+//	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
+//	ui/placeholder  views 3 and 4 until the API and logs issue
+//	ui/service      the service interfaces and the flows bridge
+//	ui/common       messages shared by the root and the views
+//	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
+//	ui/theme        palettes (dark, light, NO_COLOR), styles, glyphs
+//
+// Every key binding lives in a bubbles/key KeyMap, so the footer, the help
+// overlay and KeyTable (the README's table) come from the same bindings.
 package ui

@@ -1,18 +1,335 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cogscope/cogscope/cmd/internal/config"
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/awsclient"
 )
 
-// NewCmdLogin signs in. (Placeholder: the flows issue fills it in.)
+// loginOptions are `cogscope login`'s flags.
+type loginOptions struct {
+	Flow               string
+	UserPoolID         string
+	ClientID           string
+	ClientSecret       string
+	ClientSecretStdin  bool
+	Username           string
+	PasswordStdin      bool
+	RefreshTokenStdin  bool
+	PreferredChallenge string
+	RememberDevice     bool
+	JSON               bool
+	Reveal             bool
+	Save               bool
+	NoSave             bool
+	Hosted             hostedOptions // the hosted-UI flows' flags (login_oauth.go)
+}
+
+// loginFlow is one --flow value. The hosted-UI flows (pkce,
+// client-credentials, refresh-token) add entries with their own run.
+type loginFlow struct {
+	name  string
+	kind  flows.Kind
+	about string
+	// needs says what the flow must be given.
+	needsPassword bool
+	passwordMaybe bool // USER_AUTH: only for a password factor
+	needsRefresh  bool
+	needsAWS      bool // AWS credentials (admin API)
+	run           func(ctx context.Context, l *loginRun) error
+}
+
+var loginFlows = []loginFlow{
+	{name: "srp", kind: flows.KindUserSRP, about: "USER_SRP_AUTH: proves the password with SRP, which never leaves the machine", needsPassword: true},
+	{name: "password", kind: flows.KindUserPassword, about: "USER_PASSWORD_AUTH: sends the password over TLS", needsPassword: true},
+	{name: "admin-password", kind: flows.KindAdminUserPassword, about: "ADMIN_USER_PASSWORD_AUTH: AdminInitiateAuth with AWS credentials", needsPassword: true, needsAWS: true},
+	{name: "refresh", kind: flows.KindRefresh, about: "REFRESH_TOKEN_AUTH or GetTokensFromRefreshToken, chosen from the client's rotation setting", needsRefresh: true},
+	{name: "user-auth", kind: flows.KindUserAuth, about: "USER_AUTH: choice-based sign-in (password, SRP, e-mail or SMS one-time code)", passwordMaybe: true},
+	{name: "custom", kind: flows.KindCustom, about: "CUSTOM_AUTH: challenges defined by the pool's Lambda triggers"},
+	{name: "custom-srp", kind: flows.KindCustomSRP, about: "CUSTOM_AUTH starting with an SRP password check", needsPassword: true},
+}
+
+func findLoginFlow(name string) (loginFlow, bool) {
+	for _, lf := range loginFlows {
+		if lf.name == name {
+			return lf, true
+		}
+	}
+	return loginFlow{}, false
+}
+
+func loginFlowNames() string {
+	names := make([]string, len(loginFlows))
+	for i, lf := range loginFlows {
+		names[i] = lf.name
+	}
+	return strings.Join(names, "|")
+}
+
+// NewCmdLogin signs in and prints the trace and the tokens.
 func NewCmdLogin(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	o := &loginOptions{}
+	var flowHelp strings.Builder
+	for _, lf := range loginFlows {
+		fmt.Fprintf(&flowHelp, "  %-15s %s\n", lf.name, lf.about)
+	}
+	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in to a Cognito user pool and print the tokens and the trace",
-		RunE: func(*cobra.Command, []string) error {
-			return &ExitError{Code: ExitUsage, Err: errors.New("login: not implemented yet")}
+		Long: `Sign in to a Cognito user pool, step by step, and print what happened: every
+API call with its parameters (secrets redacted unless --reveal), the challenges
+and the SRP values, then the tokens' lifetimes (--json prints the tokens).
+
+The target comes from flags, else from --profile (or default_profile) in the
+config file. With neither, login targets the local stack's demo pool.
+
+Flows (--flow):
+` + flowHelp.String() + `
+Challenges (MFA codes, new password, MFA setup with a QR code, custom answers)
+are asked for on the terminal. Without a terminal they fail with exit code 2.
+
+Exit codes: 0 tokens obtained, 1 Cognito refused (the diagnosis is on
+stderr), 2 usage, input or I/O error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLogin(cmd.Context(), f, o, cmd)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Flow, "flow", "", "sign-in flow: "+loginFlowNames()+" (default: the profile's, else srp)")
+	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "user pool ID, region_id form (us-east-1_AbCdEfGhI)")
+	fl.StringVar(&o.ClientID, "client-id", "", "app client ID")
+	fl.StringVar(&o.ClientSecret, "client-secret", "", "app client secret (visible to other users of this machine; prefer --client-secret-stdin)")
+	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "read the client secret from the first line of stdin")
+	fl.StringVar(&o.Username, "username", "", "username or alias to sign in as")
+	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the next line of stdin")
+	fl.BoolVar(&o.RefreshTokenStdin, "refresh-token-stdin", false, "read the refresh token from the next line of stdin (--flow refresh; default: the saved session's)")
+	fl.StringVar(&o.PreferredChallenge, "preferred-challenge", "", "USER_AUTH's PREFERRED_CHALLENGE: PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP")
+	fl.BoolVar(&o.RememberDevice, "remember-device", false, "mark a newly confirmed device remembered, in pools where users opt in")
+	fl.BoolVar(&o.JSON, "json", false, `print {"tokens": {...}, "trace": [...]} as JSON`)
+	fl.BoolVar(&o.Reveal, "reveal", false, "show secrets (passwords, SECRET_HASH, tokens, sessions, SRP x and key) in the trace")
+	fl.BoolVar(&o.Save, "save", true, "save the tokens (and a remembered device) in the session store")
+	fl.BoolVar(&o.NoSave, "no-save", false, "do not save the session")
+	addHostedLoginFlags(cmd, &o.Hosted)
+	return cmd
+}
+
+// loginRun is one resolved login: the target and everything the flow needs.
+type loginRun struct {
+	f      *Factory
+	o      *loginOptions
+	flow   loginFlow
+	stdin  *lineReader
+	target loginTarget
+	store  *config.Store
+	key    string // session key
+	stop   func() // stops an in-process local stack
+}
+
+// loginTarget is the pool, client and user a login goes to.
+type loginTarget struct {
+	Profile      string
+	AWSProfile   string
+	Region       string
+	Endpoint     string
+	UserPoolID   string
+	ClientID     string
+	ClientSecret string
+	Username     string
+	Password     string
+	Ephemeral    bool // an in-process local stack that ends with the command
+}
+
+func runLogin(ctx context.Context, f *Factory, o *loginOptions, cmd *cobra.Command) error {
+	l := &loginRun{f: f, o: o, stdin: newLineReader(f.IO.In)}
+	defer func() {
+		if l.stop != nil {
+			l.stop()
+		}
+	}()
+	if err := l.resolve(ctx, cmd); err != nil {
+		return err
+	}
+	if l.flow.run != nil {
+		return l.flow.run(ctx, l)
+	}
+	return runAPILogin(ctx, l)
+}
+
+// runAPILogin runs a flows flow and prints the outcome.
+func runAPILogin(ctx context.Context, l *loginRun) error {
+	f, o, t := l.f, l.o, l.target
+	cfg, err := l.awsConfig(ctx)
+	if err != nil {
+		return usageErr("AWS configuration: %v", err)
+	}
+	opts := flows.Options{
+		Kind:               l.flow.kind,
+		API:                awsclient.AnonymousCognito(cfg, t.Endpoint),
+		UserPoolID:         t.UserPoolID,
+		ClientID:           t.ClientID,
+		ClientSecret:       t.ClientSecret,
+		Username:           t.Username,
+		Password:           t.Password,
+		PreferredChallenge: o.PreferredChallenge,
+		RememberDevice:     o.RememberDevice,
+		Reveal:             o.Reveal,
+		Now:                f.Now,
+	}
+	if l.flow.needsAWS || (l.flow.needsRefresh && l.hasAWSCredentials()) {
+		opts.Admin = awsclient.Cognito(cfg, t.Endpoint)
+	}
+
+	// The session store gives the remembered device, and the refresh token
+	// when none is given.
+	sess, err := l.store.Load(l.key)
+	if err != nil && !errors.Is(err, config.ErrNoSession) {
+		fmt.Fprintf(f.IO.ErrOut, "cogscope: warning: %v (ignoring the saved session)\n", err)
+	}
+	if l.flow.needsRefresh {
+		if err := l.refreshInput(sess, &opts); err != nil {
+			return err
+		}
+	}
+	if d, ok := sess.DeviceFor(opts.Username); ok && opts.Username != "" {
+		opts.Device = &flows.Device{Key: d.Key, GroupKey: d.GroupKey, Password: d.Password, Remembered: d.Remembered}
+	}
+
+	var tw *traceWriter
+	if !o.JSON {
+		tw = &traceWriter{w: f.IO.Out, reveal: o.Reveal}
+		opts.OnStep = tw.step
+	}
+	flow, err := flows.New(opts)
+	if err != nil {
+		return usageErr("%s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
+	}
+	var answerer flows.Answerer = flows.NonInteractive
+	if f.IO.InTTY {
+		answerer = &prompter{f: f, in: l.stdin}
+	}
+	res, runErr := flows.Run(ctx, flow, answerer)
+
+	save := o.Save && !t.Ephemeral
+	saveErr := error(nil)
+	if res != nil && save && (res.Done() || res.ForgottenDevice != "") {
+		saveErr = l.save(res, opts)
+	}
+	if o.JSON {
+		if err := writeLoginJSON(f.IO.Out, res, flow.Trace(), runErr); err != nil {
+			return &ExitError{Code: ExitUsage, Err: fmt.Errorf("write output: %w", err)}
+		}
+	} else if res.Done() {
+		writeLifetimes(f.IO.Out, res, f.Now())
+	}
+	if runErr != nil {
+		return loginFailure(f.IO.ErrOut, runErr)
+	}
+	if saveErr != nil {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("tokens obtained, but the session was not saved: %w", saveErr)}
+	}
+	switch {
+	case save && !o.JSON:
+		fmt.Fprintf(f.IO.ErrOut, "Session saved (%s).\n", l.key)
+	case t.Ephemeral && !o.JSON:
+		fmt.Fprintln(f.IO.ErrOut, "Not saved: the in-process local stack ends with this command (run `cogscope local` to keep one).")
+	}
+	return nil
+}
+
+// refreshInput finds the refresh token (stdin, else the saved session) and
+// the access token whose username claim SECRET_HASH needs.
+func (l *loginRun) refreshInput(sess *config.Session, opts *flows.Options) error {
+	if l.o.RefreshTokenStdin {
+		rt, err := l.stdin.line("refresh token")
+		if err != nil {
+			return err
+		}
+		if rt == "" {
+			return usageErr("the refresh token on stdin is empty")
+		}
+		opts.RefreshToken = rt
+	}
+	if sess != nil && sess.Tokens != nil {
+		if opts.RefreshToken == "" {
+			opts.RefreshToken = sess.Tokens.RefreshToken
+			opts.AccessToken = sess.Tokens.AccessToken
+		} else if opts.RefreshToken == sess.Tokens.RefreshToken {
+			opts.AccessToken = sess.Tokens.AccessToken
+		}
+		if opts.Username == "" {
+			opts.Username = sess.Username
+		}
+	}
+	if opts.RefreshToken == "" {
+		return usageErr("no refresh token: use --refresh-token-stdin, or sign in first with --save (session %q is empty)", l.key)
+	}
+	return nil
+}
+
+// save records the tokens and device changes in the session store.
+func (l *loginRun) save(res *flows.Result, opts flows.Options) error {
+	t := l.target
+	return l.store.Update(l.key, func(s *config.Session) error {
+		if res.ForgottenDevice != "" {
+			if d, ok := s.DeviceFor(opts.Username); ok && d.Key == res.ForgottenDevice {
+				s.SetDevice(opts.Username, config.Device{})
+			}
+		}
+		if !res.Done() {
+			return nil
+		}
+		s.Profile, s.Region, s.Endpoint = t.Profile, t.Region, t.Endpoint
+		s.UserPoolID, s.ClientID, s.Flow = t.UserPoolID, t.ClientID, l.flow.name
+		if opts.Username != "" {
+			s.Username = opts.Username
+		}
+		tk := res.Tokens
+		s.Tokens = &config.Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken,
+			ExpiresIn: tk.ExpiresIn, TokenType: tk.TokenType}
+		s.ObtainedAt = tk.IssuedAt.UTC()
+		if d := res.NewDevice; d != nil && opts.Username != "" {
+			s.SetDevice(opts.Username, config.Device{Key: d.Key, GroupKey: d.GroupKey, Password: d.Password,
+				Remembered: d.Remembered, ConfirmedAt: tk.IssuedAt.UTC()})
+		}
+		return nil
+	})
+}
+
+// loginFailure prints why the flow failed and picks the exit code: 1 when
+// Cognito refused, 2 for input, answers and I/O.
+func loginFailure(w io.Writer, err error) error {
+	var ce *flows.CallError
+	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
+		d := flows.Diagnose(err)
+		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, d.String())
+		return &ExitError{Code: ExitRefused, Err: err, Silent: true}
+	}
+	var ue *flows.UnanswerableError
+	if errors.As(err, &ue) {
+		return &ExitError{Code: ExitUsage, Err: ue}
+	}
+	if errors.As(err, &ce) {
+		d := flows.Diagnose(err)
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s %s", ce.Op, d.Cause, d.Fix)}
+	}
+	return &ExitError{Code: ExitUsage, Err: err}
+}
+
+// untilText says how long until t, for lifetimes.
+func untilText(t, now time.Time) string {
+	d := t.Sub(now).Round(time.Second)
+	if d < 0 {
+		return "expired " + (-d).String() + " ago"
+	}
+	return "in " + d.String()
 }

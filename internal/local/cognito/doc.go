@@ -1,6 +1,87 @@
-// Package cognito emulates the Cognito user-pools service: the JSON 1.1
-// protocol (X-Amz-Target AWSCognitoIdentityProviderService.*), real SRP
-// verification, RS256 tokens, and each pool's JWKS and discovery documents.
+// Package cognito emulates the Cognito user-pools service for the local
+// stack: the JSON 1.1 protocol (POST / with X-Amz-Target
+// AWSCognitoIdentityProviderService.<Action>), real SRP verification, RS256
+// tokens, and each pool's /.well-known/jwks.json and
+// /.well-known/openid-configuration under its issuer BaseURL()+"/"+poolID.
+// It follows ../shared/docs/cognito-protocol.md: wire shapes, __type and
+// message byte for byte where the reference gives them, and its order of
+// checks for InitiateAuth.
+//
+// # What it serves
+//
+// Pools, app clients, domains, resource servers and groups (create,
+// describe, list, update, delete); users administratively (AdminCreateUser
+// with FORCE_CHANGE_PASSWORD, AdminSetUserPassword, AdminGetUser, ...) and
+// by themselves (SignUp, ConfirmSignUp, ForgotPassword, ChangePassword,
+// GetUser, GlobalSignOut, RevokeToken, attribute verification); sign-in
+// with InitiateAuth, RespondToAuthChallenge and their Admin twins for
+// USER_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+// REFRESH_TOKEN_AUTH, CUSTOM_AUTH (optionally SRP first) and USER_AUTH;
+// the challenges PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SMS_MFA,
+// EMAIL_OTP, SMS_OTP, SOFTWARE_TOKEN_MFA (RFC 6238), SELECT_MFA_TYPE,
+// MFA_SETUP, SELECT_CHALLENGE, CUSTOM_CHALLENGE, DEVICE_SRP_AUTH and
+// DEVICE_PASSWORD_VERIFIER; remembered devices; GetTokensFromRefreshToken
+// with refresh-token rotation and its grace period. handlers.go lists every
+// action. Codes Cognito would send by SMS or e-mail are logged and kept for
+// SentCodes.
+//
+// CUSTOM_AUTH has no Lambda triggers here: a seed declares each pool's
+// challenge rounds (CustomChallengeSeed) instead. WEB_AUTHN is offered in
+// USER_AUTH to users that have credentials in the seed, but cannot be
+// answered: a terminal has no authenticator.
+//
+// The hosted UI (internal/local/hostedui) builds on the Go API in
+// hosted.go rather than on HTTP.
+//
+// # Secrets
+//
+// A password is kept only as its SRP salt and verifier; USER_PASSWORD_AUTH
+// checks the password by recomputing the verifier. (Seeded users also keep
+// their seed password, which the seed file holds anyway, so Describe can
+// print the demo credentials; it is dropped when the password changes.)
+// Refresh tokens are stored as SHA-256 hashes. Passwords, refresh tokens
+// and client secrets are never logged; temporary passwords from
+// AdminCreateUser go to SentCodes but not to the log.
+//
+// # Choices where AWS does not document the answer
+//
+//   - REFRESH_TOKEN_AUTH on a client with refresh-token rotation:
+//     InvalidParameterException "REFRESH_TOKEN_AUTH is not supported for app
+//     clients with refresh token rotation enabled. Use
+//     GetTokensFromRefreshToken." A rotated token used after its grace
+//     period: RefreshTokenReuseException "The refresh token has been rotated
+//     and is no longer valid." A rotated refresh token gets a full new
+//     validity.
+//   - SECRET_HASH in REFRESH_TOKEN_AUTH may be computed over the internal
+//     username or over the sub (AWS's guides say either; in e-mail-as-
+//     username pools they are the same value); a mismatch is "SecretHash
+//     does not match for the client: <id>". In PASSWORD_VERIFIER only the
+//     internal username (USER_ID_FOR_SRP) is accepted; in other challenge
+//     responses the USERNAME sent or the internal username.
+//   - A raw ClientSecret that is wrong (GetTokensFromRefreshToken,
+//     RevokeToken): NotAuthorizedException "Unable to verify secret for
+//     client <id>".
+//   - Unknown device key: ResourceNotFoundException "Device does not
+//     exist." (amazon-cognito-identity-js looks for "device" in it).
+//   - The PASSWORD_VERIFIER challenge carries no Session; its SECRET_BLOCK
+//     is the state, single use, valid for the client's AuthSessionValidity.
+//     Other sessions are single use too, except that a wrong MFA code (up
+//     to three) or a malformed response leaves them usable.
+//   - SRP TIMESTAMP: unparseable → InvalidParameterException; parseable but
+//     not canonical (zero-padded day, wrong weekday), or more than
+//     Options.TimestampSkew (default 5 minutes) from now → "Incorrect
+//     username or password.".
+//   - Access tokens of a deleted user: UserNotFoundException; of a disabled
+//     user: NotAuthorizedException "User is disabled.".
+//   - Malformed JSON: SerializationException; a wrong Content-Type or an
+//     unknown or missing X-Amz-Target: UnknownOperationException.
+//
+// # Concurrency
+//
+// One mutex guards all state. RSA signatures and SRP exponentiations run
+// with it released: a handler snapshots what it needs, computes, then
+// re-locks and re-checks (a password changed meanwhile is detected rather
+// than overwritten).
 //
 // It must not import charm.land/* or ui.
 package cognito

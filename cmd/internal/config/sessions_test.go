@@ -1,0 +1,144 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStoreSaveLoadPermissions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := NewStore(dir)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	sess := &Session{
+		Profile: "dev", UserPoolID: "us-east-1_Abc", ClientID: "c", Username: "alice",
+		Tokens:     &Tokens{IDToken: "id", AccessToken: "at", RefreshToken: "rt", ExpiresIn: 3600, TokenType: "Bearer"},
+		ObtainedAt: now,
+	}
+	sess.SetDevice("Alice", Device{Key: "us-east-1_dev", GroupKey: "g", Password: "pw", Remembered: true})
+	if err := s.Save("dev", sess); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "sessions", "dev.json")
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" {
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("file mode = %v, want 0600", st.Mode().Perm())
+		}
+		dst, _ := os.Stat(filepath.Dir(p))
+		if dst.Mode().Perm() != 0o700 {
+			t.Errorf("dir mode = %v, want 0700", dst.Mode().Perm())
+		}
+	}
+	got, err := s.Load("dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Tokens.RefreshToken != "rt" || !got.ObtainedAt.Equal(now) {
+		t.Errorf("loaded %+v", got)
+	}
+	d, ok := got.DeviceFor("ALICE")
+	if !ok || d.Password != "pw" {
+		t.Errorf("device for ALICE = %+v %v", d, ok)
+	}
+	// No temporary files are left beside the session.
+	entries, _ := os.ReadDir(filepath.Dir(p))
+	if len(entries) != 1 {
+		t.Errorf("session dir holds %d entries, want 1", len(entries))
+	}
+}
+
+func TestStoreUpdateKeepsDevices(t *testing.T) {
+	t.Parallel()
+	s := NewStore(t.TempDir())
+	key := SessionKey("", "us-east-1_Abc", "client1")
+	if key != "us-east-1_Abc.client1" {
+		t.Fatalf("key = %q", key)
+	}
+	err := s.Update(key, func(sess *Session) error {
+		sess.SetDevice("bob", Device{Key: "k", GroupKey: "g", Password: "p"})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(key, func(sess *Session) error {
+		sess.Tokens = &Tokens{AccessToken: "new"}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.DeviceFor("bob"); !ok || got.Tokens.AccessToken != "new" {
+		t.Errorf("update lost data: %+v", got)
+	}
+	got.SetDevice("bob", Device{})
+	if _, ok := got.DeviceFor("bob"); ok {
+		t.Error("zero device did not forget")
+	}
+}
+
+func TestStoreMissingAndDelete(t *testing.T) {
+	t.Parallel()
+	s := NewStore(t.TempDir())
+	if _, err := s.Load("nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("Load missing: %v", err)
+	}
+	if err := s.Delete("nope"); err != nil {
+		t.Errorf("Delete missing: %v", err)
+	}
+	if err := s.Save("x", &Session{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete("x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("x"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("after delete: %v", err)
+	}
+}
+
+func TestStoreKeysStayInside(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := NewStore(dir)
+	for _, key := range []string{"../../etc/passwd", "a/b", "..", "we ird:name"} {
+		p, err := s.path(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Dir(p) != filepath.Join(dir, "sessions") || strings.Contains(filepath.Base(p), "/") {
+			t.Errorf("key %q maps to %q, outside the sessions dir", key, p)
+		}
+	}
+	if _, err := s.path(""); err == nil {
+		t.Error("empty key accepted")
+	}
+}
+
+func TestStoreCorruptFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := NewStore(dir)
+	if err := os.MkdirAll(filepath.Join(dir, "sessions"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sessions", "bad.json"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("bad"); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("corrupt: %v", err)
+	}
+}

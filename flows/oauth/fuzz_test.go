@@ -1,0 +1,46 @@
+package oauth
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzParseLoopbackRedirect: any input is accepted as a loopback URI or
+// refused with a RedirectURIError, never a panic; what is accepted binds
+// only loopback.
+func FuzzParseLoopbackRedirect(f *testing.F) {
+	for _, s := range []string{"", "http://localhost:8765/callback", "http://127.0.0.1/cb", "http://[::1]:1/", "https://x.example/cb",
+		"myapp://cb", "http://localhost:99999", "http://user@localhost/", "http://localhost/#f", "http://LOCALHOST.:80/", "http://0x7f.1/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		lr, err := parseLoopbackRedirect(raw)
+		if err != nil {
+			var re *RedirectURIError
+			if !errors.As(err, &re) || re.Reason == "" {
+				t.Fatalf("%q: error %v is not a RedirectURIError with a reason", raw, err)
+			}
+			return
+		}
+		if !isLoopbackHost(lr.bindHost()) || lr.port < 0 || lr.port > 65535 || !strings.HasPrefix(lr.path, "/") {
+			t.Fatalf("%q accepted as %+v", raw, lr)
+		}
+		if u := lr.uri(4242); !strings.HasPrefix(u, "http://") {
+			t.Fatalf("%q: uri %q", raw, u)
+		}
+	})
+}
+
+// FuzzParseWWWAuthenticate never panics and returns no more than the
+// header holds.
+func FuzzParseWWWAuthenticate(f *testing.F) {
+	f.Add(`error="invalid_token", error_description="Access token is expired"`)
+	f.Add(`Bearer error=insufficient_scope, error_description="a \"b\""`)
+	f.Fuzz(func(t *testing.T, h string) {
+		code, desc := parseWWWAuthenticate(h)
+		if len(code) > len(h) || len(desc) > len(h) {
+			t.Fatalf("%q → %q %q", h, code, desc)
+		}
+	})
+}

@@ -1,0 +1,233 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// defaultCallbackPath is the path of the redirect URI made up when none is
+// given.
+const defaultCallbackPath = "/callback"
+
+// loopbackRedirect is a redirect URI the terminal can receive.
+type loopbackRedirect struct {
+	raw  string // as given: sent byte for byte, since Cognito compares exactly
+	host string // host as written: localhost, 127.0.0.1, ::1
+	port int    // 0: any free port
+	path string
+}
+
+// parseLoopbackRedirect accepts http://localhost:PORT/path,
+// http://127.0.0.1:PORT/path and http://[::1]:PORT/path (RFC 8252 §7.3)
+// and refuses anything the terminal could not receive.
+func parseLoopbackRedirect(raw string) (*loopbackRedirect, error) {
+	if raw == "" {
+		return &loopbackRedirect{host: "127.0.0.1", path: defaultCallbackPath}, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &RedirectURIError{URI: raw, Reason: "not a URL: " + err.Error()}
+	}
+	switch {
+	case u.Scheme == "":
+		return nil, &RedirectURIError{URI: raw, Reason: "not an absolute URL; use a loopback URL such as http://localhost:8765/callback"}
+	case u.Scheme == "https" && isLoopbackHost(u.Hostname()):
+		return nil, &RedirectURIError{URI: raw, Reason: "the loopback listener speaks plain http (RFC 8252 §7.3); register and use http://localhost:PORT/… instead"}
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, &RedirectURIError{URI: raw, Reason: "a " + u.Scheme + ": redirect goes to an app registered for that scheme, not to this terminal; use a loopback URL such as http://localhost:8765/callback"}
+	case u.Host == "" || u.Opaque != "":
+		return nil, &RedirectURIError{URI: raw, Reason: "no host"}
+	case !isLoopbackHost(u.Hostname()):
+		return nil, &RedirectURIError{URI: raw, Reason: "host " + u.Hostname() + " is not this machine's loopback, so the browser would take the code somewhere this terminal cannot listen; use http://localhost:PORT/… or http://127.0.0.1:PORT/… (registered on the app client)"}
+	case u.Scheme == "https":
+		return nil, &RedirectURIError{URI: raw, Reason: "https is not loopback"}
+	case u.User != nil:
+		return nil, &RedirectURIError{URI: raw, Reason: "user information is not allowed in a redirect URI"}
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, &RedirectURIError{URI: raw, Reason: "a redirect URI must not have a fragment (RFC 6749 §3.1.2)"}
+	}
+	lr := &loopbackRedirect{raw: raw, host: u.Hostname(), path: u.EscapedPath()}
+	if lr.path == "" {
+		lr.path = "/"
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return nil, &RedirectURIError{URI: raw, Reason: "port " + p + " is out of range"}
+		}
+		lr.port = n
+	}
+	return lr, nil
+}
+
+// bindHost is the address the listener binds for the redirect's host:
+// 127.0.0.1 for localhost (RFC 8252 §8.3 prefers the IP literal, and only
+// loopback is ever bound).
+func (lr *loopbackRedirect) bindHost() string {
+	if ip := net.ParseIP(lr.host); ip != nil {
+		return ip.String()
+	}
+	return "127.0.0.1"
+}
+
+// uri is the redirect URI with the port actually bound. A URI given with
+// its port is returned untouched.
+func (lr *loopbackRedirect) uri(port int) string {
+	if lr.raw != "" && lr.port != 0 {
+		return lr.raw
+	}
+	if lr.raw == "" {
+		return "http://" + net.JoinHostPort(lr.host, strconv.Itoa(port)) + lr.path
+	}
+	u, _ := url.Parse(lr.raw) // parsed before
+	u.Host = net.JoinHostPort(lr.host, strconv.Itoa(port))
+	return u.String()
+}
+
+// callback is one redirect received, waiting for the page to answer with.
+type callback struct {
+	query url.Values
+	reply chan page
+}
+
+// receiver is the one-shot loopback listener: it accepts exactly one
+// redirect on its path, hands it to the flow, answers the browser with the
+// page the flow sends back, and is closed by the flow.
+type receiver struct {
+	ln          net.Listener
+	srv         *http.Server
+	path        string
+	redirectURI string
+
+	calls   chan *callback
+	done    chan struct{}
+	claimed atomic.Bool
+	served  chan struct{} // closed when Serve returns
+
+	closeOnce sync.Once
+}
+
+// listen opens the receiver for lr, on ln when one is given.
+func listen(lr *loopbackRedirect, ln net.Listener) (*receiver, error) {
+	if ln == nil {
+		addr := net.JoinHostPort(lr.bindHost(), strconv.Itoa(lr.port))
+		var err error
+		ln, err = net.Listen("tcp", addr)
+		if err != nil {
+			return nil, &ListenError{Addr: addr, InUse: errors.Is(err, syscall.EADDRINUSE), Err: err}
+		}
+	}
+	ta, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || !ta.IP.IsLoopback() {
+		_ = ln.Close()
+		return nil, &ListenError{Addr: ln.Addr().String(), Err: errors.New("not a loopback TCP listener")}
+	}
+	if lr.port != 0 && ta.Port != lr.port {
+		_ = ln.Close()
+		return nil, &ListenError{Addr: ln.Addr().String(), Err: errors.New("the listener's port is not the redirect URI's " + strconv.Itoa(lr.port))}
+	}
+	r := &receiver{
+		ln:          ln,
+		path:        lr.path,
+		redirectURI: lr.uri(ta.Port),
+		calls:       make(chan *callback, 1),
+		done:        make(chan struct{}),
+		served:      make(chan struct{}),
+	}
+	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(r.served)
+		_ = r.srv.Serve(ln)
+	}()
+	return r, nil
+}
+
+// addr is the address listened on.
+func (r *receiver) addr() string { return r.ln.Addr().String() }
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Connection", "close")
+	// A page elsewhere could reach this port through a DNS name that
+	// resolves to 127.0.0.1 (DNS rebinding); only loopback names are
+	// served.
+	host := req.Host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		host = hh
+	}
+	if !isLoopbackHost(strings.Trim(host, "[]")) {
+		writePage(w, http.StatusMisdirectedRequest, failurePage("Refused", "This listener only answers requests for localhost or 127.0.0.1, not "+req.Host+"."))
+		return
+	}
+	if req.URL.EscapedPath() != r.path {
+		writePage(w, http.StatusNotFound, failurePage("Not found", "cogscope is waiting for the sign-in redirect at "+r.redirectURI+"."))
+		return
+	}
+	if req.Method != http.MethodGet {
+		h.Set("Allow", "GET")
+		writePage(w, http.StatusMethodNotAllowed, failurePage("Method not allowed", "The redirect must come back as a GET with the code in the query (response_mode=query)."))
+		return
+	}
+	q := req.URL.Query()
+	if !q.Has("code") && !q.Has("error") && !q.Has("state") {
+		writePage(w, http.StatusBadRequest, failurePage("Waiting for the sign-in", "This address receives the provider's redirect; it carries neither a code nor an error."))
+		return
+	}
+	if !r.claimed.CompareAndSwap(false, true) {
+		writePage(w, http.StatusConflict, failurePage("Already done", "This sign-in already received its redirect. Return to your terminal."))
+		return
+	}
+	cb := &callback{query: q, reply: make(chan page, 1)}
+	r.calls <- cb // buffered for the one claimed redirect
+	select {
+	case p := <-cb.reply:
+		writePage(w, p.status, p)
+	case <-r.done:
+		select {
+		case p := <-cb.reply:
+			writePage(w, p.status, p)
+		default:
+			writePage(w, http.StatusServiceUnavailable, failurePage("Sign-in ended", "cogscope stopped waiting. Return to your terminal."))
+		}
+	case <-req.Context().Done():
+	}
+}
+
+// wait returns the redirect, or an error when ctx ends or timeout passes.
+func (r *receiver) wait(ctx context.Context, timeout time.Duration) (*callback, error) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case cb := <-r.calls:
+		return cb, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+		return nil, &TimeoutError{Waited: timeout, RedirectURI: r.redirectURI}
+	}
+}
+
+// close stops listening and waits for the page being written, briefly:
+// a browser's idle pre-connections must not hold the terminal.
+func (r *receiver) close() {
+	r.closeOnce.Do(func() {
+		close(r.done)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := r.srv.Shutdown(ctx); err != nil {
+			_ = r.srv.Close()
+		}
+		<-r.served
+	})
+}

@@ -1,0 +1,336 @@
+package inspect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CacheOptions configure a Cache. Zero values pick the defaults noted.
+type CacheOptions struct {
+	// Client fetches the JWKS. Default: a client with a 10 s timeout.
+	Client *http.Client
+	// Now is the clock that decides freshness. Default time.Now.
+	Now func() time.Time
+	// URL, when set, is the one JWKS used for every issuer (--jwks URL).
+	// Otherwise the JWKS of an issuer is <issuer>/.well-known/jwks.json.
+	URL string
+	// MinTTL and MaxTTL bound how long a response stays fresh whatever its
+	// headers say (defaults 1 s and 24 h); DefaultTTL applies when the
+	// response has no caching headers (default 15 min). "no-store" and
+	// "no-cache" count as MinTTL, then a conditional request revalidates.
+	MinTTL, MaxTTL, DefaultTTL time.Duration
+	// RefetchInterval is the least time between two refetches of one JWKS
+	// caused by unknown kids (default 5 s), so a stream of forged kids
+	// cannot turn the cache into a request flood. The first unknown kid
+	// after a fetch always refetches.
+	RefetchInterval time.Duration
+}
+
+// Cache is a KeySource that fetches JWKS documents over HTTP with jwx's
+// parser, keeps the imported keys per URL, honours Cache-Control, Expires,
+// Age, ETag and Last-Modified, and refetches once when a token names an
+// unknown kid. It is safe for concurrent use; lookups of fresh keys take
+// no lock.
+type Cache struct {
+	opts    CacheOptions
+	mu      sync.Mutex
+	entries atomic.Pointer[map[string]*cacheEntry]
+	fetches atomic.Int64
+}
+
+type cacheEntry struct {
+	url     string
+	state   atomic.Pointer[cacheState]
+	fetchMu sync.Mutex
+	// lastKidRefetch is guarded by fetchMu.
+	lastKidRefetch time.Time
+}
+
+type cacheState struct {
+	set           *KeySet
+	fetched       time.Time
+	expires       time.Time
+	etag, lastMod string
+}
+
+// NewCache returns an empty cache.
+func NewCache(opts CacheOptions) *Cache {
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MinTTL <= 0 {
+		opts.MinTTL = time.Second
+	}
+	if opts.MaxTTL <= 0 {
+		opts.MaxTTL = 24 * time.Hour
+	}
+	if opts.DefaultTTL <= 0 {
+		opts.DefaultTTL = 15 * time.Minute
+	}
+	if opts.RefetchInterval <= 0 {
+		opts.RefetchInterval = 5 * time.Second
+	}
+	c := &Cache{opts: opts}
+	m := map[string]*cacheEntry{}
+	c.entries.Store(&m)
+	return c
+}
+
+// Fetches counts the HTTP requests the cache has made (including
+// revalidations answered 304).
+func (c *Cache) Fetches() int { return int(c.fetches.Load()) }
+
+// JWKSURL is the JWKS location used for issuer.
+func (c *Cache) JWKSURL(issuer string) (string, error) {
+	if c.opts.URL != "" {
+		return c.opts.URL, nil
+	}
+	if issuer == "" {
+		return "", errors.New("the token has no iss claim and no JWKS URL was given: cannot tell where its keys are")
+	}
+	u, err := url.Parse(issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("issuer %q is not an http(s) URL, so its JWKS cannot be fetched; give the JWKS explicitly", issuer)
+	}
+	return strings.TrimRight(issuer, "/") + "/.well-known/jwks.json", nil
+}
+
+// Key implements KeySource.
+func (c *Cache) Key(ctx context.Context, issuer, kid string) (*Key, error) {
+	e, err := c.entryFor(issuer)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.fresh(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := st.set.byKid[kid]; ok {
+		return k, nil
+	}
+	// Unknown kid: the issuer may have rotated its keys since we fetched.
+	st, refetched, err := c.refetchForKid(ctx, e, st)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := st.set.byKid[kid]; ok {
+		return k, nil
+	}
+	src := e.url
+	if !refetched {
+		src += " (not refetched: another unknown kid caused a refetch moments ago)"
+	}
+	return nil, &UnknownKidError{Kid: kid, Known: st.set.Kids(), Source: src}
+}
+
+// Keys implements KeySource.
+func (c *Cache) Keys(ctx context.Context, issuer string) ([]*Key, error) {
+	e, err := c.entryFor(issuer)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.fresh(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return st.set.keys, nil
+}
+
+// entryFor finds the entry of an issuer. Entries are keyed by issuer (all
+// under "" with a fixed URL) so the hot path neither parses nor builds a
+// URL.
+func (c *Cache) entryFor(issuer string) (*cacheEntry, error) {
+	key := issuer
+	if c.opts.URL != "" {
+		key = ""
+	}
+	if e, ok := (*c.entries.Load())[key]; ok {
+		return e, nil
+	}
+	u, err := c.JWKSURL(issuer)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := *c.entries.Load()
+	if e, ok := old[key]; ok {
+		return e, nil
+	}
+	m := make(map[string]*cacheEntry, len(old)+1)
+	// Keys come from tokens when no issuer is expected: bound the map so a
+	// stream of made-up issuers cannot grow it without end.
+	if len(old) < maxCacheEntries {
+		for k, v := range old {
+			m[k] = v
+		}
+	}
+	e := &cacheEntry{url: u}
+	m[strings.Clone(key)] = e // key may alias a token's decode buffer
+	c.entries.Store(&m)
+	return e, nil
+}
+
+// fresh returns keys that are fresh now, fetching or revalidating them if
+// needed. When a refresh fails but older keys exist, the older keys are
+// used (stale-if-error): a flaky JWKS endpoint should not fail tokens the
+// keys we hold can still verify.
+func (c *Cache) fresh(ctx context.Context, e *cacheEntry) (*cacheState, error) {
+	st := e.state.Load()
+	if st != nil && c.opts.Now().Before(st.expires) {
+		return st, nil
+	}
+	e.fetchMu.Lock()
+	defer e.fetchMu.Unlock()
+	if cur := e.state.Load(); cur != nil && c.opts.Now().Before(cur.expires) {
+		return cur, nil // another caller refreshed while we waited
+	}
+	nst, err := c.fetch(ctx, e)
+	if err != nil {
+		if st != nil {
+			// Keep the stale keys a little longer so a dead endpoint costs one
+			// attempt per MinTTL, not one per token.
+			stale := *st
+			stale.expires = c.opts.Now().Add(c.opts.MinTTL)
+			e.state.Store(&stale)
+			return &stale, nil
+		}
+		return nil, err
+	}
+	return nst, nil
+}
+
+func (c *Cache) refetchForKid(ctx context.Context, e *cacheEntry, seen *cacheState) (*cacheState, bool, error) {
+	e.fetchMu.Lock()
+	defer e.fetchMu.Unlock()
+	cur := e.state.Load()
+	if cur != seen {
+		return cur, true, nil // refreshed by someone else meanwhile
+	}
+	now := c.opts.Now()
+	if !e.lastKidRefetch.IsZero() && now.Sub(e.lastKidRefetch) < c.opts.RefetchInterval {
+		return cur, false, nil
+	}
+	e.lastKidRefetch = now
+	nst, err := c.fetch(ctx, e)
+	if err != nil {
+		return nil, true, err
+	}
+	return nst, true, nil
+}
+
+// maxCacheEntries bounds the issuers a cache remembers.
+const maxCacheEntries = 64
+
+// maxJWKSBytes bounds a JWKS response; real ones are a few KB.
+const maxJWKSBytes = 1 << 20
+
+// fetch GETs the JWKS (conditionally when we hold a validator) and stores
+// the new state. The caller holds e.fetchMu.
+func (c *Cache) fetch(ctx context.Context, e *cacheEntry) (*cacheState, error) {
+	old := e.state.Load()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url, nil)
+	if err != nil {
+		return nil, &FetchError{URL: e.url, Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	if old != nil {
+		if old.etag != "" {
+			req.Header.Set("If-None-Match", old.etag)
+		}
+		if old.lastMod != "" {
+			req.Header.Set("If-Modified-Since", old.lastMod)
+		}
+	}
+	c.fetches.Add(1)
+	resp, err := c.opts.Client.Do(req)
+	if err != nil {
+		return nil, &FetchError{URL: e.url, Err: err}
+	}
+	defer resp.Body.Close()
+	now := c.opts.Now()
+	ttl := c.ttl(resp.Header, now)
+	if resp.StatusCode == http.StatusNotModified && old != nil {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxJWKSBytes))
+		nst := *old
+		nst.fetched, nst.expires = now, now.Add(ttl)
+		e.state.Store(&nst)
+		return &nst, nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return nil, &FetchError{URL: e.url, Status: resp.StatusCode,
+			Err: fmt.Errorf("expected 200 with a JWKS, got %q", strings.TrimSpace(string(snippet)))}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
+	if err != nil {
+		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: fmt.Errorf("read body: %w", err)}
+	}
+	if len(body) > maxJWKSBytes {
+		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: errors.New("body larger than 1 MiB, not a JWKS")}
+	}
+	set, err := ParseJWKS(body, e.url)
+	if err != nil {
+		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: err}
+	}
+	nst := &cacheState{set: set, fetched: now, expires: now.Add(ttl),
+		etag: resp.Header.Get("ETag"), lastMod: resp.Header.Get("Last-Modified")}
+	e.state.Store(nst)
+	return nst, nil
+}
+
+// ttl reads how long a response may be used without revalidation, per
+// RFC 9111 for a private cache: max-age (less Age) wins over Expires.
+func (c *Cache) ttl(h http.Header, now time.Time) time.Duration {
+	ttl, ok := freshness(h, now)
+	if !ok {
+		ttl = c.opts.DefaultTTL
+	}
+	return min(max(ttl, c.opts.MinTTL), c.opts.MaxTTL)
+}
+
+// freshness returns the response's freshness lifetime and whether the
+// headers say anything about it.
+func freshness(h http.Header, now time.Time) (time.Duration, bool) {
+	for _, v := range h.Values("Cache-Control") {
+		for _, d := range strings.Split(v, ",") {
+			name, val, _ := strings.Cut(strings.TrimSpace(d), "=")
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "no-store", "no-cache":
+				return 0, true
+			case "max-age":
+				n, err := strconv.ParseInt(strings.Trim(strings.TrimSpace(val), `"`), 10, 64)
+				if err != nil || n < 0 {
+					return 0, true // an invalid max-age means stale (RFC 9111 §4.2.1)
+				}
+				age, _ := strconv.ParseInt(strings.TrimSpace(h.Get("Age")), 10, 64)
+				n = min(n, int64(1<<31)) - max(age, 0)
+				return time.Duration(max(n, 0)) * time.Second, true
+			}
+		}
+	}
+	if exp := h.Get("Expires"); exp != "" {
+		t, err := http.ParseTime(exp)
+		if err != nil {
+			return 0, true // an invalid Expires means already expired
+		}
+		base := now
+		if d, err := http.ParseTime(h.Get("Date")); err == nil {
+			base = d
+		}
+		return max(t.Sub(base), 0), true
+	}
+	return 0, false
+}

@@ -1,0 +1,146 @@
+package inspect
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// fuzzSeeds are tokens of every shape the verifier tests use.
+func fuzzSeeds(f *testing.F) []string {
+	ti := newTestIssuer(f, CognitoIssuer("us-east-1", testPool))
+	var out []string
+	for _, tc := range verifyCases(f, ti) {
+		out = append(out, tc.token)
+	}
+	return append(out, "", ".", "..", "a.b.c", "Bearer ", `"x.y.z"`, "e30.e30.", "e30.e30.e30.e30.e30")
+}
+
+// FuzzDecode: Decode never panics, its output is self-consistent, and the
+// verifier's JSON scanner accepts exactly the objects encoding/json does.
+func FuzzDecode(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	for _, s := range []string{`{"iss":"a\/b","exp":1e400,"aud":["x",1]}`, `{"a":"\ud800"}`, `{"a":[[[]]]}`, `{"x":01}`, "{\"a\":\"\xff\"}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		tok, err := Decode(raw)
+		if err == nil {
+			again, err2 := Decode(tok.Raw)
+			if err2 != nil || again.Raw != tok.Raw || !bytes.Equal(again.PayloadJSON, tok.PayloadJSON) {
+				t.Fatalf("decoding the cleaned token again: %v", err2)
+			}
+			for _, c := range tok.Claims {
+				if !json.Valid(c.Value) {
+					t.Fatalf("claim %q holds invalid JSON %q", c.Name, c.Value)
+				}
+			}
+			_ = Describe(raw, testNow)
+		} else {
+			var de *DecodeError
+			var je *JWEError
+			if !errors.As(err, &de) && !errors.As(err, &je) && !errors.Is(err, ErrEmpty) {
+				t.Fatalf("unexpected error type %T: %v", err, err)
+			}
+			if err.Error() == "" {
+				t.Fatal("empty error message")
+			}
+		}
+		checkScannerAgrees(t, []byte(raw))
+	})
+}
+
+// checkScannerAgrees compares parseClaims with encoding/json on b.
+func checkScannerAgrees(t *testing.T, b []byte) {
+	t.Helper()
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	jerr := dec.Decode(&m)
+	if jerr == nil && dec.More() {
+		jerr = errors.New("trailing data")
+	}
+	if jerr == nil {
+		if _, err := dec.Token(); err == nil {
+			jerr = errors.New("trailing data")
+		}
+	}
+	if jerr == nil && m == nil {
+		jerr = errors.New("null") // top-level null decodes into a nil map
+	}
+	var cs claimSet
+	serr := parseClaims(b, &cs, false)
+	if (jerr == nil) != (serr == nil) {
+		t.Fatalf("encoding/json says %v, the scanner says %v, for %q", jerr, serr, b)
+	}
+	if jerr != nil {
+		return
+	}
+	if v, ok := m["iss"].(string); ok && (cs.iss != v || cs.wrong(cIss)) {
+		t.Fatalf("iss: scanner %q, encoding/json %q", cs.iss, v)
+	}
+	if v, ok := m["exp"].(json.Number); ok {
+		f, err := v.Float64()
+		if err == nil && !math.IsInf(f, 0) && (cs.exp != f || cs.wrong(cExp)) {
+			t.Fatalf("exp: scanner %v, encoding/json %v", cs.exp, f)
+		}
+	}
+	if _, ok := m["token_use"]; ok != cs.present(cTokenUse) {
+		t.Fatalf("token_use presence differs")
+	}
+}
+
+// FuzzVerify: verification never panics, the fast verdict always equals
+// the report's, and the authorizer judgement never panics.
+func FuzzVerify(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	ti := newTestIssuer(f, CognitoIssuer("us-east-1", testPool))
+	v, err := NewVerifier(Options{Issuer: ti.iss, ClientIDs: []string{testClient}, Groups: []string{"admin"},
+		Scopes: []string{"aws.cognito.signin.user.admin"}, Keys: ti.keySet, Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		r, verr := v.Verify(ctx(), raw)
+		ferr := v.Validate(ctx(), raw)
+		if errors.Is(verr, ErrEmpty) {
+			return
+		}
+		if verr != nil {
+			t.Fatalf("Verify: %v (a KeySet never fails to fetch)", verr)
+		}
+		if r.Valid != (ferr == nil) {
+			t.Fatalf("report valid=%v, Validate=%v\n%s", r.Valid, ferr, dumpChecks(r))
+		}
+		if ferr != nil {
+			var fl *Failure
+			if !errors.As(ferr, &fl) {
+				t.Fatalf("Validate returned %T %v", ferr, ferr)
+			}
+			if got := r.Failed(); len(got) == 0 || got[0].Name != fl.Check {
+				t.Fatalf("Validate failed %s, report failed %v\n%s", fl.Check, failedChecks(r), dumpChecks(r))
+			}
+		}
+		if _, err := r.MarshalJSON(); err != nil {
+			t.Fatalf("MarshalJSON: %v", err)
+		}
+		for _, a := range []Authorizer{
+			{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{testClient}, Scopes: []string{"x"}},
+			{Type: RESTCognitoAuthorizer, Issuers: []string{ti.iss}, IdentityValidationExpression: "^3n"},
+		} {
+			h := http.Header{}
+			h.Set("Authorization", "Bearer "+raw)
+			if _, err := Judge(ctx(), a, h, ti.keySet, testNow); err != nil {
+				t.Fatalf("Judge: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,73 @@
+package cognito
+
+// Fixed identifiers of the demo pool loaded when `cogscope local` runs
+// without --seed. They are part of the documented interface: scripts and
+// tests may rely on them.
+const (
+	DemoPoolID         = "us-east-1_CogScope1"
+	DemoDomain         = "cogscope-demo" // the demo pool's hosted-UI domain prefix
+	DemoPublicClientID = "cogscopedemopublicclient01"
+	DemoSecretClientID = "cogscopedemosecretclient01"
+	DemoRotateClientID = "cogscopedemorotateclient01"
+	DemoClientSecret   = "democlientsecretforthecogscopelocalstack0123456789a"
+	DemoUsername       = "demo"
+	DemoPassword       = "Passw0rd!"
+	DemoMFAUsername    = "mfa-demo"
+	DemoTOTPSecret     = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	DemoNewUsername    = "new-user"
+	DemoTempPassword   = "TempPassw0rd!"
+)
+
+// DemoSeed is the built-in demo: one pool (verified e-mail addresses work
+// as sign-in aliases) with three app clients (public;
+// confidential with DemoClientSecret; public with refresh-token rotation),
+// three users (demo, an admin in group "admins"; mfa-demo, enrolled in
+// TOTP with DemoTOTPSecret; new-user, who must set a new password), two
+// groups, a resource server with read/write scopes, and a one-round custom
+// challenge ("What is 6 x 7?" → "42") for CUSTOM_AUTH.
+func DemoSeed() Seed {
+	allFlows := []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH"}
+	one, ten := 1, 10
+	return Seed{UserPools: []PoolSeed{{
+		ID:                     DemoPoolID,
+		Name:                   "cogscope-demo",
+		Domain:                 DemoDomain,
+		MFA:                    "OPTIONAL",
+		MFATypes:               []string{"SOFTWARE_TOKEN_MFA", "EMAIL_OTP"},
+		AutoVerifiedAttributes: []string{"email"},
+		AliasAttributes:        []string{"email"},
+		FirstAuthFactors:       []string{"PASSWORD", "EMAIL_OTP"},
+		CustomAttributes:       []string{"tenant"},
+		Clients: []ClientSeed{
+			{ID: DemoPublicClientID, Name: "demo-public", ExplicitAuthFlows: allFlows,
+				AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
+				AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"http://localhost:8765/callback"},
+				LogoutURLs: []string{"http://localhost:8765/signed-out"}, SupportedIdentityProviders: []string{"COGNITO"}},
+			{ID: DemoSecretClientID, Name: "demo-confidential", Secret: DemoClientSecret,
+				ExplicitAuthFlows: append([]string{"ALLOW_ADMIN_USER_PASSWORD_AUTH"}, allFlows...),
+				AllowedOAuthFlows: []string{"code", "client_credentials"}, AllowedOAuthScopes: []string{"openid", "email", "cogscope-api/read", "cogscope-api/write"},
+				AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"http://localhost:8765/callback"}, SupportedIdentityProviders: []string{"COGNITO"}},
+			{ID: DemoRotateClientID, Name: "demo-rotation", ExplicitAuthFlows: []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"},
+				RefreshTokenRotation: &RefreshRotationSeed{Feature: "ENABLED", RetryGracePeriodSeconds: 10}},
+		},
+		Groups: []GroupSeed{
+			{Name: "admins", Description: "Administrators", Precedence: &one, RoleArn: "arn:aws:iam::123456789012:role/cogscope-demo-admins"},
+			{Name: "users", Description: "Everyone", Precedence: &ten},
+		},
+		ResourceServers: []ResourceServerSeed{{Identifier: "cogscope-api", Name: "cogscope demo API",
+			Scopes: []ScopeSeed{{Name: "read", Description: "Read access"}, {Name: "write", Description: "Write access"}}}},
+		Users: []UserSeed{
+			{Username: DemoUsername, Password: DemoPassword, Groups: []string{"admins", "users"},
+				Sub:        "5b1f0e8a-3c1d-4c7e-9a62-0d2f6c1e7a11",
+				Attributes: map[string]string{"email": "demo@example.com", "email_verified": "true", "name": "Demo User", "custom:tenant": "acme"}},
+			{Username: DemoMFAUsername, Password: DemoPassword, TOTPSecret: DemoTOTPSecret, PreferredMFA: "SOFTWARE_TOKEN_MFA",
+				Groups: []string{"users"}, Sub: "7c2a9d3e-1b4f-4e8a-8c5d-2f6e0a9b3c22",
+				Attributes: map[string]string{"email": "mfa-demo@example.com", "email_verified": "true"}},
+			{Username: DemoNewUsername, Password: DemoTempPassword, Status: statusForceChange,
+				Sub:        "9d3b0e4f-2c5a-4f9b-9d6e-3a7f1b0c4d33",
+				Attributes: map[string]string{"email": "new-user@example.com", "email_verified": "true"}},
+		},
+		CustomChallenges: []CustomChallengeSeed{{Rounds: []ChallengeRound{{
+			PublicParameters: map[string]string{"question": "What is 6 x 7?"}, Answer: "42"}}}},
+	}}}
+}

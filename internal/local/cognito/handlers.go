@@ -1,0 +1,90 @@
+package cognito
+
+// handlers maps each supported X-Amz-Target action to its implementation.
+var handlers map[string]handlerFunc
+
+func init() {
+	// Built in init because the handlers refer back to the table's users.
+	handlers = map[string]handlerFunc{
+		// Pools, clients, domains, MFA configuration.
+		"CreateUserPool":         opCreateUserPool,
+		"DescribeUserPool":       opDescribeUserPool,
+		"UpdateUserPool":         opUpdateUserPool,
+		"ListUserPools":          opListUserPools,
+		"DeleteUserPool":         opDeleteUserPool,
+		"SetUserPoolMfaConfig":   opSetUserPoolMfaConfig,
+		"GetUserPoolMfaConfig":   opGetUserPoolMfaConfig,
+		"CreateUserPoolClient":   opCreateUserPoolClient,
+		"DescribeUserPoolClient": opDescribeUserPoolClient,
+		"UpdateUserPoolClient":   opUpdateUserPoolClient,
+		"DeleteUserPoolClient":   opDeleteUserPoolClient,
+		"ListUserPoolClients":    opListUserPoolClients,
+		"CreateUserPoolDomain":   opCreateUserPoolDomain,
+		"DescribeUserPoolDomain": opDescribeUserPoolDomain,
+		"DeleteUserPoolDomain":   opDeleteUserPoolDomain,
+		"CreateResourceServer":   opCreateResourceServer,
+		"DescribeResourceServer": opDescribeResourceServer,
+		"ListResourceServers":    opListResourceServers,
+		"DeleteResourceServer":   opDeleteResourceServer,
+
+		// Groups.
+		"CreateGroup":              opCreateGroup,
+		"GetGroup":                 opGetGroup,
+		"ListGroups":               opListGroups,
+		"DeleteGroup":              opDeleteGroup,
+		"AdminAddUserToGroup":      opAdminAddUserToGroup,
+		"AdminRemoveUserFromGroup": opAdminRemoveUserFromGroup,
+		"AdminListGroupsForUser":   opAdminListGroupsForUser,
+		"ListUsersInGroup":         opListUsersInGroup,
+
+		// Users, administratively.
+		"AdminCreateUser":           opAdminCreateUser,
+		"AdminGetUser":              opAdminGetUser,
+		"AdminDeleteUser":           opAdminDeleteUser,
+		"AdminSetUserPassword":      opAdminSetUserPassword,
+		"AdminConfirmSignUp":        opAdminConfirmSignUp,
+		"AdminEnableUser":           opAdminEnableUser,
+		"AdminDisableUser":          opAdminDisableUser,
+		"AdminResetUserPassword":    opAdminResetUserPassword,
+		"AdminUpdateUserAttributes": opAdminUpdateUserAttributes,
+		"AdminSetUserMFAPreference": opAdminSetUserMFAPreference,
+		"AdminUserGlobalSignOut":    opAdminUserGlobalSignOut,
+		"ListUsers":                 opListUsers,
+
+		// Self-service.
+		"SignUp":                           opSignUp,
+		"ConfirmSignUp":                    opConfirmSignUp,
+		"ResendConfirmationCode":           opResendConfirmationCode,
+		"ForgotPassword":                   opForgotPassword,
+		"ConfirmForgotPassword":            opConfirmForgotPassword,
+		"ChangePassword":                   opChangePassword,
+		"GetUser":                          opGetUser,
+		"UpdateUserAttributes":             opUpdateUserAttributes,
+		"GetUserAttributeVerificationCode": opGetUserAttributeVerificationCode,
+		"VerifyUserAttribute":              opVerifyUserAttribute,
+		"DeleteUser":                       opDeleteUser,
+		"GlobalSignOut":                    opGlobalSignOut,
+		"RevokeToken":                      opRevokeToken,
+		"SetUserMFAPreference":             opSetUserMFAPreference,
+		"AssociateSoftwareToken":           opAssociateSoftwareToken,
+		"VerifySoftwareToken":              opVerifySoftwareToken,
+
+		// Sign-in.
+		"InitiateAuth":                opInitiateAuth,
+		"RespondToAuthChallenge":      opRespondToAuthChallenge,
+		"AdminInitiateAuth":           opAdminInitiateAuth,
+		"AdminRespondToAuthChallenge": opAdminRespondToAuthChallenge,
+		"GetTokensFromRefreshToken":   opGetTokensFromRefreshToken,
+
+		// Devices.
+		"ConfirmDevice":           opConfirmDevice,
+		"UpdateDeviceStatus":      opUpdateDeviceStatus,
+		"GetDevice":               opGetDevice,
+		"ListDevices":             opListDevices,
+		"ForgetDevice":            opForgetDevice,
+		"AdminGetDevice":          opAdminGetDevice,
+		"AdminListDevices":        opAdminListDevices,
+		"AdminForgetDevice":       opAdminForgetDevice,
+		"AdminUpdateDeviceStatus": opAdminUpdateDeviceStatus,
+	}
+}

@@ -1,0 +1,188 @@
+package cognito
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// maxBody caps request bodies; the largest legitimate Cognito request is a
+// few kilobytes.
+const maxBody = 1 << 20
+
+const (
+	targetPrefix = "AWSCognitoIdentityProviderService."
+	jsonType     = "application/x-amz-json-1.1"
+)
+
+// call is one API request as a handler sees it.
+type call struct {
+	ctx    context.Context
+	action string
+	body   []byte
+}
+
+type handlerFunc func(s *Service, c *call) (any, error)
+
+// ServeHTTP answers the JSON 1.1 API on POST / and each pool's
+// /.well-known/jwks.json and /.well-known/openid-configuration.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := uuid.NewString()
+	w.Header().Set("x-amzn-RequestId", reqID)
+	if r.URL.Path != "/" {
+		s.serveWellKnown(w, r)
+		return
+	}
+	if r.Method != http.MethodPost {
+		writeError(w, &apiError{Type: excUnknownOperation, Status: http.StatusMethodNotAllowed,
+			Message: r.Method + " is not supported: operations are POST / with an X-Amz-Target header"})
+		return
+	}
+	defer func() {
+		// A bug must not cost the client its connection or the AWS error
+		// shape; the stack keeps serving.
+		if v := recover(); v != nil {
+			s.log.Error("cognito handler panicked", "target", r.Header.Get("X-Amz-Target"), "panic", v, "requestId", reqID)
+			writeError(w, errInternal(fmt.Errorf("%v", v)))
+		}
+	}()
+	resp, err := s.serveAPI(w, r)
+	if err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			ae = errInternal(err)
+		}
+		s.log.Debug("cognito request failed", "target", r.Header.Get("X-Amz-Target"), "type", ae.Type, "message", ae.Message, "requestId", reqID)
+		writeError(w, ae)
+		s.notify()
+		return
+	}
+	body, err := json.Marshal(resp)
+	if err != nil {
+		writeError(w, errInternal(fmt.Errorf("encode response: %w", err)))
+		return
+	}
+	w.Header().Set("Content-Type", jsonType)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+	s.notify()
+}
+
+func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) {
+	target := r.Header.Get("X-Amz-Target")
+	action, ok := strings.CutPrefix(target, targetPrefix)
+	h := handlers[action]
+	if !ok || h == nil {
+		if target == "" {
+			return nil, newErr(excUnknownOperation, "Missing X-Amz-Target header")
+		}
+		return nil, errf(excUnknownOperation, "Unknown operation %s", target)
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil ||
+		(mt != jsonType && mt != "application/x-amz-json-1.0") {
+		return nil, errf(excUnknownOperation, "Unsupported Content-Type %q: use %s", r.Header.Get("Content-Type"), jsonType)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errf(excSerialization, "Request body exceeds the limit of %d bytes", maxBody)
+		}
+		return nil, errf(excSerialization, "Unable to read the request body: %v", err)
+	}
+	return h(s, &call{ctx: r.Context(), action: action, body: body})
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	body, _ := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}{e.Type, e.Message})
+	h := w.Header()
+	h.Set("Content-Type", jsonType)
+	h.Set("x-amzn-ErrorType", e.Type+":")
+	// The header carries only printable ASCII; messages are ours and are.
+	h.Set("x-amzn-ErrorMessage", e.Message)
+	status := e.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// Patterns the service model puts on the ids every operation carries.
+var (
+	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	clientIDPattern = regexp.MustCompile(`^[\w+]+$`)
+)
+
+// decode parses the request body into v and applies the model's
+// constraints: required members (null → "Member must not be null"), and
+// the UserPoolId/ClientId patterns wherever those members appear.
+func (c *call) decode(v any, required ...string) error {
+	body := bytes.TrimSpace(c.body)
+	if len(body) == 0 {
+		body = []byte("{}")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return errf(excSerialization, "Unable to parse the request body as a JSON object: %s", jsonProblem(err))
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return errf(excSerialization, "Unable to parse the request body: %s", jsonProblem(err))
+	}
+	var vs []violation
+	for _, name := range required {
+		if m, ok := raw[name]; !ok || string(m) == "null" {
+			vs = append(vs, violation{member: name, rule: "Member must not be null"})
+		}
+	}
+	for _, f := range []struct {
+		name string
+		re   *regexp.Regexp
+		max  int
+	}{{"UserPoolId", poolIDPattern, 55}, {"ClientId", clientIDPattern, 128}} {
+		m, ok := raw[f.name]
+		if !ok || string(m) == "null" {
+			continue
+		}
+		var sv string
+		if json.Unmarshal(m, &sv) != nil {
+			continue
+		}
+		switch {
+		case sv == "":
+			vs = append(vs, violation{member: f.name, value: &sv, rule: "Member must have length greater than or equal to 1"})
+		case len(sv) > f.max:
+			vs = append(vs, violation{member: f.name, value: &sv, rule: fmt.Sprintf("Member must have length less than or equal to %d", f.max)})
+		case !f.re.MatchString(sv):
+			pattern := strings.TrimSuffix(strings.TrimPrefix(f.re.String(), "^"), "$")
+			vs = append(vs, violation{member: f.name, value: &sv, rule: "Member must satisfy regular expression pattern: " + pattern})
+		}
+	}
+	return validationError(vs)
+}
+
+// jsonProblem describes a decoding error without echoing request content.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte offset %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("member %s must be %s, not %s", te.Field, te.Type, te.Value)
+	default:
+		return "malformed JSON"
+	}
+}

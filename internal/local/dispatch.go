@@ -1,0 +1,118 @@
+package local
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// maxBodyBytes caps every request body. The largest legitimate request of
+// the services we emulate (a Cognito seed-sized AdminCreateUser, a Logs
+// PutLogEvents batch) is far below it; a bigger body is refused before any
+// service reads it.
+const maxBodyBytes = 1 << 20
+
+// service is one emulated AWS service as the dispatcher sees it: the
+// X-Amz-Target prefixes it answers (JSON protocols) and the ServeMux path
+// patterns it owns (JWKS, discovery, later the hosted UI and API Gateway
+// stages).
+type service struct {
+	name     string
+	handler  http.Handler
+	targets  []string // e.g. "AWSCognitoIdentityProviderService"
+	patterns []string // e.g. "GET /{pool}/.well-known/jwks.json"
+}
+
+// router dispatches a request to the service that owns it.
+type router struct {
+	mux     *http.ServeMux
+	targets map[string]http.Handler // target prefix (before the first '.') → handler
+}
+
+// newRouter builds the dispatcher for services. It panics on conflicting
+// registrations, which are programming errors caught by the tests.
+func newRouter(services []service) http.Handler {
+	rt := &router{mux: http.NewServeMux(), targets: map[string]http.Handler{}}
+	for _, svc := range services {
+		for _, t := range svc.targets {
+			if _, dup := rt.targets[t]; dup {
+				panic(fmt.Sprintf("local: target prefix %q registered twice", t))
+			}
+			rt.targets[t] = svc.handler
+		}
+		for _, p := range svc.patterns {
+			rt.mux.Handle(p, svc.handler)
+		}
+	}
+	// Every AWS JSON-protocol operation is POST / with X-Amz-Target.
+	rt.mux.HandleFunc("POST /{$}", rt.serveTarget)
+	rt.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "" {
+			writeError(w, http.StatusBadRequest, "UnknownOperationException",
+				fmt.Sprintf("%s %s: operations are served by POST /", r.Method, r.URL.Path))
+			return
+		}
+		writeError(w, http.StatusNotFound, "ResourceNotFoundException",
+			fmt.Sprintf("No resource at %s %s", r.Method, r.URL.Path))
+	})
+	return rt
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > maxBodyBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, "SerializationException",
+			fmt.Sprintf("Request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, maxBodyBytes))
+		return
+	}
+	// A chunked body has no length up front; MaxBytesReader makes the
+	// service's read fail once it passes the cap.
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	rt.mux.ServeHTTP(w, r)
+}
+
+func (rt *router) serveTarget(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	if target == "" {
+		writeError(w, http.StatusBadRequest, "UnknownOperationException",
+			"Missing X-Amz-Target header: AWS JSON operations name themselves with it, e.g. AWSCognitoIdentityProviderService.InitiateAuth")
+		return
+	}
+	prefix, _, _ := strings.Cut(target, ".")
+	h, ok := rt.targets[prefix]
+	if !ok {
+		writeError(w, http.StatusBadRequest, "UnknownOperationException",
+			fmt.Sprintf("Unknown operation %s: this stack serves %s", target, strings.Join(rt.prefixes(), ", ")))
+		return
+	}
+	h.ServeHTTP(w, r)
+}
+
+func (rt *router) prefixes() []string {
+	out := make([]string, 0, len(rt.targets))
+	for p := range rt.targets {
+		out = append(out, p+".*")
+	}
+	slices.Sort(out)
+	return out
+}
+
+// writeError answers in the AWS JSON error shape the SDKs decode: the
+// exception name in __type (and x-amzn-ErrorType) and the text in message.
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
+	body, _ := json.Marshal(struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}{typ, msg})
+	h := w.Header()
+	h.Set("Content-Type", "application/x-amz-json-1.1")
+	if h.Get("x-amzn-RequestId") == "" {
+		h.Set("x-amzn-RequestId", uuid.NewString())
+	}
+	h.Set("x-amzn-ErrorType", typ+":")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,74 @@
+// Package hostedui is the local stack's Cognito hosted UI ("managed
+// login"): the OAuth 2.0 / OIDC endpoints and HTML sign-in pages of every
+// user pool that has a domain, built on the exported Go API of
+// internal/local/cognito (client lookup, password sign-in with its
+// challenges, token minting, revocation).
+//
+// # URL scheme
+//
+// Real Cognito serves a domain on its own host
+// (https://<prefix>.auth.<region>.amazoncognito.com, or a custom domain).
+// The local stack has one loopback endpoint, so every domain gets a path
+// on it; Go clients cannot resolve *.localhost names, which rules out
+// host-based routing:
+//
+//	<endpoint>/_domain/<domain>                 the domain's base URL
+//	<base>/oauth2/authorize   GET               start a browser sign-in
+//	<base>/login              GET, POST         sign-in page (username + password)
+//	<base>/mfa                POST              MFA code page (TOTP, SMS, e-mail)
+//	<base>/select-mfa         POST              choose an MFA method
+//	<base>/mfa-setup          POST              enrol an authenticator app (MFA_SETUP)
+//	<base>/new-password       POST              new-password page (NEW_PASSWORD_REQUIRED)
+//	<base>/oauth2/token       POST              authorization_code, refresh_token, client_credentials
+//	<base>/oauth2/userInfo    GET, POST         user claims for a Bearer access token
+//	<base>/oauth2/revoke      POST              revoke a refresh token
+//	<base>/logout             GET               end the domain session
+//	<base>/error              GET               error page (?error=redirect_mismatch&client_id=…)
+//
+// <domain> is the pool's domain exactly as CreateUserPoolDomain named it:
+// a prefix ("cogscope-demo") or a custom domain ("auth.example.com"). For
+// example the demo pool's authorize endpoint is
+// http://127.0.0.1:9229/_domain/cogscope-demo/oauth2/authorize. Every
+// redirect the hosted UI makes (to /login, to /error, after /logout) is an
+// absolute URL under the same base, and the pool's discovery document
+// (<issuer>/.well-known/openid-configuration) lists the base's endpoints.
+// Clients should read them from discovery, or build them from BaseURL.
+//
+// A test gets a pool's hosted-UI base URL from any of:
+//   - localtest: env.Demo.HostedUI (the demo pool, domain "cogscope-demo");
+//   - env.Stack.Info().UserPools[i].HostedUI (also in `cogscope local --json`
+//     as "hostedUI", with "domain");
+//   - BaseURL(env.Endpoint, domain);
+//   - the discovery document's authorization_endpoint etc.
+//
+// # Sign-in pages
+//
+// GET /oauth2/authorize validates the request as Cognito does (client of
+// this pool, redirect_uri exactly one of the CallbackURLs, response_type,
+// scopes, PKCE S256) and redirects to /login with the same query; with a
+// live domain session cookie (named "cognito", path /_domain/<domain>, one
+// hour) it skips the form and redirects to the callback at once. The login
+// page is a plain HTML form (field names username, password, _csrf) that
+// POSTs to /login with the authorize query; _csrf must equal the
+// XSRF-TOKEN cookie set by GET /login, so a non-browser client must GET
+// the page first (with a cookie jar) and echo _csrf. Pages that follow
+// (MFA, MFA choice, TOTP enrolment, new password) carry a hidden
+// "session" field. Errors such as a wrong password are shown on the page
+// (status 200, Cognito's message inside an element with class "error").
+// GET /oauth2/authorize and /login also honour prompt=login (show the
+// form despite a session) and prompt=none (error=login_required without
+// one); lang sets the page's language attribute; identity_provider may
+// only be COGNITO (federated IdPs are refused with an error redirect).
+//
+// # OAuth endpoints
+//
+// /oauth2/token takes client_secret_basic (invalid_client is then 401
+// with WWW-Authenticate) or client_secret_post; codes are single use for
+// five minutes, and a reused code also revokes the tokens its first
+// redemption issued. Error bodies are {"error": code, "error_description":
+// why}. /oauth2/userInfo answers errors in WWW-Authenticate with no body.
+// Codes, sessions and pending sign-ins live in memory only.
+//
+// It must not import charm.land/* or ui; it imports the standard library
+// and internal/local/cognito only.
+package hostedui

@@ -1,0 +1,106 @@
+package local
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cogscope/cogscope/internal/local/cognito"
+	"go.yaml.in/yaml/v3"
+)
+
+// LoadSeedFile reads a seed file: pools, clients, users, groups and
+// resource servers to create at start. JSON or YAML is chosen by the
+// extension (.json, .yaml, .yml), else by the first character. Unknown
+// fields are errors, so a misspelt key is caught, with its line, instead of
+// being silently ignored.
+func LoadSeedFile(path string) (*cognito.Seed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read seed file: %w", err)
+	}
+	seed, err := ParseSeed(path, b)
+	if err != nil {
+		return nil, fmt.Errorf("seed file %s: %w", path, err)
+	}
+	return seed, nil
+}
+
+// ParseSeed decodes a seed document; name (a file name) picks the format.
+// Errors carry the line and column of the problem.
+func ParseSeed(name string, data []byte) (*cognito.Seed, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, errors.New("the seed is empty")
+	}
+	var seed cognito.Seed
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case ext == ".json", ext != ".yaml" && ext != ".yml" && trimmed[0] == '{':
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&seed); err != nil {
+			return nil, errors.New(describeJSONError(data, err))
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return nil, fmt.Errorf("%s: unexpected data after the seed object", lineCol(data, dec.InputOffset()))
+		}
+	default:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&seed); err != nil {
+			return nil, errors.New(describeYAMLError(err))
+		}
+	}
+	return &seed, nil
+}
+
+// describeJSONError turns encoding/json's byte offsets into line:column.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("%s: %v", lineCol(data, syn.Offset), syn)
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "value"
+		}
+		return fmt.Sprintf("%s: %s: cannot use a JSON %s as %s", lineCol(data, typ.Offset), field, typ.Value, typ.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Sprintf("%s: unexpected end of JSON", lineCol(data, int64(len(data))))
+	default:
+		// DisallowUnknownFields reports `json: unknown field "x"` without
+		// an offset; the field name is enough to find it.
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+}
+
+// lineCol renders a byte offset as "line L, column C" (both from 1).
+func lineCol(data []byte, off int64) string {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	if col < 1 {
+		col = 1
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// describeYAMLError flattens yaml's multi-line type errors onto one line
+// (the CLI prints errors as one line); each part already names its line.
+func describeYAMLError(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// Golden frames at fixed sizes, ANSI stripped. Regenerate with
+//
+//	go test ./ui -run TestGolden -update
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	signIn := func() service.SignIn {
+		s := fakes.NewSignIn()
+		s.Scripts[service.FlowPKCE] = fakes.PKCEScript()
+		s.Scripts[service.FlowClientCredentials] = fakes.MFASetupScript()
+		return s
+	}
+	cases := []struct {
+		name string
+		w, h int
+		// setup drives the console from its first frame to the one
+		// compared.
+		setup func(d *driver)
+	}{
+		{"signin_idle", 120, 40, func(*driver) {}},
+		{"signin_idle", 80, 24, func(*driver) {}},
+		{"signin_idle", 60, 16, func(*driver) {}},
+		{"signin_form_focused", 100, 30, func(d *driver) { d.keys("enter") }},
+		{"signin_srp_done", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter") }},
+		{"signin_srp_done", 80, 24, func(d *driver) { d.keys("enter", "enter", "enter") }},
+		{"signin_srp_unmasked", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "m") }},
+		{"signin_wrong_password", 120, 40, func(d *driver) { d.keys("down", "enter", "enter", "enter") }},
+		{"signin_pkce", 120, 40, func(d *driver) { d.keys("down", "down", "enter", "enter") }},
+		{"tokens_empty", 100, 30, func(d *driver) { d.keys("2") }},
+		{"tokens_access", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "2") }},
+		{"tokens_access", 80, 24, func(d *driver) { d.keys("enter", "enter", "enter", "2") }},
+		{"tokens_id", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "2", "left") }},
+		{"tokens_refresh", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "2", "right") }},
+		{"tokens_pasted_non_token", 100, 30, func(d *driver) {
+			d.keys("2", "p")
+			d.typeText("AKIAIOSFODNN7EXAMPLE")
+			d.keys("enter")
+		}},
+		{"help", 120, 40, func(d *driver) { d.keys("?") }},
+		{"help_tokens", 80, 24, func(d *driver) { d.keys("2", "?") }},
+		{"api_placeholder", 100, 30, func(d *driver) { d.keys("3") }},
+		{"logs_placeholder", 100, 30, func(d *driver) { d.keys("shift+tab") }},
+		{"too_small", 20, 10, func(*driver) {}},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s_%dx%d", c.name, c.w, c.h), func(t *testing.T) {
+			t.Parallel()
+			d := newDriver(t, Options{Target: fakes.Target(), SignIn: signIn(), Tokens: fakes.NewTokens()}, c.w, c.h)
+			c.setup(d)
+			golden.RequireEqual(t, d.screen())
+		})
+	}
+}
+
+// Challenges and failures get their own goldens: each needs a script.
+func TestGoldenFlows(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		script fakes.Script
+		w, h   int
+	}{
+		{"mfa_setup", fakes.MFASetupScript(), 120, 40},
+		{"new_password", fakes.NewPasswordScript(), 100, 30},
+		{"stack_gone", fakes.StackGoneScript(), 100, 30},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s_%dx%d", c.name, c.w, c.h), func(t *testing.T) {
+			t.Parallel()
+			s := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: c.script}}
+			d := newDriver(t, Options{Target: fakes.Target(), SignIn: s, Tokens: fakes.NewTokens()}, c.w, c.h)
+			d.keys("enter", "enter", "enter")
+			golden.RequireEqual(t, d.screen())
+		})
+	}
+}

@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/placeholder"
+	"github.com/cogscope/cogscope/ui/service"
+	"github.com/cogscope/cogscope/ui/signin"
+	"github.com/cogscope/cogscope/ui/theme"
+	"github.com/cogscope/cogscope/ui/tokens"
+)
+
+// Page names one of the four views.
+type Page int
+
+// The views, in the order of their number keys.
+const (
+	PageSignIn Page = iota
+	PageTokens
+	PageAPI
+	PageLogs
+	numPages
+)
+
+var pageTitles = [numPages]string{"Sign in", "Tokens", "API", "Logs"}
+
+// The smallest terminal the frame can be drawn in; below it the console
+// says so instead of drawing garbage.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Frame rows around the active view.
+const (
+	headerRows = 2
+	footerRows = 2
+)
+
+// Model is the console's root: it owns the layout, the focus (which view
+// is active, whether help is open) and key routing, and hands everything
+// else to the views.
+type Model struct {
+	opts  Options
+	t     *theme.Theme
+	keys  KeyMap
+	help  help.Model
+	clock common.Clock
+
+	width, height int
+	active        Page
+	showHelp      bool
+	connecting    bool  // Options.Connect has not answered yet
+	connectErr    error // what Connect failed with
+
+	status    common.StatusMsg
+	statusID  int
+	statusFor time.Duration
+
+	signIn signin.Model
+	tokens tokens.Model
+	api    placeholder.Model
+	logs   placeholder.Model
+}
+
+// statusClearMsg clears the status line it was armed for.
+type statusClearMsg struct{ id int }
+
+// connectedMsg is Options.Connect's answer.
+type connectedMsg struct {
+	target service.Target
+	err    error
+}
+
+// New builds the console. The background is assumed dark until the
+// terminal says otherwise.
+func New(o Options) Model {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.StatusFor == 0 {
+		o.StatusFor = 5 * time.Second
+	}
+	t := theme.New(true, o.NoColor)
+	m := Model{
+		opts:      o,
+		t:         t,
+		keys:      DefaultKeyMap(),
+		help:      help.New(),
+		clock:     o.Now,
+		statusFor: o.StatusFor,
+		signIn:    signin.New(t, o.SignIn, o.Target),
+		tokens:    tokens.New(t, o.Tokens, o.Now),
+		api: placeholder.New(t, "API", "Call the profile's API Gateway routes with a token of the session, "+
+			"see the response and — on 401/403 — the authorizer's judgement, with the log tail beside it. "+
+			"This view arrives with the API and logs issue."),
+		logs: placeholder.New(t, "Logs", "Tail the authorizer's and the API's log groups full-screen: filter, "+
+			"pause, jump to a request id, events per second. This view arrives with the API and logs issue."),
+	}
+	m.help.Styles = t.Help
+	m.connecting = o.Connect != nil
+	return m
+}
+
+// Init asks the terminal for its background colour, starts the tokens'
+// countdown, and shows the starting session if there is one.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.tokens.Init()}
+	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
+		cmds = append(cmds, common.Session(*s, "the session store"))
+	}
+	if connect := m.opts.Connect; connect != nil {
+		cmds = append(cmds, func() tea.Msg {
+			t, err := connect(context.Background())
+			return connectedMsg{target: t, err: err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// Active returns the view on screen.
+func (m Model) Active() Page { return m.active }
+
+// Busy reports whether a view waits for a service.
+func (m Model) Busy() bool { return m.signIn.Busy() || m.tokens.Busy() }
+
+// HelpOpen reports whether the help overlay is shown.
+func (m Model) HelpOpen() bool { return m.showHelp }
+
+// Status returns the status line's text ("" when clear).
+func (m Model) Status() string { return m.status.Text }
+
+// Update routes a message: the window size to the layout, global keys
+// first, then the active view; results of async work go to every view,
+// each of which drops what is not its own.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.setTheme(theme.New(msg.IsDark(), m.opts.NoColor))
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		// Views see coordinates relative to their own area.
+		msg.Y -= headerRows
+		return m.updateActive(msg)
+	case tea.PasteMsg:
+		return m.updateActive(msg)
+	case common.StatusMsg:
+		m.status = msg
+		m.statusID++
+		id := m.statusID
+		return m, tea.Tick(m.statusFor, func(time.Time) tea.Msg { return statusClearMsg{id: id} })
+	case statusClearMsg:
+		if msg.id == m.statusID {
+			m.status = common.StatusMsg{}
+		}
+		return m, nil
+	case connectedMsg:
+		m.connecting = false
+		if msg.err != nil {
+			m.connectErr = msg.err
+			return m, common.StatusError("could not start: " + msg.err.Error())
+		}
+		m.opts.Target = msg.target
+		m.signIn.SetTarget(msg.target)
+		return m, nil
+	}
+	return m.broadcast(msg)
+}
+
+func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(k, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		if key.Matches(k, m.keys.CloseHelp) {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	if m.tooSmall() {
+		// Nothing is drawn but the "too small" message: keys that would
+		// act unseen are ignored.
+		if key.Matches(k, m.keys.Quit) {
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	if m.typing() {
+		return m.updateActive(k)
+	}
+	switch {
+	case key.Matches(k, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(k, m.keys.Help):
+		m.showHelp = true
+		return m, nil
+	case key.Matches(k, m.keys.SignIn):
+		m.active = PageSignIn
+	case key.Matches(k, m.keys.Tokens):
+		m.active = PageTokens
+	case key.Matches(k, m.keys.API):
+		m.active = PageAPI
+	case key.Matches(k, m.keys.Logs):
+		m.active = PageLogs
+	case key.Matches(k, m.keys.NextView):
+		m.active = (m.active + 1) % numPages
+	case key.Matches(k, m.keys.PrevView):
+		m.active = (m.active + numPages - 1) % numPages
+	default:
+		return m.updateActive(k)
+	}
+	return m, nil
+}
+
+// typing reports whether the active view has a text field focused.
+func (m Model) typing() bool {
+	switch m.active {
+	case PageSignIn:
+		return m.signIn.Typing()
+	case PageTokens:
+		return m.tokens.Typing()
+	}
+	return false
+}
+
+// updateActive hands msg to the active view only.
+func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.active {
+	case PageSignIn:
+		m.signIn, cmd = m.signIn.Update(msg)
+	case PageTokens:
+		m.tokens, cmd = m.tokens.Update(msg)
+	case PageAPI:
+		m.api, cmd = m.api.Update(msg)
+	case PageLogs:
+		m.logs, cmd = m.logs.Update(msg)
+	}
+	return m, cmd
+}
+
+// broadcast hands msg to every view: async results carry ids, so each
+// view takes its own and drops the rest.
+func (m Model) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var c1, c2 tea.Cmd
+	m.signIn, c1 = m.signIn.Update(msg)
+	m.tokens, c2 = m.tokens.Update(msg)
+	return m, tea.Batch(c1, c2)
+}
+
+// layout gives every view the body's size.
+func (m *Model) layout() {
+	w, h := m.width, m.height-headerRows-footerRows
+	if m.tooSmall() {
+		return
+	}
+	m.signIn.SetSize(w, h)
+	m.tokens.SetSize(w, h)
+	m.api.SetSize(w, h)
+	m.logs.SetSize(w, h)
+	m.help.SetWidth(w)
+}
+
+func (m Model) tooSmall() bool {
+	return m.width < MinWidth || m.height < MinHeight
+}
+
+func (m *Model) setTheme(t *theme.Theme) {
+	m.t = t
+	m.help.Styles = t.Help
+	m.signIn.SetTheme(t)
+	m.tokens.SetTheme(t)
+	m.api.SetTheme(t)
+	m.logs.SetTheme(t)
+}
+
+// pageKeys is the active view's bindings.
+func (m Model) pageKeys() help.KeyMap {
+	switch m.active {
+	case PageSignIn:
+		return m.signIn.KeyMap()
+	case PageTokens:
+		return m.tokens.KeyMap()
+	case PageAPI:
+		return m.api.KeyMap()
+	}
+	return m.logs.KeyMap()
+}

@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"image/color"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/internal/teststep"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+func newTestModel(t *testing.T) *driver {
+	t.Helper()
+	return newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens()}, 120, 40)
+}
+
+func TestGlobalKeys(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		keys       []string
+		wantPage   Page
+		wantHelp   bool
+		wantQuit   bool
+		wantTyping bool
+	}{
+		{keys: []string{"2"}, wantPage: PageTokens},
+		{keys: []string{"4"}, wantPage: PageLogs},
+		{keys: []string{"tab", "tab"}, wantPage: PageAPI},
+		{keys: []string{"shift+tab"}, wantPage: PageLogs},
+		{keys: []string{"3", "tab"}, wantPage: PageLogs},
+		{keys: []string{"?"}, wantHelp: true},
+		{keys: []string{"?", "2"}, wantHelp: true, wantPage: PageSignIn}, // help takes the keys
+		{keys: []string{"?", "esc"}},
+		{keys: []string{"?", "?"}},
+		{keys: []string{"q"}, wantQuit: true},
+		{keys: []string{"ctrl+c"}, wantQuit: true},
+		// In a text field the letters and digits are text: only ctrl+c
+		// stays global.
+		{keys: []string{"enter", "q", "2", "tab", "?"}, wantTyping: true},
+		{keys: []string{"enter", "ctrl+c"}, wantTyping: true, wantQuit: true},
+		{keys: []string{"2", "p", "q", "1"}, wantPage: PageTokens, wantTyping: true},
+		{keys: []string{"enter", "esc", "2"}, wantPage: PageTokens},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.keys, ","), func(t *testing.T) {
+			t.Parallel()
+			d := newTestModel(t)
+			d.keys(c.keys...)
+			if d.M.Active() != c.wantPage || d.M.HelpOpen() != c.wantHelp || d.quit() != c.wantQuit || d.M.typing() != c.wantTyping {
+				t.Fatalf("page %v help %v quit %v typing %v; want %v %v %v %v", d.M.Active(), d.M.HelpOpen(), d.quit(),
+					d.M.typing(), c.wantPage, c.wantHelp, c.wantQuit, c.wantTyping)
+			}
+		})
+	}
+}
+
+func TestTypedTextReachesTheForm(t *testing.T) {
+	t.Parallel()
+	d := newTestModel(t)
+	d.keys("enter")
+	d.Send(teststep.Key("ctrl+u")) // clear the pre-filled username
+	d.typeText("q2?")
+	if !strings.Contains(d.screen(), "> q2?") {
+		t.Fatalf("typed text should be in the username field:\n%s", d.screen())
+	}
+}
+
+func TestStatusLineClearsItself(t *testing.T) {
+	t.Parallel()
+	d := newTestModel(t)
+	d.Send(common.StatusMsg{Text: "first"})
+	first := d.M.statusID
+	d.Send(common.StatusMsg{Text: "second", Err: true})
+	d.Send(statusClearMsg{id: first})
+	if d.M.Status() != "second" {
+		t.Fatalf("an older timer cleared a newer status: %q", d.M.Status())
+	}
+	d.Send(statusClearMsg{id: d.M.statusID})
+	if d.M.Status() != "" {
+		t.Fatalf("status %q not cleared", d.M.Status())
+	}
+	// The timer is a Cmd, armed per status.
+	_, cmd := d.M.Update(common.StatusMsg{Text: "x"})
+	if cmd == nil {
+		t.Fatal("a status arms its clearing timer")
+	}
+}
+
+func TestWindowSizeReflowsEveryView(t *testing.T) {
+	t.Parallel()
+	d := newTestModel(t)
+	for _, sz := range [][2]int{{100, 30}, {150, 50}, {60, 16}} {
+		d.Send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		for _, p := range []string{"1", "2", "3", "4"} {
+			d.keys(p)
+			lines := strings.Split(d.screen(), "\n")
+			if len(lines) != sz[1] {
+				t.Fatalf("%v view %s: %d lines", sz, p, len(lines))
+			}
+		}
+	}
+	d.Send(tea.WindowSizeMsg{Width: 20, Height: 10})
+	if s := d.screen(); !strings.Contains(s, "too") || !strings.Contains(s, "small") {
+		t.Fatalf("20×10 should say it is too small:\n%s", s)
+	}
+	d.keys("1", "enter")
+	if d.M.Active() != PageLogs || d.M.Busy() || d.M.typing() {
+		t.Fatal("keys do nothing unseen in a terminal too small to draw")
+	}
+	d.keys("q")
+	if !d.quit() {
+		t.Fatal("q still quits")
+	}
+}
+
+func TestMouseWheelReachesTheActiveView(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens()}, 80, 24)
+	d.keys("enter", "enter", "enter", "2")
+	before := d.screen()
+	for range 5 {
+		d.Send(tea.MouseWheelMsg{Button: tea.MouseWheelDown, X: 10, Y: 12})
+	}
+	if d.screen() == before {
+		t.Fatal("the wheel should scroll the claims")
+	}
+}
+
+func TestThemeFollowsTheBackground(t *testing.T) {
+	t.Parallel()
+	d := newTestModel(t)
+	if !d.M.t.IsDark {
+		t.Fatal("dark is assumed until the terminal answers")
+	}
+	d.Send(tea.BackgroundColorMsg{Color: color.White})
+	if d.M.t.IsDark {
+		t.Fatal("a white background selects the light palette")
+	}
+	d.Send(tea.BackgroundColorMsg{Color: color.Black})
+	if !d.M.t.IsDark {
+		t.Fatal("a black background selects the dark palette")
+	}
+}
+
+func TestNoColorDrawsNoColour(t *testing.T) {
+	t.Parallel()
+	for _, noColor := range []bool{false, true} {
+		d := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), NoColor: noColor}, 120, 40)
+		d.keys("enter", "enter", "enter", "2")
+		frame := d.M.render()
+		// SGR colour parameters: 38/48 (foreground/background), 30–37, 90–97.
+		hasColour := strings.Contains(frame, "[38;") || strings.Contains(frame, ";38;") || strings.Contains(frame, "[48;")
+		if hasColour == noColor {
+			t.Errorf("NoColor %v: colour sequences present: %v", noColor, hasColour)
+		}
+		if noColor && !strings.Contains(frame, "\x1b[") {
+			t.Error("without colour, emphasis (bold, reverse) remains")
+		}
+	}
+}
+
+func TestStartingSessionIsShown(t *testing.T) {
+	t.Parallel()
+	s := fakes.Session()
+	d := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), Session: &s}, 120, 40)
+	d.keys("2")
+	if !strings.Contains(d.screen(), "✓ valid") {
+		t.Fatalf("the session store's tokens are inspected at start:\n%s", d.screen())
+	}
+}
+
+func TestConnectFinishesTheTargetAfterTheFirstFrame(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	ready := fakes.Target()
+	initial := service.Target{Kind: service.TargetLocal, Hint: ready.Hint}
+	connect := func(context.Context) (service.Target, error) {
+		<-release
+		return ready, nil
+	}
+	d := newDriver(t, Options{Target: initial, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), Connect: connect}, 120, 40)
+	if s := d.screen(); !strings.Contains(s, "local stack (starting…)") || strings.Contains(s, "> demo") {
+		t.Fatalf("first frame while the stack starts:\n%s", s)
+	}
+	close(release)
+	d.Until(func(m Model) bool { return !m.connecting })
+	s := d.screen()
+	if !strings.Contains(s, "local stack "+fakes.Endpoint) || !strings.Contains(s, "> demo") {
+		t.Fatalf("after the stack started the header names it and the form is filled:\n%s", s)
+	}
+
+	failed := newDriver(t, Options{Target: initial, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(),
+		Connect: func(context.Context) (service.Target, error) { return initial, errors.New("listen: address in use") }}, 120, 40)
+	failed.Until(func(m Model) bool { return !m.connecting })
+	if s := failed.screen(); !strings.Contains(s, "failed: listen: address in use") {
+		t.Fatalf("a stack that cannot start says so:\n%s", s)
+	}
+}
+
+func TestKeyTableComesFromTheBindings(t *testing.T) {
+	t.Parallel()
+	table := KeyTable()
+	for _, want := range []string{"| everywhere | `q` | quit |", "| Sign in | `m` | unmask |", "| Tokens | `p` | paste |", "| Tokens | `c` | copy |"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("key table lacks %q:\n%s", want, table)
+		}
+	}
+}

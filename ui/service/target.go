@@ -1,0 +1,50 @@
+package service
+
+// TargetKind says what the console is pointed at.
+type TargetKind int
+
+const (
+	// TargetLocal is the local stack cmd started in-process.
+	TargetLocal TargetKind = iota
+	// TargetEndpoint is an explicit --endpoint (an emulator, or a stack
+	// started elsewhere).
+	TargetEndpoint
+	// TargetAWS is real AWS, through a named profile or the AWS
+	// configuration.
+	TargetAWS
+)
+
+// Target describes where the console's calls go, for the header.
+type Target struct {
+	Kind     TargetKind
+	Profile  string // config profile name, when one is used
+	Endpoint string // endpoint URL for TargetLocal and TargetEndpoint
+	Region   string
+	PoolID   string
+	ClientID string
+	// Hint tells the user how to point the console elsewhere, e.g.
+	// "--profile NAME targets AWS". Shown for the local stack.
+	Hint string
+	// Username and Scopes pre-fill the sign-in form (the demo user on
+	// the local stack, the profile's scopes otherwise).
+	Username string
+	Scopes   string
+	// Password pre-fills the password field; cmd sets it only for the
+	// local stack's demo user, whose password is public.
+	Password string
+}
+
+// Label is the short name of the target for the header.
+func (t Target) Label() string {
+	switch t.Kind {
+	case TargetLocal:
+		return "local stack"
+	case TargetEndpoint:
+		return "endpoint " + t.Endpoint
+	default:
+		if t.Profile != "" {
+			return "AWS profile " + t.Profile
+		}
+		return "AWS"
+	}
+}

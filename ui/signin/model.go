@@ -1,0 +1,531 @@
+// Package signin is the console's Sign-in view: a flow picker and a short
+// form on the left, the trace of the running flow in the middle (secrets
+// masked until `m`), and a sequence diagram of the exchange that builds up
+// beside it. Challenges become answer forms; MFA setup draws its QR code.
+//
+// The view drives a service.SignIn from tea.Cmds only, and reads the flow's
+// events through a Cmd re-armed after each one.
+package signin
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/service"
+	"github.com/cogscope/cogscope/ui/theme"
+	"github.com/cogscope/cogscope/ui/widgets"
+)
+
+// focus says which part of the view takes keys.
+type focus int
+
+const (
+	focusPicker focus = iota
+	focusForm
+	focusChallenge
+)
+
+// phase is where the current run stands.
+type phase int
+
+const (
+	phaseIdle      phase = iota
+	phaseStarting        // Start called
+	phaseRunning         // steps arriving
+	phaseChallenge       // waiting for the user's answer
+	phaseAnswering       // answer sent, steps arriving
+	phaseDone            // tokens
+	phaseFailed
+	phaseCancelled
+)
+
+func (p phase) busy() bool {
+	return p == phaseStarting || p == phaseRunning || p == phaseAnswering
+}
+
+// Model is the Sign-in view.
+type Model struct {
+	t      *theme.Theme
+	svc    service.SignIn
+	target service.Target
+	keys   KeyMap
+
+	width, height int
+	lay           layout
+
+	cursor int // the picked flow
+	focus  focus
+	inputs [3]textinput.Model // by field
+	field  int                // index into the picked flow's fields
+
+	runID     int
+	phase     phase
+	run       service.Run
+	cancel    context.CancelFunc
+	ran       entry // the flow of the current run
+	steps     []flows.Step
+	failure   *service.Failure
+	fullPane  bool
+	challenge challengeForm
+	unmask    bool
+	waiting   string
+	spin      spinner.Model
+	trace     viewport.Model // scroll state of the trace pane
+	// traceLines is the trace pane's content and cache its rendering
+	// per step; diagram is the sequence diagram's lines.
+	traceLines []string
+	cache      traceCache
+	diagram    diagramCache
+
+	session flows.Tokens // for the refresh flow
+}
+
+// New returns the view for target, running flows through svc.
+func New(t *theme.Theme, svc service.SignIn, target service.Target) Model {
+	m := Model{t: t, svc: svc, target: target, keys: DefaultKeyMap()}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.trace = viewport.New()
+	m.trace.MouseWheelEnabled = true
+	m.trace.SoftWrap = false
+	for f := range m.inputs {
+		in := textinput.New()
+		in.Prompt = "> "
+		m.inputs[f] = in
+	}
+	m.inputs[fieldUsername].Placeholder = "username or alias"
+	m.inputs[fieldUsername].SetValue(target.Username)
+	m.inputs[fieldPassword].Placeholder = "password"
+	m.inputs[fieldPassword].EchoMode = textinput.EchoPassword
+	m.inputs[fieldPassword].EchoCharacter = '•'
+	m.inputs[fieldPassword].SetValue(target.Password)
+	m.inputs[fieldScopes].Placeholder = "openid email profile"
+	m.inputs[fieldScopes].SetValue(target.Scopes)
+	m.SetTheme(t)
+	return m
+}
+
+// SetTarget takes the target once it is known (the local stack started):
+// empty fields of the form get its pre-filled values.
+func (m *Model) SetTarget(t service.Target) {
+	m.target = t
+	for f, v := range map[field]string{fieldUsername: t.Username, fieldPassword: t.Password, fieldScopes: t.Scopes} {
+		if m.inputs[f].Value() == "" && v != "" {
+			m.inputs[f].SetValue(v)
+		}
+	}
+}
+
+// SetTheme restyles the view (the background colour became known).
+func (m *Model) SetTheme(t *theme.Theme) {
+	m.t = t
+	m.spin.Style = t.Accent
+	for f := range m.inputs {
+		m.inputs[f].SetStyles(t.TextInput)
+	}
+	m.refreshTrace()
+}
+
+// SetSize gives the view its area and reflows every pane.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.lay = computeLayout(w, h)
+	for f := range m.inputs {
+		m.inputs[f].SetWidth(max(m.lay.leftW-6, 4))
+	}
+	m.trace.SetWidth(max(m.lay.traceW-2, 0))
+	m.trace.SetHeight(max(m.lay.traceH-2, 0))
+	m.refreshTrace()
+}
+
+// Busy reports whether a flow is waiting for the service (not for the
+// user).
+func (m Model) Busy() bool { return m.phase.busy() }
+
+// Typing reports whether a form has the keyboard, so the root keeps its
+// single-letter keys to itself.
+func (m Model) Typing() bool {
+	return m.focus == focusForm || m.focus == focusChallenge
+}
+
+// KeyMap returns the bindings that work in the current state.
+func (m Model) KeyMap() help.KeyMap {
+	k := m.keys
+	picker := m.focus == focusPicker && !m.fullPane
+	k.Up.SetEnabled(picker || m.focus == focusChallenge)
+	k.Down.SetEnabled(picker || m.focus == focusChallenge)
+	k.Pick.SetEnabled(picker) // a help entry only: Up and Down do the work
+	k.Next.SetEnabled(m.focus != focusPicker)
+	k.Prev.SetEnabled(m.focus != focusPicker)
+	k.Unmask.SetEnabled(picker)
+	if m.unmask {
+		k.Unmask.SetHelp("m", "mask")
+	}
+	switch {
+	case m.fullPane:
+		k.Run.SetEnabled(false)
+		k.Back.SetHelp("esc", "back to the trace")
+	case m.focus == focusChallenge:
+		k.Up.SetHelp("↑", "previous choice")
+		k.Down.SetHelp("↓", "next choice")
+		k.Run.SetHelp("enter", "answer")
+		k.Back.SetHelp("esc", "cancel sign-in")
+	case m.focus == focusForm:
+		k.Run.SetHelp("enter", "next / run")
+		k.Back.SetHelp("esc", "leave form")
+	case m.phase.busy():
+		k.Back.SetHelp("esc", "cancel sign-in")
+	default:
+		k.Back.SetEnabled(false)
+	}
+	if m.focus == focusPicker && len(menu[m.cursor].fields) == 0 {
+		k.Run.SetHelp("enter", "run")
+	}
+	return k
+}
+
+// Update handles keys, mouse and the run's messages.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
+	case tea.PasteMsg:
+		return m.toInput(msg)
+	case spinner.TickMsg:
+		if !m.phase.busy() {
+			return m, nil // let the tick chain stop
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case common.SessionMsg:
+		m.session = msg.Tokens
+		return m, nil
+	case runStartedMsg:
+		return m.started(msg)
+	case runEventMsg:
+		return m.event(msg)
+	case answerSentMsg:
+		if msg.id != m.runID {
+			return m, nil
+		}
+		if msg.err != nil {
+			return m.fail(msg.err)
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	switch {
+	case m.fullPane:
+		if key.Matches(k, m.keys.Back) || key.Matches(k, m.keys.Run) {
+			m.fullPane = false
+		}
+		return m, nil
+	case m.focus == focusChallenge:
+		if key.Matches(k, m.keys.Back) {
+			return m.cancelRun("sign-in cancelled at " + m.challenge.c.Name)
+		}
+		var cmd tea.Cmd
+		var submit bool
+		m.challenge, cmd, submit = m.challenge.update(m.keys, k)
+		if submit {
+			return m.answer()
+		}
+		return m, cmd
+	case m.focus == focusForm:
+		return m.formKey(k)
+	}
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.cursor = (m.cursor + len(menu) - 1) % len(menu)
+	case key.Matches(k, m.keys.Down):
+		m.cursor = (m.cursor + 1) % len(menu)
+	case key.Matches(k, m.keys.Run):
+		if len(menu[m.cursor].fields) == 0 {
+			return m.start()
+		}
+		return m, m.focusField(0)
+	case key.Matches(k, m.keys.Unmask):
+		m.unmask = !m.unmask
+		m.refreshTrace()
+		if m.unmask {
+			return m, common.Status("secrets unmasked: press m to hide them again")
+		}
+	case key.Matches(k, m.keys.Back):
+		if m.phase.busy() {
+			return m.cancelRun("sign-in cancelled")
+		}
+	case key.Matches(k, m.keys.PageUp), key.Matches(k, m.keys.PageDown):
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(k)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// formKey moves between the form's fields, runs from the last one, and
+// hands everything else to the focused input.
+func (m Model) formKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	fields := menu[m.cursor].fields
+	switch {
+	case key.Matches(k, m.keys.Back):
+		m.blurInputs()
+		m.focus = focusPicker
+		return m, nil
+	case key.Matches(k, m.keys.Run):
+		if m.field < len(fields)-1 {
+			return m, m.focusField(m.field + 1)
+		}
+		m.blurInputs()
+		m.focus = focusPicker
+		return m.start()
+	case key.Matches(k, m.keys.Next):
+		return m, m.focusField(m.field + 1)
+	case key.Matches(k, m.keys.Prev):
+		return m, m.focusField(m.field - 1)
+	}
+	return m.toInput(k)
+}
+
+// toInput gives a key or a paste to whatever input has the focus.
+func (m Model) toInput(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.focus {
+	case focusForm:
+		f := menu[m.cursor].fields[m.field]
+		m.inputs[f], cmd = m.inputs[f].Update(msg)
+	case focusChallenge:
+		m.challenge, cmd, _ = m.challenge.update(m.keys, msg)
+	}
+	return m, cmd
+}
+
+func (m *Model) focusField(i int) tea.Cmd {
+	fields := menu[m.cursor].fields
+	if len(fields) == 0 {
+		return nil
+	}
+	m.focus = focusForm
+	m.field = (i + len(fields)) % len(fields)
+	m.blurInputs()
+	return m.inputs[fields[m.field]].Focus()
+}
+
+func (m *Model) blurInputs() {
+	for f := range m.inputs {
+		m.inputs[f].Blur()
+	}
+}
+
+// start validates the form and starts the picked flow.
+func (m Model) start() (Model, tea.Cmd) {
+	e := menu[m.cursor]
+	req := service.SignInRequest{
+		Flow:     e.flow,
+		Username: strings.TrimSpace(m.inputs[fieldUsername].Value()),
+		Password: m.inputs[fieldPassword].Value(),
+		Scopes:   strings.Fields(m.inputs[fieldScopes].Value()),
+	}
+	for _, f := range e.fields {
+		if f == fieldUsername && req.Username == "" {
+			return m, common.StatusError("enter a username first")
+		}
+		if f == fieldPassword && req.Password == "" {
+			return m, common.StatusError("enter the password first")
+		}
+	}
+	if e.flow == service.FlowRefresh {
+		if m.session.RefreshToken == "" {
+			return m, common.StatusError("no refresh token yet: sign in with another flow first")
+		}
+		req.RefreshToken = m.session.RefreshToken
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.runID++
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.ran = e
+	m.phase = phaseStarting
+	m.run = nil
+	m.steps = nil
+	m.failure = nil
+	m.fullPane = false
+	m.waiting = "starting " + e.title + ": waiting for " + e.waits
+	m.refreshTrace()
+	return m, tea.Batch(startCmd(ctx, m.svc, m.runID, req), m.spin.Tick)
+}
+
+func (m Model) started(msg runStartedMsg) (Model, tea.Cmd) {
+	if msg.id != m.runID {
+		return m, nil
+	}
+	if msg.err != nil {
+		return m.fail(msg.err)
+	}
+	m.run = msg.run
+	m.phase = phaseRunning
+	return m, waitCmd(m.runID, msg.run.Events())
+}
+
+func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
+	if msg.id != m.runID {
+		return m, nil
+	}
+	if msg.closed {
+		if m.phase.busy() || m.phase == phaseChallenge {
+			return m.fail(errors.New("the flow ended without tokens or an error"))
+		}
+		return m, nil
+	}
+	next := waitCmd(m.runID, m.run.Events())
+	ev := msg.ev
+	switch {
+	case ev.Step != nil:
+		m.steps = append(m.steps, *ev.Step)
+		m.waiting = waitingAfter(*ev.Step, m.ran)
+		follow := m.trace.AtBottom()
+		m.refreshTrace()
+		if follow {
+			m.trace.GotoBottom()
+		}
+		return m, next
+	case ev.Challenge != nil:
+		m.phase = phaseChallenge
+		m.focus = focusChallenge
+		m.blurInputs()
+		var cmd tea.Cmd
+		m.challenge, cmd = newChallengeForm(m.t, ev.Challenge, m.lay.leftW-2)
+		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name))
+	case ev.Tokens != nil:
+		m.phase = phaseDone
+		m.session = *ev.Tokens
+		m.release()
+		return m, tea.Batch(next, common.Session(*ev.Tokens, m.ran.title+" sign-in"),
+			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens"))
+	case ev.Err != nil:
+		m2, cmd := m.fail(ev.Err)
+		return m2, tea.Batch(next, cmd)
+	}
+	return m, next
+}
+
+// answer sends the challenge form's answer.
+func (m Model) answer() (Model, tea.Cmd) {
+	a, err := m.challenge.answer()
+	if err != nil {
+		m.challenge.err = err.Error()
+		return m, nil
+	}
+	name := m.challenge.c.Name
+	m.phase = phaseAnswering
+	m.focus = focusPicker
+	m.waiting = "sending the " + name + " answer to Cognito"
+	return m, tea.Batch(answerCmd(m.run, m.runID, a), m.spin.Tick)
+}
+
+// fail ends the run with err: inline on the failed step, and full-pane
+// when the service could not be reached at all.
+func (m Model) fail(err error) (Model, tea.Cmd) {
+	f := service.AsFailure(err)
+	m.phase = phaseFailed
+	m.failure = f
+	m.fullPane = f.Transport
+	if m.focus == focusChallenge {
+		m.focus = focusPicker
+	}
+	m.release()
+	m.refreshTrace()
+	m.trace.GotoBottom()
+	short := f.Code
+	if short == "" {
+		short = f.Message
+	}
+	return m, common.StatusError(theme.Cross + " " + m.ran.title + " sign-in failed: " + short)
+}
+
+// cancelRun abandons the current run; its late events are dropped.
+func (m Model) cancelRun(why string) (Model, tea.Cmd) {
+	m.release()
+	m.runID++
+	m.phase = phaseCancelled
+	m.focus = focusPicker
+	return m, common.Status(why)
+}
+
+// release cancels the run's context, which lets the service stop.
+func (m *Model) release() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+}
+
+// waitingAfter says what the next moment of the flow waits for.
+func waitingAfter(s flows.Step, e entry) string {
+	switch {
+	case strings.Contains(strings.ToLower(s.Operation), "authorize"):
+		return "waiting for you to sign in in the browser"
+	case s.Kind == flows.StepCompute:
+		return "computing, then calling Cognito"
+	}
+	return "waiting for " + e.waits
+}
+
+// refreshTrace re-renders the trace pane's content (only the steps it has
+// not rendered yet, when nothing else changed) and the diagram.
+func (m *Model) refreshTrace() {
+	if m.lay.traceW < 4 {
+		return
+	}
+	m.traceLines, m.cache = renderTrace(m.t, m.steps, m.failure, m.unmask, m.lay.traceW-2, m.cache)
+	m.trace.SetContentLines(m.traceLines)
+	m.diagram = m.diagram.update(m.t, m.steps, max(m.lay.diagW-2, 0))
+}
+
+// diagramCache is the sequence diagram drawn so far: a new step adds its
+// rows; a new width, theme, or the browser's first appearance redraws it.
+type diagramCache struct {
+	t       *theme.Theme
+	width   int
+	browser bool
+	steps   int
+	lines   []string
+}
+
+func (c diagramCache) update(t *theme.Theme, steps []flows.Step, width int) diagramCache {
+	var arr []widgets.Arrow
+	for _, s := range steps {
+		arr = append(arr, arrows(s)...)
+	}
+	browser := widgets.InvolvesBrowser(arr)
+	if c.t != t || c.width != width || c.browser != browser || c.steps > len(steps) || c.lines == nil {
+		c = diagramCache{t: t, width: width, browser: browser}
+		c.lines = widgets.NewDiagram(t, width, browser).Header()
+	}
+	g := widgets.NewDiagram(t, width, browser)
+	for _, s := range steps[c.steps:] {
+		for _, a := range arrows(s) {
+			c.lines = append(c.lines[:len(c.lines):len(c.lines)], g.Rows(a)...)
+		}
+	}
+	c.steps = len(steps)
+	return c
+}

@@ -1,0 +1,309 @@
+package signin
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/internal/teststep"
+	"github.com/cogscope/cogscope/ui/service"
+	"github.com/cogscope/cogscope/ui/theme"
+)
+
+func update(m Model, msg tea.Msg) (Model, tea.Cmd) { return m.Update(msg) }
+
+// forRoot keeps the messages the root handles.
+func forRoot(msg tea.Msg) bool {
+	switch msg.(type) {
+	case common.StatusMsg, common.SessionMsg:
+		return true
+	}
+	return false
+}
+
+func drive(t *testing.T, m Model) *teststep.Driver[Model] {
+	d := teststep.New(t, m, update, forRoot)
+	d.Busy = Model.Busy
+	return d
+}
+
+func newView(t *testing.T, scripts map[service.Flow]fakes.Script, target service.Target) (*teststep.Driver[Model], *fakes.SignIn) {
+	t.Helper()
+	svc := &fakes.SignIn{Scripts: scripts}
+	m := New(theme.New(true, false), svc, target)
+	m.SetSize(120, 36)
+	return drive(t, m), svc
+}
+
+func statuses(msgs []tea.Msg) []common.StatusMsg {
+	var out []common.StatusMsg
+	for _, m := range msgs {
+		if s, ok := m.(common.StatusMsg); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestPickerAndFormFocus(t *testing.T) {
+	t.Parallel()
+	d, _ := newView(t, nil, fakes.Target())
+	if d.M.Typing() || d.M.cursor != 0 {
+		t.Fatal("starts on the picker at SRP")
+	}
+	d.Keys("up")
+	if got := menu[d.M.cursor].flow; got != service.FlowRefresh {
+		t.Fatalf("up from the first flow wraps to the last, got %s", got)
+	}
+	d.Keys("down", "down")
+	if got := menu[d.M.cursor].flow; got != service.FlowPassword {
+		t.Fatalf("cursor on %s, want password", got)
+	}
+	d.Keys("enter")
+	if !d.M.Typing() || d.M.focus != focusForm || !d.M.inputs[fieldUsername].Focused() {
+		t.Fatal("enter on a flow with fields focuses the username")
+	}
+	if !d.M.KeyMap().(KeyMap).Next.Enabled() {
+		t.Error("tab (next field) should be offered in the form")
+	}
+	d.Keys("tab")
+	if !d.M.inputs[fieldPassword].Focused() || d.M.inputs[fieldUsername].Focused() {
+		t.Fatal("tab moves to the password")
+	}
+	d.Keys("q") // typed into the password, not a quit
+	if !strings.HasSuffix(d.M.inputs[fieldPassword].Value(), "q") {
+		t.Fatal("letters go to the focused input")
+	}
+	d.Keys("esc")
+	if d.M.Typing() || d.M.focus != focusPicker {
+		t.Fatal("esc leaves the form")
+	}
+	if d.M.KeyMap().(KeyMap).Next.Enabled() {
+		t.Error("tab (next field) should not be offered on the picker")
+	}
+}
+
+func TestStartRefusesAnIncompleteForm(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		target service.Target
+		keys   []string
+		want   string
+	}{
+		{"no username", service.Target{}, []string{"enter", "enter", "enter"}, "enter a username first"},
+		{"no password", service.Target{Username: "demo"}, []string{"enter", "enter", "enter"}, "enter the password first"},
+		{"refresh without a session", fakes.Target(), []string{"up", "enter"}, "no refresh token yet"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			d, svc := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}, c.target)
+			d.Keys(c.keys...)
+			st := statuses(d.TakeKept())
+			if len(st) != 1 || !st[0].Err || !strings.Contains(st[0].Text, c.want) {
+				t.Fatalf("status %+v, want an error containing %q", st, c.want)
+			}
+			if d.M.phase != phaseIdle || d.M.runID != 0 || len(svc.Requests()) != 0 {
+				t.Fatalf("nothing should have started: phase %v, run %d, requests %v", d.M.phase, d.M.runID, svc.Requests())
+			}
+		})
+	}
+}
+
+func TestRunStreamsStepsAndHandsOverTheSession(t *testing.T) {
+	t.Parallel()
+	d, svc := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	if got := svc.Requests(); len(got) != 1 || got[0].Flow != service.FlowSRP || got[0].Username != fakes.Username || got[0].Password == "" {
+		t.Fatalf("requests %+v", got)
+	}
+	if d.M.phase != phaseDone || len(d.M.steps) != 3 {
+		t.Fatalf("phase %v with %d steps, want done with 3", d.M.phase, len(d.M.steps))
+	}
+	var session *common.SessionMsg
+	for _, k := range d.TakeKept() {
+		if s, ok := k.(common.SessionMsg); ok {
+			session = &s
+		}
+	}
+	if session == nil || session.Tokens.AccessToken != fakes.AccessToken {
+		t.Fatalf("no session handed to the root: %+v", session)
+	}
+	if d.M.session.RefreshToken != fakes.RefreshToken {
+		t.Error("the view keeps the session for the refresh flow")
+	}
+
+	// A late event of an older run is dropped.
+	before := len(d.M.steps)
+	d.Send(runEventMsg{id: d.M.runID - 1, ev: service.Event{Step: &d.M.steps[0]}})
+	if len(d.M.steps) != before {
+		t.Fatal("a stale event changed the trace")
+	}
+	// The refresh flow now has a refresh token to send.
+	d.Keys("up", "enter")
+	if got := svc.Requests(); len(got) != 2 || got[1].Flow != service.FlowRefresh || got[1].RefreshToken != fakes.RefreshToken {
+		t.Fatalf("refresh request %+v", got)
+	}
+}
+
+func TestUnmaskShowsSecrets(t *testing.T) {
+	t.Parallel()
+	d, _ := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	key := fakes.SRPSteps()[1].SRP.Key
+	masked := ansi.Strip(d.M.trace.GetContent())
+	if strings.Contains(masked, key[:12]) || !strings.Contains(masked, theme.Mask) {
+		t.Fatal("the SRP key should be masked")
+	}
+	d.Keys("m")
+	if !strings.Contains(ansi.Strip(d.M.trace.GetContent()), key[:12]) {
+		t.Fatal("m should unmask the SRP key")
+	}
+	d.Keys("m")
+	if strings.Contains(ansi.Strip(d.M.trace.GetContent()), key[:12]) {
+		t.Fatal("m again should mask it")
+	}
+}
+
+func TestChallengeFormValidatesThenAnswers(t *testing.T) {
+	t.Parallel()
+	d, svc := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.MFASetupScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	if d.M.phase != phaseChallenge || d.M.focus != focusChallenge || !d.M.Typing() {
+		t.Fatalf("phase %v focus %v: want the MFA_SETUP form", d.M.phase, d.M.focus)
+	}
+	if !strings.Contains(d.M.View(), "Scan with an authenticator app") {
+		t.Fatal("MFA setup shows its QR pane")
+	}
+	d.Type("12")
+	d.Keys("enter")
+	if d.M.challenge.err != "the code has 6 digits" || len(svc.Answers()) != 0 {
+		t.Fatalf("a short code must be refused locally: err %q, answers %v", d.M.challenge.err, svc.Answers())
+	}
+	d.Type("3456")
+	d.Keys("enter")
+	if got := svc.Answers(); len(got) != 1 || got[0]["code"] != "123456" {
+		t.Fatalf("answers %v", got)
+	}
+	if d.M.phase != phaseDone || len(d.M.steps) != 5 {
+		t.Fatalf("phase %v with %d steps, want done with 5", d.M.phase, len(d.M.steps))
+	}
+}
+
+func TestNewPasswordFormCollectsAttributes(t *testing.T) {
+	t.Parallel()
+	d, svc := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.NewPasswordScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	d.Type("N3w password!")
+	d.Keys("enter") // to the next field, not a submit
+	if len(svc.Answers()) != 0 {
+		t.Fatal("enter on a field that is not the last moves on")
+	}
+	d.Keys("enter")
+	if d.M.challenge.err != "name is required" {
+		t.Fatalf("err %q, want the missing attribute named", d.M.challenge.err)
+	}
+	d.Type("Demo User")
+	d.Keys("enter")
+	got := svc.Answers()
+	if len(got) != 1 || got[0]["new_password"] != "N3w password!" || got[0]["userAttributes.name"] != "Demo User" {
+		t.Fatalf("answers %v", got)
+	}
+}
+
+func TestCancelAbandonsTheRun(t *testing.T) {
+	t.Parallel()
+	svc := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: fakes.NewPasswordScript()}}
+	m := New(theme.New(true, false), svc, fakes.Target())
+	m.SetSize(120, 36)
+	d := drive(t, m)
+	d.Keys("enter", "enter", "enter")
+	id := d.M.runID
+	d.Keys("esc")
+	if d.M.phase != phaseCancelled || d.M.runID == id || d.M.Typing() {
+		t.Fatalf("phase %v run %d: want cancelled and a new run id", d.M.phase, d.M.runID)
+	}
+	st := statuses(d.TakeKept())
+	if len(st) == 0 || !strings.Contains(st[len(st)-1].Text, "cancelled") {
+		t.Fatalf("status %+v", st)
+	}
+	// The flow itself was told to stop: the fake run ends.
+	select {
+	case <-firstRunDone(t, svc):
+	case <-time.After(2 * time.Second):
+		t.Fatal("the cancelled run is still going")
+	}
+}
+
+func firstRunDone(t *testing.T, svc *fakes.SignIn) <-chan struct{} {
+	t.Helper()
+	r := svc.Runs()
+	if len(r) == 0 {
+		t.Fatal("no run started")
+	}
+	return r[0].Done()
+}
+
+func TestUnreachableServiceIsAFullPaneWithAWayBack(t *testing.T) {
+	t.Parallel()
+	d, _ := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.StackGoneScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	if !d.M.fullPane || d.M.phase != phaseFailed {
+		t.Fatal("a transport failure fills the pane")
+	}
+	if v := ansi.Strip(d.M.View()); !strings.Contains(v, "The sign-in stopped") || !strings.Contains(v, "esc returns") {
+		t.Fatalf("full-pane view:\n%s", v)
+	}
+	d.Keys("esc")
+	if d.M.fullPane {
+		t.Fatal("esc goes back")
+	}
+	if v := ansi.Strip(d.M.View()); !strings.Contains(v, "could not reach the service") {
+		t.Fatalf("the trace keeps the error inline:\n%s", v)
+	}
+	// Still usable: another run starts.
+	d.Keys("enter", "enter", "enter")
+	if d.M.runID != 2 {
+		t.Fatalf("run id %d, want a second run", d.M.runID)
+	}
+}
+
+func TestMouseWheelScrollsTheTrace(t *testing.T) {
+	t.Parallel()
+	svc := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}}
+	m := New(theme.New(true, false), svc, fakes.Target())
+	m.SetSize(80, 20)
+	d := drive(t, m)
+	d.Keys("enter", "enter", "enter")
+	bottom := d.M.trace.YOffset()
+	if bottom == 0 {
+		t.Fatal("the trace should follow the newest step")
+	}
+	d.Send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	if d.M.trace.YOffset() >= bottom {
+		t.Fatalf("wheel up: offset %d, was %d", d.M.trace.YOffset(), bottom)
+	}
+}
+
+func TestResizeReflows(t *testing.T) {
+	t.Parallel()
+	m := New(theme.New(true, false), &fakes.SignIn{}, fakes.Target())
+	for _, sz := range [][2]int{{140, 40}, {100, 30}, {60, 12}} {
+		m.SetSize(sz[0], sz[1])
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) != sz[1] {
+			t.Fatalf("%v: %d lines", sz, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w != sz[0] {
+				t.Fatalf("%v: line %d is %d wide", sz, i, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package signin
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/ui/service"
+	"github.com/cogscope/cogscope/ui/theme"
+	"github.com/cogscope/cogscope/ui/widgets"
+)
+
+// traceCache holds each step rendered once: steps never change, so a new
+// step costs only its own lines, however long the trace. It is dropped
+// when the width, the masking, the theme or the run's failure changes.
+type traceCache struct {
+	width   int
+	unmask  bool
+	t       *theme.Theme
+	failure *service.Failure
+	steps   [][]string
+}
+
+// renderTrace lays the steps out for the trace pane, width cells wide:
+// each step's title, the members it sent (→) and received (←), SRP's
+// intermediate values, which username SECRET_HASH used, the server's clock,
+// notes, and — on the step that failed — Cognito's error with our
+// diagnosis (failure, when the run ended with one). It returns the lines
+// and the updated cache.
+func renderTrace(t *theme.Theme, steps []flows.Step, failure *service.Failure, unmask bool, width int, c traceCache) ([]string, traceCache) {
+	if len(steps) == 0 && failure == nil {
+		intro := ansi.Wrap("The trace appears here step by step as the flow runs: each request and response, "+
+			"SRP's values, each challenge. Secrets are masked until you press m.", max(width, 10), " ")
+		return strings.Split(t.Muted.Render(intro), "\n"), traceCache{}
+	}
+	if c.width != width || c.unmask != unmask || c.t != t || c.failure != failure || len(c.steps) > len(steps) {
+		c = traceCache{width: width, unmask: unmask, t: t, failure: failure}
+	}
+	failedAt := -1
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].Error != nil {
+			failedAt = i
+			break
+		}
+	}
+	for i := len(c.steps); i < len(steps); i++ {
+		var f *service.Failure
+		if i == failedAt {
+			f = stepFailure(steps[i], failure)
+		}
+		c.steps = append(c.steps[:i:i], renderStep(t, steps[i], f, unmask, width))
+	}
+	var lines []string
+	for i, sl := range c.steps {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, sl...)
+	}
+	if failedAt < 0 && failure != nil {
+		// The run failed outside any recorded call (a bad request, a
+		// cancelled browser sign-in): show it after the last step.
+		if len(lines) > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, widgets.Failure(t, failure, width, "")...)
+	}
+	return lines, c
+}
+
+// stepFailure joins the step's own error with the run's diagnosis.
+func stepFailure(s flows.Step, run *service.Failure) *service.Failure {
+	f := &service.Failure{Op: s.Operation, Code: s.Error.Type, Message: s.Error.Message,
+		RequestID: s.Error.RequestID, Transport: s.Error.Type == ""}
+	if f.RequestID == "" {
+		f.RequestID = s.RequestID
+	}
+	if run != nil {
+		f.Diagnosis, f.Fix = run.Diagnosis, run.Fix
+		if run.Transport {
+			f.Transport = true
+		}
+	}
+	return f
+}
+
+func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, width int) []string {
+	mark := t.OK.Render(theme.Check)
+	if s.Error != nil {
+		mark = t.Error.Render(theme.Cross)
+	}
+	title := s.Title
+	if title == "" {
+		title = s.Operation
+	}
+	head := fmt.Sprintf("%s %d %s", mark, s.Index, t.Bold.Render(title))
+	if s.DurationMS > 0 {
+		d := t.Muted.Render(fmt.Sprintf("%.0f ms", s.DurationMS))
+		gap := width - ansi.StringWidth(head) - ansi.StringWidth(d)
+		if gap >= 1 {
+			head += strings.Repeat(" ", gap) + d
+		}
+	}
+	lines := []string{head}
+
+	kv := func(arrow, name, value string, secret bool) {
+		v := value
+		st := t.Text
+		if secret && !unmask && value != flows.Redacted && value != "" {
+			v, st = theme.Mask, t.Secret
+		}
+		label := t.Muted.Render(arrow+" ") + t.Muted.Render(widgets.PadRight(name, nameWidth(width)))
+		lines = append(lines, "  "+label+" "+st.Render(widgets.Cut(v, width-4-nameWidth(width)-1)))
+	}
+	for _, k := range sortedKeys(s.Request) {
+		kv("→", shortName(k), s.Request[k], isSecret(k))
+	}
+	for _, k := range sortedKeys(s.Response) {
+		kv("←", shortName(k), s.Response[k], isSecret(k))
+	}
+	if v := s.SRP; v != nil {
+		for _, p := range []struct {
+			name, value string
+			secret      bool
+		}{
+			{"A", v.A, false}, {"B", v.B, false}, {"salt", v.Salt, false}, {"u", v.U, false},
+			{"x", v.X, true}, {"key", v.Key, true}, {"TIMESTAMP", v.Timestamp, false},
+			{"signature", v.Signature, false},
+		} {
+			if p.value != "" {
+				kv("∗", p.name, p.value, p.secret)
+			}
+		}
+	}
+	if h := s.SecretHash; h != nil {
+		lines = append(lines, "  "+t.Muted.Render("SECRET_HASH computed from "+h.Source+": ")+t.Text.Render(h.Username))
+	}
+	if s.ServerTime != nil && !s.Started.IsZero() {
+		skew := s.ServerTime.Sub(s.Started).Round(time.Second)
+		line := fmt.Sprintf("server clock %s (skew %+ds)", s.ServerTime.UTC().Format("15:04:05Z"), int(skew/time.Second))
+		lines = append(lines, "  "+t.Muted.Render(line))
+	}
+	for _, n := range s.Notes {
+		for _, l := range strings.Split(ansi.Wrap(n, width-4, " "), "\n") {
+			lines = append(lines, "  "+t.Muted.Render(l))
+		}
+	}
+	if f != nil {
+		lines = append(lines, widgets.Failure(t, f, width, "  ")...)
+	}
+	return lines
+}
+
+// nameWidth is the column of member names: wide enough for SRP_A and
+// PASSWORD_CLAIM_SIGNATURE where there is room.
+func nameWidth(width int) int {
+	return min(max(width/3, 8), 26)
+}
+
+// shortName drops the container ("AuthParameters.") from a flattened key.
+func shortName(k string) string {
+	if i := strings.LastIndexByte(k, '.'); i >= 0 {
+		return k[i+1:]
+	}
+	return k
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

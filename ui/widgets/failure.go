@@ -1,0 +1,61 @@
+package widgets
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cogscope/cogscope/ui/service"
+	"github.com/cogscope/cogscope/ui/theme"
+)
+
+// Failure lays out a refusal within width cells: Cognito's own code and
+// message first, the request id, then our diagnosis and fix in plain words,
+// wrapped. indent prefixes every line (inline use in a trace).
+func Failure(t *theme.Theme, f *service.Failure, width int, indent string) []string {
+	if f == nil {
+		return nil
+	}
+	w := width - ansi.StringWidth(indent)
+	if w < 10 {
+		w = 10
+	}
+	var out []string
+	add := func(prefix, text string, st func(...string) string) {
+		if text == "" {
+			return
+		}
+		wrapped := ansi.Wrap(text, w-ansi.StringWidth(prefix), " ")
+		for i, l := range strings.Split(wrapped, "\n") {
+			p := prefix
+			if i > 0 {
+				p = strings.Repeat(" ", ansi.StringWidth(prefix))
+			}
+			out = append(out, indent+t.Muted.Render(p)+st(l))
+		}
+	}
+	switch {
+	case f.Transport:
+		add(theme.Cross+" ", "could not reach the service: "+orErr(f), t.Error.Render)
+	case f.Code != "":
+		add(theme.Cross+" ", f.Code+": "+f.Message, t.Error.Render)
+	default:
+		add(theme.Cross+" ", orErr(f), t.Error.Render)
+	}
+	if f.RequestID != "" {
+		add("  request id ", f.RequestID, t.Muted.Render)
+	}
+	add("  diagnosis  ", f.Diagnosis, t.Text.Render)
+	add("  fix        ", f.Fix, t.Text.Render)
+	return out
+}
+
+func orErr(f *service.Failure) string {
+	switch {
+	case f.Message != "":
+		return f.Message
+	case f.Err != nil:
+		return f.Err.Error()
+	}
+	return "failed"
+}
