@@ -43,19 +43,14 @@ var jsErrorChecks = map[string][]CheckName{
 	"CognitoJwtInvalidClientIdError":    {CheckAud},
 }
 
-// peerScript finds jwt-verdict.js: the vendored copy, else the team's.
+// peerScript finds the vendored jwt-verdict.js.
 func peerScript(t *testing.T) string {
 	_, file, _, _ := runtime.Caller(0)
-	for _, p := range []string{
-		filepath.Join(filepath.Dir(file), "..", "internal", "interop", "peers", "jwt-verdict.js"),
-		"/work/shared/peers/jwt-verdict.js",
-	} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	p := filepath.Join(filepath.Dir(file), "..", "internal", "interop", "peers", "jwt-verdict.js")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("vendored peer script missing: %v", err)
 	}
-	t.Skip("jwt-verdict.js not found")
-	return ""
+	return p
 }
 
 // TestDifferentialAgainstAWSJWTVerify judges the verifier corpus with

@@ -8,6 +8,9 @@
 package awsclient
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,7 +41,49 @@ func Cognito(cfg aws.Config, endpoint string) *cip.Client {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
+		o.HTTPClient = BufferBodies(o.HTTPClient)
 	})
+}
+
+// HTTPDoer is the SDK's HTTP client interface.
+type HTTPDoer interface {
+	Do(*http.Request) (*http.Response, error)
+}
+
+// BufferBodies wraps an SDK HTTP client so the transport gets its own copy
+// of each request body. smithy-go closes the request body as soon as a
+// response arrives; against a server that answers before the transport has
+// finished writing (the local stack often does), that closes the connection
+// under the response ("use of closed network connection",
+// aws/aws-sdk-go-v2#2737). The SDK papers over it with retries, which
+// cogscope turns off so users see the service's own errors; buffering the
+// (small, JSON) bodies removes the race instead.
+func BufferBodies(next HTTPDoer) HTTPDoer {
+	if next == nil {
+		next = &http.Client{}
+	}
+	if _, ok := next.(bufferedDoer); ok {
+		return next
+	}
+	return bufferedDoer{next: next}
+}
+
+type bufferedDoer struct{ next HTTPDoer }
+
+func (b bufferedDoer) Do(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return b.next.Do(r)
+	}
+	data, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(data))
+	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	r2.ContentLength = int64(len(data))
+	return b.next.Do(r2)
 }
 
 // AnonymousCognito is Cognito with no credentials at all: sign-in

@@ -1,7 +1,6 @@
 package cognito
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
@@ -9,7 +8,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
-	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -118,7 +116,7 @@ func newEnvWith(t testing.TB, seed *Seed, setup func(*Service)) *env {
 	t.Cleanup(e.srv.Close)
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	httpClient := &http.Client{Transport: bufferedBodies{tr}}
+	httpClient := &http.Client{Transport: tr}
 	e.client = awsclient.Cognito(awsclient.Static("us-east-1", httpClient), e.srv.URL)
 	if seed != nil {
 		if err := e.svc.ApplySeed(*seed); err != nil {
@@ -292,27 +290,4 @@ func (e *env) lastCode(username, purpose string) string {
 	}
 	e.t.Fatalf("no %s code sent to %s", purpose, username)
 	return ""
-}
-
-// bufferedBodies hands the transport its own copy of each request body.
-// smithy-go closes the request body as soon as the response arrives; on a
-// server as fast as this one that can land while the transport's write loop
-// is still finishing the body, which then closes the connection under the
-// response ("read tcp ...: use of closed network connection",
-// aws/aws-sdk-go-v2#2737). The SDK's fix is to retry; our clients do not
-// retry, so tests buffer the body instead.
-type bufferedBodies struct{ base http.RoundTripper }
-
-func (b bufferedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return b.base.RoundTrip(r)
-	}
-	data, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, err
-	}
-	r2 := r.Clone(r.Context())
-	r2.Body = io.NopCloser(bytes.NewReader(data))
-	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return b.base.RoundTrip(r2)
 }

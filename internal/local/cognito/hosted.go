@@ -245,6 +245,7 @@ func (s *Service) MintTokens(req MintRequest) (Tokens, error) {
 		authTime = s.now()
 	}
 	origin, refresh := s.startFamily(p, c, u, scope, "", authTime, req.Refresh)
+	s.st.Families[origin].OAuth = true
 	spec := mintSpec{pr: s.principalFor(p, c, u), authTime: authTime, originJTI: origin, scope: scope,
 		accessTTL: c.accessTTL(), idTTL: c.idTTL(), withID: req.IDToken, idFilter: req.IDAttributes,
 		atHash: req.AtHash, refresh: refresh, extraAcc: []claim{{"version", 2}}}

@@ -408,8 +408,11 @@ type family struct {
 	Sub      string    `json:"sub"`
 	AuthTime time.Time `json:"authTime"`
 	Scope    string    `json:"scope"`
-	Revoked  bool      `json:"revoked,omitempty"`
-	Expires  time.Time `json:"expires"` // after this, nothing minted from it is valid
+	// OAuth marks a sign-in through the hosted UI: tokens refreshed from it
+	// keep the hosted UI's shape (version 2, attributes by scope).
+	OAuth   bool      `json:"oauth,omitempty"`
+	Revoked bool      `json:"revoked,omitempty"`
+	Expires time.Time `json:"expires"` // after this, nothing minted from it is valid
 }
 
 func contains(list []string, s string) bool {

@@ -38,6 +38,9 @@ type handlerFunc func(s *Service, c *call) (any, error)
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	w.Header().Set("x-amzn-RequestId", reqID)
+	// The service's clock, not the wall clock: clients measure their skew
+	// against this header (the flows' clock-skew diagnosis does).
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	if r.URL.Path != "/" {
 		s.serveWellKnown(w, r)
 		return

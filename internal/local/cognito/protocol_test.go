@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -130,5 +131,26 @@ func TestWellKnownErrors(t *testing.T) {
 		if resp.StatusCode != tc.status || decodeErr != nil {
 			t.Errorf("%s %s: %d (%v), want %d with a JSON body", tc.method, tc.path, resp.StatusCode, decodeErr, tc.status)
 		}
+	}
+}
+
+func TestDateHeaderFollowsServiceClock(t *testing.T) {
+	t.Parallel()
+	e := newDemoEnv(t)
+	e.clock.Advance(10 * time.Minute)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/", strings.NewReader(`{}`))
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.ListUserPools")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		t.Fatalf("Date header %q: %v", resp.Header.Get("Date"), err)
+	}
+	if want := e.clock.Now().Truncate(time.Second); !got.Equal(want) {
+		t.Errorf("Date = %v, want the service clock %v", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -188,6 +189,10 @@ func (s *Service) refresh(req refreshRequest) (*authenticationResult, error) {
 	spec := mintSpec{pr: s.principalFor(p, c, u), authTime: fam.AuthTime, originJTI: rec.OriginJTI,
 		deviceKey: rec.DeviceKey, scope: fam.Scope, accessTTL: c.accessTTL(), idTTL: c.idTTL(),
 		withID: scopeHas(fam.Scope, "openid") || fam.Scope == apiScope, refresh: newToken}
+	if fam.OAuth {
+		spec.extraAcc = []claim{{"version", 2}}
+		spec.idFilter = ScopeAttributes(strings.Fields(fam.Scope))
+	}
 	s.mu.Unlock()
 	return s.mint(spec)
 }

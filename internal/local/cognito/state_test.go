@@ -2,7 +2,6 @@ package cognito
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -58,7 +57,7 @@ func TestSnapshotRestore(t *testing.T) {
 	if err := svc2.Restore(snap); err != nil {
 		t.Fatal(err)
 	}
-	c2 := awsclient.Cognito(awsclient.Static("us-east-1", &http.Client{Transport: bufferedBodies{http.DefaultTransport}}), srv2.URL)
+	c2 := awsclient.Cognito(awsclient.Static("us-east-1", nil), srv2.URL)
 	if _, err := c2.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeRefreshTokenAuth, ClientId: aws.String(DemoPublicClientID),
 		AuthParameters: map[string]string{"REFRESH_TOKEN": *r.RefreshToken}}); err != nil {
 		t.Errorf("refresh after restore: %v", err)

@@ -351,7 +351,7 @@ func (h *Handler) mintForUser(clientID, username string, scopes []string, nonce 
 	req := cognito.MintRequest{ClientID: clientID, Username: username, Scopes: scopes, AuthTime: authTime,
 		IDToken: openid, Refresh: refresh, AtHash: openid}
 	if openid {
-		req.IDAttributes = attributeFilter(scopes)
+		req.IDAttributes = cognito.ScopeAttributes(scopes)
 		if nonce != "" {
 			req.ExtraIDClaims = map[string]any{"nonce": nonce}
 		}

@@ -249,8 +249,13 @@ func TestRefreshGrant(t *testing.T) {
 		if got := tr.str("refresh_token") != ""; got != tt.wantRefresh {
 			t.Errorf("%s: new refresh token %v, want %v", tt.client, got, tt.wantRefresh)
 		}
-		if c := verify(t, env, tr.str("access_token")); c["scope"] != "openid email" || c["client_id"] != tt.client {
+		if c := verify(t, env, tr.str("access_token")); c["scope"] != "openid email" || c["client_id"] != tt.client || c["version"] != float64(2) {
 			t.Errorf("%s refreshed access token %v", tt.client, c)
+		}
+		// A refreshed ID token releases what the granted scopes release,
+		// like the first one: email, not the profile's name.
+		if c := verify(t, env, tr.str("id_token")); c["email"] != "demo@example.com" || c["name"] != nil || c["custom:tenant"] != nil {
+			t.Errorf("%s refreshed ID token %v", tt.client, c)
 		}
 	}
 	// The refresh grant authenticates confidential clients too.

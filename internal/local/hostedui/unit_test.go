@@ -82,20 +82,6 @@ func TestClientCredentialsScopes(t *testing.T) {
 	}
 }
 
-func TestAttributeFilter(t *testing.T) {
-	t.Parallel()
-	if attributeFilter([]string{"openid"}) != nil || attributeFilter([]string{"openid", scopeAdmin}) != nil {
-		t.Error("openid alone must release every readable attribute")
-	}
-	f := attributeFilter([]string{"openid", "phone", "profile"})
-	for name, want := range map[string]bool{"phone_number": true, "phone_number_verified": true, "name": true,
-		"custom:tenant": true, "email": false, "email_verified": false, "address": false} {
-		if f(name) != want {
-			t.Errorf("%s released = %v, want %v", name, !want, want)
-		}
-	}
-}
-
 func TestBasicAuth(t *testing.T) {
 	t.Parallel()
 	enc := func(s string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(s)) }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
 // userInfo errors, as Cognito words them in WWW-Authenticate.
@@ -33,7 +35,7 @@ func (h *Handler) serveUserInfo(w http.ResponseWriter, r *http.Request, dc *doma
 		userInfoError(w, http.StatusUnauthorized, userInfoInvalidToken)
 		return
 	}
-	released := attributeFilter(info.Scopes)
+	released := cognito.ScopeAttributes(info.Scopes)
 	out := map[string]string{}
 	for k, v := range info.Attributes {
 		if canRead(k) && (released == nil || released(k)) {
