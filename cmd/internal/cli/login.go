@@ -78,9 +78,13 @@ func loginFlowNames() string {
 // NewCmdLogin signs in and prints the trace and the tokens.
 func NewCmdLogin(f *Factory) *cobra.Command {
 	o := &loginOptions{}
+	width := 0
+	for _, lf := range loginFlows {
+		width = max(width, len(lf.name))
+	}
 	var flowHelp strings.Builder
 	for _, lf := range loginFlows {
-		fmt.Fprintf(&flowHelp, "  %-15s %s\n", lf.name, lf.about)
+		fmt.Fprintf(&flowHelp, "  %-*s  %s\n", width, lf.name, lf.about)
 	}
 	cmd := &cobra.Command{
 		Use:   "login",
