@@ -60,6 +60,7 @@
 //	                        // HashFromChallenge, HashFromUsernameClaim, HashFromSubClaim
 //	type SRPValues struct{ Subject, PoolName, UserID, A, B, Salt, U, X, Key, SecretBlock, Timestamp, Signature string }
 //	const Redacted = "[redacted]"
+//	func IsSecretKey(key string) bool               // trace keys whose values are secrets (masked, or redacted)
 //	var ErrInvalidOptions, ErrInvalidAnswer, ErrNoPendingChallenge
 //	type APIError struct{ Type, Message, RequestID string; HTTPStatus int }
 //	func APIErrorOf(error) (*APIError, bool)

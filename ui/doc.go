@@ -13,6 +13,10 @@
 //	                                  a blocking flows.Run (challenges through an Answerer)
 //	Options.Tokens   service.Tokens   Describe (no I/O), Inspect (verify), Refresh
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
+//	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
+//	                                  keeps new tokens (sign-in, refresh); nil: not kept
+//	Options.OpenURL  func(url string) error
+//	                                  opens the hosted UI's authorize URL again (`o`)
 //	Options.Connect  func(ctx) (service.Target, error)
 //	                                  finishes the target after the first frame
 //	                                  (starting the local stack)
@@ -20,7 +24,10 @@
 //
 // The types the services exchange are flows' (Step, Challenge, Answer,
 // Tokens) and inspect's (Report); service.Failure carries Cognito's code,
-// message and request id with our diagnosis.
+// message and request id with our diagnosis. Trace values are masked by
+// flows.IsSecretKey; the hosted UI's steps are told apart by flows/oauth's
+// operation names (OpAuthorize, OpRedirect, OpToken, …), the only thing ui
+// takes from that package.
 //
 // # Layout of the package tree
 //

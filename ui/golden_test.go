@@ -15,10 +15,13 @@ import (
 //	go test ./ui -run TestGolden -update
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	signIn := func() service.SignIn {
+	signIn := func(name string) service.SignIn {
 		s := fakes.NewSignIn()
+		if name == "signin_pkce_waiting" {
+			s.Scripts[service.FlowPKCE] = fakes.PKCEWaitingScript()
+			return s
+		}
 		s.Scripts[service.FlowPKCE] = fakes.PKCEScript()
-		s.Scripts[service.FlowClientCredentials] = fakes.MFASetupScript()
 		return s
 	}
 	cases := []struct {
@@ -37,6 +40,12 @@ func TestGolden(t *testing.T) {
 		{"signin_srp_unmasked", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "m") }},
 		{"signin_wrong_password", 120, 40, func(d *driver) { d.keys("down", "enter", "enter", "enter") }},
 		{"signin_pkce", 120, 40, func(d *driver) { d.keys("down", "down", "enter", "enter") }},
+		{"signin_pkce", 80, 24, func(d *driver) { d.keys("down", "down", "enter", "enter") }},
+		{"signin_pkce_waiting", 120, 40, func(d *driver) {
+			d.keys("down", "down", "enter", "enter")
+			d.Until(func(m Model) bool { return m.signIn.WaitsForBrowser() })
+		}},
+		{"signin_client_credentials_form", 100, 30, func(d *driver) { d.keys("down", "down", "down", "enter") }},
 		{"tokens_empty", 100, 30, func(d *driver) { d.keys("2") }},
 		{"tokens_access", 120, 40, func(d *driver) { d.keys("enter", "enter", "enter", "2") }},
 		{"tokens_access", 80, 24, func(d *driver) { d.keys("enter", "enter", "enter", "2") }},
@@ -56,7 +65,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s_%dx%d", c.name, c.w, c.h), func(t *testing.T) {
 			t.Parallel()
-			d := newDriver(t, Options{Target: fakes.Target(), SignIn: signIn(), Tokens: fakes.NewTokens()}, c.w, c.h)
+			d := newDriver(t, Options{Target: fakes.Target(), SignIn: signIn(c.name), Tokens: fakes.NewTokens()}, c.w, c.h)
 			c.setup(d)
 			golden.RequireEqual(t, d.screen())
 		})

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/placeholder"
 	"github.com/cogscope/cogscope/ui/service"
@@ -72,6 +73,13 @@ type Model struct {
 // statusClearMsg clears the status line it was armed for.
 type statusClearMsg struct{ id int }
 
+// sessionSavedMsg is Options.SaveSession's answer.
+type sessionSavedMsg struct {
+	from  string
+	where string
+	err   error
+}
+
 // connectedMsg is Options.Connect's answer.
 type connectedMsg struct {
 	target service.Target
@@ -104,6 +112,7 @@ func New(o Options) Model {
 			"pause, jump to a request id, events per second. This view arrives with the API and logs issue."),
 	}
 	m.help.Styles = t.Help
+	m.signIn.SetOpenURL(o.OpenURL)
 	m.connecting = o.Connect != nil
 	return m
 }
@@ -113,7 +122,7 @@ func New(o Options) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.tokens.Init()}
 	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
-		cmds = append(cmds, common.Session(*s, "the session store"))
+		cmds = append(cmds, common.StoredSession(*s))
 	}
 	if connect := m.opts.Connect; connect != nil {
 		cmds = append(cmds, func() tea.Msg {
@@ -166,6 +175,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = common.StatusMsg{}
 		}
 		return m, nil
+	case common.SessionMsg:
+		next, cmd := m.broadcast(msg)
+		if save := m.opts.SaveSession; save != nil && !msg.Stored {
+			cmd = tea.Batch(cmd, saveCmd(save, msg))
+		}
+		return next, cmd
+	case sessionSavedMsg:
+		if msg.err != nil {
+			return m, common.StatusError(theme.Cross + " the tokens of the " + msg.from + " were not saved: " + msg.err.Error())
+		}
+		// Said after whatever the view said about the tokens, so that
+		// both stay readable.
+		text := "session saved (" + msg.where + ")"
+		if m.status.Text != "" && !m.status.Err {
+			text = m.status.Text + " · " + text
+		}
+		return m.Update(common.StatusMsg{Text: text})
 	case connectedMsg:
 		m.connecting = false
 		if msg.err != nil {
@@ -249,6 +275,18 @@ func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.logs, cmd = m.logs.Update(msg)
 	}
 	return m, cmd
+}
+
+// saveTimeout bounds writing the session file.
+const saveTimeout = 10 * time.Second
+
+func saveCmd(save func(context.Context, flows.Tokens, string) (string, error), msg common.SessionMsg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		where, err := save(ctx, msg.Tokens, msg.Flow)
+		return sessionSavedMsg{from: msg.From, where: where, err: err}
+	}
 }
 
 // broadcast hands msg to every view: async results carry ids, so each

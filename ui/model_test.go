@@ -206,7 +206,7 @@ func TestConnectFinishesTheTargetAfterTheFirstFrame(t *testing.T) {
 func TestKeyTableComesFromTheBindings(t *testing.T) {
 	t.Parallel()
 	table := KeyTable()
-	for _, want := range []string{"| everywhere | `q` | quit |", "| Sign in | `m` | unmask |", "| Tokens | `p` | paste |", "| Tokens | `c` | copy |"} {
+	for _, want := range []string{"| everywhere | `q` | quit |", "| Sign in | `m` | unmask |", "| Tokens | `p` | paste |", "| Tokens | `c` | copy |", "| Sign in | `o` | open the sign-in URL in the browser |"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("key table lacks %q:\n%s", want, table)
 		}

@@ -23,6 +23,14 @@ type Options struct {
 	Now func() time.Time
 	// StatusFor is how long a status line stays; default 5 s.
 	StatusFor time.Duration
+	// OpenURL opens a URL in the user's browser (the hosted UI's
+	// authorize URL again, on `o`); nil when there is no way to.
+	OpenURL func(url string) error
+	// SaveSession keeps new tokens (a sign-in, a refresh) in the session
+	// store and says where; nil when they are not kept (the in-process
+	// stack's tokens die with it). flow is a service.Flow. It runs in a
+	// Cmd.
+	SaveSession func(ctx context.Context, t flows.Tokens, flow string) (where string, err error)
 	// Connect, when set, finishes setting up the target after the first
 	// frame (starting the local stack takes longer than a frame should):
 	// it runs in a Cmd, and its Target replaces Options.Target. The

@@ -38,11 +38,23 @@ type SessionMsg struct {
 	Tokens flows.Tokens
 	// From says what produced them ("SRP sign-in", "refresh").
 	From string
+	// Flow is the flow that produced them (a service.Flow: "srp",
+	// "pkce", "refresh", …), recorded with the saved session.
+	Flow string
+	// Stored is set for the session the console started with: it comes
+	// from the session store and is not saved again.
+	Stored bool
 }
 
-// Session is a Cmd that announces tokens.
-func Session(t flows.Tokens, from string) tea.Cmd {
-	return func() tea.Msg { return SessionMsg{Tokens: t, From: from} }
+// Session is a Cmd that announces tokens obtained by flow.
+func Session(t flows.Tokens, from, flow string) tea.Cmd {
+	return func() tea.Msg { return SessionMsg{Tokens: t, From: from, Flow: flow} }
+}
+
+// StoredSession is a Cmd that announces the session the console started
+// with.
+func StoredSession(t flows.Tokens) tea.Cmd {
+	return func() tea.Msg { return SessionMsg{Tokens: t, From: "the session store", Stored: true} }
 }
 
 // Clock is the console's notion of now; tests fix it.

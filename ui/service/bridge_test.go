@@ -173,15 +173,19 @@ func TestAsFailure(t *testing.T) {
 	if got := (&Failure{Op: "respond", Code: "C", Message: "m"}).Error(); got != "respond: C: m" {
 		t.Errorf("Error() = %q", got)
 	}
+	if got := (&Failure{Op: "refresh", Message: "refresh: dial tcp: refused"}).Error(); got != "refresh: dial tcp: refused" {
+		t.Errorf("the call is named once: Error() = %q", got)
+	}
 }
 
 func TestTargetLabel(t *testing.T) {
 	t.Parallel()
 	cases := map[string]Target{
-		"local stack":         {Kind: TargetLocal},
-		"endpoint http://x:1": {Kind: TargetEndpoint, Endpoint: "http://x:1"},
-		"AWS profile prod":    {Kind: TargetAWS, Profile: "prod"},
-		"AWS":                 {Kind: TargetAWS},
+		"local stack":               {Kind: TargetLocal},
+		"endpoint http://x:1":       {Kind: TargetEndpoint, Endpoint: "http://x:1"},
+		"profile dev at http://x:1": {Kind: TargetEndpoint, Endpoint: "http://x:1", Profile: "dev"},
+		"AWS profile prod":          {Kind: TargetAWS, Profile: "prod"},
+		"AWS":                       {Kind: TargetAWS},
 	}
 	for want, tg := range cases {
 		if got := tg.Label(); got != want {

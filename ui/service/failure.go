@@ -26,24 +26,24 @@ type Failure struct {
 }
 
 func (f *Failure) Error() string {
-	var b strings.Builder
-	if f.Op != "" {
-		b.WriteString(f.Op)
-		b.WriteString(": ")
-	}
+	var what string
 	switch {
 	case f.Code != "" && f.Message != "":
-		b.WriteString(f.Code + ": " + f.Message)
+		what = f.Code + ": " + f.Message
 	case f.Code != "":
-		b.WriteString(f.Code)
+		what = f.Code
 	case f.Message != "":
-		b.WriteString(f.Message)
+		what = f.Message
 	case f.Err != nil:
-		b.WriteString(f.Err.Error())
+		what = f.Err.Error()
 	default:
-		b.WriteString("failed")
+		what = "failed"
 	}
-	return b.String()
+	// A wrapped error often names the call already.
+	if f.Op == "" || strings.HasPrefix(what, f.Op+": ") {
+		return what
+	}
+	return f.Op + ": " + what
 }
 
 func (f *Failure) Unwrap() error { return f.Err }

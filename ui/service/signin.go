@@ -24,8 +24,11 @@ type SignInRequest struct {
 	Username string
 	Password string
 	Scopes   []string
-	// RefreshToken is the session's refresh token, for FlowRefresh.
+	// RefreshToken is the session's refresh token, for FlowRefresh, and
+	// AccessToken its access token (whose username claim a client with a
+	// secret hashes into SECRET_HASH).
 	RefreshToken string
+	AccessToken  string
 }
 
 // Event is one thing a running flow reports. Exactly one field is set.

@@ -26,9 +26,11 @@ type Target struct {
 	// "--profile NAME targets AWS". Shown for the local stack.
 	Hint string
 	// Username and Scopes pre-fill the sign-in form (the demo user on
-	// the local stack, the profile's scopes otherwise).
-	Username string
-	Scopes   string
+	// the local stack, the profile's scopes otherwise); ClientScopes the
+	// client-credentials form (empty: every scope the client allows).
+	Username     string
+	Scopes       string
+	ClientScopes string
 	// Password pre-fills the password field; cmd sets it only for the
 	// local stack's demo user, whose password is public.
 	Password string
@@ -40,6 +42,9 @@ func (t Target) Label() string {
 	case TargetLocal:
 		return "local stack"
 	case TargetEndpoint:
+		if t.Profile != "" {
+			return "profile " + t.Profile + " at " + t.Endpoint
+		}
 		return "endpoint " + t.Endpoint
 	default:
 		if t.Profile != "" {

@@ -13,6 +13,8 @@ type KeyMap struct {
 	Prev     key.Binding // shift+tab inside a form
 	Back     key.Binding // esc: leave the form, cancel a run, close an error
 	Unmask   key.Binding
+	Open     key.Binding // the authorize URL again, while the browser sign-in waits
+	Copy     key.Binding // the authorize URL, by OSC 52
 	PageUp   key.Binding
 	PageDown key.Binding
 }
@@ -28,6 +30,8 @@ func DefaultKeyMap() KeyMap {
 		Prev:     key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Unmask:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "unmask")),
+		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the sign-in URL in the browser")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the sign-in URL")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll trace up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll trace down")),
 	}
@@ -35,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Unmask}
+	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Unmask}
 }
 
 // FullHelp implements help.KeyMap.
@@ -43,6 +47,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Run},
 		{k.Next, k.Prev, k.Back},
-		{k.Unmask, k.PageUp, k.PageDown},
+		{k.Unmask, k.Open, k.Copy},
+		{k.PageUp, k.PageDown},
 	}
 }

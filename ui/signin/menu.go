@@ -8,7 +8,9 @@ type field int
 const (
 	fieldUsername field = iota
 	fieldPassword
-	fieldScopes
+	fieldScopes       // the hosted UI's
+	fieldClientScopes // client credentials': custom scopes only
+	numFields
 )
 
 // entry is one flow of the picker.
@@ -28,9 +30,9 @@ var menu = []entry{
 	{service.FlowPassword, "Password", "USER_PASSWORD_AUTH: sends the password over TLS",
 		[]field{fieldUsername, fieldPassword}, "Cognito (InitiateAuth)"},
 	{service.FlowPKCE, "Hosted UI (PKCE)", "authorization code + PKCE through your browser",
-		[]field{fieldScopes}, "the browser sign-in"},
+		[]field{fieldScopes}, "the hosted UI"},
 	{service.FlowClientCredentials, "Client credentials", "machine-to-machine: the app client's secret",
-		[]field{fieldScopes}, "the token endpoint"},
+		[]field{fieldClientScopes}, "the token endpoint"},
 	{service.FlowRefresh, "Refresh", "new tokens from the session's refresh token",
 		nil, "Cognito (refresh)"},
 }

@@ -20,6 +20,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -65,8 +66,8 @@ type Model struct {
 
 	cursor int // the picked flow
 	focus  focus
-	inputs [3]textinput.Model // by field
-	field  int                // index into the picked flow's fields
+	inputs [numFields]textinput.Model // by field
+	field  int                        // index into the picked flow's fields
 
 	runID     int
 	phase     phase
@@ -88,6 +89,10 @@ type Model struct {
 	diagram    diagramCache
 
 	session flows.Tokens // for the refresh flow
+
+	// open opens a URL in the browser (the authorize URL again); nil
+	// when the console has no way to.
+	open func(string) error
 }
 
 // New returns the view for target, running flows through svc.
@@ -110,6 +115,8 @@ func New(t *theme.Theme, svc service.SignIn, target service.Target) Model {
 	m.inputs[fieldPassword].SetValue(target.Password)
 	m.inputs[fieldScopes].Placeholder = "openid email profile"
 	m.inputs[fieldScopes].SetValue(target.Scopes)
+	m.inputs[fieldClientScopes].Placeholder = "all the client allows"
+	m.inputs[fieldClientScopes].SetValue(target.ClientScopes)
 	m.SetTheme(t)
 	return m
 }
@@ -118,12 +125,17 @@ func New(t *theme.Theme, svc service.SignIn, target service.Target) Model {
 // empty fields of the form get its pre-filled values.
 func (m *Model) SetTarget(t service.Target) {
 	m.target = t
-	for f, v := range map[field]string{fieldUsername: t.Username, fieldPassword: t.Password, fieldScopes: t.Scopes} {
+	for f, v := range map[field]string{fieldUsername: t.Username, fieldPassword: t.Password, fieldScopes: t.Scopes,
+		fieldClientScopes: t.ClientScopes} {
 		if m.inputs[f].Value() == "" && v != "" {
 			m.inputs[f].SetValue(v)
 		}
 	}
 }
+
+// SetOpenURL gives the view a way to open URLs in the browser, for `o`
+// while the hosted UI waits for the user.
+func (m *Model) SetOpenURL(open func(string) error) { m.open = open }
 
 // SetTheme restyles the view (the background colour became known).
 func (m *Model) SetTheme(t *theme.Theme) {
@@ -148,8 +160,12 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Busy reports whether a flow is waiting for the service (not for the
-// user).
-func (m Model) Busy() bool { return m.phase.busy() }
+// user: a challenge to answer, a browser sign-in to finish).
+func (m Model) Busy() bool { return m.phase.busy() && m.browserURL() == "" }
+
+// WaitsForBrowser reports whether the hosted UI waits for the user to
+// sign in in the browser.
+func (m Model) WaitsForBrowser() bool { return m.browserURL() != "" }
 
 // Typing reports whether a form has the keyboard, so the root keeps its
 // single-letter keys to itself.
@@ -167,6 +183,9 @@ func (m Model) KeyMap() help.KeyMap {
 	k.Next.SetEnabled(m.focus != focusPicker)
 	k.Prev.SetEnabled(m.focus != focusPicker)
 	k.Unmask.SetEnabled(picker)
+	browser := picker && m.browserURL() != ""
+	k.Open.SetEnabled(browser && m.open != nil)
+	k.Copy.SetEnabled(browser)
 	if m.unmask {
 		k.Unmask.SetHelp("m", "mask")
 	}
@@ -218,6 +237,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.started(msg)
 	case runEventMsg:
 		return m.event(msg)
+	case openedMsg:
+		if msg.err != nil {
+			return m, common.StatusError("could not open the browser: " + msg.err.Error() + " (c copies the URL)")
+		}
+		return m, common.Status("opened the authorize URL in the browser again")
 	case answerSentMsg:
 		if msg.id != m.runID {
 			return m, nil
@@ -261,6 +285,19 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m.start()
 		}
 		return m, m.focusField(0)
+	case key.Matches(k, m.keys.Open):
+		u := m.browserURL()
+		switch {
+		case u == "":
+			return m, nil
+		case m.open == nil:
+			return m, common.StatusError("no way to open a browser here: press c to copy the URL")
+		}
+		return m, openCmd(m.open, u)
+	case key.Matches(k, m.keys.Copy):
+		if u := m.browserURL(); u != "" {
+			return m, tea.Batch(tea.SetClipboard(u), common.Status("copied the authorize URL to the clipboard (OSC 52)"))
+		}
 	case key.Matches(k, m.keys.Unmask):
 		m.unmask = !m.unmask
 		m.refreshTrace()
@@ -342,6 +379,9 @@ func (m Model) start() (Model, tea.Cmd) {
 		Password: m.inputs[fieldPassword].Value(),
 		Scopes:   strings.Fields(m.inputs[fieldScopes].Value()),
 	}
+	if e.flow == service.FlowClientCredentials {
+		req.Scopes = strings.Fields(m.inputs[fieldClientScopes].Value())
+	}
 	for _, f := range e.fields {
 		if f == fieldUsername && req.Username == "" {
 			return m, common.StatusError("enter a username first")
@@ -354,7 +394,7 @@ func (m Model) start() (Model, tea.Cmd) {
 		if m.session.RefreshToken == "" {
 			return m, common.StatusError("no refresh token yet: sign in with another flow first")
 		}
-		req.RefreshToken = m.session.RefreshToken
+		req.RefreshToken, req.AccessToken = m.session.RefreshToken, m.session.AccessToken
 	}
 	if m.cancel != nil {
 		m.cancel()
@@ -418,7 +458,7 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		m.phase = phaseDone
 		m.session = *ev.Tokens
 		m.release()
-		return m, tea.Batch(next, common.Session(*ev.Tokens, m.ran.title+" sign-in"),
+		return m, tea.Batch(next, common.Session(*ev.Tokens, m.ran.title+" sign-in", string(m.ran.flow)),
 			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens"))
 	case ev.Err != nil:
 		m2, cmd := m.fail(ev.Err)
@@ -480,13 +520,40 @@ func (m *Model) release() {
 
 // waitingAfter says what the next moment of the flow waits for.
 func waitingAfter(s flows.Step, e entry) string {
-	switch {
-	case strings.Contains(strings.ToLower(s.Operation), "authorize"):
+	switch s.Operation {
+	case oauth.OpPKCE:
+		return "waiting for the hosted UI to accept the request"
+	case oauth.OpAuthorizeCheck:
+		return "opening the browser"
+	case oauth.OpAuthorize:
 		return "waiting for you to sign in in the browser"
-	case s.Kind == flows.StepCompute:
+	case oauth.OpRedirect:
+		return "waiting for the token endpoint"
+	}
+	if s.Kind == flows.StepCompute {
 		return "computing, then calling Cognito"
 	}
 	return "waiting for " + e.waits
+}
+
+// browserURL is the authorize URL while the hosted UI waits for the user
+// to sign in in the browser, else "".
+func (m Model) browserURL() string {
+	if !m.phase.busy() || len(m.steps) == 0 {
+		return ""
+	}
+	last := m.steps[len(m.steps)-1]
+	if last.Operation != oauth.OpAuthorize || last.Error != nil {
+		return ""
+	}
+	return last.Request["url"]
+}
+
+// openedMsg reports opening the authorize URL again.
+type openedMsg struct{ err error }
+
+func openCmd(open func(string) error, u string) tea.Cmd {
+	return func() tea.Msg { return openedMsg{err: open(u)} }
 }
 
 // refreshTrace re-renders the trace pane's content (only the steps it has

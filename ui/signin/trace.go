@@ -99,7 +99,11 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 	}
 	head := fmt.Sprintf("%s %d %s", mark, s.Index, t.Bold.Render(title))
 	if s.DurationMS > 0 {
-		d := t.Muted.Render(fmt.Sprintf("%.0f ms", s.DurationMS))
+		took := fmt.Sprintf("%.0f ms", s.DurationMS)
+		if s.DurationMS < 0.5 {
+			took = "<1 ms" // local work and hand-overs: "0 ms" would read as not timed
+		}
+		d := t.Muted.Render(took)
 		gap := width - ansi.StringWidth(head) - ansi.StringWidth(d)
 		if gap >= 1 {
 			head += strings.Repeat(" ", gap) + d
@@ -117,22 +121,20 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		lines = append(lines, "  "+label+" "+st.Render(widgets.Cut(v, width-4-nameWidth(width)-1)))
 	}
 	for _, k := range sortedKeys(s.Request) {
-		kv("→", shortName(k), s.Request[k], isSecret(k))
+		kv("→", shortName(k), s.Request[k], flows.IsSecretKey(k))
 	}
 	for _, k := range sortedKeys(s.Response) {
-		kv("←", shortName(k), s.Response[k], isSecret(k))
+		kv("←", shortName(k), s.Response[k], flows.IsSecretKey(k))
 	}
 	if v := s.SRP; v != nil {
-		for _, p := range []struct {
-			name, value string
-			secret      bool
-		}{
-			{"A", v.A, false}, {"B", v.B, false}, {"salt", v.Salt, false}, {"u", v.U, false},
-			{"x", v.X, true}, {"key", v.Key, true}, {"TIMESTAMP", v.Timestamp, false},
-			{"signature", v.Signature, false},
+		// Labelled as the protocol names them; masked by their JSON name.
+		for _, p := range []struct{ label, json, value string }{
+			{"A", "a", v.A}, {"B", "b", v.B}, {"salt", "salt", v.Salt}, {"u", "u", v.U},
+			{"x", "x", v.X}, {"key", "key", v.Key}, {"TIMESTAMP", "timestamp", v.Timestamp},
+			{"signature", "signature", v.Signature},
 		} {
 			if p.value != "" {
-				kv("∗", p.name, p.value, p.secret)
+				kv("∗", p.label, p.value, flows.IsSecretKey("srp."+p.json))
 			}
 		}
 	}

@@ -132,6 +132,8 @@ func fieldLabel(f field) string {
 		return "Username"
 	case fieldPassword:
 		return "Password"
+	case fieldClientScopes:
+		return "Scopes (custom scopes only)"
 	}
 	return "Scopes"
 }
@@ -142,7 +144,17 @@ func (m Model) statusLines(w int) []string {
 	wrap := func(s string) []string { return strings.Split(ansi.Wrap(s, w, " "), "\n") }
 	switch m.phase {
 	case phaseStarting, phaseRunning, phaseAnswering:
-		return wrap(m.spin.View() + " " + t.Text.Render(m.waiting))
+		lines := wrap(m.spin.View() + " " + t.Text.Render(m.waiting))
+		if u := m.browserURL(); u != "" {
+			how := "c copies the URL"
+			if m.open != nil {
+				how = "o opens it again, c copies it"
+			}
+			lines = append(lines, "")
+			lines = append(lines, wrap(t.Muted.Render("Sign in on the page the browser shows. "+how+":"))...)
+			lines = append(lines, t.Accent.Render(widgets.Cut(u, w)))
+		}
+		return lines
 	case phaseChallenge:
 		return nil
 	case phaseDone:

@@ -211,7 +211,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			f := service.AsFailure(msg.err)
 			return m, common.StatusError(theme.Cross + " refresh failed: " + f.Error())
 		}
-		return m, tea.Batch(common.Session(msg.tokens, "refresh"),
+		return m, tea.Batch(common.Session(msg.tokens, "refresh", "refresh"),
 			common.Status(theme.Check+" refreshed: new ID and access tokens"))
 	case tickMsg:
 		if msg.id != m.tickID {

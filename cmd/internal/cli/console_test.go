@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -33,6 +36,137 @@ func TestConsoleNeedsATerminal(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("nothing goes to stdout, got %q", out.String())
 		}
+	}
+}
+
+// consoleEnv is a hermetic environment for the console: XDG directories in
+// a temporary directory, a config file written by the test.
+type consoleEnv struct {
+	dir string
+	env map[string]string
+}
+
+func newConsoleEnv(t *testing.T, configTOML string) *consoleEnv {
+	t.Helper()
+	dir := t.TempDir()
+	e := &consoleEnv{dir: dir, env: map[string]string{
+		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
+		"XDG_STATE_HOME":  filepath.Join(dir, "state"),
+	}}
+	if configTOML != "" {
+		p := filepath.Join(dir, "config", "cogscope", "config.toml")
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(configTOML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+func (e *consoleEnv) factory(g GlobalOptions) *Factory {
+	return &Factory{
+		IO:   IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}},
+		Env:  func(k string) string { return e.env[k] },
+		Now:  time.Now,
+		HTTP: &http.Client{Timeout: 10 * time.Second},
+		// Global is what the root's flags would have set.
+		Global: g,
+	}
+}
+
+// The target comes from flags and the profile as login resolves it: the
+// header names it, the form is pre-filled, sessions are kept except for
+// the in-process stack.
+func TestConsoleTarget(t *testing.T) {
+	t.Parallel()
+	const cfg = `default_profile = "dev"
+
+[profiles.dev]
+user_pool_id = "eu-west-1_AbCdEfGhI"
+client_id    = "1example23456789"
+username     = "alice"
+
+[profiles.dev.hosted_ui]
+scopes = ["openid", "email"]
+
+[profiles.local]
+endpoint = "http://127.0.0.1:9229"
+
+[profiles.broken]
+user_pool_id = "eu-west-1_AbCdEfGhI"
+client_id    = "1example23456789"
+client_secret_env = "UNSET_SECRET"
+`
+	cases := []struct {
+		name    string
+		config  string
+		g       GlobalOptions
+		kind    service.TargetKind
+		label   string
+		connect bool
+		saves   bool
+		check   func(t *testing.T, tg service.Target)
+		wantErr string
+	}{
+		{name: "nothing configured", kind: service.TargetLocal, label: "local stack", connect: true,
+			check: func(t *testing.T, tg service.Target) {
+				if tg.Hint == "" || !strings.Contains(tg.Hint, "--profile") {
+					t.Errorf("the local stack's header says how to target AWS: %q", tg.Hint)
+				}
+			}},
+		{name: "endpoint", g: GlobalOptions{Endpoint: "http://127.0.0.1:9229"}, kind: service.TargetEndpoint,
+			label: "endpoint http://127.0.0.1:9229", saves: true,
+			check: func(t *testing.T, tg service.Target) {
+				if tg.PoolID != cognito.DemoPoolID || tg.ClientID != cognito.DemoPublicClientID || tg.Username != cognito.DemoUsername || tg.Password != cognito.DemoPassword {
+					t.Errorf("a `cogscope local` endpoint targets its demo pool: %+v", tg)
+				}
+			}},
+		{name: "default profile", config: cfg, kind: service.TargetAWS, label: "AWS profile dev", saves: true,
+			check: func(t *testing.T, tg service.Target) {
+				if tg.Region != "eu-west-1" || tg.PoolID != "eu-west-1_AbCdEfGhI" || tg.ClientID != "1example23456789" ||
+					tg.Username != "alice" || tg.Password != "" || tg.Scopes != "openid email" {
+					t.Errorf("target %+v", tg)
+				}
+			}},
+		{name: "region flag over the pool's", config: cfg, g: GlobalOptions{Region: "eu-central-1"}, kind: service.TargetAWS,
+			label: "AWS profile dev", saves: true,
+			check: func(t *testing.T, tg service.Target) {
+				if tg.Region != "eu-central-1" {
+					t.Errorf("region %q", tg.Region)
+				}
+			}},
+		{name: "profile with only an endpoint", config: cfg, g: GlobalOptions{Profile: "local"}, kind: service.TargetEndpoint,
+			label: "profile local at http://127.0.0.1:9229", saves: true},
+		{name: "unknown profile", config: cfg, g: GlobalOptions{Profile: "prod"}, wantErr: `unknown profile "prod"`},
+		{name: "missing config", g: GlobalOptions{ConfigPath: "/nonexistent/cogscope.toml"}, wantErr: "no such file"},
+		{name: "secret not in the environment", config: cfg, g: GlobalOptions{Profile: "broken"}, wantErr: "UNSET_SECRET"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newConsoleEnv(t, tc.config)
+			c, err := newConsole(context.Background(), e.factory(tc.g))
+			if tc.wantErr != "" {
+				var ee *ExitError
+				if !errors.As(err, &ee) || ee.Code != ExitUsage || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want a usage error with %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.close()
+			o := c.options()
+			if o.Target.Kind != tc.kind || o.Target.Label() != tc.label || (o.Connect != nil) != tc.connect || (o.SaveSession != nil) != tc.saves {
+				t.Fatalf("kind %v label %q connect %v saves %v", o.Target.Kind, o.Target.Label(), o.Connect != nil, o.SaveSession != nil)
+			}
+			if tc.check != nil {
+				tc.check(t, o.Target)
+			}
+		})
 	}
 }
 
@@ -67,21 +201,19 @@ func drain(t *testing.T, run service.Run) (steps []flows.Step, tokens *flows.Tok
 func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	t.Parallel()
 	env := localtest.Start(t)
-	f := &Factory{Env: func(string) string { return "" }, Now: time.Now, HTTP: &http.Client{Timeout: 10 * time.Second},
-		Global: GlobalOptions{Endpoint: env.Endpoint}}
+	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c := newConsole(ctx, f)
-	defer c.close()
-	opts := c.options()
-	if opts.Target.Kind != service.TargetEndpoint || opts.Connect == nil {
-		t.Fatalf("an --endpoint target connects after the first frame: %+v", opts.Target)
-	}
-	target, err := opts.Connect(ctx)
+	c, err := newConsole(ctx, e.factory(GlobalOptions{Endpoint: env.Endpoint}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if target.PoolID != env.Demo.PoolID || target.ClientID != env.Demo.ClientID || target.Username != env.Demo.Username {
-		t.Fatalf("target %+v is not the demo pool %+v", target, env.Demo)
+	defer c.close()
+	opts := c.options()
+	if opts.Connect != nil {
+		t.Fatal("a `cogscope local` at --endpoint needs no start")
+	}
+	if tg := opts.Target; tg.PoolID != env.Demo.PoolID || tg.ClientID != env.Demo.ClientID || tg.Username != env.Demo.Username {
+		t.Fatalf("target %+v is not the demo pool %+v", tg, env.Demo)
 	}
 
 	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
@@ -122,8 +254,16 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	}
 
 	renewed, err := opts.Tokens.Refresh(ctx, *tokens)
-	if err != nil || renewed.AccessToken == "" || renewed.AccessToken == tokens.AccessToken {
+	if err != nil || renewed.AccessToken == "" || renewed.AccessToken == tokens.AccessToken || renewed.RefreshToken != tokens.RefreshToken {
 		t.Fatalf("refresh: %v", err)
+	}
+	// The refresh flow of the Sign-in view, with the session's tokens.
+	run, err = opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowRefresh, RefreshToken: tokens.RefreshToken, AccessToken: tokens.AccessToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tk, err := drain(t, run); err != nil || tk == nil || tk.AccessToken == "" {
+		t.Fatalf("refresh flow: %v", err)
 	}
 
 	run, err = opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowPassword, Username: env.Demo.Username, Password: "wrong"})
@@ -135,60 +275,74 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	if !errors.As(err, &fail) || fail.Code != "NotAuthorizedException" || fail.Message != "Incorrect username or password." || fail.Diagnosis == "" || fail.Transport {
 		t.Fatalf("a wrong password is Cognito's refusal with a diagnosis: %+v", fail)
 	}
-
-	if _, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowPKCE}); err == nil {
-		t.Fatal("the hosted-UI flow is refused until flows/oauth lands")
-	}
 }
 
 func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
 	t.Parallel()
 	env := localtest.Start(t)
-	f := &Factory{Env: func(string) string { return "" }, Now: time.Now, HTTP: &http.Client{Timeout: 10 * time.Second},
-		Global: GlobalOptions{Endpoint: env.Endpoint}}
+	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c := newConsole(ctx, f)
-	defer c.close()
-	opts := c.options()
-	if _, err := opts.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.Stack.Close(); err != nil {
-		t.Fatal(err)
-	}
-	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: "demo", Password: "x"})
+	c, err := newConsole(ctx, e.factory(GlobalOptions{Endpoint: env.Endpoint}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = drain(t, run)
-	var fail *service.Failure
-	if !errors.As(err, &fail) || !fail.Transport || fail.Fix == "" {
-		t.Fatalf("an endpoint that went away is a transport failure with a fix: %+v", fail)
+	defer c.close()
+	opts := c.options()
+	if err := env.Stack.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []service.SignInRequest{
+		{Flow: service.FlowSRP, Username: "demo", Password: "x"},
+		{Flow: service.FlowClientCredentials},
+	} {
+		run, err := opts.SignIn.Start(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = drain(t, run)
+		var fail *service.Failure
+		if !errors.As(err, &fail) || !fail.Transport || fail.Fix == "" {
+			t.Fatalf("%s: an endpoint that went away is a transport failure with a fix: %+v", req.Flow, fail)
+		}
 	}
 }
 
-func TestConsoleTargetFromFlags(t *testing.T) {
+// The in-process stack starts after the first frame; until then sign-in
+// says so instead of calling nowhere.
+func TestConsoleStartsTheStackInProcess(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		g       GlobalOptions
-		kind    service.TargetKind
-		connect bool
-	}{
-		{GlobalOptions{}, service.TargetLocal, true},
-		{GlobalOptions{Endpoint: "http://127.0.0.1:9229"}, service.TargetEndpoint, true},
-		{GlobalOptions{Profile: "prod"}, service.TargetAWS, false},
+	e := newConsoleEnv(t, "")
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(GlobalOptions{}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tc := range cases {
-		c := newConsole(context.Background(), &Factory{Env: func(string) string { return "" }, Now: time.Now, Global: tc.g})
-		o := c.options()
-		if o.Target.Kind != tc.kind || (o.Connect != nil) != tc.connect {
-			t.Errorf("%+v: kind %v connect %v", tc.g, o.Target.Kind, o.Connect != nil)
-		}
-		if tc.kind == service.TargetLocal && o.Target.Hint == "" {
-			t.Error("the local stack's header says how to target AWS")
-		}
-		if !tc.connect {
-			c.close() // returns at once: nothing was started
-		}
+	defer c.close()
+	opts := c.options()
+	if _, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: "demo", Password: "x"}); err == nil ||
+		!strings.Contains(err.Error(), "still starting") {
+		t.Fatalf("sign-in before the stack started: %v", err)
+	}
+	tg, err := opts.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.Kind != service.TargetLocal || !strings.HasPrefix(tg.Endpoint, "http://127.0.0.1:") || tg.PoolID != cognito.DemoPoolID || tg.Password != cognito.DemoPassword {
+		t.Fatalf("target %+v", tg)
+	}
+	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowClientCredentials, Scopes: []string{"cogscope-api/read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, tk, err := drain(t, run)
+	if err != nil || tk == nil || tk.AccessToken == "" || tk.RefreshToken != "" {
+		t.Fatalf("client credentials with the demo's confidential client: %+v %v", tk, err)
+	}
+	if last := steps[len(steps)-1]; last.Request["grant_type"] != "client_credentials" || !strings.HasPrefix(last.Request["Authorization"], "Basic ") {
+		t.Fatalf("token step %+v (the console records it unredacted)", last)
+	}
+	r, err := opts.Tokens.Inspect(ctx, tk.AccessToken, service.TokenAccess)
+	if err != nil || !r.Valid {
+		t.Fatalf("the client-credentials token verifies against the target: %v %v", err, r.Failed())
 	}
 }

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
-	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/awsclient"
 )
 
@@ -22,20 +20,9 @@ import (
 func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 	f, o := l.f, l.o
 	paths := config.DefaultPaths(f.Env)
-	cfgPath := f.Global.ConfigPath
-	if cfgPath == "" {
-		cfgPath = paths.ConfigFile
-	}
-	file, err := config.Load(cfgPath)
+	prof, profName, err := activeProfile(f) // profile.go, shared with the console
 	if err != nil {
-		return usageErr("%v", err)
-	}
-	if f.Global.ConfigPath != "" && !file.Found {
-		return usageErr("--config %s: no such file", cfgPath)
-	}
-	prof, profName, _, err := file.Profile(f.Global.Profile)
-	if err != nil {
-		return usageErr("%v", err)
+		return err
 	}
 	if cmd.Flags().Changed("no-save") && cmd.Flags().Changed("save") && o.Save && o.NoSave {
 		return usageErr("--save and --no-save contradict each other")
@@ -54,15 +41,7 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 		return err
 	}
 
-	t := loginTarget{
-		Profile:    profName,
-		AWSProfile: prof.AWSProfile,
-		Region:     firstNonEmpty(f.Global.Region, prof.Region),
-		Endpoint:   firstNonEmpty(f.Global.Endpoint, prof.Endpoint),
-		UserPoolID: firstNonEmpty(o.UserPoolID, prof.UserPoolID),
-		ClientID:   firstNonEmpty(o.ClientID, prof.ClientID),
-		Username:   firstNonEmpty(o.Username, prof.Username),
-	}
+	t := profileTarget(f, prof, profName, o.UserPoolID, o.ClientID, o.Username)
 	if t.UserPoolID == "" && t.ClientID == "" {
 		// No target at all: the local stack's demo pool.
 		demo, stop, err := localDemoTarget(ctx, f, t.Endpoint)
@@ -80,26 +59,8 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "No AWS target configured: using the local stack's demo pool %s at %s%s.\n", t.UserPoolID, t.Endpoint, who)
 	}
-	if t.ClientID == "" {
-		return usageErr("no app client: give --client-id or set client_id in the profile")
-	}
-	if t.UserPoolID != "" {
-		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
-			return usageErr("--user-pool-id: %s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
-		}
-	} else if !lf.needsRefresh {
-		return usageErr("no user pool: give --user-pool-id or set user_pool_id in the profile")
-	}
-	if t.Region == "" {
-		t.Region = flows.RegionOf(t.UserPoolID)
-	}
-	if t.Region == "" {
-		return usageErr("no region: give --region or set region in the profile")
-	}
-	if t.Endpoint != "" {
-		if u, err := url.Parse(t.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			return usageErr("--endpoint %q is not an absolute URL", t.Endpoint)
-		}
+	if err := checkTarget(&t, !lf.needsRefresh, true); err != nil {
+		return err
 	}
 
 	// Secrets from stdin, in a fixed order.

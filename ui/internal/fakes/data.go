@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -349,21 +350,69 @@ func NewSignIn() *SignIn {
 	}}
 }
 
-// PKCESteps is the trace of a hosted-UI sign-in with PKCE.
+// The hosted UI of the demo pool on the local stack, and the loopback
+// redirect of a PKCE sign-in.
+const (
+	HostedUI     = Endpoint + "/_domain/cogscope-demo"
+	RedirectURI  = "http://localhost:8765/callback"
+	AuthorizeURL = HostedUI + "/oauth2/authorize?client_id=" + ClientID +
+		"&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256" +
+		"&nonce=n-0S6_WzA2Mj&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback&response_type=code" +
+		"&scope=openid%20email%20profile&state=af0ifjsldkj"
+)
+
+// PKCESteps is the trace of a hosted-UI sign-in with PKCE, as flows/oauth
+// records it (unredacted, as the console asks): discovery, the proof key,
+// the authorize check, the browser, the redirect, the code exchange.
 func PKCESteps() []flows.Step {
-	return []flows.Step{
-		{Index: 1, Kind: flows.StepCall, Operation: "GET /oauth2/authorize", Title: "open the authorize URL in the browser",
-			Request: map[string]string{"response_type": "code", "client_id": ClientID, "redirect_uri": "http://127.0.0.1:53682/callback",
-				"scope": "openid email profile", "code_challenge_method": "S256", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-				"state": "af0ifjsldkj", "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"},
-			DurationMS: 4210},
-		{Index: 2, Kind: flows.StepCall, Operation: "GET /callback", Title: "redirect received on the loopback listener",
-			Response: map[string]string{"code": "SplxlOBeZQQYbYS6WxSbIA", "state": "af0ifjsldkj"}, DurationMS: 1},
-		{Index: 3, Kind: flows.StepCall, Operation: "POST /oauth2/token", Title: "POST /oauth2/token authorization_code → tokens",
-			Request:    map[string]string{"grant_type": "authorization_code", "code": "SplxlOBeZQQYbYS6WxSbIA", "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"},
-			Response:   map[string]string{"access_token": AccessToken, "id_token": IDToken, "refresh_token": RefreshToken, "expires_in": "3600", "token_type": "Bearer"},
+	return append(PKCEWaitingSteps(),
+		flows.Step{Index: 5, Kind: flows.StepCall, Operation: oauth.OpRedirect, Title: "Redirect to " + RedirectURI + " → code",
+			Response: map[string]string{"code": "SplxlOBeZQQYbYS6WxSbIA", "state": "af0ifjsldkj"}, DurationMS: 4210},
+		flows.Step{Index: 6, Kind: flows.StepCall, Operation: oauth.OpToken, Title: "Token authorization_code → tokens",
+			Request: map[string]string{"url": HostedUI + "/oauth2/token", "grant_type": "authorization_code", "client_id": ClientID,
+				"code": "SplxlOBeZQQYbYS6WxSbIA", "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "redirect_uri": RedirectURI},
+			Response: map[string]string{"access_token": AccessToken, "id_token": IDToken, "refresh_token": RefreshToken,
+				"expires_in": "3600", "token_type": "Bearer"},
+			Notes:      []string{"ID token: nonce, aud and iss match this sign-in (signature not checked here; cogscope inspect verifies it)."},
 			DurationMS: 15},
+	)
+}
+
+// PKCEWaitingSteps are a PKCE sign-in's steps up to the browser: the
+// flow then waits for the user to sign in there.
+func PKCEWaitingSteps() []flows.Step {
+	return []flows.Step{
+		{Index: 1, Kind: flows.StepCall, Operation: oauth.OpDiscovery, Title: "Discovery " + Endpoint + "/" + PoolID + "/.well-known/openid-configuration",
+			Request: map[string]string{"url": Endpoint + "/" + PoolID + "/.well-known/openid-configuration"},
+			Response: map[string]string{"status": "200", "issuer": Endpoint + "/" + PoolID, "authorization_endpoint": HostedUI + "/oauth2/authorize",
+				"token_endpoint": HostedUI + "/oauth2/token"},
+			DurationMS: 2},
+		{Index: 2, Kind: flows.StepCompute, Operation: oauth.OpPKCE, Title: "Compute the PKCE proof key (S256), state and nonce",
+			Response: map[string]string{"code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+				"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
+				"state": "af0ifjsldkj", "nonce": "n-0S6_WzA2Mj"}},
+		{Index: 3, Kind: flows.StepCall, Operation: oauth.OpAuthorizeCheck,
+			Title:      "Check the authorize request (no browser, redirect not followed) → sign-in page",
+			Request:    map[string]string{"url": AuthorizeURL},
+			Response:   map[string]string{"status": "302", "Location": HostedUI + "/login?client_id=" + ClientID},
+			DurationMS: 3},
+		{Index: 4, Kind: flows.StepCall, Operation: oauth.OpAuthorize, Title: "Authorize in the browser",
+			Request: map[string]string{"url": AuthorizeURL, "client_id": ClientID, "redirect_uri": RedirectURI, "response_type": "code",
+				"scope": "openid email profile", "code_challenge_method": "S256", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+				"state": "af0ifjsldkj", "nonce": "n-0S6_WzA2Mj"},
+			Notes: []string{"Listening on 127.0.0.1:8765 for the redirect to " + RedirectURI + " (one request, then closed).",
+				"Opening the URL in the default browser."}},
 	}
+}
+
+// PKCEWaitingScript stops where the browser sign-in begins and holds
+// there until the run is cancelled.
+func PKCEWaitingScript() Script {
+	var evs []service.Event
+	for _, s := range PKCEWaitingSteps() {
+		evs = append(evs, service.Event{Step: &s})
+	}
+	return Script{Events: evs, Hold: true}
 }
 
 // PKCEScript is a successful hosted-UI sign-in.

@@ -2,7 +2,7 @@
 // realistic sample data (an SRP trace, a Cognito token pair and their
 // inspection reports), for the ui packages' tests and benchmarks.
 //
-// It imports only flows and inspect types and ui/service.
+// It imports only flows, flows/oauth and inspect types and ui/service.
 package fakes
 
 import (
@@ -23,6 +23,10 @@ type Script struct {
 	After  map[string][]service.Event
 	// StartErr makes Start itself fail.
 	StartErr error
+	// Hold keeps the run going after its last event, as a flow waiting
+	// for something outside the console (the browser) does, until it is
+	// cancelled.
+	Hold bool
 }
 
 // SignIn is a scripted service.SignIn. It records what it was asked.
@@ -104,6 +108,9 @@ func (r *Run) Done() <-chan struct{} { return r.done }
 func (r *Run) play(ctx context.Context, sc Script) {
 	defer close(r.done)
 	defer close(r.ch)
+	if sc.Hold {
+		defer func() { <-ctx.Done() }()
+	}
 	events := sc.Events
 	for len(events) > 0 {
 		ev := events[0]

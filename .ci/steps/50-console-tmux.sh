@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The console end to end: the real binary in a detached tmux session of a
+# fixed size, with no config (HOME and the XDG directories in a temporary
+# directory), so it starts the local stack in-process. Driven only by
+# `tmux send-keys` and read only by `tmux capture-pane`, polling with
+# timeouts:
+#
+#   1. SRP sign-in as the demo user (the form is pre-filled: enter, enter, enter);
+#   2. hosted-UI PKCE, the browser played by internal/e2e/scriptedbrowser
+#      ($BROWSER), which submits the hosted UI's login form over HTTP and
+#      follows the redirect to the console's loopback listener;
+#   3. the Tokens view (2): the access token's token_use and its checks (✓);
+#   4. refresh (r): new tokens (another jti);
+#   5. quit (q): exit code 0, the terminal restored (no alternate screen,
+#      cursor shown, mouse reporting off).
+#
+# Then it times the first frame from process start in a pseudo terminal
+# (internal/e2e/firstframe). On failure it prints the last capture and
+# the scripted browser's log. The key sequence is in the README ("The
+# console").
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v tmux >/dev/null 2>&1; then
+	# .ci/run installs it when it runs as root; without it, skip.
+	echo "warning: no tmux (apt-get install tmux): console end-to-end test skipped" >&2
+	exit 0
+fi
+tmux -V
+
+base="${COGSCOPE_CI_TMP:-${TMPDIR:-/tmp}}"
+tmp=$(mktemp -d "$base/console-tmux.XXXXXX")
+sock="cogscope-e2e-$$" # a tmux server of our own: nothing else is touched
+session=console
+home="$tmp/home"
+mkdir -p "$home"
+browser_log="$tmp/browser.log"
+: >"$browser_log"
+
+cleanup() {
+	tmux -L "$sock" kill-server >/dev/null 2>&1 || true
+	if [ -z "${COGSCOPE_CI_TMP:-}" ]; then rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+echo "building cogscope and the test tools"
+go build -o "$tmp/cogscope" ./cmd/cogscope
+go build -o "$tmp/scriptedbrowser" ./internal/e2e/scriptedbrowser
+go build -o "$tmp/firstframe" ./internal/e2e/firstframe
+
+capture() { tmux -L "$sock" capture-pane -p -t "$session" 2>/dev/null || true; }
+pane() { tmux -L "$sock" display-message -p -t "$session" "$1"; }
+keys() { tmux -L "$sock" send-keys -t "$session" "$@"; }
+
+fail() {
+	echo "console e2e: FAILED: $*" >&2
+	echo "--- last capture of the console (120×40):" >&2
+	capture >&2
+	echo "--- scripted browser log:" >&2
+	cat "$browser_log" >&2 || true
+	exit 1
+}
+
+# wait_for SECONDS TEXT... polls the screen until it shows every TEXT.
+wait_for() {
+	local limit=$1
+	shift
+	local deadline=$((SECONDS + limit)) screen t missing
+	while :; do
+		screen=$(capture)
+		missing=""
+		for t in "$@"; do
+			if ! grep -qF -- "$t" <<<"$screen"; then
+				missing=$t
+				break
+			fi
+		done
+		[ -z "$missing" ] && return 0
+		[ "$SECONDS" -ge "$deadline" ] && fail "no \"$missing\" on the screen after ${limit}s"
+		sleep 0.05
+	done
+}
+
+# wait_gone SECONDS TEXT polls until the screen no longer shows TEXT.
+wait_gone() {
+	local deadline=$((SECONDS + $1))
+	while grep -qF -- "$2" <<<"$(capture)"; do
+		[ "$SECONDS" -ge "$deadline" ] && fail "\"$2\" still on the screen after $1s"
+		sleep 0.05
+	done
+}
+
+# claim NAME prints the value of a claim row on the Tokens view.
+claim() { capture | sed -n "s/^│[✓✗– ] $1 \{1,\}\([^ │]*\).*/\1/p" | head -n1; }
+
+# The server runs with a clean environment: no AWS or cogscope settings of
+# the machine reach the console. The pane runs a plain sh, which touches
+# no terminal mode, so what the terminal is left in after cogscope quits
+# is cogscope's doing; the shell then prints its exit status.
+env -i PATH="$PATH" HOME="$home" LANG=C.UTF-8 TERM=xterm-256color SHELL=/bin/sh \
+	tmux -L "$sock" -f /dev/null new-session -d -s "$session" -x 120 -y 40 /bin/sh \; \
+	set-option -t "$session" status off
+keys -l "PS1='$ '; export XDG_CONFIG_HOME=$home/.config XDG_STATE_HOME=$home/.local/state XDG_CACHE_HOME=$home/.cache"
+keys Enter
+keys -l "export BROWSER='$tmp/scriptedbrowser -log $browser_log'; clear"
+keys Enter
+sleep 0.2
+start_ns=$(date +%s%N)
+keys -l "$tmp/cogscope; echo \"cogscope exited with status \$?\""
+keys Enter
+
+# The first frame, then the local stack started after it: the header names
+# its address and the form is pre-filled with the demo user.
+wait_for 10 "cogscope │" "1 Sign in" "Trace"
+frame_ms=$((($(date +%s%N) - start_ns) / 1000000))
+wait_for 20 "local stack http://127.0.0.1:" "> demo" "no AWS target"
+
+# 1. SRP as the demo user.
+keys Enter # edit the form: username
+wait_for 5 "next / run"
+keys Enter # password
+keys Enter # run
+wait_for 20 "signed in with SRP" "RespondToAuthChallenge PASSWORD_VERIFIER"
+echo "ok: SRP sign-in"
+
+# 2. Hosted-UI PKCE; the scripted browser signs in.
+keys Down Down
+wait_for 5 "authorization code + PKCE"
+keys Enter # scopes
+wait_for 5 "next / run"
+keys Enter # run
+wait_for 30 "signed in with Hosted UI (PKCE)" "Token authorization_code → tokens" "302 + code" "browser"
+grep -q "signed in (HTTP 200" "$browser_log" || fail "the scripted browser did not finish the sign-in"
+echo "ok: hosted-UI PKCE sign-in (the browser submitted the login form and followed the redirect)"
+
+# 3. The Tokens view: the access token and its checks.
+keys 2
+wait_for 10 "Access ✓" "access token · RS256" "✓ valid" "Checks"
+screen=$(capture)
+grep -qE "✓ token_use +access" <<<"$screen" || fail "the access token's token_use claim is not access ✓"
+grep -qE "✓ token_use access: an access token" <<<"$screen" || fail "the token_use check is not ✓"
+for check in parse alg kid signature iss aud exp; do
+	grep -qE "│✓ $check " <<<"$screen" || fail "check $check is not ✓"
+done
+jti=$(claim jti)
+[ -n "$jti" ] || fail "no jti claim on the Tokens view"
+echo "ok: Tokens view: token_use access ✓, checks ✓ (jti $jti)"
+
+# 4. Refresh: new ID and access tokens.
+keys r
+wait_for 20 "refreshed: new ID and access tokens"
+deadline=$((SECONDS + 10))
+while [ "$(claim jti)" = "$jti" ] || [ -z "$(claim jti)" ]; do
+	[ "$SECONDS" -ge "$deadline" ] && fail "the access token did not change after r"
+	sleep 0.05
+done
+wait_for 10 "✓ valid"
+echo "ok: refresh (jti $(claim jti))"
+
+# 5. Quit: exit status 0 and the terminal restored.
+keys q
+wait_for 10 "cogscope exited with status"
+wait_for 1 "cogscope exited with status 0"
+[ "$(pane '#{alternate_on}')" = 0 ] || fail "the terminal is left in the alternate screen"
+[ "$(pane '#{cursor_flag}')" = 1 ] || fail "the cursor is left hidden"
+[ "$(pane '#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}')" = 000 ] || fail "mouse reporting is left on"
+if capture | grep -qF "1 Sign in"; then fail "the console's frame is left on the screen"; fi
+echo "ok: q quits with status 0 and restores the terminal"
+
+echo "first frame in tmux (coarse: includes starting tmux and polling): ${frame_ms} ms"
+# Measured from process start in a pseudo terminal; the target is 50 ms.
+# The bound here is looser, for a loaded 2-core CI machine.
+"$tmp/firstframe" -bin "$tmp/cogscope" -runs 10 -max "${COGSCOPE_FIRST_FRAME_MAX:-150ms}"

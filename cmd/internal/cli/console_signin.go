@@ -1,0 +1,176 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/url"
+
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/oauth"
+	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// The console's sign-in: the Cognito API flows of package flows (SRP,
+// password, refresh) and the hosted-UI flows of flows/oauth (PKCE through
+// the browser, client credentials). Steps are recorded unredacted: the
+// console masks them itself, with flows.IsSecretKey, so `m` can unmask.
+
+// prepare turns the form's request into a flow to run.
+func (c *console) prepare(req service.SignInRequest) (service.RunFunc, error) {
+	t := c.current()
+	if t.needsStack() {
+		return nil, errStarting
+	}
+	switch req.Flow {
+	case service.FlowPKCE, service.FlowClientCredentials:
+		return c.prepareHosted(t, req)
+	}
+	var kind flows.Kind
+	switch req.Flow {
+	case service.FlowSRP:
+		kind = flows.KindUserSRP
+	case service.FlowPassword:
+		kind = flows.KindUserPassword
+	case service.FlowRefresh:
+		kind = flows.KindRefresh
+	default:
+		return nil, &service.Failure{Message: "unknown flow " + string(req.Flow)}
+	}
+	if t.UserPoolID == "" {
+		return nil, errNoPool(t)
+	}
+	opts := flows.Options{
+		Kind: kind, API: c.api(t), UserPoolID: t.UserPoolID, ClientID: t.ClientID, ClientSecret: t.ClientSecret,
+		Username: req.Username, Password: req.Password, RefreshToken: req.RefreshToken, AccessToken: req.AccessToken,
+		Reveal: true, Now: c.f.Now,
+	}
+	if _, err := flows.New(opts); err != nil {
+		return nil, failureOf(err) // the request itself is unusable: nothing is sent
+	}
+	return func(ctx context.Context, onStep func(flows.Step), ask flows.Answerer) (*flows.Tokens, error) {
+		opts.OnStep = onStep
+		fl, err := flows.New(opts)
+		if err != nil {
+			return nil, failureOf(err)
+		}
+		res, err := flows.Run(ctx, fl, ask)
+		if err != nil {
+			return nil, failureOf(err)
+		}
+		return res.Tokens, nil
+	}, nil
+}
+
+// prepareHosted runs the authorization code flow with PKCE (the browser
+// comes back to a loopback listener, closed when the run is cancelled)
+// or the client credentials grant.
+func (c *console) prepareHosted(t consoleTarget, req service.SignInRequest) (service.RunFunc, error) {
+	if t.Issuer == "" && t.Domain == "" {
+		return nil, &service.Failure{Message: "no hosted UI to sign in with",
+			Diagnosis: "The hosted-UI flows need the pool's issuer (user_pool_id) or its domain (hosted_ui.domain); the profile names neither.",
+			Fix:       "Set user_pool_id or hosted_ui.domain in the profile."}
+	}
+	opts := oauth.Options{
+		Issuer: t.Issuer, Domain: t.Domain, ClientID: t.ClientID, ClientSecret: t.ClientSecret,
+		RedirectURI: t.RedirectURI, Scopes: req.Scopes, HTTPClient: c.f.HTTP, Reveal: true, Now: c.f.Now,
+		OpenBrowser: c.open, Timeout: c.redirectTimeout,
+	}
+	cc := req.Flow == service.FlowClientCredentials
+	if cc {
+		opts.ClientID, opts.ClientSecret, opts.RedirectURI, opts.OpenBrowser = t.CCClientID, t.CCClientSecret, "", nil
+		if opts.ClientSecret == "" {
+			return nil, &service.Failure{Message: "client credentials need the app client's secret",
+				Diagnosis: "The client_credentials grant authenticates the app client itself with its secret; the profile gives none.",
+				Fix:       "Set client_secret_env or client_secret_command in the profile (the client must have a secret and allow client_credentials)."}
+		}
+	}
+	if _, err := oauth.New(opts); err != nil {
+		return nil, hostedFailureOf(err)
+	}
+	return func(ctx context.Context, onStep func(flows.Step), _ flows.Answerer) (*flows.Tokens, error) {
+		opts.OnStep = onStep
+		client, err := oauth.New(opts)
+		if err != nil {
+			return nil, hostedFailureOf(err)
+		}
+		var res *oauth.Result
+		if cc {
+			res, err = client.ClientCredentials(ctx)
+		} else {
+			// Returns when ctx is cancelled (esc), closing the listener.
+			res, err = client.AuthorizationCode(ctx)
+		}
+		if err != nil {
+			return nil, hostedFailureOf(err)
+		}
+		return res.Tokens, nil
+	}, nil
+}
+
+// api is the anonymous user-pools client for the target: sign-in needs
+// no AWS credentials.
+func (c *console) api(t consoleTarget) flows.API {
+	return awsclient.AnonymousCognito(awsclient.Static(regionOr(t.Region), c.f.HTTP), t.Endpoint)
+}
+
+func regionOr(r string) string {
+	if r == "" {
+		return "us-east-1"
+	}
+	return r
+}
+
+// errStarting is the sign-in's answer while the local stack starts.
+var errStarting = &service.Failure{
+	Message:   "the local stack is still starting",
+	Diagnosis: "The console starts the local stack in-process after drawing its first frame; it has not answered yet.",
+	Fix:       "Wait for the header to show the stack's address, then run the flow again.",
+}
+
+// errNoPool refuses the Cognito API flows for a target without a pool.
+func errNoPool(t consoleTarget) *service.Failure {
+	return &service.Failure{
+		Message:   "no user pool to sign in to",
+		Diagnosis: "SRP, password and refresh call the Cognito API of a user pool; " + profileName(t) + " names only a hosted-UI domain.",
+		Fix:       "Set user_pool_id in the profile, or use the hosted-UI flows (PKCE, client credentials).",
+	}
+}
+
+func profileName(t consoleTarget) string {
+	if t.Profile == "" {
+		return "the target"
+	}
+	return "profile " + t.Profile
+}
+
+// failureOf keeps Cognito's words and adds flows' diagnosis.
+func failureOf(err error) *service.Failure {
+	return failureFrom(flows.Diagnose(err), err)
+}
+
+// hostedFailureOf keeps the provider's words (the OAuth error code and
+// description) and adds flows/oauth's diagnosis.
+func hostedFailureOf(err error) *service.Failure {
+	f := failureFrom(oauth.Diagnose(err), err)
+	var le *oauth.ListenError
+	if errors.As(err, &le) {
+		f.Transport = false // this machine's listener, not the provider
+	}
+	return f
+}
+
+// failureFrom builds the console's failure from a diagnosis; a service
+// that could not be reached at all is a transport failure (the view shows
+// it full-pane).
+func failureFrom(d flows.Diagnosis, err error) *service.Failure {
+	f := &service.Failure{Op: d.Operation, Code: d.Type, Message: d.Message, RequestID: d.RequestID,
+		Diagnosis: d.Cause, Fix: d.Fix, Err: err}
+	var ne net.Error
+	var ue *url.Error
+	if d.Type == "" && (errors.As(err, &ne) || errors.As(err, &ue)) {
+		f.Transport = true
+	}
+	return f
+}
