@@ -133,14 +133,7 @@ func resolveHosted(ctx context.Context, l *loginRun, cmd *cobra.Command, prof co
 func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile, profName string) error {
 	f, o, h := l.f, l.o, &l.o.Hosted
 	t := hostedTarget{
-		loginTarget: loginTarget{
-			Profile:    profName,
-			AWSProfile: prof.AWSProfile,
-			Region:     firstNonEmpty(f.Global.Region, prof.Region),
-			Endpoint:   firstNonEmpty(f.Global.Endpoint, prof.Endpoint),
-			UserPoolID: firstNonEmpty(o.UserPoolID, prof.UserPoolID),
-			ClientID:   firstNonEmpty(o.ClientID, prof.ClientID),
-		},
+		loginTarget: profileTarget(f, prof, profName, o.UserPoolID, o.ClientID, ""),
 		Issuer:      h.Issuer,
 		Domain:      firstNonEmpty(h.Domain, prof.HostedUI.Domain),
 		RedirectURI: firstNonEmpty(h.RedirectURI, prof.HostedUI.CallbackURL),
@@ -157,15 +150,8 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 	if h.Timeout <= 0 {
 		return usageErr("--timeout must be positive")
 	}
-	if t.UserPoolID != "" {
-		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
-			return usageErr("--user-pool-id: %s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
-		}
-	}
-	if t.Endpoint != "" {
-		if u, err := url.Parse(t.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			return usageErr("--endpoint %q is not an absolute URL", t.Endpoint)
-		}
+	if err := checkPoolAndEndpoint(&t.loginTarget); err != nil {
+		return err
 	}
 
 	if t.Issuer == "" && t.Domain == "" && t.UserPoolID == "" && t.ClientID == "" {
@@ -178,11 +164,7 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 	}
 	if t.Issuer == "" && t.UserPoolID != "" {
 		// A pool's issuer lists its domain's endpoints.
-		if t.Endpoint != "" {
-			t.Issuer = strings.TrimSuffix(t.Endpoint, "/") + "/" + t.UserPoolID
-		} else {
-			t.Issuer = "https://cognito-idp." + firstNonEmpty(t.Region, flows.RegionOf(t.UserPoolID)) + ".amazonaws.com/" + t.UserPoolID
-		}
+		t.Issuer = poolIssuer(t.Endpoint, t.Region, t.UserPoolID)
 	}
 	if t.Issuer == "" && t.Domain == "" {
 		return usageErr("no provider: give --issuer, --domain or --user-pool-id (or set hosted_ui.domain in the profile)")
@@ -190,27 +172,11 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 
 	// Secrets from stdin, in the order resolve uses: client secret, then
 	// refresh token.
-	switch {
-	case o.ClientSecretStdin && o.ClientSecret != "":
-		return usageErr("give --client-secret or --client-secret-stdin, not both")
-	case o.ClientSecretStdin:
-		s, err := l.stdin.line("client secret")
-		if err != nil {
-			return err
-		}
-		if s == "" {
-			return usageErr("the client secret on stdin is empty")
-		}
-		t.ClientSecret = s
-	case o.ClientSecret != "":
-		t.ClientSecret = o.ClientSecret
-	case t.ClientSecret == "":
-		s, err := prof.ClientSecret(ctx, f.Env)
-		if err != nil {
-			return usageErr("profile %s: %v", profName, err)
-		}
-		t.ClientSecret = s
+	secret, err := l.clientSecret(ctx, prof, profName, t.ClientSecret)
+	if err != nil {
+		return err
 	}
+	t.ClientSecret = secret
 	if l.flow.name == flowClientCredentials && t.ClientSecret == "" {
 		return usageErr("--flow %s needs the app client's secret: --client-secret-stdin, or client_secret_env / client_secret_command in the profile", flowClientCredentials)
 	}
@@ -232,7 +198,7 @@ func (l *loginRun) hostedDemoTarget(ctx context.Context, t *hostedTarget) error 
 	t.Ephemeral = demo.Ephemeral
 	t.Endpoint, t.UserPoolID = demo.Endpoint, demo.UserPoolID
 	t.Region = firstNonEmpty(t.Region, demo.Region)
-	t.Issuer = strings.TrimSuffix(demo.Endpoint, "/") + "/" + demo.UserPoolID
+	t.Issuer = poolIssuer(demo.Endpoint, demo.Region, demo.UserPoolID)
 	switch l.flow.name {
 	case flowClientCredentials:
 		t.ClientID = cognito.DemoSecretClientID

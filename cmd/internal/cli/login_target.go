@@ -64,27 +64,11 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 	}
 
 	// Secrets from stdin, in a fixed order.
-	switch {
-	case o.ClientSecretStdin && o.ClientSecret != "":
-		return usageErr("give --client-secret or --client-secret-stdin, not both")
-	case o.ClientSecretStdin:
-		s, err := l.stdin.line("client secret")
-		if err != nil {
-			return err
-		}
-		if s == "" {
-			return usageErr("the client secret on stdin is empty")
-		}
-		t.ClientSecret = s
-	case o.ClientSecret != "":
-		t.ClientSecret = o.ClientSecret
-	default:
-		s, err := prof.ClientSecret(ctx, f.Env)
-		if err != nil {
-			return usageErr("profile %s: %v", profName, err)
-		}
-		t.ClientSecret = s
+	secret, err := l.clientSecret(ctx, prof, profName, t.ClientSecret)
+	if err != nil {
+		return err
 	}
+	t.ClientSecret = secret
 
 	if !lf.needsRefresh && t.Username == "" {
 		if !f.IO.InTTY {
@@ -128,6 +112,35 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 	l.store = config.NewStore(paths.StateDir)
 	l.key = config.SessionKey(t.Profile, t.UserPoolID, t.ClientID)
 	return nil
+}
+
+// clientSecret picks the app client's secret: --client-secret-stdin (read
+// first, before any other stdin secret), else --client-secret, else the
+// one the target already has (the demo's), else the profile's reference.
+func (l *loginRun) clientSecret(ctx context.Context, prof config.Profile, profName, preset string) (string, error) {
+	o := l.o
+	switch {
+	case o.ClientSecretStdin && o.ClientSecret != "":
+		return "", usageErr("give --client-secret or --client-secret-stdin, not both")
+	case o.ClientSecretStdin:
+		s, err := l.stdin.line("client secret")
+		if err != nil {
+			return "", err
+		}
+		if s == "" {
+			return "", usageErr("the client secret on stdin is empty")
+		}
+		return s, nil
+	case o.ClientSecret != "":
+		return o.ClientSecret, nil
+	case preset != "":
+		return preset, nil
+	}
+	s, err := prof.ClientSecret(ctx, l.f.Env)
+	if err != nil {
+		return "", usageErr("profile %s: %v", profName, err)
+	}
+	return s, nil
 }
 
 // awsConfig builds the SDK configuration. A loopback endpoint (the local

@@ -57,11 +57,10 @@ func checkTarget(t *loginTarget, needPool, needRegion bool) error {
 	if t.ClientID == "" {
 		return usageErr("no app client: give --client-id or set client_id in the profile")
 	}
-	if t.UserPoolID != "" {
-		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
-			return usageErr("--user-pool-id: %s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
-		}
-	} else if needPool {
+	if err := checkPoolAndEndpoint(t); err != nil {
+		return err
+	}
+	if t.UserPoolID == "" && needPool {
 		return usageErr("no user pool: give --user-pool-id or set user_pool_id in the profile")
 	}
 	if t.Region == "" {
@@ -69,6 +68,17 @@ func checkTarget(t *loginTarget, needPool, needRegion bool) error {
 	}
 	if t.Region == "" && needRegion {
 		return usageErr("no region: give --region or set region in the profile")
+	}
+	return nil
+}
+
+// checkPoolAndEndpoint refuses a pool id not in region_id form and an
+// endpoint that is not an absolute URL, when they are given.
+func checkPoolAndEndpoint(t *loginTarget) error {
+	if t.UserPoolID != "" {
+		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
+			return usageErr("--user-pool-id: %s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
+		}
 	}
 	if t.Endpoint != "" {
 		if u, err := url.Parse(t.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
