@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
 )
 
 // Diagnosis explains an error in plain language, beside AWS's own words.
@@ -82,6 +85,7 @@ func diagnoseLocal(err error, d *Diagnosis) {
 	var ue *UnanswerableError
 	var ne net.Error
 	var urlErr *url.Error
+	var de *smithy.DeserializationError
 	switch {
 	case errors.As(err, &ue):
 		d.Cause = fmt.Sprintf("Cognito asked for %s, which could not be answered here: %s", ue.Challenge, ue.Reason)
@@ -97,18 +101,58 @@ func diagnoseLocal(err error, d *Diagnosis) {
 	case errors.Is(err, context.DeadlineExceeded):
 		d.Cause = "The flow ran out of time waiting for Cognito."
 		d.Fix = "Check the network path to the endpoint; Cognito answers in well under a second."
+	case errors.As(err, &de):
+		// An answer that is not Cognito's JSON: a web page, a proxy's
+		// error, a body cut off or too large. Before the network errors:
+		// a body that fails mid-read is also a net.Error.
+		d.Cause = "The endpoint answered" + responseSummary(err) + ", but not in Cognito's JSON protocol (" + decodeReason(de) + ")."
+		d.Fix = "Check --endpoint: it must be Cognito's API endpoint (https://cognito-idp.<region>.amazonaws.com) or the URL `cogscope local` prints, not a hosted-UI domain, an API Gateway URL or a proxy."
+	case errors.Is(err, ErrBadResponse):
+		detail := strings.TrimPrefix(errorMessage(err), ErrBadResponse.Error()+": ")
+		d.Cause = "The endpoint answered in a way Cognito never does: " + detail + "."
+		if strings.Contains(detail, "srp:") || strings.Contains(detail, "SRP_B") || strings.Contains(detail, "SALT") || strings.Contains(detail, "SECRET_BLOCK") {
+			d.Cause = "Cognito's SRP values were unsafe or malformed, so the flow stopped before sending a password claim (" + detail + ")."
+		}
+		d.Fix = "This points at a broken emulator, a proxy altering the response, or an endpoint that is not Cognito; check --endpoint, and try against real Cognito."
 	case errors.As(err, &urlErr), errors.As(err, &ne):
 		d.Cause = "Cognito's endpoint could not be reached (" + errorMessage(err) + ")."
 		d.Fix = "Check --endpoint and the region; for the local stack, is `cogscope local` running?"
-	case strings.Contains(err.Error(), "srp:"):
-		d.Cause = "Cognito's SRP values were unsafe or malformed, so the flow stopped before sending a password claim."
-		d.Fix = "This points at a broken emulator or a proxy altering the response; try against real Cognito."
 	case strings.Contains(strings.ToLower(err.Error()), "credentials"):
 		d.Cause = "The call needs AWS credentials and none could be found."
 		d.Fix = "Configure AWS credentials (AWS_PROFILE, aws sso login, environment variables) for the account that owns the pool."
 	default:
-		d.Cause = "The flow failed before Cognito answered."
+		d.Cause = "The flow stopped before Cognito answered: " + errorMessage(err) + "."
 	}
+}
+
+// responseSummary describes the HTTP response behind err, e.g. " (HTTP
+// 502, text/html)", or "" when there was none.
+func responseSummary(err error) string {
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil {
+		return ""
+	}
+	s := fmt.Sprintf(" (HTTP %d", re.Response.StatusCode)
+	if ct := re.Response.Header.Get("Content-Type"); ct != "" {
+		s += ", " + ct
+	}
+	return s + ")"
+}
+
+// decodeReason is why the SDK could not read a response body, without its
+// "failed to decode response body" preamble.
+func decodeReason(de *smithy.DeserializationError) string {
+	if de.Err == nil {
+		return "unreadable body"
+	}
+	msg := de.Err.Error()
+	for _, p := range []string{"failed to decode response body, ", "failed to decode response body with invalid JSON, "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	if strings.Contains(msg, "invalid character '<'") {
+		return "an HTML page"
+	}
+	return msg
 }
 
 func diagnoseAPI(ce *CallError, ae *APIError, d *Diagnosis) {
@@ -129,6 +173,9 @@ func diagnoseAPI(ce *CallError, ae *APIError, d *Diagnosis) {
 		case strings.Contains(low, "configured for secret but secret was not received"):
 			d.Ref = "a2"
 			d.Cause = "The app client has a client secret, and no SECRET_HASH was sent."
+			if ce.Operation == "GetTokensFromRefreshToken" {
+				d.Cause = "The app client has a client secret, and GetTokensFromRefreshToken was sent without it (it takes the secret itself, not a SECRET_HASH)."
+			}
 			d.Fix = "Give the client secret (--client-secret-stdin, or client_secret_env / client_secret_command in the profile); cogscope then computes SECRET_HASH."
 		case strings.Contains(low, "secret hash") || strings.Contains(low, "secrethash"):
 			d.Ref = "a1"
@@ -308,6 +355,11 @@ func diagnoseAPI(ce *CallError, ae *APIError, d *Diagnosis) {
 	case "ForbiddenException":
 		d.Cause = "AWS WAF, associated with the user pool, blocked the request."
 		d.Fix = "Check the web ACL rules on the pool."
+	case "UnknownOperationException", "UnknownOperation":
+		// AWS's answer to a request that names no operation it serves at
+		// that URL: the endpoint is not Cognito's API root.
+		d.Cause = "The endpoint does not serve " + orDefault(ce.Operation, "this operation") + ": it is not Cognito's API, or the URL has a path (Cognito answers POST / only)."
+		d.Fix = "Give --endpoint as the root URL: https://cognito-idp.<region>.amazonaws.com, or the URL `cogscope local` prints, with no path."
 	case "InternalErrorException":
 		d.Cause = "Cognito failed internally."
 		d.Fix = "Try again; if it persists, check the AWS Health Dashboard."
@@ -331,4 +383,11 @@ func diagnoseFlowDisabled(flow Kind, flag string, d *Diagnosis) {
 	}
 	d.Cause = name + " is not enabled for this app client."
 	d.Fix = "Enable " + flag + " in the app client's authentication flows, or choose a flow the client allows."
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }

@@ -43,6 +43,8 @@
 //	func (*Flow) Trace() []Step;  (*Flow) Pending() *Challenge;  (*Flow) Kind() Kind
 //	func Run(ctx, *Flow, Answerer) (*Result, error)
 //	type Answerer interface{ Answer(ctx, *Challenge) (Answer, error) };  AnswererFunc
+//	type Retrier interface{ Retry(ctx, *Challenge, error) bool } // optional: ask again after a Retryable refusal
+//	func Retryable(error) bool                      // a wrong code, a refused new password, a malformed answer
 //	var NonInteractive Answerer                     // fails with *UnanswerableError
 //	type Answer map[string]string                   // keys: Field.Name
 //	type Result struct{ Tokens *Tokens; Challenge *Challenge; NewDevice *Device; ForgottenDevice string }
@@ -62,6 +64,7 @@
 //	const Redacted = "[redacted]"
 //	func IsSecretKey(key string) bool               // trace keys whose values are secrets (masked, or redacted)
 //	var ErrInvalidOptions, ErrInvalidAnswer, ErrNoPendingChallenge
+//	var ErrBadResponse                              // an answer Cognito never gives (an emulator, a proxy, not Cognito)
 //	type APIError struct{ Type, Message, RequestID string; HTTPStatus int }
 //	func APIErrorOf(error) (*APIError, bool)
 //	type CallError struct{ Op, Operation string; Flow Kind; Challenge string; SecretHash *SecretHashInfo;

@@ -14,6 +14,12 @@ import (
 // (a missing client ID, a pool ID not in region_id form, an empty password).
 var ErrInvalidOptions = errors.New("invalid flow options")
 
+// ErrBadResponse is wrapped by errors about an answer Cognito never gives:
+// neither tokens nor a challenge, tokens without an access token, SRP
+// values that are malformed or unsafe. It points at an emulator, a proxy
+// or an endpoint that is not Cognito's, not at the user's input.
+var ErrBadResponse = errors.New("unexpected answer")
+
 // ErrNoPendingChallenge is returned by Respond when the flow is not waiting
 // for an answer.
 var ErrNoPendingChallenge = errors.New("the flow is not waiting for an answer")

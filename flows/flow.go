@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -162,7 +163,7 @@ func (f *Flow) advance(ctx context.Context, out authOut) (*Result, error) {
 		var err error
 		switch out.name {
 		case "":
-			return nil, errors.New("cognito returned neither tokens nor a challenge")
+			return nil, fmt.Errorf("%w: Cognito returned neither tokens nor a challenge", ErrBadResponse)
 		case string(types.ChallengeNameTypePasswordVerifier):
 			out, err = f.answerPasswordVerifier(ctx, out)
 		case string(types.ChallengeNameTypeDeviceSrpAuth):
@@ -208,6 +209,11 @@ func (f *Flow) learnUsername(out authOut) {
 // finish turns an AuthenticationResult into tokens and confirms a new
 // device if Cognito offered one.
 func (f *Flow) finish(ctx context.Context, ar *types.AuthenticationResultType) (*Result, error) {
+	if deref(ar.AccessToken) == "" {
+		// Every AuthenticationResult Cognito sends holds an access token;
+		// tokens without one must not pass for a sign-in (or be saved).
+		return nil, fmt.Errorf("%w: Cognito's AuthenticationResult holds no access token", ErrBadResponse)
+	}
 	t := &Tokens{
 		IDToken:      deref(ar.IdToken),
 		AccessToken:  deref(ar.AccessToken),

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -249,7 +248,7 @@ func (f *Flow) getTokensFromRefreshToken(ctx context.Context) (*Result, error) {
 	r.st.Title += " → " + outcome(out)
 	r.end()
 	if o.AuthenticationResult == nil {
-		return nil, errors.New("GetTokensFromRefreshToken returned no tokens")
+		return nil, fmt.Errorf("%w: GetTokensFromRefreshToken returned no tokens", ErrBadResponse)
 	}
 	return f.finish(ctx, o.AuthenticationResult)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
 
@@ -25,17 +24,17 @@ func parseSRPChallenge(name string, p map[string]string) (srpInput, error) {
 	var in srpInput
 	var err error
 	if in.salt, err = srp.ParseHex(p["SALT"]); err != nil {
-		return in, fmt.Errorf("%s from Cognito has a bad SALT: %w", name, err)
+		return in, fmt.Errorf("%w: %s from Cognito has a bad SALT: %w", ErrBadResponse, name, err)
 	}
 	if in.B, err = srp.ParseHex(p["SRP_B"]); err != nil {
-		return in, fmt.Errorf("%s from Cognito has a bad SRP_B: %w", name, err)
+		return in, fmt.Errorf("%w: %s from Cognito has a bad SRP_B: %w", ErrBadResponse, name, err)
 	}
 	in.blockB = p["SECRET_BLOCK"]
 	if in.blockB == "" {
-		return in, fmt.Errorf("%s from Cognito has no SECRET_BLOCK", name)
+		return in, fmt.Errorf("%w: %s from Cognito has no SECRET_BLOCK", ErrBadResponse, name)
 	}
 	if in.block, err = base64.StdEncoding.DecodeString(in.blockB); err != nil {
-		return in, fmt.Errorf("%s from Cognito has a SECRET_BLOCK that is not base64: %w", name, err)
+		return in, fmt.Errorf("%w: %s from Cognito has a SECRET_BLOCK that is not base64: %w", ErrBadResponse, name, err)
 	}
 	return in, nil
 }
@@ -55,7 +54,7 @@ func (f *Flow) claim(challenge, subject string, c *srp.Client, poolName, userID,
 		r.st.Error = &APIError{Message: err.Error()}
 		r.note("Refused the server's values: continuing would let a hostile server choose the key.")
 		r.end()
-		return "", "", fmt.Errorf("%s: %w", challenge, err)
+		return "", "", fmt.Errorf("%w: %s: %w", ErrBadResponse, challenge, err)
 	}
 	ts = srp.FormatTimestamp(f.now())
 	sig = srp.Signature(vals.Key, poolName, userID, in.block, ts)
@@ -77,7 +76,7 @@ func (f *Flow) claim(challenge, subject string, c *srp.Client, poolName, userID,
 func (f *Flow) answerPasswordVerifier(ctx context.Context, out authOut) (authOut, error) {
 	name := string(types.ChallengeNameTypePasswordVerifier)
 	if f.srpUser == nil {
-		return authOut{}, errors.New("cognito asked for PASSWORD_VERIFIER, but this flow sent no SRP_A")
+		return authOut{}, fmt.Errorf("%w: Cognito asked for PASSWORD_VERIFIER, but this flow sent no SRP_A", ErrBadResponse)
 	}
 	in, err := parseSRPChallenge(name, out.params)
 	if err != nil {
@@ -111,7 +110,7 @@ func (f *Flow) answerPasswordVerifier(ctx context.Context, out authOut) (authOut
 // A, then DEVICE_PASSWORD_VERIFIER with the device password.
 func (f *Flow) answerDeviceSRP(ctx context.Context, out authOut) (authOut, error) {
 	if f.device == nil {
-		return authOut{}, errors.New("cognito asked for DEVICE_SRP_AUTH, but no remembered device was given")
+		return authOut{}, fmt.Errorf("%w: Cognito asked for DEVICE_SRP_AUTH, but no remembered device was given", ErrBadResponse)
 	}
 	d := f.device
 	c, err := srp.NewClient()

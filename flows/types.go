@@ -39,11 +39,13 @@ func (k Kind) IsRefresh() bool {
 }
 
 // Tokens are what a successful flow yields. The JSON form is the `tokens`
-// object of `cogscope login --json`.
+// object of `cogscope login --json`; its five keys are always present (a
+// token the flow did not get, such as client_credentials' ID and refresh
+// tokens, is ""), so scripts can rely on the shape.
 type Tokens struct {
 	IDToken      string `json:"id_token"`
 	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token,omitempty"`
+	RefreshToken string `json:"refresh_token"`
 	ExpiresIn    int32  `json:"expires_in"`
 	TokenType    string `json:"token_type"`
 

@@ -285,7 +285,7 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 		field = "aud or client_id"
 	}
 	if !overlaps(got, a.Audience) {
-		invalid(CheckAud, fmt.Sprintf("%s %s is not in the authorizer's audience list (%s)", field, quoteList(got), listOrNone(a.Audience)))
+		invalid(CheckAud, fmt.Sprintf("%s %s is not in the authorizer's audience list (%s)", field, quoteList(got), listOr(a.Audience, "an empty list")))
 		switch {
 		case field == "client_id":
 			j.Mistakes = append(j.Mistakes, "an access token has no aud: API Gateway compares its client_id with the audience list, so the list must hold the app client id")
@@ -313,7 +313,7 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 		}
 		if !overlaps(have, a.Scopes) {
 			j.refuse(Authorizer{Type: HTTPJWTAuthorizer}, 403, bodyForbidden,
-				fmt.Sprintf("the token's scopes (%s) hold none of the route's (%s)", listOrNone(have), quoteList(a.Scopes)))
+				fmt.Sprintf("the token's scopes (%s) hold none of the route's (%s)", listOr(have, "it has none"), quoteList(a.Scopes)))
 			j.WWWAuthenticate = fmt.Sprintf(`Bearer scope="%s" error="insufficient_scope" error_description="the token does not have the required scope"`, strings.Join(a.Scopes, " "))
 			j.Caveats = append(j.Caveats, "the form of the insufficient_scope header is unconfirmed")
 			if e.cs.tokenUse == "id" {
@@ -404,7 +404,7 @@ func (j *Judgement) judgeREST(ctx context.Context, a Authorizer, token string, k
 		}
 		have := splitSpaces(e.cs.scope)
 		if !overlaps(have, a.Scopes) {
-			unauthorized(fmt.Sprintf("the token's scopes (%s) hold none of the method's (%s)", listOrNone(have), quoteList(a.Scopes)))
+			unauthorized(fmt.Sprintf("the token's scopes (%s) hold none of the method's (%s)", listOr(have, "it has none"), quoteList(a.Scopes)))
 			j.Mistakes = append(j.Mistakes, scopeHint(have))
 			return nil
 		}

@@ -173,3 +173,26 @@ func TestJudgeRejectsBadSettings(t *testing.T) {
 		t.Fatalf("IssuerFromPoolARN: %q %v", iss, err)
 	}
 }
+
+// TestJudgeReasonsNameEmptyLists: a token without scopes, or an authorizer
+// without an audience, is said as such (not as the JWKS' "no keys").
+func TestJudgeReasonsNameEmptyLists(t *testing.T) {
+	t.Parallel()
+	ti := newTestIssuer(t, CognitoIssuer("eu-west-1", "eu-west-1_ApiPool1"))
+	id := "Bearer " + ti.id(ti.idClaims(testNow))
+	for _, c := range []struct {
+		auth Authorizer
+		want string
+	}{
+		{Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{testClient}, Scopes: []string{"orders/read"}}, "scopes (it has none)"},
+		{Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss}, "audience list (an empty list)"},
+	} {
+		j, err := Judge(ctx(), c.auth, http.Header{"Authorization": {id}}, ti.keySet, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(j.Reason, c.want) || strings.Contains(j.Reason, "no keys") {
+			t.Errorf("reason %q, want %q", j.Reason, c.want)
+		}
+	}
+}

@@ -240,7 +240,7 @@ func TestParseJWKS(t *testing.T) {
 	if !strings.Contains(enc.Unsupported, `"enc"`) {
 		t.Fatalf("enc: %+v", enc)
 	}
-	if _, err := ParseJWKS([]byte(`not json`), "file"); err == nil {
-		t.Fatal("parsed garbage")
+	if _, err := ParseJWKS([]byte(`not json`), "file"); err == nil || !strings.Contains(err.Error(), "JWKS from file is not JSON") {
+		t.Fatalf("garbage: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package inspect
 import (
 	"context"
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -72,9 +73,12 @@ func (e *FetchError) Error() string {
 }
 func (e *FetchError) Unwrap() error { return e.Err }
 
-func listOrNone(s []string) string {
+func listOrNone(s []string) string { return listOr(s, "no keys") }
+
+// listOr quotes a list, or says none when it is empty.
+func listOr(s []string, none string) string {
 	if len(s) == 0 {
-		return "no keys"
+		return none
 	}
 	q := make([]string, len(s))
 	for i, k := range s {
@@ -94,6 +98,10 @@ type KeySet struct {
 // ParseJWKS parses a JWKS document (or a single JWK) with jwx and imports
 // its keys. source names where it came from, for messages.
 func ParseJWKS(b []byte, source string) (*KeySet, error) {
+	if !json.Valid(b) {
+		// jwx's own message for this is a chain of five parsers' names.
+		return nil, fmt.Errorf("JWKS from %s is not JSON (a JWKS is {\"keys\": [...]})", source)
+	}
 	set, err := jwk.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("parse JWKS from %s: %w", source, err)

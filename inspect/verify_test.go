@@ -287,3 +287,40 @@ func TestVerifyNamesKeyMismatches(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyEmptyJWKSIsNotAnAttack: an issuer whose JWKS holds no keys
+// fails the kid check; the alg is not named as an algorithm substitution.
+func TestVerifyEmptyJWKSIsNotAnAttack(t *testing.T) {
+	t.Parallel()
+	ti := newTestIssuer(t, "http://127.0.0.1:9229/"+testPool)
+	empty, err := ParseJWKS([]byte(`{"keys":[]}`), "empty.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(Options{Issuer: ti.iss, Keys: empty, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := v.Verify(ctx(), ti.access(ti.accessClaims(testNow)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range r.Checks {
+		switch c.Name {
+		case CheckKid:
+			if c.Status != StatusFail {
+				t.Errorf("kid = %+v, want fail", c)
+			}
+		case CheckAlg:
+			if c.Status == StatusFail || c.Attack != "" {
+				t.Errorf("alg = %+v, want no failure and no attack", c)
+			}
+		}
+	}
+	if r.Valid {
+		t.Error("valid without keys")
+	}
+	if err := v.Validate(ctx(), ti.access(ti.accessClaims(testNow))); err == nil {
+		t.Error("Validate: valid without keys")
+	}
+}

@@ -86,7 +86,7 @@ func TestJourneyMFASetup(t *testing.T) {
 	tm := startProgram(t, Options{Target: fakes.Target(), SignIn: svc, Tokens: fakes.NewTokens()})
 	waitFor(t, tm, "Sign in")
 	press(tm, "enter", "enter", "enter")
-	waitFor(t, tm, "Scan with an authenticator app", "JBSWY3DPEHPK3PXP")
+	waitFor(t, tm, "Scan with an authenticator app", "JBSW Y3DP EHPK 3PXP") // the key, whole, in groups of four
 	tm.Type("123456")
 	press(tm, "enter")
 	waitFor(t, tm, "VerifySoftwareToken")

@@ -86,8 +86,8 @@ type connectedMsg struct {
 	err    error
 }
 
-// New builds the console. The background is assumed dark until the
-// terminal says otherwise.
+// New builds the console. The background is Options.Background, assumed
+// dark when unknown, until the terminal says otherwise.
 func New(o Options) Model {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -95,7 +95,10 @@ func New(o Options) Model {
 	if o.StatusFor == 0 {
 		o.StatusFor = 5 * time.Second
 	}
-	t := theme.New(true, o.NoColor)
+	if o.Background == BackgroundAuto {
+		o.FixedBackground = false // nothing to keep
+	}
+	t := theme.New(o.Background != BackgroundLight, o.NoColor)
 	m := Model{
 		opts:      o,
 		t:         t,
@@ -117,10 +120,11 @@ func New(o Options) Model {
 	return m
 }
 
-// Init asks the terminal for its background colour, starts the tokens'
-// countdown, and shows the starting session if there is one.
+// Init asks the terminal for its background colour (unless the user
+// chose one), starts the tokens' countdown, and shows the starting
+// session if there is one.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.tokens.Init()}
+	cmds := []tea.Cmd{m.tokens.Init(), m.askBackground()}
 	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
 		cmds = append(cmds, common.StoredSession(*s))
 	}
@@ -131,6 +135,15 @@ func (m Model) Init() tea.Cmd {
 		})
 	}
 	return tea.Batch(cmds...)
+}
+
+// askBackground asks the terminal for its background colour (OSC 11),
+// unless the user chose the background.
+func (m Model) askBackground() tea.Cmd {
+	if m.opts.FixedBackground {
+		return nil
+	}
+	return tea.RequestBackgroundColor
 }
 
 // Active returns the view on screen.
@@ -155,7 +168,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.setTheme(theme.New(msg.IsDark(), m.opts.NoColor))
+		if !m.opts.FixedBackground {
+			m.setTheme(theme.New(msg.IsDark(), m.opts.NoColor))
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)

@@ -148,6 +148,32 @@ func TestThemeFollowsTheBackground(t *testing.T) {
 	}
 }
 
+// A background cmd knows (COLORFGBG) is the first guess, which the
+// terminal's answer replaces; one the user chose is kept, and the
+// terminal is not even asked.
+func TestBackgroundCmdKnows(t *testing.T) {
+	t.Parallel()
+	asks := func(m Model) bool { return m.askBackground() != nil }
+	guess := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(),
+		Background: BackgroundLight}, 120, 40)
+	if guess.M.t.IsDark || !asks(guess.M) {
+		t.Fatal("a light guess starts light and still asks the terminal")
+	}
+	guess.Send(tea.BackgroundColorMsg{Color: color.Black})
+	if !guess.M.t.IsDark {
+		t.Fatal("the terminal's answer replaces the guess")
+	}
+	fixed := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(),
+		Background: BackgroundLight, FixedBackground: true}, 120, 40)
+	if asks(fixed.M) {
+		t.Fatal("a chosen background is not asked for")
+	}
+	fixed.Send(tea.BackgroundColorMsg{Color: color.Black})
+	if fixed.M.t.IsDark {
+		t.Fatal("a chosen light background stays light")
+	}
+}
+
 func TestNoColorDrawsNoColour(t *testing.T) {
 	t.Parallel()
 	for _, noColor := range []bool{false, true} {
@@ -209,6 +235,44 @@ func TestKeyTableComesFromTheBindings(t *testing.T) {
 	for _, want := range []string{"| everywhere | `q` | quit |", "| Sign in | `m` | unmask |", "| Tokens | `p` | paste |", "| Tokens | `c` | copy |", "| Sign in | `o` | open the sign-in URL in the browser |"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("key table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+// The header names the pool and the client whole at the sizes people demo
+// at: the region a pool id starts with, and the endpoint's scheme, give
+// way first.
+func TestHeaderKeepsPoolAndClient(t *testing.T) {
+	t.Parallel()
+	local := service.Target{Kind: service.TargetLocal, Endpoint: "http://127.0.0.1:46403", Region: "us-east-1",
+		PoolID: "us-east-1_CogScope1", ClientID: "cogscopedemopublicclient01"}
+	aws := service.Target{Kind: service.TargetAWS, Profile: "dev", Region: "eu-west-1",
+		PoolID: "eu-west-1_AbCdEfGhI", ClientID: "1example23456789abcdefghij"}
+	cases := []struct {
+		target service.Target
+		width  int
+		want   []string
+		not    []string
+	}{
+		{local, 200, []string{"http://127.0.0.1:46403", "region us-east-1", "pool us-east-1_CogScope1", "client cogscopedemopublicclient01"}, nil},
+		{local, 120, []string{"http://127.0.0.1:46403", "pool us-east-1_CogScope1", "client cogscopedemopublicclient01"}, []string{"region"}},
+		{local, 104, []string{"local stack 127.0.0.1:46403", "pool us-east-1_CogScope1", "client cogscopedemopublicclient01"}, nil},
+		{local, 100, []string{"local stack 127.0.0.1:46403", "us-east-1_CogScope1", "cogscopedemopublicclient01"}, nil},
+		{aws, 80, []string{"AWS profile dev", "eu-west-1_AbCdEfGhI", "1example23456789abcdefghij"}, nil},
+		{local, 80, []string{"local stack │", "us-east-1_CogScope1", "cogscopedemopublicclient01"}, nil},
+	}
+	for _, c := range cases {
+		d := newDriver(t, Options{Target: c.target, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens()}, c.width, 30)
+		line := strings.SplitN(d.screen(), "\n", 2)[0]
+		for _, w := range c.want {
+			if !strings.Contains(line, w) {
+				t.Errorf("%d columns: %q lacks %q", c.width, line, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(line, w) {
+				t.Errorf("%d columns: %q should not have %q", c.width, line, w)
+			}
 		}
 	}
 }

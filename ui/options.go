@@ -19,6 +19,12 @@ type Options struct {
 	Session *flows.Tokens
 	// NoColor draws without colour (NO_COLOR is set).
 	NoColor bool
+	// Background is the terminal's background as cmd knows it before the
+	// terminal is asked (COLORFGBG, or a forced setting): BackgroundAuto
+	// starts dark; the terminal's answer to the query (OSC 11) then wins
+	// unless FixedBackground says the user chose.
+	Background      Background
+	FixedBackground bool
 	// Now is the clock; default time.Now. Tests fix it.
 	Now func() time.Time
 	// StatusFor is how long a status line stays; default 5 s.
@@ -37,3 +43,14 @@ type Options struct {
 	// services must read the target it produced.
 	Connect func(ctx context.Context) (service.Target, error)
 }
+
+// Background is a terminal's background brightness.
+type Background int
+
+// The backgrounds: unknown (drawn as dark until the terminal says), dark,
+// light.
+const (
+	BackgroundAuto Background = iota
+	BackgroundDark
+	BackgroundLight
+)

@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
-	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/widgets"
 )
@@ -60,22 +59,7 @@ func (m Model) activeView() string {
 func (m Model) headerView() string {
 	t := m.t
 	tg := m.opts.Target
-	sep := t.Muted.Render(" │ ")
-	parts := []string{t.Title.Render("cogscope"), t.Accent.Render(tg.Label())}
-	switch {
-	case m.connecting:
-		parts[1] += t.Muted.Render(" (starting…)")
-	case m.connectErr != nil:
-		parts[1] += t.Error.Render(" (failed: " + m.connectErr.Error() + ")")
-	case tg.Kind == service.TargetLocal && tg.Endpoint != "":
-		parts[1] += t.Muted.Render(" " + tg.Endpoint)
-	}
-	for _, kv := range [][2]string{{"region", tg.Region}, {"pool", tg.PoolID}, {"client", tg.ClientID}} {
-		if kv[1] != "" {
-			parts = append(parts, t.Muted.Render(kv[0]+" ")+t.Text.Render(kv[1]))
-		}
-	}
-	line1 := widgets.Cut(strings.Join(parts, sep), m.width)
+	line1 := widgets.Cut(m.targetLine(), m.width)
 
 	var tabs []string
 	for p := range numPages {
@@ -94,6 +78,64 @@ func (m Model) headerView() string {
 		}
 	}
 	return line1 + "\n" + widgets.Cut(line2, m.width)
+}
+
+// targetLine says where calls go: the target, region, pool and client.
+// When it does not fit it sheds what can be told otherwise before it is
+// cut: the region a pool id starts with, the endpoint's scheme, the
+// labels (a pool id reads as one, and the client comes after it), then
+// the in-process stack's address (its port is of little use to anyone).
+func (m Model) targetLine() string {
+	t := m.t
+	tg := m.opts.Target
+	sep := t.Muted.Render(" │ ")
+	render := func(showRegion, scheme, labels, localEndpoint bool) string {
+		label, endpoint := tg.Label(), tg.Endpoint
+		if !scheme {
+			label = strings.Replace(label, endpoint, stripScheme(endpoint), 1)
+			endpoint = stripScheme(endpoint)
+		}
+		target := t.Accent.Render(label)
+		switch {
+		case m.connecting:
+			target += t.Muted.Render(" (starting…)")
+		case m.connectErr != nil:
+			target += t.Error.Render(" (failed: " + m.connectErr.Error() + ")")
+		case tg.Kind == service.TargetLocal && endpoint != "" && localEndpoint:
+			target += t.Muted.Render(" " + endpoint)
+		}
+		parts := []string{t.Title.Render("cogscope"), target}
+		for _, kv := range [][2]string{{"region", tg.Region}, {"pool", tg.PoolID}, {"client", tg.ClientID}} {
+			if kv[1] == "" || (kv[0] == "region" && !showRegion) {
+				continue
+			}
+			part := t.Text.Render(kv[1])
+			if labels {
+				part = t.Muted.Render(kv[0]+" ") + part
+			}
+			parts = append(parts, part)
+		}
+		return strings.Join(parts, sep)
+	}
+	// A pool id names its region ("eu-west-1_AbC123").
+	implied := tg.Region != "" && strings.HasPrefix(tg.PoolID, tg.Region+"_")
+	var line string
+	for _, v := range [][4]bool{
+		{true, true, true, true}, {!implied, true, true, true}, {!implied, false, true, true},
+		{!implied, false, false, true}, {!implied, false, false, false},
+	} {
+		if line = render(v[0], v[1], v[2], v[3]); ansi.StringWidth(line) <= m.width {
+			break
+		}
+	}
+	return line
+}
+
+func stripScheme(u string) string {
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		return rest
+	}
+	return u
 }
 
 // footerView is the status line, then the keys that work here.
@@ -163,5 +205,3 @@ func lines(s string, n int) string {
 func tokensEmpty(t flows.Tokens) bool {
 	return t.IDToken == "" && t.AccessToken == "" && t.RefreshToken == ""
 }
-
-var _ = common.KeyMap{}

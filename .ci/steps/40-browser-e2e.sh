@@ -3,8 +3,9 @@
 # over the DevTools protocol by chromedp) signs in on the local stack's
 # login page, handed the authorize URL by the real
 # `cogscope login --flow pkce --no-browser --json`, and the test asserts the
-# tokens the CLI prints. Screenshots of the login page and of the
-# "signed in" page are kept in $COGSCOPE_ARTIFACTS.
+# tokens the CLI prints; a second test walks the pages' other states (a
+# wrong password, TOTP MFA with a wrong code, a required new password).
+# Screenshots of every page are kept in $COGSCOPE_ARTIFACTS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,5 +34,6 @@ artifacts="${COGSCOPE_ARTIFACTS:-${TMPDIR:-/tmp}/cogscope-artifacts}"
 mkdir -p "$artifacts"
 
 COGSCOPE_BROWSER_E2E=1 COGSCOPE_CHROMIUM="$chromium" COGSCOPE_BIN="$bin" COGSCOPE_ARTIFACTS="$artifacts" \
-	timeout 300 go test ./internal/interop -count=1 -run '^TestBrowserPKCE$' -v
-echo "screenshots: $artifacts/hosted-ui-login.png $artifacts/hosted-ui-signed-in.png"
+	timeout 300 go test ./internal/interop -count=1 -run '^(TestBrowserPKCE|TestBrowserLoginPages)$' -v
+echo "screenshots: $artifacts/hosted-ui-*.png"
+ls "$artifacts"/hosted-ui-*.png

@@ -43,6 +43,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The hosted-UI step listens on the demo client's registered callback,
+# http://localhost:8765/callback: a program already there (a `cogscope
+# login --flow pkce` left waiting) would make that step fail for a reason
+# that is not the console's. Say so up front.
+if command -v ss >/dev/null 2>&1 && ss -Hltn 'sport = :8765' 2>/dev/null | grep -q .; then
+	echo "console e2e: FAILED: port 8765 (the demo client's callback) is already in use:" >&2
+	ss -Hltnp 'sport = :8765' >&2 || true
+	exit 1
+fi
+
 echo "building cogscope and the test tools"
 go build -o "$tmp/cogscope" ./cmd/cogscope
 go build -o "$tmp/scriptedbrowser" ./internal/e2e/scriptedbrowser
@@ -120,7 +130,7 @@ keys Enter # edit the form: username
 wait_for 5 "next / run"
 keys Enter # password
 keys Enter # run
-wait_for 20 "signed in with SRP" "RespondToAuthChallenge PASSWORD_VERIFIER"
+wait_for 20 "signed in with SRP" "RespondToAuthChallenge" "PASSWORD_VERIFIER" "tokens"
 echo "ok: SRP sign-in"
 
 # 2. Hosted-UI PKCE; the scripted browser signs in.

@@ -223,6 +223,11 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		}
 		q := to.Query()
 		switch {
+		case sameEndpoint(to, ar.redirectURI) && needsBrowserSession(q.Get("error")):
+			// prompt=none (or a consent the user gave before) depends on
+			// the browser's session, which this check does not have.
+			s.st.Title += " → " + q.Get("error") + " without the browser's session"
+			s.note("The provider answers %s to this check, which has none of the browser's cookies; the browser may be signed in, so it gets the request.", q.Get("error"))
 		case sameEndpoint(to, ar.redirectURI) && q.Get("error") != "":
 			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri"), HTTPStatus: res.StatusCode})
 		case sameEndpoint(to, ar.redirectURI):
@@ -249,6 +254,17 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		s.note("The provider answers with a page (HTTP %d): the request is accepted.", res.StatusCode)
 	}
 	return nil
+}
+
+// needsBrowserSession says whether an authorization error code is one
+// the user's browser may not get: OpenID Connect's answers to prompt=none
+// when the provider sees no session (Core §3.1.2.6).
+func needsBrowserSession(code string) bool {
+	switch code {
+	case "login_required", "consent_required", "interaction_required", "account_selection_required":
+		return true
+	}
+	return false
 }
 
 // redactQuery hides a query parameter of a URL for the trace (a code in a
@@ -283,7 +299,7 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 			s.st.Title += " → timeout"
 		} else {
 			s.st.Title += " → cancelled"
-			err = fmt.Errorf("redirect: %w", err)
+			err = fmt.Errorf("redirect: cancelled while waiting for the browser (%w)", err)
 		}
 		s.fail(err)
 		return nil, err
@@ -352,7 +368,7 @@ func (c *Client) exchangeCode(ctx context.Context, ep *Endpoints, ar *authReques
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkIDToken(s, ep, tr.IDToken, ar.nonce); err != nil {
+	if err := c.checkIDToken(s, ep, tr.IDToken, idTokenCheck{grant: GrantAuthorizationCode, nonce: ar.nonce, accessToken: tr.AccessToken}); err != nil {
 		s.fail(err)
 		return nil, err
 	}
@@ -369,6 +385,9 @@ func (c *Client) ExchangeCode(ctx context.Context, code, redirectURI, verifier s
 	if code == "" || redirectURI == "" || verifier == "" {
 		return nil, errInvalid("exchanging a code needs the code, the redirect URI and the code verifier")
 	}
+	if err := CheckVerifier(verifier); err != nil {
+		return nil, err
+	}
 	ep, err := c.Endpoints(ctx)
 	if err != nil {
 		return nil, err
@@ -379,40 +398,4 @@ func (c *Client) ExchangeCode(ctx context.Context, code, redirectURI, verifier s
 	}
 	res.RedirectURI = redirectURI
 	return res, nil
-}
-
-// checkIDToken compares the ID token's nonce, audience and issuer with
-// this sign-in's. The signature is not checked here (cogscope inspect
-// verifies it against the JWKS).
-func (c *Client) checkIDToken(s *rec, ep *Endpoints, idToken, nonce string) error {
-	if idToken == "" {
-		s.note("No ID token: the openid scope was not requested or not granted.")
-		return nil
-	}
-	cl, err := idTokenClaims(idToken)
-	if err != nil {
-		return &IDTokenError{Err: err}
-	}
-	if nonce == "" {
-		s.note("The ID token's nonce is not checked: the authorization request is not known here.")
-	} else if subtle.ConstantTimeCompare([]byte(cl.Nonce), []byte(nonce)) != 1 {
-		return &IDTokenError{Claim: "nonce", Want: nonce, Got: cl.Nonce}
-	}
-	if !slices.Contains(cl.Audience, c.o.ClientID) {
-		return &IDTokenError{Claim: "aud", Want: c.o.ClientID, Got: strings.Join(cl.Audience, " ")}
-	}
-	if ep.Issuer != "" && cl.Issuer != ep.Issuer {
-		return &IssuerMismatchError{Where: "ID token iss", Want: ep.Issuer, Got: cl.Issuer}
-	}
-	if nonce != "" {
-		s.note("ID token: nonce, aud and iss match this sign-in (signature not checked here; cogscope inspect verifies it).")
-	}
-	return nil
-}
-
-// idClaims are the ID token claims checked against the request.
-type idClaims struct {
-	Nonce    string
-	Audience []string
-	Issuer   string
 }

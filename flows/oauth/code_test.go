@@ -74,7 +74,7 @@ func TestAuthorizationCodeSignsIn(t *testing.T) {
 	if !strings.Contains(tok.Response["access_token"], "chars)") {
 		t.Errorf("access token not shortened: %q", tok.Response["access_token"])
 	}
-	if !slices.ContainsFunc(tok.Notes, func(n string) bool { return strings.Contains(n, "nonce, aud and iss match") }) {
+	if !slices.ContainsFunc(tok.Notes, func(n string) bool { return strings.Contains(n, "nonce, aud, iss, exp, at_hash match") }) {
 		t.Errorf("token notes = %v", tok.Notes)
 	}
 	assertClosed(t, ln.Addr().String())
@@ -300,6 +300,30 @@ func TestRedirectChecks(t *testing.T) {
 		{name: "ID token for another client", mod: func(op *fakeOP) { op.idAud = "someone-else" }, tokens: true, check: func(t *testing.T, err error) {
 			var e *IDTokenError
 			if !errors.As(err, &e) || e.Claim != "aud" {
+				t.Fatalf("err = %v", err)
+			}
+		}},
+		{name: "ID token for another authorized party", mod: func(op *fakeOP) { op.idAzp = "someone-else" }, tokens: true, check: func(t *testing.T, err error) {
+			var e *IDTokenError
+			if !errors.As(err, &e) || e.Claim != "azp" || e.Got != "someone-else" {
+				t.Fatalf("err = %v", err)
+			}
+		}},
+		{name: "ID token expired", mod: func(op *fakeOP) { op.idExp = time.Now().Add(-time.Hour).Unix() }, tokens: true, check: func(t *testing.T, err error) {
+			var e *IDTokenError
+			if !errors.As(err, &e) || e.Claim != "exp" || !strings.Contains(err.Error(), "expired at") {
+				t.Fatalf("err = %v", err)
+			}
+		}},
+		{name: "ID token without exp", mod: func(op *fakeOP) { op.idExp = -1 }, tokens: true, check: func(t *testing.T, err error) {
+			var e *IDTokenError
+			if !errors.As(err, &e) || e.Claim != "exp" || e.Got != "" {
+				t.Fatalf("err = %v", err)
+			}
+		}},
+		{name: "at_hash of another access token", mod: func(op *fakeOP) { op.idAtHash = "77QmUPtjPfzWtF2AnpK9RQ" }, tokens: true, check: func(t *testing.T, err error) {
+			var e *IDTokenError
+			if !errors.As(err, &e) || e.Claim != "at_hash" || e.Got != "77QmUPtjPfzWtF2AnpK9RQ" {
 				t.Fatalf("err = %v", err)
 			}
 		}},

@@ -62,7 +62,7 @@ func Diagnose(err error) flows.Diagnosis {
 			d.Fix = "Check --issuer against the token's iss claim (cogscope inspect shows it)."
 		}
 	case errors.As(err, &ie):
-		d.Operation = OpToken + " (" + GrantAuthorizationCode + ")"
+		d.Operation = OpToken + " (" + firstNonEmpty(ie.Grant, GrantAuthorizationCode) + ")"
 		switch ie.Claim {
 		case "nonce":
 			d.Cause = "The ID token's nonce is not the one this sign-in sent: the token belongs to another authorization request (a replayed or injected code)."
@@ -70,6 +70,15 @@ func Diagnose(err error) flows.Diagnosis {
 		case "aud":
 			d.Cause = "The ID token is for another client (aud), so it is not this sign-in's."
 			d.Fix = "Check --client-id; the provider issued the token to " + ie.Got + "."
+		case "azp":
+			d.Cause = "The ID token names another authorized party (azp, " + ie.Got + ") than this client: it was issued to another client that lists this one as an audience."
+			d.Fix = "Check --client-id; do not use a token issued to another client."
+		case "exp":
+			d.Cause = "The ID token is already expired (or has no exp claim) when it arrives: this machine's clock and the provider's disagree, or the provider sent an old token."
+			d.Fix = "Check this machine's clock (timedatectl) against the provider's Date header shown in the trace."
+		case "at_hash":
+			d.Cause = "The ID token's at_hash does not match the access token it came with: the two tokens were not issued together (a substituted access token)."
+			d.Fix = "Sign in again; if it repeats, the provider computes at_hash with another hash than its alg implies."
 		default:
 			d.Cause = "The ID token could not be read."
 			d.Fix = "Inspect it with cogscope inspect; the provider may not return a JWT as id_token."
@@ -82,6 +91,9 @@ func Diagnose(err error) flows.Diagnosis {
 		d.Operation = "listen"
 		if le.InUse {
 			d.Cause = "Another program is listening on " + le.Addr + ", the redirect URI's port: perhaps another cogscope login, or a development server using the same callback port."
+			if strings.HasPrefix(le.Addr, "[::1]") {
+				d.Cause += " It holds the IPv6 loopback only, but a browser may send a localhost redirect there."
+			}
 			d.Fix = "Stop that program (`ss -ltnp` names it), or register another loopback callback port on the app client and use it with --redirect-uri."
 		} else {
 			d.Cause = "The loopback listener for the redirect could not start (" + le.Err.Error() + ")."
@@ -269,4 +281,13 @@ func clientAuthCause(oe *Error) string {
 		return "Client authentication failed: the secret (sent as client_secret in the form) is wrong for this client, the client ID is unknown, or the provider wants HTTP Basic."
 	}
 	return "Client authentication failed: the secret (sent with HTTP Basic) is wrong for this client, the client ID is unknown, or the provider wants it in the form (client_secret_post)."
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

@@ -51,6 +51,7 @@
 //	type LogoutRequest struct{ LogoutURI, IDTokenHint, State string }
 //	type ClientAuth string  // ClientSecretBasic (default), ClientSecretPost;  ParseClientAuth("basic"|"post")
 //	type PKCE struct{ Verifier, Challenge, Method string };  NewPKCE() (PKCE, error);  ChallengeS256(string) string
+//	func CheckVerifier(string) error                     // RFC 7636 §4.1: 43–128 unreserved characters
 //	const DefaultTimeout = 5 * time.Minute
 //	const OpDiscovery, OpPKCE, OpAuthorizeCheck, OpAuthorize, OpRedirect, OpToken, OpRevoke, OpUserInfo
 //	const GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials
@@ -64,20 +65,25 @@
 //
 // AuthorizationCode refuses a redirect URI the terminal cannot receive (not
 // loopback, https, a custom scheme) before sending anything. It listens on
-// 127.0.0.1 (or ::1) at the redirect URI's port — a free port when the URI
-// has none, which is then put into the URI and must be accepted by the
-// provider (Cognito compares callback URLs exactly, port included). It
+// 127.0.0.1 (or ::1) at the redirect URI's port — for a localhost URI on
+// both, where the machine has IPv6, since browsers resolve localhost to
+// either and a program on [::1]:PORT alone would otherwise get the code; a
+// free port when the URI has none, which is then put into the URI and must
+// be accepted by the provider (Cognito compares callback URLs exactly,
+// port included). It
 // draws the verifier, state and nonce from crypto/rand; GETs the authorize
 // URL once without a browser and without following the redirect, so a
 // refused request (Cognito's redirect_mismatch on its own /error page,
 // invalid_scope, unauthorized_client) fails at once instead of after the
-// timeout; hands the URL to OnAuthorizeURL and OpenBrowser; waits for one
+// timeout (login_required and its kin, prompt=none's answers, are left to
+// the browser, whose session the check does not have); hands the URL to OnAuthorizeURL and OpenBrowser; waits for one
 // redirect on the URI's path (other paths get 404, non-loopback Host
 // headers 421, a second redirect 409); checks state, then the RFC 9207
 // iss parameter when present (and requires it when the discovery document
 // promises it); exchanges the code with the verifier; checks the ID
-// token's nonce, aud and iss (not its signature: cogscope inspect verifies
-// that); and only then answers the browser with "Signed in" or an error
+// token's nonce, aud, azp, iss, exp (5 minutes' leeway) and at_hash (not
+// its signature: cogscope inspect verifies that; a refreshed ID token gets
+// the same checks but the nonce); and only then answers the browser with "Signed in" or an error
 // page. Timeout and ctx end the wait; the listener is closed before
 // AuthorizationCode returns, whatever happened.
 //

@@ -3,6 +3,8 @@ package oauth
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
@@ -112,11 +114,14 @@ func (e *IssuerMismatchError) Error() string {
 	return fmt.Sprintf("%s: %q, expected %q", e.Where, e.Got, e.Want)
 }
 
-// IDTokenError is an ID token that does not belong to this sign-in: the
-// nonce or the audience differs, or the token is unreadable. The tokens
-// are not returned.
+// IDTokenError is an ID token that does not belong to this sign-in or
+// client (OpenID Connect Core §3.1.3.7): the nonce, audience, azp or
+// at_hash differs, it has expired, or it is unreadable. The tokens are not
+// returned.
 type IDTokenError struct {
-	Claim     string // "nonce", "aud" or "" (unreadable)
+	// Grant is the grant whose answer carried the token.
+	Grant     string
+	Claim     string // "nonce", "aud", "azp", "exp", "at_hash" or "" (unreadable)
 	Want, Got string
 	Err       error
 }
@@ -126,9 +131,19 @@ func (e *IDTokenError) Error() string {
 	case e.Err != nil:
 		return "ID token: " + e.Err.Error()
 	case e.Got == "":
-		return fmt.Sprintf("ID token: no %s claim (expected %q)", e.Claim, e.Want)
+		return fmt.Sprintf("ID token: no %s claim (expected %s)", e.Claim, quoteUnlessPhrase(e.Want))
+	case e.Claim == "exp":
+		return fmt.Sprintf("ID token: expired at %s (now %s)", e.Got, strings.TrimPrefix(e.Want, "after "))
 	}
 	return fmt.Sprintf("ID token: %s %q, expected %q", e.Claim, e.Got, e.Want)
+}
+
+// quoteUnlessPhrase quotes a value, but not a description of one.
+func quoteUnlessPhrase(s string) string {
+	if strings.Contains(s, " ") {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 func (e *IDTokenError) Unwrap() error { return e.Err }

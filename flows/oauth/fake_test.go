@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // fakeOP is a small OAuth 2.0 / OpenID provider for the package's tests:
@@ -40,6 +42,9 @@ type fakeOP struct {
 	redirectIss    string // iss to send instead of the issuer
 	idNonce        string // nonce to put in the ID token instead of the request's
 	idAud          string
+	idAzp          string
+	idExp          int64  // exp instead of an hour from now; -1 leaves it out
+	idAtHash       string // at_hash instead of the access token's
 
 	mu       sync.Mutex
 	codes    map[string]*fakeGrant
@@ -258,9 +263,22 @@ func (op *fakeOP) issue(w http.ResponseWriter, withRefresh bool, nonce, scope st
 	}
 	n := op.tokenReq.Load()
 	at := fakeJWT(map[string]any{"client_id": op.clientID, "token_use": "access", "scope": scope, "n": n})
-	idc := map[string]any{"aud": aud, "iss": op.issuer, "token_use": "id", "sub": "user-1", "n": n}
+	idc := map[string]any{"aud": aud, "iss": op.issuer, "token_use": "id", "sub": "user-1", "n": n,
+		"exp": time.Now().Add(time.Hour).Unix(), "at_hash": atHash(sha256.New, at)}
 	if nonce != "" {
 		idc["nonce"] = nonce
+	}
+	switch {
+	case op.idExp < 0:
+		delete(idc, "exp")
+	case op.idExp > 0:
+		idc["exp"] = op.idExp
+	}
+	if op.idAtHash != "" {
+		idc["at_hash"] = op.idAtHash
+	}
+	if op.idAzp != "" {
+		idc["azp"] = op.idAzp
 	}
 	body := map[string]any{"access_token": at, "id_token": fakeJWT(idc), "token_type": "Bearer", "expires_in": 3600}
 	op.mu.Lock()

@@ -44,3 +44,18 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIDTokenClaims: a provider's ID token is read without a panic, its
+// claims or an error; a read exp is after the epoch.
+func FuzzIDTokenClaims(f *testing.F) {
+	for _, s := range []string{"", "a.b.c", "eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsImF1ZCI6WyJhIiwiYiJdfQ.c2ln",
+		"eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjFlMzA4fQ.x", "eyJhbGciOiJSUzI1NiJ9.eyJleHAiOi0xfQ.x", "e30.e30.e30"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		c, err := idTokenClaims(token)
+		if err == nil && !c.Expiry.IsZero() && c.Expiry.Unix() <= 0 {
+			t.Fatalf("%q: exp %v", token, c.Expiry)
+		}
+	})
+}

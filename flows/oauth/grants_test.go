@@ -320,3 +320,85 @@ func TestRefreshRotation(t *testing.T) {
 		t.Errorf("the rotated-out token: %v", err)
 	}
 }
+
+// OpenID Connect Core §3.3.2.11, with the access token and at_hash of the
+// specification's example (RS256: SHA-256's left half).
+func TestAtHashKnownAnswer(t *testing.T) {
+	t.Parallel()
+	h, ok := atHashFunc("RS256")
+	if !ok {
+		t.Fatal("no hash for RS256")
+	}
+	if got := atHash(h, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"); got != "77QmUPtjPfzWtF2AnpK9RQ" {
+		t.Errorf("at_hash = %q", got)
+	}
+	for alg, size := range map[string]int{"RS384": 24, "ES512": 32, "PS256": 16, "EdDSA": 32} {
+		h, ok := atHashFunc(alg)
+		if !ok || len(h().Sum(nil))/2 != size {
+			t.Errorf("%s: hash half of %d bytes, want %d", alg, len(h().Sum(nil))/2, size)
+		}
+	}
+	if _, ok := atHashFunc("none"); ok {
+		t.Error("a hash for alg none")
+	}
+}
+
+// A refreshed ID token is checked like the first one, without a nonce
+// (OpenID Connect Core §12.2): for this client, from this issuer.
+func TestRefreshChecksTheIDToken(t *testing.T) {
+	t.Parallel()
+	op := newFakeOP(t)
+	op.refresh["rt-1"] = true
+	c, err := New(Options{Issuer: op.issuer, ClientID: op.clientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Refresh(context.Background(), "rt-1")
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	if res.Tokens.IDToken == "" {
+		t.Fatal("no ID token")
+	}
+	tr := c.Trace()
+	if n := strings.Join(tr[len(tr)-1].Notes, " "); !strings.Contains(n, "aud, iss, exp, at_hash match") {
+		t.Errorf("notes = %q", n)
+	}
+
+	op.idAud = "someone-else"
+	_, err = c.Refresh(context.Background(), "rt-1")
+	var e *IDTokenError
+	if !errors.As(err, &e) || e.Claim != "aud" || e.Grant != GrantRefreshToken {
+		t.Fatalf("err = %v", err)
+	}
+	if d := Diagnose(err); d.Operation != "Token (refresh_token)" || d.Fix == "" {
+		t.Errorf("diagnosis = %+v", d)
+	}
+}
+
+func TestCheckVerifier(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", strings.Repeat("AZaz09-._~", 12) + "abcdefgh"} {
+		if err := CheckVerifier(v); err != nil {
+			t.Errorf("CheckVerifier(%q) = %v", v, err)
+		}
+	}
+	for _, v := range []string{"", strings.Repeat("a", 42), strings.Repeat("a", 129),
+		"dBjftJeZ4CVP+mB92K27uhbUJU1p1r/wW1gFWFOEjXk=", strings.Repeat("a", 42) + " "} {
+		if err := CheckVerifier(v); !errors.Is(err, flows.ErrInvalidOptions) {
+			t.Errorf("CheckVerifier(%q) = %v", v, err)
+		}
+	}
+	// A pasted verifier is checked before anything is sent.
+	op := newFakeOP(t)
+	c, err := New(Options{Issuer: op.issuer, ClientID: op.clientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExchangeCode(context.Background(), "code", "http://127.0.0.1:1/cb", "short"); !errors.Is(err, flows.ErrInvalidOptions) {
+		t.Errorf("ExchangeCode with a short verifier: %v", err)
+	}
+	if n := op.requests.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+}

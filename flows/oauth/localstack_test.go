@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/url"
 	"slices"
@@ -398,7 +399,8 @@ func TestLocalStackTokenErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want %s", tc.name, err, tc.code)
 			continue
 		}
-		if d := Diagnose(err); d.Ref != tc.ref || d.Cause == "" || d.Fix == "" {
+		// The domain's x-amz-cognito-request-id, for AWS support.
+		if d := Diagnose(err); d.Ref != tc.ref || d.Cause == "" || d.Fix == "" || len(d.RequestID) != 36 {
 			t.Errorf("%s: diagnosis = %+v", tc.name, d)
 		}
 	}
@@ -439,5 +441,40 @@ func TestLocalStackWrongVerifier(t *testing.T) {
 	assertInvalidGrant(t, err)
 	if oe, _ := asError(err); !strings.Contains(oe.Description, "code_verifier") {
 		t.Errorf("description = %q", oe.Description)
+	}
+}
+
+// prompt=none signs in with the browser's domain session: the check before
+// the browser has no session and hears login_required, which must not end
+// the sign-in; without a session the browser brings login_required back.
+func TestLocalStackPromptNone(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	cl := s.newClient(t, nil)
+	b := demoBrowser()
+	if _, _, _, err := s.signIn(t, Options{ClientID: cl.id, RedirectURI: cl.redirect, Listener: cl.ln}, b); err != nil {
+		t.Fatalf("first sign-in: %v", err)
+	}
+	ln, err := net.Listen("tcp", strings.TrimSuffix(strings.TrimPrefix(cl.redirect, "http://"), "/callback"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, res, page, err := s.signIn(t, Options{ClientID: cl.id, RedirectURI: cl.redirect, Listener: ln, Prompt: "none"}, b)
+	if err != nil || res.Tokens.AccessToken == "" || !strings.Contains(page.Body, "Signed in") {
+		t.Fatalf("prompt=none with a session: %v; page %q", err, page.Body)
+	}
+	check := stepOf(t, c.Trace(), OpAuthorizeCheck)
+	if !strings.Contains(check.Title, "login_required without the browser's session") || check.Error != nil {
+		t.Errorf("check step = %+v", check)
+	}
+
+	ln, err = net.Listen("tcp", strings.TrimSuffix(strings.TrimPrefix(cl.redirect, "http://"), "/callback"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err = s.signIn(t, Options{ClientID: cl.id, RedirectURI: cl.redirect, Listener: ln, Prompt: "none"}, demoBrowser())
+	var oe *Error
+	if !errors.As(err, &oe) || oe.Code != "login_required" || oe.Op != OpAuthorize {
+		t.Fatalf("prompt=none without a session: %v", err)
 	}
 }

@@ -71,7 +71,7 @@ func parseLoopbackRedirect(raw string) (*loopbackRedirect, error) {
 
 // bindHost is the address the listener binds for the redirect's host:
 // 127.0.0.1 for localhost (RFC 8252 §8.3 prefers the IP literal, and only
-// loopback is ever bound).
+// loopback is ever bound; listenLoopback adds ::1).
 func (lr *loopbackRedirect) bindHost() string {
 	if ip := net.ParseIP(lr.host); ip != nil {
 		return ip.String()
@@ -103,7 +103,7 @@ type callback struct {
 // redirect on its path, hands it to the flow, answers the browser with the
 // page the flow sends back, and is closed by the flow.
 type receiver struct {
-	ln          net.Listener
+	lns         []net.Listener // 127.0.0.1, and ::1 too for a localhost redirect
 	srv         *http.Server
 	path        string
 	redirectURI string
@@ -111,48 +111,106 @@ type receiver struct {
 	calls   chan *callback
 	done    chan struct{}
 	claimed atomic.Bool
-	served  chan struct{} // closed when Serve returns
+	served  sync.WaitGroup // one Serve per listener
 
 	closeOnce sync.Once
 }
 
+// freePortTries bounds the search for a port free on both loopback
+// addresses of a localhost redirect.
+const freePortTries = 5
+
 // listen opens the receiver for lr, on ln when one is given.
 func listen(lr *loopbackRedirect, ln net.Listener) (*receiver, error) {
-	if ln == nil {
-		addr := net.JoinHostPort(lr.bindHost(), strconv.Itoa(lr.port))
+	var lns []net.Listener
+	if ln != nil {
+		lns = []net.Listener{ln}
+	} else {
 		var err error
-		ln, err = net.Listen("tcp", addr)
-		if err != nil {
-			return nil, &ListenError{Addr: addr, InUse: errors.Is(err, syscall.EADDRINUSE), Err: err}
+		if lns, err = listenLoopback(lr); err != nil {
+			return nil, err
 		}
 	}
-	ta, ok := ln.Addr().(*net.TCPAddr)
+	ta, ok := lns[0].Addr().(*net.TCPAddr)
 	if !ok || !ta.IP.IsLoopback() {
-		_ = ln.Close()
-		return nil, &ListenError{Addr: ln.Addr().String(), Err: errors.New("not a loopback TCP listener")}
+		closeAll(lns)
+		return nil, &ListenError{Addr: lns[0].Addr().String(), Err: errors.New("not a loopback TCP listener")}
 	}
 	if lr.port != 0 && ta.Port != lr.port {
-		_ = ln.Close()
-		return nil, &ListenError{Addr: ln.Addr().String(), Err: errors.New("the listener's port is not the redirect URI's " + strconv.Itoa(lr.port))}
+		closeAll(lns)
+		return nil, &ListenError{Addr: lns[0].Addr().String(), Err: errors.New("the listener's port is not the redirect URI's " + strconv.Itoa(lr.port))}
 	}
 	r := &receiver{
-		ln:          ln,
+		lns:         lns,
 		path:        lr.path,
 		redirectURI: lr.uri(ta.Port),
 		calls:       make(chan *callback, 1),
 		done:        make(chan struct{}),
-		served:      make(chan struct{}),
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		defer close(r.served)
-		_ = r.srv.Serve(ln)
-	}()
+	for _, l := range lns {
+		r.served.Add(1)
+		go func() {
+			defer r.served.Done()
+			_ = r.srv.Serve(l)
+		}()
+	}
 	return r, nil
 }
 
-// addr is the address listened on.
-func (r *receiver) addr() string { return r.ln.Addr().String() }
+// listenLoopback binds the redirect's port on loopback. A localhost
+// redirect is bound on 127.0.0.1 and, where the machine has IPv6, on ::1
+// at the same port: browsers resolve localhost to either, and a program
+// holding [::1]:PORT (a development server: Node binds localhost to ::1)
+// would otherwise receive the code while this listener waits on
+// 127.0.0.1. Such a program makes the port count as taken.
+func listenLoopback(lr *loopbackRedirect) ([]net.Listener, error) {
+	tries := 1
+	localhost := net.ParseIP(lr.host) == nil // a name: isLoopbackHost let only localhost through
+	if lr.port == 0 && localhost {
+		tries = freePortTries
+	}
+	var lastErr error
+	for range tries {
+		addr := net.JoinHostPort(lr.bindHost(), strconv.Itoa(lr.port))
+		v4, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, &ListenError{Addr: addr, InUse: errors.Is(err, syscall.EADDRINUSE), Err: err}
+		}
+		if !localhost {
+			return []net.Listener{v4}, nil
+		}
+		port := v4.Addr().(*net.TCPAddr).Port
+		addr6 := net.JoinHostPort("::1", strconv.Itoa(port))
+		v6, err := net.Listen("tcp", addr6)
+		switch {
+		case err == nil:
+			return []net.Listener{v4, v6}, nil
+		case errors.Is(err, syscall.EADDRINUSE):
+			_ = v4.Close()
+			lastErr = &ListenError{Addr: addr6, InUse: true, Err: err}
+		default:
+			// No IPv6 loopback here: browsers reach localhost on 127.0.0.1.
+			return []net.Listener{v4}, nil
+		}
+	}
+	return nil, lastErr
+}
+
+func closeAll(lns []net.Listener) {
+	for _, l := range lns {
+		_ = l.Close()
+	}
+}
+
+// addr is the address listened on (both, for a localhost redirect).
+func (r *receiver) addr() string {
+	out := make([]string, len(r.lns))
+	for i, l := range r.lns {
+		out[i] = l.Addr().String()
+	}
+	return strings.Join(out, " and ")
+}
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	h := w.Header()
@@ -228,6 +286,6 @@ func (r *receiver) close() {
 		if err := r.srv.Shutdown(ctx); err != nil {
 			_ = r.srv.Close()
 		}
-		<-r.served
+		r.served.Wait()
 	})
 }

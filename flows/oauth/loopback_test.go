@@ -251,3 +251,80 @@ func TestGivenListenerClosedOnEarlyFailure(t *testing.T) {
 		assertClosed(t, ln.Addr().String())
 	}
 }
+
+// ipv6Loopback says whether this machine can listen on ::1.
+func ipv6Loopback(t *testing.T) bool {
+	t.Helper()
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
+}
+
+// A localhost redirect is received on both loopback addresses, since a
+// browser may resolve localhost to either; a program holding the port on
+// ::1 alone (a Node development server) would otherwise get the code
+// while cogscope waits on 127.0.0.1, so it counts as the port being taken.
+func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
+	t.Parallel()
+	if !ipv6Loopback(t) {
+		t.Skip("no IPv6 loopback on this machine")
+	}
+	lr, err := parseLoopbackRedirect("http://localhost/callback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recv, err := listen(lr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strings.TrimSuffix(strings.TrimPrefix(recv.redirectURI, "http://localhost:"), "/callback")
+	if len(recv.lns) != 2 || !strings.Contains(recv.addr(), "127.0.0.1:"+port) || !strings.Contains(recv.addr(), "[::1]:"+port) {
+		t.Fatalf("listening on %s for %s", recv.addr(), recv.redirectURI)
+	}
+	statuses := make(chan int, 1)
+	go func() {
+		res, err := http.Get("http://[::1]:" + port + "/callback?code=c&state=s")
+		if err != nil {
+			statuses <- 0
+			return
+		}
+		res.Body.Close()
+		statuses <- res.StatusCode
+	}()
+	cb, err := recv.wait(context.Background(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb.reply <- successPage()
+	if got := <-statuses; got != http.StatusOK {
+		t.Errorf("redirect over ::1 answered %d", got)
+	}
+	recv.close()
+	assertClosed(t, "127.0.0.1:"+port)
+	assertClosed(t, "[::1]:"+port)
+
+	// The port taken on ::1 only.
+	busy, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	lr, _ = parseLoopbackRedirect("http://localhost:" + busyPort + "/callback")
+	_, err = listen(lr, nil)
+	var le *ListenError
+	if !errors.As(err, &le) || !le.InUse || le.Addr != "[::1]:"+busyPort {
+		t.Fatalf("err = %v", err)
+	}
+	assertClosed(t, "127.0.0.1:"+busyPort)
+	// An explicit IP literal binds that address alone.
+	lr, _ = parseLoopbackRedirect("http://127.0.0.1:" + busyPort + "/callback")
+	recv, err = listen(lr, nil)
+	if err != nil {
+		t.Fatalf("127.0.0.1 redirect with ::1 taken: %v", err)
+	}
+	recv.close()
+}

@@ -29,6 +29,22 @@ func ChallengeS256(verifier string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
+// CheckVerifier refuses a code_verifier that RFC 7636 §4.1 does not
+// allow: fewer than 43 or more than 128 characters, or a character outside
+// A-Z a-z 0-9 - . _ ~ (standard base64's "+/=" included). Errors wrap
+// flows.ErrInvalidOptions.
+func CheckVerifier(v string) error {
+	if n := len(v); n < 43 || n > 128 {
+		return errInvalid("code verifier of %d characters: RFC 7636 wants 43 to 128", len(v))
+	}
+	for _, c := range v {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return errInvalid("code verifier holds %q: RFC 7636 allows only A-Z a-z 0-9 - . _ ~", c)
+		}
+	}
+	return nil
+}
+
 // randomToken is n random bytes, base64url without padding: URL-safe, and
 // of the unreserved characters RFC 7636 allows in a verifier.
 func randomToken(n int) (string, error) {

@@ -207,6 +207,12 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	// OpenID Connect Core §12.2: a refreshed ID token keeps its issuer
+	// and audience; it carries no nonce.
+	if err := c.checkIDToken(s, ep, tr.IDToken, idTokenCheck{grant: GrantRefreshToken, accessToken: tr.AccessToken}); err != nil {
+		s.fail(err)
+		return nil, err
+	}
 	s.st.Title += " → tokens"
 	t := c.tokens(tr)
 	switch tr.RefreshToken {

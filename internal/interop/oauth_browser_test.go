@@ -78,6 +78,59 @@ func artifactsDir(t *testing.T) string {
 	return dir
 }
 
+// newChromium starts headless Chromium for the test and returns a context
+// for its actions, which also end with ctx. Chromium is closed gracefully
+// when the test ends (so that it reaps its own helper processes), which
+// is why its own contexts do not derive from ctx.
+func newChromium(t *testing.T, ctx context.Context, chrome string) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.WithoutCancel(ctx),
+		chromedp.ExecPath(chrome),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(900, 900),
+	)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		closing, cancel := context.WithTimeout(browser, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Cancel(closing); err != nil {
+			t.Logf("close Chromium: %v", err)
+		}
+		cancelBrowser()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(browser); err != nil { // starts it
+		t.Fatalf("start Chromium: %v", err)
+	}
+	actions, cancelActions := context.WithCancel(browser)
+	stop := context.AfterFunc(ctx, cancelActions)
+	t.Cleanup(func() {
+		stop()
+		cancelActions()
+	})
+	return actions
+}
+
+// screenshot keeps a full-page screenshot as a test artifact.
+func screenshot(t *testing.T, browser context.Context, dir, name string) {
+	t.Helper()
+	shot, err := chromedp.Run(browser, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
 // TestBrowserPKCE signs in through the local stack's login page in
 // headless Chromium, driven by `cogscope login --flow pkce --no-browser`
 // (the real binary): the test reads the authorize URL from its stderr,
@@ -152,27 +205,7 @@ func TestBrowserPKCE(t *testing.T) {
 		t.Fatal("no authorize URL on stderr")
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(900, 900),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	defer func() {
-		// Close Chromium gracefully, so that it reaps its own helper
-		// processes; cancelBrowser is the fallback.
-		if err := chromedp.Cancel(browser); err != nil {
-			t.Logf("close Chromium: %v", err)
-		}
-	}()
+	browser := newChromium(t, ctx, chrome)
 
 	if err := chromedp.Do(browser,
 		chromedp.Navigate(authorizeURL),

@@ -20,36 +20,46 @@ import (
 
 // oidcOP is oidc-provider (peers/oidc-op.js) running on loopback.
 type oidcOP struct {
-	issuer   string
-	clientID string
+	issuer       string
+	clientID     string
+	postClientID string // confidentialOP: the client_secret_post client
 }
 
 // startOIDCProvider starts oidc-op.js with the given redirect URIs and
-// waits until it listens. The script imports oidc-provider as an ES
-// module, which NODE_PATH does not reach, so it runs from a directory
-// whose node_modules links to the peers'.
+// waits until it listens.
 func startOIDCProvider(t *testing.T, redirects ...string) oidcOP {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join("peers", "oidc-op.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--opaque-access-tokens"}
+	for _, r := range redirects {
+		args = append(args, "--redirect", r)
+	}
+	return startProviderScript(t, "oidc-op.js", script, args...)
+}
+
+// startProviderScript runs a script of oidc-provider on a free loopback
+// port (--port P --keyfile F are added) and waits for its KEY=VALUE lines.
+// The script imports oidc-provider as an ES module, which NODE_PATH does
+// not reach, so it runs from a directory whose node_modules links to the
+// peers'.
+func startProviderScript(t *testing.T, name string, script []byte, args ...string) oidcOP {
 	t.Helper()
 	dir := peers(t)
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "oidc-provider")); err != nil {
 		t.Fatalf("COGSCOPE_PEERS=%s has no oidc-provider: %v", dir, err)
 	}
 	work := t.TempDir()
-	script, err := os.ReadFile(filepath.Join("peers", "oidc-op.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "oidc-op.js"), script, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(work, name), script, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(filepath.Join(dir, "node_modules"), filepath.Join(work, "node_modules")); err != nil {
 		t.Fatal(err)
 	}
 	port := freePort(t)
-	args := []string{"oidc-op.js", "--port", port, "--keyfile", filepath.Join(work, "key.json"), "--opaque-access-tokens"}
-	for _, r := range redirects {
-		args = append(args, "--redirect", r)
-	}
+	args = append([]string{name, "--port", port, "--keyfile", filepath.Join(work, "key.json")}, args...)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, "node", args...)
 	cmd.Dir = work
@@ -61,7 +71,7 @@ func startOIDCProvider(t *testing.T, redirects ...string) oidcOP {
 	var stderr strings.Builder
 	cmd.Stderr = &lockedWriter{w: &stderr}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start oidc-op.js: %v", err)
+		t.Fatalf("start %s: %v", name, err)
 	}
 	t.Cleanup(func() {
 		cancel()
@@ -78,6 +88,8 @@ func startOIDCProvider(t *testing.T, redirects ...string) oidcOP {
 				op.issuer = v
 			case "CLIENT_ID":
 				op.clientID = v
+			case "POST_CLIENT_ID":
+				op.postClientID = v
 			case "ACCESS_TOKEN_FORMAT":
 				ready <- op
 			}
@@ -87,7 +99,7 @@ func startOIDCProvider(t *testing.T, redirects ...string) oidcOP {
 	case op := <-ready:
 		return op
 	case <-time.After(30 * time.Second):
-		t.Fatalf("oidc-op.js did not start; stderr:\n%s", stderr.String())
+		t.Fatalf("%s did not start; stderr:\n%s", name, stderr.String())
 	}
 	return oidcOP{}
 }
@@ -190,7 +202,7 @@ func TestOIDCProviderPKCE(t *testing.T) {
 			tokenNotes = strings.Join(s.Notes, " ")
 		}
 	}
-	if !strings.Contains(redirectNotes, "iss matches") || !strings.Contains(tokenNotes, "nonce, aud and iss match") {
+	if !strings.Contains(redirectNotes, "iss matches") || !strings.Contains(tokenNotes, "nonce, aud, iss, exp") {
 		t.Errorf("checks not recorded: redirect %q, token %q", redirectNotes, tokenNotes)
 	}
 

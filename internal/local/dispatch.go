@@ -113,6 +113,9 @@ func writeError(w http.ResponseWriter, status int, typ, msg string) {
 		h.Set("x-amzn-RequestId", uuid.NewString())
 	}
 	h.Set("x-amzn-ErrorType", typ+":")
+	// As the services' own errors do (and real AWS responses, whose CORS
+	// lists expose it): clients that read headers only still get the text.
+	h.Set("x-amzn-ErrorMessage", msg)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

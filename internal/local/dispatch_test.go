@@ -97,6 +97,12 @@ func assertAWSError(t *testing.T, rec *httptest.ResponseRecorder, wantType strin
 	if body.Type != wantType || body.Message == "" {
 		t.Errorf("error = %+v, want __type %s and a message", body, wantType)
 	}
+	if got := rec.Header().Get("x-amzn-ErrorType"); got != wantType+":" {
+		t.Errorf("x-amzn-ErrorType = %q, want %q", got, wantType+":")
+	}
+	if got := rec.Header().Get("x-amzn-ErrorMessage"); got != body.Message {
+		t.Errorf("x-amzn-ErrorMessage = %q, want the body's message %q", got, body.Message)
+	}
 }
 
 func TestRouterCapsBodies(t *testing.T) {

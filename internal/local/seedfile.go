@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/cogscope/cogscope/internal/local/cognito"
@@ -71,7 +72,7 @@ func describeJSONError(data []byte, err error) string {
 		if field == "" {
 			field = "value"
 		}
-		return fmt.Sprintf("%s: %s: cannot use a JSON %s as %s", lineCol(data, typ.Offset), field, typ.Value, typ.Type)
+		return fmt.Sprintf("%s: %s: cannot use a JSON %s as %s", lineCol(data, typ.Offset), field, typ.Value, seedKind(typ.Type.String()))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Sprintf("%s: unexpected end of JSON", lineCol(data, int64(len(data))))
 	default:
@@ -97,10 +98,58 @@ func lineCol(data []byte, off int64) string {
 
 // describeYAMLError flattens yaml's multi-line type errors onto one line
 // (the CLI prints errors as one line); each part already names its line.
+// yaml speaks of the Go types it decodes into; the messages are reworded
+// in the seed file's own terms.
 func describeYAMLError(err error) string {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+		parts := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			parts[i] = rewordYAML(e)
+		}
+		return strings.Join(parts, "; ")
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+var (
+	yamlUnknownField = regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
+	yamlWrongType    = regexp.MustCompile("^(line \\d+): cannot unmarshal !!(\\w+) (`.*`) into (\\S+)$")
+)
+
+// rewordYAML turns one of yaml's type errors into seed-file words:
+// "line 3: field bogus not found in type cognito.PoolSeed" becomes
+// `line 3: unknown field "bogus"`, as the JSON decoder says it.
+func rewordYAML(msg string) string {
+	if m := yamlUnknownField.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s: unknown field %q", m[1], m[2])
+	}
+	if m := yamlWrongType.FindStringSubmatch(msg); m != nil {
+		kind := map[string]string{"str": "string", "int": "number", "float": "number", "bool": "boolean",
+			"seq": "list", "map": "mapping", "null": "null"}[m[2]]
+		if kind == "" {
+			kind = m[2]
+		}
+		return fmt.Sprintf("%s: cannot use a %s %s as %s", m[1], kind, m[3], seedKind(m[4]))
+	}
+	return msg
+}
+
+// seedKind names what a seed field expects, from the Go type a decoder
+// reports: a list, a mapping, a string, a number, true or false.
+func seedKind(goType string) string {
+	goType = strings.TrimLeft(goType, "*")
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["), strings.Contains(goType, "."):
+		return "a mapping"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"), strings.HasPrefix(goType, "float"):
+		return "a number"
+	}
+	return goType
 }

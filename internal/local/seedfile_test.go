@@ -19,8 +19,11 @@ func TestParseSeedErrorsCarryPositions(t *testing.T) {
 		{"json truncated", "s.json", `{"userPools": [`, "line 1"},
 		{"json sniffed", "seed", "{\n\"nope\": 1}", `unknown field "nope"`},
 		{"yaml syntax", "s.yaml", "userPools:\n  - name: a\n\tclients: []\n", "line 2: found a tab"},
-		{"yaml unknown field", "s.yml", "userPoolz: []\n", "line 1: field userPoolz not found"},
-		{"yaml wrong type", "s.yaml", "userPools: 7\n", "line 1"},
+		{"yaml unknown field", "s.yml", "userPoolz: []\n", `line 1: unknown field "userPoolz"`},
+		{"yaml nested unknown field", "s.yml", "userPools:\n  - name: a\n    bogus: 1\n", `line 3: unknown field "bogus"`},
+		{"yaml wrong type", "s.yaml", "userPools: 7\n", "line 1: cannot use a number `7` as a list"},
+		{"yaml wrong scalar", "s.yaml", "userPools:\n  - name: a\n    caseSensitive: maybe\n", "line 3: cannot use a string `maybe` as true or false"},
+		{"json wrong type", "s.json", `{"userPools": 7}`, "userPools: cannot use a JSON number as a list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,6 +37,9 @@ func TestParseSeedErrorsCarryPositions(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("err spans lines: %q", err)
+			}
+			if strings.Contains(err.Error(), "cognito.") || strings.Contains(err.Error(), "[]") {
+				t.Errorf("err names Go types: %q", err)
 			}
 		})
 	}

@@ -76,7 +76,13 @@ func callLabel(s flows.Step) string {
 	case oauth.OpAuthorizeCheck:
 		return "check authorize URL"
 	case oauth.OpToken:
-		return "token " + s.Request["grant_type"]
+		// The grant by its short name: the arrow's label has to fit
+		// between two lifelines.
+		grant := s.Request["grant_type"]
+		if grant == "authorization_code" {
+			grant = "code"
+		}
+		return "token (" + grant + ")"
 	}
 	detail := s.AuthFlow
 	if detail == "" {

@@ -158,7 +158,7 @@ func (f challengeForm) view(t *theme.Theme, width int) string {
 	if c.Prompt != "" {
 		wrap(c.Prompt, t.Text.Render)
 	}
-	if c.Destination != "" {
+	if c.Destination != "" && !strings.Contains(c.Prompt, c.Destination) { // flows' prompts often say it already
 		wrap("sent by "+strings.ToLower(orDefault(c.DeliveryMedium, "message"))+" to "+c.Destination, t.Muted.Render)
 	}
 	if c.Unanswerable != "" {

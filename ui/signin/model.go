@@ -98,7 +98,7 @@ type Model struct {
 // New returns the view for target, running flows through svc.
 func New(t *theme.Theme, svc service.SignIn, target service.Target) Model {
 	m := Model{t: t, svc: svc, target: target, keys: DefaultKeyMap()}
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.spin = spinner.New(spinner.WithSpinner(theme.Spinner))
 	m.trace = viewport.New()
 	m.trace.MouseWheelEnabled = true
 	m.trace.SoftWrap = false
@@ -453,6 +453,7 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		m.blurInputs()
 		var cmd tea.Cmd
 		m.challenge, cmd = newChallengeForm(m.t, ev.Challenge, m.lay.leftW-2)
+		m.reflowTrace() // a QR code takes room from the trace
 		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name))
 	case ev.Tokens != nil:
 		m.phase = phaseDone
@@ -477,6 +478,7 @@ func (m Model) answer() (Model, tea.Cmd) {
 	name := m.challenge.c.Name
 	m.phase = phaseAnswering
 	m.focus = focusPicker
+	m.reflowTrace() // the QR code, if any, is gone
 	m.waiting = "sending the " + name + " answer to Cognito"
 	return m, tea.Batch(answerCmd(m.run, m.runID, a), m.spin.Tick)
 }
@@ -495,7 +497,10 @@ func (m Model) fail(err error) (Model, tea.Cmd) {
 	m.refreshTrace()
 	m.trace.GotoBottom()
 	short := f.Code
-	if short == "" {
+	switch {
+	case f.Transport:
+		short = "could not reach the service (esc: back to the trace)"
+	case short == "":
 		short = f.Message
 	}
 	return m, common.StatusError(theme.Cross + " " + m.ran.title + " sign-in failed: " + short)
@@ -507,6 +512,7 @@ func (m Model) cancelRun(why string) (Model, tea.Cmd) {
 	m.runID++
 	m.phase = phaseCancelled
 	m.focus = focusPicker
+	m.reflowTrace()
 	return m, common.Status(why)
 }
 
@@ -559,12 +565,23 @@ func openCmd(open func(string) error, u string) tea.Cmd {
 // refreshTrace re-renders the trace pane's content (only the steps it has
 // not rendered yet, when nothing else changed) and the diagram.
 func (m *Model) refreshTrace() {
-	if m.lay.traceW < 4 {
+	traceW := m.panes().traceW // narrower while a QR code is shown
+	if traceW < 4 {
 		return
 	}
-	m.traceLines, m.cache = renderTrace(m.t, m.steps, m.failure, m.unmask, m.lay.traceW-2, m.cache)
+	m.traceLines, m.cache = renderTrace(m.t, m.steps, m.failure, m.unmask, traceW-2, m.cache)
 	m.trace.SetContentLines(m.traceLines)
 	m.diagram = m.diagram.update(m.t, m.steps, max(m.lay.diagW-2, 0))
+}
+
+// reflowTrace re-renders the trace after its pane changed width, keeping
+// it on the newest step if it was there.
+func (m *Model) reflowTrace() {
+	follow := m.trace.AtBottom()
+	m.refreshTrace()
+	if follow {
+		m.trace.GotoBottom()
+	}
 }
 
 // diagramCache is the sequence diagram drawn so far: a new step adds its

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/internal/fakes"
 	"github.com/cogscope/cogscope/ui/internal/teststep"
@@ -304,6 +305,129 @@ func TestResizeReflows(t *testing.T) {
 			if w := ansi.StringWidth(l); w != sz[0] {
 				t.Fatalf("%v: line %d is %d wide", sz, i, w)
 			}
+		}
+	}
+}
+
+// When the diagram outgrows its pane, the newest arrows stay in view and
+// so do the parties' names above them.
+func TestDiagramKeepsThePartiesInView(t *testing.T) {
+	t.Parallel()
+	svc := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}}
+	m := New(theme.New(true, false), svc, fakes.Target())
+	m.SetSize(80, 20)
+	d := drive(t, m)
+	d.Keys("enter", "enter", "enter")
+	if len(d.M.diagram.lines) <= d.M.lay.diagH-2 {
+		t.Fatalf("the diagram (%d lines) should outgrow its pane (%d)", len(d.M.diagram.lines), d.M.lay.diagH-2)
+	}
+	_, body := d.M.diagramView(d.M.lay.diagW-2, d.M.lay.diagH-2)
+	lines := strings.Split(ansi.Strip(body), "\n")
+	if len(lines) != d.M.lay.diagH-2 {
+		t.Fatalf("%d lines for a pane of %d", len(lines), d.M.lay.diagH-2)
+	}
+	if !strings.Contains(lines[0], "client") || !strings.Contains(lines[0], "Cognito") {
+		t.Errorf("the parties' names scrolled away: %q", lines[0])
+	}
+	if !strings.Contains(body, "tokens") {
+		t.Errorf("the newest arrow is not in view:\n%s", body)
+	}
+}
+
+// While MFA setup shows its QR code, the key is spelled out whole (it is
+// what people type in when they cannot scan), and the trace, narrowed to
+// make room for the code, is laid out for its new width; once answered,
+// the trace gets its width back.
+func TestMFASetupShowsTheWholeKey(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{120, 36}, {100, 30}, {200, 40}} {
+		svc := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: fakes.MFASetupScript()}}
+		m := New(theme.New(true, false), svc, fakes.Target())
+		m.SetSize(size[0], size[1])
+		d := drive(t, m)
+		d.Keys("enter", "enter", "enter")
+		l := d.M.panes()
+		qr := ansi.Strip(d.M.qrView(l.diagW-2, l.diagH-2))
+		if size[0] < wideFrom {
+			qr = ansi.Strip(d.M.qrView(l.traceW-2, l.leftH-2)) // the whole right column
+		}
+		if !strings.Contains(strings.NewReplacer(" ", "", "\n", "").Replace(qr), fakes.TOTPSecret) {
+			t.Errorf("%v: the key is not shown whole:\n%s", size, qr)
+		}
+		if !strings.Contains(qr, "JBSW Y3DP EHPK 3PXP") {
+			t.Errorf("%v: the key is not grouped in fours", size)
+		}
+		narrowed := d.M.panes().traceW
+		for _, l := range d.M.traceLines {
+			if w := ansi.StringWidth(l); w > narrowed-2 {
+				t.Fatalf("%v: trace line %q is %d wide in a pane of %d", size, ansi.Strip(l), w, narrowed-2)
+			}
+		}
+		d.Type("123456")
+		d.Keys("enter")
+		if d.M.panes().traceW != d.M.lay.traceW || d.M.cache.width != d.M.lay.traceW-2 {
+			t.Errorf("%v: after the answer the trace is laid out for %d cells, its pane has %d", size, d.M.cache.width, d.M.lay.traceW-2)
+		}
+	}
+}
+
+// In the smallest terminal (60×16: a pane of 12 rows) the form and the
+// challenge forms stay whole: the heading, the flow's description and,
+// while a form has the keyboard, the other flows give way.
+func TestShortPaneKeepsTheFormWhole(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		script fakes.Script
+		keys   []string
+		want   []string
+	}{
+		{fakes.SRPScript(), nil, []string{"Username", "> demo", "Password", "> •"}},
+		{fakes.NewPasswordScript(), []string{"enter", "enter", "enter"}, []string{"NEW_PASSWORD_REQUIRED", "New password", "name", "> "}},
+		{fakes.MFASetupScript(), []string{"enter", "enter", "enter"}, []string{"MFA_SETUP", "Code from the app", "> "}},
+	} {
+		svc := &fakes.SignIn{Scripts: map[service.Flow]fakes.Script{service.FlowSRP: c.script}}
+		m := New(theme.New(true, false), svc, fakes.Target())
+		m.SetSize(60, 12)
+		d := drive(t, m)
+		d.Keys(c.keys...)
+		left := ansi.Strip(d.M.leftView(d.M.lay.leftW - 2))
+		if n := strings.Count(left, "\n") + 1; n > d.M.lay.leftH-2 {
+			t.Errorf("%d lines in a pane of %d:\n%s", n, d.M.lay.leftH-2, left)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(left, w) {
+				t.Errorf("%q missing from the short pane:\n%s", w, left)
+			}
+		}
+	}
+}
+
+// The idle hint matches the flow: the refresh flow has no form.
+func TestIdleHintFollowsTheFlow(t *testing.T) {
+	t.Parallel()
+	d, _ := newView(t, nil, fakes.Target())
+	if v := ansi.Strip(d.M.View()); !strings.Contains(v, "enter: fill in the form") {
+		t.Fatalf("SRP has a form:\n%s", v)
+	}
+	d.Keys("up") // Refresh
+	if v := ansi.Strip(d.M.View()); !strings.Contains(v, "enter: run") || strings.Contains(v, "fill in the form") {
+		t.Fatalf("the refresh flow has no form to fill in:\n%s", v)
+	}
+}
+
+// Where a code went is said once: flows' prompt may already name it.
+func TestChallengeSaysTheDestinationOnce(t *testing.T) {
+	t.Parallel()
+	th := theme.New(true, false)
+	for _, c := range []*flows.Challenge{
+		{Name: "EMAIL_OTP", Prompt: "Enter the code sent by e-mail sent to m***@e***.com", DeliveryMedium: "EMAIL",
+			Destination: "m***@e***.com", Fields: []flows.Field{{Name: flows.FieldCode, Label: "Code"}}},
+		{Name: "SMS_MFA", Prompt: "Enter the SMS code", DeliveryMedium: "SMS",
+			Destination: "+*******0100", Fields: []flows.Field{{Name: flows.FieldCode, Label: "Code", Digits: 6}}},
+	} {
+		f, _ := newChallengeForm(th, c, 40)
+		if n := strings.Count(ansi.Strip(f.view(th, 40)), c.Destination); n != 1 {
+			t.Errorf("%s: the destination is said %d times:\n%s", c.Name, n, ansi.Strip(f.view(th, 40)))
 		}
 	}
 }

@@ -83,6 +83,9 @@ func stepFailure(s flows.Step, run *service.Failure) *service.Failure {
 		f.Diagnosis, f.Fix = run.Diagnosis, run.Fix
 		if run.Transport {
 			f.Transport = true
+			if run.Message != "" {
+				f.Message = run.Message // the service's words are none: the run's summary is shorter
+			}
 		}
 	}
 	return f
@@ -97,28 +100,35 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 	if title == "" {
 		title = s.Operation
 	}
-	head := fmt.Sprintf("%s %d %s", mark, s.Index, t.Bold.Render(title))
+	head := fmt.Sprintf("%s %d ", mark, s.Index)
+	titleW := width - ansi.StringWidth(head)
+	var took string
 	if s.DurationMS > 0 {
-		took := fmt.Sprintf("%.0f ms", s.DurationMS)
+		took = fmt.Sprintf("%.0f ms", s.DurationMS)
 		if s.DurationMS < 0.5 {
 			took = "<1 ms" // local work and hand-overs: "0 ms" would read as not timed
 		}
-		d := t.Muted.Render(took)
-		gap := width - ansi.StringWidth(head) - ansi.StringWidth(d)
-		if gap >= 1 {
-			head += strings.Repeat(" ", gap) + d
-		}
+		// The time stays on the line: a long title gives way to it.
+		titleW -= len(took) + 1
+	}
+	title = widgets.Cut(title, titleW)
+	head += t.Bold.Render(title)
+	if took != "" {
+		head += strings.Repeat(" ", max(titleW-ansi.StringWidth(title), 0)+1) + t.Muted.Render(took)
 	}
 	lines := []string{head}
 
+	nw := nameWidth(s, width)
 	kv := func(arrow, name, value string, secret bool) {
 		v := value
 		st := t.Text
 		if secret && !unmask && value != flows.Redacted && value != "" {
 			v, st = theme.Mask, t.Secret
 		}
-		label := t.Muted.Render(arrow+" ") + t.Muted.Render(widgets.PadRight(name, nameWidth(width)))
-		lines = append(lines, "  "+label+" "+st.Render(widgets.Cut(v, width-4-nameWidth(width)-1)))
+		// Both ends of a long name or value say what it is (two
+		// PASSWORD_CLAIM_… members, a URL's host and path): cut the middle.
+		label := t.Muted.Render(arrow+" ") + t.Muted.Render(widgets.PadRight(widgets.CutMiddle(name, nw), nw))
+		lines = append(lines, "  "+label+" "+st.Render(widgets.CutMiddle(v, width-4-nw-1)))
 	}
 	for _, k := range sortedKeys(s.Request) {
 		kv("→", shortName(k), s.Request[k], flows.IsSecretKey(k))
@@ -142,8 +152,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		lines = append(lines, "  "+t.Muted.Render("SECRET_HASH computed from "+h.Source+": ")+t.Text.Render(h.Username))
 	}
 	if s.ServerTime != nil && !s.Started.IsZero() {
-		skew := s.ServerTime.Sub(s.Started).Round(time.Second)
-		line := fmt.Sprintf("server clock %s (skew %+ds)", s.ServerTime.UTC().Format("15:04:05Z"), int(skew/time.Second))
+		line := "server clock " + s.ServerTime.UTC().Format("15:04:05Z") + " (" + skew(s) + ")"
 		lines = append(lines, "  "+t.Muted.Render(line))
 	}
 	for _, n := range s.Notes {
@@ -157,10 +166,43 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 	return lines
 }
 
-// nameWidth is the column of member names: wide enough for SRP_A and
-// PASSWORD_CLAIM_SIGNATURE where there is room.
-func nameWidth(width int) int {
-	return min(max(width/3, 8), 26)
+// nameWidth is the column of a step's member names: as wide as its
+// longest name, but no more than two fifths of the pane (values keep the
+// rest) and never wider than PASSWORD_CLAIM_SECRET_BLOCK.
+func nameWidth(s flows.Step, width int) int {
+	longest := 0
+	for _, m := range []map[string]string{s.Request, s.Response} {
+		for k := range m {
+			longest = max(longest, ansi.StringWidth(shortName(k)))
+		}
+	}
+	if s.SRP != nil {
+		longest = max(longest, len("signature"))
+	}
+	return min(longest, max(width*2/5, 8), 27)
+}
+
+// skew says how far the server's clock (its Date header, to the second)
+// is from this machine's while the call was under way. The header is cut
+// to the second, so the server's time lies in [Date, Date+1s): any
+// overlap with the call's span means the clocks agree.
+func skew(s flows.Step) string {
+	sent := s.Started
+	back := sent.Add(time.Duration(s.DurationMS * float64(time.Millisecond)))
+	early := s.ServerTime.Add(time.Second).Sub(sent) // < 0: the server is behind
+	late := s.ServerTime.Sub(back)                   // > 0: the server is ahead
+	var d time.Duration
+	switch {
+	case early < 0:
+		d = early
+	case late > 0:
+		d = late
+	}
+	secs := int(d.Round(time.Second) / time.Second)
+	if secs == 0 {
+		return "clocks agree"
+	}
+	return fmt.Sprintf("skew %+ds", secs)
 }
 
 // shortName drops the container ("AuthParameters.") from a flattened key.

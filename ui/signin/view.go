@@ -49,17 +49,12 @@ func (m Model) View() string {
 	if m.fullPane && m.failure != nil {
 		return m.fullPaneView()
 	}
-	l := m.lay
+	l := m.panes()
 	left := widgets.Pane(m.t, "Sign in", m.leftView(l.leftW-2), l.leftW, l.leftH, m.focus != focusPicker)
-	if m.showingQR() {
-		// Scanning needs the whole code: the QR pane takes the room it
-		// needs from the trace, or the whole right column when stacked.
-		if l.stacked {
-			return widgets.Beside(left, widgets.Pane(m.t, qrTitle, m.qrView(l.traceW-2, l.leftH-2), l.traceW, l.leftH, true))
-		}
-		if need := qrPaneWidth(m.challenge.c.OTPAuthURI); l.diagW < need && l.traceW+l.diagW-need >= 20 {
-			l.traceW, l.diagW = l.traceW+l.diagW-need, need
-		}
+	if m.showingQR() && l.stacked {
+		// Scanning needs the whole code: when stacked, the QR pane takes
+		// the whole right column.
+		return widgets.Beside(left, widgets.Pane(m.t, qrTitle, m.qrView(l.traceW-2, l.leftH-2), l.traceW, l.leftH, true))
 	}
 	trace := widgets.Pane(m.t, m.traceTitle(), widgets.Visible(m.traceLines, m.trace.YOffset(), l.traceH-2), l.traceW, l.traceH, false)
 	diagTitle, diag := m.diagramView(l.diagW-2, l.diagH-2)
@@ -68,6 +63,19 @@ func (m Model) View() string {
 		return widgets.Beside(left, trace+"\n"+d)
 	}
 	return widgets.Beside(left, trace, d)
+}
+
+// panes is the layout of the moment: while MFA setup shows its QR code,
+// the code's pane takes the room it needs from the trace.
+func (m Model) panes() layout {
+	l := m.lay
+	if !m.showingQR() || l.stacked {
+		return l
+	}
+	if need := qrPaneWidth(m.challenge.c.OTPAuthURI); l.diagW < need && l.traceW+l.diagW-need >= 20 {
+		l.traceW, l.diagW = l.traceW+l.diagW-need, need
+	}
+	return l
 }
 
 func (m Model) traceTitle() string {
@@ -82,12 +90,81 @@ func (m Model) traceTitle() string {
 }
 
 // leftView is the picker, then the form or the challenge form, then what
-// the run is doing.
+// the run is doing. In a short pane it gives up, in turn, the heading and
+// the flow's one-line description, then (while a form has the keyboard)
+// the flows not picked, so that the form stays whole.
 func (m Model) leftView(w int) string {
 	t := m.t
+	e := menu[m.cursor]
+	var form []string
+	if m.focus == focusChallenge {
+		form = strings.Split(m.challenge.view(t, w), "\n")
+	} else {
+		for i, f := range e.fields {
+			st := t.Muted
+			if m.focus == focusForm && i == m.field {
+				st = t.Accent
+			}
+			form = append(form, st.Render(fieldLabel(f)), m.inputs[f].View())
+		}
+		if e.flow == "refresh" {
+			if m.session.RefreshToken == "" {
+				form = append(form, t.Muted.Render("no session yet: sign in first"))
+			} else {
+				form = append(form, t.Muted.Render("uses the session's refresh token"))
+			}
+		}
+	}
+	status := m.statusLines(w)
+	about := strings.Split(ansi.Wrap(t.Muted.Render(e.about), w, " "), "\n")
+
+	h := m.lay.leftH - 2
+	full := 1 + len(menu) + len(about) + 1 + len(form) + 1 + len(status)
 	var lines []string
-	lines = append(lines, t.Muted.Render("Flow"))
+	switch {
+	case full <= h:
+		lines = append(append([]string{t.Muted.Render("Flow")}, m.menuLines(w, false)...), about...)
+		lines = append(lines, "")
+	case len(menu)+len(form)+1+len(status) <= h || m.focus == focusPicker:
+		lines = m.menuLines(w, false)
+		if len(menu)+1+len(form)+1+len(status) <= h {
+			lines = append(lines, "")
+		}
+	default:
+		lines = m.menuLines(w, true)
+		if len(lines)+len(form)+1+len(status) > h {
+			form = dropBlank(form) // the blank lines between fields go last
+		}
+	}
+	if m.phase == phaseIdle && len(lines)+len(form)+1+len(status) > h {
+		status = nil // the hint is in the footer too
+	}
+	lines = append(lines, form...)
+	if len(status) > 0 {
+		lines = append(append(lines, ""), status...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// dropBlank drops the empty lines of a form.
+func dropBlank(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.TrimSpace(ansi.Strip(l)) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// menuLines is the flow picker; only the picked flow when onlyPicked.
+func (m Model) menuLines(w int, onlyPicked bool) []string {
+	t := m.t
+	var lines []string
 	for i, e := range menu {
+		if onlyPicked && i != m.cursor {
+			continue
+		}
 		row := "  " + e.title
 		if i == m.cursor {
 			row = theme.Pointer + " " + e.title
@@ -99,31 +176,7 @@ func (m Model) leftView(w int) string {
 		}
 		lines = append(lines, row)
 	}
-	e := menu[m.cursor]
-	lines = append(lines, strings.Split(ansi.Wrap(t.Muted.Render(e.about), w, " "), "\n")...)
-	lines = append(lines, "")
-
-	if m.focus == focusChallenge {
-		lines = append(lines, m.challenge.view(t, w))
-	} else {
-		for i, f := range e.fields {
-			st := t.Muted
-			if m.focus == focusForm && i == m.field {
-				st = t.Accent
-			}
-			lines = append(lines, st.Render(fieldLabel(f)), m.inputs[f].View())
-		}
-		if e.flow == "refresh" {
-			if m.session.RefreshToken == "" {
-				lines = append(lines, t.Muted.Render("no session yet: sign in first"))
-			} else {
-				lines = append(lines, t.Muted.Render("uses the session's refresh token"))
-			}
-		}
-	}
-	lines = append(lines, "")
-	lines = append(lines, m.statusLines(w)...)
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func fieldLabel(f field) string {
@@ -164,6 +217,9 @@ func (m Model) statusLines(w int) []string {
 	case phaseCancelled:
 		return wrap(t.Muted.Render("cancelled"))
 	}
+	if len(menu[m.cursor].fields) == 0 {
+		return wrap(t.Muted.Render("enter: run")) // no form to fill in
+	}
 	return wrap(t.Muted.Render("enter: fill in the form, then run"))
 }
 
@@ -190,8 +246,10 @@ func (m Model) diagramView(w, h int) (string, string) {
 		return qrTitle, m.qrView(w, h)
 	}
 	lines := m.diagram.lines
-	if len(lines) > h && h > 0 {
-		lines = lines[len(lines)-h:]
+	if len(lines) > h && h > 1 {
+		// The newest arrows stay in view under the parties' names, which
+		// say whose lifeline is whose.
+		lines = append([]string{lines[0]}, lines[len(lines)-h+1:]...)
 	}
 	return "Sequence", strings.Join(lines, "\n")
 }
@@ -213,10 +271,27 @@ func (m Model) qrView(w, h int) string {
 	}
 	if u, err := url.Parse(c.OTPAuthURI); err == nil {
 		if s := u.Query().Get("secret"); s != "" {
-			lines = append(lines, m.t.Muted.Render("or type the key into the app:"), m.t.Secret.Render(s))
+			// Whole, in groups of four (authenticator apps ignore the
+			// spaces): cut, it would be of no use.
+			lines = append(lines, m.t.Muted.Render("or type the key into the app:"))
+			for _, l := range strings.Split(ansi.Wrap(groupsOf4(s), max(w, 4), " "), "\n") {
+				lines = append(lines, m.t.Secret.Render(l))
+			}
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// groupsOf4 spaces a key out for reading: "JBSW Y3DP EHPK 3PXP".
+func groupsOf4(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // fullPaneView is the error state when the service could not be reached.

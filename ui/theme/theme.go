@@ -3,7 +3,7 @@
 // at all, for NO_COLOR), and the lipgloss styles made from it. Views take a
 // *Theme; they never make colours.
 //
-// It imports only lipgloss and bubbles' style types.
+// It imports only lipgloss and bubbles' style and spinner types.
 package theme
 
 import (

@@ -45,6 +45,9 @@ type slot struct {
 	busy   bool  // verification under way
 	// verified says report is the verdict, not just the decoding.
 	verified bool
+	// asked says the user asked for this verification (v): its verdict
+	// goes on the status line, since the view may look just the same.
+	asked bool
 }
 
 // Model is the Tokens view.
@@ -97,7 +100,7 @@ func New(t *theme.Theme, svc service.Tokens, clock common.Clock) Model {
 	m.body.MouseWheelEnabled = true
 	m.side = viewport.New()
 	m.side.MouseWheelEnabled = true
-	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.spin = spinner.New(spinner.WithSpinner(theme.Spinner))
 	m.paste = textinput.New()
 	m.paste.Prompt = "token> "
 	m.paste.Placeholder = "paste a JWT (or anything) and press enter"
@@ -197,9 +200,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			s.report = msg.report
 		}
 		s.err = msg.err
+		asked := s.asked
+		s.asked = false
 		m.refreshContent()
 		if msg.err != nil {
 			return m, common.StatusError("could not verify the " + strings.ToLower(s.title) + " token: " + msg.err.Error())
+		}
+		if asked {
+			return m, verdictStatus(*s)
 		}
 		return m, nil
 	case refreshedMsg:
@@ -260,19 +268,47 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		if s.raw == "" {
 			return m, common.StatusError("no " + strings.ToLower(s.title) + " token to verify")
 		}
-		return m.inspect(m.active)
+		m, cmd := m.inspect(m.active)
+		m.slots[m.active].asked = true // its verdict is said on the status line
+		return m, cmd
 	case key.Matches(k, m.keys.Paste):
 		m.typing = true
 		m.paste.Reset()
 		return m, m.paste.Focus()
 	case key.Matches(k, m.keys.Up), key.Matches(k, m.keys.Down),
 		key.Matches(k, m.keys.PageUp), key.Matches(k, m.keys.PageDown):
-		var cmd tea.Cmd
-		m.body, cmd = m.body.Update(k)
+		// Both panes scroll together: the checks and the header beside
+		// the claims are often the longer, and the mouse is not the only
+		// way to reach them.
+		var c1, c2 tea.Cmd
+		m.body, c1 = m.body.Update(k)
+		if m.split {
+			m.side, c2 = m.side.Update(k)
+		}
 		m.renderPanes()
-		return m, cmd
+		return m, tea.Batch(c1, c2)
 	}
 	return m, nil
+}
+
+// verdictStatus says what a verification the user asked for found.
+func verdictStatus(s slot) tea.Cmd {
+	what := "the " + strings.ToLower(s.title) + " token"
+	r := s.report
+	switch {
+	case r == nil || r.Token == nil:
+		return common.Status("checked " + what + " again: it is not a JWT that can be verified")
+	case r.Valid:
+		return common.Status(theme.Check + " verified " + what + " again against the issuer's keys: valid")
+	}
+	var names []string
+	for _, c := range r.Failed() {
+		names = append(names, string(c.Name))
+	}
+	if len(names) == 0 {
+		return common.Status("verified " + what + " again: not verified (no check failed, some were skipped)")
+	}
+	return common.StatusError(theme.Cross + " verified " + what + " again: " + strings.Join(names, ", ") + " failed")
 }
 
 func (m Model) pasteKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
@@ -320,7 +356,7 @@ func (m Model) inspect(tab int) (Model, tea.Cmd) {
 	s := &m.slots[tab]
 	m.seq++
 	s.gen = m.seq
-	s.verified, s.err = false, nil
+	s.verified, s.err, s.asked = false, nil, false
 	if s.raw == "" {
 		s.report, s.busy = nil, false
 		m.refreshContent()
@@ -362,7 +398,7 @@ func (m *Model) refreshContent() {
 		bodyW, sideW = m.lay.bodyW, m.lay.sideW
 	}
 	m.body.SetWidth(max(bodyW-2, 0))
-	body, side := renderReport(m.t, s, bodyW-2, sideW-2)
+	body, side := renderReport(m.t, s, bodyW-2, sideW-2, m.lay.paneH-2)
 	m.body.SetContent(body)
 	m.body.GotoTop()
 	m.side.SetContent(side)

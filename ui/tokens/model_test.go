@@ -247,3 +247,91 @@ func TestSlowInspectorNeverBlocks(t *testing.T) {
 		t.Fatal("the verdict arrives once the inspector answers")
 	}
 }
+
+// v says what it found: the view may look exactly as before, so without a
+// word the user cannot tell the token was checked again.
+func TestVerifySaysItsVerdict(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewTokens()
+	d := withSession(t, svc)
+	d.TakeKept()
+	d.Keys("v")
+	st := statusesOf(d.TakeKept())
+	if len(st) != 1 || st[0].Err || !strings.Contains(st[0].Text, "verified the access token again") || !strings.Contains(st[0].Text, "valid") {
+		t.Fatalf("status after v: %+v", st)
+	}
+	svc.Reports[fakes.AccessToken] = fakes.ExpiredReport()
+	d.Keys("v")
+	st = statusesOf(d.TakeKept())
+	if len(st) != 1 || !st[0].Err || !strings.Contains(st[0].Text, "exp failed") {
+		t.Fatalf("status after v on an expired token: %+v", st)
+	}
+	// A session's own inspection says nothing: only v is answered.
+	d.Send(common.SessionMsg{Tokens: fakes.Session()})
+	d.Settle()
+	if st := statusesOf(d.TakeKept()); len(st) != 0 {
+		t.Fatalf("a new session's inspection spoke: %+v", st)
+	}
+}
+
+func statusesOf(msgs []tea.Msg) []common.StatusMsg {
+	var out []common.StatusMsg
+	for _, m := range msgs {
+		if s, ok := m.(common.StatusMsg); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// ↑/↓ scroll the checks and header beside the claims too: they are
+// often longer than the claims, and a keyboard user must reach them.
+func TestKeysScrollBothPanes(t *testing.T) {
+	t.Parallel()
+	m := New(theme.New(true, false), fakes.NewTokens(), fakes.Clock)
+	m.SetSize(120, 16)
+	d := drive(t, m)
+	d.Send(common.SessionMsg{Tokens: fakes.Session()})
+	d.Settle()
+	if !d.M.split {
+		t.Fatal("at 120 columns the claims and the checks stand side by side")
+	}
+	d.Keys("down", "down", "down")
+	if d.M.side.YOffset() == 0 || d.M.body.YOffset() == 0 {
+		t.Fatalf("down scrolled claims to %d and checks to %d", d.M.body.YOffset(), d.M.side.YOffset())
+	}
+}
+
+// The meaning of a claim is the point of the view for a newcomer: it
+// wraps rather than being cut when the pane has the room; when it has
+// not, every claim stays in view (jti, exp) and meanings are cut.
+func TestClaimMeaningsWrap(t *testing.T) {
+	t.Parallel()
+	r := fakes.AccessReport()
+	long := "subject: the user's immutable id (UUID); for client_credentials tokens, the app client id"
+	r.Claims[0].Meaning = long
+	th := theme.New(true, false)
+	for _, w := range []int{60, 72, 110} {
+		plain := ansi.Strip(strings.Join(claimLines(th, r, w, true), "\n"))
+		if !strings.Contains(strings.Join(strings.Fields(plain), " "), long) {
+			t.Errorf("width %d: the meaning was cut:\n%s", w, plain)
+		}
+		for _, l := range strings.Split(plain, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: %q is too wide", w, l)
+			}
+		}
+	}
+	s := slot{title: "Access", raw: fakes.AccessToken, report: r}
+	for _, rows := range []int{25, 60} {
+		body, _ := renderReport(th, s, 70, 46, rows)
+		lines := strings.Split(ansi.Strip(body), "\n")
+		whole := strings.Contains(strings.Join(strings.Fields(strings.Join(lines, " ")), " "), long)
+		switch {
+		case rows == 60 && !whole:
+			t.Errorf("%d rows: room enough, yet the meaning was cut", rows)
+		case rows == 25 && (len(lines) > rows || !strings.Contains(lines[len(lines)-1], "username")):
+			t.Errorf("%d rows: the claims do not fit:\n%s", rows, strings.Join(lines, "\n"))
+		}
+	}
+}

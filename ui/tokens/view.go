@@ -145,7 +145,9 @@ func (m Model) lineView() string {
 
 // renderReport lays out a slot for the body pane (claims) and the side
 // pane (header, checks, notes); with no side pane the body holds all.
-func renderReport(t *theme.Theme, s slot, bodyW, sideW int) (string, string) {
+// rows is the body pane's height: claims' meanings wrap when every claim
+// still fits.
+func renderReport(t *theme.Theme, s slot, bodyW, sideW, rows int) (string, string) {
 	r := s.report
 	if s.raw == "" {
 		msg := "No " + strings.ToLower(s.title) + " token yet. Sign in on view 1, or press p to paste a token."
@@ -163,7 +165,12 @@ func renderReport(t *theme.Theme, s slot, bodyW, sideW int) (string, string) {
 	if r.Token == nil {
 		return whatItIs(t, r, bodyW), ""
 	}
-	claims := claimLines(t, r, bodyW)
+	claims := claimLines(t, r, bodyW, true)
+	if len(claims) > rows {
+		// Every claim in one screen (the jti you compare after a
+		// refresh, the exp you check) matters more than whole meanings.
+		claims = claimLines(t, r, bodyW, false)
+	}
 	restW := bodyW
 	if sideW > 0 {
 		restW = sideW
@@ -173,7 +180,7 @@ func renderReport(t *theme.Theme, s slot, bodyW, sideW int) (string, string) {
 	if len(r.Notes) > 0 {
 		rest = append(rest, "", t.PaneTitle.Render("Notes"))
 		for _, n := range r.Notes {
-			rest = append(rest, wrap(t.Muted, theme.Bullet+" "+n, restW))
+			rest = append(rest, bullet(t.Muted, n, restW))
 		}
 	}
 	if s.err != nil {
@@ -198,14 +205,15 @@ func whatItIs(t *theme.Theme, r *inspect.Report, w int) string {
 		lines = append(lines, "", wrap(t.Muted, c.Hint, w))
 	}
 	for _, n := range r.Notes {
-		lines = append(lines, wrap(t.Muted, theme.Bullet+" "+n, w))
+		lines = append(lines, bullet(t.Muted, n, w))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // claimLines is the claims table: verdict, name, value, and the meaning
-// beside the value when there is room, under it otherwise.
-func claimLines(t *theme.Theme, r *inspect.Report, w int) []string {
+// beside the value when there is room, under it otherwise; wrapped whole,
+// or cut to one line when wrap is false.
+func claimLines(t *theme.Theme, r *inspect.Report, w int, wrap bool) []string {
 	lines := []string{t.PaneTitle.Render("Claims")}
 	nw := 4
 	for _, c := range r.Claims {
@@ -223,17 +231,40 @@ func claimLines(t *theme.Theme, r *inspect.Report, w int) []string {
 			value = string(c.Value)
 		}
 		row := widgets.StatusGlyph(t, c.Status) + " " + t.Accent.Render(widgets.PadRight(c.Name, nw)) + " "
+		// Meanings are what a newcomer reads the view for: beside the
+		// value when there is room, under it otherwise.
 		if wide {
-			row += t.Text.Render(widgets.PadRight(value, valueW)) + " " + t.Muted.Render(widgets.Cut(c.Meaning, w-nw-valueW-4))
-			lines = append(lines, row)
+			meaningW := w - nw - valueW - 4
+			for i, l := range wrapLines(c.Meaning, meaningW, wrap) {
+				if i == 0 {
+					lines = append(lines, row+t.Text.Render(widgets.PadRight(value, valueW))+" "+t.Muted.Render(l))
+				} else {
+					lines = append(lines, strings.Repeat(" ", nw+3+valueW+1)+t.Muted.Render(l))
+				}
+			}
+			if c.Meaning == "" {
+				lines = append(lines, row+t.Text.Render(widgets.Cut(value, valueW)))
+			}
 			continue
 		}
 		lines = append(lines, row+t.Text.Render(widgets.Cut(value, valueW)))
-		if c.Meaning != "" {
-			lines = append(lines, strings.Repeat(" ", nw+3)+t.Muted.Render(widgets.Cut(c.Meaning, valueW)))
+		for _, l := range wrapLines(c.Meaning, valueW, wrap) {
+			lines = append(lines, strings.Repeat(" ", nw+3)+t.Muted.Render(l))
 		}
 	}
 	return lines
+}
+
+// wrapLines wraps s to w cells, or cuts it to one line when wrap is
+// false; nothing for an empty s.
+func wrapLines(s string, w int, wrap bool) []string {
+	switch {
+	case s == "":
+		return nil
+	case !wrap:
+		return []string{widgets.Cut(s, w)}
+	}
+	return strings.Split(ansi.Wrap(s, max(w, 4), " "), "\n")
 }
 
 // checkLines lists every check with ✓/✗ and what was found.
@@ -278,6 +309,19 @@ func headerLines(t *theme.Theme, r *inspect.Report, w int) []string {
 		lines = append(lines, "  "+t.Accent.Render(widgets.PadRight(h.Name, 4))+" "+t.Text.Render(widgets.Cut(v, w-8)))
 	}
 	return lines
+}
+
+// bullet is a note with a bullet, its lines wrapped under its first word.
+func bullet(st lipgloss.Style, s string, w int) string {
+	lines := strings.Split(wrap(st, s, w-2), "\n")
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = st.Render(theme.Bullet+" ") + l
+		} else {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func wrap(st lipgloss.Style, s string, w int) string {

@@ -42,8 +42,15 @@ func Failure(t *theme.Theme, f *service.Failure, width int, indent string) []str
 	default:
 		add(theme.Cross+" ", orErr(f), t.Error.Render)
 	}
-	if f.RequestID != "" {
-		add("  request id ", f.RequestID, t.Muted.Render)
+	if id := f.RequestID; id != "" {
+		// An id is copied whole (for AWS support), never broken at a
+		// hyphen: it goes under its label when the line is too short.
+		if ansi.StringWidth("  request id "+id) <= w {
+			add("  request id ", id, t.Muted.Render)
+		} else {
+			out = append(out, indent+t.Muted.Render("  request id"))
+			add("  ", id, t.Muted.Render)
+		}
 	}
 	add("  diagnosis  ", f.Diagnosis, t.Text.Render)
 	add("  fix        ", f.Fix, t.Text.Render)

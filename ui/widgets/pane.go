@@ -88,6 +88,23 @@ func Cut(s string, width int) string {
 	return ansi.Truncate(s, width, theme.Ellipsis)
 }
 
+// CutMiddle shortens one line to width cells by taking out its middle,
+// for names and values whose ends both matter: PASSWORD_CLAIM_SIGNATURE
+// and PASSWORD_CLAIM_SECRET_BLOCK stay apart ("PASSWO…GNATURE",
+// "PASSWO…T_BLOCK"), a URL keeps its host and its path.
+func CutMiddle(s string, width int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= width {
+		return s
+	}
+	if width < 5 {
+		return Cut(s, width)
+	}
+	head := (width - 1) / 2
+	tail := width - 1 - head
+	return ansi.Cut(s, 0, head) + theme.Ellipsis + ansi.Cut(s, sw-tail, sw)
+}
+
 // PadRight pads s with spaces to width cells (cutting it if longer).
 func PadRight(s string, width int) string {
 	w := ansi.StringWidth(s)

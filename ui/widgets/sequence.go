@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/ui/theme"
 )
@@ -40,8 +41,9 @@ type Arrow struct {
 
 // Sequence draws the exchange so far as a sequence diagram of width cells:
 // one lifeline per party (client, Cognito, and the browser once an arrow
-// involves it), two rows per arrow (its label, then the arrow), local work
-// as a tick on its lifeline. It returns the lines; the caller shows the
+// involves it), and per arrow its label (wrapped between the lifelines,
+// over up to three rows) then the arrow; local work is a tick on its
+// lifeline. It returns the lines; the caller shows the
 // last ones that fit so the newest arrow stays in view.
 func Sequence(t *theme.Theme, arrows []Arrow, width int) []string {
 	g := NewDiagram(t, width, InvolvesBrowser(arrows))
@@ -75,13 +77,17 @@ func NewDiagram(t *theme.Theme, width int, withBrowser bool) Diagram {
 	if withBrowser {
 		parties = append(parties, Browser)
 	}
-	const pad = 4
+	const pad = 3 // half of "browser", so the names fit over their lifelines
 	if width < 2*pad+len(parties)*4 {
 		return Diagram{d: diagram{t: t, width: width}, narrow: true}
 	}
-	xs := make(map[Party]int, len(parties))
-	for i, p := range parties {
-		xs[p] = pad + i*(width-1-2*pad)/(len(parties)-1)
+	span := width - 1 - 2*pad
+	xs := map[Party]int{Client: pad, Cognito: pad + span}
+	if withBrowser {
+		// Calls between the client and Cognito carry the long labels
+		// (operations, grants); the browser's exchanges with Cognito are
+		// "sign in" and "302 + code": the first gap gets four sevenths.
+		xs[Cognito], xs[Browser] = pad+span*4/7, pad+span
 	}
 	return Diagram{d: diagram{t: t, width: width, xs: xs, parties: parties}}
 }
@@ -195,16 +201,27 @@ func (d diagram) arrow(s Arrow) []string {
 		label += " " + theme.Cross
 	}
 	from, to := d.xs[s.From], d.xs[s.To]
-	if s.From == s.To {
-		r := d.row()
-		r.set(from, '├', arrow)
-		r.set(from+1, '╴', arrow)
-		r.text(from+2, label, d.t.Text)
-		return []string{r.render()}
-	}
 	lo, hi := min(from, to), max(from, to)
-	lr := d.row()
-	lr.text(lo+2, label, d.t.Text)
+	// A label stays in the gap right of the arrow's left end, up to the
+	// next lifeline: it never covers a lifeline (nor leaves the row), and
+	// wraps onto more rows rather than being cut.
+	textX := lo + 2
+	if s.From == s.To {
+		textX = from + 2
+	}
+	var out []string
+	for i, l := range labelLines(label, d.gapEnd(lo)-textX) {
+		r := d.row()
+		if i == 0 && s.From == s.To {
+			r.set(from, '├', arrow)
+			r.set(from+1, '╴', arrow)
+		}
+		r.text(textX, l, d.t.Text)
+		out = append(out, r.render())
+	}
+	if s.From == s.To {
+		return out
+	}
 	ar := d.row()
 	for x := lo + 1; x < hi; x++ {
 		ar.set(x, '─', arrow)
@@ -214,5 +231,36 @@ func (d diagram) arrow(s Arrow) []string {
 	} else {
 		ar.set(lo+1, '◀', arrow)
 	}
-	return []string{lr.render(), ar.render()}
+	return append(out, ar.render())
+}
+
+// gapEnd is the last column a label starting right of lifeline x may use:
+// one cell short of the next lifeline, or the row's end.
+func (d diagram) gapEnd(x int) int {
+	end := d.width
+	for _, p := range d.parties {
+		if px := d.xs[p]; px > x && px < end {
+			end = px
+		}
+	}
+	return end - 1
+}
+
+// maxLabelRows bounds how many rows one label may take; the last is cut
+// with an ellipsis.
+const maxLabelRows = 3
+
+// labelLines wraps label into lines of at most w cells, at spaces where it
+// can and within words where it must.
+func labelLines(label string, w int) []string {
+	if w < 1 {
+		return []string{""}
+	}
+	lines := strings.Split(ansi.Wrap(label, w, " "), "\n")
+	if len(lines) > maxLabelRows {
+		// Joined, the rest is wider than w (else it would have wrapped
+		// onto one line), so Cut ends it with an ellipsis.
+		lines = append(lines[:maxLabelRows-1], Cut(strings.Join(lines[maxLabelRows-1:], " "), w))
+	}
+	return lines
 }

@@ -210,3 +210,75 @@ func TestFailureShowsBothWords(t *testing.T) {
 		t.Error("nil failure should render nothing")
 	}
 }
+
+// Labels never cover a lifeline, whatever the width: they wrap between
+// the lifelines instead (the sign-in's long operation names made them
+// overwrite Cognito's lifeline).
+func TestSequenceLabelsKeepOffTheLifelines(t *testing.T) {
+	t.Parallel()
+	api := []Arrow{
+		{From: Client, To: Cognito, Label: "3 RespondToAuthChallenge PASSWORD_VERIFIER"},
+		{From: Cognito, To: Client, Label: "NotAuthorizedException", Failed: true},
+		{From: Client, To: Client, Label: "2 PASSWORD_CLAIM computed from the password and B"},
+	}
+	hosted := append(api[:3:3],
+		Arrow{From: Client, To: Browser, Label: "4 open authorize URL"},
+		Arrow{From: Browser, To: Cognito, Label: "sign in"},
+		Arrow{From: Cognito, To: Browser, Label: "302 + code"},
+		Arrow{From: Browser, To: Client, Label: "5 redirect with code"},
+		Arrow{From: Client, To: Cognito, Label: "6 token authorization_code with an extraordinarily long label that cannot fit"},
+	)
+	for _, arrows := range [][]Arrow{api, hosted} {
+		parties := 2
+		if InvolvesBrowser(arrows) {
+			parties = 3
+		}
+		for _, width := range []int{24, 36, 46, 60, 75, 120} {
+			lines := Sequence(th, arrows, width)
+			var xs []int
+			for x, r := range []rune(ansi.Strip(lines[1])) { // the lifelines alone
+				if r == '│' {
+					xs = append(xs, x)
+				}
+			}
+			if len(xs) != parties {
+				t.Fatalf("width %d: lifelines at %v, want %d", width, xs, parties)
+			}
+			whole := false
+			for _, l := range lines[2:] {
+				plain := []rune(ansi.Strip(l))
+				if len(plain) > width {
+					t.Errorf("width %d: %q is %d wide", width, string(plain), len(plain))
+				}
+				for _, x := range xs {
+					if x >= len(plain) || !strings.ContainsRune("│├─▶◀", plain[x]) {
+						t.Errorf("width %d: %q covers (or drops) the lifeline at %d", width, string(plain), x)
+					}
+				}
+				whole = whole || strings.Contains(string(plain), "PASSWORD_VERIFIER")
+			}
+			if parties == 2 && width >= 36 && !whole {
+				t.Errorf("width %d: the long label was cut instead of wrapped:\n%s", width, ansi.Strip(strings.Join(lines, "\n")))
+			}
+		}
+	}
+}
+
+// A request id is not broken across lines at its hyphens: it is what
+// people copy for AWS support.
+func TestFailureKeepsTheRequestIDWhole(t *testing.T) {
+	t.Parallel()
+	const id = "dc188f70-b35a-493b-9e47-ef294d774658"
+	f := &service.Failure{Code: "NotAuthorizedException", Message: "Incorrect username or password.", RequestID: id}
+	for _, width := range []int{41, 45, 60, 80} {
+		out := ansi.Strip(strings.Join(Failure(th, f, width, "  "), "\n"))
+		if !strings.Contains(out, id) {
+			t.Errorf("width %d: the request id is broken:\n%s", width, out)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > width {
+				t.Errorf("width %d: %q is too wide", width, l)
+			}
+		}
+	}
+}

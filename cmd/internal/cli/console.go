@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +39,10 @@ func runConsole(cmd *cobra.Command, f *Factory) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	bg, fixed, err := consoleBackground(f.Env)
+	if err != nil {
+		return err
+	}
 	c, err := newConsole(ctx, f)
 	if err != nil {
 		return err
@@ -48,6 +54,7 @@ func runConsole(cmd *cobra.Command, f *Factory) error {
 		tea.WithOutput(f.IO.Out),
 	}
 	opts := c.options()
+	opts.Background, opts.FixedBackground = bg, fixed
 	if opts.NoColor {
 		// NO_COLOR means any non-empty value (no-color.org), while the
 		// terminal detection only honours values that parse as true.
@@ -61,6 +68,36 @@ func runConsole(cmd *cobra.Command, f *Factory) error {
 		return nil // SIGINT/SIGTERM: the terminal is restored, nothing failed
 	}
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("console: %w", err)}
+}
+
+// consoleBackground is what is known of the terminal's background before
+// the console asks the terminal (OSC 11, which not every terminal
+// answers): COGSCOPE_THEME=light or dark chooses for good (auto, or
+// unset, leaves it to the terminal); otherwise COLORFGBG ("fg;bg", set by
+// rxvt, Konsole and others) is a first guess the terminal's answer may
+// replace.
+func consoleBackground(env func(string) string) (bg ui.Background, fixed bool, err error) {
+	switch v := strings.ToLower(strings.TrimSpace(env("COGSCOPE_THEME"))); v {
+	case "light":
+		return ui.BackgroundLight, true, nil
+	case "dark":
+		return ui.BackgroundDark, true, nil
+	case "", "auto":
+	default:
+		return 0, false, usageErr("COGSCOPE_THEME=%q: want light, dark or auto", v)
+	}
+	fgbg := env("COLORFGBG")
+	if i := strings.LastIndexByte(fgbg, ';'); i >= 0 {
+		// The background is an ANSI colour number: 0–6 and 8 are dark,
+		// 7 and 9–15 light.
+		if n, err := strconv.Atoi(fgbg[i+1:]); err == nil && n >= 0 && n <= 15 {
+			if n == 7 || n >= 9 {
+				return ui.BackgroundLight, false, nil
+			}
+			return ui.BackgroundDark, false, nil
+		}
+	}
+	return ui.BackgroundAuto, false, nil
 }
 
 // console holds what the console's services share: the target, which is

@@ -299,4 +299,8 @@ func TestConsolePKCEPortInUse(t *testing.T) {
 	if !errors.As(err, &fail) || fail.Transport || fail.Op != "listen" || !strings.Contains(fail.Diagnosis, "Another program") || fail.Fix == "" {
 		t.Fatalf("failure %+v", fail)
 	}
+	// The console has no --redirect-uri: the profile's key is its way.
+	if strings.Contains(fail.Fix, "--redirect-uri") || !strings.Contains(fail.Fix, "hosted_ui.callback_url") {
+		t.Errorf("fix %q", fail.Fix)
+	}
 }

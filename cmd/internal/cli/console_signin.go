@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"strings"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
@@ -161,16 +162,57 @@ func hostedFailureOf(err error) *service.Failure {
 	return f
 }
 
+// consoleWords turns the diagnoses' command-line advice into the
+// console's: the flows are picked in the Sign-in view, scopes and the
+// username are its form's fields, and the rest is in the profile. (The
+// diagnoses are written for `cogscope login`; "try --flow password" on
+// a wrong SRP password would send a console user looking for a flag.)
+var consoleWords = strings.NewReplacer(
+	`--flow pkce --scope "openid email"`, `the Hosted UI (PKCE) flow, Scopes "openid email"`,
+	"--flow password", "the Password flow",
+	"--flow pkce", "the Hosted UI (PKCE) flow",
+	"Use --flow refresh", "Use the Refresh flow",
+	"leave --scope out", "leave the Scopes field empty",
+	"e.g. --scope", "e.g. Scopes",
+	"--scope", "the Scopes field",
+	"--username", "the Username field",
+	"--redirect-uri", "the profile's hosted_ui.callback_url",
+	"--client-id", "the profile's client_id",
+	"--domain", "the profile's hosted_ui.domain",
+)
+
 // failureFrom builds the console's failure from a diagnosis; a service
 // that could not be reached at all is a transport failure (the view shows
 // it full-pane).
 func failureFrom(d flows.Diagnosis, err error) *service.Failure {
 	f := &service.Failure{Op: d.Operation, Code: d.Type, Message: d.Message, RequestID: d.RequestID,
-		Diagnosis: d.Cause, Fix: d.Fix, Err: err}
+		Diagnosis: consoleWords.Replace(d.Cause), Fix: consoleWords.Replace(d.Fix), Err: err}
 	var ne net.Error
 	var ue *url.Error
-	if d.Type == "" && (errors.As(err, &ne) || errors.As(err, &ue)) {
+	isNet, isURL := errors.As(err, &ne), errors.As(err, &ue)
+	if d.Type == "" && (isNet || isURL) {
 		f.Transport = true
+		if isURL {
+			// The SDK's chain ("operation error Cognito Identity
+			// Provider: …, https response error StatusCode: 0,
+			// RequestID: , request send failed, Post …: dial tcp …")
+			// says one thing: this request got no answer, and why.
+			why := innermost(ue.Err).Error()
+			f.Message = strings.ToUpper(ue.Op) + " " + ue.URL + ": " + why
+			f.Diagnosis = strings.Replace(f.Diagnosis, ue.Error(), why, 1) // said once is enough
+		}
 	}
 	return f
+}
+
+// innermost is the last error of a chain of single wraps: the syscall's
+// "connection refused" under the dial's and the request's words.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }

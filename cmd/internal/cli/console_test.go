@@ -15,6 +15,7 @@ import (
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
+	"github.com/cogscope/cogscope/ui"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -275,6 +276,18 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	if !errors.As(err, &fail) || fail.Code != "NotAuthorizedException" || fail.Message != "Incorrect username or password." || fail.Diagnosis == "" || fail.Transport {
 		t.Fatalf("a wrong password is Cognito's refusal with a diagnosis: %+v", fail)
 	}
+
+	// With SRP the advice names the console's Password flow, not the
+	// command line's --flow password.
+	run, err = opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: "wrong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = drain(t, run)
+	if !errors.As(err, &fail) || fail.Code != "NotAuthorizedException" || !strings.Contains(fail.Fix, "the Password flow") ||
+		strings.Contains(fail.Fix+fail.Diagnosis, "--") {
+		t.Fatalf("a wrong SRP password's advice, in the console's words: %+v", fail)
+	}
 }
 
 func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
@@ -303,6 +316,15 @@ func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
 		var fail *service.Failure
 		if !errors.As(err, &fail) || !fail.Transport || fail.Fix == "" {
 			t.Fatalf("%s: an endpoint that went away is a transport failure with a fix: %+v", req.Flow, fail)
+		}
+		// One line the console can show whole: the request and why it got
+		// no answer, not the SDK's chain of wrappers.
+		if !strings.Contains(fail.Message, " "+env.Endpoint+"/") || !strings.HasSuffix(fail.Message, ": connection refused") ||
+			strings.Contains(fail.Message, "operation error") || strings.Contains(fail.Message, "StatusCode: 0") {
+			t.Errorf("%s: message %q", req.Flow, fail.Message)
+		}
+		if strings.Contains(fail.Diagnosis, "dial tcp") {
+			t.Errorf("%s: the diagnosis repeats the raw error: %q", req.Flow, fail.Diagnosis)
 		}
 	}
 }
@@ -344,5 +366,40 @@ func TestConsoleStartsTheStackInProcess(t *testing.T) {
 	r, err := opts.Tokens.Inspect(ctx, tk.AccessToken, service.TokenAccess)
 	if err != nil || !r.Valid {
 		t.Fatalf("the client-credentials token verifies against the target: %v %v", err, r.Failed())
+	}
+}
+
+// The background: COGSCOPE_THEME chooses; COLORFGBG guesses; a bad value
+// is a usage error before anything is drawn.
+func TestConsoleBackground(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		theme, fgbg string
+		want        ui.Background
+		fixed, bad  bool
+	}{
+		{want: ui.BackgroundAuto},
+		{theme: "light", want: ui.BackgroundLight, fixed: true},
+		{theme: "Dark", fgbg: "0;15", want: ui.BackgroundDark, fixed: true},
+		{theme: "auto", fgbg: "0;15", want: ui.BackgroundLight},
+		{fgbg: "15;0", want: ui.BackgroundDark},
+		{fgbg: "0;default;15", want: ui.BackgroundLight},
+		{fgbg: "0;7", want: ui.BackgroundLight},
+		{fgbg: "default;default", want: ui.BackgroundAuto},
+		{theme: "solarized", bad: true},
+	}
+	for _, c := range cases {
+		env := map[string]string{"COGSCOPE_THEME": c.theme, "COLORFGBG": c.fgbg}
+		bg, fixed, err := consoleBackground(func(k string) string { return env[k] })
+		if c.bad {
+			var ee *ExitError
+			if !errors.As(err, &ee) || ee.Code != ExitUsage || !strings.Contains(err.Error(), "light, dark or auto") {
+				t.Errorf("%+v: error %v, want a usage error naming the choices", c, err)
+			}
+			continue
+		}
+		if err != nil || bg != c.want || fixed != c.fixed {
+			t.Errorf("%+v: %v %v %v", c, bg, fixed, err)
+		}
 	}
 }

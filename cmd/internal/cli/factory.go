@@ -47,6 +47,6 @@ func NewSystemFactory() *Factory {
 		},
 		Env:  os.Getenv,
 		Now:  time.Now,
-		HTTP: &http.Client{Timeout: 30 * time.Second},
+		HTTP: newHTTPClient(),
 	}
 }

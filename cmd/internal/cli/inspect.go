@@ -29,6 +29,7 @@ type inspectOptions struct {
 	Skew      string
 	Now       string
 	JSON      bool
+	Judge     authorizerOptions // --authorizer and its settings (inspect_authorizer.go)
 }
 
 // maxTokenInput bounds what inspect reads from stdin; tokens are a few KB.
@@ -49,15 +50,28 @@ is not a terminal), or from the saved session (--session id|access). A
 
 Keys come from <iss>/.well-known/jwks.json (the expected --issuer when given,
 else the token's own iss) or from --jwks URL|FILE. Checks without an
-expectation (no --client-id, --scope, ...) are skipped and say so.
+expectation (no --client-id, --scope, ...) are skipped and say so. With
+--profile, the profile's pool and client are the expected issuer and client.
 
-Exit status: 0 valid, 1 a check failed, 2 usage or I/O error (an unreachable
-JWKS included).`,
+--authorizer judges the token as API Gateway would instead: "http-jwt" (an
+HTTP API JWT authorizer: --issuer, --audience, --route-scope) or
+"rest-cognito" (a REST API COGNITO_USER_POOLS authorizer: --provider-arn or
+--issuer, --route-scope), with the status, body and www-authenticate header
+it would answer and the mistake behind a refusal. The token is read as the
+header's value, so a "Bearer " prefix is judged as the gateway would.
+
+Exit status: 0 valid (or let through), 1 a check failed (or refused), 2
+usage or I/O error (an unreachable JWKS included).`,
 		Example: `  cogscope inspect eyJraWQiOi...
   pbpaste | cogscope inspect - --issuer us-east-1_AbC123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado --token-use access
-  cogscope inspect --session access --scope orders/read --json`,
+  cogscope inspect --session access --scope orders/read --json
+  cogscope inspect --session access --authorizer http-jwt --audience 3n4b5urk1ft4fl3mg5e62d9ado --route-scope orders/read
+  cogscope inspect --session id --authorizer rest-cognito --provider-arn arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkAuthorizerFlags(cmd, &o.Judge); err != nil {
+				return err
+			}
 			return runInspect(cmd.Context(), f, o, args)
 		},
 	}
@@ -71,7 +85,8 @@ JWKS included).`,
 	fl.StringArrayVar(&o.Groups, "group", nil, "required cognito:groups member; at least one of those given (repeatable)")
 	fl.StringVar(&o.Skew, "skew", "0s", `clock-skew allowance for exp, nbf and iat ("30s", "2m", or seconds)`)
 	fl.StringVar(&o.Now, "now", "", "judge the token at this time (RFC 3339) instead of now")
-	fl.BoolVar(&o.JSON, "json", false, `print {"header", "claims", "checks", "valid"} as JSON`)
+	fl.BoolVar(&o.JSON, "json", false, `print {"header", "claims", "checks", "valid"} as JSON (with --authorizer, also "authorizer")`)
+	addAuthorizerFlags(cmd, &o.Judge)
 	return cmd
 }
 
@@ -83,7 +98,11 @@ func runInspect(ctx context.Context, f *Factory, o *inspectOptions, args []strin
 	if err != nil {
 		return err
 	}
-	raw, sess, err := o.readToken(f, args)
+	prof, err := explicitProfile(f)
+	if err != nil {
+		return err
+	}
+	raw, sess, err := o.readToken(ctx, f, args)
 	if err != nil {
 		return err
 	}
@@ -92,15 +111,34 @@ func runInspect(ctx context.Context, f *Factory, o *inspectOptions, args []strin
 		if opts.Issuer == "" && sess.UserPoolID != "" {
 			opts.Issuer = sessionIssuer(sess)
 		}
-		if len(opts.ClientIDs) == 0 && sess.ClientID != "" {
+		if len(opts.ClientIDs) == 0 && sess.ClientID != "" && o.Judge.Type == "" {
 			opts.ClientIDs = []string{sess.ClientID}
 		}
-		if opts.TokenUse == "" {
+		if opts.TokenUse == "" && o.Judge.Type == "" {
 			opts.TokenUse = o.Session
+		}
+	}
+	if prof != nil {
+		// Then from the profile named with --profile.
+		if opts.Issuer == "" && prof.UserPoolID != "" {
+			opts.Issuer = poolIssuer(firstNonEmpty(f.Global.Endpoint, prof.Endpoint), firstNonEmpty(f.Global.Region, prof.Region), prof.UserPoolID)
+		}
+		if len(opts.ClientIDs) == 0 && prof.ClientID != "" && o.Judge.Type == "" {
+			opts.ClientIDs = []string{prof.ClientID}
 		}
 	}
 	if opts.Keys, err = o.keySource(f); err != nil {
 		return err
+	}
+	if o.Judge.Type != "" {
+		if strings.TrimSpace(raw) == "" {
+			return usageErr("no token: the input is empty")
+		}
+		az, err := o.Judge.authorizer(inspect.ExpandIssuer(strings.TrimSpace(opts.Issuer)))
+		if err != nil {
+			return err
+		}
+		return runJudge(ctx, f, o, az, raw, opts.Keys, opts.Now)
 	}
 	v, err := inspect.NewVerifier(opts)
 	if err != nil {
@@ -174,21 +212,22 @@ func parseSkew(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, nil
 	}
+	in := s
 	if n, err := strconv.ParseFloat(s, 64); err == nil {
 		s = strconv.FormatFloat(n, 'f', -1, 64) + "s"
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration (30s, 2m) or a number of seconds", s)
+		return 0, fmt.Errorf("%q is not a duration (30s, 2m) or a number of seconds", in)
 	}
 	if d < 0 {
-		return 0, fmt.Errorf("%q is negative", s)
+		return 0, fmt.Errorf("%q is negative", in)
 	}
 	return d, nil
 }
 
 // readToken gets the token from the argument, stdin or the session.
-func (o *inspectOptions) readToken(f *Factory, args []string) (string, *config.Session, error) {
+func (o *inspectOptions) readToken(ctx context.Context, f *Factory, args []string) (string, *config.Session, error) {
 	if o.Session != "" {
 		if len(args) > 0 {
 			return "", nil, usageErr("give a token or --session, not both")
@@ -215,14 +254,32 @@ func (o *inspectOptions) readToken(f *Factory, args []string) (string, *config.S
 	if len(args) == 0 && f.IO.InTTY {
 		return "", nil, usageErr(`give a token, "-" to read one from stdin, or --session id|access`)
 	}
-	b, err := io.ReadAll(io.LimitReader(f.IO.In, maxTokenInput+1))
-	if err != nil {
-		return "", nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("read the token from stdin: %w", err)}
-	}
-	if len(b) > maxTokenInput {
+	b, err := readAllCtx(ctx, f.IO.In, maxTokenInput)
+	if errors.Is(err, errTooMuchInput) {
 		return "", nil, usageErr("stdin holds more than 1 MiB: not a token")
 	}
+	if err != nil {
+		if ee := (*ExitError)(nil); errors.As(err, &ee) {
+			return "", nil, ee
+		}
+		return "", nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("read the token from stdin: %w", err)}
+	}
 	return string(b), nil, nil
+}
+
+// explicitProfile is the profile named with --profile ($COGSCOPE_PROFILE),
+// or nil without one. inspect reads no config otherwise: a token can be
+// inspected whatever the config file says, but a profile the user names
+// must exist, and its pool and client are the expectations not given.
+func explicitProfile(f *Factory) (*config.Profile, error) {
+	if f.Global.Profile == "" {
+		return nil, nil
+	}
+	prof, _, err := activeProfile(f)
+	if err != nil {
+		return nil, err
+	}
+	return &prof, nil
 }
 
 // loadLatestSession loads the session of the selected profile or, with no
@@ -307,7 +364,7 @@ func (o *inspectOptions) keySource(f *Factory) (inspect.KeySource, error) {
 	if u, err := url.Parse(o.JWKS); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		return inspect.NewCache(inspect.CacheOptions{Client: f.HTTP, URL: o.JWKS, Now: f.Now}), nil
 	}
-	b, err := os.ReadFile(o.JWKS)
+	b, err := readFileLimit(o.JWKS, maxJWKSFile)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: fmt.Errorf("--jwks: %w", err)}
 	}
@@ -318,115 +375,23 @@ func (o *inspectOptions) keySource(f *Factory) (inspect.KeySource, error) {
 	return ks, nil
 }
 
-// colourOn says whether to colour: only on a terminal, never with NO_COLOR.
-func colourOn(f *Factory) bool {
-	return f.IO.OutTTY && (f.Env == nil || f.Env("NO_COLOR") == "")
-}
+// maxJWKSFile bounds --jwks FILE as the cache bounds a fetched JWKS: a few
+// KB are real, /dev/zero is not.
+const maxJWKSFile = 1 << 20
 
-// ANSI styles for the report; plain codes keep inspect free of lipgloss.
-const (
-	ansiReset = "\x1b[0m"
-	ansiBold  = "\x1b[1m"
-	ansiDim   = "\x1b[2m"
-	ansiRed   = "\x1b[31m"
-	ansiGreen = "\x1b[32m"
-	ansiYell  = "\x1b[33m"
-)
-
-type painter bool
-
-func (p painter) paint(style, s string) string {
-	if !p || s == "" {
-		return s
+// readFileLimit reads a file of at most limit bytes.
+func readFileLimit(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
 	}
-	return style + s + ansiReset
-}
-
-func (p painter) status(s inspect.Status) string {
-	switch s {
-	case inspect.StatusOK:
-		return p.paint(ansiGreen, "✓")
-	case inspect.StatusFail:
-		return p.paint(ansiRed, "✗")
-	case inspect.StatusSkipped:
-		return p.paint(ansiDim, "–")
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
 	}
-	return " "
-}
-
-// renderReport writes the readable report.
-func renderReport(w io.Writer, r *inspect.Report, colour bool) {
-	p := painter(colour)
-	kind := map[inspect.TokenKind]string{inspect.KindID: "ID token", inspect.KindAccess: "Access token"}[r.Kind]
-	if kind == "" {
-		kind = "Token"
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB: not a JWKS", path, limit>>20)
 	}
-	verdict := p.paint(ansiGreen+ansiBold, "✓ valid")
-	if !r.Valid {
-		n := len(r.Failed())
-		switch {
-		case n == 0:
-			verdict = p.paint(ansiYell+ansiBold, "? not verified")
-		case n == 1:
-			verdict = p.paint(ansiRed+ansiBold, "✗ invalid: 1 check failed")
-		default:
-			verdict = p.paint(ansiRed+ansiBold, fmt.Sprintf("✗ invalid: %d checks failed", n))
-		}
-	}
-	fmt.Fprintf(w, "%s  %s  %s\n", p.paint(ansiBold, kind), verdict, p.paint(ansiDim, "at "+inspect.FormatTime(r.Now)))
-
-	section := func(title string) { fmt.Fprintf(w, "\n%s\n", p.paint(ansiBold, title)) }
-	claims := func(list []inspect.Claim) {
-		width := 0
-		for _, c := range list {
-			width = max(width, len(c.Name))
-		}
-		for _, c := range list {
-			fmt.Fprintf(w, "  %s %-*s  %s\n", p.status(c.Status), width, c.Name, c.Display)
-			if c.Meaning != "" {
-				fmt.Fprintf(w, "    %*s  %s\n", width, "", p.paint(ansiDim, c.Meaning))
-			}
-		}
-	}
-	if len(r.Header) > 0 {
-		section("Header")
-		claims(r.Header)
-	}
-	if len(r.Claims) > 0 {
-		section("Claims")
-		claims(r.Claims)
-	}
-	if l := r.Lifetime; l.Known {
-		section("Lifetime")
-		const barWidth = 30
-		used := int(l.Elapsed*barWidth + 0.5)
-		bar := strings.Repeat("█", used) + strings.Repeat("░", barWidth-used)
-		left := "expired " + inspect.HumanDuration(-l.Remaining) + " ago"
-		if l.Remaining > 0 {
-			left = inspect.HumanDuration(l.Remaining) + " left"
-		}
-		fmt.Fprintf(w, "  iat %s [%s] exp %s  %d%% used, %s of %s\n",
-			l.IssuedAt.UTC().Format("15:04:05"), bar, l.ExpiresAt.UTC().Format("15:04:05"),
-			int(l.Elapsed*100+0.5), left, inspect.HumanDuration(l.Total))
-	}
-	section("Checks")
-	for _, c := range r.Checks {
-		detail := c.Detail
-		if c.Status == inspect.StatusSkipped {
-			detail = p.paint(ansiDim, "skipped: "+detail)
-		}
-		fmt.Fprintf(w, "  %s %-9s  %s\n", p.status(c.Status), c.Name, detail)
-		if c.Attack != "" {
-			fmt.Fprintf(w, "    %-9s  %s\n", "", p.paint(ansiRed, "attack: "+c.Attack))
-		}
-		if c.Hint != "" && c.Status == inspect.StatusFail {
-			fmt.Fprintf(w, "    %-9s  %s\n", "", p.paint(ansiYell, "hint: "+c.Hint))
-		}
-	}
-	if len(r.Notes) > 0 {
-		section("Notes")
-		for _, n := range r.Notes {
-			fmt.Fprintf(w, "  • %s\n", n)
-		}
-	}
+	return b, nil
 }

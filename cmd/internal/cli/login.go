@@ -99,7 +99,9 @@ config file. With neither, login targets the local stack's demo pool.
 Flows (--flow):
 ` + flowHelp.String() + `
 Challenges (MFA codes, new password, MFA setup with a QR code, custom answers)
-are asked for on the terminal. Without a terminal they fail with exit code 2.
+are asked for on the terminal; a mistyped code or a new password the pool's
+policy refuses is asked for again (3 tries), and a new password is typed
+twice. Without a terminal they fail with exit code 2.
 
 Exit codes: 0 tokens obtained, 1 Cognito refused (the diagnosis is on
 stderr), 2 usage, input or I/O error.`,
@@ -151,10 +153,14 @@ type loginTarget struct {
 	Username     string
 	Password     string
 	Ephemeral    bool // an in-process local stack that ends with the command
+
+	// poolFrom and endpointFrom name where UserPoolID and Endpoint came
+	// from (a flag, or a profile's key), for error messages.
+	poolFrom, endpointFrom string
 }
 
 func runLogin(ctx context.Context, f *Factory, o *loginOptions, cmd *cobra.Command) error {
-	l := &loginRun{f: f, o: o, stdin: newLineReader(f.IO.In)}
+	l := &loginRun{f: f, o: o, stdin: newLineReader(ctx, f.IO.In)}
 	defer func() {
 		if l.stop != nil {
 			l.stop()
@@ -196,7 +202,10 @@ func runAPILogin(ctx context.Context, l *loginRun) error {
 	// The session store gives the remembered device, and the refresh token
 	// when none is given.
 	sess, err := l.store.Load(l.key)
-	if err != nil && !errors.Is(err, config.ErrNoSession) {
+	switch {
+	case errors.Is(err, config.ErrCorruptSession) && o.Save && !t.Ephemeral:
+		fmt.Fprintf(f.IO.ErrOut, "cogscope: warning: %v (ignoring it; a sign-in replaces it and keeps it as .corrupt)\n", err)
+	case err != nil && !errors.Is(err, config.ErrNoSession):
 		fmt.Fprintf(f.IO.ErrOut, "cogscope: warning: %v (ignoring the saved session)\n", err)
 	}
 	if l.flow.needsRefresh {
@@ -322,9 +331,19 @@ func loginFailure(w io.Writer, err error) error {
 	if errors.As(err, &ue) {
 		return &ExitError{Code: ExitUsage, Err: ue}
 	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee // a prompt's own error: input ended, interrupted
+	}
+	// No answer from Cognito, or one it never gives: the diagnosis says
+	// what came back (or did not) and where to look.
+	d := flows.Diagnose(err)
+	text := strings.TrimSpace(d.Cause + " " + d.Fix)
 	if errors.As(err, &ce) {
-		d := flows.Diagnose(err)
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s %s", ce.Op, d.Cause, d.Fix)}
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", ce.Op, text)}
+	}
+	if errors.Is(err, flows.ErrBadResponse) {
+		return &ExitError{Code: ExitUsage, Err: errors.New(text)}
 	}
 	return &ExitError{Code: ExitUsage, Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local"
@@ -27,10 +28,22 @@ type demoTarget struct {
 // endpoint (a running `cogscope local`) it uses it; otherwise it starts the
 // local stack in-process on a free loopback port, and stop shuts it down.
 func localDemoTarget(ctx context.Context, f *Factory, endpoint string) (demoTarget, func(), error) {
+	return localDemoTargetIn(ctx, f, endpoint, "")
+}
+
+// localDemoTargetIn is localDemoTarget in a region ("" for the default):
+// the demo pool's id starts with the stack's region, as `cogscope --region
+// R local` names it, so `--region R` must name the same pool here.
+func localDemoTargetIn(ctx context.Context, f *Factory, endpoint, region string) (demoTarget, func(), error) {
+	poolID := cognito.DemoPoolID
+	if region != "" {
+		_, suffix, _ := strings.Cut(cognito.DemoPoolID, "_")
+		poolID = region + "_" + suffix
+	}
 	d := demoTarget{
 		Endpoint:   endpoint,
-		Region:     flows.RegionOf(cognito.DemoPoolID),
-		UserPoolID: cognito.DemoPoolID,
+		Region:     flows.RegionOf(poolID),
+		UserPoolID: poolID,
 		ClientID:   cognito.DemoPublicClientID,
 		Username:   cognito.DemoUsername,
 		Password:   cognito.DemoPassword,

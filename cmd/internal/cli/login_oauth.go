@@ -77,7 +77,7 @@ func addHostedLoginFlags(cmd *cobra.Command, h *hostedOptions) {
 	fl := cmd.Flags()
 	fl.StringVar(&h.Issuer, "issuer", "", "hosted-UI flows: OpenID issuer URL; endpoints from its /.well-known/openid-configuration (default: the pool's Cognito issuer)")
 	fl.StringVar(&h.Domain, "domain", "", "hosted-UI flows: Cognito domain URL (https://<prefix>.auth.<region>.amazoncognito.com or a custom domain) with its standard /oauth2 paths")
-	fl.StringVar(&h.RedirectURI, "redirect-uri", "", "pkce: loopback callback URL registered on the app client, e.g. http://localhost:8765/callback (its port is listened on; default: a free port on 127.0.0.1)")
+	fl.StringVar(&h.RedirectURI, "redirect-uri", "", "pkce: loopback callback URL registered on the app client, e.g. http://localhost:8765/callback (its port is listened on; default: the client's own loopback callback URL when it can be read, else a free port on 127.0.0.1)")
 	fl.StringVar(&h.Scope, "scope", "", `hosted-UI flows: space-separated scopes, quoted ("openid email", "cogscope-api/read"); default: all the client allows`)
 	fl.BoolVar(&h.NoBrowser, "no-browser", false, "pkce: print the sign-in URL (alone on a line of stderr) instead of opening a browser")
 	fl.DurationVar(&h.Timeout, "timeout", oauth.DefaultTimeout, "pkce: how long to wait for the browser's redirect")
@@ -162,12 +162,18 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 	if t.ClientID == "" {
 		return usageErr("no app client: give --client-id or set client_id in the profile")
 	}
+	if t.Issuer == "" && t.Domain == "" && t.UserPoolID == "" && t.Endpoint != "" {
+		// `cogscope local` (or an emulator) and a client: its pool.
+		if err := l.resolveHostedPool(ctx, &t); err != nil {
+			return err
+		}
+	}
 	if t.Issuer == "" && t.UserPoolID != "" {
 		// A pool's issuer lists its domain's endpoints.
 		t.Issuer = poolIssuer(t.Endpoint, t.Region, t.UserPoolID)
 	}
 	if t.Issuer == "" && t.Domain == "" {
-		return usageErr("no provider: give --issuer, --domain or --user-pool-id (or set hosted_ui.domain in the profile)")
+		return usageErr("no provider: give --issuer, --domain, --user-pool-id or --endpoint (or set hosted_ui.domain in the profile)")
 	}
 
 	// Secrets from stdin, in the order resolve uses: client secret, then
@@ -179,6 +185,11 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 	t.ClientSecret = secret
 	if l.flow.name == flowClientCredentials && t.ClientSecret == "" {
 		return usageErr("--flow %s needs the app client's secret: --client-secret-stdin, or client_secret_env / client_secret_command in the profile", flowClientCredentials)
+	}
+	if l.flow.name == flowPKCE && t.RedirectURI == "" && t.UserPoolID != "" {
+		if err := l.resolveHostedCallback(ctx, &t); err != nil {
+			return err
+		}
 	}
 	l.target = t.loginTarget
 	l.o.Hosted.target = &t

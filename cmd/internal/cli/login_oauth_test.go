@@ -328,6 +328,15 @@ func TestLoginHostedBadInput(t *testing.T) {
 	}
 	defer busy.Close()
 	busyRedirect := "http://" + busy.Addr().String() + "/callback"
+	web, err := e.stack.CognitoClient().CreateUserPoolClient(context.Background(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(cognito.DemoPoolID), ClientName: aws.String("web-only"), AllowedOAuthFlows: []types.OAuthFlowType{"code"},
+		AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: []string{"openid"}, SupportedIdentityProviders: []string{"COGNITO"},
+		CallbackURLs: []string{"https://app.example.com/callback", "myapp://callback"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	webOnly := aws.ToString(web.UserPoolClient.ClientId)
 	base := []string{"login", "--endpoint", e.stack.Endpoint, "--user-pool-id", cognito.DemoPoolID, "--client-id", id, "--no-save"}
 	for _, tc := range []struct {
 		name  string
@@ -338,6 +347,8 @@ func TestLoginHostedBadInput(t *testing.T) {
 		{"hosted flag on an API flow", []string{"--flow", "srp", "--issuer", "https://x.example.com"}, ExitUsage, []string{"--issuer only apply to --flow pkce"}},
 		{"username with pkce", []string{"--flow", "pkce", "--username", "demo"}, ExitUsage, []string{"--username do not apply"}},
 		{"redirect with client credentials", []string{"--flow", "client-credentials", "--redirect-uri", redirect}, ExitUsage, []string{"--redirect-uri only apply to --flow pkce"}},
+		{"client without a loopback callback", []string{"--flow", "pkce", "--client-id", webOnly}, ExitUsage,
+			[]string{"has no loopback callback URL", "https://app.example.com/callback", "--redirect-uri"}},
 		{"client auth", []string{"--flow", "pkce", "--client-auth", "jwt"}, ExitUsage, []string{"--client-auth"}},
 		{"timeout", []string{"--flow", "pkce", "--timeout", "0s"}, ExitUsage, []string{"--timeout must be positive"}},
 		{"client credentials without secret", []string{"--flow", "client-credentials"}, ExitUsage, []string{"needs the app client's secret"}},
@@ -389,5 +400,42 @@ func TestLoginPKCECancelled(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		c.Close()
 		t.Errorf("%s still listening after cancel", addr)
+	}
+}
+
+// With --endpoint and --client-id alone (the README's commands), the
+// client's pool is found on the endpoint, and a PKCE sign-in listens on
+// the client's registered loopback callback URL, port included.
+func TestLoginHostedFindsPoolAndCallback(t *testing.T) {
+	t.Parallel()
+	e := newLoginEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := e.hostedRun(t, ctx, cognito.DemoClientSecret+"\n", nil, "login", "--endpoint", e.stack.Endpoint, "--flow", "client-credentials",
+		"--client-id", cognito.DemoSecretClientID, "--client-secret-stdin", "--scope", "cogscope-api/read", "--json", "--no-save")
+	if r.code != ExitOK {
+		t.Fatalf("client credentials: exit %d\n%s\n%s", r.code, r.out, r.errOut)
+	}
+	if doc := decodeLogin(t, r.out); doc.Tokens == nil || doc.Trace[0].Request["url"] != e.stack.Demo.Issuer+"/.well-known/openid-configuration" {
+		t.Errorf("doc = %+v", doc)
+	}
+
+	id, _, redirect := e.oauthClient(t, false)
+	r = e.hostedRun(t, ctx, "", demoSignIn(t, ctx), "login", "--endpoint", e.stack.Endpoint, "--client-id", id, "--flow", "pkce",
+		"--no-browser", "--json", "--no-save")
+	if r.code != ExitOK {
+		t.Fatalf("pkce: exit %d\n%s\n%s", r.code, r.out, r.errOut)
+	}
+	if !strings.Contains(r.errOut, "Using the app client's loopback callback URL "+redirect) {
+		t.Errorf("stderr:\n%s", r.errOut)
+	}
+	doc := decodeLogin(t, r.out)
+	if doc.Tokens == nil || doc.Trace[3].Request["redirect_uri"] != redirect {
+		t.Errorf("doc = %+v", doc)
+	}
+
+	r = e.hostedRun(t, ctx, "", nil, "login", "--endpoint", e.stack.Endpoint, "--client-id", "nosuchclient", "--flow", "pkce", "--no-browser")
+	if r.code != ExitUsage || !strings.Contains(r.errOut, "no user pool at "+e.stack.Endpoint+" has the app client nosuchclient") {
+		t.Errorf("unknown client: exit %d\n%s", r.code, r.errOut)
 	}
 }

@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/awsclient"
 )
 
@@ -40,11 +45,17 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 	if done, err := resolveHosted(ctx, l, cmd, prof, profName); done { // login_oauth.go
 		return err
 	}
+	if err := checkAPIFlowFlags(lf, o); err != nil {
+		return err
+	}
 
 	t := profileTarget(f, prof, profName, o.UserPoolID, o.ClientID, o.Username)
+	if err := checkPoolAndEndpoint(&t); err != nil {
+		return err
+	}
 	if t.UserPoolID == "" && t.ClientID == "" {
 		// No target at all: the local stack's demo pool.
-		demo, stop, err := localDemoTarget(ctx, f, t.Endpoint)
+		demo, stop, err := localDemoTargetIn(ctx, f, t.Endpoint, t.Region)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -151,17 +162,27 @@ func (l *loginRun) awsConfig(ctx context.Context) (aws.Config, error) {
 	if isLoopback(t.Endpoint) {
 		return awsclient.Static(t.Region, l.f.HTTP), nil
 	}
+	var timeout time.Duration
+	if l.f.HTTP != nil {
+		timeout = l.f.HTTP.Timeout
+	}
 	opts := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRegion(t.Region),
 		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
-	}
-	if l.f.HTTP != nil {
-		opts = append(opts, awsconfig.WithHTTPClient(l.f.HTTP))
+		awsconfig.WithHTTPClient(awsHTTPClient(timeout)),
+		// The SDK logs warnings (an IMDS fallback, a retry) to stderr
+		// itself; errors reach the user through the flow's diagnosis.
+		awsconfig.WithLogger(logging.Nop{}),
 	}
 	if t.AWSProfile != "" {
 		opts = append(opts, awsconfig.WithSharedConfigProfile(t.AWSProfile))
 	}
-	return awsconfig.LoadDefaultConfig(ctx, opts...)
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.HTTPClient = limitedDoer{next: cfg.HTTPClient}
+	return cfg, nil
 }
 
 // hasAWSCredentials says whether reading the client's settings is worth
@@ -202,4 +223,30 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// preferredChallenges are the values USER_AUTH's PREFERRED_CHALLENGE takes.
+var preferredChallenges = []string{"PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}
+
+// checkAPIFlowFlags refuses flags the chosen API flow would ignore or
+// misuse, before anything is read from stdin or sent: a flag that silently
+// does nothing hides a mistake.
+func checkAPIFlowFlags(lf loginFlow, o *loginOptions) error {
+	if o.PreferredChallenge != "" {
+		if lf.kind != flows.KindUserAuth {
+			return usageErr("--preferred-challenge only applies to --flow user-auth")
+		}
+		pc := strings.ToUpper(strings.TrimSpace(o.PreferredChallenge))
+		if !slices.Contains(preferredChallenges, pc) {
+			return usageErr("--preferred-challenge %q: want one of %s", o.PreferredChallenge, strings.Join(preferredChallenges, ", "))
+		}
+		o.PreferredChallenge = pc
+	}
+	if o.RefreshTokenStdin && !lf.needsRefresh {
+		return usageErr("--refresh-token-stdin only applies to --flow refresh (or refresh-token)")
+	}
+	if o.PasswordStdin && lf.needsRefresh {
+		return usageErr("--password-stdin does not apply to --flow %s: a refresh needs no password", lf.name)
+	}
+	return nil
 }

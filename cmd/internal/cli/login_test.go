@@ -368,7 +368,7 @@ func TestLoginInteractive(t *testing.T) {
 	})
 	t.Run("new password", func(t *testing.T) {
 		t.Parallel()
-		r := e.run(t, cognito.DemoTempPassword+"\nN3w-Passw0rd!\n", true, e.demoArgs("--username", cognito.DemoNewUsername, "--no-save")...)
+		r := e.run(t, cognito.DemoTempPassword+"\nN3w-Passw0rd!\nN3w-Passw0rd!\n", true, e.demoArgs("--username", cognito.DemoNewUsername, "--no-save")...)
 		if r.code != ExitOK {
 			t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.errOut)
 		}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -39,15 +41,26 @@ func activeProfile(f *Factory) (prof config.Profile, name string, err error) {
 // the command's own (userPoolID, clientID, username; "" when it has none)
 // over the profile's values.
 func profileTarget(f *Factory, prof config.Profile, name, userPoolID, clientID, username string) loginTarget {
-	return loginTarget{
-		Profile:    name,
-		AWSProfile: prof.AWSProfile,
-		Region:     firstNonEmpty(f.Global.Region, prof.Region),
-		Endpoint:   firstNonEmpty(f.Global.Endpoint, prof.Endpoint),
-		UserPoolID: firstNonEmpty(userPoolID, prof.UserPoolID),
-		ClientID:   firstNonEmpty(clientID, prof.ClientID),
-		Username:   firstNonEmpty(username, prof.Username),
+	t := loginTarget{
+		Profile:      name,
+		AWSProfile:   prof.AWSProfile,
+		Region:       firstNonEmpty(f.Global.Region, prof.Region),
+		Endpoint:     firstNonEmpty(f.Global.Endpoint, prof.Endpoint),
+		UserPoolID:   firstNonEmpty(userPoolID, prof.UserPoolID),
+		ClientID:     firstNonEmpty(clientID, prof.ClientID),
+		Username:     firstNonEmpty(username, prof.Username),
+		poolFrom:     "--user-pool-id",
+		endpointFrom: "--endpoint",
 	}
+	// Errors name where a bad value came from: a profile's value is fixed
+	// in the file, not on the command line.
+	if userPoolID == "" && prof.UserPoolID != "" {
+		t.poolFrom = fmt.Sprintf("user_pool_id of profile %s", name)
+	}
+	if f.Global.Endpoint == "" && prof.Endpoint != "" {
+		t.endpointFrom = fmt.Sprintf("endpoint of profile %s", name)
+	}
+	return t
 }
 
 // checkTarget refuses a target that names no app client, a malformed
@@ -77,13 +90,28 @@ func checkTarget(t *loginTarget, needPool, needRegion bool) error {
 func checkPoolAndEndpoint(t *loginTarget) error {
 	if t.UserPoolID != "" {
 		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
-			return usageErr("--user-pool-id: %s", strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
+			return usageErr("%s: %s", firstNonEmpty(t.poolFrom, "--user-pool-id"), strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))
 		}
 	}
 	if t.Endpoint != "" {
-		if u, err := url.Parse(t.Endpoint); err != nil || u.Scheme == "" || u.Host == "" {
-			return usageErr("--endpoint %q is not an absolute URL", t.Endpoint)
+		if err := checkEndpointURL(t.Endpoint); err != nil {
+			return usageErr("%s %q %v", firstNonEmpty(t.endpointFrom, "--endpoint"), t.Endpoint, err)
 		}
+	}
+	return nil
+}
+
+// checkEndpointURL refuses what cannot be an AWS endpoint: not an
+// absolute http(s) URL (a bare host, ftp://, a typo such as htp://).
+func checkEndpointURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || u.Host == "" || u.Scheme == "":
+		return errors.New("is not an absolute URL (want http://HOST:PORT or https://HOST)")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("has scheme %q: want http or https", u.Scheme)
+	case u.RawQuery != "" || u.Fragment != "":
+		return errors.New("must not hold a query or fragment")
 	}
 	return nil
 }

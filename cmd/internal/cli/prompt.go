@@ -1,85 +1,49 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mdp/qrterminal/v3"
-	"golang.org/x/term"
 
 	"github.com/cogscope/cogscope/flows"
 )
 
-// lineReader reads stdin line by line, shared by --*-stdin flags and the
-// prompter so that neither swallows the other's input.
-type lineReader struct {
-	src io.Reader
-	r   *bufio.Reader
-}
-
-func newLineReader(in io.Reader) *lineReader {
-	if in == nil {
-		in = strings.NewReader("")
-	}
-	return &lineReader{src: in, r: bufio.NewReader(in)}
-}
-
-// line reads one line without its line ending. End of input before any
-// character is an error naming what was expected.
-func (l *lineReader) line(what string) (string, error) {
-	s, err := l.r.ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && s != "") {
-		if errors.Is(err, io.EOF) {
-			return "", usageErr("expected the %s on stdin, got end of input", what)
-		}
-		return "", &ExitError{Code: ExitUsage, Err: fmt.Errorf("read %s from stdin: %w", what, err)}
-	}
-	return strings.TrimRight(s, "\r\n"), nil
-}
-
-func (l *lineReader) prompt(w io.Writer, label string) (string, error) {
-	fmt.Fprint(w, label)
-	return l.line(strings.TrimSuffix(strings.TrimSpace(label), ":"))
-}
-
-// secret reads a line with echo off when stdin is a real terminal.
-func (l *lineReader) secret(io IOStreams, label string) (string, error) {
-	fmt.Fprint(io.ErrOut, label)
-	if f, ok := l.src.(*os.File); ok && term.IsTerminal(int(f.Fd())) && l.r.Buffered() == 0 {
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(io.ErrOut)
-		if err != nil {
-			return "", &ExitError{Code: ExitUsage, Err: fmt.Errorf("read %s: %w", strings.TrimSpace(label), err)}
-		}
-		return string(b), nil
-	}
-	return l.line(strings.TrimSuffix(strings.TrimSpace(label), ":"))
-}
-
 // prompter answers challenges on the terminal: the questions go to
-// stderr, the answers come from stdin, secrets with echo off.
+// stderr, the answers come from stdin, secrets with echo off. It is a
+// flows.Retrier: a mistyped code or a new password the policy refuses is
+// asked for again, up to maxAttempts answers per challenge.
 type prompter struct {
 	f  *Factory
 	in *lineReader
+
+	// last is the challenge asked last and tries how many answers it got.
+	last  *flows.Challenge
+	tries int
 }
+
+// maxAttempts is how many answers the prompter gives one challenge: Cognito
+// keeps a challenge's session for about as many wrong codes.
+const maxAttempts = 3
 
 func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, error) {
 	w := p.f.IO.ErrOut
-	fmt.Fprintf(w, "\n%s: %s\n", c.Name, c.Prompt)
-	if c.OTPAuthURI != "" {
-		qrterminal.GenerateHalfBlock(c.OTPAuthURI, qrterminal.L, w)
-		fmt.Fprintf(w, "%s\n", c.OTPAuthURI)
+	if c != p.last {
+		p.last, p.tries = c, 0
+		fmt.Fprintf(w, "\n%s: %s\n", c.Name, c.Prompt)
+		if c.OTPAuthURI != "" {
+			qrterminal.GenerateHalfBlock(c.OTPAuthURI, qrterminal.L, w)
+			fmt.Fprintf(w, "%s\n", c.OTPAuthURI)
+		}
+		if len(c.UserAttributes) > 0 {
+			fmt.Fprintf(w, "Current attributes: %s\n", formatAttrs(c.UserAttributes))
+		}
 	}
-	if len(c.UserAttributes) > 0 {
-		fmt.Fprintf(w, "Current attributes: %s\n", formatAttrs(c.UserAttributes))
-	}
+	p.tries++
 	ans := flows.Answer{}
 	for _, fl := range c.Fields {
 		var v string
@@ -87,6 +51,8 @@ func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 		switch {
 		case len(fl.Options) > 0:
 			v, err = p.choose(fl)
+		case fl.Name == flows.FieldNewPassword:
+			v, err = p.newPassword(fl)
 		case fl.Secret:
 			v, err = p.in.secret(p.f.IO, "  "+fl.Label+": ")
 		default:
@@ -101,6 +67,53 @@ func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 		}
 	}
 	return ans, nil
+}
+
+// Retry implements flows.Retrier: it says why the answer was refused and
+// whether there is another try.
+func (p *prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool {
+	w := p.f.IO.ErrOut
+	var ce *flows.CallError
+	msg := err.Error()
+	if errors.As(err, &ce) && ce.API != nil {
+		msg = ce.API.Type + ": " + ce.API.Message
+	} else if _, after, ok := strings.Cut(msg, flows.ErrInvalidAnswer.Error()+" to "+c.Name+": "); ok {
+		msg = after
+	}
+	left := maxAttempts - p.tries
+	if c != p.last || left <= 0 {
+		return false
+	}
+	fmt.Fprintf(w, "  ✗ %s\n  Try again (%d %s left).\n", msg, left, plural(left, "try", "tries"))
+	return true
+}
+
+// newPassword asks for a new password twice, with echo off: a typo no one
+// can see must not become the account's password.
+func (p *prompter) newPassword(fl flows.Field) (string, error) {
+	w := p.f.IO.ErrOut
+	for range maxAttempts {
+		v, err := p.in.secret(p.f.IO, "  "+fl.Label+": ")
+		if err != nil {
+			return "", err
+		}
+		again, err := p.in.secret(p.f.IO, "  Repeat "+strings.ToLower(fl.Label[:1])+fl.Label[1:]+": ")
+		if err != nil {
+			return "", err
+		}
+		if v == again {
+			return v, nil
+		}
+		fmt.Fprintln(w, "  The two passwords differ.")
+	}
+	return "", usageErr("the new password was not typed the same twice")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // choose lists the options and takes a number or a name.

@@ -60,6 +60,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -160,7 +161,7 @@ func DefaultPaths(env func(string) string) Paths {
 // empty configuration (Found false), not an error.
 func Load(path string) (*File, error) {
 	f := &File{Path: path}
-	b, err := os.ReadFile(path)
+	b, err := readLimited(path, maxConfigBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}
@@ -172,6 +173,28 @@ func Load(path string) (*File, error) {
 	}
 	f.Found = true
 	return f, nil
+}
+
+// maxConfigBytes bounds the config file: a real one is a few KB, and
+// --config /dev/zero must fail, not fill memory.
+const maxConfigBytes = 1 << 20
+
+// readLimited reads a file of at most limit bytes; a larger one is an
+// error (never silently cut).
+func readLimited(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", path, limit>>20)
+	}
+	return b, nil
 }
 
 // Parse decodes config text into f and checks it.
@@ -285,9 +308,15 @@ func runSecretCommand(ctx context.Context, command string) (string, error) {
 	} else {
 		cmd = exec.CommandContext(ctx, "sh", "-c", command)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	// Bounded: a command that prints without end (yes, cat /dev/zero) must
+	// fail, not fill memory.
+	stdout := &cappedBuffer{max: maxSecretOutput}
+	stderr := &cappedBuffer{max: maxSecretOutput}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	err := cmd.Run()
+	if stdout.over {
+		return "", fmt.Errorf("client_secret_command %q printed more than %d KiB: not a secret", command, maxSecretOutput>>10)
+	}
 	if err != nil {
 		// The command's own error text, never its output: that would be
 		// the secret.
@@ -297,12 +326,42 @@ func runSecretCommand(ctx context.Context, command string) (string, error) {
 		}
 		return "", fmt.Errorf("client_secret_command %q failed: %w", command, err)
 	}
-	s := strings.TrimRight(string(out), "\r\n")
+	// The first line, as password managers print it (pass show puts
+	// notes on the lines after the password).
+	s := strings.TrimRight(firstLine(stdout.String()), "\r")
 	if s == "" {
-		return "", fmt.Errorf("client_secret_command %q printed nothing", command)
+		return "", fmt.Errorf("client_secret_command %q printed nothing on its first line", command)
 	}
 	return s, nil
 }
+
+// maxSecretOutput bounds what client_secret_command may print.
+const maxSecretOutput = 64 << 10
+
+// cappedBuffer keeps the first max bytes written to it; a write past them
+// fails, which closes the pipe and ends a command that prints without end.
+// The buffer is a field, not embedded: an embedded bytes.Buffer would
+// give the type a ReadFrom, which io.Copy prefers over Write, unbounded.
+type cappedBuffer struct {
+	buf  bytes.Buffer
+	max  int
+	over bool
+}
+
+var errOutputTooLong = errors.New("output too long")
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if room := c.max - c.buf.Len(); room < len(p) {
+		c.over = true
+		if room > 0 {
+			c.buf.Write(p[:room])
+		}
+		return 0, errOutputTooLong
+	}
+	return c.buf.Write(p)
+}
+
+func (c *cappedBuffer) String() string { return c.buf.String() }
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")

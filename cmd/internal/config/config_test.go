@@ -161,6 +161,9 @@ func TestClientSecret(t *testing.T) {
 		{"command", Profile{ClientSecretCommand: "printf 's3cr3t\\n'"}, "s3cr3t", ""},
 		{"command fails", Profile{ClientSecretCommand: "echo oops >&2; exit 3"}, "", "oops"},
 		{"command prints nothing", Profile{ClientSecretCommand: "true"}, "", "printed nothing"},
+		{"pass-style notes after the secret", Profile{ClientSecretCommand: "printf 's3cr3t\\nurl: https://example.com\\nuser: ci\\n'"}, "s3cr3t", ""},
+		{"CRLF line ending", Profile{ClientSecretCommand: "printf 's3cr3t\\r\\n'"}, "s3cr3t", ""},
+		{"endless output", Profile{ClientSecretCommand: "yes"}, "", "more than 64 KiB"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -195,5 +198,18 @@ func TestDefaultPaths(t *testing.T) {
 	p = DefaultPaths(func(string) string { return "relative" })
 	if !filepath.IsAbs(p.ConfigFile) || !filepath.IsAbs(p.StateDir) {
 		t.Errorf("fallback paths not absolute: %+v", p)
+	}
+}
+
+// TestLoadBoundsTheFile: a config path that is not a config file (a huge
+// file, /dev/zero) is refused after 1 MiB instead of filling memory.
+func TestLoadBoundsTheFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(p, []byte(strings.Repeat("# a comment line\n", (2<<20)/17)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "larger than 1 MiB") {
+		t.Errorf("Load of a 2 MiB file: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -63,6 +64,10 @@ func NewStore(stateDir string) *Store { return &Store{Dir: stateDir} }
 // ErrNoSession is wrapped by Load when the store holds nothing for a key.
 var ErrNoSession = errors.New("no saved session")
 
+// ErrCorruptSession is wrapped by Load when the file under a key is not a
+// session (cut off by a full disk, edited by hand).
+var ErrCorruptSession = errors.New("corrupt session")
+
 // SessionKey names the session of a profile, or of a pool and client when
 // no profile is in use.
 func SessionKey(profile, userPoolID, clientID string) string {
@@ -93,13 +98,17 @@ func (s *Store) path(key string) (string, error) {
 	return filepath.Join(s.Dir, "sessions", name+".json"), nil
 }
 
+// maxSessionBytes bounds a session file: tokens and a few devices are
+// well under 64 KB.
+const maxSessionBytes = 4 << 20
+
 // Load reads the session saved under key.
 func (s *Store) Load(key string) (*Session, error) {
 	p, err := s.path(key)
 	if err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(p)
+	b, err := readLimited(p, maxSessionBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w for %q", ErrNoSession, key)
 	}
@@ -108,7 +117,7 @@ func (s *Store) Load(key string) (*Session, error) {
 	}
 	var sess Session
 	if err := json.Unmarshal(b, &sess); err != nil {
-		return nil, fmt.Errorf("session %s is corrupt: %w", p, err)
+		return nil, fmt.Errorf("%w: %s: %w", ErrCorruptSession, p, err)
 	}
 	return &sess, nil
 }
@@ -120,8 +129,16 @@ func (s *Store) Save(key string, sess *Session) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create session directory: %w", err)
+	}
+	// A directory made by someone else (or an older version) may be open
+	// to other users: the files hold tokens, so close it.
+	if st, err := os.Stat(dir); err == nil && st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("restrict session directory: %w", err)
+		}
 	}
 	b, err := json.MarshalIndent(sess, "", "  ")
 	if err != nil {
@@ -134,10 +151,19 @@ func (s *Store) Save(key string, sess *Session) error {
 }
 
 // Update loads the session under key (an empty one if there is none),
-// lets fn change it and saves it.
+// lets fn change it and saves it. A corrupt file is moved aside to
+// <file>.corrupt and replaced: it can no longer be read, and refusing to
+// save would lose every sign-in that follows.
 func (s *Store) Update(key string, fn func(*Session) error) error {
 	sess, err := s.Load(key)
-	if errors.Is(err, ErrNoSession) {
+	switch {
+	case errors.Is(err, ErrNoSession):
+		sess, err = &Session{}, nil
+	case errors.Is(err, ErrCorruptSession):
+		p, _ := s.path(key)
+		if rerr := os.Rename(p, p+".corrupt"); rerr != nil {
+			return fmt.Errorf("%w (and it could not be moved aside: %w)", err, rerr)
+		}
 		sess, err = &Session{}, nil
 	}
 	if err != nil {

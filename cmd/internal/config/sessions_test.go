@@ -142,3 +142,57 @@ func TestStoreCorruptFile(t *testing.T) {
 		t.Errorf("corrupt: %v", err)
 	}
 }
+
+// TestStoreUpdateReplacesCorruptFile: a session file that no longer
+// parses must not stop every later sign-in from being saved; it is kept
+// aside as .corrupt.
+func TestStoreUpdateReplacesCorruptFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := NewStore(dir)
+	p := filepath.Join(dir, "sessions", "dev.json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("garbage{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("dev"); !errors.Is(err, ErrCorruptSession) {
+		t.Fatalf("Load: %v, want ErrCorruptSession", err)
+	}
+	err := s.Update("dev", func(sess *Session) error { sess.Tokens = &Tokens{AccessToken: "new"}; return nil })
+	if err != nil {
+		t.Fatalf("Update over a corrupt file: %v", err)
+	}
+	got, err := s.Load("dev")
+	if err != nil || got.Tokens.AccessToken != "new" {
+		t.Errorf("after update: %+v %v", got, err)
+	}
+	if b, err := os.ReadFile(p + ".corrupt"); err != nil || string(b) != "garbage{" {
+		t.Errorf("corrupt file not kept aside: %q %v", b, err)
+	}
+}
+
+// TestStoreClosesOpenDirectory: a sessions directory another tool made
+// readable by others is closed to 0700 before tokens are written in it.
+func TestStoreClosesOpenDirectory(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no POSIX modes")
+	}
+	dir := t.TempDir()
+	sessions := filepath.Join(dir, "sessions")
+	if err := os.MkdirAll(sessions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(sessions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := NewStore(dir).Save("dev", &Session{Tokens: &Tokens{RefreshToken: "rt"}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(sessions)
+	if err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("sessions dir mode %v %v, want 0700", st.Mode().Perm(), err)
+	}
+}

@@ -32,6 +32,10 @@ type Browser struct {
 	// CLI's listener) before it is followed: a forged state, a stolen
 	// code.
 	Tamper func(u *url.URL)
+	// Link, when set, may pick a link to follow on a page instead of
+	// submitting its form (a "Cancel" link, say): it returns the link's
+	// href, or "" to go on as usual.
+	Link func(p Page) string
 	// Visited lists every request made: "GET url" or "POST url".
 	Visited []string
 	// Pages are the HTML pages seen, in order, with their forms.
@@ -94,6 +98,20 @@ func (b *Browser) Open(ctx context.Context, raw string) (Page, error) {
 			continue
 		}
 		b.Pages = append(b.Pages, p)
+		if b.Link != nil {
+			if href := b.Link(p); href != "" {
+				base, err := url.Parse(p.URL)
+				if err != nil {
+					return p, err
+				}
+				to, err := base.Parse(html.UnescapeString(href))
+				if err != nil {
+					return p, fmt.Errorf("oauthtest: link %q: %w", href, err)
+				}
+				raw, method, body = to.String(), http.MethodGet, ""
+				continue
+			}
+		}
 		f, ok := firstPostForm(p.Body)
 		if !ok {
 			return p, nil

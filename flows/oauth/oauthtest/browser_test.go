@@ -52,7 +52,7 @@ func TestOpen(t *testing.T) {
 			fmt.Fprint(w, `<p class="error">Incorrect</p><form method="post"><input type="hidden" name="_csrf" value="c1"><input name="username"><input name="password" type="password"></form>`)
 			return
 		}
-		fmt.Fprint(w, `<form method="post" action="/consent"><input type="hidden" name="user" value="`+r.FormValue("username")+`"></form>`)
+		fmt.Fprint(w, `<form method="post" action="/consent"><input type="hidden" name="user" value="`+r.FormValue("username")+`"></form><a href="/cancel?a=1&amp;b=2">Cancel</a>`)
 	})
 	mux.HandleFunc("POST /consent", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/done?user="+url.QueryEscape(r.FormValue("user")), http.StatusSeeOther)
@@ -71,6 +71,21 @@ func TestOpen(t *testing.T) {
 	}
 	if len(b.Visited) != 5 || !strings.HasPrefix(b.Visited[2], "POST ") {
 		t.Errorf("visited %v", b.Visited)
+	}
+
+	// A link picked instead of the consent form.
+	mux.HandleFunc("GET /cancel", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<h1>cancelled "+r.URL.RawQuery+"</h1>")
+	})
+	b = New(map[string]string{"username": "alice", "password": "right"})
+	b.Link = func(p Page) string {
+		if i := strings.Index(p.Body, `<a href="/cancel`); i >= 0 {
+			return strings.SplitN(p.Body[i+len(`<a href="`):], `"`, 2)[0]
+		}
+		return ""
+	}
+	if p, err = b.Open(ctx, srv.URL+"/start"); err != nil || !strings.Contains(p.Body, "cancelled a=1&b=2") {
+		t.Errorf("link: %+v, %v; visited %v", p, err, b.Visited)
 	}
 
 	b = New(map[string]string{"username": "alice", "password": "wrong"})

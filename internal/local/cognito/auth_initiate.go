@@ -111,6 +111,13 @@ func (s *Service) initiate(in *initiateInput, admin bool) (*authOutput, error) {
 			// reveal that it does not; the signature check fails later.
 			return s.beginSRP(p, cl, nil, in, admin)
 		}
+		if in.AuthFlow == "USER_AUTH" {
+			// Choice-based sign-in answers with a challenge the pool
+			// allows, as for a real user (AWS's "Managing user existence
+			// error responses").
+			a := &authSession{poolID: p.ID, clientID: cl.ClientID, username: username, flow: in.AuthFlow, admin: admin, fake: true}
+			return s.beginUserAuthUnknown(p, cl, a, params)
+		}
 		s.mu.Unlock()
 		return nil, errIncorrectCredentials()
 	}
@@ -128,6 +135,9 @@ func (s *Service) initiate(in *initiateInput, admin bool) (*authOutput, error) {
 	case "CUSTOM_AUTH":
 		return s.beginCustom(p, cl, u, a, in, admin)
 	case "USER_AUTH":
+		if in.Session != "" {
+			return s.signInAfterSignUp(p, cl, u, a, in.Session)
+		}
 		return s.beginUserAuth(p, cl, u, a, params)
 	}
 	s.mu.Unlock()

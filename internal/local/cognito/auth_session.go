@@ -25,6 +25,10 @@ type authSession struct {
 	deviceDone   bool // DEVICE_PASSWORD_VERIFIER passed
 	mfaDone      bool
 	passwordless bool // first factor was an OTP (USER_AUTH); no MFA follows
+	// fake marks a USER_AUTH sign-in of a user that does not exist, under
+	// PreventUserExistenceErrors: its challenges look real and can never
+	// be answered.
+	fake bool
 
 	code     string   // SMS/e-mail code this challenge expects
 	attempts int      // wrong codes so far
@@ -75,16 +79,32 @@ type authOutput struct {
 // challengeOut stores a under a fresh Session string for challenge and
 // returns the response; s.mu must be held.
 func (s *Service) challengeOut(c *client, a *authSession, challenge string, params map[string]string) *authOutput {
-	a.challenge = challenge
-	a.expires = s.now().Add(c.sessionTTL())
-	key := newSessionString()
-	s.sessions[key] = a
-	s.gcLocked(s.now())
+	key := s.storeSession(c, a, challenge)
 	if params == nil {
 		params = map[string]string{}
 	}
 	return &authOutput{ChallengeName: challenge, Session: key, ChallengeParameters: params}
 }
+
+// storeSession keeps a under a fresh Session string that answers
+// challenge (a ChallengeName, or one of the sign-up steps below) for the
+// client's AuthSessionValidity; s.mu must be held.
+func (s *Service) storeSession(c *client, a *authSession, challenge string) string {
+	a.challenge = challenge
+	a.expires = s.now().Add(c.sessionTTL())
+	key := newSessionString()
+	s.sessions[key] = a
+	s.gcLocked(s.now())
+	return key
+}
+
+// The Session strings of sign-in after sign-up: SignUp's goes to
+// ConfirmSignUp, ConfirmSignUp's to InitiateAuth USER_AUTH. They are not
+// challenge names, so RespondToAuthChallenge never accepts them.
+const (
+	sessionSignUp  = "(sign-up)"
+	sessionConfirm = "(confirmed sign-up)"
+)
 
 // takeSession removes and returns the session for a response, or the
 // error Cognito gives for an unknown, foreign or expired one; s.mu must be

@@ -351,4 +351,13 @@ func TestPasswordPolicyMessages(t *testing.T) {
 			t.Errorf("%q: got %v, want %s", pw, err, want)
 		}
 	}
+	// The same reason, in the words of the operation that refused it.
+	for prefix, want := range map[string]string{
+		policyRefusedAdminCreate: "Password did not conform with password policy: Password not long enough",
+		policyRefusedReset:       "Password does not conform to policy: Password not long enough",
+	} {
+		if err := checkPolicyAs(prefix, pp, "Ab1!"); err == nil || err.(*apiError).Message != want {
+			t.Errorf("checkPolicyAs(%q): got %v, want %s", prefix, err, want)
+		}
+	}
 }

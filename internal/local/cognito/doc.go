@@ -13,7 +13,8 @@
 // describe, list, update, delete); users administratively (AdminCreateUser
 // with FORCE_CHANGE_PASSWORD, AdminSetUserPassword, AdminGetUser, ...) and
 // by themselves (SignUp, ConfirmSignUp, ForgotPassword, ChangePassword,
-// GetUser, GlobalSignOut, RevokeToken, attribute verification); sign-in
+// GetUser, GlobalSignOut, RevokeToken, attribute verification and
+// deletion, GetUserAuthFactors); sign-in
 // with InitiateAuth, RespondToAuthChallenge and their Admin twins for
 // USER_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
 // REFRESH_TOKEN_AUTH, CUSTOM_AUTH (optionally SRP first) and USER_AUTH;
@@ -21,8 +22,8 @@
 // EMAIL_OTP, SMS_OTP, SOFTWARE_TOKEN_MFA (RFC 6238), SELECT_MFA_TYPE,
 // MFA_SETUP, SELECT_CHALLENGE, CUSTOM_CHALLENGE, DEVICE_SRP_AUTH and
 // DEVICE_PASSWORD_VERIFIER; remembered devices; GetTokensFromRefreshToken
-// with refresh-token rotation and its grace period. handlers.go lists every
-// action. Codes Cognito would send by SMS or e-mail are logged and kept for
+// with refresh-token rotation and its grace period; sign-in after sign-up
+// (SignUp's and ConfirmSignUp's Session). handlers.go lists every action. Codes Cognito would send by SMS or e-mail are logged and kept for
 // SentCodes.
 //
 // CUSTOM_AUTH has no Lambda triggers here: a seed declares each pool's
@@ -74,7 +75,25 @@
 //   - Access tokens of a deleted user: UserNotFoundException; of a disabled
 //     user: NotAuthorizedException "User is disabled.".
 //   - Malformed JSON: SerializationException; a wrong Content-Type or an
-//     unknown or missing X-Amz-Target: UnknownOperationException.
+//     unknown or missing X-Amz-Target: UnknownOperationException; a body
+//     over 1 MiB: SerializationException with status 413.
+//   - InvalidPasswordException is worded per operation, as real answers
+//     show: "Password did not conform with policy: " (SignUp,
+//     ChangePassword, NEW_PASSWORD_REQUIRED, AdminSetUserPassword),
+//     "Password did not conform with password policy: " (AdminCreateUser),
+//     "Password does not conform to policy: " (ConfirmForgotPassword).
+//   - Aliases (AliasAttributes): a verified e-mail or phone number, or a
+//     preferred_username, names one user; a second gets
+//     AliasExistsException "An account with the <attribute> already
+//     exists.", or with ForceAliasCreation takes the alias over (the old
+//     holder keeps the attribute, unverified).
+//   - Sign-in after sign-up: SignUp always returns a Session, valid for
+//     the client's AuthSessionValidity; ConfirmSignUp given it returns
+//     another, which InitiateAuth USER_AUTH turns into tokens once.
+//   - USER_AUTH for an unknown user under PreventUserExistenceErrors:
+//     the pool's first factors as SELECT_CHALLENGE (or the preferred
+//     one); a password is wrong, SRP cannot succeed, and an OTP names a
+//     simulated destination, sends nothing and never matches.
 //
 // # Concurrency
 //

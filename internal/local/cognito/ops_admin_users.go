@@ -70,6 +70,7 @@ func opAdminCreateUser(s *Service, c *call) (any, error) {
 		TemporaryPassword      string          `json:"TemporaryPassword"`
 		MessageAction          string          `json:"MessageAction"`
 		DesiredDeliveryMediums []string        `json:"DesiredDeliveryMediums"`
+		ForceAliasCreation     bool            `json:"ForceAliasCreation"`
 	}
 	if err := c.decode(&in, "UserPoolId", "Username"); err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func opAdminCreateUser(s *Service, c *call) (any, error) {
 	temp := in.TemporaryPassword
 	if temp == "" {
 		temp = generatePassword(policy)
-	} else if err := checkPolicy(policy, temp); err != nil {
+	} else if err := checkPolicyAs(policyRefusedAdminCreate, policy, temp); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -128,7 +129,7 @@ func opAdminCreateUser(s *Service, c *call) (any, error) {
 			return nil, newErr(excUnsupportedOperation, "Resend not possible. "+existing.Username+" status is not FORCE_CHANGE_PASSWORD")
 		}
 		u = existing
-	} else if err := s.insertUser(p, u); err != nil {
+	} else if err := s.insertUser(p, u, in.ForceAliasCreation); err != nil {
 		return nil, err
 	}
 	s.setCredential(u, cred)
@@ -384,6 +385,9 @@ func (s *Service) updateAttributes(p *pool, u *user, attrs map[string]string) er
 		if err := p.checkAliasFree(&next, attr); err != nil {
 			return newErr(excAliasExists, "An account with the given "+attr+" already exists.")
 		}
+	}
+	if err := s.claimAliases(p, &next, false); err != nil {
+		return err
 	}
 	u.Attributes = next.Attributes
 	s.touch(u)

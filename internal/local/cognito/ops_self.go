@@ -133,10 +133,10 @@ func opVerifyUserAttribute(s *Service, c *call) (any, error) {
 		if err := s.checkCode(u.AttributeCodes[in.AttributeName], in.Code); err != nil {
 			return nil, err
 		}
+		if err := s.verifyAttribute(p, u, in.AttributeName, false); err != nil {
+			return nil, err
+		}
 		delete(u.AttributeCodes, in.AttributeName)
-		u.Attributes[in.AttributeName+"_verified"] = "true"
-		s.touch(u)
-		s.markChanged()
 		return empty{}, nil
 	})
 }

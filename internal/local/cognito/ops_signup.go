@@ -95,7 +95,7 @@ func opSignUp(s *Service, c *call) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.insertUser(p, u); err != nil {
+	if err := s.insertUser(p, u, false); err != nil {
 		return nil, err
 	}
 	if in.Password != nil {
@@ -105,8 +105,13 @@ func opSignUp(s *Service, c *call) (any, error) {
 		UserConfirmed       bool                 `json:"UserConfirmed"`
 		UserSub             string               `json:"UserSub"`
 		CodeDeliveryDetails *codeDeliveryDetails `json:"CodeDeliveryDetails,omitempty"`
+		Session             string               `json:"Session"`
 	}{UserSub: u.Sub}
 	out.CodeDeliveryDetails = s.sendConfirmation(p, u)
+	// The Session lets ConfirmSignUp, then InitiateAuth USER_AUTH, sign
+	// the user in with the confirmation code as the first factor.
+	out.Session = s.storeSession(cl, &authSession{poolID: p.ID, clientID: cl.ClientID, sub: u.Sub, username: u.Username,
+		flow: "USER_AUTH"}, sessionSignUp)
 	return out, nil
 }
 
@@ -161,14 +166,16 @@ func (s *Service) checkCode(pc *pendingCode, code string) error {
 func opConfirmSignUp(s *Service, c *call) (any, error) {
 	var in struct {
 		clientUserInput
-		ConfirmationCode string `json:"ConfirmationCode"`
+		ConfirmationCode   string `json:"ConfirmationCode"`
+		ForceAliasCreation bool   `json:"ForceAliasCreation"`
+		Session            string `json:"Session"`
 	}
 	if err := c.decode(&in, "ClientId", "Username", "ConfirmationCode"); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, cl, u, err := s.publicUser(in.clientUserInput)
+	p, cl, u, err := s.publicUser(in.clientUserInput)
 	if err != nil {
 		return nil, err
 	}
@@ -181,19 +188,43 @@ func opConfirmSignUp(s *Service, c *call) (any, error) {
 	if u.Status != statusUnconfirmed {
 		return nil, errf(excNotAuthorized, "User cannot be confirmed. Current status is %s", u.Status)
 	}
-	if err := s.checkCode(u.ConfirmCode, in.ConfirmationCode); err != nil {
+	var signUp *authSession
+	if in.Session != "" {
+		a := s.sessions[in.Session]
+		if a == nil || a.sub != u.Sub {
+			return nil, errSessionInvalid()
+		}
+		if signUp, err = s.takeSession(in.Session, cl.ClientID, sessionSignUp); err != nil {
+			return nil, err
+		}
+	}
+	// A refused confirmation does not spend SignUp's Session.
+	keep := func(err error) (any, error) {
+		if signUp != nil {
+			s.sessions[in.Session] = signUp
+		}
 		return nil, err
 	}
-	u.Status, u.ConfirmCode = statusConfirmed, nil
+	if err := s.checkCode(u.ConfirmCode, in.ConfirmationCode); err != nil {
+		return keep(err)
+	}
 	for _, attr := range []string{"email", "phone_number"} {
-		if u.Attributes[attr] != "" && contains(s.st.Pools[cl.PoolID].AutoVerified, attr) {
-			u.Attributes[attr+"_verified"] = "true"
+		if u.Attributes[attr] != "" && contains(p.AutoVerified, attr) {
+			// The user stays unconfirmed, and the code valid, when the
+			// address is another user's alias.
+			if err := s.verifyAttribute(p, u, attr, in.ForceAliasCreation); err != nil {
+				return keep(err)
+			}
 			break
 		}
 	}
+	u.Status, u.ConfirmCode = statusConfirmed, nil
 	s.touch(u)
 	s.markChanged()
-	return empty{}, nil
+	if signUp == nil {
+		return empty{}, nil
+	}
+	return map[string]string{"Session": s.storeSession(cl, signUp, sessionConfirm)}, nil
 }
 
 func opResendConfirmationCode(s *Service, c *call) (any, error) {
@@ -275,7 +306,7 @@ func opConfirmForgotPassword(s *Service, c *call) (any, error) {
 		}
 	}
 	if err == nil {
-		err = checkPolicy(p.Policy, in.Password)
+		err = checkPolicyAs(policyRefusedReset, p.Policy, in.Password)
 	}
 	if err == nil {
 		err = s.checkCode(u.ResetCode, in.ConfirmationCode)

@@ -13,11 +13,32 @@ import (
 // Cognito's symbol set for password policies.
 const passwordSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
 
+// Cognito words InvalidPasswordException differently depending on the
+// operation that refused the password; the reason after the colon is the
+// same. Clients (and the Amplify UI's translations) match on the whole
+// message, so each operation uses the wording Cognito answers it with.
+const (
+	// SignUp, ChangePassword, NEW_PASSWORD_REQUIRED (protocol reference
+	// §3.5) and AdminSetUserPassword.
+	policyRefused = "Password did not conform with policy: "
+	// AdminCreateUser's TemporaryPassword, as real boto3 errors quote it.
+	policyRefusedAdminCreate = "Password did not conform with password policy: "
+	// ConfirmForgotPassword, as Amplify applications match it.
+	policyRefusedReset = "Password does not conform to policy: "
+)
+
 // checkPolicy returns Cognito's InvalidPasswordException for a password the
-// pool's policy refuses, or nil. The checks run in Cognito's order.
+// pool's policy refuses, or nil, worded as SignUp words it. The checks run
+// in Cognito's order.
 func checkPolicy(pp passwordPolicy, pw string) error {
+	return checkPolicyAs(policyRefused, pp, pw)
+}
+
+// checkPolicyAs is checkPolicy with the message prefix of another
+// operation (policyRefused*).
+func checkPolicyAs(prefix string, pp passwordPolicy, pw string) error {
 	fail := func(reason string) error {
-		return newErr(excInvalidPassword, "Password did not conform with policy: "+reason)
+		return newErr(excInvalidPassword, prefix+reason)
 	}
 	if len([]rune(pw)) < pp.MinimumLength {
 		return fail("Password not long enough")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -98,7 +99,11 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, errf(excSerialization, "Request body exceeds the limit of %d bytes", maxBody)
+			// 413 as the stack's dispatcher answers a declared length
+			// over the cap: a body streamed without one gets the same.
+			e := errf(excSerialization, "Request body exceeds the limit of %d bytes", maxBody)
+			e.Status = http.StatusRequestEntityTooLarge
+			return nil, e
 		}
 		return nil, errf(excSerialization, "Unable to read the request body: %v", err)
 	}
@@ -183,9 +188,46 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte offset %d", se.Offset)
+	case errors.As(err, &te) && te.Field == "":
+		return "the body is " + jsonKind(te.Value) + ", not an object"
 	case errors.As(err, &te):
-		return fmt.Sprintf("member %s must be %s, not %s", te.Field, te.Type, te.Value)
+		return fmt.Sprintf("member %s must be %s, not %s", te.Field, goKindInJSON(te.Type), jsonKind(te.Value))
 	default:
 		return "malformed JSON"
 	}
+}
+
+// jsonKind names a JSON value kind as encoding/json reports it ("string",
+// "number", "array", "object", "bool") with its article.
+func jsonKind(v string) string {
+	switch {
+	case v == "array" || v == "object":
+		return "an " + v
+	case v == "bool":
+		return "a boolean"
+	case strings.HasPrefix(v, "number"):
+		return "a number" // "number 1.5" for a fraction where an integer belongs
+	}
+	return "a " + v
+}
+
+// goKindInJSON names the JSON kind a Go destination type expects, so the
+// message speaks the client's language, not this server's.
+func goKindInJSON(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Pointer:
+		return goKindInJSON(t.Elem())
+	}
+	return "an object"
 }

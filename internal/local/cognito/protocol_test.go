@@ -50,8 +50,10 @@ func TestProtocolBadInput(t *testing.T) {
 		typ, msg               string
 	}{
 		{"malformed JSON", tgt + "InitiateAuth", ct, `{"AuthFlow":`, 400, "SerializationException", "Unable to parse the request body as a JSON object: invalid JSON at byte offset 12"},
-		{"not an object", tgt + "InitiateAuth", ct, `[1,2]`, 400, "SerializationException", ""},
-		{"wrong member type", tgt + "InitiateAuth", ct, `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":7}`, 400, "SerializationException", "Unable to parse the request body: member ClientId must be string, not number"},
+		{"not an object", tgt + "InitiateAuth", ct, `[1,2]`, 400, "SerializationException", "Unable to parse the request body as a JSON object: the body is an array, not an object"},
+		{"wrong member type", tgt + "InitiateAuth", ct, `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":7}`, 400, "SerializationException", "Unable to parse the request body: member ClientId must be a string, not a number"},
+		{"fraction for an integer", tgt + "ListUserPools", ct, `{"MaxResults":1.5}`, 400, "SerializationException", "Unable to parse the request body: member MaxResults must be an integer, not a number"},
+		{"object for a map of strings", tgt + "InitiateAuth", ct, `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"x","AuthParameters":{"USERNAME":{}}}`, 400, "SerializationException", "Unable to parse the request body: member AuthParameters must be a string, not an object"},
 		{"unknown action", tgt + "StealAllUsers", ct, `{}`, 400, "UnknownOperationException", "Unknown operation AWSCognitoIdentityProviderService.StealAllUsers"},
 		{"other service", "Logs_20140328.FilterLogEvents", ct, `{}`, 400, "UnknownOperationException", "Unknown operation Logs_20140328.FilterLogEvents"},
 		{"missing target", "", ct, `{}`, 400, "UnknownOperationException", "Missing X-Amz-Target header"},
@@ -65,7 +67,7 @@ func TestProtocolBadInput(t *testing.T) {
 			`1 validation error detected: Value 'nounderscore' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+_[0-9a-zA-Z]+`},
 		{"bad enum", tgt + "InitiateAuth", ct, `{"AuthFlow":"MAGIC","ClientId":"x"}`, 400, "InvalidParameterException",
 			"1 validation error detected: Value 'MAGIC' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: [USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]"},
-		{"oversized body", tgt + "SignUp", ct, `{"ClientId":"` + strings.Repeat("a", maxBody) + `"}`, 400, "SerializationException", "Request body exceeds the limit of 1048576 bytes"},
+		{"oversized body", tgt + "SignUp", ct, `{"ClientId":"` + strings.Repeat("a", maxBody) + `"}`, 413, "SerializationException", "Request body exceeds the limit of 1048576 bytes"},
 		{"unknown pool", tgt + "DescribeUserPool", ct, `{"UserPoolId":"us-east-1_Nope12345"}`, 400, "ResourceNotFoundException", "User pool us-east-1_Nope12345 does not exist."},
 	}
 	for _, tc := range cases {

@@ -296,7 +296,7 @@ func (s *Service) seedUser(p *pool, ps *PoolSeed, us UserSeed) error {
 	u.WebAuthn = us.WebAuthnCredentials
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.insertUser(p, u); err != nil {
+	if err := s.insertUser(p, u, false); err != nil {
 		return err
 	}
 	if us.Password != "" {

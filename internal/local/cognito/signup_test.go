@@ -86,7 +86,7 @@ func TestForgotPassword(t *testing.T) {
 	code := e.lastCode(DemoUsername, "FORGOT_PASSWORD")
 	_, err := e.client.ConfirmForgotPassword(e.ctx, &cip.ConfirmForgotPasswordInput{ClientId: client, Username: aws.String(DemoUsername),
 		ConfirmationCode: aws.String(code), Password: aws.String("weak")})
-	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with policy: Password not long enough")
+	wantAPIError(t, err, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
 	_, err = e.client.ConfirmForgotPassword(e.ctx, &cip.ConfirmForgotPasswordInput{ClientId: client, Username: aws.String(DemoUsername),
 		ConfirmationCode: aws.String("999999999"), Password: aws.String("N3w-password")})
 	wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
@@ -142,4 +142,62 @@ func TestChangePasswordAndGetUser(t *testing.T) {
 	must[*cip.DeleteUserOutput](t)(e.client.DeleteUser(e.ctx, &cip.DeleteUserInput{AccessToken: r.AccessToken}))
 	_, err = e.passwordSignIn(DemoPublicClientID, DemoUsername, "N3w-password", nil)
 	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+}
+
+// TestSignInAfterSignUp follows AWS's sign-in after sign-up: SignUp's
+// Session goes to ConfirmSignUp, whose Session lets InitiateAuth USER_AUTH
+// issue tokens without asking for a password again (the confirmation code
+// was the first factor). Each Session is single use and bound to its user.
+func TestSignInAfterSignUp(t *testing.T) {
+	t.Parallel()
+	e := newDemoEnv(t)
+	client := aws.String(DemoPublicClientID)
+	signUp := func(name string) *cip.SignUpOutput {
+		return must[*cip.SignUpOutput](t)(e.client.SignUp(e.ctx, &cip.SignUpInput{ClientId: client, Username: aws.String(name),
+			Password: aws.String(DemoPassword), UserAttributes: []types.AttributeType{attr("email", name+"@example.com")}}))
+	}
+	confirm := func(name, code string, session *string) (*cip.ConfirmSignUpOutput, error) {
+		return e.client.ConfirmSignUp(e.ctx, &cip.ConfirmSignUpInput{ClientId: client, Username: aws.String(name),
+			ConfirmationCode: aws.String(code), Session: session})
+	}
+	signIn := func(name string, session *string) (*cip.InitiateAuthOutput, error) {
+		return e.client.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserAuth, ClientId: client,
+			AuthParameters: map[string]string{"USERNAME": name}, Session: session})
+	}
+
+	una := signUp("una")
+	if aws.ToString(una.Session) == "" {
+		t.Fatal("SignUp returned no Session")
+	}
+	other := signUp("otto")
+	_, err := confirm("una", e.lastCode("una", "SIGN_UP"), other.Session)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	_, err = confirm("una", "00000000", una.Session)
+	wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
+	confirmed := must[*cip.ConfirmSignUpOutput](t)(confirm("una", e.lastCode("una", "SIGN_UP"), una.Session))
+	if aws.ToString(confirmed.Session) == "" {
+		t.Fatal("ConfirmSignUp with SignUp's Session returned no Session")
+	}
+	// Without SignUp's Session, ConfirmSignUp confirms and returns none.
+	plain := must[*cip.ConfirmSignUpOutput](t)(confirm("otto", e.lastCode("otto", "SIGN_UP"), nil))
+	if plain.Session != nil {
+		t.Errorf("ConfirmSignUp without a Session returned %q", *plain.Session)
+	}
+	_, err = signIn("otto", confirmed.Session)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+	out := must[*cip.InitiateAuthOutput](t)(signIn("una", confirmed.Session))
+	if out.AuthenticationResult == nil || out.ChallengeName != "" {
+		t.Fatalf("USER_AUTH with ConfirmSignUp's Session: %+v, want tokens", out)
+	}
+	if c := claims(t, *out.AuthenticationResult.AccessToken); c["username"] != "una" {
+		t.Errorf("tokens for %v", c["username"])
+	}
+	_, err = signIn("una", confirmed.Session)
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
+
+	// The Session is no challenge: RespondToAuthChallenge refuses it.
+	_, err = e.client.RespondToAuthChallenge(e.ctx, &cip.RespondToAuthChallengeInput{ClientId: client,
+		ChallengeName: types.ChallengeNameTypeEmailOtp, Session: signUp("ula").Session,
+		ChallengeResponses: map[string]string{"USERNAME": "ula", "EMAIL_OTP_CODE": "12345678"}})
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user.")
 }

@@ -47,7 +47,7 @@ func TestSRPWorkedExample(t *testing.T) {
 		p := e.svc.st.Pools[poolID]
 		u := e.svc.newUser(p, "alice", nil)
 		u.Salt, u.Verifier = salt, srp.Verifier("AbCdEfGhI", "alice", "Passw0rd!", salt)
-		if err := e.svc.insertUser(p, u); err != nil {
+		if err := e.svc.insertUser(p, u, false); err != nil {
 			t.Fatal(err)
 		}
 		e.svc.mu.Unlock()

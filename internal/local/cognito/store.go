@@ -131,13 +131,17 @@ func (s *Service) newUser(p *pool, username string, attrs map[string]string) *us
 }
 
 // insertUser adds u; s.mu must be held. It enforces unique usernames and
-// unique sign-in attributes.
-func (s *Service) insertUser(p *pool, u *user) error {
+// unique sign-in attributes; forceAlias is AdminCreateUser's
+// ForceAliasCreation (see claimAliases).
+func (s *Service) insertUser(p *pool, u *user, forceAlias bool) error {
 	key := p.userKey(u.Username)
 	if _, dup := p.Users[key]; dup {
 		return newErr(excUsernameExists, msgUsernameExists)
 	}
 	if err := p.checkAliasFree(u, ""); err != nil {
+		return err
+	}
+	if err := s.claimAliases(p, u, forceAlias); err != nil {
 		return err
 	}
 	p.Users[key] = u
@@ -169,6 +173,61 @@ func (p *pool) checkAliasFree(u *user, only string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// claimAliases keeps every alias naming one user, as Cognito does in pools
+// with AliasAttributes: a verified email or phone_number, or a
+// preferred_username, that another user already signs in with is refused
+// with AliasExistsException. With force (ForceAliasCreation of
+// AdminCreateUser and ConfirmSignUp) an e-mail or phone alias moves to u
+// instead: the other user keeps the attribute, unverified, and can no
+// longer sign in with it. u may be a candidate copy of a stored user (the
+// same sub). s.mu must be held.
+func (s *Service) claimAliases(p *pool, u *user, force bool) error {
+	if len(p.UsernameAttributes) > 0 {
+		return nil // checkAliasFree covers username-attribute pools
+	}
+	var moved []*user
+	var movedAttr []string
+	for _, attr := range p.AliasAttributes {
+		v := u.Attributes[attr]
+		if v == "" || attr != "preferred_username" && u.Attributes[attr+"_verified"] != "true" {
+			continue
+		}
+		for _, other := range p.Users {
+			if other.Sub == u.Sub || !matchesSignInAttribute(p, other, attr, v) {
+				continue
+			}
+			if !force || attr == "preferred_username" {
+				return newErr(excAliasExists, "An account with the "+attr+" already exists.")
+			}
+			moved, movedAttr = append(moved, other), append(movedAttr, attr)
+		}
+	}
+	for i, other := range moved {
+		other.Attributes[movedAttr[i]+"_verified"] = "false"
+		s.touch(other)
+		s.markChanged()
+	}
+	return nil
+}
+
+// verifyAttribute marks attr (email or phone_number) of u verified unless
+// that would give a second user the same alias; s.mu must be held.
+func (s *Service) verifyAttribute(p *pool, u *user, attr string, force bool) error {
+	prev, had := u.Attributes[attr+"_verified"]
+	u.Attributes[attr+"_verified"] = "true"
+	if err := s.claimAliases(p, u, force); err != nil {
+		if had {
+			u.Attributes[attr+"_verified"] = prev
+		} else {
+			delete(u.Attributes, attr+"_verified")
+		}
+		return err
+	}
+	s.touch(u)
+	s.markChanged()
 	return nil
 }
 

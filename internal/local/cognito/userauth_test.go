@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -217,4 +218,62 @@ func TestCustomAuthWithSRP(t *testing.T) {
 	out = must[*cip.InitiateAuthOutput](t)(e.customAuth("pat", map[string]string{"CHALLENGE_NAME": "SRP_A", "SRP_A": sc.c.AHex()}))
 	_, err = e.respondVerifier(choiceClient, sc.answer(t, out.ChallengeParameters, "Wr0ng-pass", "", ""))
 	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+}
+
+// TestUserAuthUnknownUserUnderPreventUserExistenceErrors checks that
+// choice-based sign-in does not reveal that a user does not exist when the
+// client prevents existence errors: the unknown name gets the challenges a
+// user would, and each ends as a wrong answer does. Without the setting,
+// UserNotFoundException.
+func TestUserAuthUnknownUserUnderPreventUserExistenceErrors(t *testing.T) {
+	t.Parallel()
+	const pool, prevent, legacy = "us-east-1_Prevent01", "preventclient", "legacyclient"
+	flows := []string{"ALLOW_USER_AUTH"}
+	e := newEnv(t, &Seed{UserPools: []PoolSeed{{ID: pool, Name: "prevent", FirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP"},
+		Clients: []ClientSeed{{ID: prevent, Name: "p", ExplicitAuthFlows: flows, PreventUserExistenceErrors: "ENABLED"},
+			{ID: legacy, Name: "l", ExplicitAuthFlows: flows}},
+		Users: []UserSeed{{Username: "real", Password: goodPassword, Attributes: map[string]string{"email": "real@example.com"}}},
+	}}})
+	start := func(client, username string, params map[string]string) (*cip.InitiateAuthOutput, error) {
+		p := map[string]string{"USERNAME": username}
+		for k, v := range params {
+			p[k] = v
+		}
+		return e.client.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserAuth, ClientId: aws.String(client), AuthParameters: p})
+	}
+	respond := func(session *string, challenge types.ChallengeNameType, resp map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+		return e.client.RespondToAuthChallenge(e.ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String(prevent),
+			ChallengeName: challenge, Session: session, ChallengeResponses: resp})
+	}
+
+	_, err := start(legacy, "ghost@example.com", nil)
+	wantAPIError(t, err, "UserNotFoundException", "User does not exist.")
+
+	realOut := must[*cip.InitiateAuthOutput](t)(start(prevent, "real", nil))
+	ghost := must[*cip.InitiateAuthOutput](t)(start(prevent, "ghost@example.com", nil))
+	if ghost.ChallengeName != types.ChallengeNameTypeSelectChallenge || ghost.Session == nil ||
+		!slices.Equal(ghost.AvailableChallenges, realOut.AvailableChallenges) {
+		t.Fatalf("unknown user: %s %v; a real one: %s %v", ghost.ChallengeName, ghost.AvailableChallenges, realOut.ChallengeName, realOut.AvailableChallenges)
+	}
+	sent := len(e.svc.SentCodes())
+	otp := must[*cip.RespondToAuthChallengeOutput](t)(respond(ghost.Session, types.ChallengeNameTypeSelectChallenge,
+		map[string]string{"USERNAME": "ghost@example.com", "ANSWER": "EMAIL_OTP"}))
+	if otp.ChallengeName != types.ChallengeNameTypeEmailOtp || otp.ChallengeParameters["CODE_DELIVERY_DELIVERY_MEDIUM"] != "EMAIL" ||
+		otp.ChallengeParameters["CODE_DELIVERY_DESTINATION"] != "g***@e***.com" || otp.Session == nil {
+		t.Fatalf("EMAIL_OTP for an unknown user: %s %v", otp.ChallengeName, otp.ChallengeParameters)
+	}
+	if len(e.svc.SentCodes()) != sent {
+		t.Error("a code was sent for a user that does not exist")
+	}
+	for range 2 { // a wrong code leaves the session usable, as for a real user
+		_, err = respond(otp.Session, types.ChallengeNameTypeEmailOtp, map[string]string{"USERNAME": "ghost@example.com", "EMAIL_OTP_CODE": "12345678"})
+		wantAPIError(t, err, "CodeMismatchException", "Invalid verification code provided, please try again.")
+	}
+
+	_, err = start(prevent, "ghost", map[string]string{"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": goodPassword})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	srpOut := must[*cip.InitiateAuthOutput](t)(start(prevent, "ghost", map[string]string{"PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": "abcdef0123456789"}))
+	if srpOut.ChallengeName != types.ChallengeNameTypePasswordVerifier || srpOut.ChallengeParameters["USER_ID_FOR_SRP"] != "ghost" {
+		t.Errorf("PASSWORD_SRP for an unknown user: %s %v", srpOut.ChallengeName, srpOut.ChallengeParameters)
+	}
 }

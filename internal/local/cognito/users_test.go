@@ -40,7 +40,7 @@ func TestAdminUserLifecycle(t *testing.T) {
 	_, err := e.client.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("zoe")})
 	wantAPIError(t, err, "UsernameExistsException", "User account already exists")
 	_, err = e.client.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("weak"), TemporaryPassword: aws.String("weak")})
-	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with policy: Password not long enough")
+	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with password policy: Password not long enough")
 	_, err = e.client.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("bad"),
 		UserAttributes: []types.AttributeType{attr("favourite_colour", "blue")}})
 	wantAPIError(t, err, "InvalidParameterException", "Attribute does not exist in the schema.")

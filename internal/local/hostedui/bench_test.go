@@ -73,7 +73,7 @@ func BenchmarkCodeFlowWithSession(b *testing.B) {
 func BenchmarkClientCredentials(b *testing.B) {
 	h := fuzzStack(b)
 	tokenURL := fuzzEndpoint + "/_domain/demo/oauth2/token"
-	basic := "Basic " + basicCredentials(cognito.DemoSecretClientID, cognito.DemoClientSecret)
+	basic := "Basic " + basicHeaderValue(cognito.DemoSecretClientID, cognito.DemoClientSecret)
 	for b.Loop() {
 		if w := serve(h, http.MethodPost, tokenURL, "grant_type=client_credentials", nil, "Authorization", basic); w.Code != http.StatusOK {
 			b.Fatalf("client_credentials: %d %s", w.Code, w.Body)
@@ -81,7 +81,7 @@ func BenchmarkClientCredentials(b *testing.B) {
 	}
 }
 
-func basicCredentials(id, secret string) string {
+func basicHeaderValue(id, secret string) string {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.SetBasicAuth(id, secret)
 	return strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")

@@ -88,10 +88,11 @@ func readOAuthForm(w http.ResponseWriter, r *http.Request) (url.Values, *oauthEr
 // client_id alone. unauthorizedStatus is the status of invalid_client
 // answers without Basic (the revoke endpoint documents 401 always).
 func (h *Handler) authenticateClient(r *http.Request, form url.Values, dc *domainCtx, unauthorizedStatus int) (cognito.HostedClient, *oauthError) {
-	id, secret, basic, fail := basicAuth(r)
+	cred, fail := basicAuth(r)
 	if fail != nil {
 		return cognito.HostedClient{}, fail
 	}
+	basic := cred != nil
 	status := unauthorizedStatus
 	if basic {
 		status = http.StatusUnauthorized
@@ -100,63 +101,106 @@ func (h *Handler) authenticateClient(r *http.Request, form url.Values, dc *domai
 		return &oauthError{status: status, code: "invalid_client", description: desc, basic: basic}
 	}
 	formID, formSecret := form.Get("client_id"), form.Get("client_secret")
+	// Each way a client may have written its id and secret.
+	ids, secrets := []string{formID}, []string{formSecret}
 	if basic {
 		if formSecret != "" {
 			return cognito.HostedClient{}, badRequest("invalid_request", "use one client authentication method: HTTP Basic or client_secret in the form, not both")
 		}
-		if formID != "" && formID != id {
+		if formID != "" && formID != cred.id && formID != cred.rawID {
 			return cognito.HostedClient{}, invalid("client_id in the form differs from the HTTP Basic client id")
 		}
-	} else {
-		id, secret = formID, formSecret
+		ids, secrets = cred.ids(), cred.secrets()
 	}
-	if id == "" {
+	if ids[0] == "" {
 		return cognito.HostedClient{}, badRequest("invalid_request", "client_id is required (form field or HTTP Basic)")
 	}
-	client, err := h.svc.LookupClient(id)
-	if err != nil || client.PoolID != dc.pool.ID {
-		return cognito.HostedClient{}, invalid("client " + id + " is not an app client of user pool " + dc.pool.ID)
+	client, ok := h.lookupClient(ids, dc)
+	if !ok {
+		return cognito.HostedClient{}, invalid("client " + ids[0] + " is not an app client of user pool " + dc.pool.ID)
 	}
+	sent := secrets[0] != ""
 	switch {
-	case client.Secret == "" && secret != "":
+	case client.Secret == "" && sent:
 		return cognito.HostedClient{}, invalid("the app client has no secret; send client_id alone")
-	case client.Secret != "" && secret == "":
+	case client.Secret != "" && !sent:
 		return cognito.HostedClient{}, invalid("the app client has a secret: send it by HTTP Basic or as client_secret")
-	case client.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(client.Secret)) != 1:
+	case client.Secret != "" && !secretMatches(client.Secret, secrets):
 		return cognito.HostedClient{}, invalid("client secret does not match")
 	}
 	return client, nil
 }
 
-// basicAuth parses an Authorization: Basic header. Its id and secret are
-// form-urlencoded before base64 (RFC 6749 §2.3.1), but many clients skip
-// that; with only unreserved characters in Cognito's ids and secrets both
-// readings agree, and the decoded one is used when it parses.
-func basicAuth(r *http.Request) (id, secret string, ok bool, fail *oauthError) {
+// lookupClient finds the first of ids that is an app client of the
+// domain's pool.
+func (h *Handler) lookupClient(ids []string, dc *domainCtx) (cognito.HostedClient, bool) {
+	for _, id := range ids {
+		if c, err := h.svc.LookupClient(id); err == nil && c.PoolID == dc.pool.ID {
+			return c, true
+		}
+	}
+	return cognito.HostedClient{}, false
+}
+
+// secretMatches compares every reading of the sent secret with the
+// client's, in constant time each.
+func secretMatches(want string, readings []string) bool {
+	ok := 0
+	for _, s := range readings {
+		ok |= subtle.ConstantTimeCompare([]byte(s), []byte(want))
+	}
+	return ok == 1
+}
+
+// basicCredentials are the client id and secret of an Authorization:
+// Basic header, as sent and form-decoded.
+type basicCredentials struct {
+	id, secret       string // form-decoded, as RFC 6749 §2.3.1 has clients encode them
+	rawID, rawSecret string // as sent: many clients skip the encoding
+}
+
+// ids and secrets are the readings to try, the decoded one first: a
+// secret "a+b" sent raw reads "a b" decoded, and either may be meant.
+func (c *basicCredentials) ids() []string     { return readings(c.id, c.rawID) }
+func (c *basicCredentials) secrets() []string { return readings(c.secret, c.rawSecret) }
+
+func readings(decoded, raw string) []string {
+	if decoded == raw {
+		return []string{decoded}
+	}
+	return []string{decoded, raw}
+}
+
+// basicAuth parses an Authorization: Basic header; it returns nil when
+// there is none. Its id and secret are form-urlencoded before base64 (RFC
+// 6749 §2.3.1), but many clients skip that; Cognito's own ids and secrets
+// are alphanumeric, so both readings agree there, and the caller tries
+// both for the rest.
+func basicAuth(r *http.Request) (*basicCredentials, *oauthError) {
 	hdr := r.Header.Get("Authorization")
 	if hdr == "" {
-		return "", "", false, nil
+		return nil, nil
 	}
 	bad := &oauthError{status: http.StatusUnauthorized, code: "invalid_client", basic: true,
 		description: "the Authorization header must be Basic base64(client_id:client_secret)"}
 	scheme, cred, found := strings.Cut(hdr, " ")
 	if !found || !strings.EqualFold(scheme, "Basic") {
-		return "", "", false, bad
+		return nil, bad
 	}
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
 	if err != nil {
-		return "", "", false, bad
+		return nil, bad
 	}
 	rawID, rawSecret, found := strings.Cut(string(raw), ":")
 	if !found {
-		return "", "", false, bad
+		return nil, bad
 	}
-	id, secret = rawID, rawSecret
+	c := &basicCredentials{id: rawID, secret: rawSecret, rawID: rawID, rawSecret: rawSecret}
 	if v, err := url.QueryUnescape(rawID); err == nil {
-		id = v
+		c.id = v
 	}
-	if v, err := url.QueryUnescape(rawSecret); err == nil && !strings.Contains(rawSecret, "+") {
-		secret = v
+	if v, err := url.QueryUnescape(rawSecret); err == nil {
+		c.secret = v
 	}
-	return id, secret, true, nil
+	return c, nil
 }

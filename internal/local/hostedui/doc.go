@@ -63,11 +63,15 @@
 // # OAuth endpoints
 //
 // /oauth2/token takes client_secret_basic (invalid_client is then 401
-// with WWW-Authenticate) or client_secret_post; codes are single use for
-// five minutes, and a reused code also revokes the tokens its first
-// redemption issued. Error bodies are {"error": code, "error_description":
-// why}. /oauth2/userInfo answers errors in WWW-Authenticate with no body.
-// Codes, sessions and pending sign-ins live in memory only.
+// with WWW-Authenticate; the id and secret are accepted form-decoded, as
+// RFC 6749 §2.3.1 has clients encode them, or raw, as many send them) or
+// client_secret_post; codes are single use for five minutes, and a reused
+// code also revokes the tokens its first redemption issued; a PKCE
+// code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1).
+// Error bodies are {"error": code, "error_description": why}.
+// /oauth2/userInfo answers errors in WWW-Authenticate with no body. Every
+// answer carries an X-Amz-Cognito-Request-Id, as Cognito's do. Codes,
+// sessions and pending sign-ins live in memory only.
 //
 // It must not import charm.land/* or ui; it imports the standard library
 // and internal/local/cognito only.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,5 +157,28 @@ func TestImplicitGrant(t *testing.T) {
 		"redirect_uri", callback, "state", "q"))
 	if frag, _ := url.ParseQuery(r.location.EscapedFragment()); frag.Get("error") != "unauthorized_client" || frag.Get("state") != "q" {
 		t.Errorf("implicit on a code-only client: %v", r.location)
+	}
+}
+
+// Every answer of the domain carries a request id, as Cognito's
+// x-amz-cognito-request-id, which clients show next to an error.
+func TestRequestIDHeader(t *testing.T) {
+	t.Parallel()
+	env := demo(t)
+	b := newBrowser(t)
+	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for name, h := range map[string]http.Header{
+		"authorize": b.get(authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID,
+			"redirect_uri", callback)).header,
+		"token":    tokenRequest(t, env.Demo.HostedUI+"/oauth2/token", url.Values{"grant_type": {"client_credentials"}}, "").header,
+		"userInfo": b.get(env.Demo.HostedUI + "/oauth2/userInfo").header,
+		"error":    b.get(env.Demo.HostedUI + "/error?error=redirect_mismatch").header,
+	} {
+		id := h.Get("X-Amz-Cognito-Request-Id")
+		if !uuidRE.MatchString(id) || seen[id] {
+			t.Errorf("%s: request id %q", name, id)
+		}
+		seen[id] = true
 	}
 }

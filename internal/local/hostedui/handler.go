@@ -99,8 +99,13 @@ type domainCtx struct {
 
 func (d *domainCtx) url(path string) string { return d.base + path }
 
+// requestIDHeader is the request id Cognito's domain endpoints answer
+// with (x-amz-cognito-request-id), which clients quote to AWS support.
+const requestIDHeader = "X-Amz-Cognito-Request-Id"
+
 // ServeHTTP routes /_domain/<domain>/<endpoint> requests.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(requestIDHeader, newCode())
 	rest, ok := strings.CutPrefix(r.URL.Path, PathPrefix)
 	domain, path, _ := strings.Cut(rest, "/")
 	if !ok || domain == "" {

@@ -80,7 +80,8 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// newCode is a random UUID-shaped string, like Cognito's codes.
+// newCode is a random UUID-shaped string, like Cognito's codes and
+// request ids.
 func newCode() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)

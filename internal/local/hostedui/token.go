@@ -111,6 +111,9 @@ func (h *Handler) codeGrant(form url.Values, client cognito.HostedClient) (token
 
 // checkVerifier is the PKCE check: BASE64URL(SHA256(verifier)) must equal
 // the challenge; a verifier for a code issued without PKCE is refused too.
+// A verifier that is not 43 to 128 unreserved characters (RFC 7636 §4.1)
+// is refused even when its hash matches: a client that draws one from the
+// wrong alphabet (standard base64's "+/=") works nowhere else either.
 func checkVerifier(challenge, verifier string) *oauthError {
 	switch {
 	case challenge == "" && verifier == "":
@@ -121,12 +124,25 @@ func checkVerifier(challenge, verifier string) *oauthError {
 		return badRequest("invalid_grant", "code_verifier is required: the authorize request had a code_challenge")
 	case len(verifier) < 43 || len(verifier) > 128:
 		return badRequest("invalid_grant", "code_verifier must be 43 to 128 characters")
+	case !isUnreserved(verifier):
+		return badRequest("invalid_grant", "code_verifier may hold only the unreserved characters A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1)")
 	}
 	sum := sha256.Sum256([]byte(verifier))
 	if subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(challenge)) != 1 {
 		return badRequest("invalid_grant", "code_verifier does not match the code_challenge")
 	}
 	return nil
+}
+
+// isUnreserved says whether s holds only RFC 3986's unreserved characters,
+// the alphabet of a PKCE code_verifier.
+func isUnreserved(s string) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 // refreshGrant mints new tokens from a refresh token (a new refresh token

@@ -277,3 +277,37 @@ func TestRefreshGrant(t *testing.T) {
 		t.Errorf("foreign refresh token: %d %v", foreign.status, foreign.body)
 	}
 }
+
+// A secret with characters RFC 6749 §2.3.1 has clients form-encode before
+// HTTP Basic (a seed may fix any secret): accepted encoded, as the RFC
+// and our own client send it, and raw, as many clients send it.
+func TestClientSecretBasicEncodings(t *testing.T) {
+	t.Parallel()
+	const secret = "s3 cr:t+/=%x"
+	env := demo(t, localtestSeed(t, func(p *cognito.PoolSeed) {
+		for i := range p.Clients {
+			if p.Clients[i].ID == cognito.DemoSecretClientID {
+				p.Clients[i].Secret = secret
+			}
+		}
+	}))
+	tokenURL := env.Demo.HostedUI + "/oauth2/token"
+	id := cognito.DemoSecretClientID
+	form := url.Values{"grant_type": {"client_credentials"}}
+	for name, basic := range map[string]string{
+		"form-encoded": url.QueryEscape(id) + ":" + url.QueryEscape(secret),
+		"raw":          id + ":" + secret,
+	} {
+		if tr := tokenRequest(t, tokenURL, form, basic); tr.status != http.StatusOK {
+			t.Errorf("%s: %d %v", name, tr.status, tr.body)
+		}
+	}
+	post := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
+	if tr := tokenRequest(t, tokenURL, post, ""); tr.status != http.StatusOK {
+		t.Errorf("post: %d %v", tr.status, tr.body)
+	}
+	// Still refused: the encoded reading of another secret.
+	if tr := tokenRequest(t, tokenURL, form, id+":"+url.QueryEscape("s3 cr:t+/=%y")); tr.status != http.StatusUnauthorized || tr.str("error") != "invalid_client" {
+		t.Errorf("wrong secret: %d %v", tr.status, tr.body)
+	}
+}

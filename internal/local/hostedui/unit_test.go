@@ -1,6 +1,7 @@
 package hostedui
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"net/url"
@@ -86,26 +87,32 @@ func TestBasicAuth(t *testing.T) {
 	t.Parallel()
 	enc := func(s string) string { return "Basic " + base64.StdEncoding.EncodeToString([]byte(s)) }
 	tests := []struct {
-		header, id, secret string
-		ok, fail           bool
+		header          string
+		ids, secrets    []string
+		present, failed bool
 	}{
-		{"", "", "", false, false},
-		{enc("client:s3cret"), "client", "s3cret", true, false},
-		{enc("client:a%3Ab"), "client", "a:b", true, false}, // form-urlencoded per RFC 6749 §2.3.1
-		{enc("client:a+b"), "client", "a+b", true, false},   // a raw '+' is kept
-		{"basic " + base64.StdEncoding.EncodeToString([]byte("c:s")), "c", "s", true, false},
-		{enc("no-colon"), "", "", false, true},
-		{"Basic !!!", "", "", false, true},
-		{"Bearer abc", "", "", false, true},
+		{"", nil, nil, false, false},
+		{enc("client:s3cret"), []string{"client"}, []string{"s3cret"}, true, false},
+		{enc("client:a%3Ab"), []string{"client"}, []string{"a:b", "a%3Ab"}, true, false}, // form-urlencoded per RFC 6749 §2.3.1
+		{enc("client:a+b"), []string{"client"}, []string{"a b", "a+b"}, true, false},     // an encoded space, or a raw '+'
+		{enc("client:100%"), []string{"client"}, []string{"100%"}, true, false},          // not decodable: raw
+		{"basic " + base64.StdEncoding.EncodeToString([]byte("c:s")), []string{"c"}, []string{"s"}, true, false},
+		{enc("no-colon"), nil, nil, false, true},
+		{"Basic !!!", nil, nil, false, true},
+		{"Bearer abc", nil, nil, false, true},
 	}
 	for _, tt := range tests {
 		r, _ := http.NewRequest(http.MethodPost, "/", nil)
 		if tt.header != "" {
 			r.Header.Set("Authorization", tt.header)
 		}
-		id, secret, ok, fail := basicAuth(r)
-		if id != tt.id || secret != tt.secret || ok != tt.ok || (fail != nil) != tt.fail {
-			t.Errorf("%q = %q %q %v %v", tt.header, id, secret, ok, fail)
+		cred, fail := basicAuth(r)
+		if (cred != nil) != tt.present || (fail != nil) != tt.failed {
+			t.Errorf("%q = %+v %+v", tt.header, cred, fail)
+			continue
+		}
+		if cred != nil && (!slices.Equal(cred.ids(), tt.ids) || !slices.Equal(cred.secrets(), tt.secrets)) {
+			t.Errorf("%q: ids %q secrets %q", tt.header, cred.ids(), cred.secrets())
 		}
 		if fail != nil && (fail.status != http.StatusUnauthorized || fail.code != "invalid_client") {
 			t.Errorf("%q: %+v", tt.header, fail)
@@ -154,11 +161,25 @@ func TestCheckVerifier(t *testing.T) {
 	if f := checkVerifier(challenge, verifier); f != nil {
 		t.Errorf("RFC 7636 vector refused: %+v", f)
 	}
+	// The longest verifier with every unreserved character.
+	long := strings.Repeat("AZaz09-._~", 12) + "abcdefgh"
+	if f := checkVerifier(s256(long), long); f != nil {
+		t.Errorf("128 unreserved characters refused: %+v", f)
+	}
 	for _, tt := range []struct{ challenge, verifier string }{
 		{challenge, ""}, {challenge, verifier[:42]}, {challenge, strings.Repeat("a", 43)}, {"", verifier},
+		{challenge, strings.Repeat("a", 129)},
+		// Outside the unreserved alphabet, though the hash matches.
+		{s256("dBjftJeZ4CVP+mB92K27uhbUJU1p1r/wW1gFWFOEjXk="), "dBjftJeZ4CVP+mB92K27uhbUJU1p1r/wW1gFWFOEjXk="},
+		{s256(strings.Repeat("é", 43)), strings.Repeat("é", 43)},
 	} {
 		if f := checkVerifier(tt.challenge, tt.verifier); f == nil || f.code != "invalid_grant" {
 			t.Errorf("checkVerifier(%q, %q) = %v", tt.challenge, tt.verifier, f)
 		}
 	}
+}
+
+func s256(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

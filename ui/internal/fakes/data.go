@@ -162,8 +162,12 @@ func StackGoneScript() Script {
 	return Script{Events: []service.Event{{Step: &steps[0]}, {Step: &steps[1]}, {Step: &last}, {Err: fail}}}
 }
 
+// TOTPSecret is the key MFASetupScript enrols: 52 base32 characters (32
+// bytes), as long as Cognito's.
+const TOTPSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXPJBSW"
+
 // OTPAuthURI is the enrolment URI of MFASetupScript.
-const OTPAuthURI = "otpauth://totp/AWSCognito:demo?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=AWSCognito"
+const OTPAuthURI = "otpauth://totp/AWSCognito:demo?secret=" + TOTPSecret + "&issuer=AWSCognito"
 
 // MFASetupScript asks to set up a software token after the password, then
 // finishes once a code is given.
@@ -174,7 +178,7 @@ func MFASetupScript() Script {
 	third.NextChallenge = "MFA_SETUP"
 	third.Response = map[string]string{"ChallengeName": "MFA_SETUP", "ChallengeParameters.MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`}
 	assoc := flows.Step{Index: 4, Kind: flows.StepCall, Operation: "AssociateSoftwareToken",
-		Title: "AssociateSoftwareToken", Response: map[string]string{"SecretCode": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"},
+		Title: "AssociateSoftwareToken", Response: map[string]string{"SecretCode": TOTPSecret},
 		DurationMS: 4}
 	ch := &flows.Challenge{Name: "MFA_SETUP", Username: Username,
 		Prompt:     "Set up an authenticator app: scan the QR code, then enter the 6-digit code it shows.",
