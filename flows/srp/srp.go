@@ -352,10 +352,11 @@ var (
 
 // FormatTimestamp renders t as Cognito's TIMESTAMP, e.g.
 // "Tue Nov 3 09:05:01 UTC 2026". It is written out by hand so that no
-// locale, zone database or layout quirk can change it.
+// locale, zone database or layout quirk can change it. The year has at
+// least four digits, as Java's yyyy prints it.
 func FormatTimestamp(t time.Time) string {
 	t = t.UTC()
-	return fmt.Sprintf("%s %s %d %02d:%02d:%02d UTC %d",
+	return fmt.Sprintf("%s %s %d %02d:%02d:%02d UTC %04d",
 		weekdays[t.Weekday()], months[t.Month()-1], t.Day(), t.Hour(), t.Minute(), t.Second(), t.Year())
 }
 

@@ -173,7 +173,7 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	c.started = true
 	c.mu.Unlock()
 	defer close(c.done)
-	demo, stop, err := localDemoTarget(c.ctx, c.f, "")
+	demo, stop, err := localDemoTarget(c.ctx, c.f, "", c.f.Global.Region)
 	if err != nil {
 		return c.current().view(), err
 	}

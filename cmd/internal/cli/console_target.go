@@ -50,7 +50,7 @@ func resolveConsoleTarget(ctx context.Context, f *Factory) (consoleTarget, error
 			t.stack = true
 			return t, nil
 		}
-		demo, _, err := localDemoTarget(ctx, f, t.Endpoint) // returns at once: nothing to start
+		demo, _, err := localDemoTarget(ctx, f, t.Endpoint, t.Region) // returns at once: nothing to start
 		if err != nil {
 			return t, usageErr("%v", err)
 		}

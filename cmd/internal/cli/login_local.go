@@ -24,17 +24,13 @@ type demoTarget struct {
 	Ephemeral bool
 }
 
-// localDemoTarget gives the demo pool for a login with no target. With an
-// endpoint (a running `cogscope local`) it uses it; otherwise it starts the
-// local stack in-process on a free loopback port, and stop shuts it down.
-func localDemoTarget(ctx context.Context, f *Factory, endpoint string) (demoTarget, func(), error) {
-	return localDemoTargetIn(ctx, f, endpoint, "")
-}
-
-// localDemoTargetIn is localDemoTarget in a region ("" for the default):
-// the demo pool's id starts with the stack's region, as `cogscope --region
-// R local` names it, so `--region R` must name the same pool here.
-func localDemoTargetIn(ctx context.Context, f *Factory, endpoint, region string) (demoTarget, func(), error) {
+// localDemoTarget gives the demo pool for a command with no target. With
+// an endpoint (a running `cogscope local`) it uses it; otherwise it starts
+// the local stack in-process on a free loopback port, and stop shuts it
+// down. The demo pool's id starts with the stack's region ("" for the
+// default), as `cogscope --region R local` names it, so `--region R` must
+// name the same pool here.
+func localDemoTarget(ctx context.Context, f *Factory, endpoint, region string) (demoTarget, func(), error) {
 	poolID := cognito.DemoPoolID
 	if region != "" {
 		_, suffix, _ := strings.Cut(cognito.DemoPoolID, "_")

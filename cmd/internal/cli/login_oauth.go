@@ -201,7 +201,7 @@ func (l *loginRun) resolveHostedTarget(ctx context.Context, prof config.Profile,
 // hostedDemoTarget points a login without any target at the local stack's
 // demo pool and its hosted UI.
 func (l *loginRun) hostedDemoTarget(ctx context.Context, t *hostedTarget) error {
-	demo, stop, err := localDemoTarget(ctx, l.f, t.Endpoint)
+	demo, stop, err := localDemoTarget(ctx, l.f, t.Endpoint, t.Region)
 	if err != nil {
 		return usageErr("%v", err)
 	}

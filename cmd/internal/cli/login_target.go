@@ -55,7 +55,7 @@ func (l *loginRun) resolve(ctx context.Context, cmd *cobra.Command) error {
 	}
 	if t.UserPoolID == "" && t.ClientID == "" {
 		// No target at all: the local stack's demo pool.
-		demo, stop, err := localDemoTargetIn(ctx, f, t.Endpoint, t.Region)
+		demo, stop, err := localDemoTarget(ctx, f, t.Endpoint, t.Region)
 		if err != nil {
 			return usageErr("%v", err)
 		}
