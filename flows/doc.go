@@ -61,7 +61,7 @@
 //	type SecretHashInfo struct{ Username, Source string } // Source: HashFromTyped, HashFromUserIDForSRP,
 //	                        // HashFromChallenge, HashFromUsernameClaim, HashFromSubClaim
 //	type SRPValues struct{ Subject, PoolName, UserID, A, B, Salt, U, X, Key, SecretBlock, Timestamp, Signature string }
-//	const Redacted = "[redacted]"
+//	const Redacted = "[redacted]";  func Shorten(v string) string // "eyJraWQiOi…QIQYrw (1045 chars)"
 //	func IsSecretKey(key string) bool               // trace keys whose values are secrets (masked, or redacted)
 //	var ErrInvalidOptions, ErrInvalidAnswer, ErrNoPendingChallenge
 //	var ErrBadResponse                              // an answer Cognito never gives (an emulator, a proxy, not Cognito)

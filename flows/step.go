@@ -140,14 +140,15 @@ func redact(v string, c valueClass, reveal bool) string {
 	case secret:
 		return Redacted
 	case shorten:
-		return shortened(v)
+		return Shorten(v)
 	}
 	return v
 }
 
-// shortened keeps the first and last characters of a long value and says
-// how long it was, so two values can still be told apart.
-func shortened(v string) string {
+// Shorten keeps the first and last characters of a long value and says
+// how long it was, so two values can still be told apart: how traces show
+// tokens without printing them whole.
+func Shorten(v string) string {
 	n := utf8.RuneCountInString(v)
 	if n <= shortPrefix+shortSuffix+8 {
 		return v

@@ -351,11 +351,11 @@ func TestUnverifiedClaims(t *testing.T) {
 
 func TestShortened(t *testing.T) {
 	t.Parallel()
-	if got := shortened("short"); got != "short" {
+	if got := Shorten("short"); got != "short" {
 		t.Errorf("short = %q", got)
 	}
 	long := strings.Repeat("a", 10) + strings.Repeat("b", 100) + "zzzzzz"
-	if got := shortened(long); got != "aaaaaaaaaa…zzzzzz (116 chars)" {
+	if got := Shorten(long); got != "aaaaaaaaaa…zzzzzz (116 chars)" {
 		t.Errorf("long = %q", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cogscope/cogscope/flows"
 )
@@ -31,11 +30,6 @@ const (
 	shorten              // ID and access tokens: first and last characters and the length
 )
 
-const (
-	shortPrefix = 10
-	shortSuffix = 6
-)
-
 func redact(v string, c class, reveal bool) string {
 	if reveal || v == "" {
 		return v
@@ -44,20 +38,9 @@ func redact(v string, c class, reveal bool) string {
 	case secret:
 		return flows.Redacted
 	case shorten:
-		return shortened(v)
+		return flows.Shorten(v)
 	}
 	return v
-}
-
-// shortened keeps the ends of a long value and its length, so two values
-// can still be told apart (the same form as the flows package's trace).
-func shortened(v string) string {
-	n := utf8.RuneCountInString(v)
-	if n <= shortPrefix+shortSuffix+8 {
-		return v
-	}
-	r := []rune(v)
-	return fmt.Sprintf("%s…%s (%d chars)", string(r[:shortPrefix]), string(r[n-shortSuffix:]), n)
 }
 
 // recorder keeps a client's trace and hands each finished step to OnStep.
