@@ -373,6 +373,11 @@ func ParseTimestamp(s string) (time.Time, error) {
 	if len(fields) != 6 || fields[4] != "UTC" {
 		return time.Time{}, ErrTimestampFormat
 	}
+	// Go accepts a fractional second after the seconds even when the
+	// layout has none ("09:05:01,5"); the Java pattern does not.
+	if strings.Trim(fields[3], "0123456789:") != "" {
+		return time.Time{}, ErrTimestampFormat
+	}
 	t, err := time.Parse("Mon Jan 2 15:04:05 2006", strings.Join([]string{fields[0], fields[1], fields[2], fields[3], fields[5]}, " "))
 	if err != nil {
 		return time.Time{}, ErrTimestampFormat

@@ -314,6 +314,8 @@ func TestParseTimestampRejects(t *testing.T) {
 		"Tue Nov 3 09:05:01 GMT 2026",
 		"2026-11-03T09:05:01Z",
 		"Di Nov 3 09:05:01 UTC 2026",
+		"Tue Nov 3 09:05:01.5 UTC 2026",
+		"Tue Nov 3 09:05:01,000 UTC 2026",
 	} {
 		if _, err := ParseTimestamp(s); err != ErrTimestampFormat {
 			t.Errorf("ParseTimestamp(%q) err = %v, want ErrTimestampFormat", s, err)
