@@ -292,11 +292,15 @@ async function main() {
   await call('oversized body', idp.ListUserPoolsCommand, { MaxResults: 1 }, oversized);
 
   await call('DeleteUserPool', idp.DeleteUserPoolCommand, { UserPoolId: P });
-  process.stdout.write(JSON.stringify({ done: true, steps }) + '\n');
-  process.exit(0);
+  finish({ done: true, steps }, 0);
 }
 
-main().catch((e) => {
-  process.stdout.write(JSON.stringify({ done: true, crash: (e && e.stack) || String(e), steps }) + '\n');
-  process.exit(1);
-});
+main().catch((e) => finish({ done: true, crash: (e && e.stack) || String(e), steps }, 1));
+
+// finish writes the result and exits once it has reached the pipe:
+// process.exit right after a large write to a pipe drops what the kernel
+// buffer could not take yet, and the Go test then reads a cut-off line.
+function finish(obj, code) {
+  process.stdout.write(JSON.stringify(obj) + '\n', () => process.exit(code));
+}
+

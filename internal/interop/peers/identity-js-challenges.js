@@ -142,7 +142,12 @@ async function main() {
 
 main()
   .catch((e) => { out.error = { code: 'Crash', message: (e && e.stack) || String(e) }; })
-  .finally(() => {
-    console.log(JSON.stringify(out));
-    process.exit(out.ok ? 0 : 1);
-  });
+  .finally(() => finish(out, out.ok ? 0 : 1));
+
+// finish writes the result and exits once it has reached the pipe:
+// process.exit right after a large write to a pipe drops what the kernel
+// buffer could not take yet, and the Go test then reads a cut-off line.
+function finish(obj, code) {
+  process.stdout.write(JSON.stringify(obj) + '\n', () => process.exit(code));
+}
+

@@ -106,7 +106,14 @@ async function main() {
     AuthFlow: 'USER_PASSWORD_AUTH', ClientId: out.clientId, AuthParameters: { USERNAME: username },
   }));
 
-  console.log(JSON.stringify(out));
-  process.exit(out.ok ? 0 : 1);
+  finish(out, out.ok ? 0 : 1);
 }
-main().catch((e) => { console.log(JSON.stringify({ ok: false, crash: e && e.stack })); process.exit(1); });
+main().catch((e) => finish({ ok: false, crash: e && e.stack }, 1));
+
+// finish writes the result and exits once it has reached the pipe:
+// process.exit right after a large write to a pipe drops what the kernel
+// buffer could not take yet, and the Go test then reads a cut-off line.
+function finish(obj, code) {
+  process.stdout.write(JSON.stringify(obj) + '\n', () => process.exit(code));
+}
+
