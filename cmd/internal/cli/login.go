@@ -247,14 +247,22 @@ func runAPILogin(ctx context.Context, l *loginRun) error {
 	if runErr != nil {
 		return loginFailure(f.IO.ErrOut, runErr)
 	}
+	return l.reportSave(save, t.Ephemeral, saveErr)
+}
+
+// reportSave ends a sign-in that got its tokens: a session that could not
+// be saved is an error (exit 2); otherwise stderr says where the session
+// went, or why an in-process stack's tokens were not kept.
+func (l *loginRun) reportSave(saved, ephemeral bool, saveErr error) error {
 	if saveErr != nil {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("tokens obtained, but the session was not saved: %w", saveErr)}
 	}
 	switch {
-	case save && !o.JSON:
-		fmt.Fprintf(f.IO.ErrOut, "Session saved (%s).\n", l.key)
-	case t.Ephemeral && !o.JSON:
-		fmt.Fprintln(f.IO.ErrOut, "Not saved: the in-process local stack ends with this command (run `cogscope local` to keep one).")
+	case l.o.JSON:
+	case saved:
+		fmt.Fprintf(l.f.IO.ErrOut, "Session saved (%s).\n", l.key)
+	case ephemeral:
+		fmt.Fprintln(l.f.IO.ErrOut, "Not saved: the in-process local stack ends with this command (run `cogscope local` to keep one).")
 	}
 	return nil
 }

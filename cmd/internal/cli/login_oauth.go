@@ -349,16 +349,7 @@ func runHostedLogin(ctx context.Context, l *loginRun) error {
 	if runErr != nil {
 		return hostedFailure(f.IO.ErrOut, runErr)
 	}
-	if saveErr != nil {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("tokens obtained, but the session was not saved: %w", saveErr)}
-	}
-	switch {
-	case save && !o.JSON:
-		fmt.Fprintf(f.IO.ErrOut, "Session saved (%s).\n", l.key)
-	case t.Ephemeral && !o.JSON:
-		fmt.Fprintln(f.IO.ErrOut, "Not saved: the in-process local stack ends with this command (run `cogscope local` to keep one).")
-	}
-	return nil
+	return l.reportSave(save, t.Ephemeral, saveErr)
 }
 
 // hostedRefreshToken is the refresh token to use: stdin, else the saved
