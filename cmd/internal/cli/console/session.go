@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
@@ -51,14 +52,7 @@ func (c *console) saveSession(_ context.Context, tk flows.Tokens, flow string) (
 	}
 	key := t.SessionKey(clientID)
 	err := c.store.Update(key, func(s *config.Session) error {
-		s.Profile, s.Region, s.Endpoint = t.Profile, t.Region, t.Endpoint
-		s.UserPoolID, s.ClientID, s.Flow = t.UserPoolID, clientID, flow
-		if cl, err := flows.UnverifiedClaims(tk.AccessToken); err == nil && cl.Username != "" {
-			s.Username = cl.Username
-		}
-		s.Tokens = &config.Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken,
-			ExpiresIn: tk.ExpiresIn, TokenType: tk.TokenType}
-		s.ObtainedAt = tk.IssuedAt.UTC()
+		cmdutil.RecordTokens(s, t, clientID, flow, cmdutil.TokenUsername(tk.AccessToken), tk)
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package login
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -261,7 +260,7 @@ func runHostedLogin(ctx context.Context, l *run) error {
 		saveErr = l.saveHosted(res)
 	}
 	if o.JSON {
-		if err := writeHostedJSON(l.io.Out, fres, client.Trace(), runErr); err != nil {
+		if err := writeLoginJSON(l.io.Out, fres, client.Trace(), runErr, oauth.Diagnose); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}
 		}
 	} else if fres.Done() {
@@ -303,15 +302,7 @@ func (l *run) hostedRefreshToken() (string, error) {
 func (l *run) saveHosted(res *oauth.Result) error {
 	t := l.target
 	return l.store.Update(l.key, func(s *config.Session) error {
-		s.Profile, s.Region, s.Endpoint = t.Profile, t.Region, t.Endpoint
-		s.UserPoolID, s.ClientID, s.Flow = t.UserPoolID, t.ClientID, l.flow.name
-		tk := res.Tokens
-		if c, err := flows.UnverifiedClaims(tk.AccessToken); err == nil && c.Username != "" {
-			s.Username = c.Username
-		}
-		s.Tokens = &config.Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken,
-			ExpiresIn: tk.ExpiresIn, TokenType: tk.TokenType}
-		s.ObtainedAt = tk.IssuedAt.UTC()
+		cmdutil.RecordTokens(s, t, t.ClientID, l.flow.name, cmdutil.TokenUsername(res.Tokens.AccessToken), *res.Tokens)
 		return nil
 	})
 }
@@ -334,23 +325,4 @@ func hostedFailure(w io.Writer, err error) error {
 		msg += "\n  fix:   " + d.Fix
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg)}
-}
-
-// writeHostedJSON writes the same document as the other flows, with the
-// hosted-UI diagnosis.
-func writeHostedJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error) error {
-	doc := loginJSON{Trace: trace}
-	if doc.Trace == nil {
-		doc.Trace = []flows.Step{}
-	}
-	if res != nil {
-		doc.Tokens = res.Tokens
-	}
-	if runErr != nil {
-		d := oauth.Diagnose(runErr)
-		doc.Error = &d
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
 }

@@ -263,7 +263,7 @@ func runAPILogin(ctx context.Context, l *run) error {
 		saveErr = l.save(res, opts)
 	}
 	if o.JSON {
-		if err := writeLoginJSON(l.io.Out, res, flow.Trace(), runErr); err != nil {
+		if err := writeLoginJSON(l.io.Out, res, flow.Trace(), runErr, flows.Diagnose); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}
 		}
 	} else if res.Done() {
@@ -334,15 +334,8 @@ func (l *run) save(res *flows.Result, opts flows.Options) error {
 		if !res.Done() {
 			return nil
 		}
-		s.Profile, s.Region, s.Endpoint = t.Profile, t.Region, t.Endpoint
-		s.UserPoolID, s.ClientID, s.Flow = t.UserPoolID, t.ClientID, l.flow.name
-		if opts.Username != "" {
-			s.Username = opts.Username
-		}
 		tk := res.Tokens
-		s.Tokens = &config.Tokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken,
-			ExpiresIn: tk.ExpiresIn, TokenType: tk.TokenType}
-		s.ObtainedAt = tk.IssuedAt.UTC()
+		cmdutil.RecordTokens(s, t, t.ClientID, l.flow.name, opts.Username, *tk)
 		if d := res.NewDevice; d != nil && opts.Username != "" {
 			s.SetDevice(opts.Username, config.Device{Key: d.Key, GroupKey: d.GroupKey, Password: d.Password,
 				Remembered: d.Remembered, ConfirmedAt: tk.IssuedAt.UTC()})

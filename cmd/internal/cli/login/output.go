@@ -136,7 +136,10 @@ type loginJSON struct {
 	Challenge *flows.Challenge `json:"challenge,omitempty"`
 }
 
-func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error) error {
+// writeLoginJSON writes the document of any flow; diagnose is the
+// diagnosis of its package (flows, or flows/oauth for the hosted-UI
+// flows).
+func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error, diagnose func(error) flows.Diagnosis) error {
 	doc := loginJSON{Trace: trace}
 	if doc.Trace == nil {
 		doc.Trace = []flows.Step{}
@@ -150,7 +153,7 @@ func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr e
 		}
 	}
 	if runErr != nil {
-		d := flows.Diagnose(runErr)
+		d := diagnose(runErr)
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)
