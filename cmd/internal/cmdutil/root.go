@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // GlobalOptions are the flags every command shares.
@@ -62,14 +63,10 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command, args []string
 	return ExitUsage
 }
 
-// FlagsChanged lists which of names were given on cmd's command line, as
-// the Options' "was this flag set" facts: run functions never see cobra.
-func FlagsChanged(cmd *cobra.Command, names ...string) map[string]bool {
+// FlagsSet names the flags given on cmd's command line, for the
+// Options' "was this flag set" facts: run functions never see cobra.
+func FlagsSet(cmd *cobra.Command) map[string]bool {
 	set := map[string]bool{}
-	for _, n := range names {
-		if cmd.Flags().Changed(n) {
-			set[n] = true
-		}
-	}
+	cmd.Flags().Visit(func(fl *pflag.Flag) { set[fl.Name] = true })
 	return set
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
-	"github.com/spf13/pflag"
 	"io"
 	"net/url"
 	"os"
@@ -87,8 +86,7 @@ usage or I/O error (an unreachable JWKS included).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Args = args
-			o.FlagsSet = map[string]bool{}
-			cmd.Flags().Visit(func(fl *pflag.Flag) { o.FlagsSet[fl.Name] = true })
+			o.FlagsSet = cmdutil.FlagsSet(cmd)
 			if runF != nil {
 				return runF(o)
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/config"
@@ -137,8 +136,7 @@ Exit codes: 0 tokens obtained, 1 Cognito refused (the diagnosis is on
 stderr), 2 usage, input or I/O error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.FlagsSet = map[string]bool{}
-			cmd.Flags().Visit(func(fl *pflag.Flag) { o.FlagsSet[fl.Name] = true })
+			o.FlagsSet = cmdutil.FlagsSet(cmd)
 			if runF != nil {
 				return runF(o)
 			}
