@@ -5,6 +5,13 @@ import (
 	"github.com/cogscope/cogscope/flows"
 )
 
+// SavedSession loads the session saved for clientID's sign-in at t (the
+// key login and the console save under); config.ErrNoSession when there
+// is none.
+func (f *Factory) SavedSession(t Target, clientID string) (*config.Session, error) {
+	return f.Sessions().Load(t.SessionKey(clientID))
+}
+
 // RecordTokens writes a sign-in's tokens into the saved session s, with
 // where they came from (the target, clientID, flow) and when they were
 // obtained. username, when not "", replaces s.Username. Login (API and

@@ -24,7 +24,7 @@ func (c *console) loadSession() *flows.Tokens {
 	if t.Ephemeral || t.Pending {
 		return nil
 	}
-	s, err := c.store.Load(t.SessionKey(t.ClientID))
+	s, err := c.f.SavedSession(t, t.ClientID)
 	if err != nil {
 		if !errors.Is(err, config.ErrNoSession) {
 			fmt.Fprintf(c.f.IO.ErrOut, "cogscope: warning: %v (the console started without the saved session)\n", err)
