@@ -278,14 +278,7 @@ func runHostedLogin(ctx context.Context, l *run) error {
 // session's.
 func (l *run) hostedRefreshToken() (string, error) {
 	if l.o.RefreshTokenStdin {
-		rt, err := l.stdin.Line("refresh token")
-		if err != nil {
-			return "", err
-		}
-		if rt == "" {
-			return "", cmdutil.UsageErr("the refresh token on stdin is empty")
-		}
-		return rt, nil
+		return l.stdinValue("refresh token")
 	}
 	sess, err := l.store.Load(l.key)
 	if err != nil && !errors.Is(err, config.ErrNoSession) {

@@ -294,12 +294,9 @@ func (l *run) reportSave(saved, ephemeral bool, saveErr error) error {
 // the access token whose username claim SECRET_HASH needs.
 func (l *run) refreshInput(sess *config.Session, opts *flows.Options) error {
 	if l.o.RefreshTokenStdin {
-		rt, err := l.stdin.Line("refresh token")
+		rt, err := l.stdinValue("refresh token")
 		if err != nil {
 			return err
-		}
-		if rt == "" {
-			return cmdutil.UsageErr("the refresh token on stdin is empty")
 		}
 		opts.RefreshToken = rt
 	}

@@ -91,12 +91,9 @@ func (l *run) resolve(ctx context.Context) error {
 	needPassword := lf.needsPassword || (lf.passwordMaybe && (o.PreferredChallenge == "PASSWORD" || o.PreferredChallenge == "PASSWORD_SRP"))
 	switch {
 	case o.PasswordStdin:
-		pw, err := l.stdin.Line("password")
+		pw, err := l.stdinValue("password")
 		if err != nil {
 			return err
-		}
-		if pw == "" {
-			return cmdutil.UsageErr("the password on stdin is empty")
 		}
 		t.Password = pw
 	case t.Password != "":
@@ -119,6 +116,19 @@ func (l *run) resolve(ctx context.Context) error {
 	return nil
 }
 
+// stdinValue reads the next line of stdin as what (a secret, a token);
+// an empty line is a usage error.
+func (l *run) stdinValue(what string) (string, error) {
+	v, err := l.stdin.Line(what)
+	if err != nil {
+		return "", err
+	}
+	if v == "" {
+		return "", cmdutil.UsageErr("the %s on stdin is empty", what)
+	}
+	return v, nil
+}
+
 // clientSecret picks the app client's secret: --client-secret-stdin (read
 // first, before any other stdin secret), else --client-secret, else the
 // one the target already has (the demo's), else the profile's reference.
@@ -128,14 +138,7 @@ func (l *run) clientSecret(ctx context.Context, t cmdutil.Target, profName strin
 	case o.ClientSecretStdin && o.ClientSecret != "":
 		return "", cmdutil.UsageErr("give --client-secret or --client-secret-stdin, not both")
 	case o.ClientSecretStdin:
-		s, err := l.stdin.Line("client secret")
-		if err != nil {
-			return "", err
-		}
-		if s == "" {
-			return "", cmdutil.UsageErr("the client secret on stdin is empty")
-		}
-		return s, nil
+		return l.stdinValue("client secret")
 	case o.ClientSecret != "":
 		return o.ClientSecret, nil
 	case t.ClientSecret != "":
