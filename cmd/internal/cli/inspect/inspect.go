@@ -1,3 +1,6 @@
+// Package inspect is `cogscope inspect`: decode, verify and explain a JWT
+// with package inspect (imported as jwtinspect), or judge it as an API
+// Gateway authorizer would (authorizer.go).
 package inspect
 
 import (
@@ -42,7 +45,7 @@ type InspectOptions struct {
 	Skew      string
 	Now       string
 	JSON      bool
-	Judge     authorizerOptions // --authorizer and its settings (inspect_authorizer.go)
+	Judge     authorizerOptions // --authorizer and its settings (authorizer.go)
 }
 
 // maxTokenInput bounds what inspect reads from stdin; tokens are a few KB.

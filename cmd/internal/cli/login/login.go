@@ -1,3 +1,8 @@
+// Package login is `cogscope login`: the Cognito API flows (SRP, password,
+// admin, refresh, USER_AUTH, custom) through package flows, and the
+// hosted-UI flows (PKCE, client credentials, refresh at the token
+// endpoint) through flows/oauth (hosted.go), with the trace as it happens,
+// the lifetimes, the --json document and the session saved.
 package login
 
 import (
