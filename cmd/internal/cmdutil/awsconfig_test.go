@@ -14,9 +14,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go/logging"
 )
 
@@ -73,4 +75,33 @@ func selfSignedPEM(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// TestFactoryAWSConfig: the local stack (a loopback endpoint) gets a
+// hermetic configuration without reading the environment, and a test's
+// AWSConfigFunc replaces the builder for every command.
+func TestFactoryAWSConfig(t *testing.T) {
+	t.Parallel()
+	f := &Factory{HTTP: &http.Client{}, Env: func(string) string { return "" }}
+	cfg, err := f.AWSConfig(context.Background(), Target{Region: "eu-west-1", Endpoint: "http://127.0.0.1:9229"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil || creds.Source != "StaticCredentials" || cfg.Region != "eu-west-1" || cfg.HTTPClient != f.HTTP {
+		t.Errorf("loopback: %+v %v (region %q, client %T)", creds.Source, err, cfg.Region, cfg.HTTPClient)
+	}
+
+	var seen Target
+	f.AWSConfigFunc = func(_ context.Context, ff *Factory, tg Target) (aws.Config, error) {
+		if ff != f {
+			t.Error("AWSConfigFunc is not given its factory")
+		}
+		seen = tg
+		return aws.Config{Region: "test"}, nil
+	}
+	want := Target{Region: "ap-south-1", UserPoolID: "ap-south-1_X"}
+	if cfg, err := f.AWSConfig(context.Background(), want); err != nil || cfg.Region != "test" || !reflect.DeepEqual(seen, want) {
+		t.Errorf("AWSConfigFunc: %v %v %+v", cfg.Region, err, seen)
+	}
 }
