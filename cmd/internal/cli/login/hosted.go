@@ -2,6 +2,7 @@ package login
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -260,7 +261,7 @@ func runHostedLogin(ctx context.Context, l *run) error {
 		saveErr = l.saveHosted(res)
 	}
 	if o.JSON {
-		if err := writeLoginJSON(l.io.Out, fres, client.Trace(), runErr, oauth.Diagnose); err != nil {
+		if err := writeHostedJSON(l.io.Out, fres, client.Trace(), runErr); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}
 		}
 	} else if fres.Done() {
@@ -318,4 +319,23 @@ func hostedFailure(w io.Writer, err error) error {
 		msg += "\n  fix:   " + d.Fix
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg)}
+}
+
+// writeHostedJSON writes the same document as the other flows, with the
+// hosted-UI diagnosis.
+func writeHostedJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error) error {
+	doc := loginJSON{Trace: trace}
+	if doc.Trace == nil {
+		doc.Trace = []flows.Step{}
+	}
+	if res != nil {
+		doc.Tokens = res.Tokens
+	}
+	if runErr != nil {
+		d := oauth.Diagnose(runErr)
+		doc.Error = &d
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
 }

@@ -266,7 +266,7 @@ func runAPILogin(ctx context.Context, l *run) error {
 		saveErr = l.save(res, opts)
 	}
 	if o.JSON {
-		if err := writeLoginJSON(l.io.Out, res, flow.Trace(), runErr, flows.Diagnose); err != nil {
+		if err := writeLoginJSON(l.io.Out, res, flow.Trace(), runErr); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}
 		}
 	} else if res.Done() {

@@ -136,10 +136,7 @@ type loginJSON struct {
 	Challenge *flows.Challenge `json:"challenge,omitempty"`
 }
 
-// writeLoginJSON writes the document of any flow; diagnose is the
-// diagnosis of its package (flows, or flows/oauth for the hosted-UI
-// flows).
-func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error, diagnose func(error) flows.Diagnosis) error {
+func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr error) error {
 	doc := loginJSON{Trace: trace}
 	if doc.Trace == nil {
 		doc.Trace = []flows.Step{}
@@ -153,7 +150,7 @@ func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr e
 		}
 	}
 	if runErr != nil {
-		d := diagnose(runErr)
+		d := flows.Diagnose(runErr)
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)
