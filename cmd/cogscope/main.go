@@ -1,5 +1,6 @@
 // Command cogscope is a terminal console for debugging AWS Cognito sign-in
-// end to end. All of its work lives in cmd/internal/cli.
+// end to end. All of its work lives in cmd/internal/cli (the command tree) and
+// cmd/internal/cmdutil (what the commands share).
 package main
 
 import (

@@ -26,6 +26,8 @@ var rules = []rule{
 		"inspect stands alone: the standard library and jwx"},
 	{module + "/internal", []string{"charm.land/", module + "/ui", module + "/cmd"},
 		"internal packages serve cmd; they never reach up to the console or the CLI"},
+	{module + "/cmd/internal/cmdutil", []string{module + "/cmd/internal/cli"},
+		"cmdutil is what the commands share: it never reaches up to a command or the command tree"},
 	{module + "/ui", []string{module + "/cmd", module + "/internal/awsclient", module + "/internal/local",
 		"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/", "github.com/spf13/", "os/exec"},
 		"the console gets its services as interfaces from cmd: it never builds AWS clients, reads flags or runs commands"},
@@ -55,6 +57,23 @@ func TestImportRules(t *testing.T) {
 						t.Errorf("%s imports %s: %s", pkg, imp, r.why)
 					}
 				}
+			}
+		}
+	}
+	// A command's package (cmd/internal/cli/<command>) builds on cmdutil,
+	// never on another command or on the tree that assembles them: each
+	// can be read, tested and added on its own.
+	const commands = module + "/cmd/internal/cli/"
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, imports := fields[0], fields[1:]
+		if !strings.HasPrefix(pkg, commands) {
+			continue
+		}
+		checked++
+		for _, imp := range imports {
+			if imp == strings.TrimSuffix(commands, "/") || (strings.HasPrefix(imp, commands) && imp != pkg && !strings.HasPrefix(imp, pkg+"/")) {
+				t.Errorf("%s imports %s: a command builds on cmd/internal/cmdutil, not on another command", pkg, imp)
 			}
 		}
 	}

@@ -1,0 +1,93 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/oauth"
+	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// consoleTokens inspects with package inspect (JWKS fetched over the
+// factory's HTTP client and cached) and refreshes with package flows, or
+// at the hosted UI's token endpoint when the target names no pool.
+type consoleTokens struct{ c *console }
+
+func (ct consoleTokens) Describe(raw string) *inspect.Report {
+	return inspect.Describe(raw, ct.c.f.Clock()())
+}
+
+func (ct consoleTokens) Inspect(ctx context.Context, raw string, use service.TokenUse) (*inspect.Report, error) {
+	t := ct.c.current()
+	opts := inspect.Options{Now: ct.c.f.Clock(), Keys: ct.c.keys}
+	if t.UserPoolID != "" {
+		opts.Issuer = t.PoolIssuer()
+	}
+	if t.ClientID != "" && use != service.TokenUnknown {
+		// The session's tokens come from the sign-in client, or from the
+		// client credentials client.
+		opts.ClientIDs = []string{t.ClientID}
+		if t.CCClientID != "" && t.CCClientID != t.ClientID {
+			opts.ClientIDs = append(opts.ClientIDs, t.CCClientID)
+		}
+	}
+	switch use {
+	case service.TokenID, service.TokenAccess:
+		opts.TokenUse = string(use)
+	}
+	v, err := inspect.NewVerifier(opts)
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	r, err := v.Verify(ctx, raw)
+	if r == nil && err != nil {
+		// Empty input and the like: a description says what it is.
+		return inspect.Describe(raw, ct.c.f.Clock()()), nil
+	}
+	return r, err
+}
+
+func (ct consoleTokens) Refresh(ctx context.Context, s flows.Tokens) (flows.Tokens, error) {
+	t := ct.c.current()
+	switch {
+	case t.Pending:
+		return flows.Tokens{}, errStarting
+	case s.RefreshToken == "":
+		return flows.Tokens{}, &service.Failure{Message: "the session has no refresh token",
+			Diagnosis: "Client credentials give an access token only.", Fix: "Sign in as a user to get a refresh token."}
+	case t.UserPoolID == "":
+		return ct.hostedRefresh(ctx, t, s)
+	}
+	api, err := ct.c.api(t)
+	if err != nil {
+		return flows.Tokens{}, err
+	}
+	fl, err := flows.New(flows.Options{Kind: flows.KindRefresh, API: api, UserPoolID: t.UserPoolID,
+		ClientID: t.ClientID, ClientSecret: t.ClientSecret, RefreshToken: s.RefreshToken, AccessToken: s.AccessToken, Now: ct.c.f.Clock()})
+	if err != nil {
+		return flows.Tokens{}, failureOf(err)
+	}
+	res, err := flows.Run(ctx, fl, flows.NonInteractive)
+	if err != nil {
+		return flows.Tokens{}, failureOf(err)
+	}
+	return *res.Tokens, nil
+}
+
+// hostedRefresh uses the refresh_token grant of the hosted UI's token
+// endpoint, for a profile that names only a domain.
+func (ct consoleTokens) hostedRefresh(ctx context.Context, t cmdutil.Target, s flows.Tokens) (flows.Tokens, error) {
+	client, err := oauth.New(oauth.Options{Issuer: t.Issuer, Domain: t.Domain, ClientID: t.ClientID,
+		ClientSecret: t.ClientSecret, HTTPClient: ct.c.f.HTTP, Now: ct.c.f.Clock()})
+	if err != nil {
+		return flows.Tokens{}, hostedFailureOf(err)
+	}
+	res, err := client.Refresh(ctx, s.RefreshToken)
+	if err != nil {
+		return flows.Tokens{}, hostedFailureOf(err)
+	}
+	return *res.Tokens, nil
+}

@@ -1,0 +1,62 @@
+package cmdutil
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
+
+	"github.com/cogscope/cogscope/internal/awsclient"
+)
+
+// DefaultAWSConfig is Factory.AWSConfig's builder. A loopback endpoint
+// (the local stack) gets hermetic dummy credentials: the developer's
+// ~/.aws is never read for it. Anything else uses the standard credential
+// chain (config.LoadDefaultConfig) with the target's region and
+// aws_profile, no retries (the error a user sees is the service's), the
+// SDK's own logging off (errors reach the user through the diagnosis) and
+// response bodies bounded. The endpoint override itself is applied per
+// client (awsclient.Cognito and its kin), as the AWS CLI's --endpoint-url.
+func DefaultAWSConfig(ctx context.Context, f *Factory, t Target) (aws.Config, error) {
+	if t.IsLoopback() {
+		return awsclient.Static(t.Region, f.HTTP), nil
+	}
+	var timeout time.Duration
+	if f.HTTP != nil {
+		timeout = f.HTTP.Timeout
+	}
+	opts := []func(*awsconfig.LoadOptions) error{
+		awsconfig.WithRegion(t.Region),
+		awsconfig.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
+		awsconfig.WithHTTPClient(awsHTTPClient(timeout)),
+		// The SDK logs warnings (an IMDS fallback, a retry) to stderr
+		// itself; errors reach the user through the flow's diagnosis.
+		awsconfig.WithLogger(logging.Nop{}),
+	}
+	if t.AWSProfile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(t.AWSProfile))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.HTTPClient = limitedDoer{next: cfg.HTTPClient}
+	return cfg, nil
+}
+
+// HasAWSCredentials says whether calls that need AWS credentials (the
+// admin API) are worth trying for t: looking for credentials that are not
+// there can take seconds (the instance metadata service).
+func (f *Factory) HasAWSCredentials(t Target) bool {
+	if t.IsLoopback() || t.AWSProfile != "" {
+		return true
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		if f.Env(k) != "" {
+			return true
+		}
+	}
+	return false
+}
