@@ -4,7 +4,10 @@
 // a flow never blocks waiting for input.
 //
 // It imports only the standard library, aws-sdk-go-v2, flows/srp and
-// internal/awsclient; it must not import charm.land/* or ui.
+// flows/trace; it must not import charm.land/* or ui. The trace's types
+// (Step, APIError, SRPValues, SecretHashInfo) and its recorder live in
+// flows/trace, shared with flows/oauth and the API and log traces; flows
+// names them as aliases.
 //
 // # Using it
 //
@@ -57,12 +60,12 @@
 //	                       OTPAuthURI, Unanswerable string; IssuedAt time.Time }
 //	type Field struct{ Name, Label string; Secret bool; Options []string; Digits int; Optional bool }
 //	const FieldCode, FieldNewPassword, FieldChoice, FieldAnswer, FieldPassword
-//	type Step struct{ … }  (below);  StepKind: StepCall, StepCompute, StepDecision
+//	type Step = trace.Step (below);  StepKind = trace.StepKind: StepCall, StepCompute, StepDecision
 //	type SecretHashInfo struct{ Username, Source string } // Source: HashFromTyped, HashFromUserIDForSRP,
 //	                        // HashFromChallenge, HashFromUsernameClaim, HashFromSubClaim
 //	type SRPValues struct{ Subject, PoolName, UserID, A, B, Salt, U, X, Key, SecretBlock, Timestamp, Signature string }
 //	const Redacted = "[redacted]";  func Shorten(v string) string // "eyJraWQiOi…QIQYrw (1045 chars)"
-//	func IsSecretKey(key string) bool               // trace keys whose values are secrets (masked, or redacted)
+//	func IsSecretKey(key string) bool               // trace keys whose values are secrets: trace.IsSecret, the one table
 //	var ErrInvalidOptions, ErrInvalidAnswer, ErrNoPendingChallenge
 //	var ErrBadResponse                              // an answer Cognito never gives (an emulator, a proxy, not Cognito)
 //	type APIError struct{ Type, Message, RequestID string; HTTPStatus int }
@@ -124,7 +127,9 @@
 //	}
 //
 // request and response hold the members sent and received, flattened with
-// dots; lists are JSON text. Without Options.Reveal, secrets are replaced
+// dots; lists are JSON text. Which values are secret or shortened is
+// flows/trace's classification table (trace.Rules), the same table the
+// console masks by. Without Options.Reveal, secrets are replaced
 // by "[redacted]" (passwords, NEW_PASSWORD, SECRET_HASH, refresh tokens,
 // client secrets, the TOTP secret, the device password, SRP x and key) and
 // long opaque values are shortened to their first and last characters

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
@@ -122,7 +123,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 	kv := func(arrow, name, value string, secret bool) {
 		v := value
 		st := t.Text
-		if secret && !unmask && value != flows.Redacted && value != "" {
+		if secret && !unmask && value != trace.Redacted && value != "" {
 			v, st = theme.Mask, t.Secret
 		}
 		// Both ends of a long name or value say what it is (two
@@ -131,10 +132,10 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		lines = append(lines, "  "+label+" "+st.Render(widgets.CutMiddle(v, width-4-nw-1)))
 	}
 	for _, k := range sortedKeys(s.Request) {
-		kv("→", shortName(k), s.Request[k], flows.IsSecretKey(k))
+		kv("→", shortName(k), s.Request[k], trace.IsSecret(k))
 	}
 	for _, k := range sortedKeys(s.Response) {
-		kv("←", shortName(k), s.Response[k], flows.IsSecretKey(k))
+		kv("←", shortName(k), s.Response[k], trace.IsSecret(k))
 	}
 	if v := s.SRP; v != nil {
 		// Labelled as the protocol names them; masked by their JSON name.
@@ -144,7 +145,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 			{"signature", "signature", v.Signature},
 		} {
 			if p.value != "" {
-				kv("∗", p.label, p.value, flows.IsSecretKey("srp."+p.json))
+				kv("∗", p.label, p.value, trace.IsSecret("srp."+p.json))
 			}
 		}
 	}
