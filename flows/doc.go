@@ -74,10 +74,38 @@
 //	                       SecretSent bool; Timestamp, DeviceKey string; API *APIError; Err error }
 //	type UnanswerableError struct{ Challenge, Reason string }
 //	func Diagnose(error) Diagnosis
-//	type Diagnosis struct{ Type, Message, RequestID, Operation, Cause, Fix, Ref string }
+//	type Diagnosis struct{ Type, Message, RequestID, Operation, Cause, Fix, Ref string;
+//	                       ID string; Template Text }   // ID and Template are not in the JSON form
+//	func (Diagnosis) Phrase(Words) Diagnosis        // Cause and Fix in an edge's words
+//
+//	// The catalogue of diagnoses: one table keyed by source, code and context.
+//	func Catalogue() []Entry;  func EntryByID(id string) (Entry, bool)
+//	type Entry struct{ ID, Source, Code string; Context Context; Ref, Cause, Fix string }
+//	type Context struct{ Message, Operation, Grant, Flow, Condition string }; (Context) String() string
+//	const SourceCognito, SourceLocal, SourceOAuth, SourceOAuthClient; const NoCode
+//	type Facts struct{ Source, Code, Message, Operation, Grant, Flow string; Conditions []string; Params map[string]string }
+//	func Lookup(Facts) (Entry, bool);  func Explain(*Diagnosis, Facts) bool
+//	type Text struct{ Cause, Fix string }; (Text) Phrase(Words) Text; (Text) Refs() []Ref
+//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting
+//	type Words interface{ Flow, Scope, Input, Omit, Setting(string) string }
+//	var FlagWords Words                             // the default: references as command-line flags
 //	func UnverifiedClaims(token string) (Claims, error) // no signature check
 //	type Claims struct{ TokenUse, Username, Sub, ClientID, Issuer string; IssuedAt, ExpiresAt, AuthTime time.Time }
 //	func ValidateUserPoolID(string) error;  func RegionOf(userPoolID string) string
+//
+// # Diagnoses
+//
+// Diagnose (and flows/oauth's Diagnose) gather the facts of an error — its
+// source, code, message, the operation, grant and flow, a few named
+// conditions, and values to quote — and take the first entry of the
+// catalogue that matches them (Lookup). An entry's Cause and Fix are
+// templates: {name} placeholders are filled from the facts, and
+// references ({flow:password}, {scope:openid email}, {input:redirect-uri},
+// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}) are phrased by an edge's
+// Words. Diagnosis.Cause and Fix carry them phrased as command-line flags
+// (FlagWords); Diagnosis.Template keeps them unphrased for another edge
+// (the console words them as its views and profile keys). The catalogue
+// is exported for `cogscope explain` and the troubleshooting page.
 //
 // # Challenges
 //

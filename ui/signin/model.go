@@ -496,7 +496,7 @@ func (m Model) fail(err error) (Model, tea.Cmd) {
 	m.release()
 	m.refreshTrace()
 	m.trace.GotoBottom()
-	short := f.Code
+	short := f.Type
 	switch {
 	case f.Transport:
 		short = "could not reach the service (esc: back to the trace)"

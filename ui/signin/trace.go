@@ -75,13 +75,13 @@ func renderTrace(t *theme.Theme, steps []flows.Step, failure *service.Failure, u
 
 // stepFailure joins the step's own error with the run's diagnosis.
 func stepFailure(s flows.Step, run *service.Failure) *service.Failure {
-	f := &service.Failure{Op: s.Operation, Code: s.Error.Type, Message: s.Error.Message,
-		RequestID: s.Error.RequestID, Transport: s.Error.Type == ""}
+	f := &service.Failure{Diagnosis: flows.Diagnosis{Operation: s.Operation, Type: s.Error.Type, Message: s.Error.Message,
+		RequestID: s.Error.RequestID}, Transport: s.Error.Type == ""}
 	if f.RequestID == "" {
 		f.RequestID = s.RequestID
 	}
 	if run != nil {
-		f.Diagnosis, f.Fix = run.Diagnosis, run.Fix
+		f.Cause, f.Fix = run.Cause, run.Fix
 		if run.Transport {
 			f.Transport = true
 			if run.Message != "" {

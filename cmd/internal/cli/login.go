@@ -331,7 +331,7 @@ func (l *loginRun) save(res *flows.Result, opts flows.Options) error {
 func loginFailure(w io.Writer, err error) error {
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
-		d := flows.Diagnose(err)
+		d := cliDiagnosis(flows.Diagnose(err))
 		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, d.String())
 		return &ExitError{Code: ExitRefused, Err: err, Silent: true}
 	}
@@ -345,7 +345,7 @@ func loginFailure(w io.Writer, err error) error {
 	}
 	// No answer from Cognito, or one it never gives: the diagnosis says
 	// what came back (or did not) and where to look.
-	d := flows.Diagnose(err)
+	d := cliDiagnosis(flows.Diagnose(err))
 	text := strings.TrimSpace(d.Cause + " " + d.Fix)
 	if errors.As(err, &ce) {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", ce.Op, text)}

@@ -397,7 +397,7 @@ func (l *loginRun) saveHosted(res *oauth.Result) error {
 // provider refused (an OAuth error), 2 for input, listener, timeout and
 // I/O.
 func hostedFailure(w io.Writer, err error) error {
-	d := oauth.Diagnose(err)
+	d := cliDiagnosis(oauth.Diagnose(err))
 	var oe *oauth.Error
 	if errors.As(err, &oe) {
 		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, d.String())
@@ -406,11 +406,7 @@ func hostedFailure(w io.Writer, err error) error {
 	if errors.Is(err, flows.ErrInvalidOptions) {
 		return &ExitError{Code: ExitUsage, Err: errors.New(strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": "))}
 	}
-	msg := err.Error() + "\n  cause: " + d.Cause
-	if d.Fix != "" {
-		msg += "\n  fix:   " + d.Fix
-	}
-	return &ExitError{Code: ExitUsage, Err: errors.New(msg)}
+	return &ExitError{Code: ExitUsage, Err: errors.New(err.Error() + causeFixLines(d))}
 }
 
 // writeHostedJSON writes the same document as the other flows, with the
@@ -424,7 +420,7 @@ func writeHostedJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr 
 		doc.Tokens = res.Tokens
 	}
 	if runErr != nil {
-		d := oauth.Diagnose(runErr)
+		d := cliDiagnosis(oauth.Diagnose(runErr))
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)

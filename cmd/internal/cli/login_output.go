@@ -150,7 +150,7 @@ func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr e
 		}
 	}
 	if runErr != nil {
-		d := flows.Diagnose(runErr)
+		d := cliDiagnosis(flows.Diagnose(runErr))
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)
