@@ -145,7 +145,7 @@
 //	            "request_id": "…", "http_status": 400},
 //	  "request_id": "0b6e…",
 //	  "secret_hash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
-//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "a": "hex", "b": "hex",
+//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "A": "hex", "B": "hex",
 //	          "salt": "hex", "u": "hex", "x": "[redacted]", "key": "[redacted]",
 //	          "secret_block": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
 //	  "notes": ["SECRET_HASH computed from \"7c1e…\" (USER_ID_FOR_SRP)."],
@@ -162,5 +162,7 @@
 // client secrets, the TOTP secret, the device password, SRP x and key) and
 // long opaque values are shortened to their first and last characters
 // with their length (ID and access tokens, Session, SECRET_BLOCK, SRP_A,
-// SRP_B). The client's own `a` is never recorded.
+// SRP_B). The SRP values are named as the protocol names them: "A" and "B"
+// are the public values (SRP_A, SRP_B), upper case; the client's private
+// `a` is never recorded.
 package flows

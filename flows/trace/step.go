@@ -90,8 +90,8 @@ type SRPValues struct {
 	Subject     string `json:"subject"`   // "user" or "device"
 	PoolName    string `json:"pool_name"` // user pool name, or the device group key
 	UserID      string `json:"user_id"`   // USER_ID_FOR_SRP, or the device key
-	A           string `json:"a"`         // SRP_A sent (the secret a itself is never recorded)
-	B           string `json:"b"`         // SRP_B received
+	A           string `json:"A"`         // the public value A = g^a sent as SRP_A (the private a is never recorded)
+	B           string `json:"B"`         // the public value B received as SRP_B
 	Salt        string `json:"salt"`
 	U           string `json:"u"`
 	X           string `json:"x"`

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -236,5 +237,27 @@ func TestExchange(t *testing.T) {
 	}
 	if _, ok := st.Response["status"]; ok {
 		t.Errorf("no response, yet a status: %v", st.Response)
+	}
+}
+
+// The SRP public values are named as the protocol names them, upper case:
+// a lower-case "a" would read as the private value.
+func TestSRPValuesJSONNames(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(SRPValues{A: "0a", B: "0b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["A"] != "0a" || m["B"] != "0b" {
+		t.Errorf("SRP JSON = %s, want the public values as \"A\" and \"B\"", b)
+	}
+	for _, k := range []string{"a", "b"} {
+		if _, ok := m[k]; ok {
+			t.Errorf("SRP JSON has %q: %s", k, b)
+		}
 	}
 }
