@@ -57,6 +57,7 @@
 //	LookupClaim(name) (ClaimInfo, bool), LookupHeader(name), Catalogue() []ClaimInfo
 //	ExplainCheck(name CheckName) string
 //	FormatTime(t), Relative(t, now) ("in 42m", "3h ago"), HumanDuration(d)
+//	FormatDuration(d, layout) // the project's one duration formatter: Compact "3h12m", Padded "3h 12m"
 //	CognitoIssuer(region, pool), ExpandIssuer(poolIDOrURL), ParseCognitoIssuer(iss)
 //
 // # Judging as API Gateway
