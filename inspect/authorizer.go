@@ -196,7 +196,7 @@ func (j *Judgement) refuse(a Authorizer, status int, body, reason string) {
 func evaluateFor(ctx context.Context, issuer string, token string, keys KeySource, now time.Time) (*evaluation, *Report, error) {
 	// Built directly: the gateway compares its configured issuer exactly,
 	// so a bare pool id must not be expanded as NewVerifier would.
-	v := &Verifier{opts: Options{Issuer: issuer, Now: func() time.Time { return now }, Keys: keys}, keys: keys}
+	v := &Verifier{opts: Options{Issuer: issuer, Now: func() time.Time { return now }, Keys: keys}, keys: keys, pinned: pinned(keys)}
 	e := &evaluation{v: v, ctx: ctx, full: true}
 	e.setNow(now)
 	tok, derr := Decode(token)

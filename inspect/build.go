@@ -36,6 +36,9 @@ var errNotVerified = errors.New("not verified: no keys consulted")
 func (noKeys) Key(context.Context, string, string) (*Key, error) { return nil, errNotVerified }
 func (noKeys) Keys(context.Context, string) ([]*Key, error)      { return nil, errNotVerified }
 
+// Pinned: Describe consults no keys, so no issuer is trusted or doubted.
+func (noKeys) Pinned() bool { return true }
+
 // report assembles the Report of a finished full evaluation.
 func (e *evaluation) report(tok *Token) *Report {
 	r := &Report{Token: tok, Now: e.now, Checks: e.checks[:], Kind: KindUnknown}
@@ -61,6 +64,22 @@ func (e *evaluation) report(tok *Token) *Report {
 	}
 	if tok == nil {
 		return r
+	}
+	if !e.cs.wrong(cIss) {
+		r.Issuer = DescribeIssuer(e.cs.iss)
+		if e.cs.iss == "" {
+			r.Issuer = IssuerInfo{}
+		}
+	}
+	if _, describing := e.v.keys.(noKeys); !describing && status(CheckParse) != "" {
+		switch {
+		case e.v.opts.Issuer != "":
+			r.Trust = TrustExpectedIssuer
+		case e.v.pinned:
+			r.Trust = TrustGivenKeys
+		default:
+			r.Trust = TrustTokenIssuer
+		}
 	}
 	r.Notes = append(r.Notes, tok.Notes...)
 	for _, f := range tok.Header.Fields {

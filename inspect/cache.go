@@ -92,6 +92,10 @@ func NewCache(opts CacheOptions) *Cache {
 // revalidations answered 304).
 func (c *Cache) Fetches() int { return int(c.fetches.Load()) }
 
+// Pinned implements PinnedKeySource: a cache with a fixed URL serves the
+// keys the caller chose; one that follows issuers does not.
+func (c *Cache) Pinned() bool { return c.opts.URL != "" }
+
 // JWKSURL is the JWKS location used for issuer.
 func (c *Cache) JWKSURL(issuer string) (string, error) {
 	if c.opts.URL != "" {

@@ -253,10 +253,21 @@ func (e *evaluation) checkIss() Check {
 	}
 	want := e.v.opts.Issuer
 	if want == "" {
-		if !e.cs.present(cIss) {
-			return skipCheck(CheckIss, "no expected issuer given (--issuer), and the token has no iss")
+		if e.v.pinned {
+			if !e.cs.present(cIss) {
+				return skipCheck(CheckIss, "no expected issuer given (--issuer), and the token has no iss; the signature was checked with the keys given")
+			}
+			return skipCheck(CheckIss, fmt.Sprintf("no expected issuer given (--issuer); iss %q (%s) is not compared, the signature was checked with the keys given", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
 		}
-		return skipCheck(CheckIss, fmt.Sprintf("no expected issuer given (--issuer); keys came from the token's own iss %q, so a valid signature proves only that this issuer signed it", e.cs.iss))
+		if !e.cs.present(cIss) || e.cs.iss == "" {
+			c := failCheck(CheckIss, "no expected issuer given and the token has no iss: nothing says whose keys could vouch for it")
+			c.Hint = "give the expected issuer (--issuer, a profile or a session) or the JWKS (--jwks)"
+			return c
+		}
+		c := failCheck(CheckIss, fmt.Sprintf("unconfirmed issuer: the signature was checked against the token's own issuer %q (%s), which nobody confirmed; "+
+			"whoever wrote the token chose those keys, so the signature proves nothing", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
+		c.Hint = "if this is the issuer you expect, say so: --issuer " + e.cs.iss + " (or a profile or session), or give its JWKS (--jwks)"
+		return c
 	}
 	if !e.cs.present(cIss) || e.cs.iss == "" {
 		return failCheck(CheckIss, fmt.Sprintf("the token has no iss; expected %q", want))
@@ -268,10 +279,7 @@ func (e *evaluation) checkIss() Check {
 	}
 	c := Check{Name: CheckIss, Status: StatusOK}
 	if e.full {
-		c.Detail = fmt.Sprintf("%q", want)
-		if pool, region, ok := ParseCognitoIssuer(want); ok {
-			c.Detail += fmt.Sprintf(" (user pool %s in %s)", pool, region)
-		}
+		c.Detail = fmt.Sprintf("%q, as expected (%s)", want, DescribeIssuer(want).text())
 	}
 	return c
 }

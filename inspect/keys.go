@@ -44,6 +44,22 @@ type KeySource interface {
 	Keys(ctx context.Context, issuer string) ([]*Key, error)
 }
 
+// PinnedKeySource is implemented by key sources whose keys do not depend
+// on the issuer asked for: keys the caller chose (a JWKS file, or one JWKS
+// URL for every issuer). Such keys vouch for a signature by themselves;
+// keys looked up from a token's own iss vouch for nothing (see Trust).
+type PinnedKeySource interface {
+	KeySource
+	// Pinned reports whether the keys are the caller's choice.
+	Pinned() bool
+}
+
+// pinned reports whether ks serves keys the caller chose.
+func pinned(ks KeySource) bool {
+	p, ok := ks.(PinnedKeySource)
+	return ok && p.Pinned()
+}
+
 // UnknownKidError says the JWKS has no key with the token's kid, even
 // after a refetch.
 type UnknownKidError struct {
@@ -155,6 +171,9 @@ func (s *KeySet) Key(_ context.Context, _ string, kid string) (*Key, error) {
 
 // Keys implements KeySource; issuer is ignored.
 func (s *KeySet) Keys(context.Context, string) ([]*Key, error) { return s.keys, nil }
+
+// Pinned implements PinnedKeySource: a fixed set is the caller's choice.
+func (s *KeySet) Pinned() bool { return true }
 
 // Kids lists the key ids, sorted.
 func (s *KeySet) Kids() []string {

@@ -20,9 +20,10 @@ import (
 type Options struct {
 	// Issuer is the expected iss, compared exactly (no trailing slash). A
 	// bare user-pool id ("us-east-1_AbC123") is expanded to the Cognito
-	// issuer URL. When empty, the iss check is skipped and keys come from
-	// the token's own iss, which proves only that the token's claimed
-	// issuer signed it.
+	// issuer URL. When empty and Keys are not pinned (a PinnedKeySource:
+	// a JWKS file or URL the caller chose), keys come from the token's own
+	// iss, which nobody confirmed: the iss check then fails
+	// (TrustTokenIssuer), since whoever wrote the token chose the keys.
 	Issuer string
 	// ClientIDs are the accepted app client ids: the ID token's aud or the
 	// access token's client_id must be one of them.
@@ -52,6 +53,8 @@ type Verifier struct {
 	keys    KeySource
 	skewSec float64
 	clients map[string]struct{}
+	// pinned: the keys are the caller's choice (PinnedKeySource).
+	pinned bool
 }
 
 var poolIDRe = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$`)
@@ -89,6 +92,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if v.keys == nil {
 		v.keys = NewCache(CacheOptions{})
 	}
+	v.pinned = pinned(v.keys)
 	if len(opts.ClientIDs) > 0 {
 		v.clients = make(map[string]struct{}, len(opts.ClientIDs))
 		for _, c := range opts.ClientIDs {
