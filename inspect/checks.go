@@ -146,11 +146,8 @@ func (e *evaluation) checkAlg() Check {
 	}
 	// No key for this token (kid missing or unknown): the alg must still be
 	// one the issuer's keys declare.
-	iss := e.v.opts.Issuer
-	if iss == "" {
-		iss = e.cs.iss
-	}
-	keys, err := e.v.keys.Keys(e.ctx, iss)
+	iss, kctx := e.keyIssuer()
+	keys, err := e.v.keys.Keys(kctx, iss)
 	if err != nil {
 		return skipCheck(CheckAlg, "not checked against the keys: "+err.Error())
 	}

@@ -333,11 +333,22 @@ func (e *evaluation) lookupKey() {
 	if !e.hdr.hasKid || e.hdr.kid == "" {
 		return
 	}
-	iss := e.v.opts.Issuer
-	if iss == "" {
-		iss = e.cs.iss
+	iss, ctx := e.keyIssuer()
+	e.key, e.keyErr = e.v.keys.Key(ctx, iss, e.hdr.kid)
+}
+
+// keyIssuer is the issuer whose keys verify the token: the expected one,
+// else the token's own iss, with a context that marks it unconfirmed (the
+// fetch policy then refuses private addresses).
+func (e *evaluation) keyIssuer() (string, context.Context) {
+	ctx := e.ctx
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	e.key, e.keyErr = e.v.keys.Key(e.ctx, iss, e.hdr.kid)
+	if e.v.opts.Issuer != "" {
+		return e.v.opts.Issuer, ctx
+	}
+	return e.cs.iss, withUnconfirmedIssuer(ctx)
 }
 
 // verifyRSA checks an RSASSA-PKCS1-v1_5 signature.
