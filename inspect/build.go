@@ -82,6 +82,16 @@ func (e *evaluation) report(tok *Token) *Report {
 		}
 	}
 	r.Notes = append(r.Notes, tok.Notes...)
+	if sk, ok := e.v.keys.(skippedKeySource); ok && e.keyDone {
+		iss, _ := e.keyIssuer()
+		if skipped := sk.SkippedKeys(iss); len(skipped) > 0 {
+			names := make([]string, len(skipped))
+			for i, k := range skipped {
+				names[i] = k.String()
+			}
+			r.Notes = append(r.Notes, "the JWKS holds keys that cannot be used; they were skipped and the others used (RFC 7517 §5): "+strings.Join(names, "; "))
+		}
+	}
 	for _, f := range tok.Header.Fields {
 		info, known := LookupHeader(f.Name)
 		c := Claim{Name: f.Name, Value: f.Value, Display: display(info.Kind, f.Value, e.now, nil), Meaning: info.Meaning, Known: known, Check: info.Check}

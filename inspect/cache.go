@@ -143,7 +143,24 @@ func (c *Cache) Key(ctx context.Context, issuer, kid string) (*Key, error) {
 	if !refetched {
 		src += " (not refetched: another unknown kid caused a refetch moments ago)"
 	}
-	return nil, &UnknownKidError{Kid: kid, Known: st.set.Kids(), Source: src}
+	return nil, st.set.unknownKid(kid, src)
+}
+
+// SkippedKeys lists the keys of issuer's JWKS that could not be used, as
+// last fetched (nothing is fetched).
+func (c *Cache) SkippedKeys(issuer string) []SkippedKey {
+	key := issuer
+	if c.opts.URL != "" {
+		key = ""
+	}
+	e, ok := (*c.entries.Load())[key]
+	if !ok {
+		return nil
+	}
+	if st := e.state.Load(); st != nil {
+		return st.set.skipped
+	}
+	return nil
 }
 
 // Keys implements KeySource.

@@ -67,6 +67,27 @@ func (e *evaluation) checkParseTypes() Check {
 	return Check{Name: CheckParse, Status: StatusOK}
 }
 
+// checkCrit refuses a header that makes extensions critical (RFC 7515
+// §4.1.11: a JWS whose crit lists an extension the recipient does not
+// understand is invalid) and an unencoded payload (RFC 7797 "b64": false).
+// cogscope understands no extension.
+func (e *evaluation) checkCrit() Check {
+	h := &e.hdr
+	switch {
+	case h.b64False:
+		c := failCheck(CheckParse, `the header says "b64": false (RFC 7797): the payload is not base64url-encoded, an extension cogscope does not support; such a token is refused`)
+		c.Hint = "Cognito never sets b64 or crit: this token was made by something else, or altered"
+		return c
+	case h.hasCrit && (h.critBad || len(h.crit) == 0):
+		return failCheck(CheckParse, "the header's crit is not a non-empty list of extension names, as RFC 7515 §4.1.11 requires; the token is invalid")
+	case h.hasCrit:
+		c := failCheck(CheckParse, fmt.Sprintf("the header marks %s as critical (crit): extensions cogscope does not understand, so the token must be refused (RFC 7515 §4.1.11)", quoteList(h.crit)))
+		c.Hint = "Cognito never sets crit: this token was made by something else, or altered"
+		return c
+	}
+	return Check{Name: CheckParse, Status: StatusOK}
+}
+
 func isRSAAlg(alg string) bool { return alg == "RS256" || alg == "RS384" || alg == "RS512" }
 
 // Attack names, shown next to refused algorithms.
@@ -192,6 +213,9 @@ func (e *evaluation) checkKid() Check {
 		if errors.As(e.keyErr, &unknown) {
 			c := failCheck(CheckKid, unknown.Error())
 			c.Hint = "a token from another user pool, region or environment, or signed by a key the issuer has retired"
+			if unknown.Skipped != "" {
+				c.Hint = "the issuer publishes this key in a form that is refused; a token signed with it cannot be trusted"
+			}
 			return c
 		}
 		return skipCheck(CheckKid, "keys unavailable: "+e.keyErr.Error())
@@ -374,7 +398,8 @@ func (e *evaluation) checkExp() Check {
 		c := failCheck(CheckExp, "the token has no exp: it would never expire; Cognito always sets one")
 		return c
 	}
-	if e.cs.exp+e.v.skewSec < e.nowSec {
+	// Expired at exp itself: now must be before exp (RFC 7519 §4.1.4).
+	if e.cs.exp+e.v.skewSec <= e.nowSec {
 		exp := secondsTime(e.cs.exp)
 		c := failCheck(CheckExp, "expired "+whenText(exp, e.now))
 		if e.v.skewSec > 0 {

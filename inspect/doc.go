@@ -30,7 +30,12 @@
 // <iss>/.well-known/jwks.json (or a fixed URL) with jwx, honours
 // Cache-Control/Expires/Age/ETag/Last-Modified and refetches once on an
 // unknown kid; ParseJWKS(bytes, source) gives a fixed *KeySet (a file).
-// An unreachable JWKS is *FetchError, returned as the error of Verify (the
+// A key the JWKS holds but cannot be used (an RSA key under 2048 bits or
+// without n or e, an unknown kty, one jwx cannot read) is skipped and
+// named (KeySet.Skipped, Cache.SkippedKeys, and a note in the report), and
+// the other keys are used (RFC 7517 §5); a token whose kid names a skipped
+// key fails the kid check saying why. EC/OKP keys are kept so the alg
+// check can name a key-type mismatch. An unreachable JWKS is *FetchError, returned as the error of Verify (the
 // report still lists what could be checked); a kid the JWKS lacks is a
 // verdict (the kid check fails, *UnknownKidError in its detail).
 //
@@ -161,6 +166,14 @@
 //     character.
 //   - cognito:groups holding a non-string is refused whole; aws-jwt-verify
 //     accepts it if a matching string comes before the non-string.
+//   - exp equal to now is expired (RFC 7519 §4.1.4: now must be before
+//     exp; with a skew, now must be before exp + skew); aws-jwt-verify
+//     accepts the token at the exact second.
+//   - A header with crit (RFC 7515 §4.1.11) is refused, whatever it lists:
+//     cogscope understands no extension, and a JWS whose crit names one
+//     the recipient does not understand is invalid; so is "b64": false
+//     (RFC 7797, an unencoded payload), with or without crit. The parse
+//     check fails. aws-jwt-verify ignores both.
 //   - Input cleaning: a "Bearer " prefix, quotes and whitespace inside the
 //     token (a wrapped paste) are removed before verifying; aws-jwt-verify
 //     refuses such strings as malformed. An API would see them as

@@ -296,7 +296,12 @@ func (e *evaluation) run() error {
 	if e.full {
 		e.checks[0].Detail = e.parseOKDetail()
 	}
-	if c := e.checkParseTypes(); c.Status == StatusFail {
+	if c := e.checkCrit(); c.Status == StatusFail {
+		e.checks[0] = c
+		if !e.full {
+			return c.failure()
+		}
+	} else if c := e.checkParseTypes(); c.Status == StatusFail {
 		e.checks[0] = c
 		if !e.full {
 			return c.failure()
