@@ -271,24 +271,23 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 	}
 	// aud if present, else client_id (API Gateway evaluates aud when both
 	// are there).
-	var got []string
-	field := "aud"
-	switch {
-	case e.cs.present(cAud) && !e.cs.wrong(cAud):
-		got = e.cs.audList
-		if !e.cs.audIsList {
-			got = []string{e.cs.aud}
-		}
-	case e.cs.present(cClientID) && !e.cs.wrong(cClientID):
-		field, got = "client_id", []string{e.cs.clientID}
-	default:
+	aud := e.cs.audience()
+	field, got := aud.field, aud.got
+	if field == "" {
 		field = "aud or client_id"
+	}
+	if aud.bad != "" {
+		invalid(CheckAud, aud.bad)
+		j.Mistakes = append(j.Mistakes, "the token's "+aud.field+" is of the wrong type; API Gateway evaluates aud whenever the token has one")
+		return nil
 	}
 	if !overlaps(got, a.Audience) {
 		invalid(CheckAud, fmt.Sprintf("%s %s is not in the authorizer's audience list (%s)", field, quoteList(got), listOr(a.Audience, "an empty list")))
 		switch {
 		case field == "client_id":
 			j.Mistakes = append(j.Mistakes, "an access token has no aud: API Gateway compares its client_id with the audience list, so the list must hold the app client id")
+		case field == "aud" && e.cs.clientID != "" && overlaps([]string{e.cs.clientID}, a.Audience):
+			j.Mistakes = append(j.Mistakes, fmt.Sprintf("the audience list holds the token's client_id %q, but the token has an aud, and then only aud is evaluated", e.cs.clientID))
 		case field == "aud":
 			j.Mistakes = append(j.Mistakes, "the audience list lacks the app client id the token was issued to")
 		default:

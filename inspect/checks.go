@@ -305,14 +305,34 @@ func (e *evaluation) checkIss() Check {
 	return c
 }
 
+// cognitoIssued reports whether the token's issuer (the expected one, else
+// its own iss) is a Cognito user pool, or shaped like one (a local stack):
+// those always say token_use.
+func (e *evaluation) cognitoIssued() bool {
+	iss := e.v.opts.Issuer
+	if iss == "" {
+		iss = e.cs.iss
+	}
+	info := DescribeIssuer(iss)
+	return info.Cognito || info.PoolShaped
+}
+
 func (e *evaluation) checkTokenUse() Check {
 	tu := e.cs.tokenUse
 	want := e.v.opts.TokenUse
+	required := want != "" || e.cognitoIssued()
 	switch {
 	case e.cs.wrong(cTokenUse):
 		return failCheck(CheckTokenUse, "token_use is not a string")
+	case !required && tu == "":
+		return skipCheck(CheckTokenUse, "the token has no token_use, which only Cognito tokens carry: not required, since the issuer is not a Cognito user pool and no --token-use was given")
+	case !required && tu != "id" && tu != "access":
+		return skipCheck(CheckTokenUse, fmt.Sprintf("token_use is %q, not a Cognito kind: not required, since the issuer is not a Cognito user pool and no --token-use was given", tu))
 	case tu == "":
 		c := failCheck(CheckTokenUse, "the token has no token_use: it is not a Cognito ID or access token")
+		if want == "" {
+			c.Detail += " (required: the issuer is a Cognito user pool)"
+		}
 		return c
 	case tu != "id" && tu != "access":
 		return failCheck(CheckTokenUse, fmt.Sprintf("token_use is %q; Cognito tokens say \"id\" or \"access\"", tu))
@@ -339,50 +359,60 @@ func (e *evaluation) checkTokenUse() Check {
 	return c
 }
 
-func (e *evaluation) checkAud() Check {
-	if e.cs.wrong(cAud) {
-		return failCheck(CheckAud, "aud is neither a string nor a list of strings")
+// audience is what API Gateway's JWT authorizer compares with its
+// audience list: aud when the token has one (any type: a mistyped aud is
+// not passed over), else client_id (cognito-protocol.md §6.1).
+type audience struct {
+	field string   // "aud", "client_id", or "" when the token has neither
+	got   []string // the values to match
+	bad   string   // set when the field is of the wrong type
+}
+
+func (cs *claimSet) audience() audience {
+	switch {
+	case cs.present(cAud) && cs.wrong(cAud):
+		return audience{field: "aud", bad: "aud is neither a string nor a list of strings"}
+	case cs.present(cAud) && cs.audIsList:
+		return audience{field: "aud", got: cs.audList}
+	case cs.present(cAud):
+		return audience{field: "aud", got: []string{cs.aud}}
+	case cs.present(cClientID) && cs.wrong(cClientID):
+		return audience{field: "client_id", bad: "client_id is not a string"}
+	case cs.present(cClientID):
+		return audience{field: "client_id", got: []string{cs.clientID}}
 	}
-	if e.cs.wrong(cClientID) {
-		return failCheck(CheckAud, "client_id is not a string")
+	return audience{}
+}
+
+func (e *evaluation) checkAud() Check {
+	a := e.cs.audience()
+	if a.bad != "" {
+		return failCheck(CheckAud, a.bad)
 	}
 	if len(e.v.clients) == 0 {
 		return skipCheck(CheckAud, "no expected client id given (--client-id)")
 	}
 	want := e.v.opts.ClientIDs
-	if e.cs.tokenUse == "id" {
-		switch {
-		case e.cs.audIsList:
-			return failCheck(CheckAud, fmt.Sprintf("aud is a list (%s); a Cognito ID token carries its client id as one string", quoteList(e.cs.audList)))
-		case e.cs.aud == "":
-			return failCheck(CheckAud, fmt.Sprintf("the ID token has no aud; expected %s", oneOf(want)))
-		}
-		if _, ok := e.v.clients[e.cs.aud]; !ok {
-			c := failCheck(CheckAud, fmt.Sprintf("aud %q is not %s", e.cs.aud, oneOf(want)))
-			c.Hint = "the token was issued to another app client"
+	if a.field == "" {
+		return failCheck(CheckAud, fmt.Sprintf("the token has neither aud nor client_id; expected %s", oneOf(want)))
+	}
+	for _, g := range a.got {
+		if _, ok := e.v.clients[g]; ok {
+			c := Check{Name: CheckAud, Status: StatusOK}
+			if e.full {
+				if a.field == "aud" {
+					c.Detail = fmt.Sprintf("aud %q is expected (aud is evaluated when present, as API Gateway does)", g)
+				} else {
+					c.Detail = fmt.Sprintf("client_id %q is expected (the token has no aud, so client_id counts, as API Gateway does; Cognito access tokens name their client there)", g)
+				}
+			}
 			return c
 		}
-		c := Check{Name: CheckAud, Status: StatusOK}
-		if e.full {
-			c.Detail = fmt.Sprintf("aud %q is an expected app client (ID tokens name their client in aud)", e.cs.aud)
-		}
-		return c
 	}
-	if e.cs.clientID == "" {
-		c := failCheck(CheckAud, fmt.Sprintf("the token has no client_id; expected %s", oneOf(want)))
-		if e.cs.present(cAud) {
-			c.Hint = "it has aud but no client_id: an ID token, or not a Cognito access token"
-		}
-		return c
-	}
-	if _, ok := e.v.clients[e.cs.clientID]; !ok {
-		c := failCheck(CheckAud, fmt.Sprintf("client_id %q is not %s", e.cs.clientID, oneOf(want)))
-		c.Hint = "the token was issued to another app client"
-		return c
-	}
-	c := Check{Name: CheckAud, Status: StatusOK}
-	if e.full {
-		c.Detail = fmt.Sprintf("client_id %q is an expected app client (access tokens have no aud; they name their client in client_id)", e.cs.clientID)
+	c := failCheck(CheckAud, fmt.Sprintf("%s %s is not %s", a.field, quoteList(a.got), oneOf(want)))
+	c.Hint = "the token was issued to another app client or audience"
+	if _, ok := e.v.clients[e.cs.clientID]; ok && a.field == "aud" && e.cs.clientID != "" {
+		c.Hint = fmt.Sprintf("client_id %q is expected, but the token has an aud, and only aud counts then (as API Gateway's JWT authorizer does): expect the aud value, or use a token without aud", e.cs.clientID)
 	}
 	return c
 }

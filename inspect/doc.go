@@ -174,6 +174,18 @@
 //     the recipient does not understand is invalid; so is "b64": false
 //     (RFC 7797, an unencoded payload), with or without crit. The parse
 //     check fails. aws-jwt-verify ignores both.
+//   - The audience as API Gateway's HTTP API JWT authorizer judges it
+//     (cognito-protocol.md §6.1): aud is evaluated whenever the token has
+//     one (a string, or a list of which one must match), client_id only
+//     when there is no aud, whatever token_use says. aws-jwt-verify's
+//     Cognito checks read aud (a string only) for ID tokens and client_id
+//     for access tokens, so an access token with aud "urn:my:api" and
+//     client_id "web-app" passes it with client id "web-app" and fails it
+//     with "urn:my:api"; here it is the other way round.
+//   - token_use is required only when one is expected (TokenUse) or the
+//     issuer is a Cognito user pool or shaped like one (a local stack);
+//     aws-jwt-verify's Cognito checks always require it. Tokens of other
+//     OpenID providers have none.
 //   - Input cleaning: a "Bearer " prefix, quotes and whitespace inside the
 //     token (a wrapped paste) are removed before verifying; aws-jwt-verify
 //     refuses such strings as malformed. An API would see them as

@@ -25,11 +25,13 @@ type Options struct {
 	// iss, which nobody confirmed: the iss check then fails
 	// (TrustTokenIssuer), since whoever wrote the token chose the keys.
 	Issuer string
-	// ClientIDs are the accepted app client ids: the ID token's aud or the
-	// access token's client_id must be one of them.
+	// ClientIDs are the accepted app client ids (audiences), compared as
+	// API Gateway's JWT authorizer does: aud when the token has one (one
+	// of a list must match), client_id only when it has no aud.
 	ClientIDs []string
-	// TokenUse is "id", "access", or "" for either (token_use must still
-	// be one of the two).
+	// TokenUse is "id", "access", or "" for either. With "", token_use
+	// must still be one of the two when the issuer is a Cognito user pool
+	// (or shaped like one); other issuers' tokens need none.
 	TokenUse string
 	// Scopes: the token's scope must hold at least one of them (as API
 	// Gateway and aws-jwt-verify require).
