@@ -287,7 +287,7 @@ func (e *evaluation) checkIss() Check {
 		}
 		c := failCheck(CheckIss, fmt.Sprintf("unconfirmed issuer: the signature was checked against the token's own issuer %q (%s), which nobody confirmed; "+
 			"whoever wrote the token chose those keys, so the signature proves nothing", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
-		c.Hint = "if this is the issuer you expect, say so: --issuer " + e.cs.iss + " (or a profile or session), or give its JWKS (--jwks)"
+		c.Hint = fmt.Sprintf("if this is the issuer you expect, say so: --issuer %q (or a profile or session), or give its JWKS (--jwks)", e.cs.iss)
 		return c
 	}
 	if !e.cs.present(cIss) || e.cs.iss == "" {

@@ -42,7 +42,7 @@ func (i IssuerInfo) text() string {
 	case i.Cognito:
 		return fmt.Sprintf("the Cognito user pool %s in %s", i.Pool, i.Region)
 	case i.PoolShaped:
-		return fmt.Sprintf("a user pool %s served by %s (not AWS: a local stack or emulator)", i.Pool, hostOf(i.URL))
+		return fmt.Sprintf("a user pool %s served by %q (not AWS: a local stack or emulator)", i.Pool, hostOf(i.URL))
 	}
 	return "not a Cognito user pool"
 }

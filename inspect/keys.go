@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
 )
@@ -264,11 +265,18 @@ func article(kty string) string {
 	return "a " + kty
 }
 
+// truncate shortens a message from a JWKS (jwx's words, which may quote
+// the document) and replaces what a terminal would interpret.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
 	}
-	return s[:n] + "…"
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // Key implements KeySource; issuer is ignored.
