@@ -24,8 +24,12 @@ func ParseCognitoIssuer(iss string) (poolID, region string, ok bool) {
 // shaped like a pool's (a local stack), or another provider's.
 func DescribeIssuer(iss string) IssuerInfo {
 	info := IssuerInfo{URL: iss}
+	// A user pool id is <region>_<letters and digits>, its region the
+	// host's: anything else under a Cognito host is not a pool's issuer.
 	if pool, region, ok := ParseCognitoIssuer(iss); ok {
-		info.Cognito, info.Pool, info.Region = true, pool, region
+		if m := poolIDRe.FindStringSubmatch(pool); m != nil && m[1] == region {
+			info.Cognito, info.Pool, info.Region = true, pool, region
+		}
 		return info
 	}
 	if i := strings.LastIndexByte(iss, '/'); i >= 0 && strings.Contains(iss[:i], "://") {

@@ -86,6 +86,8 @@ func TestTrustNamesCognitoIssuers(t *testing.T) {
 		{"https://accounts.google.com", false, false, "", ""},
 		{"https://evil.example/cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC", false, true, "us-east-1_AbC", "us-east-1"},
 		{"us-east-1_AbC123", false, false, "", ""},
+		{"https://cognito-idp.us-east-1.amazonaws.com/\x1b[31mX", false, false, "", ""},
+		{"https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC", false, false, "", ""},
 	}
 	for _, tc := range cases {
 		got := DescribeIssuer(tc.iss)
