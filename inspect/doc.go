@@ -26,8 +26,9 @@
 //	(*Verifier).Validate(ctx, raw) error            // fast verdict: nil, *Failure{Check, Detail, Hint, Attack}, or an I/O error
 //
 // Keys come from a KeySource: NewCache(CacheOptions{Client, Now, URL,
-// MinTTL, MaxTTL, DefaultTTL, RefetchInterval}) fetches
-// <iss>/.well-known/jwks.json (or a fixed URL) with jwx, honours
+// MinTTL, MaxTTL, DefaultTTL, RefetchInterval, RelaxFetch}) fetches
+// <iss>/.well-known/jwks.json (else the discovery document's jwks_uri, or
+// a fixed URL) with jwx, honours
 // Cache-Control/Expires/Age/ETag/Last-Modified and refetches once on an
 // unknown kid; ParseJWKS(bytes, source) gives a fixed *KeySet (a file).
 // A key the JWKS holds but cannot be used (an RSA key under 2048 bits or
@@ -77,6 +78,11 @@
 // # Fetching keys safely
 //
 // The Cache fetches <issuer>/.well-known/jwks.json, or the one URL given.
+// When the issuer's jwks.json answers 404 (other OpenID providers keep
+// their keys elsewhere), it reads <issuer>/.well-known/openid-configuration,
+// as API Gateway does, and uses its jwks_uri (remembered for refetches)
+// if the document names the same issuer and the jwks_uri passes the
+// policy below; the document is capped at 256 KiB.
 // Since an unconfirmed iss points wherever the token's author likes, every
 // fetch follows this policy (PolicyError, inside a FetchError, says what
 // was refused):
