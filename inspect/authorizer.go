@@ -260,13 +260,20 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 	// The JWT authorizer checks signature, issuer, audience and times;
 	// token_use is not its business (an ID token passes a route without
 	// scopes when its aud is listed).
-	if c, bad := firstFail(r, CheckAlg, CheckKid, CheckSignature, CheckIss); bad {
+	if c, bad := firstFail(r, CheckAlg, CheckKid, CheckSignature); bad {
 		invalid(c.Name, c.Name.String()+": "+c.Detail)
 		j.mistakesFor(c, r)
 		return nil
 	}
 	if a.Issuer == "" {
+		// Without one the keys came from the token's own iss: nothing an
+		// authorizer would accept.
 		invalid(CheckIss, "the authorizer has no issuer configured")
+		return nil
+	}
+	if c, bad := firstFail(r, CheckIss); bad {
+		invalid(c.Name, c.Name.String()+": "+c.Detail)
+		j.mistakesFor(c, r)
 		return nil
 	}
 	// aud if present, else client_id (API Gateway evaluates aud when both

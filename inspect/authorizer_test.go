@@ -206,3 +206,22 @@ func TestJudgeReasonsNameEmptyLists(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeWithoutIssuer: an HTTP authorizer with no issuer trusts no
+// keys, not those the token's own iss points at.
+func TestJudgeWithoutIssuer(t *testing.T) {
+	t.Parallel()
+	ti := newTestIssuer(t, CognitoIssuer("eu-west-1", "eu-west-1_ApiPool1"))
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+ti.access(ti.accessClaims(testNow)))
+	j, err := Judge(ctx(), Authorizer{Type: HTTPJWTAuthorizer, Audience: []string{testClient}}, h, unpinned{ti.keySet}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Allowed || j.Status != 401 || j.Reason != "the authorizer has no issuer configured" {
+		t.Fatalf("%+v", j)
+	}
+	if c := j.Report.Check(CheckIss); c.Status != StatusFail || !strings.Contains(c.Detail, "unconfirmed issuer") {
+		t.Fatalf("iss %+v", c)
+	}
+}
