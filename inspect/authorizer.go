@@ -279,7 +279,7 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 	// aud if present, else client_id (API Gateway evaluates aud when both
 	// are there).
 	aud := e.cs.audience()
-	field, got := aud.field, aud.got
+	field, got := aud.field, aud.values()
 	if field == "" {
 		field = "aud or client_id"
 	}

@@ -320,7 +320,9 @@ func (e *evaluation) cognitoIssued() bool {
 func (e *evaluation) checkTokenUse() Check {
 	tu := e.cs.tokenUse
 	want := e.v.opts.TokenUse
-	required := want != "" || e.cognitoIssued()
+	// Whether token_use is required matters only when it is not a
+	// Cognito kind; the issuer is not looked at for the common case.
+	required := want != "" || tu == "id" || tu == "access" || e.cognitoIssued()
 	switch {
 	case e.cs.wrong(cTokenUse):
 		return failCheck(CheckTokenUse, "token_use is not a string")
@@ -363,9 +365,36 @@ func (e *evaluation) checkTokenUse() Check {
 // audience list: aud when the token has one (any type: a mistyped aud is
 // not passed over), else client_id (cognito-protocol.md §6.1).
 type audience struct {
-	field string   // "aud", "client_id", or "" when the token has neither
-	got   []string // the values to match
-	bad   string   // set when the field is of the wrong type
+	field  string   // "aud", "client_id", or "" when the token has neither
+	one    string   // the value to match, unless isList
+	list   []string // the values to match when aud is a list
+	isList bool
+	bad    string // set when the field is of the wrong type
+}
+
+// values lists what is matched (allocates: for messages).
+func (a audience) values() []string {
+	switch {
+	case a.isList:
+		return a.list
+	case a.field == "":
+		return nil
+	}
+	return []string{a.one}
+}
+
+// match returns the first value the expected set holds.
+func (a audience) match(want map[string]struct{}) (string, bool) {
+	if a.isList {
+		for _, g := range a.list {
+			if _, ok := want[g]; ok {
+				return g, true
+			}
+		}
+		return "", false
+	}
+	_, ok := want[a.one]
+	return a.one, ok && a.field != ""
 }
 
 func (cs *claimSet) audience() audience {
@@ -373,13 +402,13 @@ func (cs *claimSet) audience() audience {
 	case cs.present(cAud) && cs.wrong(cAud):
 		return audience{field: "aud", bad: "aud is neither a string nor a list of strings"}
 	case cs.present(cAud) && cs.audIsList:
-		return audience{field: "aud", got: cs.audList}
+		return audience{field: "aud", list: cs.audList, isList: true}
 	case cs.present(cAud):
-		return audience{field: "aud", got: []string{cs.aud}}
+		return audience{field: "aud", one: cs.aud}
 	case cs.present(cClientID) && cs.wrong(cClientID):
 		return audience{field: "client_id", bad: "client_id is not a string"}
 	case cs.present(cClientID):
-		return audience{field: "client_id", got: []string{cs.clientID}}
+		return audience{field: "client_id", one: cs.clientID}
 	}
 	return audience{}
 }
@@ -396,20 +425,18 @@ func (e *evaluation) checkAud() Check {
 	if a.field == "" {
 		return failCheck(CheckAud, fmt.Sprintf("the token has neither aud nor client_id; expected %s", oneOf(want)))
 	}
-	for _, g := range a.got {
-		if _, ok := e.v.clients[g]; ok {
-			c := Check{Name: CheckAud, Status: StatusOK}
-			if e.full {
-				if a.field == "aud" {
-					c.Detail = fmt.Sprintf("aud %q is expected (aud is evaluated when present, as API Gateway does)", g)
-				} else {
-					c.Detail = fmt.Sprintf("client_id %q is expected (the token has no aud, so client_id counts, as API Gateway does; Cognito access tokens name their client there)", g)
-				}
+	if g, ok := a.match(e.v.clients); ok {
+		c := Check{Name: CheckAud, Status: StatusOK}
+		if e.full {
+			if a.field == "aud" {
+				c.Detail = fmt.Sprintf("aud %q is expected (aud is evaluated when present, as API Gateway does)", g)
+			} else {
+				c.Detail = fmt.Sprintf("client_id %q is expected (the token has no aud, so client_id counts, as API Gateway does; Cognito access tokens name their client there)", g)
 			}
-			return c
 		}
+		return c
 	}
-	c := failCheck(CheckAud, fmt.Sprintf("%s %s is not %s", a.field, quoteList(a.got), oneOf(want)))
+	c := failCheck(CheckAud, fmt.Sprintf("%s %s is not %s", a.field, quoteList(a.values()), oneOf(want)))
 	c.Hint = "the token was issued to another app client or audience"
 	if _, ok := e.v.clients[e.cs.clientID]; ok && a.field == "aud" && e.cs.clientID != "" {
 		c.Hint = fmt.Sprintf("client_id %q is expected, but the token has an aud, and only aud counts then (as API Gateway's JWT authorizer does): expect the aud value, or use a token without aud", e.cs.clientID)
