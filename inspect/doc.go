@@ -109,7 +109,8 @@
 //     Control checks the address each connection is actually made to, so
 //     DNS cannot smuggle in a private or metadata address; connections are
 //     not kept alive (every fetch dials and is checked again) and no proxy
-//     is used. The configured client's timeout and TLS settings are kept;
+//     is used. The configured client's timeout (30 s when it has none)
+//     and TLS settings are kept;
 //     a Transport that is not an *http.Transport is replaced, since the
 //     dialer is the check.
 //   - Redirects: at most 3, to the same host only, never https to http.

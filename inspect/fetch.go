@@ -241,8 +241,12 @@ func (c *Cache) policyClient() *http.Client {
 		}
 		return dd.DialContext(ctx, network, addr)
 	}
+	timeout := base.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second // a JWKS host that hangs must not hang us
+	}
 	return &http.Client{
-		Timeout:   base.Timeout,
+		Timeout:   timeout,
 		Transport: tr,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			first := via[0].URL
