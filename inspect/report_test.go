@@ -86,8 +86,11 @@ func TestReportJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || got["valid"] == nil || got["checks"] == nil {
+	if len(got) != 6 || got["valid"] == nil || got["checks"] == nil {
 		t.Fatalf("keys %v", got)
+	}
+	if string(got["trust"]) != `"given-jwks"` || string(got["issuer"]) != `{"iss":"`+ti.iss+`","cognito":true,"pool":"`+testPool+`","region":"us-east-1"}` {
+		t.Fatalf("trust %s, issuer %s", got["trust"], got["issuer"])
 	}
 	// Unparseable tokens still give the same shape.
 	r, _ = v.Verify(ctx(), "garbage")
