@@ -34,7 +34,7 @@
 //	ui              root model: header, footer (keys from bubbles/help), ? overlay, routing
 //	ui/signin       view 1: flow picker, form, trace, sequence diagram, challenge forms, QR
 //	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
-//	ui/placeholder  views 3 and 4 until the API and logs issue
+//	ui/placeholder  a view not built yet
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
