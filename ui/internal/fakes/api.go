@@ -158,7 +158,7 @@ func callLines(req service.CallRequest, res *service.CallResult, n int) []servic
 			verdict = "deny"
 		}
 		out = append(out, service.LogEvent{Time: at, Group: AuthorizerGroup, Stream: "2026/11/26/[$LATEST]a1b2", ID: fmt.Sprintf("%d-1", n),
-			Message: `{"level":"info","msg":"authorize","requestId":"` + id + `","route":"` + req.Method + " " + req.Path + `","decision":"` + verdict + `"}`,
+			Message:   `{"level":"info","msg":"authorize","requestId":"` + id + `","route":"` + req.Method + " " + req.Path + `","decision":"` + verdict + `"}`,
 			RequestID: id})
 	}
 	out = append(out, service.LogEvent{Time: at.Add(5 * time.Millisecond), Group: AccessLogGroup, Stream: "default", ID: fmt.Sprintf("%d-2", n),
