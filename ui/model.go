@@ -9,8 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/common"
-	"github.com/cogscope/cogscope/ui/placeholder"
+	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -112,11 +113,8 @@ func New(o Options) Model {
 	m.pages = [numPages]page{
 		PageSignIn: signIn,
 		PageTokens: newPage(tokens.New(t, o.Tokens, o.Now)),
-		PageAPI: newPage(placeholder.New(t, "API", "Call the profile's API Gateway routes with a token of the session, "+
-			"see the response and — on 401/403 — the authorizer's judgement, with the log tail beside it. "+
-			"This view is not built yet.")),
-		PageLogs: newPage(placeholder.New(t, "Logs", "Tail the authorizer's and the API's log groups full-screen: filter, "+
-			"pause, jump to a request id, events per second. This view is not built yet.")),
+		PageAPI:    newPage(api.New(t, o.API, o.Logs)),
+		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
@@ -223,6 +221,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			text = m.status.Text + " · " + text
 		}
 		return m.Update(common.StatusMsg{Text: text})
+	case common.ShowLogsMsg:
+		// A call's lines, from the API view: the Logs view jumps there.
+		m.active = PageLogs
+		return m.broadcast(msg)
 	case connectedMsg:
 		m.connecting = false
 		if msg.err != nil {

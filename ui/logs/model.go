@@ -176,6 +176,11 @@ func (m *Model) Follow(groups []string) tea.Cmd {
 		return nil
 	}
 	m.stop()
+	if m.opts.Compact && len(m.groups) > 0 {
+		// The pane shows the route's lines: another route's go.
+		m.lines.reset()
+		m.follow, m.expanded = true, map[string]bool{}
+	}
 	m.groups = append([]string(nil), groups...)
 	for _, g := range groups {
 		if _, ok := m.groupIdx[g]; !ok {
@@ -232,7 +237,15 @@ func (m *Model) JumpTo(requestID string) bool {
 			m.filter = ""
 			m.follow = false
 			m.cursor = first
+			// A third of the screen above it: what came before.
 			m.top = first
+			for range m.rows() / 3 {
+				prev, ok := m.nextMatch(m.top-1, -1)
+				if !ok {
+					break
+				}
+				m.top = prev
+			}
 			m.clamp()
 			return true
 		}

@@ -66,3 +66,27 @@ func (r *ring) push(e entry) {
 		*cur, *prev = *prev, *cur
 	}
 }
+
+// holds reports whether ev is held already: the same group and event id
+// among the lines as new as it (within reorderLimit of the newest). A
+// line newer than every held one is new, which keeps a flood cheap.
+func (r *ring) holds(ev service.LogEvent) bool {
+	if len(r.buf) == 0 || ev.ID == "" {
+		return false
+	}
+	for k := int64(1); k <= int64(len(r.buf)) && k <= reorderLimit; k++ {
+		e := r.at(r.total() - k)
+		if e.ev.Time.Before(ev.Time) {
+			return false
+		}
+		if e.ev.ID == ev.ID && e.ev.Group == ev.Group {
+			return true
+		}
+	}
+	return false
+}
+
+// reset drops every line (not counted as dropped: they were let go).
+func (r *ring) reset() {
+	r.buf, r.head = nil, 0
+}

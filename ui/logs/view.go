@@ -128,7 +128,7 @@ func (m Model) histLines() []string {
 	for _, h := range m.hist {
 		newest = max(newest, h.newest)
 	}
-	nameW := min(24, m.width/4)
+	nameW := min(34, m.width/3)
 	sparkW := min(30, max(m.width-nameW-16, 0))
 	most := 1
 	for _, h := range m.hist[:n] {
@@ -153,7 +153,11 @@ func (m Model) histLines() []string {
 			b.WriteRune(sparks[idx])
 		}
 		st := m.groupStyle(g)
-		out = append(out, st.Render("■ "+widgets.PadRight(widgets.CutMiddle(names[g], nameW), nameW))+" "+
+		name := names[g]
+		if len(name) > nameW {
+			name = shortGroup(name)
+		}
+		out = append(out, st.Render("■ "+widgets.PadRight(widgets.CutMiddle(name, nameW), nameW))+" "+
 			st.Render(b.String())+" "+m.t.Muted.Render(fmt.Sprintf("%6.1f/s", float64(last10)/10)))
 	}
 	return out
@@ -242,14 +246,14 @@ func (m Model) body(w, h int) string {
 func (m Model) lineBlock(e *entry, abs int64, w int) []string {
 	t := m.t
 	ts := "15:04:05.000"
-	gw := 18
+	gw := 20
 	if m.opts.Compact {
 		ts = "15:04:05"
-		gw = 12
+		gw = 16
 	}
 	ts = e.ev.Time.Format(ts)
 	msg := firstLine(e.ev.Message, w)
-	gname := widgets.PadRight(shortGroup(e.ev.Group), gw)
+	gname := widgets.PadRight(widgets.CutMiddle(shortGroup(e.ev.Group), gw), gw)
 	mine := m.highlight != "" && (e.ev.RequestID == m.highlight || strings.Contains(e.ev.Message, m.highlight))
 	var line string
 	switch {

@@ -25,6 +25,9 @@ func (m *Model) ingest(evs []service.LogEvent) {
 			m.groupIdx[ev.Group] = g
 			m.hist = append(m.hist, histogram{})
 		}
+		if m.lines.holds(ev) {
+			continue // a tail started again sends what it sent before
+		}
 		m.hist[g].add(ev.Time)
 		m.lines.push(entry{ev: ev, group: g})
 	}
