@@ -101,8 +101,8 @@ func New(t *theme.Theme, svc service.API, logsSvc service.Logs) Model {
 	for i := range m.form {
 		m.form[i] = textinput.New()
 	}
-	m.form[fieldMethod].Prompt, m.form[fieldMethod].Placeholder = "method  ", "GET"
-	m.form[fieldPath].Prompt, m.form[fieldPath].Placeholder = "path    ", "/private?x=1"
+	m.form[fieldMethod].Prompt, m.form[fieldMethod].Placeholder = "request ", "GET"
+	m.form[fieldPath].Prompt, m.form[fieldPath].Placeholder = "", "/private?x=1"
 	m.form[fieldHeaders].Prompt, m.form[fieldHeaders].Placeholder = "headers ", "Name: value; Other: value"
 	m.form[fieldBody].Prompt, m.form[fieldBody].Placeholder = "body    ", `{"json":"or text"}`
 	m.form[fieldMethod].SetValue("GET")
@@ -143,8 +143,10 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.lay = computeLayout(w, h)
 	for i := range m.form {
-		m.form[i].SetWidth(max(m.lay.leftW-14, 4))
+		m.form[i].SetWidth(max(m.lay.leftW-12, 4))
 	}
+	m.form[fieldMethod].SetWidth(7)
+	m.form[fieldPath].SetWidth(max(m.lay.leftW-20, 4))
 	m.paste.SetWidth(max(w-12, 4))
 	m.logs.SetSize(m.lay.logsW, m.lay.logsH)
 	m.relayout()

@@ -61,11 +61,21 @@ func computeLayout(w, h int) layout {
 		}
 		return l
 	}
+	// No history pane: the response's title counts the calls. On a
+	// short screen the request pane loses its warning's reason and the
+	// log pane goes (the Logs view has the lines).
 	l.leftW = w
-	l.routesH = max(min(h/5, 8), 4)
-	l.reqH = reqRows - 1 // no history pane: the response's title counts the calls
-	rest := max(h-l.routesH-l.reqH, 4)
+	l.routesH = max(min(h/5, 8), 3)
+	l.reqH = reqRows
+	if h < 20 {
+		l.reqH = 4
+	}
+	rest := max(h-l.routesH-l.reqH, 3)
 	l.respW, l.logsW = w, w
+	if h < 16 {
+		l.respH = rest
+		return l
+	}
 	l.respH = rest * 3 / 5
 	l.logsH = rest - l.respH
 	return l
@@ -107,6 +117,9 @@ func (m Model) View() string {
 	resp := widgets.Pane(m.t, m.responseTitle(), m.responseBody(l.respW-2, l.respH-2), l.respW, l.respH, false)
 	logPane := m.logs.View()
 	if !l.wide {
+		if l.logsH == 0 {
+			return strings.Join([]string{routes, req, resp}, "\n")
+		}
 		return strings.Join([]string{routes, req, resp, logPane}, "\n")
 	}
 	left := routes + "\n" + req + "\n" + widgets.Pane(m.t, "History", m.historyLines(l.leftW-2, l.histH-2), l.leftW, l.histH, false)
@@ -176,9 +189,9 @@ func (m Model) requestLines(w, rows int) string {
 		return m.paste.View()
 	}
 	if m.editing || m.route() == nil {
-		var out []string
-		for i := range m.form {
-			out = append(out, m.form[i].View())
+		out := []string{m.form[fieldMethod].View() + " " + m.form[fieldPath].View()}
+		for _, f := range []int{fieldHeaders, fieldBody} {
+			out = append(out, m.form[f].View())
 		}
 		out = append(out, m.tokenLine())
 		if !m.editing {

@@ -94,17 +94,6 @@ func (m Model) statusLine() string {
 			parts = append(parts, t.Warn.Render("sampled"))
 		}
 	}
-	if m.status.Reconnects > 0 {
-		parts = append(parts, t.Muted.Render(fmt.Sprintf("%d reconnects", m.status.Reconnects)))
-	}
-	held := fmt.Sprintf("%s held", grouped(int64(m.lines.len())))
-	if !m.opts.Compact {
-		held += " of " + grouped(int64(m.lines.bound))
-	}
-	parts = append(parts, t.Text.Render(held))
-	if m.lines.dropped > 0 {
-		parts = append(parts, t.Warn.Render(grouped(m.lines.dropped)+" dropped"))
-	}
 	if m.pausedEnd >= 0 {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("paused: %s waiting", grouped(m.Waiting()))))
 	}
@@ -113,6 +102,17 @@ func (m Model) statusLine() string {
 	}
 	if m.highlight != "" && !m.opts.Compact {
 		parts = append(parts, t.Accent.Render("request "+m.highlight))
+	}
+	if m.status.Reconnects > 0 {
+		parts = append(parts, t.Muted.Render(fmt.Sprintf("%d reconnects", m.status.Reconnects)))
+	}
+	held := fmt.Sprintf("%s held", grouped(int64(m.lines.len())))
+	if !m.opts.Compact && m.width >= 100 {
+		held += " of " + grouped(int64(m.lines.bound))
+	}
+	parts = append(parts, t.Text.Render(held))
+	if m.lines.dropped > 0 {
+		parts = append(parts, t.Warn.Render(grouped(m.lines.dropped)+" dropped"))
 	}
 	return strings.Join(parts, sep)
 }
