@@ -47,8 +47,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.clamp()
 		}
 	case key.Matches(k, m.keys.Clear):
-		m.filter, m.highlight = "", ""
-		m.clamp()
+		m.highlight = ""
+		m.setFilter("")
 	}
 	return m, nil
 }
@@ -74,8 +74,7 @@ func (m Model) boxKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.input.Blur()
 		v := strings.TrimSpace(m.input.Value())
 		if b == boxFilter {
-			m.filter = strings.ToLower(v)
-			m.clamp()
+			m.setFilter(strings.ToLower(v))
 			return m, nil
 		}
 		if v == "" {

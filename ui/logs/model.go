@@ -79,10 +79,13 @@ type Model struct {
 	expanded  map[string]bool
 
 	filter    string // lower case; held lines only
+	filterGen uint64
 	highlight string // request id whose lines stand out
 
 	box   box
 	input textinput.Model
+
+	paint paints
 }
 
 // New returns the view, tailing through svc (nil: no log service).
@@ -110,6 +113,7 @@ func (m Model) Init() tea.Cmd {
 // SetTheme restyles the view.
 func (m *Model) SetTheme(t *theme.Theme) {
 	m.t = t
+	m.paint = paintsOf(t)
 	m.input.SetStyles(t.TextInput)
 }
 
@@ -234,7 +238,7 @@ func (m *Model) JumpTo(requestID string) bool {
 					first = p
 				}
 			}
-			m.filter = ""
+			m.setFilter("")
 			m.follow = false
 			m.cursor = first
 			// A third of the screen above it: what came before.

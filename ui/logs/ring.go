@@ -19,6 +19,10 @@ const reorderLimit = 512
 type entry struct {
 	ev    service.LogEvent
 	group int
+	// match caches whether the line passes the filter numbered gen, so a
+	// frame does not search every held line again.
+	gen   uint64
+	match bool
 }
 
 // ring holds the newest lines up to its bound. Lines are numbered from the

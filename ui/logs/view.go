@@ -256,16 +256,17 @@ func (m Model) lineBlock(e *entry, abs int64, w int) []string {
 	gname := widgets.PadRight(widgets.CutMiddle(shortGroup(e.ev.Group), gw), gw)
 	mine := m.highlight != "" && (e.ev.RequestID == m.highlight || strings.Contains(e.ev.Message, m.highlight))
 	var line string
+	p := m.paint
 	switch {
 	case !m.follow && abs == m.cursor && !m.opts.Compact:
-		line = t.Selected.Render(widgets.PadRight(ts+" "+gname+" "+msg, w))
+		line = p.selected.on(widgets.PadRight(ts+" "+gname+" "+msg, w))
 	case m.highlight != "" && !mine:
-		line = t.Dim.Render(widgets.Cut(ts+" "+gname+" "+msg, w))
+		line = p.dim.on(widgets.Cut(ts+" "+gname+" "+msg, w))
 	case mine:
-		line = t.Highlight.Render(widgets.PadRight(ts+" "+gname+" "+msg, w))
+		line = p.highlight.on(widgets.PadRight(ts+" "+gname+" "+msg, w))
 	default:
-		line = t.Muted.Render(ts) + " " + m.groupStyle(e.group).Render(gname) + " " +
-			t.Text.Render(widgets.Cut(msg, max(w-len(ts)-gw-2, 1)))
+		line = p.muted.on(ts) + " " + p.groups[e.group%len(p.groups)].on(gname) + " " +
+			p.text.on(widgets.Cut(msg, max(w-len(ts)-gw-2, 1)))
 	}
 	out := []string{line}
 	if m.expanded[e.key()] {

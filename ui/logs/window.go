@@ -2,6 +2,7 @@ package logs
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cogscope/cogscope/ui/common"
@@ -38,7 +39,25 @@ func (m *Model) ingest(evs []service.LogEvent) {
 
 // matches reports whether a held line passes the filter.
 func (m *Model) matches(e *entry) bool {
-	return m.filter == "" || containsFold(e.ev.Message, m.filter) || containsFold(e.ev.RequestID, m.filter)
+	if m.filter == "" {
+		return true
+	}
+	if e.gen != m.filterGen {
+		e.gen = m.filterGen
+		e.match = containsFold(e.ev.Message, m.filter) || containsFold(e.ev.RequestID, m.filter)
+	}
+	return e.match
+}
+
+// filterGens number filters, so a cached match is never taken for
+// another filter's.
+var filterGens atomic.Uint64
+
+// setFilter filters the held lines by text (lower case), or not ("").
+func (m *Model) setFilter(f string) {
+	m.filter = f
+	m.filterGen = filterGens.Add(1)
+	m.clamp()
 }
 
 // containsFold reports whether s contains the lower-case sub, ignoring
