@@ -167,6 +167,7 @@ func (m Model) routeList(w, rows int) string {
 		if len(r.Scopes) > 0 {
 			auth += " " + strings.Join(r.Scopes, ",")
 		}
+		auth = common.CleanLine(auth)
 		method := widgets.PadRight(common.CleanLine(r.Method), 6)
 		path := common.CleanLine(r.Path)
 		pathW := max(w-7-ansi.StringWidth(auth)-1, 8)
@@ -174,7 +175,7 @@ func (m Model) routeList(w, rows int) string {
 			row = t.Selected.Render(widgets.PadRight(method+" "+widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)+" "+auth, w))
 		} else {
 			row = t.Accent.Render(method) + " " + t.Text.Render(widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)) + " " +
-				t.Muted.Render(widgets.Cut(common.CleanLine(auth), max(w-7-pathW-1, 0)))
+				t.Muted.Render(widgets.Cut(auth, max(w-7-pathW-1, 0)))
 		}
 		out = append(out, row)
 	}
@@ -200,7 +201,17 @@ func (m Model) requestLines(w, rows int) string {
 		return strings.Join(out, "\n")
 	}
 	r := m.route()
-	out := []string{t.Accent.Render(common.CleanLine(r.Method)) + " " + t.Text.Render(widgets.CutMiddle(common.CleanLine(r.Path), w-8)), m.tokenLine()}
+	head := t.Accent.Render(common.CleanLine(r.Method)) + " " + t.Text.Render(widgets.CutMiddle(common.CleanLine(r.Path), w-8))
+	var about []string
+	for _, s := range []string{r.API, r.AuthorizerName} {
+		if s != "" {
+			about = append(about, common.CleanLine(s))
+		}
+	}
+	if len(about) > 0 {
+		head += t.Muted.Render(" · " + strings.Join(about, " · "))
+	}
+	out := []string{widgets.Cut(head, w), m.tokenLine()}
 	switch {
 	case m.checking:
 		out = append(out, t.Muted.Render("checking the token against the route's authorizer…"))
@@ -269,7 +280,7 @@ func (m Model) historyLines(w, rows int) string {
 		case c.res != nil:
 			status, st = fmt.Sprint(c.res.Status), statusStyle(t, c.res.Status)
 		}
-		row := fmt.Sprintf("%-3s %s %s · %s", status, c.req.Method, common.CleanLine(c.req.Path), c.req.TokenChoice)
+		row := fmt.Sprintf("%-3s %s %s · %s", status, common.CleanLine(c.req.Method), common.CleanLine(c.req.Path), c.req.TokenChoice)
 		if i == m.shown {
 			out = append(out, t.Selected.Render(widgets.PadRight(row, w)))
 		} else {
@@ -293,7 +304,7 @@ func (m Model) responseBody(w, rows int) string {
 			"The response, the authorizer's judgement and the call's log lines show here.", max(w, 10), " "))
 	}
 	if c.pending {
-		return m.t.Muted.Render(widgets.Cut("sending "+c.req.Method+" "+common.CleanLine(c.req.Path)+"…", w))
+		return m.t.Muted.Render(widgets.Cut("sending "+common.CleanLine(c.req.Method+" "+c.req.Path)+"…", w))
 	}
 	return widgets.Visible(c.lines, m.scroll, rows)
 }
@@ -321,7 +332,7 @@ func responseLines(t *theme.Theme, c *call, w int) []string {
 	r := c.res
 	var out []string
 	status := fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))
-	line := statusStyle(t, r.Status).Render(status) + t.Muted.Render(" · "+c.req.Method+" ") + t.Text.Render(widgets.CutMiddle(common.CleanLine(c.req.Path), max(w/3, 8)))
+	line := statusStyle(t, r.Status).Render(status) + t.Muted.Render(" · "+common.CleanLine(c.req.Method)+" ") + t.Text.Render(widgets.CutMiddle(common.CleanLine(c.req.Path), max(w/3, 8)))
 	out = append(out, line)
 	if r.RequestID != "" {
 		out = append(out, t.Muted.Render("request id ")+t.Accent.Render(common.CleanLine(r.RequestID))+t.Muted.Render("  (l: its lines in Logs)"))
@@ -494,7 +505,7 @@ func humanBytes(n int64) string {
 
 // callStatus says on the status line how a call went.
 func callStatus(c *call) tea.Cmd {
-	what := c.req.Method + " " + common.CleanLine(c.req.Path)
+	what := common.CleanLine(c.req.Method + " " + c.req.Path)
 	if c.err != nil {
 		return common.StatusError(theme.Cross + " " + what + ": " + common.CleanLine(service.AsFailure(c.err).Error()))
 	}
