@@ -2,11 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -76,8 +80,16 @@ func TestGolden(t *testing.T) {
 func TestGoldenAPIAndLogs(t *testing.T) {
 	t.Parallel()
 	signedIn := func(d *driver) { d.keys("enter", "enter", "enter") }
-	private := func(d *driver) { signedIn(d); d.keys("3", "down", "enter") }
-	scopedID := func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t"); d.keys("enter") }
+	// logged waits for the first call's lines in both log panes: they
+	// come through the tails, on their own time.
+	logged := func(d *driver) {
+		id := fakes.RequestID(1)
+		d.Until(func(m Model) bool {
+			return logsPage(m).Holds(id) && strings.Contains(ansi.Strip(m.render()), `"requestId":"`+id)
+		})
+	}
+	private := func(d *driver) { signedIn(d); d.keys("3", "down", "enter"); logged(d) }
+	scopedID := func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t"); d.keys("enter"); logged(d) }
 	cases := []struct {
 		name  string
 		setup func(d *driver)
@@ -101,12 +113,17 @@ func TestGoldenAPIAndLogs(t *testing.T) {
 			t.Run(fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1]), func(t *testing.T) {
 				t.Parallel()
 				d := newDriver(t, demoOptions(), size[0], size[1])
+				// The Logs view's backlog comes through its tail.
+				d.Until(func(m Model) bool { return logsPage(m).Held() == len(fakes.Backlog()) })
 				c.setup(d)
 				golden.RequireEqual(t, d.screen())
 			})
 		}
 	}
 }
+
+// logsPage is the Logs view's model.
+func logsPage(m Model) logs.Model { return m.pages[PageLogs].(*pageOf[logs.Model, *logs.Model]).M }
 
 // demoOptions is the console on the fake demo stack: sign-in, tokens,
 // the demo API and its log groups.

@@ -147,6 +147,16 @@ func (m Model) Waiting() int64 {
 // Paused reports whether the view is paused.
 func (m Model) Paused() bool { return m.pausedEnd >= 0 }
 
+// Holds reports whether a held line carries requestID.
+func (m Model) Holds(requestID string) bool {
+	for abs := m.lines.total() - 1; abs >= m.lines.dropped; abs-- {
+		if m.lines.at(abs).ev.RequestID == requestID {
+			return true
+		}
+	}
+	return false
+}
+
 // Groups are the groups followed.
 func (m Model) Groups() []string { return m.groups }
 
