@@ -250,3 +250,101 @@ func TestNoService(t *testing.T) {
 		t.Fatalf("view:\n%s", v)
 	}
 }
+
+// A flood arrives as one message per frame: the wait Cmd gathers what is
+// on the channel; a channel that closes mid-batch says so with the
+// events it had.
+func TestFloodIsBatched(t *testing.T) {
+	t.Parallel()
+	ch := make(chan service.TailUpdate, 6000)
+	for i := range 5000 {
+		ch <- service.TailUpdate{Events: []service.LogEvent{event(i, fakes.AccessLogGroup, "x")}}
+	}
+	ch <- service.TailUpdate{Status: &service.TailStatus{Mode: service.TailPolling, Lag: 5 * time.Second}}
+	msg := waitCmd(7, ch)().(batchMsg)
+	if msg.id != 7 || len(msg.events) != 5000 || msg.status == nil || msg.status.Mode != service.TailPolling || msg.closed {
+		t.Fatalf("one batch of 5000 and the status, got %d events, status %+v, closed %v", len(msg.events), msg.status, msg.closed)
+	}
+	ch <- service.TailUpdate{Events: []service.LogEvent{event(1, fakes.AccessLogGroup, "last")}}
+	close(ch)
+	msg = waitCmd(7, ch)().(batchMsg)
+	if len(msg.events) != 1 || !msg.closed {
+		t.Fatalf("the last event and the close: %+v", msg)
+	}
+	// A batch is bounded, so one Update never takes too long.
+	big := make(chan service.TailUpdate, 3)
+	for range 3 {
+		evs := make([]service.LogEvent, maxBatch/2)
+		big <- service.TailUpdate{Events: evs}
+	}
+	if msg := waitCmd(1, big)().(batchMsg); len(msg.events) != maxBatch {
+		t.Fatalf("batch of %d, bound %d", len(msg.events), maxBatch)
+	}
+}
+
+// The highlighted request's lines stand out, the others are dimmed; a
+// tail of another route (the pane follows the selected one) starts
+// afresh.
+func TestHighlightAndCompactPane(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewLogs()
+	m := New(theme.New(true, false), svc, Options{Compact: true})
+	m.SetSize(100, 10)
+	d := teststep.New(t, m, Model.Update, forRoot)
+	d.Do(d.M.Follow([]string{fakes.AccessLogGroup}))
+	d.Until(func(m Model) bool { return m.status.Mode != "" })
+	a, b := event(1, fakes.AccessLogGroup, "call A"), event(2, fakes.AccessLogGroup, "call B")
+	a.RequestID, b.RequestID = "A", "B"
+	svc.Emit(a, b)
+	d.Until(func(m Model) bool { return m.Held() == 2 })
+	d.M.Highlight("B")
+	raw := d.M.View()
+	p := d.M.paint
+	var lineA, lineB string
+	for _, l := range strings.Split(raw, "\n") {
+		switch {
+		case strings.Contains(l, "call A"):
+			lineA = l
+		case strings.Contains(l, "call B"):
+			lineB = l
+		}
+	}
+	if !strings.Contains(lineB, p.highlight.pre) || !strings.Contains(lineA, p.dim.pre) || strings.Contains(lineA, p.highlight.pre) {
+		t.Fatalf("B highlighted, A dimmed:\n%q\n%q", lineA, lineB)
+	}
+	// Keys are the API view's, not the pane's.
+	d.Send(teststep.Key("/"))
+	if d.M.Typing() {
+		t.Fatal("the compact pane takes no keys")
+	}
+	d.Do(d.M.Follow([]string{fakes.AuthorizerGroup}))
+	if d.M.Held() != 0 {
+		t.Fatal("another route's tail starts afresh")
+	}
+	d.Until(func(Model) bool { return len(svc.Requests()) == 2 })
+	if g := svc.Requests()[1].Groups; len(g) != 1 || g[0] != fakes.AuthorizerGroup {
+		t.Fatalf("the second tail follows %v", g)
+	}
+}
+
+func TestHistogramCountsPerGroup(t *testing.T) {
+	t.Parallel()
+	m := New(theme.New(true, false), fakes.NewLogs(), Options{})
+	m.SetSize(120, 30)
+	var evs []service.LogEvent
+	for i := range 50 { // 50 in the newest second, in one group
+		evs = append(evs, service.LogEvent{Time: fakes.Now.Add(time.Duration(i) * time.Millisecond), Group: fakes.AuthorizerGroup, ID: fmt.Sprint(i)})
+	}
+	evs = append(evs, service.LogEvent{Time: fakes.Now.Add(-5 * time.Second), Group: fakes.AccessLogGroup, ID: "x"})
+	m, _ = m.Update(batchMsg{id: m.tailID, events: evs})
+	hist := m.histLines()
+	if len(hist) != 2 {
+		t.Fatalf("one row per group, got %d", len(hist))
+	}
+	if h := ansi.Strip(hist[0]); !strings.Contains(h, fakes.AuthorizerGroup) || !strings.HasSuffix(h, "█    5.0/s") {
+		t.Errorf("authorizer row %q", h)
+	}
+	if h := ansi.Strip(hist[1]); !strings.Contains(h, fakes.AccessLogGroup) || !strings.HasSuffix(h, "    0.1/s") {
+		t.Errorf("access row %q", h)
+	}
+}
