@@ -43,17 +43,7 @@ func (m Model) render() string {
 	return frame
 }
 
-func (m Model) activeView() string {
-	switch m.active {
-	case PageSignIn:
-		return m.signIn.View()
-	case PageTokens:
-		return m.tokens.View()
-	case PageAPI:
-		return m.api.View()
-	}
-	return m.logs.View()
-}
+func (m Model) activeView() string { return m.pages[m.active].View() }
 
 // headerView is two lines: the target (where calls go), then the views.
 func (m Model) headerView() string {

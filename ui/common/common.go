@@ -72,3 +72,9 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.Short }
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return k.Full }
+
+// ShowLogsMsg asks for the Logs view with the lines of a request id: the
+// root switches to it, and the Logs view jumps there.
+type ShowLogsMsg struct {
+	RequestID string
+}
