@@ -33,9 +33,48 @@ type keyEntry struct {
 type keyCache struct {
 	mu sync.RWMutex
 	m  map[string]*keyEntry
+
+	// verified remembers tokens whose signature a key has checked: the
+	// same bytes under the same key verify the same way, so a client that
+	// repeats its token (every client does) costs one RSA operation, not
+	// one per request. Bounded; cleared when full.
+	tmu      sync.RWMutex
+	verified map[string]verifiedToken
 }
 
-func (c *keyCache) init() { c.m = map[string]*keyEntry{} }
+type verifiedToken struct {
+	tok *token
+	key *rsa.PublicKey
+}
+
+const maxVerified = 4096
+
+func (c *keyCache) init() {
+	c.m = map[string]*keyEntry{}
+	c.verified = map[string]verifiedToken{}
+}
+
+// decodeCached decodes a token, reusing an earlier decode of the same
+// string (decoded tokens are never changed).
+func (s *Service) decodeCached(raw string) (*token, *rsa.PublicKey, error) {
+	s.keys.tmu.RLock()
+	v, ok := s.keys.verified[raw]
+	s.keys.tmu.RUnlock()
+	if ok {
+		return v.tok, v.key, nil
+	}
+	t, err := decodeToken(raw)
+	return t, nil, err
+}
+
+func (s *Service) rememberVerified(raw string, t *token, key *rsa.PublicKey) {
+	s.keys.tmu.Lock()
+	defer s.keys.tmu.Unlock()
+	if len(s.keys.verified) >= maxVerified {
+		clear(s.keys.verified)
+	}
+	s.keys.verified[raw] = verifiedToken{t, key}
+}
 
 // key returns the issuer's key for kid, from the warm cache when it can.
 func (s *Service) key(issuer, kid string) (*rsa.PublicKey, error) {
@@ -211,6 +250,25 @@ func (t *token) groups() []string {
 
 // verifySignature checks alg, kid and the signature with issuer's keys.
 func (s *Service) verifySignature(t *token, issuer string) *failure {
+	f, _ := s.verifySignatureKey(t, issuer, nil)
+	return f
+}
+
+// verifyRaw decodes and verifies raw with issuer's keys, skipping the RSA
+// operation when this exact token was verified with the same key before.
+func (s *Service) verifyRaw(raw, issuer string) (*token, *failure) {
+	t, verifiedWith, err := s.decodeCached(raw)
+	if err != nil {
+		return nil, &failParse
+	}
+	f, key := s.verifySignatureKey(t, issuer, verifiedWith)
+	if f == nil && verifiedWith == nil {
+		s.rememberVerified(raw, t, key)
+	}
+	return t, f
+}
+
+func (s *Service) verifySignatureKey(t *token, issuer string, verifiedWith *rsa.PublicKey) (*failure, *rsa.PublicKey) {
 	var h hash.Hash
 	var ch crypto.Hash
 	switch t.alg {
@@ -221,20 +279,23 @@ func (s *Service) verifySignature(t *token, issuer string) *failure {
 	case "RS512":
 		h, ch = sha512.New(), crypto.SHA512
 	default:
-		return &failAlg
+		return &failAlg, nil
 	}
 	if t.kid == "" {
-		return &failKid
+		return &failKid, nil
 	}
 	key, err := s.key(issuer, t.kid)
 	if err != nil {
-		return &failKid
+		return &failKid, nil
+	}
+	if key == verifiedWith {
+		return nil, key
 	}
 	h.Write(t.signingInput)
 	if rsa.VerifyPKCS1v15(key, ch, h.Sum(nil), t.sig) != nil {
-		return &failSig
+		return &failSig, nil
 	}
-	return nil
+	return nil, key
 }
 
 // checkTimes checks exp, nbf and iat against now (whole seconds).

@@ -161,7 +161,7 @@ func (s *Service) authorizeCognito(au *restAuthorizer, r *http.Request, scopes [
 	if strings.ContainsAny(raw, " \t\r\n") {
 		return unauthorized("whitespace in the token")
 	}
-	t, err := decodeToken(raw)
+	t, _, err := s.decodeCached(raw)
 	if err != nil {
 		return unauthorized("malformed token: " + err.Error())
 	}
@@ -180,7 +180,7 @@ func (s *Service) authorizeCognito(au *restAuthorizer, r *http.Request, scopes [
 			issuer = iss
 		}
 	}
-	if f := s.verifySignature(t, issuer); f != nil {
+	if _, f := s.verifyRaw(raw, issuer); f != nil {
 		return unauthorized(f.description)
 	}
 	if t.str("iss") != issuer {

@@ -345,12 +345,9 @@ func (s *Service) authorizeJWT(au *httpAuthorizer, r *http.Request, scopes []str
 	if strings.ContainsAny(raw, " \t\r\n") {
 		return invalid(&failParse)
 	}
-	t, err := decodeToken(raw)
-	if err != nil {
-		return invalid(&failParse)
-	}
 	issuer := s.expand(au.Issuer)
-	if f := s.verifySignature(t, issuer); f != nil {
+	t, f := s.verifyRaw(raw, issuer)
+	if f != nil {
 		return invalid(f)
 	}
 	if t.str("iss") != issuer {
