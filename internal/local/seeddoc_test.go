@@ -1,0 +1,69 @@
+package local
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseSeedDocReadsPoolsAndAPIs(t *testing.T) {
+	t.Parallel()
+	yamlDoc := `
+userPools:
+  - id: us-east-1_Other0001
+    name: other
+    clients: [{id: otherclient000000000000001, name: web}]
+httpApis:
+  - id: myhttpapi1
+    name: mine
+    accessLogGroup: /aws/apigateway/mine
+    authorizers:
+      - {name: jwt, type: JWT, userPoolId: us-east-1_Other0001, audience: [wrongclient]}
+    routes:
+      - {routeKey: GET /things, authorizer: jwt}
+restApis:
+  - name: legacy
+    methods: [{method: GET, path: /a/b}]
+`
+	tests := []struct {
+		name, file, data, wantErr string
+	}{
+		{"yaml", "s.yaml", yamlDoc, ""},
+		{"json", "s.json", `{"userPools":[],"httpApis":[{"name":"x","routes":[{"routeKey":"GET /x"}]}]}`, ""},
+		{"unknown key", "s.yaml", "httpApis:\n  - name: x\n    rutes: []\n", "rutes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := ParseSeedDoc(tt.file, []byte(tt.data))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to name %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.APIs().HTTPAPIs) != 1 {
+				t.Fatalf("APIs = %+v", doc.APIs())
+			}
+		})
+	}
+	doc, err := ParseSeedDoc("s.yaml", []byte(yamlDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := New(Options{Seed: doc.Pools(), APISeed: doc.APIs(), Endpoint: "http://127.0.0.1:1", NewKey: testKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := st.Info()
+	if info.API == nil || info.API.ID != "myhttpapi1" || info.API.Routes[0].Authorizer != "jwt" ||
+		info.RestAPI == nil || info.RestAPI.Routes[0].Path != "/a/b" || info.RestAPI.Stage != "prod" {
+		t.Fatalf("info = %+v %+v", info.API, info.RestAPI)
+	}
+	// A route naming a missing authorizer is a bad seed.
+	bad, _ := ParseSeedDoc("s.yaml", []byte("httpApis:\n  - name: x\n    routes: [{routeKey: GET /x, authorizer: nope}]\n"))
+	if _, err := New(Options{APISeed: bad.APIs(), NewKey: testKey(t)}); err == nil || !strings.Contains(err.Error(), `no authorizer named "nope"`) {
+		t.Fatalf("bad seed: %v", err)
+	}
+}
