@@ -1,6 +1,8 @@
 package local
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,5 +67,31 @@ restApis:
 	bad, _ := ParseSeedDoc("s.yaml", []byte("httpApis:\n  - name: x\n    routes: [{routeKey: GET /x, authorizer: nope}]\n"))
 	if _, err := New(Options{APISeed: bad.APIs(), NewKey: testKey(t)}); err == nil || !strings.Contains(err.Error(), `no authorizer named "nope"`) {
 		t.Fatalf("bad seed: %v", err)
+	}
+}
+
+// TestREADMEAPISeedExampleLoads keeps the README's API seed example
+// parseable and accepted.
+func TestREADMEAPISeedExampleLoads(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```yaml\nhttpApis:")
+	if !ok {
+		t.Fatal("README has no httpApis seed example")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	doc, err := ParseSeedDoc("readme.yaml", []byte("httpApis:"+example))
+	if err != nil {
+		t.Fatalf("README API seed: %v", err)
+	}
+	st, err := New(Options{Seed: doc.Pools(), APISeed: doc.APIs(), Endpoint: "http://127.0.0.1:1", NewKey: testKey(t)})
+	if err != nil {
+		t.Fatalf("README API seed refused: %v", err)
+	}
+	if info := st.Info(); info.API == nil || info.RestAPI == nil || len(info.RestAPI.Routes) != 1 {
+		t.Fatalf("info %+v", info)
 	}
 }
