@@ -31,6 +31,10 @@ func TestHTTPAPIConfigThroughTheSDK(t *testing.T) {
 		t.Fatalf("GetApis = %+v", apis.Items)
 	}
 	id := apis.Items[0].ApiId
+	one, err := c.GetApi(ctx, &apigatewayv2.GetApiInput{ApiId: id})
+	if err != nil || aws.ToString(one.Name) != "cogscope-demo-http" || aws.ToString(one.RouteSelectionExpression) == "" {
+		t.Fatalf("GetApi = %+v, %v", one, err)
+	}
 	routes, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: id})
 	if err != nil {
 		t.Fatal(err)
