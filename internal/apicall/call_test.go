@@ -96,8 +96,7 @@ func otherPoolToken(t *testing.T, env *localtest.Env, scopes []string) string {
 }
 
 func (f *fixture) explainer() *apicall.Explainer {
-	return &apicall.Explainer{Config: f.cfg, Keys: f.keys, Now: f.clock.now,
-		PoolIssuer: func(id string) string { return f.env.Endpoint + "/" + id }}
+	return &apicall.Explainer{Config: f.cfg, Keys: f.keys, Now: f.clock.now, PoolIssuer: apicall.LocalPoolIssuer(f.env.Endpoint)}
 }
 
 // TestInspectorAgreesWithTheGateway runs every JWT and Cognito route with
@@ -280,6 +279,24 @@ func TestExplainsLambdaAndRouteAnswers(t *testing.T) {
 				t.Errorf("message not kept: %+v", j)
 			}
 		})
+	}
+	// Unknown routes say what is wrong with them.
+	routeTests := []struct {
+		method, url, problem string
+	}{
+		{"POST", f.env.API.RestURL + "/profile", "wrong-method"},
+		{"GET", f.env.Endpoint + "/_api/" + f.env.API.RestAPIID + "/dev/profile", "wrong-stage"},
+		{"GET", f.env.API.RestURL + "/profiles", "no-such-path"},
+		{"DELETE", f.env.API.HTTPURL + "/hello", "wrong-method"},
+	}
+	for _, tt := range routeTests {
+		res, err := apicall.Do(context.Background(), apicall.Request{Method: tt.method, Target: tt.url, TokenKind: apicall.TokenNone}, apicall.Options{Explain: x})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := res.Judgement; j == nil || j.Cause != apicall.CauseUnknownRoute || j.RouteProblem != tt.problem || len(j.Known) == 0 {
+			t.Errorf("%s %s: %+v", tt.method, tt.url, j)
+		}
 	}
 }
 

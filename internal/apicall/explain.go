@@ -66,6 +66,12 @@ type Judgement struct {
 	// Predicted is what the inspector says the gateway answers; Agrees
 	// that the real answer matches it.
 	Predicted *Prediction `json:"predicted,omitempty"`
+	// For an unknown route, when the API's configuration is known:
+	// RouteProblem is "wrong-method" (the path exists with other methods),
+	// "wrong-stage" (REST: no such stage) or "no-such-path"; Known lists
+	// the API's routes ("GET /orders") or stages.
+	RouteProblem string   `json:"routeProblem,omitempty"`
+	Known        []string `json:"known,omitempty"`
 }
 
 // Prediction is the inspector's expected answer.
@@ -203,6 +209,9 @@ func (x *Explainer) Explain(ctx context.Context, b *Built, resp *ResponseInfo) *
 	j.TokenUse = tokenUse(b.token)
 	x.judge(ctx, b, j)
 	j.Cause = x.cause(b, j)
+	if j.Cause == CauseUnknownRoute {
+		x.routeProblem(b, j)
+	}
 	c := Causes[j.Cause]
 	j.Fix, j.Catalogue = c.Fix, c.Catalogue
 	if j.Route != nil && j.Route.AuthorizationType == "COGNITO_USER_POOLS" && b.Info.TokenScheme == SchemeBearer && resp.Status == 401 {
@@ -430,4 +439,72 @@ func tokenUse(tok string) string {
 	}
 	_ = json.Unmarshal(b, &c)
 	return c.TokenUse
+}
+
+// routeProblem says why no route matched, from the API's configuration.
+func (x *Explainer) routeProblem(b *Built, j *Judgement) {
+	if x.Config == nil {
+		return
+	}
+	u, err := url.Parse(b.Info.URL)
+	if err != nil {
+		return
+	}
+	api, _ := x.Config.RouteFor(b.Info.Method, u)
+	if api == nil {
+		return
+	}
+	path := u.Path
+	if rest, ok := strings.CutPrefix(path, "/_api/"+api.ID); ok {
+		path = rest
+	}
+	if api.Kind == "rest" {
+		stage, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		known := false
+		for _, s := range api.Stages {
+			j.Known = append(j.Known, s.Name)
+			known = known || s.Name == stage
+		}
+		if !known && len(api.Stages) > 0 {
+			j.RouteProblem = "wrong-stage"
+			return
+		}
+		j.Known = nil
+		path = "/" + rest
+	}
+	for _, r := range api.Routes {
+		j.Known = append(j.Known, strings.TrimSpace(r.Method+" "+r.Path))
+	}
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"} {
+		if m == b.Info.Method {
+			continue
+		}
+		if r := matchAny(api.Routes, m, path); r != nil {
+			j.RouteProblem = "wrong-method"
+			return
+		}
+	}
+	j.RouteProblem = "no-such-path"
+}
+
+// matchAny finds a route for method and path without a $default fallback.
+func matchAny(routes []apiconfig.Route, method, path string) *apiconfig.Route {
+	cfg := apiconfig.Config{APIs: []apiconfig.API{{ID: "x", Kind: "http", Routes: nonDefault(routes)}}}
+	_, r := cfg.RouteFor(method, &url.URL{Path: "/_api/x" + path})
+	return r
+}
+
+func nonDefault(routes []apiconfig.Route) []apiconfig.Route {
+	out := make([]apiconfig.Route, 0, len(routes))
+	for _, r := range routes {
+		if r.Path != "$default" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// LocalPoolIssuer is Explainer.PoolIssuer for a local stack at endpoint.
+func LocalPoolIssuer(endpoint string) func(poolID string) string {
+	return func(poolID string) string { return strings.TrimRight(endpoint, "/") + "/" + poolID }
 }

@@ -47,7 +47,10 @@ type verifiedToken struct {
 	key *rsa.PublicKey
 }
 
-const maxVerified = 4096
+const (
+	maxVerified = 4096
+	maxIssuers  = 256
+)
 
 func (c *keyCache) init() {
 	c.m = map[string]*keyEntry{}
@@ -95,6 +98,11 @@ func (s *Service) key(issuer, kid string) (*rsa.PublicKey, error) {
 	}
 	keys, err := s.opts.Keys(issuer)
 	s.keys.mu.Lock()
+	if len(s.keys.m) >= maxIssuers {
+		// Issuers come from configuration and from tokens the demo
+		// functions see; a flood of made-up ones must not grow the map.
+		clear(s.keys.m)
+	}
 	s.keys.m[issuer] = &keyEntry{keys: keys, err: err, fetched: now}
 	s.keys.mu.Unlock()
 	if err != nil {
