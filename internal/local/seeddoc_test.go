@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cogscope/cogscope/internal/local/apigw"
 )
 
 func TestParseSeedDocReadsPoolsAndAPIs(t *testing.T) {
@@ -93,5 +95,24 @@ func TestREADMEAPISeedExampleLoads(t *testing.T) {
 	}
 	if info := st.Info(); info.API == nil || info.RestAPI == nil || len(info.RestAPI.Routes) != 1 {
 		t.Fatalf("info %+v", info)
+	}
+}
+
+// TestREADMEDocumentsTheDemoAPIs keeps the README's table of demo API ids,
+// functions and log groups in step with the gateway's demo seed.
+func TestREADMEDocumentsTheDemoAPIs(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, w := range []string{"`" + apigw.DemoHTTPAPIID + "`", "`" + apigw.DemoRestAPIID + "`", "stage `" + apigw.DemoRestStage + "`",
+		"`" + apigw.DemoAdminsFunction + "`", "`" + apigw.DemoPolicyFunction + "`", "`" + apigw.DemoHTTPLogGroup + "`",
+		"`" + apigw.DemoRestLogGroup + "`", "`" + apigw.DemoScope + "`", "`GET /private`", "`GET /scoped`", "`GET /admin`",
+		"`GET /profile`", "`GET /orders`", "`GET /lambda/orders`", "`GET /lambda/profile`"} {
+		if !strings.Contains(readme, w) {
+			t.Errorf("README.md does not document %s", w)
+		}
 	}
 }
