@@ -454,6 +454,12 @@ func TestLogsReachTheSink(t *testing.T) {
 	if r := lam[len(lam)-1].message; !regexp.MustCompile(`^REPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t`).MatchString(r) {
 		t.Errorf("REPORT line %q", r)
 	}
+	// A JWT refusal logs its reason in authorizer.error.
+	f.call(t, "GET", f.env.API.HTTPURL+"/private", f.tokens["expired"])
+	access = f.logs.in(apigw.DemoHTTPLogGroup)
+	if last := access[len(access)-1].message; !strings.Contains(last, `"authorizer.error":"the token has expired"`) || !strings.Contains(last, `"status":"401"`) {
+		t.Errorf("JWT refusal access log %s", last)
+	}
 	// REST access logs carry the authorizer's invocation id.
 	f.call(t, "GET", f.env.API.RestURL+"/lambda/orders", f.tokens["access"])
 	rest := f.logs.in(apigw.DemoRestLogGroup)

@@ -163,6 +163,9 @@ func (s *Service) serveHTTPAPI(w http.ResponseWriter, r *http.Request, a *httpAP
 		claims, status, www := s.authorizeJWT(au, r, scopes)
 		if status != 0 {
 			c.authErr = www
+			if _, d, ok := strings.Cut(www, `error_description="`); ok {
+				c.authErr = strings.TrimSuffix(d, `"`)
+			}
 			if status == 401 {
 				c.errMsg, c.respType = "Unauthorized", "UNAUTHORIZED"
 				if www == "" {
