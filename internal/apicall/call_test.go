@@ -272,6 +272,12 @@ func TestExplainsLambdaAndRouteAnswers(t *testing.T) {
 			if res.Response.Status != tt.status || j == nil || j.Cause != tt.cause || j.FailedCheck != tt.check {
 				t.Fatalf("%d %s: judgement %+v", res.Response.Status, res.Response.Body, j)
 			}
+			if strings.HasPrefix(tt.name, "admin") && strings.Join(j.LogGroups, ",") != apigw.DemoHTTPLogGroup+",/aws/lambda/"+apigw.DemoAdminsFunction {
+				t.Errorf("log groups %v", j.LogGroups)
+			}
+			if tt.name == "cached policy" && strings.Join(j.LogGroups, ",") != apigw.DemoRestLogGroup+",/aws/lambda/"+apigw.DemoPolicyFunction {
+				t.Errorf("log groups %v", j.LogGroups)
+			}
 			if tt.warn != "" && !contains(j.Warnings, tt.warn) {
 				t.Errorf("warnings %v, want %s", j.Warnings, tt.warn)
 			}

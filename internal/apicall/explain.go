@@ -72,6 +72,9 @@ type Judgement struct {
 	// the API's routes ("GET /orders") or stages.
 	RouteProblem string   `json:"routeProblem,omitempty"`
 	Known        []string `json:"known,omitempty"`
+	// LogGroups are where to read more: the stage's access log and the
+	// Lambda authorizer's /aws/lambda/<function> (from the configuration).
+	LogGroups []string `json:"logGroups,omitempty"`
 }
 
 // Prediction is the inspector's expected answer.
@@ -212,6 +215,7 @@ func (x *Explainer) Explain(ctx context.Context, b *Built, resp *ResponseInfo) *
 	if j.Cause == CauseUnknownRoute {
 		x.routeProblem(b, j)
 	}
+	j.LogGroups = x.logGroups(b, j)
 	c := Causes[j.Cause]
 	j.Fix, j.Catalogue = c.Fix, c.Catalogue
 	if j.Route != nil && j.Route.AuthorizationType == "COGNITO_USER_POOLS" && b.Info.TokenScheme == SchemeBearer && resp.Status == 401 {
@@ -507,4 +511,33 @@ func nonDefault(routes []apiconfig.Route) []apiconfig.Route {
 // LocalPoolIssuer is Explainer.PoolIssuer for a local stack at endpoint.
 func LocalPoolIssuer(endpoint string) func(poolID string) string {
 	return func(poolID string) string { return strings.TrimRight(endpoint, "/") + "/" + poolID }
+}
+
+// logGroups lists the stage's access-log group and the authorizer
+// function's log group, when the configuration names them.
+func (x *Explainer) logGroups(b *Built, j *Judgement) []string {
+	var out []string
+	if x.Config != nil {
+		if u, err := url.Parse(b.Info.URL); err == nil {
+			if api, _ := x.Config.RouteFor(b.Info.Method, u); api != nil {
+				stage := ""
+				if api.Kind == "rest" {
+					if rest, ok := strings.CutPrefix(u.Path, "/_api/"+api.ID+"/"); ok {
+						stage, _, _ = strings.Cut(rest, "/")
+					} else {
+						stage, _, _ = strings.Cut(strings.TrimPrefix(u.Path, "/"), "/")
+					}
+				}
+				for _, s := range api.Stages {
+					if s.AccessLogGroup != "" && (stage == "" || s.Name == stage) {
+						out = append(out, s.AccessLogGroup)
+					}
+				}
+			}
+		}
+	}
+	if j.Route != nil && j.Route.Authorizer != nil && j.Route.Authorizer.Function != "" {
+		out = append(out, "/aws/lambda/"+j.Route.Authorizer.Function)
+	}
+	return out
 }
