@@ -3,6 +3,8 @@ package apigw_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"slices"
 	"testing"
 
@@ -263,4 +265,86 @@ func join(s []string) string {
 		out += x
 	}
 	return out
+}
+
+// TestConfigChangesWhileServing changes routes and authorizers while
+// requests run (go test -race finds unsynchronised access).
+func TestConfigChangesWhileServing(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	ctx := context.Background()
+	c := env.APIGatewayV2Client()
+	id := aws.String(env.API.HTTPAPIID)
+	tk, err := env.Cognito.MintTokens(cognito.MintRequest{ClientID: cognito.DemoPublicClientID, Username: cognito.DemoUsername, Scopes: []string{"openid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			get := func(path string) (int, error) {
+				req, _ := http.NewRequest("GET", env.API.HTTPURL+path, nil)
+				req.Header.Set("Authorization", tk.AccessToken)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return 0, err
+				}
+				resp.Body.Close()
+				return resp.StatusCode, nil
+			}
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				status, err := get("/private")
+				if err == nil && status != 200 && status != 401 {
+					err = fmt.Errorf("GET /private: %d", status)
+				}
+				if err == nil {
+					_, err = get("/churn")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	routes, err := c.GetRoutes(ctx, &apigatewayv2.GetRoutesInput{ApiId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var authID *string
+	for _, r := range routes.Items {
+		if aws.ToString(r.RouteKey) == "GET /private" {
+			authID = r.AuthorizerId
+		}
+	}
+	for i := range 20 {
+		aud := []string{cognito.DemoPublicClientID}
+		if i%2 == 1 {
+			aud = []string{"nobody"}
+		}
+		if _, err := c.UpdateAuthorizer(ctx, &apigatewayv2.UpdateAuthorizerInput{ApiId: id, AuthorizerId: authID,
+			JwtConfiguration: &v2types.JWTConfiguration{Issuer: aws.String(env.Demo.Issuer), Audience: aud}}); err != nil {
+			t.Fatal(err)
+		}
+		rt, err := c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: id, RouteKey: aws.String("GET /churn")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.DeleteRoute(ctx, &apigatewayv2.DeleteRouteInput{ApiId: id, RouteId: rt.RouteId}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("request during changes: %v", err)
+		}
+	}
 }
