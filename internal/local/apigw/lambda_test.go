@@ -33,6 +33,21 @@ func TestLambdaAuthorizerOutcomes(t *testing.T) {
 		"simple-no": func(context.Context, json.RawMessage) (json.RawMessage, error) {
 			return json.RawMessage(`{"isAuthorized":false}`), nil
 		},
+		// Payload 1.0: identitySource and authorizationToken are one
+		// comma-joined string; the answer must be a policy.
+		"v1": func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+			var ev struct {
+				Version            string `json:"version"`
+				IdentitySource     string `json:"identitySource"`
+				AuthorizationToken string `json:"authorizationToken"`
+				RouteArn           string `json:"routeArn"`
+			}
+			if err := json.Unmarshal(in, &ev); err != nil || ev.Version != "1.0" || ev.IdentitySource != "x" || ev.AuthorizationToken != "x" {
+				return nil, apigw.ErrUnauthorized
+			}
+			return json.Marshal(map[string]any{"principalId": "p", "policyDocument": map[string]any{
+				"Statement": []any{map[string]any{"Effect": "Allow", "Action": "execute-api:Invoke", "Resource": ev.RouteArn}}}})
+		},
 	}
 	svc := apigw.New(apigw.Options{Functions: fns})
 	srv := httptest.NewServer(svc)
@@ -43,7 +58,11 @@ func TestLambdaAuthorizerOutcomes(t *testing.T) {
 	var restAuth []apigw.RestAuthorizerSeed
 	var methods []apigw.RestMethodSeed
 	for name := range fns {
-		httpAuth = append(httpAuth, apigw.HTTPAuthorizerSeed{Name: name, Type: "REQUEST", Function: name, PayloadFormatVersion: "2.0",
+		version := "2.0"
+		if name == "v1" {
+			version = "1.0"
+		}
+		httpAuth = append(httpAuth, apigw.HTTPAuthorizerSeed{Name: name, Type: "REQUEST", Function: name, PayloadFormatVersion: version,
 			SimpleResponses: name == "simple-no"})
 		routes = append(routes, apigw.HTTPRouteSeed{RouteKey: "GET /" + name, Authorizer: name})
 		restAuth = append(restAuth, apigw.RestAuthorizerSeed{Name: name, Type: "TOKEN", Function: name, ResultTTLSeconds: &ttl})
@@ -89,6 +108,7 @@ func TestLambdaAuthorizerOutcomes(t *testing.T) {
 		{httpBase + "/crash", "x", 500, `{"message":"Internal Server Error"}`, ""},
 		{httpBase + "/garbage", "x", 500, `{"message":"Internal Server Error"}`, ""},
 		{httpBase + "/allow-all", "", 401, `{"message":"Unauthorized"}`, ""},
+		{httpBase + "/v1", "x", 200, "", ""},
 		{restBase + "/allow-all", "x", 200, "", ""},
 		{restBase + "/deny-all", "x", 403, `{"Message":"User is not authorized to access this resource with an explicit deny"}`, "AccessDeniedException"},
 		{restBase + "/allow-nothing", "x", 403, `{"Message":"User is not authorized to access this resource"}`, "AccessDeniedException"},
