@@ -25,12 +25,17 @@ type service struct {
 	handler  http.Handler
 	targets  []string // e.g. "AWSCognitoIdentityProviderService"
 	patterns []string // e.g. "GET /{pool}/.well-known/jwks.json"
+	// owns claims whole path trees ahead of the patterns: API Gateway
+	// serves arbitrary paths under /_api/<id>/, which no ServeMux pattern
+	// can express without conflicting with /{pool}/.well-known/....
+	owns func(path string) bool
 }
 
 // router dispatches a request to the service that owns it.
 type router struct {
 	mux     *http.ServeMux
 	targets map[string]http.Handler // target prefix (before the first '.') → handler
+	trees   []service               // services with owns, asked in order
 }
 
 // newRouter builds the dispatcher for services. It panics on conflicting
@@ -46,6 +51,9 @@ func newRouter(services []service) http.Handler {
 		}
 		for _, p := range svc.patterns {
 			rt.mux.Handle(p, svc.handler)
+		}
+		if svc.owns != nil {
+			rt.trees = append(rt.trees, svc)
 		}
 	}
 	// Every AWS JSON-protocol operation is POST / with X-Amz-Target.
@@ -71,6 +79,12 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A chunked body has no length up front; MaxBytesReader makes the
 	// service's read fail once it passes the cap.
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	for _, svc := range rt.trees {
+		if svc.owns(r.URL.Path) {
+			svc.handler.ServeHTTP(w, r)
+			return
+		}
+	}
 	rt.mux.ServeHTTP(w, r)
 }
 

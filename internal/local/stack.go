@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
@@ -56,6 +57,13 @@ type Options struct {
 	// random keys. Tests pass pre-generated ones (localtest does) because
 	// generating a key costs 50-200 ms.
 	NewKey func() (*rsa.PrivateKey, error)
+	// APISeed declares the local API Gateway's APIs. Nil means the demo
+	// APIs when Seed is nil too (the demo pool's), else none.
+	APISeed *apigw.Seed
+	// APILogSink receives the gateway's access-log lines and its Lambda
+	// authorizers' log lines (the Logs service's Put method); nil drops
+	// them.
+	APILogSink func(group, stream string, t time.Time, message string)
 }
 
 // Stack is the local AWS stack: the emulated services behind one handler.
@@ -63,6 +71,7 @@ type Stack struct {
 	opts    Options
 	logger  *slog.Logger
 	cognito *cognito.Service
+	apigw   *apigw.Service
 	handler http.Handler
 	persist *persister // nil without a state file
 
@@ -97,7 +106,11 @@ func New(opts Options) (*Stack, error) {
 		NewKey:    opts.NewKey,
 		DomainURL: s.domainURL,
 	})
+	s.apigw = s.newAPIGateway()
 	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if err := s.seedAPIs(); err != nil {
 		return nil, err
 	}
 	s.handler = logRequests(s.logger, newRouter(s.services()))
@@ -115,7 +128,7 @@ func (s *Stack) services() []service {
 			"GET /{pool}/.well-known/jwks.json",
 			"GET /{pool}/.well-known/openid-configuration",
 		},
-	}, s.hostedUIService()}
+	}, s.hostedUIService(), s.apigwService()}
 }
 
 // load restores the state file, or seeds a fresh stack (and writes the

@@ -18,9 +18,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
+	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
@@ -34,6 +37,22 @@ type Env struct {
 	// secret (else its first client), and its first user: with the
 	// default seed, the demo pool documented in the README.
 	Demo Demo
+	// API names the first HTTP API and the first REST API (the demo
+	// ones with the default seed); empty ids when there are none.
+	API DemoAPI
+	// Gateway is the local API Gateway (authorizer invocation counts).
+	Gateway *apigw.Service
+}
+
+// DemoAPI holds the ids and invoke URLs of the stack's APIs.
+type DemoAPI struct {
+	HTTPAPIID string // e.g. "cogshttp01"
+	HTTPURL   string // Endpoint + "/_api/cogshttp01": append "/hello"
+	RestAPIID string // e.g. "cogsrest01"
+	RestStage string // e.g. "prod"
+	RestURL   string // Endpoint + "/_api/cogsrest01/prod": append "/profile"
+	// HTTPLogGroup and RestLogGroup are the stages' access-log groups.
+	HTTPLogGroup, RestLogGroup string
 }
 
 // Demo holds the ids of the seeded pool, client and user.
@@ -118,7 +137,15 @@ func Start(t testing.TB, opts ...Option) *Env {
 		Stack:    stack,
 		Cognito:  stack.Cognito(),
 	}
-	env.Demo = demoOf(stack.Info())
+	info := stack.Info()
+	env.Demo = demoOf(info)
+	env.Gateway = stack.APIGateway()
+	if info.API != nil {
+		env.API.HTTPAPIID, env.API.HTTPURL, env.API.HTTPLogGroup = info.API.ID, info.API.URL, info.API.AccessLogGroup
+	}
+	if info.RestAPI != nil {
+		env.API.RestAPIID, env.API.RestStage, env.API.RestURL, env.API.RestLogGroup = info.RestAPI.ID, info.RestAPI.Stage, info.RestAPI.URL, info.RestAPI.AccessLogGroup
+	}
 	return env
 }
 
@@ -153,6 +180,28 @@ func demoOf(info local.Info) Demo {
 // developer's ~/.aws or AWS_* environment.
 func (e *Env) AWSConfig() aws.Config {
 	return awsclient.Static(e.Region, nil)
+}
+
+// APIGatewayV2Client is an HTTP API configuration client pointed at the
+// stack.
+func (e *Env) APIGatewayV2Client() *apigatewayv2.Client {
+	return awsclient.APIGatewayV2(e.AWSConfig(), e.Endpoint)
+}
+
+// APIGatewayClient is a REST API configuration client pointed at the
+// stack.
+func (e *Env) APIGatewayClient() *apigateway.Client {
+	return awsclient.APIGateway(e.AWSConfig(), e.Endpoint)
+}
+
+// WithAPISeed replaces the demo APIs.
+func WithAPISeed(seed apigw.Seed) Option {
+	return func(o *local.Options) { o.APISeed = &seed }
+}
+
+// WithAPILogSink receives the gateway's log lines.
+func WithAPILogSink(sink func(group, stream string, t time.Time, message string)) Option {
+	return func(o *local.Options) { o.APILogSink = sink }
 }
 
 // CognitoClient is a user-pools client pointed at the stack.
