@@ -8,6 +8,14 @@ type Info struct {
 	Endpoint  string     `json:"endpoint"`
 	Region    string     `json:"region"`
 	UserPools []PoolInfo `json:"userPools"`
+	Logs      LogsInfo   `json:"logs"`
+}
+
+// LogsInfo is the CloudWatch Logs part of Info: the endpoint Logs clients
+// use (the stack's own) and the log groups that exist.
+type LogsInfo struct {
+	Endpoint string   `json:"endpoint"`
+	Groups   []string `json:"groups"`
 }
 
 // PoolInfo is a pool in Info: the cognito description plus, for a pool
@@ -28,5 +36,6 @@ func (s *Stack) Info() Info {
 		}
 		pools = append(pools, info)
 	}
-	return Info{Endpoint: s.Endpoint(), Region: s.opts.Region, UserPools: pools}
+	return Info{Endpoint: s.Endpoint(), Region: s.opts.Region, UserPools: pools,
+		Logs: LogsInfo{Endpoint: s.Endpoint(), Groups: s.logs.Groups()}}
 }

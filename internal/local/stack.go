@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // DefaultAddr is where `cogscope local` listens unless told otherwise.
@@ -63,6 +64,7 @@ type Stack struct {
 	opts    Options
 	logger  *slog.Logger
 	cognito *cognito.Service
+	logs    *logs.Service // in memory only: not in the state file
 	handler http.Handler
 	persist *persister // nil without a state file
 
@@ -97,6 +99,7 @@ func New(opts Options) (*Stack, error) {
 		NewKey:    opts.NewKey,
 		DomainURL: s.domainURL,
 	})
+	s.logs = logs.New(logs.Options{Region: opts.Region, Now: opts.Now, Logger: opts.Logger})
 	if err := s.load(); err != nil {
 		return nil, err
 	}
@@ -115,8 +118,18 @@ func (s *Stack) services() []service {
 			"GET /{pool}/.well-known/jwks.json",
 			"GET /{pool}/.well-known/openid-configuration",
 		},
+	}, {
+		name:    "logs",
+		handler: s.logs,
+		targets: []string{"Logs_20140328"},
+		maxBody: logsMaxBody,
 	}, s.hostedUIService()}
 }
+
+// logsMaxBody caps CloudWatch Logs bodies: a PutLogEvents batch may carry
+// 1 MiB of messages in 10,000 events, and JSON escaping can grow a message
+// up to six times.
+const logsMaxBody = 8 << 20
 
 // load restores the state file, or seeds a fresh stack (and writes the
 // state file right away, so a crash before the first change still leaves
@@ -203,6 +216,11 @@ func (s *Stack) Handler() http.Handler { return s.handler }
 // Cognito is the user-pools service, for tests that read the codes it
 // "sent" or inspect its state.
 func (s *Stack) Cognito() *cognito.Service { return s.cognito }
+
+// Logs is the CloudWatch Logs service, where the other local services
+// write their log lines (Logs().Write) and tests read them. Its log groups
+// live in memory only: the state file does not keep them.
+func (s *Stack) Logs() *logs.Service { return s.logs }
 
 // Region is the region of the stack's services.
 func (s *Stack) Region() string { return s.opts.Region }

@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // Env is a running stack and what a test needs to talk to it.
@@ -30,6 +32,9 @@ type Env struct {
 	Region   string
 	Stack    *local.Stack
 	Cognito  *cognito.Service
+	// Logs is the CloudWatch Logs service (Write lines into it, read
+	// Dropped, lift Live Tail limits).
+	Logs *logs.Service
 	// Demo names the seed's first pool, its first client without a
 	// secret (else its first client), and its first user: with the
 	// default seed, the demo pool documented in the README.
@@ -117,6 +122,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 		Region:   stack.Region(),
 		Stack:    stack,
 		Cognito:  stack.Cognito(),
+		Logs:     stack.Logs(),
 	}
 	env.Demo = demoOf(stack.Info())
 	return env
@@ -158,4 +164,10 @@ func (e *Env) AWSConfig() aws.Config {
 // CognitoClient is a user-pools client pointed at the stack.
 func (e *Env) CognitoClient() *cip.Client {
 	return awsclient.Cognito(e.AWSConfig(), e.Endpoint)
+}
+
+// LogsClient is a CloudWatch Logs client pointed at the stack, with the
+// StartLiveTail host prefix switched off (see awsclient.Logs).
+func (e *Env) LogsClient() *cloudwatchlogs.Client {
+	return awsclient.Logs(e.AWSConfig(), e.Endpoint)
 }
