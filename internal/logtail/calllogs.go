@@ -3,6 +3,7 @@ package logtail
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go"
 )
 
 // CallQuery asks for the log lines of one API Gateway call.
@@ -63,8 +65,9 @@ func (c *CallLogs) Complete() bool { return len(c.Missing) == 0 }
 
 // FindCallLogs waits up to q.Wait for the call's access-log line and its
 // authorizer's invocation, and returns what it found; Missing says what did
-// not arrive. An error means the lookup itself failed (an unknown group, an
-// unreachable endpoint), not that lines are missing.
+// not arrive. An error means the lookup itself failed (an unreachable
+// endpoint, or a group that still did not exist at the deadline — AWS's
+// ResourceNotFoundException), not merely that lines are missing.
 func FindCallLogs(ctx context.Context, api API, q CallQuery) (*CallLogs, error) {
 	if q.APIRequestID == "" {
 		return nil, fmt.Errorf("find call logs: no API Gateway request id")
@@ -83,8 +86,14 @@ func FindCallLogs(ctx context.Context, api API, q CallQuery) (*CallLogs, error) 
 	}
 	deadline := q.Now().Add(q.Wait)
 	res := &CallLogs{APIRequestID: q.APIRequestID}
+	var absent error // a group that does not exist (yet: Lambda creates its group on first invocation)
 	for {
 		done, err := res.look(ctx, api, q)
+		if err != nil && isNotFound(err) {
+			absent, err = err, nil
+		} else if err == nil {
+			absent = nil
+		}
 		if err != nil {
 			return res, err
 		}
@@ -96,7 +105,15 @@ func FindCallLogs(ctx context.Context, api API, q CallQuery) (*CallLogs, error) 
 		}
 	}
 	res.Missing = res.missing(q)
+	if absent != nil && len(res.Missing) > 0 {
+		return res, absent
+	}
 	return res, nil
+}
+
+func isNotFound(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == "ResourceNotFoundException"
 }
 
 func (c *CallLogs) missing(q CallQuery) []string {

@@ -155,7 +155,7 @@ func (t *tailer) emit(events []Event) error {
 
 // fetch pages one group from startTime through the cursor. Events already
 // delivered (by id, or by Live Tail signature) are left out.
-func (t *tailer) fetch(ctx context.Context, g Group, startTime int64, until *int64, into *[]Event) error {
+func (t *tailer) fetch(ctx context.Context, g Group, startTime int64, until *int64, into *[]Event, skipLive bool) error {
 	c := t.cursors[g.Name]
 	in := &cwl.FilterLogEventsInput{LogGroupName: aws.String(g.Name), StartTime: aws.Int64(startTime), EndTime: until}
 	if t.o.Filter != "" {
@@ -177,7 +177,7 @@ func (t *tailer) fetch(ctx context.Context, g Group, startTime int64, until *int
 				continue
 			}
 			e := newEvent(g.Name, aws.ToString(fe.LogStreamName), aws.ToString(fe.EventId), aws.ToString(fe.Message), ts, aws.ToInt64(fe.IngestionTime))
-			if t.live.take(e) {
+			if skipLive && t.live.take(e) {
 				continue // Live Tail delivered it already
 			}
 			*into = append(*into, e)
@@ -202,7 +202,7 @@ func (t *tailer) pollRound(ctx context.Context, until *int64, from *int64) error
 		if from != nil {
 			start = *from
 		}
-		if ferr = t.fetch(ctx, g, start, until, &batch); ferr != nil {
+		if ferr = t.fetch(ctx, g, start, until, &batch, true); ferr != nil {
 			break
 		}
 		c.Prune()
@@ -334,6 +334,12 @@ func (t *tailer) liveLoop(ctx context.Context) error {
 		catchFrom = aws.Int64(t.o.Since.UnixMilli())
 	}
 	sessions, failures := 0, 0
+	// Nothing before floor is wanted: the --since time, or when the tail
+	// began.
+	floor := t.o.Now().UnixMilli()
+	if catchFrom != nil {
+		floor = *catchFrom
+	}
 	for {
 		began := t.o.Now()
 		sctx, cancel := context.WithCancel(ctx)
@@ -372,7 +378,7 @@ func (t *tailer) liveLoop(ctx context.Context) error {
 		if last := t.live.newest; last > 0 {
 			gap = min(gap, last-t.o.Overlap.Milliseconds())
 		}
-		catchFrom = aws.Int64(gap)
+		catchFrom = aws.Int64(max(gap, floor))
 		var timeout *types.SessionTimeoutException
 		var wait time.Duration
 		switch {
@@ -432,6 +438,17 @@ func (t *tailer) session(ctx context.Context, stream *cwl.StartLiveTailEventStre
 	if catchFrom != nil {
 		catchDone = make(chan catchUp, 1)
 		from := *catchFrom
+		cctx, ccancel := context.WithCancel(ctx)
+		done := catchDone
+		// The catch-up uses the cursors: it must be over before the
+		// session returns and a new one starts.
+		defer func() {
+			ccancel()
+			if catchDone != nil {
+				<-done
+			}
+		}()
+		ctx := cctx
 		go func() {
 			var evs []Event
 			var err error
@@ -446,6 +463,7 @@ func (t *tailer) session(ctx context.Context, stream *cwl.StartLiveTailEventStre
 		}()
 	}
 	sampled := false
+	fromCatchUp := newSigSet() // events the catch-up delivered
 	finishCatchUp := func(r catchUp) error {
 		catchDone = nil
 		if r.err != nil {
@@ -455,6 +473,8 @@ func (t *tailer) session(ctx context.Context, stream *cwl.StartLiveTailEventStre
 		for _, e := range r.events {
 			if !t.live.take(e) {
 				kept = append(kept, e)
+				// Live Tail may still bring it in a later update.
+				fromCatchUp.add(e, t.o.Overlap.Milliseconds())
 			}
 		}
 		t.o.Notify(Notice{Kind: NoticeCatchUp, Count: len(kept)})
@@ -498,6 +518,9 @@ func (t *tailer) session(ctx context.Context, stream *cwl.StartLiveTailEventStre
 			for _, r := range u.Value.SessionResults {
 				e := newEvent(GroupName(aws.ToString(r.LogGroupIdentifier)), aws.ToString(r.LogStreamName), "",
 					aws.ToString(r.Message), aws.ToInt64(r.Timestamp), aws.ToInt64(r.IngestionTime))
+				if fromCatchUp.take(e) {
+					continue // the catch-up delivered it first
+				}
 				t.live.add(e, t.o.Overlap.Milliseconds())
 				batch = append(batch, e)
 			}
@@ -522,7 +545,9 @@ func (t *tailer) session(ctx context.Context, stream *cwl.StartLiveTailEventStre
 func (t *tailer) collect(ctx context.Context, from int64, into *[]Event) error {
 	var got []Event
 	for _, g := range t.o.Groups {
-		if err := t.fetch(ctx, g, from, t.untilMS(), &got); err != nil {
+		// Not skipping Live Tail's events here: this runs beside the
+		// session, which owns t.live; finishCatchUp skips them.
+		if err := t.fetch(ctx, g, from, t.untilMS(), &got, false); err != nil {
 			*into = append(*into, got...) // admitted: keep them
 			return err
 		}
