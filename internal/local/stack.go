@@ -273,6 +273,8 @@ func (s *Stack) Serve(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	// Live Tail streams never end by themselves: end them when shutting down.
+	srv.RegisterOnShutdown(s.logs.Shutdown)
 	s.srv = srv
 	ln := s.ln
 	s.mu.Unlock()

@@ -118,6 +118,11 @@ func opStartLiveTail(s *Service, w http.ResponseWriter, r *http.Request, body []
 	if err != nil {
 		return nil, errf(excInvalidParameter, msgInvalidPatternFmt, err)
 	}
+	select {
+	case <-s.closing:
+		return nil, &apiError{Type: excServiceUnavail, Status: http.StatusServiceUnavailable, Message: "The local stack is shutting down."}
+	default:
+	}
 	sub := &subscriber{groups: map[string]string{}, match: m, wake: make(chan struct{}, 1), prefixes: in.LogStreamNamePrefixes}
 	if in.LogStreamNames != nil {
 		sub.streams = map[string]bool{}
@@ -170,7 +175,7 @@ func opStartLiveTail(s *Service, w http.ResponseWriter, r *http.Request, body []
 	if err := sess.event("sessionStart", start); err != nil {
 		return nil, nil
 	}
-	sess.run(r.Context(), sub, rate, maxDur, tick)
+	sess.run(r.Context(), s.closing, sub, rate, maxDur, tick)
 	return nil, nil
 }
 
@@ -208,7 +213,7 @@ func (t *tailSession) exception(typ, msg string) error {
 	}, payload)
 }
 
-func (t *tailSession) run(ctx context.Context, sub *subscriber, rate int, maxDur, tick time.Duration) {
+func (t *tailSession) run(ctx context.Context, closing <-chan struct{}, sub *subscriber, rate int, maxDur, tick time.Duration) {
 	ticker := time.NewTicker(tick)
 	defer ticker.Stop()
 	deadline := time.NewTimer(maxDur)
@@ -218,6 +223,9 @@ func (t *tailSession) run(ctx context.Context, sub *subscriber, rate int, maxDur
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-closing:
+			_ = t.exception(excSessionStreaming, "The local stack is shutting down.")
 			return
 		case <-deadline.C:
 			_ = t.exception(excSessionTimeout, fmt.Sprintf("Session exceeded the maximum duration of %s.", maxDur))

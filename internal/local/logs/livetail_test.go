@@ -121,3 +121,25 @@ func TestLiveTailSamplingAndTimeout(t *testing.T) {
 		t.Fatalf("sampled=%v with %d of 50 events at 5/s", sampled, n)
 	}
 }
+
+// A stack that shuts down ends its Live Tail sessions at once (with
+// SessionStreamingException) instead of waiting out the shutdown grace.
+func TestLiveTailEndsAtShutdown(t *testing.T) {
+	t.Parallel()
+	env, c := setup(t)
+	env.Logs.Write("g", "s", time.Now(), "x")
+	st := startTail(t, c, &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("g")}})
+	start := time.Now()
+	env.Logs.Shutdown()
+	for range st.Events() {
+	}
+	var se *types.SessionStreamingException
+	if !errors.As(st.Err(), &se) || time.Since(start) > time.Second {
+		t.Fatalf("stream ended with %v after %v", st.Err(), time.Since(start))
+	}
+	_, err := c.StartLiveTail(context.Background(), &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("g")}})
+	apiErr(t, err, "ServiceUnavailableException", "shutting down")
+	if _, err := c.FilterLogEvents(context.Background(), &cwl.FilterLogEventsInput{LogGroupName: aws.String("g")}); err != nil {
+		t.Fatalf("FilterLogEvents after Shutdown: %v", err)
+	}
+}

@@ -56,6 +56,9 @@ type Service struct {
 	tailRate int
 	tailMax  time.Duration
 	tailTick time.Duration
+
+	closing   chan struct{} // closed by Shutdown: Live Tail sessions end
+	closeOnce sync.Once
 }
 
 // New returns an empty service.
@@ -83,7 +86,15 @@ func New(opts Options) *Service {
 		tailRate:    DefaultLiveTailSampleRate,
 		tailMax:     DefaultLiveTailMaxDuration,
 		tailTick:    200 * time.Millisecond,
+		closing:     make(chan struct{}),
 	}
+}
+
+// Shutdown ends every Live Tail session (with SessionStreamingException)
+// and refuses new ones, so a server's graceful shutdown is not held up by
+// streams that never end by themselves. The other operations keep working.
+func (s *Service) Shutdown() {
+	s.closeOnce.Do(func() { close(s.closing) })
 }
 
 // SetLiveTailLimits changes the Live Tail sampling rate (matching events
