@@ -125,7 +125,7 @@ func BenchmarkTailUnderLoad(b *testing.B) {
 					b.Errorf("live tailer: notice %+v", n)
 				}
 			}}},
-			{poll, logtail.Options{Groups: groups, Follow: true, Poll: true, Since: time.Now(), PollInterval: 250 * time.Millisecond, Overlap: 2 * time.Second}},
+			{poll, logtail.Options{Groups: groups, Follow: true, Poll: true, Since: time.Now(), PollInterval: 250 * time.Millisecond, Overlap: time.Second}},
 		} {
 			wg.Add(1)
 			go func() {
