@@ -405,3 +405,59 @@ func TestMemoryBound(t *testing.T) {
 		t.Fatalf("kept %v, dropped %d", got, svc.Dropped("g"))
 	}
 }
+
+func TestDescribeLogStreamsOrderAndPaging(t *testing.T) {
+	t.Parallel()
+	env, c := setup(t)
+	ctx := context.Background()
+	base := time.Now().Add(-time.Minute)
+	// Names in one order, last events in another.
+	env.Logs.Write("g", "c", base.Add(1*time.Second), "x")
+	env.Logs.Write("g", "a", base.Add(3*time.Second), "x")
+	env.Logs.Write("g", "b", base.Add(2*time.Second), "x")
+	env.Logs.Write("g", "b", base, "first")
+	names := func(in *cwl.DescribeLogStreamsInput) []string {
+		t.Helper()
+		var out []string
+		p := cwl.NewDescribeLogStreamsPaginator(c, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range page.LogStreams {
+				out = append(out, *s.LogStreamName)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		in   cwl.DescribeLogStreamsInput
+		want []string
+	}{
+		{"by name, paged", cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), Limit: aws.Int32(1)}, []string{"a", "b", "c"}},
+		{"by last event, descending", cwl.DescribeLogStreamsInput{LogGroupIdentifier: aws.String(env.Logs.GroupARN("g")), OrderBy: types.OrderByLastEventTime, Descending: aws.Bool(true)}, []string{"a", "b", "c"}},
+		{"by last event", cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), OrderBy: types.OrderByLastEventTime, Limit: aws.Int32(2)}, []string{"c", "b", "a"}},
+		{"prefix", cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), LogStreamNamePrefix: aws.String("b")}, []string{"b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := names(&tc.in); !slices.Equal(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	out, err := c.DescribeLogStreams(ctx, &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), LogStreamNamePrefix: aws.String("b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := out.LogStreams[0]
+	if *s.FirstEventTimestamp != base.UnixMilli() || *s.LastEventTimestamp != base.Add(2*time.Second).UnixMilli() || aws.ToInt64(s.LastIngestionTime) == 0 ||
+		*s.Arn != env.Logs.GroupARN("g")+":log-stream:b" {
+		t.Fatalf("stream b = %+v", s)
+	}
+	_, err = c.DescribeLogStreams(ctx, &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), LogGroupIdentifier: aws.String("g")})
+	apiErr(t, err, "InvalidParameterException", "mutually exclusive")
+	_, err = c.DescribeLogStreams(ctx, &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("g"), Limit: aws.Int32(51)})
+	apiErr(t, err, "InvalidParameterException", "Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50")
+}
