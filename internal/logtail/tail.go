@@ -54,7 +54,7 @@ type Options struct {
 	StreamNames  []string // only these streams (Live Tail: one group only; else polling)
 	StreamPrefix string   // only streams with this prefix
 	Filter       string   // CloudWatch filter pattern, evaluated by the service
-	Since        time.Time
+	Since        time.Time // zero: the beginning, or now when following
 	Until        time.Time // zero: no end
 	Follow       bool      // keep reading new events
 	Poll         bool      // follow by polling even where Live Tail works
@@ -107,8 +107,12 @@ func Tail(ctx context.Context, api API, opts Options, yield func(Event) bool) er
 		opts.Now = time.Now
 	}
 	t := &tailer{api: api, o: opts, yield: yield, cursors: map[string]*Cursor{}, live: newSigSet()}
+	from := opts.Since
+	if from.IsZero() && opts.Follow {
+		from = opts.Now() // following without --since: from now on
+	}
 	for _, g := range opts.Groups {
-		t.cursors[g.Name] = NewCursor(opts.Since, opts.Overlap)
+		t.cursors[g.Name] = NewCursor(from, opts.Overlap)
 	}
 	var err error
 	switch {
@@ -300,7 +304,7 @@ func (t *tailer) liveRefusal() error {
 	switch {
 	case len(t.o.Groups) > maxLiveTailGroups:
 		return fmt.Errorf("Live Tail follows at most %d log groups, not %d", maxLiveTailGroups, len(t.o.Groups))
-	case len(t.o.StreamNames) > 0 && len(t.o.Groups) > 1:
+	case (len(t.o.StreamNames) > 0 || t.o.StreamPrefix != "") && len(t.o.Groups) > 1:
 		return errors.New("Live Tail selects log streams only when tailing one log group")
 	}
 	return nil
@@ -317,9 +321,7 @@ func (t *tailer) liveInput() *cwl.StartLiveTailInput {
 	if len(t.o.StreamNames) > 0 {
 		in.LogStreamNames = t.o.StreamNames
 	} else if t.o.StreamPrefix != "" {
-		if len(t.o.Groups) == 1 {
-			in.LogStreamNamePrefixes = []string{t.o.StreamPrefix}
-		}
+		in.LogStreamNamePrefixes = []string{t.o.StreamPrefix}
 	}
 	return in
 }

@@ -459,3 +459,39 @@ func TestTailInvalidPattern(t *testing.T) {
 	}
 	_ = aws.String
 }
+
+// Start delivers through channels and ends when its context does.
+func TestStartStream(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	env.Logs.Write("g", "app-1", time.Now(), "x")
+	env.Logs.Write("h", "app-1", time.Now(), "x")
+	groups, _ := logtail.ResolveGroups(context.Background(), env.LogsClient(), []string{"g", "h"})
+	ctx, cancel := context.WithCancel(context.Background())
+	s := logtail.Start(ctx, env.LogsClient(), logtail.Options{Groups: groups, Follow: true, StreamPrefix: "app-", PollInterval: 50 * time.Millisecond})
+	// A stream prefix over two groups is not something Live Tail does.
+	select {
+	case n := <-s.Notices:
+		if n.Kind != logtail.NoticePolling || n.Err == nil {
+			t.Fatalf("first notice %+v", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notice")
+	}
+	env.Logs.Write("h", "other", time.Now(), "not this stream")
+	env.Logs.Write("h", "app-2", time.Now(), "this one")
+	select {
+	case e := <-s.Events:
+		if e.Message != "this one" || e.LogGroup != "h" {
+			t.Fatalf("event %+v", e)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no event")
+	}
+	cancel()
+	for range s.Events {
+	}
+	if err := <-s.Done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Done = %v", err)
+	}
+}
