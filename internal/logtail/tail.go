@@ -50,10 +50,10 @@ type Notice struct {
 
 // Options configure Tail.
 type Options struct {
-	Groups       []Group  // from ResolveGroups
-	StreamNames  []string // only these streams (Live Tail: one group only; else polling)
-	StreamPrefix string   // only streams with this prefix
-	Filter       string   // CloudWatch filter pattern, evaluated by the service
+	Groups       []Group   // from ResolveGroups
+	StreamNames  []string  // only these streams (Live Tail: one group only; else polling)
+	StreamPrefix string    // only streams with this prefix
+	Filter       string    // CloudWatch filter pattern, evaluated by the service
 	Since        time.Time // zero: the beginning, or now when following
 	Until        time.Time // zero: no end
 	Follow       bool      // keep reading new events
