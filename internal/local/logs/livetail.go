@@ -97,14 +97,20 @@ func opStartLiveTail(s *Service, w http.ResponseWriter, r *http.Request, body []
 		}
 	}
 	var v validation
-	if n := len(in.LogGroupIdentifiers); n < 1 || n > maxTailGroups {
-		v.add(fmt.Sprint(in.LogGroupIdentifiers), "logGroupIdentifiers", "Member must have length between 1 and 10")
-	}
-	for _, ids := range [][]string{in.LogStreamNames, in.LogStreamNamePrefixes} {
-		if ids != nil && (len(ids) < 1 || len(ids) > 100) {
-			v.add(fmt.Sprint(ids), "logStreamNames", "Member must have length between 1 and 100")
+	listLen := func(list []string, member string, required bool, maxLen int) {
+		switch n := len(list); {
+		case list == nil && !required:
+		case list == nil:
+			v.add("null", member, "Member must not be null")
+		case n < 1:
+			v.add("[]", member, "Member must have length greater than or equal to 1")
+		case n > maxLen:
+			v.add(fmt.Sprint(list), member, fmt.Sprintf("Member must have length less than or equal to %d", maxLen))
 		}
 	}
+	listLen(in.LogGroupIdentifiers, "logGroupIdentifiers", true, maxTailGroups)
+	listLen(in.LogStreamNames, "logStreamNames", false, 100)
+	listLen(in.LogStreamNamePrefixes, "logStreamNamePrefixes", false, 100)
 	if err := v.err(); err != nil {
 		return nil, err
 	}

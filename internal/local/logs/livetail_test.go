@@ -86,7 +86,8 @@ func TestLiveTailRefusals(t *testing.T) {
 		{"name not ARN", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{"g"}}, "InvalidParameterException", "must be log group ARNs"},
 		{"bad pattern", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("g")}, LogEventFilterPattern: aws.String(`{ $.x = `)}, "InvalidParameterException", "Invalid filter pattern"},
 		{"streams with two groups", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("g"), env.Logs.GroupARN("h")}, LogStreamNames: []string{"s"}}, "InvalidParameterException", "exactly one log group"},
-		{"no groups", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{}}, "InvalidParameterException", "logGroupIdentifiers"},
+		{"no groups", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{}}, "InvalidParameterException", "at 'logGroupIdentifiers' failed to satisfy constraint: Member must"},
+		{"eleven groups", cwl.StartLiveTailInput{LogGroupIdentifiers: []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}}, "InvalidParameterException", "Member must have length less than or equal to 10"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := c.StartLiveTail(context.Background(), &tc.in)
