@@ -298,6 +298,10 @@ func search(ctx context.Context, api API, group, pattern string, since int64, up
 	}
 }
 
+// PhrasePattern is the filter pattern matching events that contain s
+// exactly (a quoted phrase), e.g. for `tail --request-id ID`.
+func PhrasePattern(s string) string { return quotePhrase(s) }
+
 // quotePhrase makes an exact-phrase filter pattern.
 func quotePhrase(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`

@@ -1,7 +1,13 @@
 package logtail_test
 
 import (
+	"context"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/cogscope/cogscope/internal/local/localtest"
 
 	"github.com/cogscope/cogscope/internal/logtail"
 )
@@ -38,5 +44,22 @@ func TestLambdaLogGroup(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("AccessLogGroup(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// A phrase pattern finds exactly the events holding the id, whatever
+// characters it has.
+func TestPhrasePattern(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	env.Logs.Write("g", "s", time.Now(), `{"requestId":"Mc7U-Vi\\oPP\"HcEKPA="}`)
+	env.Logs.Write("g", "s", time.Now(), `{"requestId":"Mc7U-ViooPPHcEKPA="}`)
+	out, err := env.LogsClient().FilterLogEvents(context.Background(), &cwl.FilterLogEventsInput{LogGroupName: aws.String("g"),
+		FilterPattern: aws.String(logtail.PhrasePattern(`Mc7U-Vi\\oPP\"HcEKPA=`))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Events) != 1 || *out.Events[0].Message != `{"requestId":"Mc7U-Vi\\oPP\"HcEKPA="}` {
+		t.Fatalf("matched %+v", out.Events)
 	}
 }
