@@ -3,6 +3,9 @@ package local
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +66,33 @@ func TestStackServesLogsAndStopsLiveTail(t *testing.T) {
 	}
 	if st.Err() == nil {
 		t.Fatal("the stream ended without saying why")
+	}
+}
+
+// A full PutLogEvents batch is larger than the 1 MiB cap of the other
+// services: the Logs target has its own (8 MiB), the others keep theirs.
+func TestLogsBodyCap(t *testing.T) {
+	t.Parallel()
+	stack, err := New(Options{NewKey: testKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := `{"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":1,"message":"` + strings.Repeat("x", 2<<20) + `"}]}`
+	for _, tc := range []struct {
+		target string
+		status int
+		typ    string
+	}{
+		{"Logs_20140328.PutLogEvents", http.StatusBadRequest, "Upload too large: 2097178 bytes exceeds limit of 1048576"}, // read and answered by the service
+		{"AWSCognitoIdentityProviderService.InitiateAuth", http.StatusRequestEntityTooLarge, "SerializationException"},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(big))
+		req.Header.Set("X-Amz-Target", tc.target)
+		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+		rec := httptest.NewRecorder()
+		stack.Handler().ServeHTTP(rec, req)
+		if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.typ) {
+			t.Errorf("%s: %d %s", tc.target, rec.Code, rec.Body.String())
+		}
 	}
 }
