@@ -14,6 +14,7 @@ import (
 
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // DefaultAddr is where `cogscope local` listens unless told otherwise.
@@ -61,8 +62,8 @@ type Options struct {
 	// APIs when Seed is nil too (the demo pool's), else none.
 	APISeed *apigw.Seed
 	// APILogSink receives the gateway's access-log lines and its Lambda
-	// authorizers' log lines (the Logs service's Put method); nil drops
-	// them.
+	// authorizers' log lines; nil sends them to the stack's own CloudWatch
+	// Logs (Stack.Logs), where tails read them.
 	APILogSink func(group, stream string, t time.Time, message string)
 }
 
@@ -72,6 +73,7 @@ type Stack struct {
 	logger  *slog.Logger
 	cognito *cognito.Service
 	apigw   *apigw.Service
+	logs    *logs.Service // in memory only: not in the state file
 	handler http.Handler
 	persist *persister // nil without a state file
 
@@ -106,6 +108,7 @@ func New(opts Options) (*Stack, error) {
 		NewKey:    opts.NewKey,
 		DomainURL: s.domainURL,
 	})
+	s.logs = logs.New(logs.Options{Region: opts.Region, Now: opts.Now, Logger: opts.Logger})
 	s.apigw = s.newAPIGateway()
 	if err := s.load(); err != nil {
 		return nil, err
@@ -128,8 +131,18 @@ func (s *Stack) services() []service {
 			"GET /{pool}/.well-known/jwks.json",
 			"GET /{pool}/.well-known/openid-configuration",
 		},
+	}, {
+		name:    "logs",
+		handler: s.logs,
+		targets: []string{"Logs_20140328"},
+		maxBody: logsMaxBody,
 	}, s.hostedUIService(), s.apigwService()}
 }
+
+// logsMaxBody caps CloudWatch Logs bodies: a PutLogEvents batch may carry
+// 1 MiB of messages in 10,000 events, and JSON escaping can grow a message
+// up to six times.
+const logsMaxBody = 8 << 20
 
 // load restores the state file, or seeds a fresh stack (and writes the
 // state file right away, so a crash before the first change still leaves
@@ -217,6 +230,11 @@ func (s *Stack) Handler() http.Handler { return s.handler }
 // "sent" or inspect its state.
 func (s *Stack) Cognito() *cognito.Service { return s.cognito }
 
+// Logs is the CloudWatch Logs service, where the other local services
+// write their log lines (Logs().Write) and tests read them. Its log groups
+// live in memory only: the state file does not keep them.
+func (s *Stack) Logs() *logs.Service { return s.logs }
+
 // Region is the region of the stack's services.
 func (s *Stack) Region() string { return s.opts.Region }
 
@@ -268,6 +286,8 @@ func (s *Stack) Serve(ctx context.Context) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	// Live Tail streams never end by themselves: end them when shutting down.
+	srv.RegisterOnShutdown(s.logs.Shutdown)
 	s.srv = srv
 	ln := s.ln
 	s.mu.Unlock()
