@@ -95,6 +95,15 @@
 //     one); a password is wrong, SRP cannot succeed, and an OTP names a
 //     simulated destination, sends nothing and never matches.
 //
+// # Bounds
+//
+// Pending PASSWORD_VERIFIER exchanges are the one piece of sign-in state
+// anyone can create with only a username and a public client id, so each
+// pool keeps at most MaxPendingSRP (1,000, about 4 MB) of them: beyond
+// that the oldest is dropped first (answering it then gets "Incorrect
+// username or password."), and an exchange is freed once its session has
+// expired (at the next sweep, at most a minute later).
+//
 // # Concurrency
 //
 // One mutex guards all state. RSA signatures and SRP exponentiations run

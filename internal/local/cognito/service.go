@@ -68,7 +68,11 @@ type Service struct {
 	st       *state
 	sessions map[string]*authSession // Session string → state
 	srp      map[string]*srpExchange // SECRET_BLOCK → state
-	lastGC   time.Time
+	// srpByPool orders each pool's pending SRP exchanges for the
+	// MaxPendingSRP bound; maxPendingSRP overrides it in tests.
+	srpByPool     map[string]*srpQueue
+	maxPendingSRP int
+	lastGC        time.Time
 
 	codesMu sync.Mutex
 	codes   []SentCode
@@ -97,6 +101,7 @@ func New(opts Options) *Service {
 		st:          newState(),
 		sessions:    map[string]*authSession{},
 		srp:         map[string]*srpExchange{},
+		srpByPool:   map[string]*srpQueue{},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"

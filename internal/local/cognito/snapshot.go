@@ -63,6 +63,7 @@ func (s *Service) Restore(b []byte) error {
 	s.st = st
 	s.sessions = map[string]*authSession{}
 	s.srp = map[string]*srpExchange{}
+	s.srpByPool = map[string]*srpQueue{}
 	s.mu.Unlock()
 	return nil
 }
