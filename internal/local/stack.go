@@ -74,6 +74,8 @@ type Stack struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	limits serverLimits // Serve's timeouts and connection cap; tests shorten them
 }
 
 // New builds a stack: it restores the state file when there is one, else
@@ -88,7 +90,7 @@ func New(opts Options) (*Stack, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint}
+	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint, limits: defaultLimits}
 	s.cognito = cognito.New(cognito.Options{
 		Region:    opts.Region,
 		BaseURL:   s.Endpoint,
@@ -249,14 +251,18 @@ func (s *Stack) Serve(ctx context.Context) error {
 		s.mu.Unlock()
 		return errors.New("serve: already serving")
 	}
+	lim := s.limits
 	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		Handler:           withDeadlines(lim, s.handler),
+		ReadHeaderTimeout: lim.ReadHeader,
+		IdleTimeout:       lim.Idle,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	s.srv = srv
-	ln := s.ln
+	var ln net.Listener = s.ln
+	if lim.MaxConns > 0 {
+		ln = newLimitListener(ln, lim.MaxConns)
+	}
 	s.mu.Unlock()
 
 	errc := make(chan error, 1)
