@@ -221,6 +221,14 @@ func (s *Stack) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	if !s.opts.AllowRemote {
+		// A name ("localhost") passed checkLoopback, but it resolves
+		// through the hosts file: judge the address actually bound.
+		if err := checkBoundLoopback(ln.Addr()); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on %s: %w", addr, err)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln != nil {
