@@ -39,8 +39,14 @@ type Options struct {
 	Seed *cognito.Seed
 	// StatePath, when set, is restored at start if it exists (else
 	// written right after seeding) and rewritten atomically after changes
-	// and at Close.
+	// and at Close. By default a change reaches the file 250 ms after it
+	// was acknowledged (longer while a large state is being written), so
+	// a crash (kill -9, power loss) loses the changes of that window.
 	StatePath string
+	// StateSync writes the state file after every change before the
+	// request that made it is answered: an acknowledged change survives
+	// a crash. Each change then costs a whole-file write and an fsync.
+	StateSync bool
 	// Logger receives one line per request and the codes Cognito would
 	// have sent by SMS or e-mail; default: discard.
 	Logger *slog.Logger
@@ -187,6 +193,10 @@ func (s *Stack) restore(doc *stateDoc) error {
 
 func (s *Stack) startPersisting() {
 	s.persist = newPersister(s.saveState, persistDelay, s.logger)
+	if s.opts.StateSync {
+		s.cognito.OnChange(s.persist.changedSync)
+		return
+	}
 	s.cognito.OnChange(s.persist.changed)
 }
 

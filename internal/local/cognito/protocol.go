@@ -66,8 +66,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ae = errInternal(err)
 		}
 		s.log.Debug("cognito request failed", "target", r.Header.Get("X-Amz-Target"), "type", ae.Type, "message", ae.Message, "requestId", reqID)
-		writeError(w, ae)
 		s.notify()
+		writeError(w, ae)
 		return
 	}
 	body, err := json.Marshal(resp)
@@ -75,10 +75,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errInternal(fmt.Errorf("encode response: %w", err)))
 		return
 	}
+	// The OnChange listeners run before the answer, so a stack that
+	// writes its state synchronously (--state-sync) acknowledges only
+	// what is on disk.
+	s.notify()
 	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	s.notify()
 }
 
 func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) {

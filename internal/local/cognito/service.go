@@ -128,7 +128,9 @@ func New(opts Options) *Service {
 // OnChange registers fn to be called after every request or method call
 // that changed persistent state (pools, clients, users, devices, refresh
 // tokens), so the stack can save a snapshot. fn runs on the goroutine that
-// made the change, after the service's lock is released, and may be called
+// made the change, after the service's lock is released and before the
+// request's answer is written (so a synchronous save precedes the
+// acknowledgement), and may be called
 // concurrently from several goroutines: it must be safe for that, and may
 // call Snapshot.
 func (s *Service) OnChange(fn func()) {
