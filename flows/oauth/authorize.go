@@ -63,6 +63,7 @@ func (c *Client) AuthorizationCode(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	recv.expect(ar.state)
 	c.recordPKCE(ep, ar, lr, recv)
 	if !c.o.SkipPreflight {
 		if err := c.preflight(ctx, ep, ar); err != nil {
@@ -304,6 +305,9 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		s.fail(err)
 		return nil, err
 	}
+	if n := recv.ignoredCount(); n > 0 {
+		s.note("Ignored %d redirect(s) whose state was not this sign-in's (a stale tab, or a forged request) before this one.", n)
+	}
 	q := cb.query
 	for k := range q {
 		switch k {
@@ -318,10 +322,9 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		cb.reply <- failurePage(title, detail)
 		return nil, err
 	}
-	got := q.Get("state")
-	if got == "" && q.Get("error") != "" {
-		s.note("The error redirect carries no state, so it cannot be tied to this sign-in; shown as received.")
-	} else if subtle.ConstantTimeCompare([]byte(got), []byte(ar.state)) != 1 {
+	// The receiver passes only redirects with this sign-in's state;
+	// checked again here so the rule holds whatever delivers them.
+	if got := q.Get("state"); subtle.ConstantTimeCompare([]byte(got), []byte(ar.state)) != 1 {
 		return reject(&StateMismatchError{Want: ar.state, Got: got}, "Sign-in refused",
 			"The redirect's state does not match this sign-in (a stale tab, or a forged request).")
 	}
