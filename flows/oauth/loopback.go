@@ -120,7 +120,7 @@ type receiver struct {
 	state       atomic.Pointer[string]
 	ignored     atomic.Int64
 	lastIgnored atomic.Pointer[string] // the state the last ignored one carried
-	served  sync.WaitGroup // one Serve per listener
+	served      sync.WaitGroup         // one Serve per listener
 
 	closeOnce sync.Once
 }
