@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // authRequest is one authorization request's parameters and secrets.
@@ -230,17 +231,17 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 			s.st.Title += " → " + q.Get("error") + " without the browser's session"
 			s.note("The provider answers %s to this check, which has none of the browser's cookies; the browser may be signed in, so it gets the request.", q.Get("error"))
 		case sameEndpoint(to, ar.redirectURI) && q.Get("error") != "":
-			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri"), HTTPStatus: res.StatusCode})
+			return refuse(&Error{Op: OpAuthorize, Code: termtext.Line(q.Get("error")), Description: termtext.Line(q.Get("error_description")), URI: termtext.Line(q.Get("error_uri")), HTTPStatus: res.StatusCode})
 		case sameEndpoint(to, ar.redirectURI):
 			s.note("The provider redirected straight back (a session it already had); the browser will get its own code.")
 		case strings.HasSuffix(to.Path, "/error") && q.Get("error") != "":
-			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), HTTPStatus: res.StatusCode, ErrorPage: true})
+			return refuse(&Error{Op: OpAuthorize, Code: termtext.Line(q.Get("error")), Description: termtext.Line(q.Get("error_description")), HTTPStatus: res.StatusCode, ErrorPage: true})
 		default:
 			s.st.Title += " → sign-in page"
 			s.note("The provider accepts the request and sends the browser to %s.", to.Scheme+"://"+to.Host+to.Path)
 		}
 	case res.StatusCode >= 400:
-		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: snippet(body)}
+		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: termtext.Line(snippet(body))}
 		if eb, ok := parseErrorBody(body); ok {
 			oe.Code, oe.Description = eb.Error, eb.Description
 		} else if m := pageErrorRE.FindStringSubmatch(oe.Description); m != nil {
@@ -314,7 +315,7 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		case "code":
 			s.resp(k, q.Get(k), secret)
 		default:
-			s.resp(k, q.Get(k), plain)
+			s.resp(termtext.Line(k), termtext.Line(q.Get(k)), plain)
 		}
 	}
 	reject := func(err error, title, detail string) (*callback, error) {
@@ -343,8 +344,8 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		s.note("iss matches the issuer (RFC 9207).")
 	}
 	if code := q.Get("error"); code != "" {
-		oe := &Error{Op: OpAuthorize, Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"), RedirectURI: ar.redirectURI}
-		return reject(oe, "Sign-in failed", "The provider answered "+code+describe(oe.Description)+".")
+		oe := &Error{Op: OpAuthorize, Code: termtext.Line(code), Description: termtext.Line(q.Get("error_description")), URI: termtext.Line(q.Get("error_uri")), RedirectURI: ar.redirectURI}
+		return reject(oe, "Sign-in failed", "The provider answered "+oe.Code+describe(oe.Description)+".")
 	}
 	if q.Get("code") == "" {
 		err := &Error{Op: OpAuthorize, Code: "invalid_request", Description: "the redirect carries neither a code nor an error", RedirectURI: ar.redirectURI}

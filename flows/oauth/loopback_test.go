@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -415,5 +416,42 @@ func TestForgedRefusalDoesNotEndSignIn(t *testing.T) {
 	}
 	if run.page.status != http.StatusOK {
 		t.Errorf("browser told %d", run.page.status)
+	}
+}
+
+// TestRedirectErrorIsNeutralised: escape sequences in the redirect's
+// error and error_description reach neither the error nor the trace raw.
+func TestRedirectErrorIsNeutralised(t *testing.T) {
+	t.Parallel()
+	op := newFakeOP(t)
+	ln, redirect := loopbackListener(t)
+	op.redirects = []string{redirect}
+	b := newBrowser()
+	b.tamper = func(u *url.URL) {
+		q := u.Query()
+		q.Del("code")
+		q.Set("error", "access_denied\x1b]0;owned\x07")
+		q.Set("error_description", "denied\x1b[2J\r\nSigned in as admin\u202e")
+		u.RawQuery = q.Encode()
+	}
+	run := runCode(t, Options{Issuer: op.issuer, ClientID: op.clientID, RedirectURI: redirect, Listener: ln, SkipPreflight: true, Timeout: 5 * time.Second}, b)
+	var oe *Error
+	if !errors.As(run.err, &oe) {
+		t.Fatalf("err = %v", run.err)
+	}
+	for _, s := range []string{oe.Code, oe.Description, run.err.Error()} {
+		if strings.ContainsAny(s, "\x1b\x07\r\n\u202e") {
+			t.Fatalf("raw control characters in %q", s)
+		}
+	}
+	if !strings.Contains(oe.Description, `\x1b[2J`) {
+		t.Fatalf("description %q does not show the escape visibly", oe.Description)
+	}
+	for _, st := range run.client.Trace() {
+		for _, f := range fmt.Sprint(st) {
+			if f == 0x1b {
+				t.Fatalf("raw ESC in the trace step %q", st.Title)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Revoke revokes a refresh token at the revocation endpoint (RFC 7009;
@@ -52,7 +53,7 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 	}
 	s.resp("error", eb.Error, plain)
 	s.resp("error_description", eb.Description, plain)
-	oe := &Error{Op: OpRevoke, Code: eb.Error, Description: eb.Description, URI: eb.URI, HTTPStatus: res.StatusCode,
+	oe := &Error{Op: OpRevoke, Code: termtext.Line(eb.Error), Description: termtext.Line(eb.Description), URI: termtext.Line(eb.URI), HTTPStatus: res.StatusCode,
 		RequestID: s.st.RequestID, ClientAuth: auth}
 	s.fail(oe)
 	return oe

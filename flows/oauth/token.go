@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Grant types of the token endpoint.
@@ -123,7 +124,7 @@ func (c *Client) token(ctx context.Context, s *rec, ep *Endpoints, grant string,
 		}
 		s.resp("error", eb.Error, plain)
 		s.resp("error_description", eb.Description, plain)
-		oe := &Error{Op: OpToken, Grant: grant, Code: eb.Error, Description: eb.Description, URI: eb.URI,
+		oe := &Error{Op: OpToken, Grant: grant, Code: termtext.Line(eb.Error), Description: termtext.Line(eb.Description), URI: termtext.Line(eb.URI),
 			HTTPStatus: res.StatusCode, RequestID: s.st.RequestID, ClientAuth: auth, RedirectURI: form.Get("redirect_uri")}
 		s.fail(oe)
 		return nil, oe

@@ -26,6 +26,8 @@ var rules = []rule{
 		"inspect stands alone: the standard library and jwx"},
 	{module + "/internal", []string{"charm.land/", module + "/ui", module + "/cmd"},
 		"internal packages serve cmd; they never reach up to the console or the CLI"},
+	{module + "/internal/termtext", []string{module + "/", "github.com/", "charm.land/", "golang.org/"},
+		"termtext is a leaf every layer (flows, ui, cmd) may use: the standard library only"},
 	{module + "/ui", []string{module + "/cmd", module + "/internal/awsclient", module + "/internal/local",
 		"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/", "github.com/spf13/", "os/exec"},
 		"the console gets its services as interfaces from cmd: it never builds AWS clients, reads flags or runs commands"},
