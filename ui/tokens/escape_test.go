@@ -17,7 +17,7 @@ func TestClaimValuesNeutraliseEscapes(t *testing.T) {
 	raw, _ := json.Marshal(evil)
 	r := &inspect.Report{
 		Header: []inspect.Claim{{Name: "kid", Value: raw}},
-		Claims: []inspect.Claim{{Name: "custom:x\x1b[1A", Value: raw, Display: evil}, {Name: "raw", Value: json.RawMessage(`"\u001b[2J"`)}},
+		Claims: []inspect.Claim{{Name: "custom:x\x1b[1A", Value: raw, Display: evil, Meaning: "custom attribute x\x1b[1A"}, {Name: "raw", Value: json.RawMessage(`"\u001b[2J"`)}},
 	}
 	th := theme.New(true, false)
 	out := strings.Join(append(claimLines(th, r, 120, true), headerLines(th, r, 120)...), "\n")

@@ -238,7 +238,7 @@ func claimLines(t *theme.Theme, r *inspect.Report, w int, wrap bool) []string {
 		// value when there is room, under it otherwise.
 		if wide {
 			meaningW := w - nw - valueW - 4
-			for i, l := range wrapLines(c.Meaning, meaningW, wrap) {
+			for i, l := range wrapLines(termtext.Line(c.Meaning), meaningW, wrap) {
 				if i == 0 {
 					lines = append(lines, row+t.Text.Render(widgets.PadRight(value, valueW))+" "+t.Muted.Render(l))
 				} else {
@@ -251,7 +251,7 @@ func claimLines(t *theme.Theme, r *inspect.Report, w int, wrap bool) []string {
 			continue
 		}
 		lines = append(lines, row+t.Text.Render(widgets.Cut(value, valueW)))
-		for _, l := range wrapLines(c.Meaning, valueW, wrap) {
+		for _, l := range wrapLines(termtext.Line(c.Meaning), valueW, wrap) {
 			lines = append(lines, strings.Repeat(" ", nw+3)+t.Muted.Render(l))
 		}
 	}
