@@ -13,6 +13,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // loginOptions are `cogscope login`'s flags.
@@ -332,7 +333,7 @@ func loginFailure(w io.Writer, err error) error {
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
 		d := flows.Diagnose(err)
-		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, d.String())
+		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, termtext.Block(d.String()))
 		return &ExitError{Code: ExitRefused, Err: err, Silent: true}
 	}
 	var ue *flows.UnanswerableError

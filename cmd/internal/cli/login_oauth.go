@@ -19,6 +19,7 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // The hosted-UI flows of `cogscope login`: the OAuth 2.0 token endpoint
@@ -367,7 +368,7 @@ func (l *loginRun) hostedRefreshToken() (string, error) {
 	}
 	sess, err := l.store.Load(l.key)
 	if err != nil && !errors.Is(err, config.ErrNoSession) {
-		fmt.Fprintf(l.f.IO.ErrOut, "cogscope: warning: %v (ignoring the saved session)\n", err)
+		fmt.Fprintf(l.f.IO.ErrOut, "cogscope: warning: %s (ignoring the saved session)\n", termtext.Line(err.Error()))
 	}
 	if sess != nil && sess.Tokens != nil && sess.Tokens.RefreshToken != "" {
 		return sess.Tokens.RefreshToken, nil
@@ -400,7 +401,7 @@ func hostedFailure(w io.Writer, err error) error {
 	d := oauth.Diagnose(err)
 	var oe *oauth.Error
 	if errors.As(err, &oe) {
-		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, d.String())
+		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, termtext.Block(d.String()))
 		return &ExitError{Code: ExitRefused, Err: err, Silent: true}
 	}
 	if errors.Is(err, flows.ErrInvalidOptions) {

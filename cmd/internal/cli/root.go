@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Exit codes, documented in the README.
@@ -70,12 +72,12 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if !ee.Silent {
-			fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", ee.Err)
+			fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(ee.Err)))
 		}
 		return ee.Code
 	}
 	// Flag and argument errors from cobra itself.
-	fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", err)
+	fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(err)))
 	return ExitUsage
 }
 
