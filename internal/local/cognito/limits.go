@@ -28,7 +28,6 @@ var (
 	nameChars     = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 	nonSpace      = regexp.MustCompile(`^[\S]+$`)
 	secretHashPat = regexp.MustCompile(`^[\w+=/]+$`)
-	clientSecPat  = regexp.MustCompile(`^[\w+]+$`)
 	tokenPat      = regexp.MustCompile(`^[A-Za-z0-9-_=.]+$`)
 	poolNamePat   = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
 	deviceKeyPat  = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
@@ -45,16 +44,18 @@ var (
 // memberRules are the constraints of top-level (and nested structure)
 // members, by wire name.
 var memberRules = map[string]memberRule{
-	"Username":           ruleUsername,
-	"Password":           rulePassword,
-	"PreviousPassword":   rulePassword,
-	"ProposedPassword":   rulePassword,
-	"TemporaryPassword":  rulePassword,
-	"ConfirmationCode":   {min: 1, max: 2048, pattern: nonSpace, sensitive: true},
-	"Code":               {min: 1, max: 2048, pattern: nonSpace, sensitive: true},
-	"Session":            {min: 20, max: 2048, sensitive: true},
-	"SecretHash":         {min: 1, max: 128, pattern: secretHashPat, sensitive: true},
-	"ClientSecret":       {min: 1, max: 64, pattern: clientSecPat, sensitive: true},
+	"Username":          ruleUsername,
+	"Password":          rulePassword,
+	"PreviousPassword":  rulePassword,
+	"ProposedPassword":  rulePassword,
+	"TemporaryPassword": rulePassword,
+	"ConfirmationCode":  {min: 1, max: 2048, pattern: nonSpace, sensitive: true},
+	"Code":              {min: 1, max: 2048, pattern: nonSpace, sensitive: true},
+	"Session":           {min: 20, max: 2048, sensitive: true},
+	"SecretHash":        {min: 1, max: 128, pattern: secretHashPat, sensitive: true},
+	// ClientSecretType's pattern ([\w+]+) is not applied: a seed may
+	// declare any secret, and its client must still be able to send it.
+	"ClientSecret":       {min: 1, max: 64, sensitive: true},
 	"AccessToken":        ruleToken,
 	"RefreshToken":       ruleToken,
 	"Token":              ruleToken,
