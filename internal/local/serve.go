@@ -59,7 +59,10 @@ func withDeadlines(lim serverLimits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		now := time.Now()
-		if lim.Body > 0 {
+		// A request without a body has been read whole already; a read
+		// deadline would only end its context later (the server's
+		// background read would time out).
+		if lim.Body > 0 && r.ContentLength != 0 {
 			_ = rc.SetReadDeadline(now.Add(lim.Body))
 			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
 		}

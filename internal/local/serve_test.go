@@ -156,3 +156,49 @@ func TestConnectionsAreCapped(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// TestLongRequestsOutliveTheBodyDeadline: once its body has been read (or
+// when it has none), a request that keeps working past the body deadline
+// (a stream such as Live Tail) keeps its context and its connection.
+func TestLongRequestsOutliveTheBodyDeadline(t *testing.T) {
+	t.Parallel()
+	lim := defaultLimits
+	lim.Body = 200 * time.Millisecond
+	s, err := New(Options{Seed: &cognito.Seed{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.limits = lim
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		select {
+		case <-time.After(3 * lim.Body):
+			_, _ = io.WriteString(w, "alive")
+		case <-r.Context().Done():
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	})
+	if err := s.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		var body io.Reader
+		if method == http.MethodPost {
+			body = strings.NewReader(`{"logGroupIdentifiers":["g"]}`)
+		}
+		req, _ := http.NewRequest(method, s.Endpoint()+"/", body)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(b) != "alive" {
+			t.Fatalf("%s: status %d %q: the request was cut at the body deadline", method, resp.StatusCode, b)
+		}
+	}
+}
