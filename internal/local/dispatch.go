@@ -83,7 +83,12 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c, ok := rt.caps[strings.SplitN(r.Header.Get("X-Amz-Target"), ".", 2)[0]]; ok {
 		limit = c
 	}
-	if r.ContentLength > limit {
+	// A JSON-protocol request (it names an X-Amz-Target) declaring a
+	// body over the cap is refused here with the AWS JSON error. Path-
+	// routed services (the hosted UI's OAuth endpoints, the JWKS) speak
+	// other protocols: their bodies are capped below, and they answer an
+	// oversized one in their own shape (OAuth's {"error": …}).
+	if r.ContentLength > limit && r.Header.Get("X-Amz-Target") != "" {
 		writeError(w, http.StatusRequestEntityTooLarge, "SerializationException",
 			fmt.Sprintf("Request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, limit))
 		return
