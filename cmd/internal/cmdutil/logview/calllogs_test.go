@@ -127,4 +127,3 @@ func TestCallLogsMissing(t *testing.T) {
 		t.Fatalf("output:\n%s", buf.String())
 	}
 }
-
