@@ -158,8 +158,8 @@ type tailState struct {
 	out chan<- service.TailUpdate
 	now func() time.Time
 
-	mu      sync.Mutex
-	cur     service.TailStatus
+	mu  sync.Mutex
+	cur service.TailStatus
 	// apiIDs maps a Lambda invocation (its request id) to the API
 	// Gateway request id it logged; current is each stream's running
 	// invocation. Entries go at REPORT, and all at maxTracked.
