@@ -92,6 +92,10 @@ func TestTailDemoCallsJSON(t *testing.T) {
 	if code := runCLI(ctx, f, "--endpoint", env.Endpoint, "tail", "--json"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	// The REST API was not called: its groups do not exist yet.
+	if !strings.Contains(errOut.String(), "skipping log group "+env.API.RestLogGroup+" (from the API Gateway configuration): it does not exist yet") {
+		t.Errorf("stderr: %s", errOut)
+	}
 	evs := jsonLines(t, out.String())
 	var access401, start, report bool
 	for _, e := range evs {
