@@ -23,6 +23,7 @@ import (
 	cwl "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/logtail"
@@ -81,8 +82,8 @@ func Target(f *cmdutil.Factory) (cmdutil.Target, cmdutil.ActiveProfile, error) {
 	if err := t.CheckPoolAndEndpoint(); err != nil {
 		return t, p, err
 	}
-	if t.Region == "" && t.UserPoolID != "" {
-		_ = t.Check(false, false) // fills the region from the pool id; the client is not needed here
+	if t.Region == "" {
+		t.Region = flows.RegionOf(t.UserPoolID) // "" without a pool: the AWS configuration's
 	}
 	return t, p, nil
 }
