@@ -120,3 +120,17 @@ func WriteCallLogs(ctx context.Context, api logtail.API, p *Printer, o CallLogsO
 func ColorFor(outTTY bool, env func(string) string) bool {
 	return outTTY && (env == nil || env("NO_COLOR") == "")
 }
+
+// SplitGroups sorts a mixed list of log groups (apicall's
+// Judgement.LogGroups, a profile's logs.groups) into access logs and
+// Lambda authorizers' groups (/aws/lambda/…), names or ARNs.
+func SplitGroups(groups []string) (access, authorizers []string) {
+	for _, g := range groups {
+		if strings.HasPrefix(logtail.GroupName(g), "/aws/lambda/") {
+			authorizers = append(authorizers, g)
+		} else {
+			access = append(access, g)
+		}
+	}
+	return access, authorizers
+}

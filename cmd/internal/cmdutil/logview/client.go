@@ -120,16 +120,9 @@ func (d Defaults) All() []string {
 // local stack, every group it has.
 func DefaultGroups(ctx context.Context, f *cmdutil.Factory, t cmdutil.Target, p cmdutil.ActiveProfile, logs logtail.API) (Defaults, error) {
 	if len(p.Logs.Groups) > 0 {
-		d := Defaults{From: "profile " + p.Name, Other: p.Logs.Groups}
-		// Sort the profile's groups the way call --logs needs them.
-		for _, g := range p.Logs.Groups {
-			if strings.HasPrefix(logtail.GroupName(g), "/aws/lambda/") {
-				d.Authorizer = append(d.Authorizer, g)
-			} else {
-				d.Access = append(d.Access, g)
-			}
-		}
-		d.Other = nil
+		// Sorted the way call --logs needs them.
+		d := Defaults{From: "profile " + p.Name}
+		d.Access, d.Authorizer = SplitGroups(p.Logs.Groups)
 		return d, nil
 	}
 	if t.Region == "" && t.Endpoint != "" {

@@ -39,3 +39,11 @@ func TestAPIIDOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitGroups(t *testing.T) {
+	t.Parallel()
+	a, l := SplitGroups([]string{"/aws/apigateway/x", "/aws/lambda/auth", "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/b:*", "access"})
+	if len(a) != 2 || a[0] != "/aws/apigateway/x" || a[1] != "access" || len(l) != 2 || l[0] != "/aws/lambda/auth" {
+		t.Fatalf("access %v, lambda %v", a, l)
+	}
+}
