@@ -17,6 +17,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
+	"github.com/cogscope/cogscope/cmd/internal/cli/tail"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 )
@@ -51,6 +52,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
+		tail.NewCmdTail(f, nil),
 	)
 	return root
 }
