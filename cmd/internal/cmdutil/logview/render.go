@@ -3,6 +3,7 @@ package logview
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"io"
 	"sort"
 	"strings"
@@ -11,27 +12,10 @@ import (
 	"github.com/cogscope/cogscope/internal/logtail"
 )
 
-// Clean makes text from a server safe for a terminal: escape sequences
-// and other control characters (C0, DEL, C1) and bidirectional overrides
-// become visible \x.. / \u.... escapes; newlines and tabs stay (Line
-// removes newlines). internal/termtext is not on main yet: this is the
-// package's one stripping helper.
-func Clean(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// Clean makes a server's text safe for the terminal: it is
+// termtext.Block, the project's one sanitiser (control, C1, bidi and
+// format characters shown as visible escapes; newlines and tabs kept).
+func Clean(s string) string { return termtext.Block(s) }
 
 // Line is Clean on one line: line breaks show as ⏎, tabs as spaces.
 func Line(s string) string {

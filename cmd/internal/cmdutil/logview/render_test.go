@@ -10,7 +10,7 @@ func TestClean(t *testing.T) {
 		{"plain", "plain", "plain"},
 		{"a\x1b[31mred\x1b[0m", `a\x1b[31mred\x1b[0m`, `a\x1b[31mred\x1b[0m`},
 		{"bell\x07 del\x7f", `bell\x07 del\x7f`, `bell\x07 del\x7f`},
-		{"c1 \u009b2J", `c1 \u009b2J`, `c1 \u009b2J`},
+		{"c1 \u009b2J", `c1 \x9b2J`, `c1 \x9b2J`},
 		{"bidi \u202eevil", `bidi \u202eevil`, `bidi \u202eevil`},
 		{"two\nlines\ttab\r\n", "two\nlines\ttab\\x0d\n", "two ⏎ lines  tab"},
 		{"ünïcödé ✔", "ünïcödé ✔", "ünïcödé ✔"},
