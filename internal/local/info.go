@@ -1,6 +1,9 @@
 package local
 
-import "github.com/cogscope/cogscope/internal/local/cognito"
+import (
+	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
+)
 
 // Info describes a running stack: the object `cogscope local --json`
 // prints. Later services add their fields here.
@@ -8,6 +11,8 @@ type Info struct {
 	Endpoint  string     `json:"endpoint"`
 	Region    string     `json:"region"`
 	UserPools []PoolInfo `json:"userPools"`
+	// IdentityPools are the Cognito identity pools (identity_mount.go).
+	IdentityPools []identity.PoolInfo `json:"identityPools"`
 }
 
 // PoolInfo is a pool in Info: the cognito description plus, for a pool
@@ -28,5 +33,5 @@ func (s *Stack) Info() Info {
 		}
 		pools = append(pools, info)
 	}
-	return Info{Endpoint: s.Endpoint(), Region: s.opts.Region, UserPools: pools}
+	return Info{Endpoint: s.Endpoint(), Region: s.opts.Region, UserPools: pools, IdentityPools: s.identity.Describe()}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
 )
 
 // DefaultAddr is where `cogscope local` listens unless told otherwise.
@@ -60,11 +61,12 @@ type Options struct {
 
 // Stack is the local AWS stack: the emulated services behind one handler.
 type Stack struct {
-	opts    Options
-	logger  *slog.Logger
-	cognito *cognito.Service
-	handler http.Handler
-	persist *persister // nil without a state file
+	opts     Options
+	logger   *slog.Logger
+	cognito  *cognito.Service
+	identity *identity.Service // identity pools and STS (identity_mount.go)
+	handler  http.Handler
+	persist  *persister // nil without a state file
 
 	mu       sync.Mutex
 	endpoint string
@@ -115,7 +117,7 @@ func (s *Stack) services() []service {
 			"GET /{pool}/.well-known/jwks.json",
 			"GET /{pool}/.well-known/openid-configuration",
 		},
-	}, s.hostedUIService()}
+	}, s.hostedUIService(), s.identityService(), s.stsService()}
 }
 
 // load restores the state file, or seeds a fresh stack (and writes the

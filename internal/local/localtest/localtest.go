@@ -18,7 +18,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
 	"github.com/cogscope/cogscope/internal/local/cognito"
@@ -51,6 +53,9 @@ type Demo struct {
 	// demo) and HostedUI its base URL on the stack, e.g.
 	// Endpoint + "/_domain/cogscope-demo"; both "" without a domain.
 	Domain, HostedUI string
+	// IdentityPoolID is the demo identity pool (empty without the demo
+	// user pool): roles, a claim rule on cognito:groups, principal tags.
+	IdentityPoolID string
 }
 
 // Option changes how Start builds the stack.
@@ -145,6 +150,9 @@ func demoOf(info local.Info) Demo {
 	if len(p.Users) > 0 {
 		d.Username, d.Password = p.Users[0].Username, p.Users[0].Password
 	}
+	if len(info.IdentityPools) > 0 {
+		d.IdentityPoolID = info.IdentityPools[0].ID
+	}
 	return d
 }
 
@@ -153,6 +161,17 @@ func demoOf(info local.Info) Demo {
 // developer's ~/.aws or AWS_* environment.
 func (e *Env) AWSConfig() aws.Config {
 	return awsclient.Static(e.Region, nil)
+}
+
+// IdentityClient is an identity-pools client pointed at the stack.
+func (e *Env) IdentityClient() *ci.Client {
+	return awsclient.CognitoIdentity(e.AWSConfig(), e.Endpoint)
+}
+
+// STSClient is an STS client pointed at the stack, signing with cfg's
+// credentials (e.g. the ones an identity pool gave).
+func (e *Env) STSClient(cfg aws.Config) *sts.Client {
+	return awsclient.STS(cfg, e.Endpoint)
 }
 
 // CognitoClient is a user-pools client pointed at the stack.
