@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/flows/rolemap"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/identity"
 	"github.com/cogscope/cogscope/internal/local/localtest"
@@ -54,7 +54,7 @@ func start(t *testing.T) *fixture {
 	if env.Demo.IdentityPoolID != identity.DemoPoolID(env.Region) {
 		t.Fatalf("demo identity pool = %q, want %q", env.Demo.IdentityPoolID, identity.DemoPoolID(env.Region))
 	}
-	return &fixture{env: env, ci: env.IdentityClient(), clk: clk, provider: idpool.ProviderName(env.Demo.PoolID)}
+	return &fixture{env: env, ci: env.IdentityClient(), clk: clk, provider: rolemap.ProviderName(env.Demo.PoolID)}
 }
 
 // tokens signs a user in with USER_PASSWORD_AUTH on the demo public client.

@@ -3,7 +3,7 @@ package identity
 import (
 	"slices"
 
-	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/flows/rolemap"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
@@ -35,7 +35,7 @@ func (s *Service) verifyLogins(p *pool, logins map[string]string) ([]login, erro
 	s.mu.Unlock()
 	out := make([]login, 0, len(keys))
 	for _, key := range keys {
-		userPoolID, ok := idpool.ParseProviderName(key)
+		userPoolID, ok := rolemap.ParseProviderName(key)
 		if !ok {
 			// Not a user pool: no other provider kind is emulated.
 			return nil, apiErr(ExcNotAuthorized, MsgUnsupportedProvider)

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/flows/rolemap"
 )
 
 // MsgAmbiguousDenied is the message of a role mapping whose rules did not
@@ -40,9 +40,9 @@ type wireMapping struct {
 	} `json:"RulesConfiguration,omitempty"`
 }
 
-func toWireMapping(m idpool.RoleMapping) wireMapping {
+func toWireMapping(m rolemap.RoleMapping) wireMapping {
 	w := wireMapping{Type: m.Type, AmbiguousRoleResolution: m.AmbiguousRoleResolution}
-	if m.Type == idpool.MappingRules {
+	if m.Type == rolemap.MappingRules {
 		w.RulesConfiguration = &struct {
 			Rules []wireRule `json:"Rules"`
 		}{}
@@ -53,30 +53,30 @@ func toWireMapping(m idpool.RoleMapping) wireMapping {
 	return w
 }
 
-func fromWireMapping(key string, w wireMapping) (idpool.RoleMapping, error) {
-	m := idpool.RoleMapping{Type: w.Type, AmbiguousRoleResolution: w.AmbiguousRoleResolution}
+func fromWireMapping(key string, w wireMapping) (rolemap.RoleMapping, error) {
+	m := rolemap.RoleMapping{Type: w.Type, AmbiguousRoleResolution: w.AmbiguousRoleResolution}
 	switch w.Type {
-	case idpool.MappingToken:
-	case idpool.MappingRules:
+	case rolemap.MappingToken:
+	case rolemap.MappingRules:
 		if w.RulesConfiguration == nil || len(w.RulesConfiguration.Rules) == 0 {
 			return m, apiErr(ExcInvalidParameter, "RulesConfiguration is required for role mapping %s of type Rules", key)
 		}
 		for _, r := range w.RulesConfiguration.Rules {
 			switch r.MatchType {
-			case idpool.MatchEquals, idpool.MatchContains, idpool.MatchStartsWith, idpool.MatchNotEqual:
+			case rolemap.MatchEquals, rolemap.MatchContains, rolemap.MatchStartsWith, rolemap.MatchNotEqual:
 			default:
 				return m, apiErr(ExcInvalidParameter, "1 validation error detected: Value '%s' at 'roleMappings.%s.member.rulesConfiguration.rules.member.matchType' failed to satisfy constraint: Member must satisfy enum value set: [Equals, Contains, StartsWith, NotEqual]", r.MatchType, key)
 			}
 			if r.Claim == "" || r.RoleARN == "" {
 				return m, apiErr(ExcInvalidParameter, "role mapping %s: a rule needs Claim, MatchType, Value and RoleARN", key)
 			}
-			m.Rules = append(m.Rules, idpool.MappingRule(r))
+			m.Rules = append(m.Rules, rolemap.MappingRule(r))
 		}
 	default:
 		return m, apiErr(ExcInvalidParameter, "1 validation error detected: Value '%s' at 'roleMappings.%s.member.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]", w.Type, key)
 	}
 	switch w.AmbiguousRoleResolution {
-	case idpool.AmbiguousAuthenticatedRole, idpool.AmbiguousDeny:
+	case rolemap.AmbiguousAuthenticatedRole, rolemap.AmbiguousDeny:
 	default:
 		return m, apiErr(ExcInvalidParameter, "AmbiguousRoleResolution must be specified for role mapping %s (AuthenticatedRole or Deny)", key)
 	}
@@ -101,9 +101,9 @@ func opCreateIdentityPool(s *Service, body []byte) (any, error) {
 	}
 	p := &pool{ID: s.newID(), Name: in.IdentityPoolName, AllowUnauthenticated: in.AllowUnauthenticatedIdentities,
 		AllowClassicFlow: in.AllowClassicFlow != nil && *in.AllowClassicFlow, Providers: slices.Clone(in.CognitoIdentityProviders),
-		Roles: map[string]string{}, RoleMappings: map[string]idpool.RoleMapping{}, PrincipalTags: map[string]tagMap{}}
+		Roles: map[string]string{}, RoleMappings: map[string]rolemap.RoleMapping{}, PrincipalTags: map[string]tagMap{}}
 	for _, pr := range p.Providers {
-		if _, ok := idpool.ParseProviderName(pr.ProviderName); !ok {
+		if _, ok := rolemap.ParseProviderName(pr.ProviderName); !ok {
 			return nil, apiErr(ExcInvalidParameter, "Invalid Cognito user pool provider name: %s", pr.ProviderName)
 		}
 	}
@@ -165,7 +165,7 @@ func opSetIdentityPoolRoles(s *Service, body []byte) (any, error) {
 			return nil, apiErr(ExcInvalidParameter, "Invalid role ARN: %s", arn)
 		}
 	}
-	mappings := map[string]idpool.RoleMapping{}
+	mappings := map[string]rolemap.RoleMapping{}
 	for k, w := range in.RoleMappings {
 		m, err := fromWireMapping(k, w)
 		if err != nil {
@@ -401,17 +401,17 @@ func opGetCredentialsForIdentity(s *Service, body []byte) (any, error) {
 	} else {
 		l := logins[0]
 		mapping, hasMapping := p.RoleMappings[l.providerKey()]
-		var mp *idpool.RoleMapping
+		var mp *rolemap.RoleMapping
 		if hasMapping {
 			mp = &mapping
 		}
-		r, _, rerr := idpool.ResolveRole(p.Roles, mp, l.Token.Claims, in.CustomRoleArn)
+		r, _, rerr := rolemap.ResolveRole(p.Roles, mp, l.Token.Claims, in.CustomRoleArn)
 		switch {
-		case errors.Is(rerr, idpool.ErrAmbiguousDenied):
+		case errors.Is(rerr, rolemap.ErrAmbiguousDenied):
 			return nil, apiErr(ExcNotAuthorized, MsgAmbiguousDenied, l.Provider)
-		case errors.Is(rerr, idpool.ErrCustomRoleNotInToken):
+		case errors.Is(rerr, rolemap.ErrCustomRoleNotInToken):
 			return nil, apiErr(ExcNotAuthorized, "The CustomRoleArn %s is not one of the roles in the token's cognito:roles claim.", in.CustomRoleArn)
-		case errors.Is(rerr, idpool.ErrCustomRoleNeedsToken):
+		case errors.Is(rerr, rolemap.ErrCustomRoleNeedsToken):
 			return nil, apiErr(ExcInvalidParameter, "CustomRoleArn is only supported with a Token role mapping for the provider %s.", l.Provider)
 		case rerr != nil:
 			return nil, apiErr(ExcInvalidConfiguration, MsgInvalidConfig)
@@ -422,7 +422,7 @@ func opGetCredentialsForIdentity(s *Service, body []byte) (any, error) {
 			tm, ok = p.PrincipalTags[l.Provider]
 		}
 		if ok {
-			tags = idpool.PrincipalTags(tm.UseDefaults, tm.Tags, l.Token.Claims)
+			tags = rolemap.PrincipalTags(tm.UseDefaults, tm.Tags, l.Token.Claims)
 		}
 	}
 	if !s.trusts(role, p.ID) {

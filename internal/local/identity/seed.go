@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/flows/rolemap"
 )
 
 // PoolSeed declares an identity pool in Go (the demo, tests): what
@@ -17,9 +17,9 @@ type PoolSeed struct {
 	AllowUnauthenticated bool
 	AllowClassicFlow     bool
 	Providers            []Provider
-	Roles                map[string]string             // "authenticated", "unauthenticated" → role ARN
-	RoleMappings         map[string]idpool.RoleMapping // "<provider name>:<client id>" → mapping
-	PrincipalTags        map[string]TagSeed            // provider name (with or without ":<client id>") → map
+	Roles                map[string]string              // "authenticated", "unauthenticated" → role ARN
+	RoleMappings         map[string]rolemap.RoleMapping // "<provider name>:<client id>" → mapping
+	PrincipalTags        map[string]TagSeed             // provider name (with or without ":<client id>") → map
 }
 
 // TagSeed is a principal tag attribute map.
@@ -37,7 +37,7 @@ func (s *Service) AddPool(ps PoolSeed) (string, error) {
 		return "", fmt.Errorf("identity pool id %q: want <region>:<uuid>", ps.ID)
 	}
 	for _, pr := range ps.Providers {
-		if _, ok := idpool.ParseProviderName(pr.ProviderName); !ok {
+		if _, ok := rolemap.ParseProviderName(pr.ProviderName); !ok {
 			return "", fmt.Errorf("identity pool %s: provider %q is not cognito-idp.<region>.amazonaws.com/<userPoolId>", ps.ID, pr.ProviderName)
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Service) AddPool(ps PoolSeed) (string, error) {
 		p.Roles = map[string]string{}
 	}
 	if p.RoleMappings == nil {
-		p.RoleMappings = map[string]idpool.RoleMapping{}
+		p.RoleMappings = map[string]rolemap.RoleMapping{}
 	}
 	for k, t := range ps.PrincipalTags {
 		p.PrincipalTags[k] = tagMap{UseDefaults: t.UseDefaults, Tags: maps.Clone(t.Tags)}
@@ -102,15 +102,15 @@ func DemoPoolID(region string) string { return region + ":" + DemoPoolUUID }
 // (the defaults, username ← sub and client ← aud, plus tenant ←
 // custom:tenant).
 func DemoPool(region, userPoolID string, clientIDs ...string) PoolSeed {
-	provider := idpool.ProviderName(userPoolID)
+	provider := rolemap.ProviderName(userPoolID)
 	ps := PoolSeed{ID: DemoPoolID(region), Name: DemoIdentityName, AllowUnauthenticated: true, AllowClassicFlow: true,
 		Roles:         map[string]string{"authenticated": DemoAuthRole, "unauthenticated": DemoGuestRole},
-		RoleMappings:  map[string]idpool.RoleMapping{},
+		RoleMappings:  map[string]rolemap.RoleMapping{},
 		PrincipalTags: map[string]TagSeed{}}
 	for _, c := range clientIDs {
 		ps.Providers = append(ps.Providers, Provider{ProviderName: provider, ClientId: c})
-		ps.RoleMappings[provider+":"+c] = idpool.RoleMapping{Type: idpool.MappingRules, AmbiguousRoleResolution: idpool.AmbiguousAuthenticatedRole,
-			Rules: []idpool.MappingRule{{Claim: "cognito:groups", MatchType: idpool.MatchContains, Value: "admins", RoleARN: DemoAdminsRole}}}
+		ps.RoleMappings[provider+":"+c] = rolemap.RoleMapping{Type: rolemap.MappingRules, AmbiguousRoleResolution: rolemap.AmbiguousAuthenticatedRole,
+			Rules: []rolemap.MappingRule{{Claim: "cognito:groups", MatchType: rolemap.MatchContains, Value: "admins", RoleARN: DemoAdminsRole}}}
 		ps.PrincipalTags[provider+":"+c] = TagSeed{UseDefaults: true, Tags: map[string]string{"tenant": "custom:tenant"}}
 	}
 	return ps

@@ -21,7 +21,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/flows/rolemap"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
@@ -68,7 +68,7 @@ type pool struct {
 	AllowClassicFlow     bool
 	Providers            []Provider
 	Roles                map[string]string
-	RoleMappings         map[string]idpool.RoleMapping
+	RoleMappings         map[string]rolemap.RoleMapping
 	PrincipalTags        map[string]tagMap // provider name → map
 }
 

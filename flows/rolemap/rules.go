@@ -1,4 +1,4 @@
-package idpool
+package rolemap
 
 import (
 	"errors"
