@@ -27,7 +27,7 @@ var identityEntries = []Entry{
 	{ID: "cognito-identity.NotAuthorizedException.token-expired", Source: SourceCognitoIdentity, Code: "NotAuthorizedException",
 		Context: Context{Message: "token expired"},
 		Cause:   "The ID token has expired (Cognito compares the current time with its exp: {message}).",
-		Fix:     "Refresh the tokens ({flow:refresh}) or sign in again, then exchange the new ID token."},
+		Fix:     "Refresh the tokens (cogscope login --flow refresh) or sign in again, then exchange the new ID token."},
 	{ID: "cognito-identity.NotAuthorizedException.unsupported-provider", Source: SourceCognitoIdentity, Code: "NotAuthorizedException",
 		Context: Context{Message: "not from a supported provider"},
 		Cause:   "The identity pool does not list this user pool and app client (the token's aud, {client_id}) among its authentication providers.",
