@@ -65,8 +65,14 @@ type PoolInfo struct {
 	Name                 string            `json:"name"`
 	AllowUnauthenticated bool              `json:"allowUnauthenticated"`
 	AllowClassicFlow     bool              `json:"allowClassicFlow"`
-	Providers            []Provider        `json:"providers"`
+	Providers            []ProviderInfo    `json:"providers"`
 	Roles                map[string]string `json:"roles"`
+}
+
+// ProviderInfo is a user pool app client of an identity pool, in PoolInfo.
+type ProviderInfo struct {
+	ProviderName string `json:"providerName"`
+	ClientID     string `json:"clientId"`
 }
 
 // Describe lists the identity pools, sorted by id.
@@ -75,8 +81,12 @@ func (s *Service) Describe() []PoolInfo {
 	defer s.mu.Unlock()
 	out := make([]PoolInfo, 0, len(s.pools))
 	for _, p := range s.pools {
-		out = append(out, PoolInfo{ID: p.ID, Name: p.Name, AllowUnauthenticated: p.AllowUnauthenticated,
-			AllowClassicFlow: p.AllowClassicFlow, Providers: slices.Clone(p.Providers), Roles: maps.Clone(p.Roles)})
+		info := PoolInfo{ID: p.ID, Name: p.Name, AllowUnauthenticated: p.AllowUnauthenticated,
+			AllowClassicFlow: p.AllowClassicFlow, Providers: []ProviderInfo{}, Roles: maps.Clone(p.Roles)}
+		for _, pr := range p.Providers {
+			info.Providers = append(info.Providers, ProviderInfo{pr.ProviderName, pr.ClientId})
+		}
+		out = append(out, info)
 	}
 	slices.SortFunc(out, func(a, b PoolInfo) int { return strings.Compare(a.ID, b.ID) })
 	return out

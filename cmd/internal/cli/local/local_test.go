@@ -145,6 +145,17 @@ type localJSON struct {
 			Password string `json:"password"`
 		} `json:"users"`
 	} `json:"userPools"`
+	IdentityPools []struct {
+		ID                   string `json:"id"`
+		Name                 string `json:"name"`
+		AllowUnauthenticated bool   `json:"allowUnauthenticated"`
+		AllowClassicFlow     bool   `json:"allowClassicFlow"`
+		Providers            []struct {
+			ProviderName string `json:"providerName"`
+			ClientID     string `json:"clientId"`
+		} `json:"providers"`
+		Roles map[string]string `json:"roles"`
+	} `json:"identityPools"`
 }
 
 func parseLocalJSON(t *testing.T, line string) localJSON {
