@@ -68,6 +68,10 @@ type Request struct {
 	// Provider overrides the Logins key, which is otherwise built from the
 	// token's issuer (cognito-idp.<region>.amazonaws.com/<poolId>).
 	Provider string
+	// NoExplain skips reading the pool's configuration (signed calls):
+	// for a caller without AWS credentials, who would otherwise wait on
+	// the SDK's credential chain. The rule and tags are then unknown.
+	NoExplain bool
 }
 
 // Result is the credentials and what they carry.
@@ -194,10 +198,13 @@ func Exchange(ctx context.Context, c Clients, req Request) (*Result, error) {
 		res.IdentityID = aws.ToString(tok.IdentityId)
 		role := req.RoleARN
 		if role == "" {
-			role, err = poolRole(ctx, c.Identity, req, claims, res.Provider)
+			err = errors.New("no AWS credentials to read the pool's roles")
+			if !req.NoExplain {
+				role, err = poolRole(ctx, c.Identity, req, claims, res.Provider)
+			}
 			if err != nil {
 				return nil, &Error{Op: "input", Err: fmt.Errorf("%w: the basic flow needs a role: give one, or AWS credentials that may read the pool's roles (%v)", ErrInvalidRequest, err),
-					Diagnosis: flows.Diagnosis{Message: err.Error(), Cause: "The basic flow assumes a role the caller names; none was given and the pool's roles could not be read.", Fix: "Give the role with --role-arn."}}
+					Diagnosis: flows.Diagnosis{Message: err.Error(), Cause: "The basic flow assumes a role the caller names; none was given and the pool's roles could not be read (" + err.Error() + ").", Fix: "Give the role with --role-arn."}}
 			}
 			fx.role = role
 		}
@@ -223,7 +230,12 @@ func Exchange(ctx context.Context, c Clients, req Request) (*Result, error) {
 		return nil, fx.fail("GetCallerIdentity", flows.SourceSTS, err)
 	}
 	res.CallerArn, res.Account, res.UserID = aws.ToString(who.Arn), aws.ToString(who.Account), aws.ToString(who.UserId)
-	if res.Flow == FlowEnhanced {
+	switch {
+	case res.Flow == FlowEnhanced && req.NoExplain:
+		res.RoleARN, _ = RoleFromAssumedRoleARN(res.CallerArn)
+		res.RuleNote = "no AWS credentials to read the pool's role configuration (GetIdentityPoolRoles)"
+		res.TagsNote = "no AWS credentials to read the pool's principal tag map (GetPrincipalTagAttributeMap)"
+	case res.Flow == FlowEnhanced:
 		explain(ctx, c.Identity, req, claims, res)
 	}
 	return res, nil

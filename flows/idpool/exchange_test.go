@@ -196,3 +196,23 @@ func TestRoleFromAssumedRoleARN(t *testing.T) {
 		}
 	}
 }
+
+// Without AWS credentials the pool's configuration is not read: the role
+// still comes from STS, the rule and tags are unknown, and the basic flow
+// needs a role.
+func TestExchangeNoExplain(t *testing.T) {
+	env := localtest.Start(t)
+	tok := *signIn(t, env).IdToken
+	res, err := idpool.Exchange(context.Background(), clients(env), idpool.Request{IdentityPoolID: env.Demo.IdentityPoolID, IDToken: tok, NoExplain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RoleARN != identity.DemoAdminsRole || res.RuleKnown || res.PrincipalTags != nil || res.RuleNote == "" || res.TagsNote == "" {
+		t.Errorf("result %+v", res)
+	}
+	_, err = idpool.Exchange(context.Background(), clients(env), idpool.Request{IdentityPoolID: env.Demo.IdentityPoolID, IDToken: tok, NoExplain: true, Flow: idpool.FlowBasic})
+	var e *idpool.Error
+	if !errors.As(err, &e) || e.Op != "input" || !errors.Is(err, idpool.ErrInvalidRequest) || !strings.Contains(e.Diagnosis.Fix, "--role-arn") {
+		t.Errorf("basic flow without a role: %v", err)
+	}
+}

@@ -182,7 +182,8 @@ func credentialsRun(ctx context.Context, o *CredentialsOptions) error {
 		t.Region, _, _ = strings.Cut(poolID, ":")
 	}
 
-	req := idpool.Request{IdentityPoolID: poolID, Flow: o.Flow, RoleARN: o.RoleARN, Guest: o.Guest}
+	req := idpool.Request{IdentityPoolID: poolID, Flow: o.Flow, RoleARN: o.RoleARN, Guest: o.Guest,
+		NoExplain: !f.HasAWSCredentials(t)}
 	if !o.Guest {
 		tok, err := idToken(ctx, o, t)
 		if err != nil {

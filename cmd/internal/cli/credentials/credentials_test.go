@@ -291,3 +291,27 @@ func TestSavedSession(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// With nothing configured, the in-process local stack's demo identity pool
+// serves a guest (and a user needs a token the stack can verify).
+func TestLocalDemoGuest(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_CONFIG_HOME": filepath.Join(dir, "config"), "XDG_STATE_HOME": filepath.Join(dir, "state")}
+	run := func(args ...string) (int, string, string) {
+		var o, eo bytes.Buffer
+		f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &o, ErrOut: &eo},
+			Env: func(k string) string { return env[k] }, Now: time.Now, HTTP: &http.Client{Timeout: 10 * time.Second}}
+		root := cmdutil.NewRootCmd(f)
+		root.AddCommand(NewCmdCredentials(f, nil))
+		code := cmdutil.Execute(context.Background(), f, root, append([]string{"credentials"}, args...))
+		return code, o.String(), eo.String()
+	}
+	code, out, errOut := run("--guest", "--json")
+	if code != 0 || !strings.Contains(out, "assumed-role/cogscope-demo-guest/CognitoIdentityCredentials") ||
+		!strings.Contains(out, `"rule": "the pool's unauthenticated role (guest identity)"`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := run(); code != 2 || !strings.Contains(errOut, "in-process local stack has no sessions") {
+		t.Errorf("no token: exit %d: %s", code, errOut)
+	}
+}
