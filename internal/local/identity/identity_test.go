@@ -47,7 +47,7 @@ type fixture struct {
 	provider string
 }
 
-func start(t *testing.T) *fixture {
+func start(t testing.TB) *fixture {
 	t.Helper()
 	clk := &clock{t: time.Now()}
 	env := localtest.Start(t, localtest.WithNow(clk.now))
@@ -58,7 +58,7 @@ func start(t *testing.T) *fixture {
 }
 
 // tokens signs a user in with USER_PASSWORD_AUTH on the demo public client.
-func (f *fixture) tokens(t *testing.T, username, password string) *ciptypes.AuthenticationResultType {
+func (f *fixture) tokens(t testing.TB, username, password string) *ciptypes.AuthenticationResultType {
 	t.Helper()
 	out, err := f.env.CognitoClient().InitiateAuth(context.Background(), &cip.InitiateAuthInput{
 		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(f.env.Demo.ClientID),
