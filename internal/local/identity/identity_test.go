@@ -489,3 +489,49 @@ func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// Malformed requests get a clear AWS error, never a panic or a 5xx.
+func TestMalformedRequests(t *testing.T) {
+	f := start(t)
+	cases := []struct {
+		name, target, contentType, auth, body string
+		wantStatus                            int
+		wantInBody                            string
+	}{
+		{"sts: bare Authorization", "", "application/x-www-form-urlencoded", "AWS4-HMAC-SHA256", "Action=GetCallerIdentity&Version=2011-06-15", 400, "IncompleteSignature"},
+		{"sts: other algorithm", "", "application/x-www-form-urlencoded", "AWS AKID:sig", "Action=GetCallerIdentity", 400, "IncompleteSignature"},
+		{"sts: short credential scope", "", "application/x-www-form-urlencoded", "AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, Signature=00", "Action=GetCallerIdentity", 400, "IncompleteSignature"},
+		{"sts: unknown action", "", "application/x-www-form-urlencoded", "", "Action=AssumeRole&Version=2011-06-15", 400, "InvalidAction"},
+		{"sts: missing parameters", "", "application/x-www-form-urlencoded", "", "Action=AssumeRoleWithWebIdentity", 400, "ValidationError"},
+		{"sts: bad duration", "", "application/x-www-form-urlencoded", "", "Action=AssumeRoleWithWebIdentity&RoleArn=arn:aws:iam::1:role/r&RoleSessionName=ab&WebIdentityToken=abcd&DurationSeconds=5", 400, "durationSeconds"},
+		{"sts: bad form", "", "application/x-www-form-urlencoded", "", "%zz", 400, "MalformedInput"},
+		{"identity: not JSON", "AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", "", "{", 400, "SerializationException"},
+		{"identity: unknown action", "AWSCognitoIdentityService.DeleteEverything", "application/x-amz-json-1.1", "", "{}", 400, "UnknownOperationException"},
+		{"identity: no pool id", "AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", "", "{}", 400, "InvalidParameterException"},
+		{"identity: bad account id", "AWSCognitoIdentityService.GetId", "application/x-amz-json-1.1", "", `{"IdentityPoolId":"us-east-1:x","AccountId":"abc"}`, 400, "accountId"},
+		{"identity: bad match type", "AWSCognitoIdentityService.SetIdentityPoolRoles", "application/x-amz-json-1.1", "",
+			`{"IdentityPoolId":"us-east-1:x","Roles":{},"RoleMappings":{"p":{"Type":"Rules","AmbiguousRoleResolution":"Deny","RulesConfiguration":{"Rules":[{"Claim":"c","MatchType":"Like","Value":"v","RoleARN":"arn:aws:iam::1:role/r"}]}}}}`, 400, "matchType"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, f.env.Endpoint+"/", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.contentType)
+			if tc.target != "" {
+				req.Header.Set("X-Amz-Target", tc.target)
+			}
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var buf bytes.Buffer
+			_, _ = buf.ReadFrom(resp.Body)
+			if resp.StatusCode != tc.wantStatus || !strings.Contains(buf.String(), tc.wantInBody) {
+				t.Errorf("%d %s, want %d with %q", resp.StatusCode, buf.String(), tc.wantStatus, tc.wantInBody)
+			}
+		})
+	}
+}

@@ -33,7 +33,6 @@ const (
 // identity-pool failures of the failure catalogue).
 const (
 	MsgCouldNotVerify      = "Invalid login token. Couldn't verify signed token."
-	MsgIssuerMismatch      = "Invalid login token. Issuer doesn't match providerName"
 	MsgUnsupportedProvider = "Token is not from a supported provider of this identity pool."
 	MsgUnauthenticated     = "Unauthenticated access is not supported for this identity pool."
 	MsgLoginsDontMatch     = "Logins don't match. Please include at least one valid login for this identity or identity pool."
