@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
+	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -53,6 +54,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		tail.NewCmdTail(f, nil),
+		credentials.NewCmdCredentials(f, nil),
 	)
 	return root
 }

@@ -154,6 +154,17 @@ type localJSON struct {
 		Endpoint string   `json:"endpoint"` // the CloudWatch Logs endpoint (the stack's)
 		Groups   []string `json:"groups"`
 	} `json:"logs"`
+	IdentityPools []struct {
+		ID                   string `json:"id"`
+		Name                 string `json:"name"`
+		AllowUnauthenticated bool   `json:"allowUnauthenticated"`
+		AllowClassicFlow     bool   `json:"allowClassicFlow"`
+		Providers            []struct {
+			ProviderName string `json:"providerName"`
+			ClientID     string `json:"clientId"`
+		} `json:"providers"`
+		Roles map[string]string `json:"roles"`
+	} `json:"identityPools"`
 }
 
 type localAPIJSON struct {
