@@ -226,14 +226,15 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if o.Routes {
 		return smokeRun(ctx, o, c)
 	}
-	token, kind, err := o.token(ctx, c)
+	req := apicall.Request{Method: o.Method, Target: o.Target, BaseURL: c.BaseURL,
+		AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Headers: o.Headers, Body: body, Timeout: o.Timeout}
+	b, err := apicall.Build(ctx, req)
+	if err != nil {
+		return usageOf(err)
+	}
+	req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL)
 	if err != nil {
 		return err
-	}
-	req := apicall.Request{Method: o.Method, Target: o.Target, BaseURL: c.BaseURL, Token: token, TokenKind: kind,
-		AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Headers: o.Headers, Body: body, Timeout: o.Timeout}
-	if _, err := apicall.Build(ctx, req); err != nil {
-		return usageOf(err)
 	}
 	res, callErr := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
@@ -241,7 +242,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		return usageOf(callErr)
 	}
 	if res != nil && res.Response != nil {
-		redactEcho(res.Response, token)
+		redactEcho(res.Response, req.Token)
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if x := c.Explainer(ctx); x != nil {
@@ -290,8 +291,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 // explainable says which answers Do would explain: 401/403, a gateway's
 // 404, a 500.
 func explainable(r *apicall.ResponseInfo) bool {
-	return r.Status == 401 || r.Status == 403 || r.Status == 500 || (r.Status == 404 && r.RequestIDHeader == "apigw-requestid") ||
-		(r.Status == 403 && r.ErrorType != "")
+	return r.Status == 401 || r.Status == 403 || r.Status == 500 || (r.Status == 404 && r.RequestIDHeader == "apigw-requestid")
 }
 
 func usageOf(err error) error {
@@ -299,7 +299,7 @@ func usageOf(err error) error {
 }
 
 // token picks what to send: none, stdin's, or the session's.
-func (o *CallOptions) token(ctx context.Context, c *Context) (token, kind string, err error) {
+func (o *CallOptions) token(ctx context.Context, c *Context, forURL string) (token, kind string, err error) {
 	if o.Token == apicall.TokenNone && !o.BearerStdin {
 		return "", apicall.TokenNone, nil
 	}
@@ -314,7 +314,7 @@ func (o *CallOptions) token(ctx context.Context, c *Context) (token, kind string
 		}
 		return string(b), apicall.TokenRaw, nil
 	}
-	tokens, err := c.Tokens(ctx)
+	tokens, err := c.Tokens(ctx, forURL)
 	if err != nil {
 		return "", "", err
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -192,6 +194,10 @@ func TestCallDemoRoutes(t *testing.T) {
 			failedCheck: "signature", cause: "bad-signature", words: "signature"},
 		{name: "private with a token of another client", stdin: e.otherClientToken(t), args: []string{"/private"}, status: 401, code: 1,
 			failedCheck: "aud", cause: "wrong-audience", words: "audience"},
+		{name: "private with a token of another pool", stdin: e.otherPoolToken(t), args: []string{"/private"}, status: 401, code: 1,
+			failedCheck: "kid", cause: "unknown-key", words: "a token of another pool"},
+		{name: "REST profile with Bearer and the access token", stdin: demo.AccessToken, args: []string{rest + "/profile"}, status: 401, code: 1,
+			failedCheck: "token_use", cause: "access-token-on-id-route", words: "--auth-scheme raw"},
 		{name: "scoped with the ID token", stdin: demo.IDToken, args: []string{"/scoped"}, status: 403, code: 1,
 			failedCheck: "scope", cause: "id-token-on-scoped-route", words: "send the access token"},
 		{name: "scoped with an access token without the scope", stdin: demo.AccessToken, args: []string{"/scoped"}, status: 403, code: 1,
@@ -263,6 +269,41 @@ func TestCallDemoRoutes(t *testing.T) {
 	}
 }
 
+// otherPoolToken is an access token of a user of another pool of the
+// stack (its issuer is not /private's).
+func (e *env) otherPoolToken(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	c := e.stack.CognitoClient()
+	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("other")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web"),
+		ExplicitAuthFlows: []ciptypes.ExplicitAuthFlowsType{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolID), Username: aws.String("eve"), MessageAction: "SUPPRESS"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String("eve"),
+		Password: aws.String("Eve-Passw0rd!"), Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	fl, err := flows.New(flows.Options{Kind: flows.KindUserSRP, API: c, UserPoolID: poolID, ClientID: aws.ToString(cl.UserPoolClient.ClientId),
+		Username: "eve", Password: "Eve-Passw0rd!", Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := flows.Run(ctx, fl, flows.NonInteractive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Tokens.AccessToken
+}
+
 // otherClientToken is an access token of another app client of the
 // demo pool (not in /private's audience).
 func (e *env) otherClientToken(t *testing.T) string {
@@ -328,6 +369,16 @@ func TestCallSavedSession(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "signed in as the demo user demo") || !strings.Contains(out, "200 OK") {
 		t.Fatalf("no session on the demo pool: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// The demo user's tokens go to the local stack only.
+	var got []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Get("Authorization"))
+	}))
+	defer elsewhere.Close()
+	code, _, errOut = fresh.call(t, "", elsewhere.URL+"/x")
+	if code != 2 || len(got) != 0 || !strings.Contains(errOut, "is not on the local stack") {
+		t.Fatalf("demo tokens off the stack: exit %d, sent %v\n%s", code, got, errOut)
+	}
 }
 
 // TestCallBadInput: each bad input gets a clear message and the right
@@ -337,7 +388,9 @@ func TestCallBadInput(t *testing.T) {
 	e := newEnv(t)
 	tk := e.signIn(t, cognito.DemoUsername, cognito.DemoPassword)
 
-	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tlsSrv.StartTLS()
 	defer tlsSrv.Close()
 	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
@@ -35,12 +36,11 @@ type Context struct {
 
 	stop func()
 
-	once     sync.Once
-	cfg      *apiconfig.Config
-	cfgErr   error
-	keys     *inspect.Cache
-	tokens   map[string]string
-	signedIn bool
+	once   sync.Once
+	cfg    *apiconfig.Config
+	cfgErr error
+	keys   *inspect.Cache
+	tokens map[string]string
 }
 
 // NewContext resolves the target as the console does: the profile, or
@@ -55,7 +55,11 @@ func NewContext(ctx context.Context, f *cmdutil.Factory, io *cmdutil.IOStreams) 
 		return nil, err
 	}
 	c := &Context{f: f, io: io, Profile: prof}
-	if t.Pending {
+	if t.Pending && prof.API.BaseURL != "" {
+		// A profile that names an API but no pool: its API, with a
+		// token from stdin (or none); no local stack.
+		t.Pending = false
+	} else if t.Pending {
 		demo, stop, err := f.LocalDemo(ctx, "", f.Global.Region)
 		if err != nil {
 			return nil, cmdutil.UsageErr("%v", err)
@@ -85,7 +89,10 @@ func (c *Context) Close() {
 // Tokens are the saved session's tokens by kind (access, id), or, on
 // the local stack's demo pool without a saved session, the demo user's
 // from a fresh sign-in (as `cogscope login` signs in there).
-func (c *Context) Tokens(ctx context.Context) (map[string]string, error) {
+//
+// forURL is where the tokens go: the demo user is signed in only for a
+// URL on the local stack, so its tokens never go anywhere else.
+func (c *Context) Tokens(ctx context.Context, forURL string) (map[string]string, error) {
 	if c.tokens != nil {
 		return c.tokens, nil
 	}
@@ -101,6 +108,8 @@ func (c *Context) Tokens(ctx context.Context) (map[string]string, error) {
 		return c.tokens, nil
 	case err != nil && !errors.Is(err, config.ErrNoSession):
 		return nil, cmdutil.UsageErr("read the saved session: %v", err)
+	case c.Demo && !c.OnStack(forURL):
+		return nil, cmdutil.UsageErr("no saved session, and %s is not on the local stack (%s): the demo user's tokens are only sent there; give a token with --bearer-stdin, or call without one (--token none)", Line(forURL), t.Endpoint)
 	case c.Demo:
 		tk, err := c.signInDemo(ctx)
 		if err != nil {
@@ -133,7 +142,6 @@ func (c *Context) signInDemo(ctx context.Context) (*flows.Tokens, error) {
 		d := flows.Diagnose(err)
 		return nil, cmdutil.UsageErr("signing in as the demo user %s failed: %s", t.Username, Line(d.Message))
 	}
-	c.signedIn = true
 	fmt.Fprintf(c.io.ErrOut, "No saved session: signed in as the demo user %s (as cogscope login does on the local stack).\n", t.Username)
 	return res.Tokens, nil
 }
@@ -168,4 +176,10 @@ func (c *Context) Explainer(ctx context.Context) *apicall.Explainer {
 		x.PoolIssuer = apicall.LocalPoolIssuer(c.Target.Endpoint)
 	}
 	return x
+}
+
+// OnStack says whether u is on the target's local stack.
+func (c *Context) OnStack(u string) bool {
+	e := strings.TrimRight(c.Target.Endpoint, "/")
+	return e != "" && (u == e || strings.HasPrefix(u, e+"/"))
 }

@@ -44,7 +44,18 @@ func smokeRun(ctx context.Context, o *CallOptions, c *Context) error {
 		}
 		tokens[apicall.TokenAccess], tokens[apicall.TokenID], tokens[apicall.TokenRaw] = string(b), string(b), string(b)
 	} else if needsToken(plan.rows) {
-		tk, err := c.Tokens(ctx)
+		forURL := ""
+		for i, r := range plan.rows {
+			if r.Token != apicall.TokenNone {
+				if u, err := resolveURL(r.Path, plan.bases[i]); err == nil {
+					forURL = u.String()
+				}
+				if !c.OnStack(forURL) {
+					break
+				}
+			}
+		}
+		tk, err := c.Tokens(ctx, forURL)
 		if err != nil {
 			return err
 		}
