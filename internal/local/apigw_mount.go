@@ -13,12 +13,19 @@ import (
 // endpoint; JWT and Cognito authorizers get the stack's pools' keys
 // in-process (a warm JWKS, no HTTP round trip).
 func (s *Stack) newAPIGateway() *apigw.Service {
+	sink := s.opts.APILogSink
+	if sink == nil {
+		// The gateway's access logs and its Lambda authorizers' lines go
+		// to the stack's own CloudWatch Logs, where `cogscope tail` and
+		// `call --logs` read them.
+		sink = s.logs.Write
+	}
 	return apigw.New(apigw.Options{
 		Region:   s.opts.Region,
 		Endpoint: s.Endpoint,
 		Now:      s.opts.Now,
 		Keys:     s.issuerKeys,
-		LogSink:  s.opts.APILogSink,
+		LogSink:  sink,
 		Logger:   s.logger,
 		// The demo authorizer functions trust the demo pool only.
 		DemoUserPoolID: demoSeed(s.opts.Region).UserPools[0].ID,

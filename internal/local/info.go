@@ -20,6 +20,14 @@ type Info struct {
 	// APILogGroups are the log groups the gateway writes: stage access
 	// logs and /aws/lambda/<authorizer function>.
 	APILogGroups []string `json:"apiLogGroups,omitempty"`
+	Logs         LogsInfo `json:"logs"`
+}
+
+// LogsInfo is the CloudWatch Logs part of Info: the endpoint Logs clients
+// use (the stack's own) and the log groups that exist.
+type LogsInfo struct {
+	Endpoint string   `json:"endpoint"`
+	Groups   []string `json:"groups"`
 }
 
 // PoolInfo is a pool in Info: the cognito description plus, for a pool
@@ -54,5 +62,6 @@ func (s *Stack) Info() Info {
 		info.APIs = apis
 	}
 	info.APILogGroups = s.apigw.LogGroups()
+	info.Logs = LogsInfo{Endpoint: s.Endpoint(), Groups: s.logs.Groups()}
 	return info
 }

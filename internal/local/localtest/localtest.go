@@ -20,11 +20,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // Env is a running stack and what a test needs to talk to it.
@@ -33,6 +35,9 @@ type Env struct {
 	Region   string
 	Stack    *local.Stack
 	Cognito  *cognito.Service
+	// Logs is the CloudWatch Logs service (Write lines into it, read
+	// Dropped, lift Live Tail limits).
+	Logs *logs.Service
 	// Demo names the seed's first pool, its first client without a
 	// secret (else its first client), and its first user: with the
 	// default seed, the demo pool documented in the README.
@@ -136,6 +141,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 		Region:   stack.Region(),
 		Stack:    stack,
 		Cognito:  stack.Cognito(),
+		Logs:     stack.Logs(),
 	}
 	info := stack.Info()
 	env.Demo = demoOf(info)
@@ -207,4 +213,10 @@ func WithAPILogSink(sink func(group, stream string, t time.Time, message string)
 // CognitoClient is a user-pools client pointed at the stack.
 func (e *Env) CognitoClient() *cip.Client {
 	return awsclient.Cognito(e.AWSConfig(), e.Endpoint)
+}
+
+// LogsClient is a CloudWatch Logs client pointed at the stack, with the
+// StartLiveTail host prefix switched off (see awsclient.Logs).
+func (e *Env) LogsClient() *cloudwatchlogs.Client {
+	return awsclient.Logs(e.AWSConfig(), e.Endpoint)
 }

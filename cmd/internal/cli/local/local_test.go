@@ -150,6 +150,10 @@ type localJSON struct {
 	RestAPI      *localAPIJSON  `json:"restApi"`
 	APIs         []localAPIJSON `json:"apis"`
 	APILogGroups []string       `json:"apiLogGroups"`
+	Logs         struct {
+		Endpoint string   `json:"endpoint"` // the CloudWatch Logs endpoint (the stack's)
+		Groups   []string `json:"groups"`
+	} `json:"logs"`
 }
 
 type localAPIJSON struct {
@@ -176,6 +180,9 @@ func parseLocalJSON(t *testing.T, line string) localJSON {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&info); err != nil {
 		t.Fatalf("--json line is not the documented object: %v\n%s", err, line)
+	}
+	if info.Logs.Endpoint != info.Endpoint || info.Logs.Groups == nil {
+		t.Fatalf("--json line's logs = %+v\n%s", info.Logs, line)
 	}
 	if info.Endpoint == "" || len(info.UserPools) == 0 || len(info.UserPools[0].Clients) == 0 || len(info.UserPools[0].Users) == 0 {
 		t.Fatalf("--json line lacks the demo pool: %s", line)
