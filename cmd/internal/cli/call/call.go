@@ -24,6 +24,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // CallOptions are `cogscope call`'s inputs. callRun reads only these,
@@ -275,7 +276,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	case res.Response == nil:
 		msg := "no answer"
 		if res.Error != nil {
-			msg = Line(res.Error.Message)
+			msg = termtext.Line(res.Error.Message)
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg), Silent: o.JSON}
 	default:
@@ -295,7 +296,7 @@ func explainable(r *apicall.ResponseInfo) bool {
 }
 
 func usageOf(err error) error {
-	return cmdutil.UsageErr("%s", Line(err.Error()))
+	return cmdutil.UsageErr("%s", termtext.Line(err.Error()))
 }
 
 // token picks what to send: none, stdin's, or the session's.

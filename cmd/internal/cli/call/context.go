@@ -15,6 +15,7 @@ import (
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/apigw"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Context is what a call needs around the request: the target, the API
@@ -109,7 +110,7 @@ func (c *Context) Tokens(ctx context.Context, forURL string) (map[string]string,
 	case err != nil && !errors.Is(err, config.ErrNoSession):
 		return nil, cmdutil.UsageErr("read the saved session: %v", err)
 	case c.Demo && !c.OnStack(forURL):
-		return nil, cmdutil.UsageErr("no saved session, and %s is not on the local stack (%s): the demo user's tokens are only sent there; give a token with --bearer-stdin, or call without one (--token none)", Line(forURL), t.Endpoint)
+		return nil, cmdutil.UsageErr("no saved session, and %s is not on the local stack (%s): the demo user's tokens are only sent there; give a token with --bearer-stdin, or call without one (--token none)", termtext.Line(forURL), t.Endpoint)
 	case c.Demo:
 		tk, err := c.signInDemo(ctx)
 		if err != nil {
@@ -140,7 +141,7 @@ func (c *Context) signInDemo(ctx context.Context) (*flows.Tokens, error) {
 	res, err := flows.Run(ctx, fl, flows.NonInteractive)
 	if err != nil || res == nil || res.Tokens == nil {
 		d := flows.Diagnose(err)
-		return nil, cmdutil.UsageErr("signing in as the demo user %s failed: %s", t.Username, Line(d.Message))
+		return nil, cmdutil.UsageErr("signing in as the demo user %s failed: %s", t.Username, termtext.Line(d.Message))
 	}
 	fmt.Fprintf(c.io.ErrOut, "No saved session: signed in as the demo user %s (as cogscope login does on the local stack).\n", t.Username)
 	return res.Tokens, nil
@@ -162,7 +163,7 @@ func (c *Context) Config(ctx context.Context) *apiconfig.Config {
 			c.cfg, c.cfgErr = apiconfig.Read(ctx, clients, apiconfig.Options{Endpoint: t.Endpoint, Region: region})
 		}
 		if c.cfgErr != nil {
-			fmt.Fprintf(c.io.ErrOut, "note: could not read API Gateway's configuration (%s); going on with the profile's routes and the answer alone.\n", Line(c.cfgErr.Error()))
+			fmt.Fprintf(c.io.ErrOut, "note: could not read API Gateway's configuration (%s); going on with the profile's routes and the answer alone.\n", termtext.Line(c.cfgErr.Error()))
 		}
 	})
 	return c.cfg

@@ -102,24 +102,3 @@ func TestNewCmdCallFlags(t *testing.T) {
 		})
 	}
 }
-
-// TestLineEscapes: server text cannot act on the terminal.
-func TestLineEscapes(t *testing.T) {
-	t.Parallel()
-	cases := []struct{ in, line, block string }{
-		{"plain", "plain", "plain"},
-		{"a\x1b[2Jb", `a\x1b[2Jb`, `a\x1b[2Jb`},
-		{"x\ny\tz\r", `x\x0ay\x09z\x0d`, "x\ny\tz\\x0d"},
-		{"rtl\u202eevil", `rtl\u202eevil`, `rtl\u202eevil`},
-		{"bad\xffbyte", `bad\xffbyte`, `bad\xffbyte`},
-		{"\u009b31m", `\x9b31m`, `\x9b31m`},
-	}
-	for _, c := range cases {
-		if got := Line(c.in); got != c.line {
-			t.Errorf("Line(%q) = %q, want %q", c.in, got, c.line)
-		}
-		if got := Block(c.in); got != c.block {
-			t.Errorf("Block(%q) = %q, want %q", c.in, got, c.block)
-		}
-	}
-}

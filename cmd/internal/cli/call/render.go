@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // displayMax bounds the body shown to people; --json carries up to
@@ -24,20 +25,20 @@ func writeResult(w io.Writer, res *apicall.Result, c *Context) {
 	if rq.TokenKind != apicall.TokenNone {
 		tok = fmt.Sprintf("%s token in %s (%s)", tokenName(rq.TokenKind), rq.TokenHeader, rq.TokenScheme)
 	}
-	fmt.Fprintf(w, "%s %s  [%s]\n", rq.Method, Line(rq.URL), tok)
+	fmt.Fprintf(w, "%s %s  [%s]\n", rq.Method, termtext.Line(rq.URL), tok)
 	if res.Response == nil {
 		if res.Error != nil {
-			fmt.Fprintf(w, "no answer (%s): %s\n", res.Error.Kind, Line(res.Error.Message))
+			fmt.Fprintf(w, "no answer (%s): %s\n", res.Error.Kind, termtext.Line(res.Error.Message))
 		}
 		writeTimings(w, res.Timings)
 		return
 	}
 	r := res.Response
-	fmt.Fprintf(w, "%s %s", Line(r.Proto), statusText(r.Status))
+	fmt.Fprintf(w, "%s %s", termtext.Line(r.Proto), statusText(r.Status))
 	if r.RequestID != "" {
-		fmt.Fprintf(w, "   request id %s (%s)", Line(r.RequestID), r.RequestIDHeader)
+		fmt.Fprintf(w, "   request id %s (%s)", termtext.Line(r.RequestID), r.RequestIDHeader)
 		if r.ExtendedRequestID != "" && r.ExtendedRequestID != r.RequestID {
-			fmt.Fprintf(w, ", extended %s", Line(r.ExtendedRequestID))
+			fmt.Fprintf(w, ", extended %s", termtext.Line(r.ExtendedRequestID))
 		}
 	}
 	fmt.Fprintln(w)
@@ -48,7 +49,7 @@ func writeResult(w io.Writer, res *apicall.Result, c *Context) {
 	slices.Sort(names)
 	for _, k := range names {
 		for _, v := range r.Headers[k] {
-			fmt.Fprintf(w, "%s: %s\n", Line(http.CanonicalHeaderKey(k)), Line(v))
+			fmt.Fprintf(w, "%s: %s\n", termtext.Line(http.CanonicalHeaderKey(k)), termtext.Line(v))
 		}
 	}
 	fmt.Fprintln(w)
@@ -88,7 +89,7 @@ func writeBody(w io.Writer, r *apicall.ResponseInfo) {
 			shown = shown[:len(shown)-1]
 		}
 	}
-	fmt.Fprint(w, Block(shown))
+	fmt.Fprint(w, termtext.Block(shown))
 	if !strings.HasSuffix(shown, "\n") {
 		fmt.Fprintln(w)
 	}
@@ -208,7 +209,7 @@ var routeProblemWords = map[string]string{
 // failed check, API Gateway's own words beside ours, the fix.
 func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 	cause := apicall.Causes[j.Cause]
-	fmt.Fprintf(w, "Why %d: %s\n", j.Status, Line(cause.Text))
+	fmt.Fprintf(w, "Why %d: %s\n", j.Status, termtext.Line(cause.Text))
 	row := func(label, text string) { fmt.Fprintf(w, "  %-14s %s\n", label, text) }
 	if j.FailedCheck != "" {
 		row("failed check", fmt.Sprintf("%s — %s", j.FailedCheck, checkWords[j.FailedCheck]))
@@ -216,15 +217,15 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 	var gw []string
 	switch {
 	case j.Message != "":
-		gw = append(gw, fmt.Sprintf("%q", Line(j.Message)))
+		gw = append(gw, fmt.Sprintf("%q", termtext.Line(j.Message)))
 	case j.MessageNull:
 		gw = append(gw, `message null`)
 	}
 	if a := j.WWWAuthenticate; a != nil {
-		gw = append(gw, "www-authenticate: "+Line(a.Raw))
+		gw = append(gw, "www-authenticate: "+termtext.Line(a.Raw))
 	}
 	if j.ErrorType != "" {
-		gw = append(gw, "x-amzn-ErrorType: "+Line(j.ErrorType))
+		gw = append(gw, "x-amzn-ErrorType: "+termtext.Line(j.ErrorType))
 	}
 	if len(gw) > 0 {
 		row("API Gateway", strings.Join(gw, "; "))
@@ -238,16 +239,16 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 		if len(rt.Scopes) > 0 {
 			desc += ", scopes " + strings.Join(rt.Scopes, " ")
 		}
-		row("route", Line(desc))
+		row("route", termtext.Line(desc))
 	}
 	if j.TokenUse != "" {
-		row("token sent", fmt.Sprintf("%s token (token_use %s)", tokenName(rq.TokenKind), Line(j.TokenUse)))
+		row("token sent", fmt.Sprintf("%s token (token_use %s)", tokenName(rq.TokenKind), termtext.Line(j.TokenUse)))
 	}
 	if j.Reason != "" {
-		row("inspector", Line(j.Reason))
+		row("inspector", termtext.Line(j.Reason))
 	}
 	for _, m := range j.Mistakes {
-		row("mistake", Line(m))
+		row("mistake", termtext.Line(m))
 	}
 	if p := j.Predicted; p != nil && !p.Agrees {
 		row("note", fmt.Sprintf("the inspector expected status %d; API Gateway answered %d (its configuration may differ from what was read)", p.Status, j.Status))
@@ -255,18 +256,18 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 	if j.RouteProblem != "" {
 		text := routeProblemWords[j.RouteProblem]
 		if len(j.Known) > 0 {
-			text += "; the API has: " + Line(strings.Join(j.Known, ", "))
+			text += "; the API has: " + termtext.Line(strings.Join(j.Known, ", "))
 		}
 		row("route problem", text)
 	}
 	if cause.FixText != "" {
-		row("fix", Line(cause.FixText))
+		row("fix", termtext.Line(cause.FixText))
 	}
 	for _, wn := range j.Warnings {
 		row("warning", cmpOr(warningWords[wn], wn))
 	}
 	if len(j.LogGroups) > 0 {
-		row("logs", Line(strings.Join(j.LogGroups, ", ")))
+		row("logs", termtext.Line(strings.Join(j.LogGroups, ", ")))
 	}
 	if cause.Catalogue != "" {
 		row("catalogue", "failure catalogue "+cause.Catalogue)

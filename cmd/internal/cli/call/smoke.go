@@ -13,6 +13,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // smokePlan is the rows to run, each with the base URL it resolves
@@ -173,7 +174,7 @@ func writeJUnitFile(name string, results []apicall.SmokeResult, at time.Time) er
 func writeSmokeTable(w io.Writer, from string, results []apicall.SmokeResult) {
 	width := len("ROUTE")
 	for _, r := range results {
-		width = max(width, len(Line(r.Route.Method+" "+r.Route.Path)))
+		width = max(width, len(termtext.Line(r.Route.Method+" "+r.Route.Path)))
 	}
 	fmt.Fprintf(w, "%-4s  %-*s  %-6s  %-6s  %-6s  %9s  %s\n", "", width, "ROUTE", "TOKEN", "EXPECT", "GOT", "TIME", "WHY")
 	for _, r := range results {
@@ -192,14 +193,14 @@ func writeSmokeTable(w io.Writer, from string, results []apicall.SmokeResult) {
 		why := ""
 		switch {
 		case r.Error != "":
-			why = Line(r.Error)
+			why = termtext.Line(r.Error)
 		case r.Judge != nil:
-			why = Line(apicall.Causes[r.Judge.Cause].Text)
+			why = termtext.Line(apicall.Causes[r.Judge.Cause].Text)
 			if r.Judge.FailedCheck != "" {
 				why = r.Judge.FailedCheck + ": " + why
 			}
 		}
-		fmt.Fprintf(w, "%-4s  %-*s  %-6s  %-6s  %-6s  %9s  %s\n", mark, width, Line(r.Route.Method+" "+r.Route.Path), r.Route.Token,
+		fmt.Fprintf(w, "%-4s  %-*s  %-6s  %-6s  %-6s  %9s  %s\n", mark, width, termtext.Line(r.Route.Method+" "+r.Route.Path), r.Route.Token,
 			expect, got, fmtMS(time.Duration(r.Duration)), why)
 	}
 	failed := apicall.Failed(results)
