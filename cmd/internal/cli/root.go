@@ -18,6 +18,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
+	"github.com/cogscope/cogscope/cmd/internal/cli/tail"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 )
@@ -53,6 +54,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		call.NewCmdCall(f, nil),
+		tail.NewCmdTail(f, nil),
 	)
 	return root
 }

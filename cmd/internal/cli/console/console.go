@@ -167,6 +167,7 @@ func (c *console) options() ui.Options {
 		NoColor: c.f.Env("NO_COLOR") != "",
 		Now:     c.f.Clock(),
 		API:     &consoleAPI{c: c},
+		Logs:    newConsoleLogs(c),
 	}
 	if t.Pending {
 		o.Connect = c.connect
