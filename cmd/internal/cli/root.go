@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cogscope/cogscope/cmd/internal/cli/call"
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
 	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
@@ -53,6 +54,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
+		call.NewCmdCall(f, nil),
 		tail.NewCmdTail(f, nil),
 		credentials.NewCmdCredentials(f, nil),
 	)
