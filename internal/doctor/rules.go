@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 )
 
@@ -410,6 +411,8 @@ func validity(v *int32, unit types.TimeUnitsType, defUnit time.Duration, def tim
 	return time.Duration(*v) * u
 }
 
+func dur(d time.Duration) string { return inspect.HumanDuration(d) }
+
 func checkValidity(t Target, c *Config) []Finding {
 	var units types.TokenValidityUnitsType
 	if c.Client.TokenValidityUnits != nil {
@@ -425,21 +428,21 @@ func checkValidity(t Target, c *Config) []Finding {
 	}{{"access", access}, {"ID", id}} {
 		switch {
 		case x.d <= 5*time.Minute:
-			out = append(out, Finding{Status: StatusWarn, Subject: x.name, Detail: fmt.Sprintf("%s tokens live %s: a little clock skew or a slow step makes them expire in flight", x.name, x.d),
+			out = append(out, Finding{Status: StatusWarn, Subject: x.name, Detail: fmt.Sprintf("%s tokens live %s: a little clock skew or a slow step makes them expire in flight", x.name, dur(x.d)),
 				Fix: "raise the validity to 15 minutes or more", Error: `401 {"message":"The incoming token has expired"}`, Ref: "c27"})
 		case x.d >= 12*time.Hour:
-			out = append(out, Finding{Status: StatusWarn, Subject: x.name, Detail: fmt.Sprintf("%s tokens live %s: a revoked user keeps API access that long (API Gateway does not check revocation)", x.name, x.d),
+			out = append(out, Finding{Status: StatusWarn, Subject: x.name, Detail: fmt.Sprintf("%s tokens live %s: a revoked user keeps API access that long (API Gateway does not check revocation)", x.name, dur(x.d)),
 				Fix: "lower the validity to an hour and refresh", Ref: "c35"})
 		}
 	}
 	if refresh <= access || refresh <= id {
-		out = append(out, Finding{Status: StatusFail, Subject: "refresh", Detail: fmt.Sprintf("the refresh token (%s) does not outlive the access and ID tokens (%s, %s): refreshing is impossible", refresh, access, id),
+		out = append(out, Finding{Status: StatusFail, Subject: "refresh", Detail: fmt.Sprintf("the refresh token (%s) does not outlive the access and ID tokens (%s, %s): refreshing is impossible", dur(refresh), dur(access), dur(id)),
 			Fix: "make the refresh-token validity longer than the access- and ID-token validities", Error: "NotAuthorizedException: Refresh Token has expired", Catalogue: "cognito.NotAuthorizedException.refresh-expired"})
 	} else if refresh < 12*time.Hour {
-		out = append(out, Finding{Status: StatusWarn, Subject: "refresh", Detail: fmt.Sprintf("refresh tokens live %s: users sign in again that often", refresh), Fix: "raise the refresh-token validity (days)"})
+		out = append(out, Finding{Status: StatusWarn, Subject: "refresh", Detail: fmt.Sprintf("refresh tokens live %s: users sign in again that often", dur(refresh)), Fix: "raise the refresh-token validity (days)"})
 	}
 	if len(out) == 0 {
-		out = append(out, okf(fmt.Sprintf("access %s, ID %s, refresh %s", access, id, refresh)))
+		out = append(out, okf(fmt.Sprintf("access %s, ID %s, refresh %s", dur(access), dur(id), dur(refresh))))
 	}
 	return out
 }
@@ -617,7 +620,7 @@ func checkRESTTokenKind(t Target, c *Config) []Finding {
 	var out []Finding
 	for _, r := range authRoutes(c, "COGNITO_USER_POOLS") {
 		if len(r.Scopes) > 0 {
-			out = append(out, okf(routeName(r)+" has scopes: it takes the access token (an ID token gets 401)"))
+			out = append(out, Finding{Status: StatusOK, Subject: routeName(r), Detail: routeName(r) + " has scopes: it takes the access token (an ID token gets 401)"})
 		} else {
 			out = append(out, Finding{Status: StatusOK, Subject: routeName(r), Detail: routeName(r) + " has no scopes: it takes the ID token (an access token gets 401)"})
 		}
