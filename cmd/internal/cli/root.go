@@ -15,6 +15,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
 	"github.com/cogscope/cogscope/cmd/internal/cli/doctor"
+	"github.com/cogscope/cogscope/cmd/internal/cli/explain"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -53,6 +54,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
 		doctor.NewCmdDoctor(f, nil),
+		explain.NewCmdExplain(f, nil),
 	)
 	return root
 }

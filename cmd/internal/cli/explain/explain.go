@@ -1,0 +1,169 @@
+// Package explain is `cogscope explain`: it decodes any error text — or a
+// catalogue id, or a failure-catalogue row — into its cause and fix
+// (internal/doctor's Explain over the diagnosis table).
+package explain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/doctor"
+)
+
+// ExplainOptions are the parsed arguments.
+type ExplainOptions struct {
+	IO      *cmdutil.IOStreams
+	Factory *cmdutil.Factory
+
+	Text     string
+	Stdin    bool
+	JSON     bool
+	List     bool
+	FlagsSet map[string]bool
+}
+
+// maxPaste bounds what is read from stdin.
+const maxPaste = 64 << 10
+
+// NewCmdExplain builds the command; runF replaces explainRun in flag tests.
+func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.Command {
+	o := &ExplainOptions{IO: &f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "explain [ERROR_TEXT|CATALOGUE_ID]",
+		Short: "Explain an error: its cause and the fix",
+		Long: `Matches any error text — Cognito's (NotAuthorizedException: …, a {"__type": …} body,
+an SDK error string), the hosted UI's (error=redirect_mismatch, {"error":"invalid_grant"}),
+API Gateway's (401 {"message":"Unauthorized"}, a www-authenticate header), a JWT library's
+or CloudWatch Logs' — against cogscope's catalogue of causes, and prints the cause and
+the fix. A catalogue id (cognito.flow-disabled) or a failure-catalogue row (c28) works too.
+When the text fits several causes equally, they are all listed.
+
+Paste the text as one argument (quote it), or give - (or nothing) and paste it on stdin.
+--list prints the whole catalogue.
+
+Exit codes: 0 explained, 1 nothing matched (or several causes fit equally), 2 usage error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.FlagsSet = cmdutil.FlagsSet(cmd)
+			if len(args) == 1 && args[0] != "-" {
+				o.Text = args[0]
+			} else if !o.List {
+				o.Stdin = true
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return explainRun(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, `print {"text","clue","best","ambiguous","candidates"} as JSON`)
+	cmd.Flags().BoolVar(&o.List, "list", false, "list every catalogue entry (id, failure-catalogue row, what it matches)")
+	return cmd
+}
+
+func explainRun(ctx context.Context, o *ExplainOptions) error {
+	if o.List {
+		return list(o)
+	}
+	text := o.Text
+	if o.Stdin {
+		b, err := cmdutil.ReadAllCtx(ctx, o.IO.In, maxPaste)
+		if err != nil {
+			return cmdutil.UsageErr("reading stdin: %v", err)
+		}
+		text = string(b)
+	}
+	if strings.TrimSpace(text) == "" {
+		return cmdutil.UsageErr("nothing to explain: give the error text as an argument or on stdin")
+	}
+	x := doctor.Explain(text)
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(x); err != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
+		}
+	} else {
+		write(o.IO.Out, x)
+	}
+	if x.Best == nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("no single cause"), Silent: true}
+	}
+	return nil
+}
+
+func write(w io.Writer, x doctor.Explanation) {
+	s := doctor.Safe
+	switch {
+	case x.Best != nil:
+		writeMatch(w, *x.Best, "")
+		if len(x.Candidates) > 0 {
+			fmt.Fprintln(w, "\nAlso possible:")
+			for _, c := range x.Candidates {
+				fmt.Fprintf(w, "  %s: %s\n", c.ID, s(firstSentence(c.Cause)))
+			}
+		}
+	case x.Ambiguous:
+		fmt.Fprintf(w, "%d causes fit this text equally; say more (the endpoint, the operation, the grant) or pick one:\n\n", len(x.Candidates))
+		for i, c := range x.Candidates {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			writeMatch(w, c, "  ")
+		}
+	default:
+		fmt.Fprintln(w, "No cause in the catalogue matches this text. Try the exception name with its message")
+		fmt.Fprintln(w, "(NotAuthorizedException: …), the whole response body, or `cogscope explain --list`.")
+	}
+}
+
+func writeMatch(w io.Writer, m doctor.Match, indent string) {
+	s := doctor.Safe
+	ref := ""
+	if m.Ref != "" {
+		ref = " (failure catalogue " + m.Ref + ")"
+	}
+	fmt.Fprintf(w, "%s%s%s\n", indent, m.ID, ref)
+	fmt.Fprintf(w, "%s  cause: %s\n", indent, s(m.Cause))
+	if m.Fix != "" {
+		fmt.Fprintf(w, "%s  fix:   %s\n", indent, s(m.Fix))
+	}
+	if len(m.Why) > 0 {
+		fmt.Fprintf(w, "%s  matched on: %s\n", indent, s(strings.Join(m.Why, ", ")))
+	}
+}
+
+func firstSentence(t string) string {
+	if i := strings.Index(t, ". "); i > 0 {
+		return t[:i+1]
+	}
+	return t
+}
+
+func list(o *ExplainOptions) error {
+	for _, e := range doctor.Entries() {
+		line := e.ID
+		if e.Ref != "" {
+			line += " [" + e.Ref + "]"
+		}
+		what := []string{}
+		if e.Code != "" {
+			what = append(what, "code "+strings.ReplaceAll(e.Code, "|", " or "))
+		}
+		if c := e.Context.String(); c != "" {
+			what = append(what, c)
+		}
+		if len(what) > 0 {
+			line += ": " + strings.Join(what, ", ")
+		}
+		fmt.Fprintln(o.IO.Out, line)
+	}
+	return nil
+}
