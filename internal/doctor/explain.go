@@ -219,7 +219,12 @@ func settle(x Explanation) Explanation {
 	}
 	best := x.Candidates[0]
 	x.Best = &best
-	rest := x.Candidates[1:]
+	var rest []Match
+	for _, c := range x.Candidates[1:] {
+		if c.Score > 1 || best.Score <= 1 { // a source's bare fallback is no alternative to a real match
+			rest = append(rest, c)
+		}
+	}
 	if len(rest) > 4 {
 		rest = rest[:4]
 	}
@@ -333,7 +338,8 @@ var placeholderRe = regexp.MustCompile(`\{[a-z0-9_]+\}`)
 
 func fillDefaults(s string) string {
 	s = placeholderRe.ReplaceAllStringFunc(s, func(m string) string { return defaults[m[1:len(m)-1]] })
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.NewReplacer(" ()", "", "()", "", " .", ".", " ,", ",", ": .", ".").Replace(s)
 }
 
 func matchOf(e flows.Entry, score int, why []string) Match {

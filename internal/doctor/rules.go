@@ -22,6 +22,9 @@ type Rule struct {
 	Title string
 	Needs []string
 	Check func(t Target, c *Config) []Finding
+	// Explains are the catalogue entries (Entries) whose cause this rule
+	// confirms when it fails or warns, and rules out when it passes.
+	Explains []string
 }
 
 // Report is the doctor's list of findings, in rule order.
@@ -137,23 +140,39 @@ func rotates(c *types.UserPoolClientType) bool {
 }
 
 var rules = []Rule{
-	{Name: "client.auth-flow", Title: "the sign-in flow is enabled on the app client", Needs: []string{PartClient}, Check: checkAuthFlow},
-	{Name: "client.secret", Title: "the app client's secret", Needs: []string{PartClient}, Check: checkSecret},
-	{Name: "pool.alias-secret-hash", Title: "SECRET_HASH with sign-in aliases", Needs: []string{PartPool, PartClient}, Check: checkAliasSecretHash},
-	{Name: "client.refresh-rotation", Title: "refresh-token rotation and REFRESH_TOKEN_AUTH", Needs: []string{PartClient}, Check: checkRotation},
-	{Name: "hosted.domain", Title: "the hosted UI has a domain", Needs: []string{PartPool}, Check: checkDomain},
-	{Name: "hosted.grant", Title: "the OAuth grant is allowed on the app client", Needs: []string{PartClient}, Check: checkGrant},
-	{Name: "hosted.callback-url", Title: "the redirect URI is a registered callback URL", Needs: []string{PartClient}, Check: checkCallback},
-	{Name: "hosted.scopes", Title: "the requested scopes are allowed", Needs: []string{PartClient}, Check: checkScopes},
-	{Name: "client.prevent-user-existence-errors", Title: "user-existence errors are hidden", Needs: []string{PartClient}, Check: checkExistence},
-	{Name: "pool.mfa", Title: "MFA can be satisfied", Needs: []string{PartMFA}, Check: checkMFA},
-	{Name: "client.token-validity", Title: "token lifetimes", Needs: []string{PartClient}, Check: checkValidity},
-	{Name: "api.issuer", Title: "the authorizers trust this pool", Needs: []string{PartAPI}, Check: checkIssuer},
-	{Name: "api.audience", Title: "the JWT authorizers' audience lists this client", Needs: []string{PartAPI}, Check: checkAudience},
-	{Name: "api.scopes", Title: "the routes' scopes can be in this client's tokens", Needs: []string{PartAPI, PartClient}, Check: checkRouteScopes},
+	{Name: "client.auth-flow", Title: "the sign-in flow is enabled on the app client", Needs: []string{PartClient}, Check: checkAuthFlow,
+		Explains: []string{"cognito.flow-disabled", "cognito.flow-disabled.refresh"}},
+	{Name: "client.secret", Title: "the app client's secret", Needs: []string{PartClient}, Check: checkSecret,
+		Explains: []string{"cognito.NotAuthorizedException.secret-missing", "cognito.NotAuthorizedException.secret-missing-gettokens", "cognito.NotAuthorizedException.secret-hash-none-sent", "cognito.NotAuthorizedException.secret-hash", "oauth.token.invalid_client"}},
+	{Name: "pool.alias-secret-hash", Title: "SECRET_HASH with sign-in aliases", Needs: []string{PartPool, PartClient}, Check: checkAliasSecretHash,
+		Explains: []string{"cognito.NotAuthorizedException.secret-hash-refresh", "cognito.NotAuthorizedException.secret-hash"}},
+	{Name: "client.refresh-rotation", Title: "refresh-token rotation and REFRESH_TOKEN_AUTH", Needs: []string{PartClient}, Check: checkRotation,
+		Explains: []string{"cognito.flow-disabled.refresh", "oauth.token.unauthorized_client.refresh"}},
+	{Name: "hosted.domain", Title: "the hosted UI has a domain", Needs: []string{PartPool}, Check: checkDomain,
+		Explains: []string{"oauth-client.http.discovery", "oauth-client.http.discovery-no-pool"}},
+	{Name: "hosted.grant", Title: "the OAuth grant is allowed on the app client", Needs: []string{PartClient}, Check: checkGrant,
+		Explains: []string{"oauth.authorize.unauthorized_client", "oauth.token.unauthorized_client.client_credentials", "oauth.token.unauthorized_client"}},
+	{Name: "hosted.callback-url", Title: "the redirect URI is a registered callback URL", Needs: []string{PartClient}, Check: checkCallback,
+		Explains: []string{"oauth.authorize.redirect_mismatch", "oauth.authorize.invalid_request.error-page"}},
+	{Name: "hosted.scopes", Title: "the requested scopes are allowed", Needs: []string{PartClient}, Check: checkScopes,
+		Explains: []string{"oauth.authorize.invalid_scope", "oauth.token.invalid_scope", "oauth.userinfo.insufficient_scope"}},
+	{Name: "client.prevent-user-existence-errors", Title: "user-existence errors are hidden", Needs: []string{PartClient}, Check: checkExistence,
+		Explains: []string{"cognito.UserNotFoundException"}},
+	{Name: "pool.mfa", Title: "MFA can be satisfied", Needs: []string{PartMFA}, Check: checkMFA,
+		Explains: []string{"cognito.InvalidUserPoolConfigurationException", "cognito.MFAMethodNotFoundException"}},
+	{Name: "client.token-validity", Title: "token lifetimes", Needs: []string{PartClient}, Check: checkValidity,
+		Explains: []string{"gateway.expired.rest", "gateway.jwt.expired", "cognito.NotAuthorizedException.refresh-expired", "jwt.expired"}},
+	{Name: "api.issuer", Title: "the authorizers trust this pool", Needs: []string{PartAPI}, Check: checkIssuer,
+		Explains: []string{"gateway.jwt.issuer", "gateway.jwt.signature", "gateway.unauthorized", "gateway.jwt.invalid_token"}},
+	{Name: "api.audience", Title: "the JWT authorizers' audience lists this client", Needs: []string{PartAPI}, Check: checkAudience,
+		Explains: []string{"gateway.jwt.audience", "gateway.jwt.invalid_token"}},
+	{Name: "api.scopes", Title: "the routes' scopes can be in this client's tokens", Needs: []string{PartAPI, PartClient}, Check: checkRouteScopes,
+		Explains: []string{"gateway.forbidden.scope", "gateway.forbidden", "gateway.unauthorized", "jwt.scope"}},
 	{Name: "api.rest-token-kind", Title: "which token each REST Cognito method takes", Needs: []string{PartAPI}, Check: checkRESTTokenKind},
-	{Name: "api.identity-validation", Title: "identity validation expressions", Needs: []string{PartAPI}, Check: checkValidationExpression},
-	{Name: "api.lambda-cache", Title: "Lambda authorizer caches", Needs: []string{PartAPI}, Check: checkLambdaCache},
+	{Name: "api.identity-validation", Title: "identity validation expressions", Needs: []string{PartAPI}, Check: checkValidationExpression,
+		Explains: []string{"gateway.unauthorized"}},
+	{Name: "api.lambda-cache", Title: "Lambda authorizer caches", Needs: []string{PartAPI}, Check: checkLambdaCache,
+		Explains: []string{"gateway.lambda.policy", "gateway.forbidden"}},
 	{Name: "api.access-log", Title: "access logs can be matched to calls", Needs: []string{PartAPI}, Check: checkAccessLog},
 }
 
@@ -728,6 +747,57 @@ func checkAccessLog(t Target, c *Config) []Finding {
 	}
 	if len(out) == 0 {
 		out = append(out, okf("access logs carry the request id and the authorizer's error"))
+	}
+	return out
+}
+
+// Verdicts of Confirm.
+const (
+	VerdictConfirmed = "confirmed" // the rule fails or warns: this cause is in the configuration
+	VerdictRuledOut  = "ruled-out" // the rule passes: the configuration does not cause it
+	VerdictUnchecked = "unchecked" // the rule could not run (its configuration was not read)
+)
+
+// Confirmation is what the configuration says about one explained cause.
+type Confirmation struct {
+	Match   string  `json:"match"`
+	Rule    string  `json:"rule"`
+	Verdict string  `json:"verdict"`
+	Finding Finding `json:"finding"`
+}
+
+// Confirm sets an explanation's causes beside a doctor report of the
+// current target: for each matched entry, the findings of the rules that
+// explain it, as confirmed, ruled out or unchecked. A finding is given
+// once, for the first (best) cause it bears on.
+func Confirm(x Explanation, rep Report) []Confirmation {
+	var matches []Match
+	if x.Best != nil {
+		matches = append(matches, *x.Best)
+	}
+	matches = append(matches, x.Candidates...)
+	var out []Confirmation
+	seen := map[string]bool{}
+	for _, m := range matches {
+		for _, r := range rules {
+			if !slices.Contains(r.Explains, m.ID) {
+				continue
+			}
+			for _, f := range rep.Checks {
+				if f.Name != r.Name || seen[f.Name+"\x00"+f.Subject] {
+					continue
+				}
+				seen[f.Name+"\x00"+f.Subject] = true
+				v := VerdictRuledOut
+				switch f.Status {
+				case StatusFail, StatusWarn:
+					v = VerdictConfirmed
+				case StatusSkipped:
+					v = VerdictUnchecked
+				}
+				out = append(out, Confirmation{Match: m.ID, Rule: r.Name, Verdict: v, Finding: f})
+			}
+		}
 	}
 	return out
 }

@@ -1,8 +1,8 @@
 // Package cli is cogscope's command tree, shaped like cli/cli's: one
 // package per command (login, inspect, local, console, version, doctor,
-// explain), each with
-// an XOptions struct, a NewCmdX(f, runF) constructor and an xRun(opts)
-// that never sees cobra, all built on cmd/internal/cmdutil's Factory.
+// explain), each with an XOptions struct, a NewCmdX(f, runF) constructor
+// and an xRun(opts) that never sees cobra, all built on
+// cmd/internal/cmdutil's Factory.
 // This package only assembles the tree and runs it.
 package cli
 

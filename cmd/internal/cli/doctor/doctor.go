@@ -9,14 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
-	"github.com/cogscope/cogscope/internal/apiconfig"
-	"github.com/cogscope/cogscope/internal/awsclient"
 	lib "github.com/cogscope/cogscope/internal/doctor"
 )
 
@@ -30,9 +27,6 @@ type DoctorOptions struct {
 	JSON                                           bool
 	FlagsSet                                       map[string]bool
 }
-
-// Flows are the flow names `cogscope login` takes.
-var Flows = []string{"srp", "password", "admin-password", "refresh", "user-auth", "custom", "custom-srp", "pkce", "client-credentials", "refresh-token"}
 
 // NewCmdDoctor builds the command; runF replaces doctorRun in flag tests.
 func NewCmdDoctor(f *cmdutil.Factory, runF func(*DoctorOptions) error) *cobra.Command {
@@ -65,7 +59,7 @@ Exit codes: 0 nothing fails (warnings allowed), 1 a check fails, 2 usage error.`
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.Flow, "flow", "", "the sign-in flow to check for: "+strings.Join(Flows, "|")+" (default: the profile's, else srp)")
+	fl.StringVar(&o.Flow, "flow", "", "the sign-in flow to check for: "+strings.Join(cmdutil.DoctorFlows, "|")+" (default: the profile's, else srp)")
 	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "user pool ID, region_id form")
 	fl.StringVar(&o.ClientID, "client-id", "", "app client ID")
 	fl.StringVar(&o.RedirectURI, "redirect-uri", "", "the redirect URI the hosted-UI sign-in uses")
@@ -75,80 +69,18 @@ Exit codes: 0 nothing fails (warnings allowed), 1 a check fails, 2 usage error.`
 	return cmd
 }
 
-// Plan is what doctorRun resolved: the library's target and how to read.
-type plan struct {
-	target lib.Target
-	read   lib.ReadOptions
-}
-
 func doctorRun(ctx context.Context, o *DoctorOptions) error {
-	f := o.Factory
-	p, err := f.Profile()
+	target, rep, err := o.Factory.DoctorReport(ctx, cmdutil.DoctorFlags{Flow: o.Flow, UserPoolID: o.UserPoolID, ClientID: o.ClientID,
+		RedirectURI: o.RedirectURI, Scope: o.Scope, APIIDs: o.APIIDs, RedirectGiven: o.FlagsSet["redirect-uri"]}, o.IO.ErrOut)
 	if err != nil {
 		return err
-	}
-	flow := cmdutil.FirstNonEmpty(o.Flow, p.Flow, "srp")
-	if !slices.Contains(Flows, flow) {
-		return cmdutil.UsageErr("--flow %q: want one of %s", flow, strings.Join(Flows, ", "))
-	}
-	t := f.NewTarget(p, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID, RedirectURI: o.RedirectURI, Scope: o.Scope})
-	demo := false
-	if t.UserPoolID == "" && t.ClientID == "" {
-		d, stop, err := f.LocalDemo(ctx, t.Endpoint, t.Region)
-		if err != nil {
-			return cmdutil.UsageErr("%v", err)
-		}
-		if stop != nil {
-			defer stop()
-		}
-		redirect := t.RedirectURI
-		t.UseDemo(d)
-		if redirect != "" {
-			t.RedirectURI = redirect
-		}
-		demo = true
-		fmt.Fprintf(o.IO.ErrOut, "No target configured: checking the local demo pool %s at %s.\n", t.UserPoolID, t.Endpoint)
-	}
-	if err := t.Check(true, true); err != nil {
-		return err
-	}
-	secret, err := t.ProfileSecret(ctx)
-	if err != nil {
-		return cmdutil.UsageErr("profile %s: %v", p.Name, err)
-	}
-	pl := plan{target: lib.Target{Region: t.Region, PoolID: t.UserPoolID, ClientID: t.ClientID, Issuer: t.PoolIssuer(),
-		Flow: flow, RedirectURI: t.RedirectURI, Scopes: t.Scopes, SecretKnown: secret != "" || (demo && t.ClientID == t.CCClientID)}}
-	if flow != "pkce" && !o.FlagsSet["redirect-uri"] {
-		pl.target.RedirectURI = ""
-	}
-	pl.read.ReadAPI = len(o.APIIDs) > 0 || demo
-	pl.read.API = apiconfig.Options{APIIDs: o.APIIDs, Region: t.Region}
-	if t.IsLoopback() {
-		pl.read.API.Endpoint = t.Endpoint
-	}
-	var clients lib.Clients
-	if f.HasAWSCredentials(t) {
-		cfg, err := f.AWSConfig(ctx, t)
-		if err != nil {
-			return cmdutil.UsageErr("AWS configuration: %v", err)
-		}
-		clients.Cognito = awsclient.Cognito(cfg, t.Endpoint)
-		clients.API = apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
-	}
-	cfg, err := lib.Read(ctx, clients, pl.target, pl.read)
-	if err != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("reading the configuration: %w", err)}
-	}
-	rep := lib.Run(pl.target, cfg)
-	if !pl.read.ReadAPI {
-		rep.Unread = append(rep.Unread, lib.Unread{What: lib.PartAPI, Op: "GetApis", Reason: "no --api-id given"})
 	}
 	if o.JSON {
 		if err := writeJSON(o.IO.Out, rep); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 		}
 	} else {
-		writeText(o.IO.Out, pl.target, rep)
+		writeText(o.IO.Out, target, rep)
 	}
 	if rep.Failed() {
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("a check failed"), Silent: true}

@@ -27,6 +27,11 @@ type ExplainOptions struct {
 	JSON     bool
 	List     bool
 	FlagsSet map[string]bool
+
+	// Check runs the doctor's rules for the target (Target's flags, as
+	// `cogscope doctor` takes them) and says which cause they confirm.
+	Check  bool
+	Target cmdutil.DoctorFlags
 }
 
 // maxPaste bounds what is read from stdin.
@@ -45,6 +50,10 @@ or CloudWatch Logs' — against cogscope's catalogue of causes, and prints the c
 the fix. A catalogue id (cognito.flow-disabled) or a failure-catalogue row (c28) works too.
 When the text fits several causes equally, they are all listed.
 
+--check reads the current target's configuration (the profile, or the flags
+cogscope doctor takes) and says which cause it confirms: a doctor check that
+fails or warns confirms its cause, one that passes rules it out.
+
 Paste the text as one argument (quote it), or give - (or nothing) and paste it on stdin.
 --list prints the whole catalogue.
 
@@ -52,6 +61,12 @@ Exit codes: 0 explained, 1 nothing matched (or several causes fit equally), 2 us
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.FlagsSet = cmdutil.FlagsSet(cmd)
+			o.Target.RedirectGiven = o.FlagsSet["redirect-uri"]
+			for _, name := range []string{"flow", "user-pool-id", "client-id", "redirect-uri", "scope", "api-id"} {
+				if o.FlagsSet[name] && !o.Check {
+					return cmdutil.UsageErr("--%s needs --check", name)
+				}
+			}
 			if len(args) == 1 && args[0] != "-" {
 				o.Text = args[0]
 			} else if !o.List {
@@ -63,7 +78,14 @@ Exit codes: 0 explained, 1 nothing matched (or several causes fit equally), 2 us
 			return explainRun(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().BoolVar(&o.JSON, "json", false, `print {"text","clue","best","ambiguous","candidates"} as JSON`)
+	cmd.Flags().BoolVar(&o.JSON, "json", false, `print {"text","clue","best","ambiguous","candidates","confirmations"} as JSON`)
+	cmd.Flags().BoolVar(&o.Check, "check", false, "check the causes against the target's configuration (the profile, or the flags below)")
+	cmd.Flags().StringVar(&o.Target.Flow, "flow", "", "with --check: the sign-in flow ("+strings.Join(cmdutil.DoctorFlows, "|")+")")
+	cmd.Flags().StringVar(&o.Target.UserPoolID, "user-pool-id", "", "with --check: the user pool ID")
+	cmd.Flags().StringVar(&o.Target.ClientID, "client-id", "", "with --check: the app client ID")
+	cmd.Flags().StringVar(&o.Target.RedirectURI, "redirect-uri", "", "with --check: the hosted-UI redirect URI")
+	cmd.Flags().StringVar(&o.Target.Scope, "scope", "", "with --check: the hosted-UI scopes, space-separated")
+	cmd.Flags().StringSliceVar(&o.Target.APIIDs, "api-id", nil, "with --check: API Gateway API ids to read (repeatable)")
 	cmd.Flags().BoolVar(&o.List, "list", false, "list every catalogue entry (id, failure-catalogue row, what it matches)")
 	return cmd
 }
@@ -84,14 +106,32 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 		return cmdutil.UsageErr("nothing to explain: give the error text as an argument or on stdin")
 	}
 	x := doctor.Explain(text)
+	var confirmations []doctor.Confirmation
+	if o.Check && (x.Best != nil || len(x.Candidates) > 0) {
+		_, rep, err := o.Factory.DoctorReport(ctx, o.Target, o.IO.ErrOut)
+		if err != nil {
+			return err
+		}
+		confirmations = doctor.Confirm(x, rep)
+		if confirmations == nil {
+			confirmations = []doctor.Confirmation{}
+		}
+	}
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(x); err != nil {
+		doc := struct {
+			doctor.Explanation
+			Confirmations []doctor.Confirmation `json:"confirmations,omitempty"`
+		}{x, confirmations}
+		if err := enc.Encode(doc); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 		}
 	} else {
 		write(o.IO.Out, x)
+		if o.Check {
+			writeConfirmations(o.IO.Out, confirmations)
+		}
 	}
 	if x.Best == nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("no single cause"), Silent: true}
@@ -166,4 +206,25 @@ func list(o *ExplainOptions) error {
 		fmt.Fprintln(o.IO.Out, line)
 	}
 	return nil
+}
+
+var verdictMarks = map[string]string{doctor.VerdictConfirmed: "✗ confirmed", doctor.VerdictRuledOut: "✓ ruled out", doctor.VerdictUnchecked: "- unchecked"}
+
+func writeConfirmations(w io.Writer, cs []doctor.Confirmation) {
+	s := doctor.Safe
+	fmt.Fprintln(w, "\nChecked against the target's configuration:")
+	if len(cs) == 0 {
+		fmt.Fprintln(w, "  no configuration check bears on these causes")
+		return
+	}
+	for _, c := range cs {
+		subject := ""
+		if c.Finding.Subject != "" {
+			subject = " (" + s(c.Finding.Subject) + ")"
+		}
+		fmt.Fprintf(w, "  %s %s by %s%s: %s\n", verdictMarks[c.Verdict], c.Match, c.Rule, subject, s(c.Finding.Detail))
+		if c.Verdict == doctor.VerdictConfirmed && c.Finding.Fix != "" {
+			fmt.Fprintf(w, "      fix: %s\n", s(c.Finding.Fix))
+		}
+	}
 }

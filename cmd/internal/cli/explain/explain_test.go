@@ -4,11 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/doctor"
+	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/localtest"
 )
 
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -101,4 +109,52 @@ func TestPastedControlCharactersAreNotPrinted(t *testing.T) {
 	if strings.ContainsAny(b.String(), "\x1b\x07") {
 		t.Errorf("printed %q", b.String())
 	}
+}
+
+func TestCheckConfirmsTheCauseOnTheTarget(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	bad, err := env.CognitoClient().CreateUserPoolClient(context.Background(), &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(cognito.DemoPoolID), ClientName: aws.String("no-srp"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_PASSWORD_AUTH"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "InvalidParameterException: USER_SRP_AUTH is not enabled for the client."
+	cases := []struct {
+		client, want string
+	}{
+		{aws.ToString(bad.UserPoolClient.ClientId), "✗ confirmed cognito.flow-disabled by client.auth-flow"},
+		{cognito.DemoPublicClientID, "✓ ruled out cognito.flow-disabled by client.auth-flow"},
+	}
+	for _, c := range cases {
+		code, out, errOut := runEnv(t, env, "", "explain", "--check", "--endpoint", env.Endpoint, "--user-pool-id", cognito.DemoPoolID, "--client-id", c.client, text)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("client %s: exit %d, stderr %q, stdout:\n%s", c.client, code, errOut, out)
+		}
+	}
+	code, out, _ := runEnv(t, env, "", "explain", "--check", "--json", "--endpoint", env.Endpoint, "--user-pool-id", cognito.DemoPoolID,
+		"--client-id", aws.ToString(bad.UserPoolClient.ClientId), text)
+	var doc struct {
+		Best          *doctor.Match         `json:"best"`
+		Confirmations []doctor.Confirmation `json:"confirmations"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || len(doc.Confirmations) == 0 || doc.Confirmations[0].Verdict != doctor.VerdictConfirmed {
+		t.Errorf("exit %d, %v: %+v\n%s", code, err, doc, out)
+	}
+	if code, _, errOut := run(t, "", "explain", "--client-id", "x", text); code != cmdutil.ExitUsage || !strings.Contains(errOut, "--client-id needs --check") {
+		t.Errorf("--client-id without --check: exit %d, %q", code, errOut)
+	}
+}
+
+func runEnv(t *testing.T, env *localtest.Env, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	dir := t.TempDir()
+	vars := map[string]string{"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "HOME": dir}
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut},
+		Env: func(k string) string { return vars[k] }, Now: time.Now, HTTP: &http.Client{Timeout: 10 * time.Second}}
+	root := cmdutil.NewRootCmd(f)
+	root.AddCommand(NewCmdExplain(f, nil))
+	return cmdutil.Execute(context.Background(), f, root, args), out.String(), errOut.String()
 }
