@@ -58,6 +58,9 @@ type Finding struct {
 // and the hosted-UI inputs, as `cogscope login` takes them.
 type Target struct {
 	Region, PoolID, ClientID string
+	// Endpoint is the Cognito endpoint override (a local stack); "" is
+	// AWS's https://cognito-idp.<region>.amazonaws.com.
+	Endpoint string
 	// Issuer is this pool's token issuer (AWS's
 	// https://cognito-idp.<region>.amazonaws.com/<pool>, or a local
 	// stack's <endpoint>/<pool>).
@@ -71,6 +74,14 @@ type Target struct {
 	// SecretKnown says the client secret is at hand (SECRET_HASH can be
 	// computed).
 	SecretKnown bool
+}
+
+// ServiceURL is the Cognito endpoint the target talks to.
+func (t Target) ServiceURL() string {
+	if t.Endpoint != "" {
+		return strings.TrimSuffix(t.Endpoint, "/") + "/"
+	}
+	return "https://cognito-idp." + t.Region + ".amazonaws.com/"
 }
 
 // Unread is a configuration read that failed.

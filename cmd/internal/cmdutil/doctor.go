@@ -61,7 +61,7 @@ func (f *Factory) DoctorReport(ctx context.Context, fl DoctorFlags, notices io.W
 	if err != nil {
 		return doctor.Target{}, doctor.Report{}, UsageErr("profile %s: %v", p.Name, err)
 	}
-	dt := doctor.Target{Region: t.Region, PoolID: t.UserPoolID, ClientID: t.ClientID, Issuer: t.PoolIssuer(),
+	dt := doctor.Target{Region: t.Region, Endpoint: t.Endpoint, PoolID: t.UserPoolID, ClientID: t.ClientID, Issuer: t.PoolIssuer(),
 		Flow: flow, RedirectURI: t.RedirectURI, Scopes: t.Scopes, SecretKnown: secret != "" || (demo && t.ClientID == t.CCClientID)}
 	if flow != "pkce" && !fl.RedirectGiven {
 		dt.RedirectURI = ""

@@ -52,7 +52,9 @@ When the text fits several causes equally, they are all listed.
 
 --check reads the current target's configuration (the profile, or the flags
 cogscope doctor takes) and says which cause it confirms: a doctor check that
-fails or warns confirms its cause, one that passes rules it out.
+fails or warns confirms its cause, one that passes rules it out. For causes
+that depend on the clock it measures the skew against the service's Date
+header; for a TIMESTAMP error it re-checks cogscope's own format.
 
 Paste the text as one argument (quote it), or give - (or nothing) and paste it on stdin.
 --list prints the whole catalogue.
@@ -108,11 +110,20 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 	x := doctor.Explain(text)
 	var confirmations []doctor.Confirmation
 	if o.Check && (x.Best != nil || len(x.Candidates) > 0) {
-		_, rep, err := o.Factory.DoctorReport(ctx, o.Target, o.IO.ErrOut)
+		target, rep, err := o.Factory.DoctorReport(ctx, o.Target, o.IO.ErrOut)
 		if err != nil {
 			return err
 		}
 		confirmations = doctor.Confirm(x, rep)
+		now := o.Factory.Clock()
+		confirmations = append(confirmations, doctor.ConfirmTimestamp(x, now())...)
+		if doctor.NeedsClock(x) {
+			if skew, err := doctor.ClockSkew(ctx, o.Factory.HTTPClient(), target.ServiceURL(), now); err != nil {
+				fmt.Fprintf(o.IO.ErrOut, "Could not measure the clock: %s\n", doctor.Safe(err.Error()))
+			} else {
+				confirmations = append(confirmations, doctor.ConfirmClock(x, skew)...)
+			}
+		}
 		if confirmations == nil {
 			confirmations = []doctor.Confirmation{}
 		}

@@ -158,3 +158,13 @@ func runEnv(t *testing.T, env *localtest.Env, stdin string, args ...string) (int
 	root.AddCommand(NewCmdExplain(f, nil))
 	return cmdutil.Execute(context.Background(), f, root, args), out.String(), errOut.String()
 }
+
+func TestCheckMeasuresTheClockForClockCauses(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	code, out, errOut := runEnv(t, env, "", "explain", "--check", "--endpoint", env.Endpoint, "--user-pool-id", cognito.DemoPoolID,
+		"--client-id", cognito.DemoPublicClientID, "RespondToAuthChallenge PASSWORD_VERIFIER: NotAuthorizedException: Incorrect username or password.")
+	if code != 0 || !strings.Contains(out, "✓ ruled out cognito.NotAuthorizedException.incorrect-password-srp by clock-skew") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+}
