@@ -49,7 +49,7 @@ func soundAPIs() apigw.Seed {
 }
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	env *localtest.Env
 	cip *cip.Client
 	v2  *apigatewayv2.Client
@@ -57,7 +57,7 @@ type fixture struct {
 	api bool
 }
 
-func start(t *testing.T, seed *apigw.Seed) *fixture {
+func start(t testing.TB, seed *apigw.Seed) *fixture {
 	t.Helper()
 	s := soundAPIs()
 	if seed != nil {

@@ -45,11 +45,13 @@ type Explanation struct {
 
 // Entries are every entry Explain tries: flows.Catalogue(), then
 // ExplainEntries().
-func Entries() []flows.Entry { return slices.Concat(flows.Catalogue(), explainEntries) }
+func Entries() []flows.Entry { return slices.Clone(allEntries) }
+
+var allEntries = slices.Concat(flows.Catalogue(), explainEntries)
 
 // EntryByID finds an entry of Entries by its id.
 func EntryByID(id string) (flows.Entry, bool) {
-	for _, e := range Entries() {
+	for _, e := range allEntries {
 		if e.ID == id {
 			return e, true
 		}
@@ -65,6 +67,15 @@ var (
 	endpointRe  = regexp.MustCompile(`(?i)/oauth2/(authorize|token|revoke|userinfo)\b|/(login|error)\?`)
 	grantRe     = regexp.MustCompile(`\b(authorization_code|refresh_token|client_credentials)\b`)
 )
+
+// oauthCodeRes match each OAuth code as a word.
+var oauthCodeRes = func() map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, c := range oauthCodes {
+		out[c] = regexp.MustCompile(`\b` + c + `\b`)
+	}
+	return out
+}()
 
 // oauthCodes are the OAuth error codes of the catalogue.
 var oauthCodes = func() []string {
@@ -108,7 +119,7 @@ func clues(text string) Clue {
 	}
 	low := strings.ToLower(text)
 	for _, code := range oauthCodes {
-		if regexp.MustCompile(`\b` + code + `\b`).MatchString(low) {
+		if strings.Contains(low, code) && oauthCodeRes[code].MatchString(low) {
 			add(code)
 		}
 	}
@@ -177,7 +188,7 @@ func Explain(text string) Explanation {
 		return x
 	}
 	if refRe.MatchString(text) {
-		for _, e := range Entries() {
+		for _, e := range allEntries {
 			if strings.EqualFold(e.Ref, text) {
 				x.Candidates = append(x.Candidates, matchOf(e, 50, []string{"failure-catalogue row " + e.Ref}))
 			}
@@ -186,7 +197,7 @@ func Explain(text string) Explanation {
 	}
 	x.Clue = clues(text)
 	low := strings.ToLower(text)
-	for _, e := range Entries() {
+	for _, e := range allEntries {
 		if !slices.Contains(explainable, e.Source) {
 			continue
 		}

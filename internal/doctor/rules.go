@@ -488,6 +488,8 @@ func authRoutes(c *Config, kinds ...string) []apiconfig.Route {
 	return out
 }
 
+var arnRegionRe = regexp.MustCompile(`:cognito-idp:([a-z0-9-]+):`)
+
 var poolIssuerRe = regexp.MustCompile(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9-]+_[A-Za-z0-9]+)$`)
 
 // issuerProblem says how iss differs from want ("" when equal).
@@ -530,7 +532,7 @@ func checkIssuer(t Target, c *Config) []Finding {
 			for _, arn := range a.ProviderARNs {
 				if _, id, ok := strings.Cut(arn, ":userpool/"); ok && id == t.PoolID {
 					found = true
-					if m := regexp.MustCompile(`:cognito-idp:([a-z0-9-]+):`).FindStringSubmatch(arn); m != nil && t.Region != "" && m[1] != t.Region {
+					if m := arnRegionRe.FindStringSubmatch(arn); m != nil && t.Region != "" && m[1] != t.Region {
 						out = append(out, Finding{Status: StatusFail, Subject: subject, Detail: fmt.Sprintf("the authorizer's pool ARN %s names region %s; the pool is in %s", arn, m[1], t.Region),
 							Fix: "point the authorizer at the pool's ARN in its own region", Error: `401 {"message":"Unauthorized"}`, Ref: "c26"})
 					}
