@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
@@ -105,8 +106,29 @@ type Config struct {
 	Domain *types.DomainDescriptionType
 	MFA    *cip.GetUserPoolMfaConfigOutput
 	API    *apiconfig.Config
+	// Users are a sample of the pool's users with their MFA settings
+	// (read when MFA is ON or OPTIONAL and the client can list users).
+	Users  []UserMFA
 	Unread []Unread
 }
+
+// UserMFA is one user's MFA enrolment.
+type UserMFA struct {
+	Username  string
+	Status    string
+	Factors   []string // UserMFASettingList: SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP
+	Preferred string
+}
+
+// UsersAPI is what Read samples users with (a *cognitoidentityprovider.Client
+// has it); without it the users' check is skipped.
+type UsersAPI interface {
+	ListUsers(context.Context, *cip.ListUsersInput, ...func(*cip.Options)) (*cip.ListUsersOutput, error)
+	AdminGetUser(context.Context, *cip.AdminGetUserInput, ...func(*cip.Options)) (*cip.AdminGetUserOutput, error)
+}
+
+// DefaultUserSample is how many users Read looks at.
+const DefaultUserSample = 20
 
 // Parts of the configuration a rule needs.
 const (
@@ -115,6 +137,7 @@ const (
 	PartDomain = "domain"
 	PartMFA    = "mfa"
 	PartAPI    = "api"
+	PartUsers  = "users"
 )
 
 func (c *Config) has(part string) bool {
@@ -129,6 +152,8 @@ func (c *Config) has(part string) bool {
 		return c.MFA != nil
 	case PartAPI:
 		return c.API != nil
+	case PartUsers:
+		return c.Users != nil
 	}
 	return false
 }
@@ -170,6 +195,9 @@ type Clients struct {
 type ReadOptions struct {
 	ReadAPI bool
 	API     apiconfig.Options
+	// UserSample is how many users to read MFA settings of (0:
+	// DefaultUserSample; <0: none).
+	UserSample int
 }
 
 // ErrNoCredentials marks reads refused for want of AWS credentials.
@@ -222,6 +250,7 @@ func Read(ctx context.Context, c Clients, t Target, opts ReadOptions) (*Config, 
 		} else {
 			cfg.MFA = out
 		}
+		readUsers(ctx, c.Cognito, t.PoolID, opts.UserSample, cfg)
 	}
 	if err := ctx.Err(); err != nil {
 		return cfg, err
@@ -264,4 +293,34 @@ func unreadOf(part, op string, err error) Unread {
 		u.Reason = "no AWS credentials to call it with"
 	}
 	return u
+}
+
+// readUsers samples the pool's users' MFA settings when MFA is on.
+func readUsers(ctx context.Context, c CognitoAPI, poolID string, n int, cfg *Config) {
+	api, ok := c.(UsersAPI)
+	if !ok || n < 0 || cfg.MFA == nil || cfg.MFA.MfaConfiguration == "" || cfg.MFA.MfaConfiguration == types.UserPoolMfaTypeOff {
+		return
+	}
+	if n == 0 {
+		n = DefaultUserSample
+	}
+	out, err := api.ListUsers(ctx, &cip.ListUsersInput{UserPoolId: &poolID, Limit: aws.Int32(int32(min(n, 60)))})
+	if err != nil {
+		cfg.Unread = append(cfg.Unread, unreadOf(PartUsers, "ListUsers", err))
+		return
+	}
+	cfg.Users = []UserMFA{}
+	for _, u := range out.Users {
+		if len(cfg.Users) >= n {
+			break
+		}
+		got, err := api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: &poolID, Username: u.Username})
+		if err != nil {
+			cfg.Unread = append(cfg.Unread, unreadOf(PartUsers, "AdminGetUser", err))
+			cfg.Users = nil
+			return
+		}
+		cfg.Users = append(cfg.Users, UserMFA{Username: aws.ToString(got.Username), Status: string(got.UserStatus),
+			Factors: got.UserMFASettingList, Preferred: aws.ToString(got.PreferredMfaSetting)})
+	}
 }

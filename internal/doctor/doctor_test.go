@@ -195,6 +195,32 @@ func TestRulesOnTheLocalStack(t *testing.T) {
 			f.tg.PoolID = f.pool(cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
 			f.tg.ClientID = f.client(cip.CreateUserPoolClientInput{})
 		}, doctor.StatusFail, "no factor"},
+		{"pool.mfa-users", func(f *fixture) {}, doctor.StatusOK, "sampled users"},
+		{"pool.mfa-users", func(f *fixture) {
+			f.tg.PoolID = f.pool(cip.CreateUserPoolInput{})
+			f.tg.ClientID = f.client(cip.CreateUserPoolClientInput{})
+			ctx := context.Background()
+			if _, err := f.cip.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(f.tg.PoolID), MfaConfiguration: types.UserPoolMfaTypeOn,
+				SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}); err != nil {
+				f.t.Fatal(err)
+			}
+			if _, err := f.cip.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(f.tg.PoolID), Username: aws.String("bob"), MessageAction: "SUPPRESS"}); err != nil {
+				f.t.Fatal(err)
+			}
+		}, doctor.StatusWarn, "MFA_SETUP"},
+		{"pool.mfa-users", func(f *fixture) {
+			f.tg.PoolID = f.pool(cip.CreateUserPoolInput{MfaConfiguration: types.UserPoolMfaTypeOn})
+			f.tg.ClientID = f.client(cip.CreateUserPoolClientInput{})
+			if _, err := f.cip.AdminCreateUser(context.Background(), &cip.AdminCreateUserInput{UserPoolId: aws.String(f.tg.PoolID), Username: aws.String("bob"), MessageAction: "SUPPRESS"}); err != nil {
+				f.t.Fatal(err)
+			}
+		}, doctor.StatusFail, "cannot enrol them"},
+		{"pool.mfa-users", func(f *fixture) {
+			if _, err := f.cip.SetUserPoolMfaConfig(context.Background(), &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(f.tg.PoolID),
+				SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: false}}); err != nil {
+				f.t.Fatal(err)
+			}
+		}, doctor.StatusWarn, "mfa-demo (SOFTWARE_TOKEN_MFA) prefer a factor the pool no longer enables"},
 		{"client.token-validity", func(f *fixture) {}, doctor.StatusOK, ""},
 		{"client.token-validity", func(f *fixture) {
 			f.tg.ClientID = f.client(cip.CreateUserPoolClientInput{AccessTokenValidity: aws.Int32(5), IdTokenValidity: aws.Int32(60),

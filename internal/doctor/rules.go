@@ -160,6 +160,8 @@ var rules = []Rule{
 		Explains: []string{"cognito.UserNotFoundException"}},
 	{Name: "pool.mfa", Title: "MFA can be satisfied", Needs: []string{PartMFA}, Check: checkMFA,
 		Explains: []string{"cognito.InvalidUserPoolConfigurationException", "cognito.MFAMethodNotFoundException"}},
+	{Name: "pool.mfa-users", Title: "users can satisfy the pool's MFA", Needs: []string{PartMFA, PartUsers}, Check: checkMFAUsers,
+		Explains: []string{"cognito.SoftwareTokenMFANotFoundException", "cognito.MFAMethodNotFoundException"}},
 	{Name: "client.token-validity", Title: "token lifetimes", Needs: []string{PartClient}, Check: checkValidity,
 		Explains: []string{"gateway.expired.rest", "gateway.jwt.expired", "cognito.NotAuthorizedException.refresh-expired", "jwt.expired"}},
 	{Name: "api.issuer", Title: "the authorizers trust this pool", Needs: []string{PartAPI}, Check: checkIssuer,
@@ -411,6 +413,62 @@ func checkMFA(t Target, c *Config) []Finding {
 	}
 	return []Finding{okf("MFA is off")}
 }
+
+// poolFactors are the MFA factors the pool enables.
+func poolFactors(c *Config) []string {
+	m := c.MFA
+	var out []string
+	if m.SoftwareTokenMfaConfiguration != nil && m.SoftwareTokenMfaConfiguration.Enabled {
+		out = append(out, "SOFTWARE_TOKEN_MFA")
+	}
+	if m.SmsMfaConfiguration != nil {
+		out = append(out, "SMS_MFA")
+	}
+	if m.EmailMfaConfiguration != nil {
+		out = append(out, "EMAIL_OTP")
+	}
+	return out
+}
+
+func checkMFAUsers(t Target, c *Config) []Finding {
+	if len(c.Users) == 0 {
+		return []Finding{okf("no users to check")}
+	}
+	enabled := poolFactors(c)
+	var unenrolled, stale []string
+	for _, u := range c.Users {
+		usable := slices.ContainsFunc(u.Factors, func(f string) bool { return slices.Contains(enabled, f) })
+		if !usable && c.MFA.MfaConfiguration == types.UserPoolMfaTypeOn {
+			unenrolled = append(unenrolled, u.Username)
+		}
+		if u.Preferred != "" && !slices.Contains(enabled, u.Preferred) {
+			stale = append(stale, u.Username+" ("+u.Preferred+")")
+		}
+	}
+	var out []Finding
+	if len(unenrolled) > 0 {
+		f := Finding{Status: StatusWarn, Subject: fmt.Sprintf("%d of %d users", len(unenrolled), len(c.Users)),
+			Detail: fmt.Sprintf("MFA is ON and %s have no factor the pool enables: their sign-in stops at MFA_SETUP (enrol TOTP)", strings.Join(first(unenrolled, 5), ", ")),
+			Fix:    "enrol them (AssociateSoftwareToken + VerifySoftwareToken in the MFA_SETUP challenge), or set MFA to OPTIONAL"}
+		if !slices.Contains(enabled, "SOFTWARE_TOKEN_MFA") {
+			f.Status = StatusFail
+			f.Detail = fmt.Sprintf("MFA is ON, %s have no factor the pool enables, and TOTP is off, so MFA_SETUP cannot enrol them", strings.Join(first(unenrolled, 5), ", "))
+		}
+		out = append(out, f)
+	}
+	if len(stale) > 0 {
+		out = append(out, Finding{Status: StatusWarn, Subject: fmt.Sprintf("%d users", len(stale)),
+			Detail: fmt.Sprintf("%s prefer a factor the pool no longer enables", strings.Join(first(stale, 5), ", ")),
+			Fix:    "enable the factor on the pool again, or have them choose another (SetUserMFAPreference)",
+			Error:  "SoftwareTokenMFANotFoundException: Software Token MFA does not exist for the user.", Catalogue: "cognito.SoftwareTokenMFANotFoundException", Ref: "a13"})
+	}
+	if len(out) == 0 {
+		out = append(out, okf(fmt.Sprintf("%d sampled users can answer the pool's MFA", len(c.Users))))
+	}
+	return out
+}
+
+func first(s []string, n int) []string { return s[:min(n, len(s))] }
 
 func validity(v *int32, unit types.TimeUnitsType, defUnit time.Duration, def time.Duration) time.Duration {
 	if v == nil || *v == 0 {
