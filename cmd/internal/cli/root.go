@@ -1,7 +1,8 @@
 // Package cli is cogscope's command tree, shaped like cli/cli's: one
-// package per command (login, inspect, local, console, version), each with
-// an XOptions struct, a NewCmdX(f, runF) constructor and an xRun(opts)
-// that never sees cobra, all built on cmd/internal/cmdutil's Factory.
+// package per command (login, inspect, local, console, version, doctor,
+// explain), each with an XOptions struct, a NewCmdX(f, runF) constructor
+// and an xRun(opts) that never sees cobra, all built on
+// cmd/internal/cmdutil's Factory.
 // This package only assembles the tree and runs it.
 package cli
 
@@ -16,6 +17,8 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/call"
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
 	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
+	"github.com/cogscope/cogscope/cmd/internal/cli/doctor"
+	"github.com/cogscope/cogscope/cmd/internal/cli/explain"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -57,6 +60,8 @@ logs. With no AWS target configured it runs against a local stack.`
 		call.NewCmdCall(f, nil),
 		tail.NewCmdTail(f, nil),
 		credentials.NewCmdCredentials(f, nil),
+		doctor.NewCmdDoctor(f, nil),
+		explain.NewCmdExplain(f, nil),
 	)
 	return root
 }
