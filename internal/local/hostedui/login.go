@@ -46,6 +46,10 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request, dc *domainC
 		return
 	}
 	if r.Method != http.MethodPost {
+		if req.idp != nil {
+			h.startFederation(w, r, dc, req)
+			return
+		}
 		if req.prompt != "login" {
 			if se := h.liveSession(r, dc); se != nil {
 				h.complete(w, r, dc, req, se.username, se.authTime)
