@@ -217,11 +217,15 @@ func (h *Handler) upstreamContext(ctx context.Context) context.Context {
 
 // discover reads the provider's discovery document from oidc_issuer.
 func (h *Handler) discover(ctx context.Context, p *cognito.HostedIdentityProvider) (*oidc.Provider, error) {
-	issuer := strings.TrimRight(p.Details["oidc_issuer"], "/")
+	issuer := p.Details["oidc_issuer"]
 	if issuer == "" {
 		return nil, errors.New("the provider has no oidc_issuer")
 	}
-	op, err := oidc.NewProvider(h.upstreamContext(ctx), issuer)
+	// The discovery document is read from oidc_issuer without insisting
+	// that it names the same issuer (as Cognito reads it); the ID token's
+	// iss must then equal oidc_issuer exactly, or Bad id_token issuer.
+	ctx = oidc.InsecureIssuerURLContext(h.upstreamContext(ctx), issuer)
+	op, err := oidc.NewProvider(ctx, strings.TrimRight(issuer, "/"))
 	if err != nil {
 		return nil, err
 	}
