@@ -52,7 +52,7 @@ func (h *Handler) parseAuthRequest(dc *domainCtx, q url.Values) (*authRequest, *
 			description: "client " + req.clientID + " is not an app client of user pool " + dc.pool.ID}
 	}
 	req.client = client
-	if len(q["redirect_uri"]) != 1 || !slices.Contains(client.CallbackURLs, req.redirectURI) {
+	if len(q["redirect_uri"]) != 1 || !slices.Contains(h.expandAll(dc, client.CallbackURLs), req.redirectURI) {
 		return nil, &authFailure{page: true, code: "redirect_mismatch",
 			description: "redirect_uri must equal one of the app client's callback URLs exactly"}
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,6 +126,53 @@ func loopbackClient() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
+// Seed placeholders, so that a seed can federate one local pool with
+// another without knowing the stack's port: in an OIDC provider's
+// oidc_issuer and in app clients' callback URLs, "{endpoint}" is the
+// stack's URL, "{issuer:<pool name>}" the issuer of the pool of that
+// name, and "{domain:<domain>}" a domain's hosted-UI base URL. Cognito has
+// no such thing; the demo seed's built-in upstream uses them.
+var placeholderRE = regexp.MustCompile(`\{(endpoint|issuer:[^}]+|domain:[^}]+)\}`)
+
+type rootKey struct{}
+
+// expand fills the placeholders of v; the stack's URL comes from ctx
+// (withRoot) or the handler's endpoint.
+func (h *Handler) expand(ctx context.Context, v string) string {
+	if !strings.Contains(v, "{") {
+		return v
+	}
+	root, _ := ctx.Value(rootKey{}).(string)
+	if root == "" && h.endpoint != nil {
+		root = strings.TrimRight(h.endpoint(), "/")
+	}
+	return placeholderRE.ReplaceAllStringFunc(v, func(m string) string {
+		kind, arg, _ := strings.Cut(strings.Trim(m, "{}"), ":")
+		switch kind {
+		case "endpoint":
+			return root
+		case "domain":
+			return BaseURL(root, arg)
+		case "issuer":
+			for _, p := range h.svc.Describe() {
+				if p.Name == arg {
+					return p.Issuer
+				}
+			}
+		}
+		return m
+	})
+}
+
+func (h *Handler) expandAll(dc *domainCtx, list []string) []string {
+	ctx := context.WithValue(context.Background(), rootKey{}, strings.TrimSuffix(dc.base, dc.basePath))
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = h.expand(ctx, v)
+	}
+	return out
+}
+
 // resolveProvider finds the federated provider an authorize request names
 // (identity_provider or idp_identifier); nil with no failure means the
 // hosted UI's own login (COGNITO).
@@ -163,7 +211,7 @@ func (h *Handler) startFederation(w http.ResponseWriter, r *http.Request, dc *do
 	pf := &pendingFederation{poolID: dc.pool.ID, req: req, provider: *p, expires: h.now().Add(federationTTL)}
 	switch p.Type {
 	case "OIDC":
-		op, err := h.discover(r.Context(), p)
+		op, err := h.discover(withRoot(r.Context(), dc), p)
 		if err != nil {
 			h.refuse(w, r, dc, req, &authFailure{code: "invalid_request", description: msgIDPUnavailable + err.Error()})
 			return
@@ -222,7 +270,7 @@ func (h *Handler) upstreamContext(ctx context.Context) context.Context {
 
 // discover reads the provider's discovery document from oidc_issuer.
 func (h *Handler) discover(ctx context.Context, p *cognito.HostedIdentityProvider) (*oidc.Provider, error) {
-	issuer := p.Details["oidc_issuer"]
+	issuer := h.expand(ctx, p.Details["oidc_issuer"])
 	if issuer == "" {
 		return nil, errors.New("the provider has no oidc_issuer")
 	}
@@ -255,7 +303,7 @@ func (h *Handler) serveIDPResponse(w http.ResponseWriter, r *http.Request, dc *d
 		h.refuse(w, r, dc, req, &authFailure{code: e, description: desc})
 		return
 	}
-	ctx := h.upstreamContext(r.Context())
+	ctx := h.upstreamContext(withRoot(r.Context(), dc))
 	op, err := h.discover(ctx, p)
 	if err != nil {
 		h.refuse(w, r, dc, req, &authFailure{code: "invalid_request", description: msgIDPUnavailable + err.Error()})
@@ -510,4 +558,8 @@ func xmlMarshal(ed *saml.EntityDescriptor) ([]byte, error) {
 		return nil, fmt.Errorf("encode SP metadata: %w", err)
 	}
 	return append([]byte(xml.Header), out...), nil
+}
+
+func withRoot(ctx context.Context, dc *domainCtx) context.Context {
+	return context.WithValue(ctx, rootKey{}, strings.TrimSuffix(dc.base, dc.basePath))
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"html"
@@ -25,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/crewjam/saml"
 
+	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/hostedui"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 )
@@ -438,3 +440,41 @@ func TestIdentityProviderAPI(t *testing.T) {
 }
 
 func asErr[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }
+
+// The demo seed federates the demo pool with its built-in upstream (a
+// second pool of the stack): a federated sign-in needs no setup, and the
+// stack's Info lists the provider with the upstream's users.
+func TestDemoSeedBuiltInUpstream(t *testing.T) {
+	env := demo(t)
+	info := env.Stack.Info()
+	var idps string
+	for _, p := range info.UserPools {
+		if p.ID == env.Demo.PoolID {
+			b, _ := json.Marshal(p.IdentityProviders)
+			idps = string(b)
+		}
+	}
+	if want := `[{"name":"CogscopeOIDC","type":"OIDC","users":[{"username":"fed-user","password":"Passw0rd!"}]}]`; idps != want {
+		t.Errorf("identityProviders %s, want %s", idps, want)
+	}
+	b := newBrowser(t)
+	verifier, challenge := pkce(t)
+	r := b.get(authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID, "redirect_uri", callback,
+		"scope", "openid email", "code_challenge", challenge, "code_challenge_method", "S256", "idp_identifier", "upstream.example"))
+	for i := 0; i < 8 && r.status == http.StatusFound && !strings.HasPrefix(r.location.String(), callback); i++ {
+		if strings.HasSuffix(r.location.Path, "/login") {
+			r = b.submit(pageForm(t, b.get(r.location.String())), map[string]string{"username": cognito.DemoUpstreamUsername, "password": cognito.DemoUpstreamPassword})
+			continue
+		}
+		r = b.get(r.location.String())
+	}
+	q := callbackParams(t, r)
+	tr := exchange(t, env, q.Get("code"), verifier)
+	if tr.status != http.StatusOK {
+		t.Fatalf("token: %d %v (callback %v)", tr.status, tr.body, q)
+	}
+	claims := verify(t, env, tr.str("id_token"))
+	if claims["cognito:username"] != "CogscopeOIDC_2e8c4b1a-6d3f-4a9e-8b7c-5f1d0e2a9c44" || claims["email"] != "fed-user@upstream.example" {
+		t.Errorf("claims %v", claims)
+	}
+}
