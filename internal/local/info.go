@@ -41,8 +41,12 @@ func (s *Stack) identityProviders(poolID string, pools []cognito.PoolInfo) []Ide
 	for _, ip := range s.cognito.IdentityProviders(poolID) {
 		info := IdentityProviderInfo{Name: ip.Name, Type: ip.Type, Users: []cognito.UserInfo{}}
 		iss := strings.ReplaceAll(ip.Details["oidc_issuer"], "{endpoint}", s.Endpoint())
+		meta := ip.Details["MetadataURL"]
 		for _, p := range pools {
-			if ip.Type == "OIDC" && (iss == "{issuer:"+p.Name+"}" || iss == p.Issuer) {
+			hp, err := s.cognito.Pool(p.ID)
+			builtInSAML := err == nil && hp.Domain != "" && ip.Type == "SAML" &&
+				(strings.HasPrefix(meta, "{domain:"+hp.Domain+"}/") || s.Endpoint() != "" && strings.HasPrefix(meta, s.domainURL(hp.Domain)+"/"))
+			if ip.Type == "OIDC" && (iss == "{issuer:"+p.Name+"}" || iss == p.Issuer) || builtInSAML {
 				info.Users = append(info.Users, p.Users...)
 			}
 		}

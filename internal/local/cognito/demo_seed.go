@@ -24,6 +24,7 @@ const (
 	DemoUpstreamClientID     = "cogscopeupstreamfederation"
 	DemoUpstreamClientSecret = "upstreamclientsecretforthecogscopelocalstack01234567"
 	DemoOIDCProvider         = "CogscopeOIDC"
+	DemoSAMLProvider         = "CogscopeSAML" // the upstream pool's built-in SAML IdP
 	DemoUpstreamUsername     = "fed-user"
 	DemoUpstreamPassword     = "Passw0rd!"
 )
@@ -52,7 +53,7 @@ func DemoSeed() Seed {
 			{ID: DemoPublicClientID, Name: "demo-public", ExplicitAuthFlows: allFlows,
 				AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
 				AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"http://localhost:8765/callback"},
-				LogoutURLs: []string{"http://localhost:8765/signed-out"}, SupportedIdentityProviders: []string{"COGNITO", DemoOIDCProvider}},
+				LogoutURLs: []string{"http://localhost:8765/signed-out"}, SupportedIdentityProviders: []string{"COGNITO", DemoOIDCProvider, DemoSAMLProvider}},
 			{ID: DemoSecretClientID, Name: "demo-confidential", Secret: DemoClientSecret,
 				ExplicitAuthFlows: append([]string{"ALLOW_ADMIN_USER_PASSWORD_AUTH"}, allFlows...),
 				AllowedOAuthFlows: []string{"code", "client_credentials"}, AllowedOAuthScopes: []string{"openid", "email", "cogscope-api/read", "cogscope-api/write"},
@@ -82,7 +83,10 @@ func DemoSeed() Seed {
 		IdentityProviders: []IdentityProviderSeed{{Name: DemoOIDCProvider, Type: "OIDC", Identifiers: []string{"upstream.example"},
 			Details: map[string]string{"client_id": DemoUpstreamClientID, "client_secret": DemoUpstreamClientSecret,
 				"oidc_issuer": "{issuer:" + DemoUpstreamPoolName + "}", "authorize_scopes": "openid email profile", "attributes_request_method": "GET"},
-			AttributeMapping: map[string]string{"email": "email", "email_verified": "email_verified", "name": "name"}}},
+			AttributeMapping: map[string]string{"email": "email", "email_verified": "email_verified", "name": "name"}},
+			{Name: DemoSAMLProvider, Type: "SAML", Identifiers: []string{"saml.upstream.example"},
+				Details:          map[string]string{"MetadataURL": "{domain:" + DemoUpstreamDomain + "}/saml2/idp/metadata", "IDPSignout": "false"},
+				AttributeMapping: map[string]string{"email": "mail", "name": "cn"}}},
 	}, demoUpstream()}}
 }
 

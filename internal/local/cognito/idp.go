@@ -620,3 +620,41 @@ func (s *Service) seedIdentityProvider(p *pool, is IdentityProviderSeed) error {
 	s.markChanged()
 	return nil
 }
+
+// PoolUser is a user of a pool as a built-in identity provider vouches
+// for it.
+type PoolUser struct {
+	Username, Sub string
+	Attributes    map[string]string
+}
+
+// VerifyPassword checks a pool user's password for the local stack's
+// built-in SAML identity provider (not a Cognito feature): the errors are
+// the JSON API's (NotAuthorizedException "Incorrect username or
+// password.", UserNotConfirmedException, a disabled user).
+func (s *Service) VerifyPassword(poolID, username, password string) (PoolUser, error) {
+	s.mu.Lock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		s.mu.Unlock()
+		return PoolUser{}, err
+	}
+	u := p.lookupUser(username)
+	if u == nil {
+		s.mu.Unlock()
+		return PoolUser{}, errIncorrectCredentials()
+	}
+	pu := PoolUser{Username: u.Username, Sub: u.Sub, Attributes: copyMap(u.Attributes)}
+	salt, verifier, status, enabled := u.Salt, u.Verifier, u.Status, u.Enabled
+	s.mu.Unlock()
+	if !checkPassword(poolID, pu.Username, password, salt, verifier) {
+		return PoolUser{}, errIncorrectCredentials()
+	}
+	switch {
+	case !enabled:
+		return PoolUser{}, newErr(excNotAuthorized, msgUserDisabled)
+	case status == statusUnconfirmed:
+		return PoolUser{}, newErr(excUserNotConfirmed, msgUserNotConfirmed)
+	}
+	return pu, nil
+}

@@ -27,6 +27,9 @@
 //	<base>/oauth2/idpresponse GET               an OIDC identity provider's redirect (code, state)
 //	<base>/saml2/idpresponse  POST              SAML assertion consumer service (SAMLResponse, RelayState)
 //	<base>/saml2/metadata     GET               the pool's SAML SP metadata (the local stack's; Cognito documents it instead)
+//	<base>/saml2/idp/metadata GET               the pool as a built-in SAML IdP (local stack only): its metadata
+//	<base>/saml2/idp/sso      GET               … its SingleSignOnService (HTTP-Redirect): a sign-in form
+//	<base>/saml2/idp/login    POST              … the form (username, password of the pool's users)
 //
 // <domain> is the pool's domain exactly as CreateUserPoolDomain named it:
 // a prefix ("cogscope-demo") or a custom domain ("auth.example.com"). For
@@ -115,9 +118,10 @@
 //
 // Seeds may use placeholders for URLs on the stack's port, unknown when the
 // seed is written: in oidc_issuer and in app clients' callback URLs,
-// {endpoint}, {issuer:<pool name>} and {domain:<domain>}. The demo seed's
-// built-in upstream (pool cogscope-upstream as the OIDC provider
-// CogscopeOIDC of the demo pool) uses them.
+// {endpoint}, {issuer:<pool name>} and {domain:<domain>} (also in a SAML
+// provider's MetadataURL). The demo seed's built-in upstream (pool
+// cogscope-upstream as the OIDC provider CogscopeOIDC of the demo pool,
+// and through its built-in SAML IdP as CogscopeSAML) uses them.
 //
 // # OAuth endpoints
 //

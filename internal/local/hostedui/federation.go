@@ -433,7 +433,7 @@ func (h *Handler) samlSP(ctx context.Context, dc *domainCtx, p *cognito.HostedId
 	data := []byte(p.Details["MetadataFile"])
 	if len(data) == 0 {
 		var err error
-		if data, err = h.fetchMetadata(ctx, p.Details["MetadataURL"]); err != nil {
+		if data, err = h.fetchMetadata(ctx, h.expand(withRoot(ctx, dc), p.Details["MetadataURL"])); err != nil {
 			return nil, err
 		}
 	}

@@ -442,8 +442,9 @@ func TestIdentityProviderAPI(t *testing.T) {
 func asErr[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }
 
 // The demo seed federates the demo pool with its built-in upstream (a
-// second pool of the stack): a federated sign-in needs no setup, and the
-// stack's Info lists the provider with the upstream's users.
+// second pool of the stack, as an OIDC provider and through the stack's
+// built-in SAML IdP): a federated sign-in needs no setup, and the stack's
+// Info lists the providers with the upstream's users.
 func TestDemoSeedBuiltInUpstream(t *testing.T) {
 	env := demo(t)
 	info := env.Stack.Info()
@@ -454,27 +455,67 @@ func TestDemoSeedBuiltInUpstream(t *testing.T) {
 			idps = string(b)
 		}
 	}
-	if want := `[{"name":"CogscopeOIDC","type":"OIDC","users":[{"username":"fed-user","password":"Passw0rd!"}]}]`; idps != want {
+	if want := `[{"name":"CogscopeOIDC","type":"OIDC","users":[{"username":"fed-user","password":"Passw0rd!"}]},` +
+		`{"name":"CogscopeSAML","type":"SAML","users":[{"username":"fed-user","password":"Passw0rd!"}]}]`; idps != want {
 		t.Errorf("identityProviders %s, want %s", idps, want)
 	}
-	b := newBrowser(t)
-	verifier, challenge := pkce(t)
-	r := b.get(authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID, "redirect_uri", callback,
-		"scope", "openid email", "code_challenge", challenge, "code_challenge_method", "S256", "idp_identifier", "upstream.example"))
-	for i := 0; i < 8 && r.status == http.StatusFound && !strings.HasPrefix(r.location.String(), callback); i++ {
-		if strings.HasSuffix(r.location.Path, "/login") {
-			r = b.submit(pageForm(t, b.get(r.location.String())), map[string]string{"username": cognito.DemoUpstreamUsername, "password": cognito.DemoUpstreamPassword})
-			continue
+	tests := []struct {
+		identifier, username string
+		hops                 []string
+	}{
+		{"upstream.example", "CogscopeOIDC_2e8c4b1a-6d3f-4a9e-8b7c-5f1d0e2a9c44",
+			[]string{"/oauth2/authorize", "/login", "/login", "/oauth2/idpresponse", "/callback"}},
+		{"saml.upstream.example", "CogscopeSAML_fed-user",
+			[]string{"/saml2/idp/sso", "/saml2/idp/login", "/saml2/idpresponse", "/callback"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.identifier, func(t *testing.T) {
+			b := newBrowser(t)
+			verifier, challenge := pkce(t)
+			r := b.get(authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID, "redirect_uri", callback,
+				"scope", "openid email profile", "code_challenge", challenge, "code_challenge_method", "S256", "idp_identifier", tc.identifier))
+			var hops []string
+			for i := 0; i < 10 && !(r.status == http.StatusFound && strings.HasPrefix(r.location.String(), callback)); i++ {
+				switch {
+				case r.status == http.StatusFound:
+					hops = append(hops, endpointPath(r.location.Path))
+					r = b.get(r.location.String())
+				case r.status == http.StatusOK && strings.Contains(r.body, `name="password"`):
+					f := pageForm(t, r)
+					hops = append(hops, endpointPath(must(url.Parse(f.action)).Path))
+					r = b.submit(f, map[string]string{"username": cognito.DemoUpstreamUsername, "password": cognito.DemoUpstreamPassword})
+				case r.status == http.StatusOK && strings.Contains(r.body, "SAMLResponse"):
+					act := html.UnescapeString(formActionRE.FindStringSubmatch(r.body)[1])
+					hops = append(hops, endpointPath(must(url.Parse(act)).Path))
+					r = b.post(act, url.Values{"SAMLResponse": {html.UnescapeString(samlResponseRE.FindStringSubmatch(r.body)[1])},
+						"RelayState": {html.UnescapeString(relayStateRE.FindStringSubmatch(r.body)[1])}})
+				default:
+					t.Fatalf("stuck at %d %v: %s", r.status, r.location, r.body)
+				}
+			}
+			hops = append(hops, r.location.Path)
+			if len(hops) < len(tc.hops) || strings.Join(hops[len(hops)-len(tc.hops):], " ") != strings.Join(tc.hops, " ") {
+				t.Errorf("hops %v, want them to end with %v", hops, tc.hops)
+			}
+			q := callbackParams(t, r)
+			tr := exchange(t, env, q.Get("code"), verifier)
+			if tr.status != http.StatusOK {
+				t.Fatalf("token: %d %v (callback %v)", tr.status, tr.body, q)
+			}
+			claims := verify(t, env, tr.str("id_token"))
+			if claims["cognito:username"] != tc.username || claims["email"] != "fed-user@upstream.example" || claims["name"] != "Federated User" {
+				t.Errorf("claims %v", claims)
+			}
+		})
+	}
+}
+
+// endpointPath is a hosted-UI path without its /_domain/<domain> prefix.
+func endpointPath(p string) string {
+	if rest, ok := strings.CutPrefix(p, hostedui.PathPrefix); ok {
+		if _, ep, ok := strings.Cut(rest, "/"); ok {
+			return "/" + ep
 		}
-		r = b.get(r.location.String())
 	}
-	q := callbackParams(t, r)
-	tr := exchange(t, env, q.Get("code"), verifier)
-	if tr.status != http.StatusOK {
-		t.Fatalf("token: %d %v (callback %v)", tr.status, tr.body, q)
-	}
-	claims := verify(t, env, tr.str("id_token"))
-	if claims["cognito:username"] != "CogscopeOIDC_2e8c4b1a-6d3f-4a9e-8b7c-5f1d0e2a9c44" || claims["email"] != "fed-user@upstream.example" {
-		t.Errorf("claims %v", claims)
-	}
+	return p
 }

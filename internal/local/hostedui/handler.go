@@ -28,7 +28,7 @@ const (
 )
 
 var endpointPaths = []string{pathAuthorize, pathLogin, pathMFA, pathSelectMFA, pathMFASetup, pathNewPassword,
-	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError, pathIDPResponse, pathSAMLResponse, pathSAMLMetadata}
+	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError, pathIDPResponse, pathSAMLResponse, pathSAMLMetadata, pathIdPMetadata, pathIdPSSO, pathIdPLogin}
 
 // BaseURL is the hosted-UI base URL of a domain (prefix or custom domain)
 // on a stack reached at endpoint, e.g.
@@ -80,6 +80,7 @@ type Handler struct {
 	st       *store
 	upstream *http.Client
 	fed      fedStore
+	idpKey   idpKey // the built-in SAML IdP's signing key, made on first use
 }
 
 // New builds the hosted UI over opts.Cognito.
@@ -159,6 +160,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, dc *domainCtx, p
 		pathIDPResponse:  {get, h.serveIDPResponse},
 		pathSAMLResponse: {post, h.serveSAMLResponse},
 		pathSAMLMetadata: {get, h.serveSAMLMetadata},
+		pathIdPMetadata:  {get, h.serveIdPMetadata},
+		pathIdPSSO:       {get, h.serveIdPSSO},
+		pathIdPLogin:     {post, h.serveIdPLogin},
 	}
 	rt, ok := routes[path]
 	if !ok {

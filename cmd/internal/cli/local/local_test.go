@@ -187,9 +187,9 @@ func TestLocalJSONServesUntilInterrupted(t *testing.T) {
 		}
 	}
 	user := pool.Users[0]
-	if idps := pool.IdentityProviders; len(idps) != 1 || idps[0].Name != "CogscopeOIDC" || idps[0].Type != "OIDC" ||
-		len(idps[0].Users) != 1 || idps[0].Users[0].Username != "fed-user" {
-		t.Errorf("identityProviders %+v, want the built-in upstream CogscopeOIDC with fed-user", idps)
+	if idps := pool.IdentityProviders; len(idps) != 2 || idps[0].Name != "CogscopeOIDC" || idps[0].Type != "OIDC" ||
+		idps[1].Name != "CogscopeSAML" || idps[1].Type != "SAML" || len(idps[0].Users) != 1 || idps[0].Users[0].Username != "fed-user" {
+		t.Errorf("identityProviders %+v, want the built-in upstream as CogscopeOIDC and CogscopeSAML with fed-user", idps)
 	}
 
 	// Drive it with the real SDK, as a script given the JSON would.
