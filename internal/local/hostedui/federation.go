@@ -563,3 +563,26 @@ func xmlMarshal(ed *saml.EntityDescriptor) ([]byte, error) {
 func withRoot(ctx context.Context, dc *domainCtx) context.Context {
 	return context.WithValue(ctx, rootKey{}, strings.TrimSuffix(dc.base, dc.basePath))
 }
+
+// providerLinks are the login page's buttons for the federated providers
+// the app client supports, as Cognito's page shows them: the authorize
+// request again, with identity_provider set.
+func (h *Handler) providerLinks(dc *domainCtx, req *authRequest) []option {
+	var out []option
+	for _, name := range req.client.SupportedIdentityProviders {
+		if name == "COGNITO" {
+			continue
+		}
+		if _, err := h.svc.IdentityProvider(dc.pool.ID, name); err != nil {
+			continue
+		}
+		q := url.Values{}
+		for k, v := range req.query {
+			q[k] = v
+		}
+		q.Del("idp_identifier")
+		q.Set("identity_provider", name)
+		out = append(out, option{Value: dc.url(pathAuthorize) + "?" + q.Encode(), Label: name})
+	}
+	return out
+}

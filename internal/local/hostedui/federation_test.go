@@ -519,3 +519,27 @@ func endpointPath(p string) string {
 	}
 	return p
 }
+
+// The login page offers the client's federated providers as links that
+// restart the authorize request with identity_provider.
+func TestLoginPageOffersProviders(t *testing.T) {
+	env := demo(t)
+	b := newBrowser(t)
+	_, challenge := pkce(t)
+	r := b.get(authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID, "redirect_uri", callback,
+		"scope", "openid", "code_challenge", challenge, "code_challenge_method", "S256", "state", "s-9"))
+	page := b.get(r.location.String())
+	links := regexp.MustCompile(`<a class="idp" href="([^"]*)">Sign in with ([^<]*)</a>`).FindAllStringSubmatch(page.body, -1)
+	if len(links) != 2 || links[0][2] != cognito.DemoOIDCProvider || links[1][2] != cognito.DemoSAMLProvider {
+		t.Fatalf("provider links %v in\n%s", links, page.body)
+	}
+	u := must(url.Parse(html.UnescapeString(links[1][1])))
+	if u.Path != "/_domain/"+cognito.DemoDomain+"/oauth2/authorize" || u.Query().Get("identity_provider") != cognito.DemoSAMLProvider ||
+		u.Query().Get("state") != "s-9" || u.Query().Get("code_challenge") != challenge {
+		t.Errorf("link %s", u)
+	}
+	// Following it goes to the SAML IdP.
+	if r := b.get(u.String()); r.status != http.StatusFound || !strings.HasSuffix(r.location.Path, "/saml2/idp/sso") {
+		t.Errorf("link answered %d %v", r.status, r.location)
+	}
+}
