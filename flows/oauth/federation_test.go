@@ -46,7 +46,7 @@ func (s *stackEnv) federate(t *testing.T, name string, mapping map[string]string
 		t.Fatal(err)
 	}
 	_, err = s.api.CreateIdentityProvider(ctx, &cip.CreateIdentityProviderInput{UserPoolId: aws.String(cognito.DemoPoolID), ProviderName: &name,
-		ProviderType: types.IdentityProviderTypeTypeOidc, AttributeMapping: mapping, IdpIdentifiers: []string{strings.ToLower(name) + ".example"},
+		ProviderType: types.IdentityProviderTypeTypeOidc, AttributeMapping: mapping, IdpIdentifiers: []string{strings.ToLower(name) + ".idp.test"},
 		ProviderDetails: map[string]string{"client_id": *upc.UserPoolClient.ClientId, "client_secret": *upc.UserPoolClient.ClientSecret,
 			"oidc_issuer": s.Endpoint + "/" + *up.UserPool.Id + issuerSuffix, "authorize_scopes": "openid email", "attributes_request_method": "GET"}})
 	if err != nil {
@@ -65,7 +65,7 @@ func TestLocalStackFederatedPKCE(t *testing.T) {
 		diagnosis string // "" for success
 	}{
 		{"identity_provider", func(o *Options) { o.IdentityProvider = "Upstream" }, ""},
-		{"idp_identifier", func(o *Options) { o.IDPIdentifier = "upstream.example" }, ""},
+		{"idp_identifier", func(o *Options) { o.IDPIdentifier = "upstream.idp.test" }, ""},
 		{"issuer with a trailing slash", func(o *Options) { o.IdentityProvider = "Slashed" }, "oauth.federation.id-token-issuer"},
 	}
 	for _, tc := range tests {
