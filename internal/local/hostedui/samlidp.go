@@ -186,7 +186,7 @@ var idpLoginPage = template.Must(template.New("idp").Parse(`<!DOCTYPE html>
 <input type="hidden" name="sso" value="{{.SSO}}">
 <label for="username">Username</label><input type="text" id="username" name="username" value="{{.Username}}" autocomplete="username">
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
-<button type="submit">Sign in</button>
+<button type="submit" id="signin">Sign in</button>
 </form>
 </main></body></html>
 `))
