@@ -119,6 +119,7 @@ func (e *evaluation) report(tok *Token) *Report {
 		}
 		r.Claims = append(r.Claims, c)
 	}
+	explainFederation(r)
 	r.Lifetime = e.lifetime()
 	if r.Kind != KindUnknown && status(CheckSignature) != StatusOK {
 		r.Notes = append(r.Notes, "the claims are unverified: anyone can write a token that says this")

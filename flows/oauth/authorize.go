@@ -237,6 +237,8 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 			s.Note("The provider redirected straight back (a session it already had); the browser will get its own code.")
 		case strings.HasSuffix(to.Path, "/error") && q.Get("error") != "":
 			return refuse(&Error{Op: OpAuthorize, Code: termtext.Line(q.Get("error")), Description: termtext.Line(q.Get("error_description")), HTTPStatus: res.StatusCode, ErrorPage: true})
+		case c.federated():
+			c.recordProviderHop(s, to)
 		default:
 			s.Step.Title += " → sign-in page"
 			s.Note("The provider accepts the request and sends the browser to %s.", to.Scheme+"://"+to.Host+to.Path)

@@ -26,6 +26,7 @@ func TestCatalogueEntries(t *testing.T) {
 		return e
 	}
 	page := func(e *Error) { e.ErrorPage = true }
+	desc := func(d string) func(*Error) { return func(e *Error) { e.Description = d } }
 	basic := func(e *Error) { e.ClientAuth = ClientSecretBasic }
 	rows := []struct {
 		id         string
@@ -35,6 +36,14 @@ func TestCatalogueEntries(t *testing.T) {
 		{"oauth.authorize.redirect_mismatch", oe(OpAuthorize, "", "redirect_mismatch"), `"http://localhost:8765/callback" is not one of`, "with --redirect-uri (with its port"},
 		{"oauth.authorize.invalid_scope", oe(OpAuthorizeCheck, "", "invalid_scope"), "no offline_access", "AllowedOAuthScopes (and custom scopes as <resource-server>/<scope>), or leave --scope out"},
 		{"oauth.authorize.unauthorized_client", oe(OpAuthorize, "", "unauthorized_client"), "SupportedIdentityProviders", "hosted-UI settings"},
+		{"oauth.federation.saml-relay-state", oe(OpAuthorize, "", "invalid_request", desc("Invalid samlResponse or relayState from identity provider")), "RelayState", "IDPInit"},
+		{"oauth.federation.required-attribute", oe(OpAuthorize, "", "invalid_request", desc("Invalid user attributes: email: Attribute is required.")), "did not send", "AttributeMapping"},
+		{"oauth.federation.immutable-attribute", oe(OpAuthorize, "", "invalid_request", desc("Invalid user attributes: custom:x: Attribute cannot be updated. (changing an immutable attribute)")), "every federated sign-in", "Remove the immutable attribute"},
+		{"oauth.federation.unknown-attribute", oe(OpAuthorize, "", "server_error", desc("Error in SAML response processing: Invalid user attributes: Type for attribute {custom:role} could not be determined")), "does not have", "custom attribute"},
+		{"oauth.federation.id-token-issuer", oe(OpAuthorize, "", "invalid_request", desc("Bad id_token issuer https://idp.example/")), "trailing slash", "oidc_issuer"},
+		{"oauth.federation.id-token", oe(OpAuthorize, "", "invalid_request", desc("Invalid id_token from identity provider: expected audience")), "did not verify", "client_id"},
+		{"oauth.federation.saml-processing", oe(OpAuthorize, "", "server_error", desc("Error in SAML response processing: signature missing")), "unsigned", "metadata"},
+		{"oauth.federation.idp-error", oe(OpAuthorize, "", "invalid_request", desc("Okta Error - 401 invalid_client bad secret")), "talked to it", "client_secret"},
 		{"oauth.authorize.invalid_request.error-page", oe(OpAuthorizeCheck, "", "invalid_request", page), "own error page", "Check --client-id"},
 		{"oauth.authorize.invalid_request", oe(OpAuthorize, "", "invalid_request"), "malformed", "Check --client-id"},
 		{"oauth.authorize.access_denied", oe(OpAuthorize, "", "access_denied"), "declined", "accept"},

@@ -112,7 +112,7 @@ func Diagnose(err error) flows.Diagnosis {
 // and with which grant. Condition "error-page": the provider refused on
 // its own page rather than redirecting.
 func oauthFacts(oe *Error) flows.Facts {
-	f := flows.Facts{Source: flows.SourceOAuth, Code: oe.Code, Operation: oe.Op, Grant: oe.Grant, Params: map[string]string{
+	f := flows.Facts{Source: flows.SourceOAuth, Code: oe.Code, Message: oe.Description, Operation: oe.Op, Grant: oe.Grant, Params: map[string]string{
 		"code":                oe.Code,
 		"description":         oe.Description,
 		"status":              fmt.Sprint(oe.HTTPStatus),

@@ -45,6 +45,8 @@
 //	func (*Client) LogoutURL(ctx, LogoutRequest) (string, error)
 //	func (*Client) Endpoints(ctx) (*Endpoints, error)    // discovery, once
 //	func (*Client) Trace() []flows.Step
+//	func (*Client) RecordBrowserHops(hops []string) flows.Step  // "GET url" lines of a (scripted) browser: one OpBrowser step
+//	func HopKind(base string, u *url.URL) string               // authorize, sign-in page, provider, idpresponse (OIDC|SAML), callback
 //	type Result struct{ Tokens *flows.Tokens; Scope, RedirectURI string }
 //	type Endpoints struct{ Issuer, Authorization, Token, UserInfo, Revocation, EndSession, JWKS string;
 //	                       CodeChallengeMethods, TokenAuthMethods, ScopesSupported []string; IssParameter bool }
@@ -54,13 +56,30 @@
 //	type PKCE struct{ Verifier, Challenge, Method string };  NewPKCE() (PKCE, error);  ChallengeS256(string) string
 //	func CheckVerifier(string) error                     // RFC 7636 §4.1: 43–128 unreserved characters
 //	const DefaultTimeout = 5 * time.Minute
-//	const OpDiscovery, OpPKCE, OpAuthorizeCheck, OpAuthorize, OpRedirect, OpToken, OpRevoke, OpUserInfo
+//	const OpDiscovery, OpPKCE, OpAuthorizeCheck, OpAuthorize, OpRedirect, OpToken, OpRevoke, OpUserInfo, OpBrowser
 //	const GrantAuthorizationCode, GrantRefreshToken, GrantClientCredentials
 //	func Diagnose(error) flows.Diagnosis
 //	type Error struct{ Op, Grant, Code, Description, URI string; HTTPStatus int; RequestID string;
 //	                   ErrorPage bool; ClientAuth ClientAuth; RedirectURI string }   // the provider's refusal
 //	type HTTPError, StateMismatchError, IssuerMismatchError, IDTokenError, RedirectURIError,
 //	     ListenError (InUse), TimeoutError                                          // everything else
+//
+// # Federated sign-in
+//
+// With IdentityProvider (other than COGNITO) or IDPIdentifier the hosted UI
+// sends the browser straight to the identity provider. The authorize check
+// then records that hop on its step: the provider's endpoint as response
+// "provider" and each parameter sent there as "provider.<name>" (client_id,
+// redirect_uri — the pool's /oauth2/idpresponse —, scope, state, nonce, or
+// SAMLRequest and RelayState), masked by the trace's one table. The rest of
+// the hops happen in the browser; a scripted browser (oauthtest.Browser's
+// Visited) or any other source of them can add them with
+// RecordBrowserHops: authorize → provider → idpresponse → callback, each
+// hop's query parameters masked (code, SAMLResponse). The hosted UI's
+// federation errors (error_description such as "Invalid samlResponse or
+// relayState from identity provider", "Bad id_token issuer …", "Invalid
+// user attributes: email: Attribute is required.") are catalogue rows
+// oauth.federation.* that Diagnose finds by the description.
 //
 // # The authorization code flow
 //

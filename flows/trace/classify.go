@@ -79,6 +79,10 @@ var rules = []Rule{
 	{"token", KindMember, Secret, "a token sent for revocation"},
 	{"access_token", KindMember, Short, "an access token"},
 	{"id_token", KindMember, Short, "an ID token"},
+	// Federation through the hosted UI (browser hops).
+	{"SAMLResponse", KindMember, Secret, "a SAML response: the IdP's signed assertion, good for a sign-in"},
+	{"SAMLRequest", KindMember, Short, "a SAML AuthnRequest (deflated, base64)"},
+	{"RelayState", KindMember, Short, "the hosted UI's handle on a sign-in waiting at the SAML IdP"},
 	// HTTP headers (the hosted-UI client, API calls).
 	{"Authorization", KindHeader, Secret, "credentials: Basic client credentials, a SigV4 signature; a Bearer token is shortened like any token, and masked"},
 	{"Proxy-Authorization", KindHeader, Secret, "credentials for a proxy"},

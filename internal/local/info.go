@@ -1,6 +1,8 @@
 package local
 
 import (
+	"strings"
+
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/identity"
@@ -39,13 +41,47 @@ type PoolInfo struct {
 	cognito.PoolInfo
 	Domain   string `json:"domain,omitempty"`
 	HostedUI string `json:"hostedUI,omitempty"` // e.g. http://127.0.0.1:9229/_domain/cogscope-demo
+	// IdentityProviders are the pool's federated IdPs (hosted UI
+	// identity_provider names); Users are the users of a built-in
+	// upstream (another pool of this stack) who sign in through it.
+	IdentityProviders []IdentityProviderInfo `json:"identityProviders,omitempty"`
+}
+
+// IdentityProviderInfo is a federated identity provider of a pool in Info.
+type IdentityProviderInfo struct {
+	Name  string             `json:"name"`
+	Type  string             `json:"type"` // OIDC, SAML, Google, …
+	Users []cognito.UserInfo `json:"users"`
+}
+
+// identityProviders lists a pool's providers; an OIDC provider whose
+// oidc_issuer is another pool of the stack ("{issuer:<name>}" or that
+// pool's issuer URL) lists that pool's seeded users.
+func (s *Stack) identityProviders(poolID string, pools []cognito.PoolInfo) []IdentityProviderInfo {
+	var out []IdentityProviderInfo
+	for _, ip := range s.cognito.IdentityProviders(poolID) {
+		info := IdentityProviderInfo{Name: ip.Name, Type: ip.Type, Users: []cognito.UserInfo{}}
+		iss := strings.ReplaceAll(ip.Details["oidc_issuer"], "{endpoint}", s.Endpoint())
+		meta := ip.Details["MetadataURL"]
+		for _, p := range pools {
+			hp, err := s.cognito.Pool(p.ID)
+			builtInSAML := err == nil && hp.Domain != "" && ip.Type == "SAML" &&
+				(strings.HasPrefix(meta, "{domain:"+hp.Domain+"}/") || s.Endpoint() != "" && strings.HasPrefix(meta, s.domainURL(hp.Domain)+"/"))
+			if ip.Type == "OIDC" && (iss == "{issuer:"+p.Name+"}" || iss == p.Issuer) || builtInSAML {
+				info.Users = append(info.Users, p.Users...)
+			}
+		}
+		out = append(out, info)
+	}
+	return out
 }
 
 // Info returns the stack's endpoint, region and pools.
 func (s *Stack) Info() Info {
 	pools := []PoolInfo{}
-	for _, p := range s.cognito.Describe() {
-		info := PoolInfo{PoolInfo: p}
+	described := s.cognito.Describe()
+	for _, p := range described {
+		info := PoolInfo{PoolInfo: p, IdentityProviders: s.identityProviders(p.ID, described)}
 		if hp, err := s.cognito.Pool(p.ID); err == nil && hp.Domain != "" {
 			info.Domain, info.HostedUI = hp.Domain, s.domainURL(hp.Domain)
 		}

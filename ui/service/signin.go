@@ -29,6 +29,9 @@ type SignInRequest struct {
 	// secret hashes into SECRET_HASH).
 	RefreshToken string
 	AccessToken  string
+	// IdentityProvider, for FlowPKCE, skips the hosted UI's page for one
+	// of Target.IdentityProviders ("" shows the page).
+	IdentityProvider string
 }
 
 // Event is one thing a running flow reports. Exactly one field is set.

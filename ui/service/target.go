@@ -34,6 +34,10 @@ type Target struct {
 	// Password pre-fills the password field; cmd sets it only for the
 	// local stack's demo user, whose password is public.
 	Password string
+	// IdentityProviders are the pool's federated identity providers
+	// (names), which the hosted-UI flow offers to skip to
+	// (identity_provider); empty when they cannot be read.
+	IdentityProviders []string
 }
 
 // Label is the short name of the target for the header.

@@ -15,6 +15,7 @@ type KeyMap struct {
 	Unmask   key.Binding
 	Open     key.Binding // the authorize URL again, while the browser sign-in waits
 	Copy     key.Binding // the authorize URL, by OSC 52
+	Provider key.Binding // p on the hosted-UI flow: the next identity provider
 	PageUp   key.Binding
 	PageDown key.Binding
 }
@@ -32,6 +33,7 @@ func DefaultKeyMap() KeyMap {
 		Unmask:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "unmask")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the sign-in URL in the browser")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the sign-in URL")),
+		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "identity provider")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll trace up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll trace down")),
 	}
@@ -39,7 +41,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Unmask}
+	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Provider, k.Unmask}
 }
 
 // FullHelp implements help.KeyMap.
@@ -47,7 +49,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Run},
 		{k.Next, k.Prev, k.Back},
-		{k.Unmask, k.Open, k.Copy},
+		{k.Unmask, k.Open, k.Copy, k.Provider},
 		{k.PageUp, k.PageDown},
 	}
 }

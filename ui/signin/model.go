@@ -80,6 +80,9 @@ type formState struct {
 	focus  focus
 	inputs [numFields]textinput.Model // by field
 	field  int                        // index into the picked flow's fields
+	// idp picks the hosted-UI flow's identity provider: 0 the hosted
+	// UI's page, i the target's IdentityProviders[i-1].
+	idp int
 }
 
 // runState is one run of a flow: its id (stale results are dropped), phase,
@@ -144,6 +147,15 @@ func (m *Model) SetTarget(t service.Target) {
 	}
 }
 
+// identityProvider is the picked identity provider of the hosted-UI
+// flow, "" for the hosted UI's page.
+func (m Model) identityProvider() string {
+	if m.idp <= 0 || m.idp > len(m.target.IdentityProviders) {
+		return ""
+	}
+	return m.target.IdentityProviders[m.idp-1]
+}
+
 // SetOpenURL gives the view a way to open URLs in the browser, for `o`
 // while the hosted UI waits for the user.
 func (m *Model) SetOpenURL(open func(string) error) { m.open = open }
@@ -197,6 +209,7 @@ func (m Model) KeyMap() help.KeyMap {
 	browser := picker && m.browserURL() != ""
 	k.Open.SetEnabled(browser && m.open != nil)
 	k.Copy.SetEnabled(browser)
+	k.Provider.SetEnabled(picker && menu[m.cursor].flow == service.FlowPKCE && len(m.target.IdentityProviders) > 0 && !m.phase.busy())
 	if m.unmask {
 		k.Unmask.SetHelp("m", "mask")
 	}
@@ -305,6 +318,12 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, common.StatusError("no way to open a browser here: press c to copy the URL")
 		}
 		return m, openCmd(m.open, u)
+	case key.Matches(k, m.keys.Provider) && menu[m.cursor].flow == service.FlowPKCE && len(m.target.IdentityProviders) > 0 && !m.phase.busy():
+		m.idp = (m.idp + 1) % (len(m.target.IdentityProviders) + 1)
+		if p := m.identityProvider(); p != "" {
+			return m, common.Status("the hosted-UI sign-in goes straight to " + p + " (identity_provider)")
+		}
+		return m, common.Status("the hosted-UI sign-in shows the hosted UI's page")
 	case key.Matches(k, m.keys.Copy):
 		if u := m.browserURL(); u != "" {
 			return m, tea.Batch(tea.SetClipboard(u), common.Status("copied the authorize URL to the clipboard (OSC 52)"))
@@ -392,6 +411,9 @@ func (m Model) start() (Model, tea.Cmd) {
 	}
 	if e.flow == service.FlowClientCredentials {
 		req.Scopes = strings.Fields(m.inputs[fieldClientScopes].Value())
+	}
+	if e.flow == service.FlowPKCE {
+		req.IdentityProvider = m.identityProvider()
 	}
 	for _, f := range e.fields {
 		if f == fieldUsername && req.Username == "" {

@@ -2,6 +2,7 @@ package signin
 
 import (
 	"fmt"
+	"github.com/cogscope/cogscope/ui/service"
 	"net/url"
 	"strings"
 
@@ -107,6 +108,15 @@ func (m Model) leftView(w int) string {
 				st = t.Accent
 			}
 			form = append(form, st.Render(fieldLabel(f)), m.inputs[f].View())
+		}
+		if e.flow == service.FlowPKCE && len(m.target.IdentityProviders) > 0 {
+			via := "the hosted UI's page"
+			if p := m.identityProvider(); p != "" {
+				via = p + " (identity_provider)"
+			}
+			form = append(form, t.Muted.Render("Sign in via"), t.Text.Render(via))
+			choices := "p: " + strings.Join(append([]string{"page"}, m.target.IdentityProviders...), " / ")
+			form = append(form, strings.Split(ansi.Wrap(t.Muted.Render(choices), w, " "), "\n")...)
 		}
 		if e.flow == "refresh" {
 			if m.session.RefreshToken == "" {

@@ -16,6 +16,17 @@ const (
 	DemoTOTPSecret     = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	DemoNewUsername    = "new-user"
 	DemoTempPassword   = "TempPassw0rd!"
+
+	// The built-in upstream: a second pool whose hosted UI is the demo
+	// pool's OpenID provider DemoOIDCProvider.
+	DemoUpstreamPoolName     = "cogscope-upstream"
+	DemoUpstreamDomain       = "cogscope-upstream"
+	DemoUpstreamClientID     = "cogscopeupstreamfederation"
+	DemoUpstreamClientSecret = "upstreamclientsecretforthecogscopelocalstack01234567"
+	DemoOIDCProvider         = "CogscopeOIDC"
+	DemoSAMLProvider         = "CogscopeSAML" // the upstream pool's built-in SAML IdP
+	DemoUpstreamUsername     = "fed-user"
+	DemoUpstreamPassword     = "Passw0rd!"
 )
 
 // DemoSeed is the built-in demo: one pool (verified e-mail addresses work
@@ -42,7 +53,7 @@ func DemoSeed() Seed {
 			{ID: DemoPublicClientID, Name: "demo-public", ExplicitAuthFlows: allFlows,
 				AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
 				AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"http://localhost:8765/callback"},
-				LogoutURLs: []string{"http://localhost:8765/signed-out"}, SupportedIdentityProviders: []string{"COGNITO"}},
+				LogoutURLs: []string{"http://localhost:8765/signed-out"}, SupportedIdentityProviders: []string{"COGNITO", DemoOIDCProvider, DemoSAMLProvider}},
 			{ID: DemoSecretClientID, Name: "demo-confidential", Secret: DemoClientSecret,
 				ExplicitAuthFlows: append([]string{"ALLOW_ADMIN_USER_PASSWORD_AUTH"}, allFlows...),
 				AllowedOAuthFlows: []string{"code", "client_credentials"}, AllowedOAuthScopes: []string{"openid", "email", "cogscope-api/read", "cogscope-api/write"},
@@ -69,5 +80,29 @@ func DemoSeed() Seed {
 		},
 		CustomChallenges: []CustomChallengeSeed{{Rounds: []ChallengeRound{{
 			PublicParameters: map[string]string{"question": "What is 6 x 7?"}, Answer: "42"}}}},
-	}}}
+		IdentityProviders: []IdentityProviderSeed{{Name: DemoOIDCProvider, Type: "OIDC", Identifiers: []string{"upstream.example"},
+			Details: map[string]string{"client_id": DemoUpstreamClientID, "client_secret": DemoUpstreamClientSecret,
+				"oidc_issuer": "{issuer:" + DemoUpstreamPoolName + "}", "authorize_scopes": "openid email profile", "attributes_request_method": "GET"},
+			AttributeMapping: map[string]string{"email": "email", "email_verified": "email_verified", "name": "name"}},
+			{Name: DemoSAMLProvider, Type: "SAML", Identifiers: []string{"saml.upstream.example"},
+				Details:          map[string]string{"MetadataURL": "{domain:" + DemoUpstreamDomain + "}/saml2/idp/metadata", "IDPSignout": "false"},
+				AttributeMapping: map[string]string{"email": "mail", "name": "cn"}}},
+	}, demoUpstream()}}
+}
+
+// demoUpstream is the demo's built-in upstream identity provider: a pool
+// whose hosted UI (domain cogscope-upstream) federates into the demo pool
+// as the OIDC provider DemoOIDCProvider; its user fed-user signs in to the
+// demo pool as CogscopeOIDC_<sub>. The "{...}" placeholders are the local
+// stack's (see internal/local/hostedui): they stand for URLs on the
+// stack's port, unknown when the seed is written.
+func demoUpstream() PoolSeed {
+	return PoolSeed{ID: "us-east-1_CogScope2", Name: DemoUpstreamPoolName, Domain: DemoUpstreamDomain,
+		Clients: []ClientSeed{{ID: DemoUpstreamClientID, Name: "federation-to-cogscope-demo", Secret: DemoUpstreamClientSecret,
+			AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid", "email", "profile"},
+			AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"{domain:" + DemoDomain + "}/oauth2/idpresponse"},
+			SupportedIdentityProviders: []string{"COGNITO"}}},
+		Users: []UserSeed{{Username: DemoUpstreamUsername, Password: DemoUpstreamPassword, Sub: "2e8c4b1a-6d3f-4a9e-8b7c-5f1d0e2a9c44",
+			Attributes: map[string]string{"email": "fed-user@upstream.example", "email_verified": "true", "name": "Federated User"}}},
+	}
 }

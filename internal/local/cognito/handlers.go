@@ -27,6 +27,14 @@ func init() {
 		"ListResourceServers":    opListResourceServers,
 		"DeleteResourceServer":   opDeleteResourceServer,
 
+		// Identity providers (federation through the hosted UI).
+		"CreateIdentityProvider":          opCreateIdentityProvider,
+		"DescribeIdentityProvider":        opDescribeIdentityProvider,
+		"ListIdentityProviders":           opListIdentityProviders,
+		"UpdateIdentityProvider":          opUpdateIdentityProvider,
+		"DeleteIdentityProvider":          opDeleteIdentityProvider,
+		"GetIdentityProviderByIdentifier": opGetIdentityProviderByIdentifier,
+
 		// Groups.
 		"CreateGroup":              opCreateGroup,
 		"GetGroup":                 opGetGroup,

@@ -84,9 +84,10 @@ type pool struct {
 	Users                  map[string]*user // key: userKey(username)
 	Groups                 map[string]*group
 	ResourceServers        map[string]*resourceServer
-	CustomChallenges       []CustomChallengeSeed `json:"customChallenges,omitempty"`
-	Devices                map[string]*device    `json:"devices"`
-	EstimatedNumberOfUsers int                   `json:"-"`
+	IdentityProviders      map[string]*identityProvider `json:"identityProviders,omitempty"`
+	CustomChallenges       []CustomChallengeSeed        `json:"customChallenges,omitempty"`
+	Devices                map[string]*device           `json:"devices"`
+	EstimatedNumberOfUsers int                          `json:"-"`
 
 	bySub map[string]*user
 }

@@ -174,7 +174,7 @@ func (in *clientConfigInput) apply(p *pool, c *client) error {
 		nc.RefreshTokenRotation = &rotation{Feature: r.Feature, RetryGracePeriodSeconds: r.RetryGracePeriodSeconds}
 	}
 	for _, idp := range in.SupportedIdentityProviders {
-		if idp != "COGNITO" {
+		if idp != "COGNITO" && p.IdentityProviders[idp] == nil {
 			return errf(excInvalidParameter, "The provider %s does not exist for User Pool %s", idp, p.ID)
 		}
 	}

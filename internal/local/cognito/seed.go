@@ -158,6 +158,11 @@ func (s *Service) seedPoolContents(p *pool, ps *PoolSeed) error {
 			s.markChanged()
 		}
 	}
+	for _, is := range ps.IdentityProviders {
+		if err := s.seedIdentityProvider(p, is); err != nil {
+			return fmt.Errorf("identity provider %q: %w", is.Name, err)
+		}
+	}
 	for _, cs := range ps.Clients {
 		if cs.ID != "" && p.Clients[cs.ID] != nil {
 			continue

@@ -42,6 +42,22 @@ type PoolSeed struct {
 	Groups           []GroupSeed           `json:"groups,omitempty" yaml:"groups,omitempty"`
 	ResourceServers  []ResourceServerSeed  `json:"resourceServers,omitempty" yaml:"resourceServers,omitempty"`
 	CustomChallenges []CustomChallengeSeed `json:"customChallenges,omitempty" yaml:"customChallenges,omitempty"`
+	// IdentityProviders federate the pool through its hosted UI.
+	IdentityProviders []IdentityProviderSeed `json:"identityProviders,omitempty" yaml:"identityProviders,omitempty"`
+}
+
+// IdentityProviderSeed declares a federated identity provider, as
+// CreateIdentityProvider takes it: Type is OIDC or SAML (or a social
+// provider), Details its ProviderDetails (OIDC: client_id, client_secret,
+// authorize_scopes, oidc_issuer, attributes_request_method; SAML:
+// MetadataFile or MetadataURL, IDPSignout, IDPInit), AttributeMapping pool
+// attribute → provider attribute.
+type IdentityProviderSeed struct {
+	Name             string            `json:"name" yaml:"name"`
+	Type             string            `json:"type" yaml:"type"`
+	Details          map[string]string `json:"details" yaml:"details"`
+	AttributeMapping map[string]string `json:"attributeMapping,omitempty" yaml:"attributeMapping,omitempty"`
+	Identifiers      []string          `json:"idpIdentifiers,omitempty" yaml:"idpIdentifiers,omitempty"`
 }
 
 // PasswordPolicySeed overrides the default policy (8 characters, upper,

@@ -71,7 +71,8 @@ func TestSnapshotRestore(t *testing.T) {
 	if err != nil || out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
 		t.Errorf("restored user: %v %+v", err, out)
 	}
-	if got := svc2.Describe(); len(got) != 1 || got[0].ID != DemoPoolID {
+	// The demo seed has two pools: the demo and its built-in upstream IdP.
+	if got := svc2.Describe(); len(got) != 2 || got[0].ID != DemoPoolID || got[1].Name != DemoUpstreamPoolName {
 		t.Errorf("Describe after restore %+v", got)
 	}
 	for _, bad := range []string{"", "{", `{"version":99}`, `{"version":1,"pools":{"x":{"id":"y"}}}`} {
@@ -80,7 +81,7 @@ func TestSnapshotRestore(t *testing.T) {
 		}
 	}
 	// A failed restore leaves the state alone.
-	if got := svc2.Describe(); len(got) != 1 {
+	if got := svc2.Describe(); len(got) != 2 {
 		t.Errorf("state changed by a failed restore")
 	}
 }
@@ -92,7 +93,7 @@ func TestDescribe(t *testing.T) {
 	b, _ := json.Marshal(info)
 	var generic []map[string]any
 	_ = json.Unmarshal(b, &generic)
-	if len(info) != 1 || info[0].Issuer != e.srv.URL+"/"+DemoPoolID || len(info[0].Clients) != 3 {
+	if len(info) != 2 || info[0].Issuer != e.srv.URL+"/"+DemoPoolID || len(info[0].Clients) != 3 || info[1].Name != DemoUpstreamPoolName {
 		t.Fatalf("%s", b)
 	}
 	for _, k := range []string{"id", "name", "issuer", "clients", "users"} {

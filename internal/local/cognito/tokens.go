@@ -176,7 +176,7 @@ func (s *Service) mint(spec mintSpec) (*authenticationResult, error) {
 	}
 	attrs := make([]string, 0, len(pr.attrs))
 	for k := range pr.attrs {
-		if spec.idFilter == nil || spec.idFilter(k) {
+		if spec.idFilter == nil || spec.idFilter(k) || k == "identities" {
 			attrs = append(attrs, k)
 		}
 	}
@@ -222,6 +222,13 @@ func idClaimValue(name, v string) any {
 		}
 	case "address":
 		return map[string]string{"formatted": v}
+	case "identities":
+		// A federated user's identities attribute is a JSON array; ID
+		// tokens carry it parsed.
+		var list []any
+		if json.Unmarshal([]byte(v), &list) == nil {
+			return list
+		}
 	}
 	return v
 }

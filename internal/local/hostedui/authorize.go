@@ -18,6 +18,9 @@ type authRequest struct {
 	challenge                           string   // PKCE S256 code_challenge
 	prompt                              string
 	client                              cognito.HostedClient
+	// idp is the federated provider identity_provider or idp_identifier
+	// names; nil for the hosted UI's own login.
+	idp *cognito.HostedIdentityProvider
 	// query is the request's query, passed on to /login unchanged.
 	query url.Values
 }
@@ -49,7 +52,7 @@ func (h *Handler) parseAuthRequest(dc *domainCtx, q url.Values) (*authRequest, *
 			description: "client " + req.clientID + " is not an app client of user pool " + dc.pool.ID}
 	}
 	req.client = client
-	if len(q["redirect_uri"]) != 1 || !slices.Contains(client.CallbackURLs, req.redirectURI) {
+	if len(q["redirect_uri"]) != 1 || !slices.Contains(h.expandAll(dc, client.CallbackURLs), req.redirectURI) {
 		return nil, &authFailure{page: true, code: "redirect_mismatch",
 			description: "redirect_uri must equal one of the app client's callback URLs exactly"}
 	}
@@ -82,9 +85,11 @@ func (h *Handler) parseAuthRequest(dc *domainCtx, q url.Values) (*authRequest, *
 		return req, f
 	}
 	req.scopes = scopes
-	if f := checkIdentityProvider(q, client); f != nil {
+	idp, f := h.resolveProvider(q, client, dc.pool.ID)
+	if f != nil {
 		return req, f
 	}
+	req.idp = idp
 	return req, nil
 }
 
@@ -118,36 +123,16 @@ func isS256Challenge(s string) bool {
 	return true
 }
 
-// checkIdentityProvider accepts COGNITO (the login page) and refuses the
-// rest: federated sign-in is outside what the local stack emulates.
-func checkIdentityProvider(q url.Values, client cognito.HostedClient) *authFailure {
-	idp, ident := q.Get("identity_provider"), q.Get("idp_identifier")
-	if ident != "" {
-		return &authFailure{code: "invalid_request", description: "no identity provider has the identifier " + ident}
-	}
-	if idp == "" {
-		idp = "COGNITO"
-		if !slices.Contains(client.SupportedIdentityProviders, idp) {
-			return &authFailure{code: "invalid_request",
-				description: "the app client supports no identity provider the local stack serves: add COGNITO to its SupportedIdentityProviders"}
-		}
-		return nil
-	}
-	if !slices.Contains(client.SupportedIdentityProviders, idp) {
-		return &authFailure{code: "invalid_request", description: "identity provider " + idp + " is not enabled for the app client"}
-	}
-	if idp != "COGNITO" {
-		return &authFailure{code: "invalid_request", description: "federated sign-in through " + idp + " is not supported by the local stack"}
-	}
-	return nil
-}
-
 // serveAuthorize is GET /oauth2/authorize.
 func (h *Handler) serveAuthorize(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
 	q := r.URL.Query()
 	req, fail := h.parseAuthRequest(dc, q)
 	if fail != nil {
 		h.refuse(w, r, dc, req, fail)
+		return
+	}
+	if req.idp != nil {
+		h.startFederation(w, r, dc, req)
 		return
 	}
 	if req.prompt != "login" {

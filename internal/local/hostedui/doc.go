@@ -24,6 +24,12 @@
 //	<base>/oauth2/revoke      POST              revoke a refresh token
 //	<base>/logout             GET               end the domain session
 //	<base>/error              GET               error page (?error=redirect_mismatch&client_id=…)
+//	<base>/oauth2/idpresponse GET               an OIDC identity provider's redirect (code, state)
+//	<base>/saml2/idpresponse  POST              SAML assertion consumer service (SAMLResponse, RelayState)
+//	<base>/saml2/metadata     GET               the pool's SAML SP metadata (the local stack's; Cognito documents it instead)
+//	<base>/saml2/idp/metadata GET               the pool as a built-in SAML IdP (local stack only): its metadata
+//	<base>/saml2/idp/sso      GET               … its SingleSignOnService (HTTP-Redirect): a sign-in form
+//	<base>/saml2/idp/login    POST              … the form (username, password of the pool's users)
 //
 // <domain> is the pool's domain exactly as CreateUserPoolDomain named it:
 // a prefix ("cogscope-demo") or a custom domain ("auth.example.com"). For
@@ -57,8 +63,65 @@
 // (status 200, Cognito's message inside an element with class "error").
 // GET /oauth2/authorize and /login also honour prompt=login (show the
 // form despite a session) and prompt=none (error=login_required without
-// one); lang sets the page's language attribute; identity_provider may
-// only be COGNITO (federated IdPs are refused with an error redirect).
+// one); lang sets the page's language attribute.
+//
+// # Federation
+//
+// identity_provider (a provider's name, or COGNITO) or idp_identifier
+// (one of a provider's IdpIdentifiers) on /oauth2/authorize or /login
+// names one of the pool's identity providers (CreateIdentityProvider),
+// which must be in the app client's SupportedIdentityProviders. The hosted
+// UI then sends the browser to the provider instead of its login page:
+//
+//   - OIDC: the provider's authorization endpoint, read by discovery from
+//     oidc_issuer (the document's own issuer is not insisted on, as
+//     Cognito reads it), with client_id, redirect_uri
+//     <base>/oauth2/idpresponse, authorize_scopes, state, nonce and a
+//     PKCE S256 challenge (whether Cognito sends PKCE is unconfirmed;
+//     providers that do not want it ignore it). /oauth2/idpresponse
+//     redeems the code (client_secret_basic, or client_id in the form for
+//     a provider without client_secret), verifies the ID token with
+//     coreos/go-oidc (signature by the provider's JWKS, iss exactly
+//     oidc_issuer, aud the client_id, expiry, nonce), and adds userInfo's
+//     claims.
+//   - SAML: an AuthnRequest (HTTP-Redirect binding, unsigned) to the
+//     IdP's SingleSignOnService from MetadataFile (or MetadataURL), SP
+//     entity id urn:amazon:cognito:sp:<poolId>, ACS
+//     <base>/saml2/idpresponse; the response is verified with
+//     crewjam/saml (signed response or assertion, audience, destination,
+//     InResponseTo, validity window by the stack's clock). IdP-initiated
+//     sign-in (no RelayState of ours) is not emulated.
+//
+// Then cognito.FederatedSignIn maps the provider's claims (or SAML
+// attributes, by Name or FriendlyName) through AttributeMapping, creates
+// or updates the user <Provider>_<id> (status EXTERNAL_PROVIDER, an
+// identities attribute, the group <poolId>_<Provider>), and the sign-in
+// ends like a password sign-in: domain session, code (or tokens) to the
+// app. Only loopback providers are reached (Options.Upstream).
+//
+// Federation failures go back to the app as error and error_description,
+// or, when no sign-in of ours can be found, on an error page. Cognito says
+// its descriptions are not fixed strings; these are ours, with what is
+// confirmed from Cognito's answers in AWS's knowledge centre and issue
+// threads:
+//
+//	invalid_request  Invalid samlResponse or relayState from identity provider      confirmed (page when the RelayState is unknown)
+//	server_error     Error in SAML response processing: <reason>                     confirmed prefix; the reason is crewjam/saml's (ours)
+//	invalid_request  Invalid user attributes: <attr>: Attribute is required.         wording varies in reports ("The attribute is required"); SAML: behind the prefix above
+//	invalid_request  Invalid user attributes: <attr>: Attribute cannot be updated. (changing an immutable attribute)   unconfirmed exact form
+//	invalid_request  Invalid user attributes: Type for attribute {<attr>} could not be determined   confirmed
+//	invalid_request  Bad id_token issuer <iss>                                        confirmed prefix
+//	invalid_request  Invalid id_token from identity provider: <reason>               ours
+//	invalid_request  <Provider> Error - <status> <error> <description>               form confirmed (token endpoint errors)
+//	invalid_request  Error in discovering the identity provider's configuration: …   ours
+//	<error>          <Provider> Error - <error> <description>                        the provider's own authorize error; ours
+//
+// Seeds may use placeholders for URLs on the stack's port, unknown when the
+// seed is written: in oidc_issuer and in app clients' callback URLs,
+// {endpoint}, {issuer:<pool name>} and {domain:<domain>} (also in a SAML
+// provider's MetadataURL). The demo seed's built-in upstream (pool
+// cogscope-upstream as the OIDC provider CogscopeOIDC of the demo pool,
+// and through its built-in SAML IdP as CogscopeSAML) uses them.
 //
 // # OAuth endpoints
 //
@@ -73,6 +136,7 @@
 // answer carries an X-Amz-Cognito-Request-Id, as Cognito's do. Codes,
 // sessions and pending sign-ins live in memory only.
 //
-// It must not import charm.land/* or ui; it imports the standard library
-// and internal/local/cognito only.
+// It must not import charm.land/* or ui; it imports the standard library,
+// internal/local/cognito, and for federation coreos/go-oidc, x/oauth2 and
+// crewjam/saml.
 package hostedui

@@ -28,7 +28,7 @@ const (
 )
 
 var endpointPaths = []string{pathAuthorize, pathLogin, pathMFA, pathSelectMFA, pathMFASetup, pathNewPassword,
-	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError}
+	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError, pathIDPResponse, pathSAMLResponse, pathSAMLMetadata, pathIdPMetadata, pathIdPSSO, pathIdPLogin}
 
 // BaseURL is the hosted-UI base URL of a domain (prefix or custom domain)
 // on a stack reached at endpoint, e.g.
@@ -64,6 +64,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives request errors at debug level. Default: discard.
 	Logger *slog.Logger
+	// Upstream is the HTTP client for federated identity providers
+	// (OIDC discovery, token, JWKS and userInfo; SAML MetadataURL).
+	// Default: a client that dials loopback addresses only.
+	Upstream *http.Client
 }
 
 // Handler serves the hosted UI of every pool with a domain. It is safe for
@@ -74,11 +78,17 @@ type Handler struct {
 	now      func() time.Time
 	log      *slog.Logger
 	st       *store
+	upstream *http.Client
+	fed      fedStore
+	idpKey   idpKey // the built-in SAML IdP's signing key, made on first use
 }
 
 // New builds the hosted UI over opts.Cognito.
 func New(opts Options) *Handler {
-	h := &Handler{svc: opts.Cognito, endpoint: opts.Endpoint, now: opts.Now, log: opts.Logger}
+	h := &Handler{svc: opts.Cognito, endpoint: opts.Endpoint, now: opts.Now, log: opts.Logger, upstream: opts.Upstream}
+	if h.upstream == nil {
+		h.upstream = loopbackClient()
+	}
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -136,17 +146,23 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, dc *domainCtx, p
 	}
 	get, post := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}
 	routes := map[string]route{
-		pathAuthorize:   {get, h.serveAuthorize},
-		pathLogin:       {[]string{http.MethodGet, http.MethodHead, http.MethodPost}, h.serveLogin},
-		pathMFA:         {post, h.serveMFA},
-		pathSelectMFA:   {post, h.serveSelectMFA},
-		pathMFASetup:    {post, h.serveMFASetup},
-		pathNewPassword: {post, h.serveNewPassword},
-		pathToken:       {post, h.serveToken},
-		pathUserInfo:    {[]string{http.MethodGet, http.MethodHead, http.MethodPost}, h.serveUserInfo},
-		pathRevoke:      {post, h.serveRevoke},
-		pathLogout:      {get, h.serveLogout},
-		pathError:       {get, h.serveErrorPage},
+		pathAuthorize:    {get, h.serveAuthorize},
+		pathLogin:        {[]string{http.MethodGet, http.MethodHead, http.MethodPost}, h.serveLogin},
+		pathMFA:          {post, h.serveMFA},
+		pathSelectMFA:    {post, h.serveSelectMFA},
+		pathMFASetup:     {post, h.serveMFASetup},
+		pathNewPassword:  {post, h.serveNewPassword},
+		pathToken:        {post, h.serveToken},
+		pathUserInfo:     {[]string{http.MethodGet, http.MethodHead, http.MethodPost}, h.serveUserInfo},
+		pathRevoke:       {post, h.serveRevoke},
+		pathLogout:       {get, h.serveLogout},
+		pathError:        {get, h.serveErrorPage},
+		pathIDPResponse:  {get, h.serveIDPResponse},
+		pathSAMLResponse: {post, h.serveSAMLResponse},
+		pathSAMLMetadata: {get, h.serveSAMLMetadata},
+		pathIdPMetadata:  {get, h.serveIdPMetadata},
+		pathIdPSSO:       {get, h.serveIdPSSO},
+		pathIdPLogin:     {post, h.serveIdPLogin},
 	}
 	rt, ok := routes[path]
 	if !ok {

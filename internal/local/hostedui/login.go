@@ -46,6 +46,10 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request, dc *domainC
 		return
 	}
 	if r.Method != http.MethodPost {
+		if req.idp != nil {
+			h.startFederation(w, r, dc, req)
+			return
+		}
 		if req.prompt != "login" {
 			if se := h.liveSession(r, dc); se != nil {
 				h.complete(w, r, dc, req, se.username, se.authTime)
@@ -75,7 +79,8 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request, dc *domainC
 func (h *Handler) renderLogin(w http.ResponseWriter, r *http.Request, dc *domainCtx, req *authRequest, username, msg string) {
 	csrf := ensureCSRF(w, r, dc)
 	render(w, http.StatusOK, "login", page{Title: "Sign in", Subtitle: subtitle(dc, req), Error: msg,
-		Lang: req.query.Get("lang"), Action: dc.url(pathLogin) + "?" + req.query.Encode(), CSRF: csrf, Username: username})
+		Lang: req.query.Get("lang"), Action: dc.url(pathLogin) + "?" + req.query.Encode(), CSRF: csrf, Username: username,
+		Providers: h.providerLinks(dc, req)})
 }
 
 func subtitle(dc *domainCtx, req *authRequest) string {

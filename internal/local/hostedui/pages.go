@@ -44,6 +44,9 @@ code{word-break:break-all}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" name="signInSubmitButton" id="signin">Sign in</button>
 </form>
+{{if .Providers}}<p class="sub">Or sign in with your corporate or social identity:</p>
+<ul id="identity-providers">{{range .Providers}}<li><a class="idp" href="{{.Value}}">Sign in with {{.Label}}</a></li>
+{{end}}</ul>{{end}}
 {{template "foot" .}}{{end}}
 
 {{define "mfa"}}{{template "head" .}}
@@ -103,6 +106,9 @@ type page struct {
 	Options                      []option
 	Secret, OTPAuthURI           string
 	Attributes                   []string
+	// Providers are the login page's federated sign-in links: Value the
+	// authorize URL with identity_provider, Label the provider's name.
+	Providers []option
 }
 
 type option struct{ Value, Label string }

@@ -197,7 +197,9 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	defer c.mu.Unlock()
 	c.target.UseDemo(demo)
 	c.stop = stop
-	return targetView(c.target), nil
+	v := targetView(c.target)
+	v.IdentityProviders = c.identityProviders(c.target)
+	return v, nil
 }
 
 // close stops the stack, waiting briefly for a start still under way.

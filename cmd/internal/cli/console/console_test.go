@@ -353,6 +353,10 @@ func TestConsoleStartsTheStackInProcess(t *testing.T) {
 	if tg.Kind != service.TargetLocal || !strings.HasPrefix(tg.Endpoint, "http://127.0.0.1:") || tg.PoolID != cognito.DemoPoolID || tg.Password != cognito.DemoPassword {
 		t.Fatalf("target %+v", tg)
 	}
+	// The hosted-UI flow offers the demo pool's identity providers.
+	if strings.Join(tg.IdentityProviders, " ") != cognito.DemoOIDCProvider+" "+cognito.DemoSAMLProvider {
+		t.Errorf("identity providers %v, want the demo's built-in upstream", tg.IdentityProviders)
+	}
 	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowClientCredentials, Scopes: []string{"cogscope-api/read"}})
 	if err != nil {
 		t.Fatal(err)

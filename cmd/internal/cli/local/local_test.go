@@ -144,6 +144,14 @@ type localJSON struct {
 			Username string `json:"username"`
 			Password string `json:"password"`
 		} `json:"users"`
+		IdentityProviders []struct {
+			Name  string `json:"name"`
+			Type  string `json:"type"`
+			Users []struct {
+				Username string `json:"username"`
+				Password string `json:"password"`
+			} `json:"users"`
+		} `json:"identityProviders"`
 	} `json:"userPools"`
 	// The local API Gateway's demo HTTP and REST APIs.
 	API          *localAPIJSON  `json:"api"`
@@ -222,6 +230,10 @@ func TestLocalJSONServesUntilInterrupted(t *testing.T) {
 		}
 	}
 	user := pool.Users[0]
+	if idps := pool.IdentityProviders; len(idps) != 2 || idps[0].Name != "CogscopeOIDC" || idps[0].Type != "OIDC" ||
+		idps[1].Name != "CogscopeSAML" || idps[1].Type != "SAML" || len(idps[0].Users) != 1 || idps[0].Users[0].Username != "fed-user" {
+		t.Errorf("identityProviders %+v, want the built-in upstream as CogscopeOIDC and CogscopeSAML with fed-user", idps)
+	}
 
 	// Drive it with the real SDK, as a script given the JSON would.
 	cfg := awsclient.Static(info.Region, nil)

@@ -1,0 +1,199 @@
+package hostedui
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/xml"
+	"errors"
+	"html/template"
+	"math/big"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crewjam/saml"
+	dsig "github.com/russellhaering/goxmldsig"
+
+	"github.com/cogscope/cogscope/internal/local/cognito"
+)
+
+// The built-in SAML identity provider: every pool with a domain can act as
+// a SAML 2.0 IdP for another pool of the stack (this is the local stack's,
+// not a Cognito feature), so the demo can show a SAML sign-in with no
+// setup. Its users are the pool's users, checked by password:
+//
+//	<base>/saml2/idp/metadata  GET        IdP metadata (entity id = the URL itself)
+//	<base>/saml2/idp/sso       GET        HTTP-Redirect SingleSignOnService: a sign-in form
+//	<base>/saml2/idp/login     POST       the form: username, password, the SSO query
+//
+// Assertions carry the NameID (the username), and the attributes uid,
+// mail, givenName, sn and cn by FriendlyName (crewjam/saml's default
+// assertion maker), signed with a key made when the stack starts serving
+// it (the metadata changes with each start; providers read it by
+// MetadataURL).
+const (
+	pathIdPMetadata = "/saml2/idp/metadata"
+	pathIdPSSO      = "/saml2/idp/sso"
+	pathIdPLogin    = "/saml2/idp/login"
+)
+
+type idpKey struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	cert *x509.Certificate
+	err  error
+}
+
+func (k *idpKey) get() (*rsa.PrivateKey, *x509.Certificate, error) {
+	k.once.Do(func() {
+		k.key, k.err = rsa.GenerateKey(rand.Reader, 2048)
+		if k.err != nil {
+			return
+		}
+		now := time.Now()
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "cogscope local SAML IdP"},
+			NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(10 * 365 * 24 * time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.key.PublicKey, k.key)
+		if err != nil {
+			k.err = err
+			return
+		}
+		k.cert, k.err = x509.ParseCertificate(der)
+	})
+	return k.key, k.cert, k.err
+}
+
+type idpUserKey struct{}
+
+// samlIdP builds the pool's IdP for one request.
+func (h *Handler) samlIdP(dc *domainCtx) (*saml.IdentityProvider, error) {
+	key, cert, err := h.idpKey.get()
+	if err != nil {
+		return nil, err
+	}
+	meta, _ := url.Parse(dc.url(pathIdPMetadata))
+	sso, _ := url.Parse(dc.url(pathIdPSSO))
+	return &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *meta, SSOURL: *sso,
+		ServiceProviderProvider: spLookup{h: h, root: strings.TrimSuffix(dc.base, dc.basePath)},
+		SessionProvider:         idpSessions{h: h, dc: dc}, Clock: dsig.NewFakeClockAt(h.now())}, nil
+}
+
+func (h *Handler) serveIdPMetadata(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
+	idp, err := h.samlIdP(dc)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	out, err := xml.MarshalIndent(idp.Metadata(), "", "  ")
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	_, _ = w.Write(append([]byte(xml.Header), out...))
+}
+
+func (h *Handler) serveIdPSSO(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
+	idp, err := h.samlIdP(dc)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	idp.ServeSSO(w, r)
+}
+
+// serveIdPLogin checks the form's credentials and answers the SSO request
+// it carries, now with a signed-in user.
+func (h *Handler) serveIdPLogin(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
+	if !readForm(w, r, maxPageForm) {
+		return
+	}
+	query := r.PostForm.Get("sso")
+	username, password := strings.TrimSpace(r.PostForm.Get("username")), r.PostForm.Get("password")
+	u, err := h.svc.VerifyPassword(dc.pool.ID, username, password)
+	if err != nil {
+		renderIdPLogin(w, dc, query, username, h.userMessage(err))
+		return
+	}
+	idp, err := h.samlIdP(dc)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	r2 := r.Clone(context.WithValue(r.Context(), idpUserKey{}, u))
+	r2.Method, r2.Body, r2.Form, r2.PostForm = http.MethodGet, http.NoBody, nil, nil
+	r2.URL.Path, r2.URL.RawQuery = dc.basePath+pathIdPSSO, query
+	idp.ServeSSO(w, r2)
+}
+
+// idpSessions signs users in with the form (the user is in the request's
+// context once serveIdPLogin has checked the password).
+type idpSessions struct {
+	h  *Handler
+	dc *domainCtx
+}
+
+func (s idpSessions) GetSession(w http.ResponseWriter, r *http.Request, _ *saml.IdpAuthnRequest) *saml.Session {
+	u, ok := r.Context().Value(idpUserKey{}).(cognito.PoolUser)
+	if !ok {
+		renderIdPLogin(w, s.dc, r.URL.RawQuery, "", "")
+		return nil
+	}
+	now := s.h.now()
+	return &saml.Session{ID: newCode(), CreateTime: now, ExpireTime: now.Add(time.Hour), NameID: u.Username,
+		UserName: u.Username, UserEmail: u.Attributes["email"], UserGivenName: u.Attributes["given_name"],
+		UserSurname: u.Attributes["family_name"], UserCommonName: u.Attributes["name"]}
+}
+
+// spLookup finds the pool whose SP entity id a request names.
+type spLookup struct {
+	h    *Handler
+	root string
+}
+
+func (l spLookup) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDescriptor, error) {
+	poolID, ok := strings.CutPrefix(id, "urn:amazon:cognito:sp:")
+	if !ok {
+		return nil, os.ErrNotExist
+	}
+	p, err := l.h.svc.Pool(poolID)
+	if err != nil || p.Domain == "" {
+		return nil, os.ErrNotExist
+	}
+	base := BaseURL(l.root, p.Domain)
+	acs, err1 := url.Parse(base + pathSAMLResponse)
+	meta, err2 := url.Parse(base + pathSAMLMetadata)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	sp := &saml.ServiceProvider{EntityID: spEntityID(poolID), AcsURL: *acs, MetadataURL: *meta}
+	return sp.Metadata(), nil
+}
+
+var idpLoginPage = template.Must(template.New("idp").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in ({{.Pool}} SAML IdP)</title></head>
+<body><main>
+<h1>Sign in</h1>
+<p class="sub">to the SAML identity provider of user pool {{.Pool}} (cogscope local)</p>
+{{if .Error}}<div class="error" role="alert">{{.Error}}</div>{{end}}
+<form method="post" action="{{.Action}}">
+<input type="hidden" name="sso" value="{{.SSO}}">
+<label for="username">Username</label><input type="text" id="username" name="username" value="{{.Username}}" autocomplete="username">
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password">
+<button type="submit" id="signin">Sign in</button>
+</form>
+</main></body></html>
+`))
+
+func renderIdPLogin(w http.ResponseWriter, dc *domainCtx, sso, username, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_ = idpLoginPage.Execute(w, map[string]string{"Pool": dc.pool.Name, "Error": msg, "Action": dc.url(pathIdPLogin),
+		"SSO": sso, "Username": username})
+}
