@@ -75,7 +75,7 @@ func checkHostedFlags(lf loginFlow, o *LoginOptions) error {
 		}
 		return nil
 	}
-	if c := given("username", "password-stdin", "preferred-challenge", "remember-device"); len(c) > 0 {
+	if c := given(append([]string{"username", "password-stdin", "preferred-challenge", "remember-device"}, scriptFlags...)...); len(c) > 0 {
 		return cmdutil.UsageErr("%s do not apply to --flow %s: the hosted UI asks for the user in the browser", strings.Join(c, ", "), lf.name)
 	}
 	if lf.name != flowPKCE {
