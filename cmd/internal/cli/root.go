@@ -43,14 +43,25 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	root.Long = `cogscope walks through Cognito sign-in flows step by step, inspects the tokens
 field by field, calls protected API Gateway routes and tails the authorizer's
 logs. With no AWS target configured it runs against a local stack.`
+	root.Example = `  cogscope                                  # the console, on the local stack's demo pool
+  cogscope --profile dev                    # the console on a configured pool
+  cogscope login --username demo --password-stdin <<<'Passw0rd!'
+  cogscope token access                     # the saved session's access token, for a shell
+  cogscope --debug login …                  # every HTTP exchange on stderr`
+	root.Version = version.Line()
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		return console.ConsoleRun(cmd.Context(), console.NewConsoleOptions(f))
 	}
+	inspectCmd := inspect.NewCmdInspect(f, nil)
+	cmdutil.CompleteValues(inspectCmd, "token-use", "id\tan ID token", "access\tan access token")
+	cmdutil.CompleteValues(inspectCmd, "session", "id\tthe saved ID token", "access\tthe saved access token")
+	cmdutil.CompleteValues(inspectCmd, "authorizer", "http-jwt\tHTTP API JWT authorizer", "rest-cognito\tREST COGNITO_USER_POOLS authorizer")
 	root.AddCommand(
 		version.NewCmdVersion(f, nil),
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
-		inspect.NewCmdInspect(f, nil),
+		inspectCmd,
 	)
 	return root
 }

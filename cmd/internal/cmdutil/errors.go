@@ -12,6 +12,8 @@ const (
 	ExitOK      = 0 // success: tokens obtained, token valid, server stopped cleanly
 	ExitRefused = 1 // the service refused (Cognito error, failed token check)
 	ExitUsage   = 2 // bad flags or input, I/O or network failure
+
+	ExitInterrupted = 130 // Ctrl-C or SIGTERM, as a shell reports SIGINT
 )
 
 // ExitError carries an exit code out of a command. Its message is printed

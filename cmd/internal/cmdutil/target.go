@@ -101,7 +101,7 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 	prof, name := p.Profile, p.Name
 	t := Target{
 		Profile:      name,
-		AWSProfile:   prof.AWSProfile,
+		AWSProfile:   FirstNonEmpty(f.Global.AWSProfile, prof.AWSProfile),
 		Region:       FirstNonEmpty(f.Global.Region, prof.Region),
 		Endpoint:     FirstNonEmpty(f.Global.Endpoint, prof.Endpoint),
 		UserPoolID:   FirstNonEmpty(fl.UserPoolID, prof.UserPoolID),

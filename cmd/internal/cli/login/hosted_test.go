@@ -350,7 +350,7 @@ func TestLoginHostedBadInput(t *testing.T) {
 	}
 }
 
-// Ctrl-C while waiting for the browser: exit 2 and the listener is gone.
+// Ctrl-C while waiting for the browser: exit 130 and the listener is gone.
 func TestLoginPKCECancelled(t *testing.T) {
 	t.Parallel()
 	e := newLoginEnv(t)
@@ -359,7 +359,7 @@ func TestLoginPKCECancelled(t *testing.T) {
 	defer cancel()
 	r := e.hostedRun(t, ctx, "", func(string) { cancel() }, "login", "--endpoint", e.stack.Endpoint, "--user-pool-id", cognito.DemoPoolID,
 		"--client-id", id, "--flow", "pkce", "--no-browser", "--redirect-uri", redirect)
-	if r.code != cmdutil.ExitUsage || !strings.Contains(r.errOut, "cancelled") {
+	if r.code != cmdutil.ExitInterrupted || !strings.Contains(r.errOut, "cancelled") {
 		t.Fatalf("exit %d\n%s", r.code, r.errOut)
 	}
 	addr := strings.TrimSuffix(strings.TrimPrefix(redirect, "http://"), "/callback")

@@ -148,6 +148,25 @@ terminal can answer fails with exit code 2, naming the flag that would.
 
 Exit codes: 0 tokens obtained, 1 Cognito refused (the diagnosis is on
 stderr), 2 usage, input or I/O error.`,
+		Example: `  # the local stack's demo pool (started in-process), as the demo user
+  cogscope login
+
+  # a pool on AWS, the password from a secret store
+  pass show cognito/alice | cogscope login --user-pool-id eu-west-1_AbCdEfGhI --client-id 1example23456789 \
+      --username alice --password-stdin
+
+  # CI: the demo users that need MFA and a new password, no terminal
+  MFA_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP cogscope --endpoint http://127.0.0.1:9229 login \
+      --username mfa-demo --password-stdin --totp-secret-env MFA_SECRET <<<'Passw0rd!'
+  printf 'TempPassw0rd!\nN3w-Passw0rd!\n' | cogscope --endpoint http://127.0.0.1:9229 login \
+      --username new-user --password-stdin --new-password-stdin
+  cogscope login --flow custom --username demo --answer CUSTOM_CHALLENGE=42
+  cogscope login --flow user-auth --preferred-challenge EMAIL_OTP --username demo \
+      --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
+
+  # the hosted UI in a browser, then a token for curl
+  cogscope login --flow pkce --profile dev
+  curl -H "Authorization: Bearer $(cogscope --profile dev token access)" https://api.example.com/me`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.FlagsSet = cmdutil.FlagsSet(cmd)
@@ -181,6 +200,14 @@ stderr), 2 usage, input or I/O error.`,
 	fl.StringVar(&o.Script.MFACodeCommand, "mfa-code-command", "", "SMS/e-mail codes: run `CMD` through the shell (60 s at most) and answer with its trimmed stdout")
 	fl.StringArrayVar(&o.Script.Answers, "answer", nil, "answer a challenge field, `NAME=VALUE` (CUSTOM_CHALLENGE=42, answer=42, choice=EMAIL_OTP, userAttributes.email=…); repeatable")
 	addHostedLoginFlags(cmd, &o.Hosted)
+	flowNames := make([]string, len(loginFlows))
+	for i, lf := range loginFlows {
+		flowNames[i] = lf.name + "\t" + lf.about
+	}
+	cmdutil.CompleteValues(cmd, "flow", flowNames...)
+	cmdutil.CompleteValues(cmd, "preferred-challenge", preferredChallenges...)
+	cmdutil.CompleteValues(cmd, "client-auth", "basic\tHTTP Basic", "post\tform fields")
+	cmdutil.CompleteValues(cmd, "prompt", "login", "none", "consent", "select_account")
 	return cmd
 }
 

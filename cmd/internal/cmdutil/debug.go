@@ -1,0 +1,162 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cogscope/cogscope/flows"
+)
+
+// debugLog writes --debug's account of every HTTP exchange to w (stderr):
+// the request line and headers when it goes out, the status, the time
+// it took and the response headers when it comes back, as the AWS CLI's
+// --debug and kubectl's -v=8 do. Secrets are masked: headers and query
+// parameters the trace's one secret table (flows.IsSecretKey) names,
+// and the few credentials only HTTP carries (cookies, session tokens,
+// the SigV4 signature). Bodies are not shown: they hold passwords and
+// tokens. Every value is made printable before it reaches the terminal.
+type debugLog struct {
+	mu  sync.Mutex
+	w   io.Writer
+	now func() time.Time
+	seq atomic.Int64
+}
+
+// httpOnlySecrets are header and query names that carry credentials but
+// never appear in a trace, so the trace's table does not list them.
+var httpOnlySecrets = []string{"Cookie", "Set-Cookie", "Proxy-Authorization", "X-Amz-Security-Token",
+	"X-Amz-Signature", "X-Amz-Credential", "Access_token", "Id_token", "Client_assertion"}
+
+// isSecretHTTPName says whether a header or query parameter's value is a
+// secret.
+func isSecretHTTPName(name string) bool {
+	if flows.IsSecretKey(name) {
+		return true
+	}
+	return slices.ContainsFunc(httpOnlySecrets, func(s string) bool { return strings.EqualFold(s, name) })
+}
+
+const masked = "<redacted>"
+
+func (d *debugLog) request(r *http.Request) int64 {
+	n := d.seq.Add(1)
+	var b strings.Builder
+	fmt.Fprintf(&b, "cogscope: debug: #%d %s %s", n, printable(r.Method), printable(maskURL(r.URL)))
+	if t := r.Header.Get("X-Amz-Target"); t != "" {
+		fmt.Fprintf(&b, " (%s)", printable(t[strings.LastIndexByte(t, '.')+1:]))
+	}
+	b.WriteByte('\n')
+	writeHeaders(&b, "> ", r.Header)
+	d.write(b.String())
+	return n
+}
+
+func (d *debugLog) response(n int64, start time.Time, resp *http.Response, err error) {
+	var b strings.Builder
+	took := d.now().Sub(start).Round(time.Millisecond)
+	if err != nil {
+		fmt.Fprintf(&b, "cogscope: debug: #%d failed after %s: %s\n", n, took, printable(err.Error()))
+	} else {
+		fmt.Fprintf(&b, "cogscope: debug: #%d %s in %s\n", n, printable(resp.Status), took)
+		writeHeaders(&b, "< ", resp.Header)
+	}
+	d.write(b.String())
+}
+
+func (d *debugLog) write(s string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, _ = io.WriteString(d.w, s)
+}
+
+func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			if isSecretHTTPName(k) {
+				v = masked
+			}
+			fmt.Fprintf(b, "  %s%s: %s\n", prefix, printable(k), printable(v))
+		}
+	}
+}
+
+// maskURL is u with secret query parameters (code, token, …) masked.
+func maskURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	if u.RawQuery == "" {
+		return u.String()
+	}
+	q := u.Query()
+	for k := range q {
+		if isSecretHTTPName(k) {
+			q[k] = []string{masked}
+		}
+	}
+	c := *u
+	c.RawQuery = q.Encode()
+	c.User = nil
+	return c.String()
+}
+
+// printable replaces what a terminal would act on (escape sequences,
+// carriage returns, other control characters) by Go escapes.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsPrint(r) {
+			b.WriteRune(r)
+		} else {
+			q := fmt.Sprintf("%q", string(r))
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}
+
+// debugTransport logs every exchange of next through log.
+type debugTransport struct {
+	next http.RoundTripper
+	log  *debugLog
+}
+
+func (t debugTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	start := t.log.now()
+	n := t.log.request(r)
+	resp, err := t.next.RoundTrip(r)
+	t.log.response(n, start, resp, err)
+	return resp, err
+}
+
+// debugDoer is debugTransport for an SDK HTTP client.
+type debugDoer struct {
+	next aws.HTTPClient
+	log  *debugLog
+}
+
+func (d debugDoer) Do(r *http.Request) (*http.Response, error) {
+	start := d.log.now()
+	n := d.log.request(r)
+	resp, err := d.next.Do(r)
+	d.log.response(n, start, resp, err)
+	return resp, err
+}
