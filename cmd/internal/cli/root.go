@@ -17,6 +17,9 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
+	"github.com/cogscope/cogscope/cmd/internal/cli/logout"
+	"github.com/cogscope/cogscope/cmd/internal/cli/token"
+	"github.com/cogscope/cogscope/cmd/internal/cli/userinfo"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 )
@@ -62,6 +65,9 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspectCmd,
+		token.NewCmdToken(f, nil),
+		userinfo.NewCmdUserinfo(f, nil),
+		logout.NewCmdLogout(f, nil),
 	)
 	return root
 }

@@ -115,6 +115,10 @@ func maskURL(u *url.URL) string {
 	return c.String()
 }
 
+// Printable is s with what a terminal would act on escaped (see
+// printable), for values from a server shown on stderr or stdout.
+func Printable(s string) string { return printable(s) }
+
 // printable replaces what a terminal would act on (escape sequences,
 // carriage returns, other control characters) by Go escapes.
 func printable(s string) string {

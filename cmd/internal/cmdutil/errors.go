@@ -38,3 +38,14 @@ func UsageErr(format string, args ...any) error {
 func OptionsText(err error) string {
 	return strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": ")
 }
+
+// CognitoFailure is the exit error of a Cognito API call a command made
+// itself: the service's refusal (exit 1, "Operation refused: Type:
+// message", made printable), else a network or configuration failure
+// (exit 2).
+func CognitoFailure(operation string, err error) error {
+	if ae, ok := flows.APIErrorOf(err); ok && ae.Type != "" {
+		return &ExitError{Code: ExitRefused, Err: fmt.Errorf("%s refused: %s: %s", operation, printable(ae.Type), printable(ae.Message))}
+	}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", operation, printable(err.Error()))}
+}
