@@ -11,20 +11,19 @@ import (
 	"github.com/cogscope/cogscope/flows/srp"
 )
 
-// param is one AuthParameters / ChallengeResponses entry and how the trace
-// shows it.
+// param is one AuthParameters / ChallengeResponses entry; the trace shows
+// it as the classification table (flows/trace) says.
 type param struct {
 	key, val string
-	class    valueClass
 }
 
 type params []param
 
-func (ps params) add(key, val string, c valueClass) params {
+func (ps params) add(key, val string) params {
 	if val == "" {
 		return ps
 	}
-	return append(ps, param{key, val, c})
+	return append(ps, param{key, val})
 }
 
 func (ps params) get(key string) string {
@@ -71,10 +70,10 @@ func (f *Flow) authFlow() types.AuthFlowType {
 
 func (f *Flow) initiateOnce(ctx context.Context) (authOut, error) {
 	flow := f.authFlow()
-	ps := params{}.add("USERNAME", f.o.Username, plain)
+	ps := params{}.add("USERNAME", f.o.Username)
 	switch f.o.Kind {
 	case KindUserPassword, KindAdminUserPassword:
-		ps = ps.add("PASSWORD", f.o.Password, secret)
+		ps = ps.add("PASSWORD", f.o.Password)
 	case KindUserSRP, KindCustomSRP:
 		c, err := srp.NewClient()
 		if err != nil {
@@ -82,27 +81,27 @@ func (f *Flow) initiateOnce(ctx context.Context) (authOut, error) {
 		}
 		f.srpUser = c
 		if f.o.Kind == KindCustomSRP {
-			ps = ps.add("CHALLENGE_NAME", "SRP_A", plain)
+			ps = ps.add("CHALLENGE_NAME", "SRP_A")
 		}
-		ps = ps.add("SRP_A", c.AHex(), shorten)
+		ps = ps.add("SRP_A", c.AHex())
 	case KindUserAuth:
-		ps = ps.add("PREFERRED_CHALLENGE", f.o.PreferredChallenge, plain)
+		ps = ps.add("PREFERRED_CHALLENGE", f.o.PreferredChallenge)
 		switch f.o.PreferredChallenge {
 		case "PASSWORD":
-			ps = ps.add("PASSWORD", f.o.Password, secret)
+			ps = ps.add("PASSWORD", f.o.Password)
 		case "PASSWORD_SRP":
 			c, err := srp.NewClient()
 			if err != nil {
 				return authOut{}, err
 			}
 			f.srpUser = c
-			ps = ps.add("SRP_A", c.AHex(), shorten)
+			ps = ps.add("SRP_A", c.AHex())
 		}
 	}
 	hash, info := f.secretHash(f.o.Username, HashFromTyped)
-	ps = ps.add("SECRET_HASH", hash, secret)
+	ps = ps.add("SECRET_HASH", hash)
 	if f.device != nil {
-		ps = ps.add("DEVICE_KEY", f.device.Key, plain)
+		ps = ps.add("DEVICE_KEY", f.device.Key)
 	}
 
 	op := "InitiateAuth"
@@ -110,21 +109,21 @@ func (f *Flow) initiateOnce(ctx context.Context) (authOut, error) {
 		op = "AdminInitiateAuth"
 	}
 	r := f.begin(StepCall, op, op+" "+string(flow))
-	r.st.AuthFlow = string(flow)
-	r.st.SecretHash = info
-	r.req("AuthFlow", string(flow), plain)
-	r.req("ClientId", f.o.ClientID, plain)
+	r.Step.AuthFlow = string(flow)
+	r.Step.SecretHash = info
+	r.Request("AuthFlow", string(flow))
+	r.Request("ClientId", f.o.ClientID)
 	if op == "AdminInitiateAuth" {
-		r.req("UserPoolId", f.o.UserPoolID, plain)
+		r.Request("UserPoolId", f.o.UserPoolID)
 	}
 	for _, p := range ps {
-		r.req("AuthParameters."+p.key, p.val, p.class)
+		r.Request("AuthParameters."+p.key, p.val)
 	}
 	for k, v := range f.o.ClientMetadata {
-		r.req("ClientMetadata."+k, v, plain)
+		r.Request("ClientMetadata."+k, v)
 	}
 	if info != nil {
-		r.note("SECRET_HASH computed from %q (%s).", info.Username, info.Source)
+		r.Note("SECRET_HASH computed from %q (%s).", info.Username, info.Source)
 	}
 
 	var out authOut
@@ -155,12 +154,12 @@ func (f *Flow) initiateOnce(ctx context.Context) (authOut, error) {
 	if err != nil {
 		ce := r.fail(&CallError{Op: "initiate " + string(flow), Operation: op, SecretHash: info,
 			SecretSent: info != nil, DeviceKey: ps.get("DEVICE_KEY")}, err)
-		r.end()
+		r.End()
 		return authOut{}, ce
 	}
 	r.recordAuthOut(out)
-	r.st.Title += " → " + outcome(out)
-	r.end()
+	r.Step.Title += " → " + outcome(out)
+	r.End()
 	return out, nil
 }
 
@@ -169,10 +168,10 @@ func (f *Flow) initiateOnce(ctx context.Context) (authOut, error) {
 // added here, so no answer can forget them.
 func (f *Flow) respond(ctx context.Context, challenge string, ps params, extra func(*rec)) (authOut, error) {
 	if ps.get("USERNAME") == "" {
-		ps = append(params{{"USERNAME", f.username, plain}}, ps...)
+		ps = append(params{{"USERNAME", f.username}}, ps...)
 	}
 	hash, info := f.secretHash(ps.get("USERNAME"), f.hashSource)
-	ps = ps.add("SECRET_HASH", hash, secret)
+	ps = ps.add("SECRET_HASH", hash)
 
 	admin := f.o.Kind == KindAdminUserPassword
 	op := "RespondToAuthChallenge"
@@ -180,21 +179,21 @@ func (f *Flow) respond(ctx context.Context, challenge string, ps params, extra f
 		op = "AdminRespondToAuthChallenge"
 	}
 	r := f.begin(StepCall, op, op+" "+challenge)
-	r.st.Challenge = challenge
-	r.st.SecretHash = info
-	r.req("ChallengeName", challenge, plain)
-	r.req("ClientId", f.o.ClientID, plain)
+	r.Step.Challenge = challenge
+	r.Step.SecretHash = info
+	r.Request("ChallengeName", challenge)
+	r.Request("ClientId", f.o.ClientID)
 	if admin {
-		r.req("UserPoolId", f.o.UserPoolID, plain)
+		r.Request("UserPoolId", f.o.UserPoolID)
 	}
 	if f.session != nil {
-		r.req("Session", *f.session, shorten)
+		r.Request("Session", *f.session)
 	}
 	for _, p := range ps {
-		r.req("ChallengeResponses."+p.key, p.val, p.class)
+		r.Request("ChallengeResponses."+p.key, p.val)
 	}
 	if info != nil {
-		r.note("SECRET_HASH computed from %q (%s).", info.Username, info.Source)
+		r.Note("SECRET_HASH computed from %q (%s).", info.Username, info.Source)
 	}
 	if extra != nil {
 		extra(r)
@@ -227,12 +226,12 @@ func (f *Flow) respond(ctx context.Context, challenge string, ps params, extra f
 	if err != nil {
 		ce := r.fail(&CallError{Op: "respond to " + challenge, Operation: op, Challenge: challenge,
 			SecretHash: info, SecretSent: info != nil, Timestamp: ps.get("TIMESTAMP"), DeviceKey: ps.get("DEVICE_KEY")}, err)
-		r.end()
+		r.End()
 		return authOut{}, ce
 	}
 	r.recordAuthOut(out)
-	r.st.Title += " → " + outcome(out)
-	r.end()
+	r.Step.Title += " → " + outcome(out)
+	r.End()
 	return out, nil
 }
 

@@ -150,7 +150,7 @@ func checkAnswer(c *Challenge, a Answer) error {
 func (f *Flow) answer(ctx context.Context, p *pending, a Answer) (out authOut, next *pending, err error) {
 	name := p.c.Name
 	one := func(key string) (authOut, *pending, error) {
-		out, err := f.respond(ctx, name, params{}.add(key, a[FieldCode], plain), nil)
+		out, err := f.respond(ctx, name, params{}.add(key, a[FieldCode]), nil)
 		return out, nil, err
 	}
 	switch name {
@@ -163,15 +163,15 @@ func (f *Flow) answer(ctx context.Context, p *pending, a Answer) (out authOut, n
 	case string(types.ChallengeNameTypeSmsOtp):
 		return one("SMS_OTP_CODE")
 	case string(types.ChallengeNameTypeSelectMfaType):
-		out, err := f.respond(ctx, name, params{}.add("ANSWER", a[FieldChoice], plain), nil)
+		out, err := f.respond(ctx, name, params{}.add("ANSWER", a[FieldChoice]), nil)
 		return out, nil, err
 	case string(types.ChallengeNameTypeCustomChallenge):
-		out, err := f.respond(ctx, name, params{}.add("ANSWER", a[FieldAnswer], plain), nil)
+		out, err := f.respond(ctx, name, params{}.add("ANSWER", a[FieldAnswer]), nil)
 		return out, nil, err
 	case string(types.ChallengeNameTypeNewPasswordRequired):
-		ps := params{}.add("NEW_PASSWORD", a[FieldNewPassword], secret)
+		ps := params{}.add("NEW_PASSWORD", a[FieldNewPassword])
 		for _, attr := range p.c.RequiredAttributes {
-			ps = ps.add("userAttributes."+attr, a["userAttributes."+attr], plain)
+			ps = ps.add("userAttributes."+attr, a["userAttributes."+attr])
 		}
 		out, err := f.respond(ctx, name, ps, nil)
 		if err == nil {
@@ -197,13 +197,13 @@ func (f *Flow) selectChallenge(ctx context.Context, choice, password string) (au
 	if password == "" {
 		password = f.password
 	}
-	ps := params{}.add("ANSWER", choice, plain)
+	ps := params{}.add("ANSWER", choice)
 	switch choice {
 	case "PASSWORD":
 		if password == "" {
 			return authOut{}, f.passwordChallenge(choice), nil
 		}
-		ps = ps.add("PASSWORD", password, secret)
+		ps = ps.add("PASSWORD", password)
 	case "PASSWORD_SRP":
 		if password == "" {
 			return authOut{}, f.passwordChallenge(choice), nil
@@ -216,7 +216,7 @@ func (f *Flow) selectChallenge(ctx context.Context, choice, password string) (au
 			return authOut{}, nil, err
 		}
 		f.srpUser = c
-		ps = ps.add("SRP_A", c.AHex(), shorten)
+		ps = ps.add("SRP_A", c.AHex())
 	case "WEB_AUTHN":
 		return authOut{}, nil, &UnanswerableError{Challenge: "WEB_AUTHN", Reason: webAuthnReason}
 	}
@@ -237,19 +237,19 @@ func (f *Flow) startMFASetup(ctx context.Context, out authOut) (*pending, error)
 		return &pending{c: c, params: out.params}, nil
 	}
 	r := f.begin(StepCall, "AssociateSoftwareToken", "AssociateSoftwareToken (MFA_SETUP)")
-	r.st.Challenge = out.name
-	r.req("Session", deref(f.session), shorten)
+	r.Step.Challenge = out.name
+	r.Request("Session", deref(f.session))
 	o, err := f.o.API.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: f.session})
 	if err != nil {
 		ce := r.fail(&CallError{Op: "associate a software token for MFA_SETUP", Operation: "AssociateSoftwareToken", Challenge: out.name}, err)
-		r.end()
+		r.End()
 		return nil, ce
 	}
 	r.meta(o.ResultMetadata)
-	r.resp("SecretCode", deref(o.SecretCode), secret)
-	r.resp("Session", deref(o.Session), shorten)
-	r.note("The secret goes into an authenticator app through the otpauth URI; the first code it shows verifies it.")
-	r.end()
+	r.Response("SecretCode", deref(o.SecretCode))
+	r.Response("Session", deref(o.Session))
+	r.Note("The secret goes into an authenticator app through the otpauth URI; the first code it shows verifies it.")
+	r.End()
 
 	label := f.o.Username
 	if label == "" {
@@ -270,22 +270,22 @@ func (f *Flow) startMFASetup(ctx context.Context, out authOut) (*pending, error)
 // Session VerifySoftwareToken returned.
 func (f *Flow) finishMFASetup(ctx context.Context, p *pending, code string) (authOut, error) {
 	r := f.begin(StepCall, "VerifySoftwareToken", "VerifySoftwareToken (MFA_SETUP)")
-	r.st.Challenge = p.c.Name
-	r.req("Session", p.setupSession, shorten)
-	r.req("UserCode", code, plain)
-	r.req("FriendlyDeviceName", f.o.DeviceName, plain)
+	r.Step.Challenge = p.c.Name
+	r.Request("Session", p.setupSession)
+	r.Request("UserCode", code)
+	r.Request("FriendlyDeviceName", f.o.DeviceName)
 	o, err := f.o.API.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{
 		Session: aws.String(p.setupSession), UserCode: aws.String(code), FriendlyDeviceName: aws.String(f.o.DeviceName),
 	})
 	if err != nil {
 		ce := r.fail(&CallError{Op: "verify the first code for MFA_SETUP", Operation: "VerifySoftwareToken", Challenge: p.c.Name}, err)
-		r.end()
+		r.End()
 		return authOut{}, ce
 	}
 	r.meta(o.ResultMetadata)
-	r.resp("Status", string(o.Status), plain)
-	r.resp("Session", deref(o.Session), shorten)
-	r.end()
+	r.Response("Status", string(o.Status))
+	r.Response("Session", deref(o.Session))
+	r.End()
 	if o.Status != types.VerifySoftwareTokenResponseTypeSuccess {
 		return authOut{}, &CallError{Op: "verify the first code for MFA_SETUP", Operation: "VerifySoftwareToken", Challenge: p.c.Name, Flow: f.o.Kind,
 			API: &APIError{Message: "VerifySoftwareToken returned status " + string(o.Status)},
@@ -296,6 +296,6 @@ func (f *Flow) finishMFASetup(ctx context.Context, p *pending, code string) (aut
 		p.setupSession = *o.Session
 	}
 	return f.respond(ctx, p.c.Name, nil, func(r *rec) {
-		r.note("Answered with the Session from VerifySoftwareToken, which proves the authenticator is set up.")
+		r.Note("Answered with the Session from VerifySoftwareToken, which proves the authenticator is set up.")
 	})
 }

@@ -18,22 +18,22 @@ func (f *Flow) confirmDevice(ctx context.Context, accessToken string, md *types.
 	r := f.begin(StepCompute, "DEVICE_VERIFIER", "Compute the device verifier for "+key)
 	dv, err := srp.NewDeviceVerifier(group, key)
 	if err != nil {
-		r.st.Error = &APIError{Message: err.Error()}
-		r.end()
+		r.Step.Error = &APIError{Message: err.Error()}
+		r.End()
 		return nil, err
 	}
-	r.resp("DevicePassword", dv.Password, secret)
-	r.resp("Salt", srp.Hex(dv.Salt), plain)
-	r.resp("PasswordVerifier", srp.Hex(dv.Verifier), shorten)
-	r.note("The device password is random and stays in the session store; Cognito gets only the salt and the verifier g^x.")
-	r.end()
+	r.Response("DevicePassword", dv.Password)
+	r.Response("Salt", srp.Hex(dv.Salt))
+	r.Response("PasswordVerifier", srp.Hex(dv.Verifier))
+	r.Note("The device password is random and stays in the session store; Cognito gets only the salt and the verifier g^x.")
+	r.End()
 
 	r = f.begin(StepCall, "ConfirmDevice", "ConfirmDevice "+key)
-	r.req("AccessToken", accessToken, shorten)
-	r.req("DeviceKey", key, plain)
-	r.req("DeviceName", f.o.DeviceName, plain)
-	r.req("DeviceSecretVerifierConfig.PasswordVerifier", dv.PasswordVerifierBase64(), shorten)
-	r.req("DeviceSecretVerifierConfig.Salt", dv.SaltBase64(), plain)
+	r.Request("AccessToken", accessToken)
+	r.Request("DeviceKey", key)
+	r.Request("DeviceName", f.o.DeviceName)
+	r.Request("DeviceSecretVerifierConfig.PasswordVerifier", dv.PasswordVerifierBase64())
+	r.Request("DeviceSecretVerifierConfig.Salt", dv.SaltBase64())
 	o, err := f.o.API.ConfirmDevice(ctx, &cip.ConfirmDeviceInput{
 		AccessToken: aws.String(accessToken), DeviceKey: aws.String(key), DeviceName: aws.String(f.o.DeviceName),
 		DeviceSecretVerifierConfig: &types.DeviceSecretVerifierConfigType{
@@ -42,37 +42,37 @@ func (f *Flow) confirmDevice(ctx context.Context, accessToken string, md *types.
 	})
 	if err != nil {
 		ce := r.fail(&CallError{Op: "confirm device " + key, Operation: "ConfirmDevice"}, err)
-		r.note("The sign-in succeeded; the device was not remembered.")
-		r.end()
+		r.Note("The sign-in succeeded; the device was not remembered.")
+		r.End()
 		return nil, ce
 	}
 	r.meta(o.ResultMetadata)
-	r.resp("UserConfirmationNecessary", strconv.FormatBool(o.UserConfirmationNecessary), plain)
+	r.Response("UserConfirmationNecessary", strconv.FormatBool(o.UserConfirmationNecessary))
 	d := &Device{Key: key, GroupKey: group, Password: dv.Password, Remembered: !o.UserConfirmationNecessary}
 	if o.UserConfirmationNecessary {
-		r.note("The pool lets the user choose whether to remember devices (UpdateDeviceStatus).")
+		r.Note("The pool lets the user choose whether to remember devices (UpdateDeviceStatus).")
 	} else {
-		r.note("The pool always remembers devices: the next sign-in can skip MFA with DEVICE_SRP_AUTH.")
+		r.Note("The pool always remembers devices: the next sign-in can skip MFA with DEVICE_SRP_AUTH.")
 	}
-	r.end()
+	r.End()
 
 	if o.UserConfirmationNecessary && f.o.RememberDevice {
 		r = f.begin(StepCall, "UpdateDeviceStatus", "UpdateDeviceStatus "+key+" remembered")
-		r.req("AccessToken", accessToken, shorten)
-		r.req("DeviceKey", key, plain)
-		r.req("DeviceRememberedStatus", string(types.DeviceRememberedStatusTypeRemembered), plain)
+		r.Request("AccessToken", accessToken)
+		r.Request("DeviceKey", key)
+		r.Request("DeviceRememberedStatus", string(types.DeviceRememberedStatusTypeRemembered))
 		uo, err := f.o.API.UpdateDeviceStatus(ctx, &cip.UpdateDeviceStatusInput{
 			AccessToken: aws.String(accessToken), DeviceKey: aws.String(key),
 			DeviceRememberedStatus: types.DeviceRememberedStatusTypeRemembered,
 		})
 		if err != nil {
 			r.fail(&CallError{Op: "remember device " + key, Operation: "UpdateDeviceStatus"}, err)
-			r.note("The device is confirmed but not remembered.")
+			r.Note("The device is confirmed but not remembered.")
 		} else {
 			r.meta(uo.ResultMetadata)
 			d.Remembered = true
 		}
-		r.end()
+		r.End()
 	}
 	return d, nil
 }

@@ -4,7 +4,10 @@
 // a flow never blocks waiting for input.
 //
 // It imports only the standard library, aws-sdk-go-v2, flows/srp and
-// internal/awsclient; it must not import charm.land/* or ui.
+// flows/trace; it must not import charm.land/* or ui. The trace's types
+// (Step, APIError, SRPValues, SecretHashInfo) and its recorder live in
+// flows/trace, shared with flows/oauth and the API and log traces; flows
+// names them as aliases.
 //
 // # Using it
 //
@@ -57,12 +60,12 @@
 //	                       OTPAuthURI, Unanswerable string; IssuedAt time.Time }
 //	type Field struct{ Name, Label string; Secret bool; Options []string; Digits int; Optional bool }
 //	const FieldCode, FieldNewPassword, FieldChoice, FieldAnswer, FieldPassword
-//	type Step struct{ … }  (below);  StepKind: StepCall, StepCompute, StepDecision
+//	type Step = trace.Step (below);  StepKind = trace.StepKind: StepCall, StepCompute, StepDecision
 //	type SecretHashInfo struct{ Username, Source string } // Source: HashFromTyped, HashFromUserIDForSRP,
 //	                        // HashFromChallenge, HashFromUsernameClaim, HashFromSubClaim
 //	type SRPValues struct{ Subject, PoolName, UserID, A, B, Salt, U, X, Key, SecretBlock, Timestamp, Signature string }
 //	const Redacted = "[redacted]";  func Shorten(v string) string // "eyJraWQiOi…QIQYrw (1045 chars)"
-//	func IsSecretKey(key string) bool               // trace keys whose values are secrets (masked, or redacted)
+//	func IsSecretKey(key string) bool               // trace keys whose values are secrets: trace.IsSecret, the one table
 //	var ErrInvalidOptions, ErrInvalidAnswer, ErrNoPendingChallenge
 //	var ErrBadResponse                              // an answer Cognito never gives (an emulator, a proxy, not Cognito)
 //	type APIError struct{ Type, Message, RequestID string; HTTPStatus int }
@@ -71,10 +74,38 @@
 //	                       SecretSent bool; Timestamp, DeviceKey string; API *APIError; Err error }
 //	type UnanswerableError struct{ Challenge, Reason string }
 //	func Diagnose(error) Diagnosis
-//	type Diagnosis struct{ Type, Message, RequestID, Operation, Cause, Fix, Ref string }
+//	type Diagnosis struct{ Type, Message, RequestID, Operation, Cause, Fix, Ref string;
+//	                       ID string; Template Text }   // ID and Template are not in the JSON form
+//	func (Diagnosis) Phrase(Words) Diagnosis        // Cause and Fix in an edge's words
+//
+//	// The catalogue of diagnoses: one table keyed by source, code and context.
+//	func Catalogue() []Entry;  func EntryByID(id string) (Entry, bool)
+//	type Entry struct{ ID, Source, Code string; Context Context; Ref, Cause, Fix string }
+//	type Context struct{ Message, Operation, Grant, Flow, Condition string }; (Context) String() string
+//	const SourceCognito, SourceLocal, SourceOAuth, SourceOAuthClient; const NoCode
+//	type Facts struct{ Source, Code, Message, Operation, Grant, Flow string; Conditions []string; Params map[string]string }
+//	func Lookup(Facts) (Entry, bool);  func Explain(*Diagnosis, Facts) bool
+//	type Text struct{ Cause, Fix string }; (Text) Phrase(Words) Text; (Text) Refs() []Ref
+//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting
+//	type Words interface{ Flow, Scope, Input, Omit, Setting(string) string }
+//	var FlagWords Words                             // the default: references as command-line flags
 //	func UnverifiedClaims(token string) (Claims, error) // no signature check
 //	type Claims struct{ TokenUse, Username, Sub, ClientID, Issuer string; IssuedAt, ExpiresAt, AuthTime time.Time }
 //	func ValidateUserPoolID(string) error;  func RegionOf(userPoolID string) string
+//
+// # Diagnoses
+//
+// Diagnose (and flows/oauth's Diagnose) gather the facts of an error — its
+// source, code, message, the operation, grant and flow, a few named
+// conditions, and values to quote — and take the first entry of the
+// catalogue that matches them (Lookup). An entry's Cause and Fix are
+// templates: {name} placeholders are filled from the facts, and
+// references ({flow:password}, {scope:openid email}, {input:redirect-uri},
+// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}) are phrased by an edge's
+// Words. Diagnosis.Cause and Fix carry them phrased as command-line flags
+// (FlagWords); Diagnosis.Template keeps them unphrased for another edge
+// (the console words them as its views and profile keys). The catalogue
+// is exported for `cogscope explain` and the troubleshooting page.
 //
 // # Challenges
 //
@@ -114,7 +145,7 @@
 //	            "request_id": "…", "http_status": 400},
 //	  "request_id": "0b6e…",
 //	  "secret_hash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
-//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "a": "hex", "b": "hex",
+//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "A": "hex", "B": "hex",
 //	          "salt": "hex", "u": "hex", "x": "[redacted]", "key": "[redacted]",
 //	          "secret_block": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
 //	  "notes": ["SECRET_HASH computed from \"7c1e…\" (USER_ID_FOR_SRP)."],
@@ -124,10 +155,14 @@
 //	}
 //
 // request and response hold the members sent and received, flattened with
-// dots; lists are JSON text. Without Options.Reveal, secrets are replaced
+// dots; lists are JSON text. Which values are secret or shortened is
+// flows/trace's classification table (trace.Rules), the same table the
+// console masks by. Without Options.Reveal, secrets are replaced
 // by "[redacted]" (passwords, NEW_PASSWORD, SECRET_HASH, refresh tokens,
 // client secrets, the TOTP secret, the device password, SRP x and key) and
 // long opaque values are shortened to their first and last characters
 // with their length (ID and access tokens, Session, SECRET_BLOCK, SRP_A,
-// SRP_B). The client's own `a` is never recorded.
+// SRP_B). The SRP values are named as the protocol names them: "A" and "B"
+// are the public values (SRP_A, SRP_B), upper case; the client's private
+// `a` is never recorded.
 package flows

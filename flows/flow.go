@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogscope/cogscope/flows/srp"
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // Flow is one sign-in in progress. Start it, answer the challenges it
@@ -21,8 +20,7 @@ type Flow struct {
 	o   Options
 	now func() time.Time
 
-	mu    sync.Mutex
-	steps []Step
+	rec *trace.Recorder
 
 	started bool
 
@@ -63,6 +61,7 @@ func New(o Options) (*Flow, error) {
 	if f.now == nil {
 		f.now = time.Now
 	}
+	f.rec = trace.NewRecorder(trace.Options{Reveal: o.Reveal, OnStep: o.OnStep, Now: f.now})
 	if f.o.DeviceName == "" {
 		f.o.DeviceName = "cogscope"
 	}
@@ -76,11 +75,7 @@ func New(o Options) (*Flow, error) {
 func (f *Flow) Kind() Kind { return f.o.Kind }
 
 // Trace returns a copy of the steps so far, in order.
-func (f *Flow) Trace() []Step {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.steps)
-}
+func (f *Flow) Trace() []Step { return f.rec.Steps() }
 
 // Pending returns the challenge waiting for an answer, or nil.
 func (f *Flow) Pending() *Challenge {

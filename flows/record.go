@@ -12,55 +12,33 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
-// rec builds one step while it happens.
+// rec builds one step while it happens: a trace.Recording with what a
+// flow adds (the SDK's metadata, its CallError).
 type rec struct {
-	f     *Flow
-	st    Step
-	began time.Time // monotonic, for the duration
+	*trace.Recording
+	f *Flow
 }
 
 func (f *Flow) begin(kind StepKind, op, title string) *rec {
-	return &rec{f: f, st: Step{Kind: kind, Operation: op, Title: title, Started: f.now()}, began: time.Now()}
-}
-
-func (r *rec) req(key, val string, c valueClass) {
-	if val == "" {
-		return
-	}
-	if r.st.Request == nil {
-		r.st.Request = map[string]string{}
-	}
-	r.st.Request[key] = redact(val, c, r.f.o.Reveal)
-}
-
-func (r *rec) resp(key, val string, c valueClass) {
-	if val == "" {
-		return
-	}
-	if r.st.Response == nil {
-		r.st.Response = map[string]string{}
-	}
-	r.st.Response[key] = redact(val, c, r.f.o.Reveal)
-}
-
-func (r *rec) note(format string, args ...any) {
-	r.st.Notes = append(r.st.Notes, fmt.Sprintf(format, args...))
+	return &rec{Recording: f.rec.Begin(kind, op, title), f: f}
 }
 
 // meta records what the SDK learnt about the exchange: the request id and
 // the server's clock.
 func (r *rec) meta(md middleware.Metadata) {
 	if id, ok := awsmiddleware.GetRequestIDMetadata(md); ok {
-		r.st.RequestID = id
+		r.Step.RequestID = id
 	}
 	if t, ok := awsmiddleware.GetServerTime(md); ok {
 		t = t.UTC()
-		r.st.ServerTime = &t
+		r.Step.ServerTime = &t
 		// The Date header has one-second resolution; compare it with the
 		// middle of the exchange on the flow's clock.
-		mid := r.st.Started.Add(time.Since(r.began) / 2)
+		mid := r.Step.Started.Add(r.Elapsed() / 2)
 		skew := t.Sub(mid.Truncate(time.Second))
 		r.f.skew = &skew
 	}
@@ -75,13 +53,13 @@ func (r *rec) fail(ce *CallError, err error) *CallError {
 	ce.ClockSkew = r.f.skew
 	if ae, ok := APIErrorOf(err); ok {
 		ce.API = ae
-		r.st.Error = ae
-		r.st.Title += " → " + ae.Type
-		if r.st.RequestID == "" {
-			r.st.RequestID = ae.RequestID
+		r.Step.Error = ae
+		r.Step.Title += " → " + ae.Type
+		if r.Step.RequestID == "" {
+			r.Step.RequestID = ae.RequestID
 		}
 	} else {
-		r.st.Error = &APIError{Message: errorMessage(err)}
+		r.Step.Error = &APIError{Message: errorMessage(err)}
 	}
 	return ce
 }
@@ -97,26 +75,11 @@ func errorMessage(err error) string {
 	return err.Error()
 }
 
-// end finishes a step: it gets its index and duration, joins the trace and
-// goes to the observer.
-func (r *rec) end() Step {
-	r.st.DurationMS = float64(time.Since(r.began).Microseconds()) / 1000
-	f := r.f
-	f.mu.Lock()
-	r.st.Index = len(f.steps) + 1
-	f.steps = append(f.steps, r.st)
-	f.mu.Unlock()
-	if f.o.OnStep != nil {
-		f.o.OnStep(r.st)
-	}
-	return r.st
-}
-
 // decision records a step in which the flow chose something.
 func (f *Flow) decision(title string, notes ...string) {
 	r := f.begin(StepDecision, "DECISION", title)
-	r.st.Notes = notes
-	r.end()
+	r.Step.Notes = notes
+	r.End()
 }
 
 // authOut is the part of every sign-in response the flow reads.
@@ -131,31 +94,27 @@ type authOut struct {
 // recordAuthOut puts a sign-in response in the step.
 func (r *rec) recordAuthOut(o authOut) {
 	if o.name != "" {
-		r.resp("ChallengeName", o.name, plain)
-		r.st.NextChallenge = o.name
+		r.Response("ChallengeName", o.name)
+		r.Step.NextChallenge = o.name
 	}
 	for k, v := range o.params {
-		c := plain
-		if k == "SECRET_BLOCK" || k == "SRP_B" {
-			c = shorten
-		}
-		r.resp("ChallengeParameters."+k, v, c)
+		r.Response("ChallengeParameters."+k, v)
 	}
 	if o.session != nil {
-		r.resp("Session", *o.session, shorten)
+		r.Response("Session", *o.session)
 	}
 	if len(o.available) > 0 {
-		r.resp("AvailableChallenges", jsonList(o.available), plain)
+		r.Response("AvailableChallenges", jsonList(o.available))
 	}
 	if ar := o.result; ar != nil {
-		r.resp("AuthenticationResult.IdToken", deref(ar.IdToken), shorten)
-		r.resp("AuthenticationResult.AccessToken", deref(ar.AccessToken), shorten)
-		r.resp("AuthenticationResult.RefreshToken", deref(ar.RefreshToken), secret)
-		r.resp("AuthenticationResult.ExpiresIn", strconv.Itoa(int(ar.ExpiresIn)), plain)
-		r.resp("AuthenticationResult.TokenType", deref(ar.TokenType), plain)
+		r.Response("AuthenticationResult.IdToken", deref(ar.IdToken))
+		r.Response("AuthenticationResult.AccessToken", deref(ar.AccessToken))
+		r.Response("AuthenticationResult.RefreshToken", deref(ar.RefreshToken))
+		r.Response("AuthenticationResult.ExpiresIn", strconv.Itoa(int(ar.ExpiresIn)))
+		r.Response("AuthenticationResult.TokenType", deref(ar.TokenType))
 		if md := ar.NewDeviceMetadata; md != nil {
-			r.resp("AuthenticationResult.NewDeviceMetadata.DeviceKey", deref(md.DeviceKey), plain)
-			r.resp("AuthenticationResult.NewDeviceMetadata.DeviceGroupKey", deref(md.DeviceGroupKey), plain)
+			r.Response("AuthenticationResult.NewDeviceMetadata.DeviceKey", deref(md.DeviceKey))
+			r.Response("AuthenticationResult.NewDeviceMetadata.DeviceGroupKey", deref(md.DeviceGroupKey))
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // startRefresh runs the refresh kinds. KindRefresh picks the operation
@@ -55,14 +57,14 @@ func (f *Flow) chooseRefresh(ctx context.Context) (kind Kind, known bool) {
 		return KindRefreshTokenAuth, false
 	}
 	r := f.begin(StepCall, "DescribeUserPoolClient", "DescribeUserPoolClient (refresh-token rotation?)")
-	r.req("UserPoolId", f.o.UserPoolID, plain)
-	r.req("ClientId", f.o.ClientID, plain)
+	r.Request("UserPoolId", f.o.UserPoolID)
+	r.Request("ClientId", f.o.ClientID)
 	o, err := f.o.Admin.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
 		UserPoolId: aws.String(f.o.UserPoolID), ClientId: aws.String(f.o.ClientID),
 	})
 	if err != nil {
 		r.fail(&CallError{Op: "read the app client's settings", Operation: "DescribeUserPoolClient"}, err)
-		r.end()
+		r.End()
 		f.decision("Refresh with REFRESH_TOKEN_AUTH (a guess)",
 			"The client's settings could not be read, so whether it rotates refresh tokens is unknown.",
 			"If it does, REFRESH_TOKEN_AUTH is refused and GetTokensFromRefreshToken is tried next.")
@@ -73,25 +75,26 @@ func (f *Flow) chooseRefresh(ctx context.Context) (kind Kind, known bool) {
 	if c := o.UserPoolClient; c != nil {
 		if c.ClientSecret != nil {
 			// Never recorded, even with Reveal: the flow did not send it.
-			r.resp("UserPoolClient.ClientSecret", "(set)", plain)
+			// "(set)" stands for it and is no secret itself.
+			r.ResponseAs("UserPoolClient.ClientSecret", "(set)", trace.Plain)
 			if f.o.ClientSecret == "" {
-				r.note("The client has a secret, but none was given: Cognito will refuse the refresh.")
+				r.Note("The client has a secret, but none was given: Cognito will refuse the refresh.")
 			}
 		}
 		flows := make([]string, len(c.ExplicitAuthFlows))
 		for i, fl := range c.ExplicitAuthFlows {
 			flows[i] = string(fl)
 		}
-		r.resp("UserPoolClient.ExplicitAuthFlows", jsonList(flows), plain)
+		r.Response("UserPoolClient.ExplicitAuthFlows", jsonList(flows))
 		if rt := c.RefreshTokenRotation; rt != nil {
-			r.resp("UserPoolClient.RefreshTokenRotation.Feature", string(rt.Feature), plain)
+			r.Response("UserPoolClient.RefreshTokenRotation.Feature", string(rt.Feature))
 			if rt.RetryGracePeriodSeconds != nil {
-				r.resp("UserPoolClient.RefreshTokenRotation.RetryGracePeriodSeconds", strconv.Itoa(int(*rt.RetryGracePeriodSeconds)), plain)
+				r.Response("UserPoolClient.RefreshTokenRotation.RetryGracePeriodSeconds", strconv.Itoa(int(*rt.RetryGracePeriodSeconds)))
 			}
 			rotation = rt.Feature == types.FeatureTypeEnabled
 		}
 	}
-	r.end()
+	r.End()
 	k := pick(rotation)
 	f.decision("Refresh with "+string(k), fmt.Sprintf("The app client has refresh-token rotation %s.", onOff(rotation)))
 	return k, true
@@ -169,25 +172,25 @@ func isSecretHashError(err error) bool {
 
 func (f *Flow) refreshOnce(ctx context.Context, name, source string) (authOut, error) {
 	flow := types.AuthFlowTypeRefreshTokenAuth
-	ps := params{}.add("REFRESH_TOKEN", f.o.RefreshToken, secret)
+	ps := params{}.add("REFRESH_TOKEN", f.o.RefreshToken)
 	hash, info := f.secretHash(name, source)
-	ps = ps.add("SECRET_HASH", hash, secret)
+	ps = ps.add("SECRET_HASH", hash)
 	if f.device != nil {
-		ps = ps.add("DEVICE_KEY", f.device.Key, plain)
+		ps = ps.add("DEVICE_KEY", f.device.Key)
 	}
 	r := f.begin(StepCall, "InitiateAuth", "InitiateAuth "+string(flow))
-	r.st.AuthFlow = string(flow)
-	r.st.SecretHash = info
-	r.req("AuthFlow", string(flow), plain)
-	r.req("ClientId", f.o.ClientID, plain)
+	r.Step.AuthFlow = string(flow)
+	r.Step.SecretHash = info
+	r.Request("AuthFlow", string(flow))
+	r.Request("ClientId", f.o.ClientID)
 	for _, p := range ps {
-		r.req("AuthParameters."+p.key, p.val, p.class)
+		r.Request("AuthParameters."+p.key, p.val)
 	}
 	if info != nil {
-		r.note("SECRET_HASH computed from %q (%s): the request has no USERNAME, and Cognito checks the hash against the token's user.", info.Username, info.Source)
+		r.Note("SECRET_HASH computed from %q (%s): the request has no USERNAME, and Cognito checks the hash against the token's user.", info.Username, info.Source)
 	}
 	if f.device == nil {
-		r.note("No DEVICE_KEY: if the pool tracks devices and the sign-in confirmed one, Cognito answers Invalid Refresh Token.")
+		r.Note("No DEVICE_KEY: if the pool tracks devices and the sign-in confirmed one, Cognito answers Invalid Refresh Token.")
 	}
 	o, err := f.o.API.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow: flow, ClientId: aws.String(f.o.ClientID), AuthParameters: ps.wire(), ClientMetadata: f.o.ClientMetadata,
@@ -195,17 +198,17 @@ func (f *Flow) refreshOnce(ctx context.Context, name, source string) (authOut, e
 	if err != nil {
 		ce := r.fail(&CallError{Op: "refresh with " + string(flow), Operation: "InitiateAuth", Flow: KindRefreshTokenAuth,
 			SecretHash: info, SecretSent: info != nil, DeviceKey: ps.get("DEVICE_KEY")}, err)
-		r.end()
+		r.End()
 		return authOut{}, ce
 	}
 	r.meta(o.ResultMetadata)
 	out := authOut{name: string(o.ChallengeName), params: o.ChallengeParameters, session: o.Session, result: o.AuthenticationResult}
 	r.recordAuthOut(out)
 	if out.result != nil && out.result.RefreshToken == nil {
-		r.note("REFRESH_TOKEN_AUTH never rotates: the refresh token stays the same.")
+		r.Note("REFRESH_TOKEN_AUTH never rotates: the refresh token stays the same.")
 	}
-	r.st.Title += " → " + outcome(out)
-	r.end()
+	r.Step.Title += " → " + outcome(out)
+	r.End()
 	return out, nil
 }
 
@@ -214,25 +217,25 @@ func (f *Flow) refreshOnce(ctx context.Context, name, source string) (authOut, e
 func (f *Flow) getTokensFromRefreshToken(ctx context.Context) (*Result, error) {
 	op := "GetTokensFromRefreshToken"
 	r := f.begin(StepCall, op, op)
-	r.req("ClientId", f.o.ClientID, plain)
-	r.req("RefreshToken", f.o.RefreshToken, secret)
-	r.req("ClientSecret", f.o.ClientSecret, secret)
+	r.Request("ClientId", f.o.ClientID)
+	r.Request("RefreshToken", f.o.RefreshToken)
+	r.Request("ClientSecret", f.o.ClientSecret)
 	in := &cip.GetTokensFromRefreshTokenInput{
 		ClientId: aws.String(f.o.ClientID), RefreshToken: aws.String(f.o.RefreshToken), ClientMetadata: f.o.ClientMetadata,
 	}
 	if f.o.ClientSecret != "" {
 		in.ClientSecret = aws.String(f.o.ClientSecret)
-		r.note("GetTokensFromRefreshToken takes the client secret itself, not a SECRET_HASH.")
+		r.Note("GetTokensFromRefreshToken takes the client secret itself, not a SECRET_HASH.")
 	}
 	if f.device != nil {
 		in.DeviceKey = aws.String(f.device.Key)
-		r.req("DeviceKey", f.device.Key, plain)
+		r.Request("DeviceKey", f.device.Key)
 	}
 	o, err := f.o.API.GetTokensFromRefreshToken(ctx, in)
 	if err != nil {
 		ce := r.fail(&CallError{Op: "refresh with " + op, Operation: op, Flow: KindGetTokensFromRefreshToken,
 			SecretSent: f.o.ClientSecret != "", DeviceKey: deref(in.DeviceKey)}, err)
-		r.end()
+		r.End()
 		return f.partial(), ce
 	}
 	r.meta(o.ResultMetadata)
@@ -240,13 +243,13 @@ func (f *Flow) getTokensFromRefreshToken(ctx context.Context) (*Result, error) {
 	r.recordAuthOut(out)
 	if ar := o.AuthenticationResult; ar != nil {
 		if ar.RefreshToken != nil && *ar.RefreshToken != f.o.RefreshToken {
-			r.note("Cognito rotated the refresh token: the old one stops working after the client's grace period.")
+			r.Note("Cognito rotated the refresh token: the old one stops working after the client's grace period.")
 		} else {
-			r.note("No new refresh token: the client does not rotate them.")
+			r.Note("No new refresh token: the client does not rotate them.")
 		}
 	}
-	r.st.Title += " → " + outcome(out)
-	r.end()
+	r.Step.Title += " → " + outcome(out)
+	r.End()
 	if o.AuthenticationResult == nil {
 		return nil, fmt.Errorf("%w: GetTokensFromRefreshToken returned no tokens", ErrBadResponse)
 	}

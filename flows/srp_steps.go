@@ -42,33 +42,33 @@ func parseSRPChallenge(name string, p map[string]string) (srpInput, error) {
 // claim computes a password claim and records it as a compute step.
 func (f *Flow) claim(challenge, subject string, c *srp.Client, poolName, userID, password string, in srpInput) (sig, ts string, err error) {
 	r := f.begin(StepCompute, "PASSWORD_CLAIM", "Compute the password claim for "+challenge)
-	r.st.Challenge = challenge
+	r.Step.Challenge = challenge
 	v := &SRPValues{
 		Subject: subject, PoolName: poolName, UserID: userID,
 		A: c.AHex(), B: srp.Hex(in.B), Salt: srp.Hex(in.salt),
-		SecretBlock: redact(in.blockB, shorten, f.o.Reveal),
+		SecretBlock: r.Value("srp.secret_block", in.blockB),
 	}
-	r.st.SRP = v
+	r.Step.SRP = v
 	vals, err := c.Key(poolName, userID, password, in.salt, in.B)
 	if err != nil {
-		r.st.Error = &APIError{Message: err.Error()}
-		r.note("Refused the server's values: continuing would let a hostile server choose the key.")
-		r.end()
+		r.Step.Error = &APIError{Message: err.Error()}
+		r.Note("Refused the server's values: continuing would let a hostile server choose the key.")
+		r.End()
 		return "", "", fmt.Errorf("%w: %s: %w", ErrBadResponse, challenge, err)
 	}
 	ts = srp.FormatTimestamp(f.now())
 	sig = srp.Signature(vals.Key, poolName, userID, in.block, ts)
 	v.U = srp.Hex(vals.U)
-	v.X = redact(srp.Hex(vals.X), secret, f.o.Reveal)
-	v.Key = redact(hex.EncodeToString(vals.Key), secret, f.o.Reveal)
+	v.X = r.Value("srp.x", srp.Hex(vals.X))
+	v.Key = r.Value("srp.key", hex.EncodeToString(vals.Key))
 	v.Timestamp = ts
 	v.Signature = sig
 	if subject == "user" {
-		r.note("x hashes pool name %q, USER_ID_FOR_SRP %q and the password; the signature covers pool name, user id, SECRET_BLOCK and TIMESTAMP.", poolName, userID)
+		r.Note("x hashes pool name %q, USER_ID_FOR_SRP %q and the password; the signature covers pool name, user id, SECRET_BLOCK and TIMESTAMP.", poolName, userID)
 	} else {
-		r.note("Device SRP: the device group key stands for the pool name, the device key for the user id, the device password for the password.")
+		r.Note("Device SRP: the device group key stands for the pool name, the device key for the user id, the device password for the password.")
 	}
-	r.end()
+	r.End()
 	return sig, ts, nil
 }
 
@@ -92,16 +92,16 @@ func (f *Flow) answerPasswordVerifier(ctx context.Context, out authOut) (authOut
 	}
 	f.srpUser = nil // single use
 	ps := params{}.
-		add("USERNAME", userID, plain).
-		add("PASSWORD_CLAIM_SECRET_BLOCK", in.blockB, shorten).
-		add("PASSWORD_CLAIM_SIGNATURE", sig, plain).
-		add("TIMESTAMP", ts, plain)
+		add("USERNAME", userID).
+		add("PASSWORD_CLAIM_SECRET_BLOCK", in.blockB).
+		add("PASSWORD_CLAIM_SIGNATURE", sig).
+		add("TIMESTAMP", ts)
 	if f.device != nil {
-		ps = ps.add("DEVICE_KEY", f.device.Key, plain)
+		ps = ps.add("DEVICE_KEY", f.device.Key)
 	}
 	return f.respond(ctx, name, ps, func(r *rec) {
 		if userID != f.o.Username {
-			r.note("USERNAME is USER_ID_FOR_SRP %q, not %q as typed: Cognito checks the claim and SECRET_HASH against its internal name.", userID, f.o.Username)
+			r.Note("USERNAME is USER_ID_FOR_SRP %q, not %q as typed: Cognito checks the claim and SECRET_HASH against its internal name.", userID, f.o.Username)
 		}
 	})
 }
@@ -117,9 +117,9 @@ func (f *Flow) answerDeviceSRP(ctx context.Context, out authOut) (authOut, error
 	if err != nil {
 		return authOut{}, err
 	}
-	ps := params{}.add("DEVICE_KEY", d.Key, plain).add("SRP_A", c.AHex(), shorten)
+	ps := params{}.add("DEVICE_KEY", d.Key).add("SRP_A", c.AHex())
 	out, err = f.respond(ctx, string(types.ChallengeNameTypeDeviceSrpAuth), ps, func(r *rec) {
-		r.note("Remembered device %s answers instead of MFA.", d.Key)
+		r.Note("Remembered device %s answers instead of MFA.", d.Key)
 	})
 	if err != nil {
 		return authOut{}, err
@@ -141,9 +141,9 @@ func (f *Flow) answerDeviceSRP(ctx context.Context, out authOut) (authOut, error
 		return authOut{}, err
 	}
 	ps = params{}.
-		add("DEVICE_KEY", d.Key, plain).
-		add("PASSWORD_CLAIM_SECRET_BLOCK", in.blockB, shorten).
-		add("PASSWORD_CLAIM_SIGNATURE", sig, plain).
-		add("TIMESTAMP", ts, plain)
+		add("DEVICE_KEY", d.Key).
+		add("PASSWORD_CLAIM_SECRET_BLOCK", in.blockB).
+		add("PASSWORD_CLAIM_SIGNATURE", sig).
+		add("TIMESTAMP", ts)
 	return f.respond(ctx, dpv, ps, nil)
 }

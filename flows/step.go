@@ -1,84 +1,36 @@
 package flows
 
-import (
-	"fmt"
-	"time"
-	"unicode/utf8"
-)
+import "github.com/cogscope/cogscope/flows/trace"
 
-// StepKind says what a step of the trace was.
-type StepKind string
+// The trace's types live in flows/trace, which every trace of the project
+// (the hosted-UI client, API calls, log tails) records with; these names
+// keep flows' API whole.
+type (
+	// StepKind says what a step of the trace was.
+	StepKind = trace.StepKind
+	// Step is one entry of a flow's trace. Its JSON form is public and
+	// stable (see the package documentation); new fields may be added,
+	// none renamed. Secrets in it are already redacted unless the flow ran
+	// with Reveal.
+	Step = trace.Step
+	// APIError is the part of a Cognito error a user needs: AWS's __type,
+	// message and request id.
+	APIError = trace.APIError
+	// SecretHashInfo records which username a SECRET_HASH was computed
+	// from (the hash itself is in Request, redacted).
+	SecretHashInfo = trace.SecretHashInfo
+	// SRPValues are the intermediate values of one SRP password claim,
+	// user or device. Numbers are lower-case hex. X and Key are derived
+	// from the password and are "[redacted]" unless Reveal.
+	SRPValues = trace.SRPValues
+)
 
 // Step kinds.
 const (
-	StepCall     StepKind = "call"     // one Cognito API call
-	StepCompute  StepKind = "compute"  // local computation: SRP password claim, device verifier
-	StepDecision StepKind = "decision" // the flow chose something: which refresh operation, a retry, a dropped device
+	StepCall     = trace.StepCall     // one Cognito API call
+	StepCompute  = trace.StepCompute  // local computation: SRP password claim, device verifier
+	StepDecision = trace.StepDecision // the flow chose something: which refresh operation, a retry, a dropped device
 )
-
-// Step is one entry of a flow's trace. Its JSON form is public and stable
-// (see the package documentation); new fields may be added, none renamed.
-// Secrets in it are already redacted unless the flow ran with Reveal.
-type Step struct {
-	Index int      `json:"index"` // 1-based position in the trace
-	Kind  StepKind `json:"kind"`
-	// Operation is the API operation of a call ("InitiateAuth"), or the
-	// computation of a compute step ("PASSWORD_CLAIM", "DEVICE_VERIFIER").
-	Operation string `json:"operation"`
-	// Title is a one-line summary, e.g. "InitiateAuth USER_SRP_AUTH → PASSWORD_VERIFIER".
-	Title string `json:"title"`
-	// AuthFlow is the AuthFlow sent (InitiateAuth / AdminInitiateAuth).
-	AuthFlow string `json:"auth_flow,omitempty"`
-	// Challenge is the challenge this step answers (RespondToAuthChallenge)
-	// or computes for (PASSWORD_CLAIM).
-	Challenge string `json:"challenge,omitempty"`
-	// NextChallenge is the challenge Cognito returned, if any.
-	NextChallenge string `json:"next_challenge,omitempty"`
-
-	// Request and Response are the members sent and received, flattened
-	// with dots ("AuthParameters.USERNAME", "AuthenticationResult.IdToken");
-	// lists are JSON text, as Cognito itself sends MFAS_CAN_CHOOSE.
-	Request  map[string]string `json:"request,omitempty"`
-	Response map[string]string `json:"response,omitempty"`
-	// Error is Cognito's refusal (or the transport failure) of a call.
-	Error *APIError `json:"error,omitempty"`
-	// RequestID is x-amzn-RequestId of the call, when the service sent one.
-	RequestID string `json:"request_id,omitempty"`
-
-	// SecretHash says which username SECRET_HASH was computed from, for
-	// app clients with a secret.
-	SecretHash *SecretHashInfo `json:"secret_hash,omitempty"`
-	// SRP holds the intermediate values of a password-claim computation.
-	SRP *SRPValues `json:"srp,omitempty"`
-	// Notes explain, in plain language, what happened and why.
-	Notes []string `json:"notes,omitempty"`
-
-	Started    time.Time `json:"started"`
-	DurationMS float64   `json:"duration_ms"`
-	// ServerTime is the Date header of the response, which shows clock
-	// skew against the machine (matters for SRP's TIMESTAMP).
-	ServerTime *time.Time `json:"server_time,omitempty"`
-}
-
-// APIError is the part of a Cognito error a user needs: AWS's __type,
-// message and request id.
-type APIError struct {
-	Type       string `json:"type"` // e.g. NotAuthorizedException; empty for transport failures
-	Message    string `json:"message"`
-	RequestID  string `json:"request_id,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
-}
-
-func (e *APIError) String() string {
-	s := e.Message
-	if e.Type != "" {
-		s = e.Type + ": " + e.Message
-	}
-	if e.RequestID != "" {
-		s += " (request id " + e.RequestID + ")"
-	}
-	return s
-}
 
 // Where the username hashed into SECRET_HASH came from.
 const (
@@ -89,70 +41,10 @@ const (
 	HashFromSubClaim      = "access token sub claim"
 )
 
-// SecretHashInfo records which username a SECRET_HASH was computed from
-// (the hash itself is in Request, redacted).
-type SecretHashInfo struct {
-	Username string `json:"username"`
-	Source   string `json:"source"` // one of the HashFrom* values
-}
-
-// SRPValues are the intermediate values of one SRP password claim, user or
-// device. Numbers are lower-case hex. X and Key are derived from the
-// password and are "[redacted]" unless Reveal.
-type SRPValues struct {
-	Subject     string `json:"subject"`   // "user" or "device"
-	PoolName    string `json:"pool_name"` // user pool name, or the device group key
-	UserID      string `json:"user_id"`   // USER_ID_FOR_SRP, or the device key
-	A           string `json:"a"`         // SRP_A sent (the secret a itself is never recorded)
-	B           string `json:"b"`         // SRP_B received
-	Salt        string `json:"salt"`
-	U           string `json:"u"`
-	X           string `json:"x"`
-	Key         string `json:"key"` // the 16-byte HKDF key
-	SecretBlock string `json:"secret_block"`
-	Timestamp   string `json:"timestamp"`
-	Signature   string `json:"signature"`
-}
-
 // Redacted is what a secret looks like in a trace without Reveal.
-const Redacted = "[redacted]"
-
-// valueClass says how a recorded value is treated without Reveal.
-type valueClass int
-
-const (
-	plain   valueClass = iota // shown as is
-	secret                    // passwords, SECRET_HASH, refresh tokens, client secrets, TOTP seeds: hidden
-	shorten                   // sessions, ID/access tokens, long opaque blobs: first characters and length
-)
-
-const (
-	shortPrefix = 10
-	shortSuffix = 6
-)
-
-// redact renders v for a trace.
-func redact(v string, c valueClass, reveal bool) string {
-	if reveal || v == "" {
-		return v
-	}
-	switch c {
-	case secret:
-		return Redacted
-	case shorten:
-		return Shorten(v)
-	}
-	return v
-}
+const Redacted = trace.Redacted
 
 // Shorten keeps the first and last characters of a long value and says
-// how long it was, so two values can still be told apart: how traces show
-// tokens without printing them whole.
-func Shorten(v string) string {
-	n := utf8.RuneCountInString(v)
-	if n <= shortPrefix+shortSuffix+8 {
-		return v
-	}
-	r := []rune(v)
-	return fmt.Sprintf("%s…%s (%d chars)", string(r[:shortPrefix]), string(r[n-shortSuffix:]), n)
-}
+// how long it was: how traces show tokens without printing them whole.
+// It is trace.Shorten.
+func Shorten(v string) string { return trace.Shorten(v) }

@@ -196,7 +196,7 @@ func (j *Judgement) refuse(a Authorizer, status int, body, reason string) {
 func evaluateFor(ctx context.Context, issuer string, token string, keys KeySource, now time.Time) (*evaluation, *Report, error) {
 	// Built directly: the gateway compares its configured issuer exactly,
 	// so a bare pool id must not be expanded as NewVerifier would.
-	v := &Verifier{opts: Options{Issuer: issuer, Now: func() time.Time { return now }, Keys: keys}, keys: keys}
+	v := &Verifier{opts: Options{Issuer: issuer, Now: func() time.Time { return now }, Keys: keys}, keys: keys, pinned: pinned(keys)}
 	e := &evaluation{v: v, ctx: ctx, full: true}
 	e.setNow(now)
 	tok, derr := Decode(token)
@@ -260,35 +260,41 @@ func (j *Judgement) judgeHTTP(ctx context.Context, a Authorizer, token string, k
 	// The JWT authorizer checks signature, issuer, audience and times;
 	// token_use is not its business (an ID token passes a route without
 	// scopes when its aud is listed).
-	if c, bad := firstFail(r, CheckAlg, CheckKid, CheckSignature, CheckIss); bad {
+	if c, bad := firstFail(r, CheckAlg, CheckKid, CheckSignature); bad {
 		invalid(c.Name, c.Name.String()+": "+c.Detail)
 		j.mistakesFor(c, r)
 		return nil
 	}
 	if a.Issuer == "" {
+		// Without one the keys came from the token's own iss: nothing an
+		// authorizer would accept.
 		invalid(CheckIss, "the authorizer has no issuer configured")
+		return nil
+	}
+	if c, bad := firstFail(r, CheckIss); bad {
+		invalid(c.Name, c.Name.String()+": "+c.Detail)
+		j.mistakesFor(c, r)
 		return nil
 	}
 	// aud if present, else client_id (API Gateway evaluates aud when both
 	// are there).
-	var got []string
-	field := "aud"
-	switch {
-	case e.cs.present(cAud) && !e.cs.wrong(cAud):
-		got = e.cs.audList
-		if !e.cs.audIsList {
-			got = []string{e.cs.aud}
-		}
-	case e.cs.present(cClientID) && !e.cs.wrong(cClientID):
-		field, got = "client_id", []string{e.cs.clientID}
-	default:
+	aud := e.cs.audience()
+	field, got := aud.field, aud.values()
+	if field == "" {
 		field = "aud or client_id"
+	}
+	if aud.bad != "" {
+		invalid(CheckAud, aud.bad)
+		j.Mistakes = append(j.Mistakes, "the token's "+aud.field+" is of the wrong type; API Gateway evaluates aud whenever the token has one")
+		return nil
 	}
 	if !overlaps(got, a.Audience) {
 		invalid(CheckAud, fmt.Sprintf("%s %s is not in the authorizer's audience list (%s)", field, quoteList(got), listOr(a.Audience, "an empty list")))
 		switch {
 		case field == "client_id":
 			j.Mistakes = append(j.Mistakes, "an access token has no aud: API Gateway compares its client_id with the audience list, so the list must hold the app client id")
+		case field == "aud" && e.cs.clientID != "" && overlaps([]string{e.cs.clientID}, a.Audience):
+			j.Mistakes = append(j.Mistakes, fmt.Sprintf("the audience list holds the token's client_id %q, but the token has an aud, and then only aud is evaluated", e.cs.clientID))
 		case field == "aud":
 			j.Mistakes = append(j.Mistakes, "the audience list lacks the app client id the token was issued to")
 		default:

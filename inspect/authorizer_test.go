@@ -43,6 +43,16 @@ func TestJudgeHTTPJWTAuthorizer(t *testing.T) {
 		{name: "scp instead of scope", auth: withScopes, header: "Bearer " + ti.access(with(without(ac, "scope"), "scp", []string{"orders/read"})), allowed: true},
 		{name: "refresh token sent", auth: base, header: "Bearer eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.a.b.c.d", status: 401, mistake: "refresh token"},
 		{name: "forged HS256", auth: base, header: "Bearer " + signHS(publicPEM(ti.accKey), claims{"alg": "HS256", "kid": accessKid}, ac), status: 401, mistake: "key confusion"},
+		{name: "aud counts over client_id", auth: Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{"urn:my:api"}},
+			header: "Bearer " + ti.access(with(ac, "aud", "urn:my:api", "client_id", "web-app")), allowed: true},
+		{name: "client_id ignored when aud is there", auth: Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{"web-app"}},
+			header: "Bearer " + ti.access(with(ac, "aud", "urn:my:api", "client_id", "web-app")), status: 401, www: "valid audience", mistake: "only aud is evaluated"},
+		{name: "aud as a list", auth: Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{"urn:my:api"}},
+			header: "Bearer " + ti.access(with(ac, "aud", []string{"urn:other", "urn:my:api"})), allowed: true},
+		{name: "mistyped aud is not passed over", auth: base,
+			header: "Bearer " + ti.access(with(ac, "aud", 42)), status: 401, www: "valid audience", mistake: "wrong type"},
+		{name: "a non-Cognito token without token_use", auth: Authorizer{Type: HTTPJWTAuthorizer, Issuer: ti.iss, Audience: []string{"urn:my:api"}},
+			header: "Bearer " + ti.access(with(without(ac, "token_use", "client_id"), "aud", "urn:my:api")), allowed: true},
 		{name: "line break inside", auth: base, header: "Bearer " + access[:50] + " " + access[50:], status: 401, mistake: "whitespace"},
 	}
 	for _, tc := range cases {
@@ -194,5 +204,24 @@ func TestJudgeReasonsNameEmptyLists(t *testing.T) {
 		if !strings.Contains(j.Reason, c.want) || strings.Contains(j.Reason, "no keys") {
 			t.Errorf("reason %q, want %q", j.Reason, c.want)
 		}
+	}
+}
+
+// TestJudgeWithoutIssuer: an HTTP authorizer with no issuer trusts no
+// keys, not those the token's own iss points at.
+func TestJudgeWithoutIssuer(t *testing.T) {
+	t.Parallel()
+	ti := newTestIssuer(t, CognitoIssuer("eu-west-1", "eu-west-1_ApiPool1"))
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+ti.access(ti.accessClaims(testNow)))
+	j, err := Judge(ctx(), Authorizer{Type: HTTPJWTAuthorizer, Audience: []string{testClient}}, h, unpinned{ti.keySet}, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Allowed || j.Status != 401 || j.Reason != "the authorizer has no issuer configured" {
+		t.Fatalf("%+v", j)
+	}
+	if c := j.Report.Check(CheckIss); c.Status != StatusFail || !strings.Contains(c.Detail, "unconfirmed issuer") {
+		t.Fatalf("iss %+v", c)
 	}
 }

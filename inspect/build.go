@@ -36,6 +36,9 @@ var errNotVerified = errors.New("not verified: no keys consulted")
 func (noKeys) Key(context.Context, string, string) (*Key, error) { return nil, errNotVerified }
 func (noKeys) Keys(context.Context, string) ([]*Key, error)      { return nil, errNotVerified }
 
+// Pinned: Describe consults no keys, so no issuer is trusted or doubted.
+func (noKeys) Pinned() bool { return true }
+
 // report assembles the Report of a finished full evaluation.
 func (e *evaluation) report(tok *Token) *Report {
 	r := &Report{Token: tok, Now: e.now, Checks: e.checks[:], Kind: KindUnknown}
@@ -62,7 +65,33 @@ func (e *evaluation) report(tok *Token) *Report {
 	if tok == nil {
 		return r
 	}
+	if !e.cs.wrong(cIss) {
+		r.Issuer = DescribeIssuer(e.cs.iss)
+		if e.cs.iss == "" {
+			r.Issuer = IssuerInfo{}
+		}
+	}
+	if _, describing := e.v.keys.(noKeys); !describing && status(CheckParse) != "" {
+		switch {
+		case e.v.opts.Issuer != "":
+			r.Trust = TrustExpectedIssuer
+		case e.v.pinned:
+			r.Trust = TrustGivenKeys
+		default:
+			r.Trust = TrustTokenIssuer
+		}
+	}
 	r.Notes = append(r.Notes, tok.Notes...)
+	if sk, ok := e.v.keys.(skippedKeySource); ok && e.keyDone {
+		iss, _ := e.keyIssuer()
+		if skipped := sk.SkippedKeys(iss); len(skipped) > 0 {
+			names := make([]string, len(skipped))
+			for i, k := range skipped {
+				names[i] = k.String()
+			}
+			r.Notes = append(r.Notes, "the JWKS holds keys that cannot be used; they were skipped and the others used (RFC 7517 §5): "+strings.Join(names, "; "))
+		}
+	}
 	for _, f := range tok.Header.Fields {
 		info, known := LookupHeader(f.Name)
 		c := Claim{Name: f.Name, Value: f.Value, Display: display(info.Kind, f.Value, e.now, nil), Meaning: info.Meaning, Known: known, Check: info.Check}

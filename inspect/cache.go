@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,12 @@ type CacheOptions struct {
 	// cannot turn the cache into a request flood. The first unknown kid
 	// after a fetch always refetches.
 	RefetchInterval time.Duration
+	// RelaxFetch relaxes the fetch policy for local emulators: plain http
+	// to any host, and private addresses for unconfirmed issuers too.
+	// Link-local and metadata addresses, credentials in the URL, a query
+	// or fragment in the issuer and redirects to another host stay
+	// refused (doc.go, "Fetching keys safely").
+	RelaxFetch bool
 }
 
 // Cache is a KeySource that fetches JWKS documents over HTTP with jwx's
@@ -41,18 +48,34 @@ type CacheOptions struct {
 // unknown kid. It is safe for concurrent use; lookups of fresh keys take
 // no lock.
 type Cache struct {
-	opts    CacheOptions
-	mu      sync.Mutex
-	entries atomic.Pointer[map[string]*cacheEntry]
-	fetches atomic.Int64
+	opts   CacheOptions
+	client *http.Client // the policy's client, built from opts.Client
+	// resolvedHook, in tests, replaces the address the dialer checks (the
+	// connection still goes where DNS said).
+	resolvedHook func(string) string
+	mu           sync.Mutex
+	entries      atomic.Pointer[map[string]*cacheEntry]
+	fetches      atomic.Int64
 }
 
 type cacheEntry struct {
 	url     string
+	issuer  string // "" for the fixed URL: no discovery then
 	state   atomic.Pointer[cacheState]
 	fetchMu sync.Mutex
 	// lastKidRefetch is guarded by fetchMu.
 	lastKidRefetch time.Time
+	// discovered is the jwks_uri of the issuer's discovery document, once
+	// url answered 404; written under fetchMu.
+	discovered atomic.Pointer[string]
+}
+
+// source is where the entry's keys come from.
+func (e *cacheEntry) source() string {
+	if d := e.discovered.Load(); d != nil {
+		return *d
+	}
+	return e.url
 }
 
 type cacheState struct {
@@ -83,6 +106,7 @@ func NewCache(opts CacheOptions) *Cache {
 		opts.RefetchInterval = 5 * time.Second
 	}
 	c := &Cache{opts: opts}
+	c.client = c.policyClient()
 	m := map[string]*cacheEntry{}
 	c.entries.Store(&m)
 	return c
@@ -92,7 +116,12 @@ func NewCache(opts CacheOptions) *Cache {
 // revalidations answered 304).
 func (c *Cache) Fetches() int { return int(c.fetches.Load()) }
 
-// JWKSURL is the JWKS location used for issuer.
+// Pinned implements PinnedKeySource: a cache with a fixed URL serves the
+// keys the caller chose; one that follows issuers does not.
+func (c *Cache) Pinned() bool { return c.opts.URL != "" }
+
+// JWKSURL is the JWKS location tried first for issuer (the discovery
+// document's jwks_uri is used when it answers 404).
 func (c *Cache) JWKSURL(issuer string) (string, error) {
 	if c.opts.URL != "" {
 		return c.opts.URL, nil
@@ -100,11 +129,7 @@ func (c *Cache) JWKSURL(issuer string) (string, error) {
 	if issuer == "" {
 		return "", errors.New("the token has no iss claim and no JWKS URL was given: cannot tell where its keys are")
 	}
-	u, err := url.Parse(issuer)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("issuer %q is not an http(s) URL, so its JWKS cannot be fetched; give the JWKS explicitly", issuer)
-	}
-	return strings.TrimRight(issuer, "/") + "/.well-known/jwks.json", nil
+	return c.jwksURLOf(issuer)
 }
 
 // Key implements KeySource.
@@ -128,11 +153,28 @@ func (c *Cache) Key(ctx context.Context, issuer, kid string) (*Key, error) {
 	if k, ok := st.set.byKid[kid]; ok {
 		return k, nil
 	}
-	src := e.url
+	src := e.source()
 	if !refetched {
 		src += " (not refetched: another unknown kid caused a refetch moments ago)"
 	}
-	return nil, &UnknownKidError{Kid: kid, Known: st.set.Kids(), Source: src}
+	return nil, st.set.unknownKid(kid, src)
+}
+
+// SkippedKeys lists the keys of issuer's JWKS that could not be used, as
+// last fetched (nothing is fetched).
+func (c *Cache) SkippedKeys(issuer string) []SkippedKey {
+	key := issuer
+	if c.opts.URL != "" {
+		key = ""
+	}
+	e, ok := (*c.entries.Load())[key]
+	if !ok {
+		return nil
+	}
+	if st := e.state.Load(); st != nil {
+		return st.set.skipped
+	}
+	return nil
 }
 
 // Keys implements KeySource.
@@ -161,6 +203,9 @@ func (c *Cache) entryFor(issuer string) (*cacheEntry, error) {
 	}
 	u, err := c.JWKSURL(issuer)
 	if err != nil {
+		if errPolicy(err) {
+			return nil, &FetchError{URL: issuer, Err: err}
+		}
 		return nil, err
 	}
 	c.mu.Lock()
@@ -177,8 +222,9 @@ func (c *Cache) entryFor(issuer string) (*cacheEntry, error) {
 			m[k] = v
 		}
 	}
-	e := &cacheEntry{url: u}
-	m[strings.Clone(key)] = e // key may alias a token's decode buffer
+	key = strings.Clone(key) // key may alias a token's decode buffer
+	e := &cacheEntry{url: u, issuer: key}
+	m[key] = e
 	c.entries.Store(&m)
 	return e, nil
 }
@@ -238,12 +284,97 @@ const maxCacheEntries = 64
 const maxJWKSBytes = 1 << 20
 
 // fetch GETs the JWKS (conditionally when we hold a validator) and stores
-// the new state. The caller holds e.fetchMu.
+// the new state. When <issuer>/.well-known/jwks.json answers 404, the
+// issuer's OpenID discovery document names the JWKS (jwks_uri), as API
+// Gateway finds it; that URL is used from then on. The caller holds
+// e.fetchMu.
 func (c *Cache) fetch(ctx context.Context, e *cacheEntry) (*cacheState, error) {
-	old := e.state.Load()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url, nil)
+	st, err := c.fetchJWKS(ctx, e, e.source())
+	var fe *FetchError
+	if e.issuer == "" || e.discovered.Load() != nil || !errors.As(err, &fe) || fe.Status != http.StatusNotFound {
+		return st, err
+	}
+	ju, derr := c.discover(ctx, e.issuer)
+	if derr != nil {
+		return nil, &FetchError{URL: e.url, Status: http.StatusNotFound,
+			Err: fmt.Errorf("no JWKS there, and the issuer's discovery document does not name one: %w", derr)}
+	}
+	e.discovered.Store(&ju)
+	return c.fetchJWKS(ctx, e, ju)
+}
+
+// maxDiscoveryBytes bounds an OpenID discovery document (a few KB).
+const maxDiscoveryBytes = 256 << 10
+
+// discover reads <issuer>/.well-known/openid-configuration and returns its
+// jwks_uri. The document must name the same issuer (OpenID Connect
+// Discovery §4.3), and its jwks_uri passes the fetch policy like any URL.
+func (c *Cache) discover(ctx context.Context, issuer string) (string, error) {
+	iu, err := url.Parse(issuer)
 	if err != nil {
-		return nil, &FetchError{URL: e.url, Err: err}
+		return "", &PolicyError{URL: issuer, Reason: "not a URL"}
+	}
+	du := url.URL{Scheme: iu.Scheme, Host: iu.Host, Path: strings.TrimRight(iu.Path, "/") + "/.well-known/openid-configuration"}
+	rule := c.ruleFor(ctx, &du)
+	if err := c.checkURL(du.String(), &du, rule); err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, ruleKey{}, rule), http.MethodGet, du.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/json")
+	c.fetches.Add(1)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return "", fmt.Errorf("%s: HTTP %d (the response body is not shown)", du.String(), resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscoveryBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: read body: %w", du.String(), err)
+	}
+	if len(body) > maxDiscoveryBytes {
+		return "", fmt.Errorf("%s: body larger than %d KiB, not a discovery document", du.String(), maxDiscoveryBytes>>10)
+	}
+	var doc struct {
+		Issuer  *string `json:"issuer"`
+		JWKSURI *string `json:"jwks_uri"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Issuer == nil || doc.JWKSURI == nil {
+		return "", fmt.Errorf("%s is not an OpenID discovery document with issuer and jwks_uri", du.String())
+	}
+	if *doc.Issuer != issuer {
+		return "", fmt.Errorf("%s names the issuer %q, not %q (OpenID Connect Discovery §4.3 requires the same)", du.String(), *doc.Issuer, issuer)
+	}
+	ju, err := url.Parse(*doc.JWKSURI)
+	if err != nil || !ju.IsAbs() {
+		return "", fmt.Errorf("%s: jwks_uri %q is not an absolute URL", du.String(), *doc.JWKSURI)
+	}
+	if err := c.checkURL(*doc.JWKSURI, ju, c.ruleFor(ctx, ju)); err != nil {
+		return "", fmt.Errorf("%s: jwks_uri: %w", du.String(), err)
+	}
+	return ju.String(), nil
+}
+
+// fetchJWKS fetches one JWKS URL. The caller holds e.fetchMu.
+func (c *Cache) fetchJWKS(ctx context.Context, e *cacheEntry, target string) (*cacheState, error) {
+	old := e.state.Load()
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, &FetchError{URL: target, Err: &PolicyError{URL: target, Reason: "not a URL"}}
+	}
+	rule := c.ruleFor(ctx, u)
+	if err := c.checkURL(target, u, rule); err != nil {
+		return nil, &FetchError{URL: u.Redacted(), Err: err}
+	}
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, ruleKey{}, rule), http.MethodGet, target, nil)
+	if err != nil {
+		return nil, &FetchError{URL: target, Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
 	if old != nil {
@@ -255,9 +386,9 @@ func (c *Cache) fetch(ctx context.Context, e *cacheEntry) (*cacheState, error) {
 		}
 	}
 	c.fetches.Add(1)
-	resp, err := c.opts.Client.Do(req)
+	resp, err := c.client.Do(req)
 	if err != nil {
-		return nil, &FetchError{URL: e.url, Err: err}
+		return nil, &FetchError{URL: target, Err: err}
 	}
 	defer resp.Body.Close()
 	now := c.opts.Now()
@@ -270,20 +401,22 @@ func (c *Cache) fetch(ctx context.Context, e *cacheEntry) (*cacheState, error) {
 		return &nst, nil
 	}
 	if resp.StatusCode != http.StatusOK {
-		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
-		return nil, &FetchError{URL: e.url, Status: resp.StatusCode,
-			Err: fmt.Errorf("expected 200 with a JWKS, got %q", strings.TrimSpace(string(snippet)))}
+		// The body is not shown: it comes from a host the token may have
+		// chosen, and could say anything.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return nil, &FetchError{URL: target, Status: resp.StatusCode,
+			Err: errors.New("expected 200 with a JWKS (the response body is not shown)")}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
 	if err != nil {
-		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: fmt.Errorf("read body: %w", err)}
+		return nil, &FetchError{URL: target, Status: resp.StatusCode, Err: fmt.Errorf("read body: %w", err)}
 	}
 	if len(body) > maxJWKSBytes {
-		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: errors.New("body larger than 1 MiB, not a JWKS")}
+		return nil, &FetchError{URL: target, Status: resp.StatusCode, Err: errors.New("body larger than 1 MiB, not a JWKS")}
 	}
-	set, err := ParseJWKS(body, e.url)
+	set, err := ParseJWKS(body, target)
 	if err != nil {
-		return nil, &FetchError{URL: e.url, Status: resp.StatusCode, Err: err}
+		return nil, &FetchError{URL: target, Status: resp.StatusCode, Err: err}
 	}
 	nst := &cacheState{set: set, fetched: now, expires: now.Add(ttl),
 		etag: resp.Header.Get("ETag"), lastMod: resp.Header.Get("Last-Modified")}

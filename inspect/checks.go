@@ -67,6 +67,27 @@ func (e *evaluation) checkParseTypes() Check {
 	return Check{Name: CheckParse, Status: StatusOK}
 }
 
+// checkCrit refuses a header that makes extensions critical (RFC 7515
+// §4.1.11: a JWS whose crit lists an extension the recipient does not
+// understand is invalid) and an unencoded payload (RFC 7797 "b64": false).
+// cogscope understands no extension.
+func (e *evaluation) checkCrit() Check {
+	h := &e.hdr
+	switch {
+	case h.b64False:
+		c := failCheck(CheckParse, `the header says "b64": false (RFC 7797): the payload is not base64url-encoded, an extension cogscope does not support; such a token is refused`)
+		c.Hint = "Cognito never sets b64 or crit: this token was made by something else, or altered"
+		return c
+	case h.hasCrit && (h.critBad || len(h.crit) == 0):
+		return failCheck(CheckParse, "the header's crit is not a non-empty list of extension names, as RFC 7515 §4.1.11 requires; the token is invalid")
+	case h.hasCrit:
+		c := failCheck(CheckParse, fmt.Sprintf("the header marks %s as critical (crit): extensions cogscope does not understand, so the token must be refused (RFC 7515 §4.1.11)", quoteList(h.crit)))
+		c.Hint = "Cognito never sets crit: this token was made by something else, or altered"
+		return c
+	}
+	return Check{Name: CheckParse, Status: StatusOK}
+}
+
 func isRSAAlg(alg string) bool { return alg == "RS256" || alg == "RS384" || alg == "RS512" }
 
 // Attack names, shown next to refused algorithms.
@@ -146,11 +167,8 @@ func (e *evaluation) checkAlg() Check {
 	}
 	// No key for this token (kid missing or unknown): the alg must still be
 	// one the issuer's keys declare.
-	iss := e.v.opts.Issuer
-	if iss == "" {
-		iss = e.cs.iss
-	}
-	keys, err := e.v.keys.Keys(e.ctx, iss)
+	iss, kctx := e.keyIssuer()
+	keys, err := e.v.keys.Keys(kctx, iss)
 	if err != nil {
 		return skipCheck(CheckAlg, "not checked against the keys: "+err.Error())
 	}
@@ -195,6 +213,9 @@ func (e *evaluation) checkKid() Check {
 		if errors.As(e.keyErr, &unknown) {
 			c := failCheck(CheckKid, unknown.Error())
 			c.Hint = "a token from another user pool, region or environment, or signed by a key the issuer has retired"
+			if unknown.Skipped != "" {
+				c.Hint = "the issuer publishes this key in a form that is refused; a token signed with it cannot be trusted"
+			}
 			return c
 		}
 		return skipCheck(CheckKid, "keys unavailable: "+e.keyErr.Error())
@@ -253,10 +274,21 @@ func (e *evaluation) checkIss() Check {
 	}
 	want := e.v.opts.Issuer
 	if want == "" {
-		if !e.cs.present(cIss) {
-			return skipCheck(CheckIss, "no expected issuer given (--issuer), and the token has no iss")
+		if e.v.pinned {
+			if !e.cs.present(cIss) {
+				return skipCheck(CheckIss, "no expected issuer given (--issuer), and the token has no iss; the signature was checked with the keys given")
+			}
+			return skipCheck(CheckIss, fmt.Sprintf("no expected issuer given (--issuer); iss %q (%s) is not compared, the signature was checked with the keys given", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
 		}
-		return skipCheck(CheckIss, fmt.Sprintf("no expected issuer given (--issuer); keys came from the token's own iss %q, so a valid signature proves only that this issuer signed it", e.cs.iss))
+		if !e.cs.present(cIss) || e.cs.iss == "" {
+			c := failCheck(CheckIss, "no expected issuer given and the token has no iss: nothing says whose keys could vouch for it")
+			c.Hint = "give the expected issuer (--issuer, a profile or a session) or the JWKS (--jwks)"
+			return c
+		}
+		c := failCheck(CheckIss, fmt.Sprintf("unconfirmed issuer: the signature was checked against the token's own issuer %q (%s), which nobody confirmed; "+
+			"whoever wrote the token chose those keys, so the signature proves nothing", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
+		c.Hint = fmt.Sprintf("if this is the issuer you expect, say so: --issuer %q (or a profile or session), or give its JWKS (--jwks)", e.cs.iss)
+		return c
 	}
 	if !e.cs.present(cIss) || e.cs.iss == "" {
 		return failCheck(CheckIss, fmt.Sprintf("the token has no iss; expected %q", want))
@@ -268,22 +300,41 @@ func (e *evaluation) checkIss() Check {
 	}
 	c := Check{Name: CheckIss, Status: StatusOK}
 	if e.full {
-		c.Detail = fmt.Sprintf("%q", want)
-		if pool, region, ok := ParseCognitoIssuer(want); ok {
-			c.Detail += fmt.Sprintf(" (user pool %s in %s)", pool, region)
-		}
+		c.Detail = fmt.Sprintf("%q, as expected (%s)", want, DescribeIssuer(want).text())
 	}
 	return c
+}
+
+// cognitoIssued reports whether the token's issuer (the expected one, else
+// its own iss) is a Cognito user pool, or shaped like one (a local stack):
+// those always say token_use.
+func (e *evaluation) cognitoIssued() bool {
+	iss := e.v.opts.Issuer
+	if iss == "" {
+		iss = e.cs.iss
+	}
+	info := DescribeIssuer(iss)
+	return info.Cognito || info.PoolShaped
 }
 
 func (e *evaluation) checkTokenUse() Check {
 	tu := e.cs.tokenUse
 	want := e.v.opts.TokenUse
+	// Whether token_use is required matters only when it is not a
+	// Cognito kind; the issuer is not looked at for the common case.
+	required := want != "" || tu == "id" || tu == "access" || e.cognitoIssued()
 	switch {
 	case e.cs.wrong(cTokenUse):
 		return failCheck(CheckTokenUse, "token_use is not a string")
+	case !required && tu == "":
+		return skipCheck(CheckTokenUse, "the token has no token_use, which only Cognito tokens carry: not required, since the issuer is not a Cognito user pool and no --token-use was given")
+	case !required && tu != "id" && tu != "access":
+		return skipCheck(CheckTokenUse, fmt.Sprintf("token_use is %q, not a Cognito kind: not required, since the issuer is not a Cognito user pool and no --token-use was given", tu))
 	case tu == "":
 		c := failCheck(CheckTokenUse, "the token has no token_use: it is not a Cognito ID or access token")
+		if want == "" {
+			c.Detail += " (required: the issuer is a Cognito user pool)"
+		}
 		return c
 	case tu != "id" && tu != "access":
 		return failCheck(CheckTokenUse, fmt.Sprintf("token_use is %q; Cognito tokens say \"id\" or \"access\"", tu))
@@ -310,50 +361,85 @@ func (e *evaluation) checkTokenUse() Check {
 	return c
 }
 
-func (e *evaluation) checkAud() Check {
-	if e.cs.wrong(cAud) {
-		return failCheck(CheckAud, "aud is neither a string nor a list of strings")
+// audience is what API Gateway's JWT authorizer compares with its
+// audience list: aud when the token has one (any type: a mistyped aud is
+// not passed over), else client_id (cognito-protocol.md §6.1).
+type audience struct {
+	field  string   // "aud", "client_id", or "" when the token has neither
+	one    string   // the value to match, unless isList
+	list   []string // the values to match when aud is a list
+	isList bool
+	bad    string // set when the field is of the wrong type
+}
+
+// values lists what is matched (allocates: for messages).
+func (a audience) values() []string {
+	switch {
+	case a.isList:
+		return a.list
+	case a.field == "":
+		return nil
 	}
-	if e.cs.wrong(cClientID) {
-		return failCheck(CheckAud, "client_id is not a string")
+	return []string{a.one}
+}
+
+// match returns the first value the expected set holds.
+func (a audience) match(want map[string]struct{}) (string, bool) {
+	if a.isList {
+		for _, g := range a.list {
+			if _, ok := want[g]; ok {
+				return g, true
+			}
+		}
+		return "", false
+	}
+	_, ok := want[a.one]
+	return a.one, ok && a.field != ""
+}
+
+func (cs *claimSet) audience() audience {
+	switch {
+	case cs.present(cAud) && cs.wrong(cAud):
+		return audience{field: "aud", bad: "aud is neither a string nor a list of strings"}
+	case cs.present(cAud) && cs.audIsList:
+		return audience{field: "aud", list: cs.audList, isList: true}
+	case cs.present(cAud):
+		return audience{field: "aud", one: cs.aud}
+	case cs.present(cClientID) && cs.wrong(cClientID):
+		return audience{field: "client_id", bad: "client_id is not a string"}
+	case cs.present(cClientID):
+		return audience{field: "client_id", one: cs.clientID}
+	}
+	return audience{}
+}
+
+func (e *evaluation) checkAud() Check {
+	a := e.cs.audience()
+	if a.bad != "" {
+		return failCheck(CheckAud, a.bad)
 	}
 	if len(e.v.clients) == 0 {
 		return skipCheck(CheckAud, "no expected client id given (--client-id)")
 	}
 	want := e.v.opts.ClientIDs
-	if e.cs.tokenUse == "id" {
-		switch {
-		case e.cs.audIsList:
-			return failCheck(CheckAud, fmt.Sprintf("aud is a list (%s); a Cognito ID token carries its client id as one string", quoteList(e.cs.audList)))
-		case e.cs.aud == "":
-			return failCheck(CheckAud, fmt.Sprintf("the ID token has no aud; expected %s", oneOf(want)))
-		}
-		if _, ok := e.v.clients[e.cs.aud]; !ok {
-			c := failCheck(CheckAud, fmt.Sprintf("aud %q is not %s", e.cs.aud, oneOf(want)))
-			c.Hint = "the token was issued to another app client"
-			return c
-		}
+	if a.field == "" {
+		return failCheck(CheckAud, fmt.Sprintf("the token has neither aud nor client_id; expected %s", oneOf(want)))
+	}
+	if g, ok := a.match(e.v.clients); ok {
 		c := Check{Name: CheckAud, Status: StatusOK}
 		if e.full {
-			c.Detail = fmt.Sprintf("aud %q is an expected app client (ID tokens name their client in aud)", e.cs.aud)
+			if a.field == "aud" {
+				c.Detail = fmt.Sprintf("aud %q is expected (aud is evaluated when present, as API Gateway does)", g)
+			} else {
+				c.Detail = fmt.Sprintf("client_id %q is expected (the token has no aud, so client_id counts, as API Gateway does; Cognito access tokens name their client there)", g)
+			}
 		}
 		return c
 	}
-	if e.cs.clientID == "" {
-		c := failCheck(CheckAud, fmt.Sprintf("the token has no client_id; expected %s", oneOf(want)))
-		if e.cs.present(cAud) {
-			c.Hint = "it has aud but no client_id: an ID token, or not a Cognito access token"
-		}
-		return c
-	}
-	if _, ok := e.v.clients[e.cs.clientID]; !ok {
-		c := failCheck(CheckAud, fmt.Sprintf("client_id %q is not %s", e.cs.clientID, oneOf(want)))
-		c.Hint = "the token was issued to another app client"
-		return c
-	}
-	c := Check{Name: CheckAud, Status: StatusOK}
-	if e.full {
-		c.Detail = fmt.Sprintf("client_id %q is an expected app client (access tokens have no aud; they name their client in client_id)", e.cs.clientID)
+	c := failCheck(CheckAud, fmt.Sprintf("%s %s is not %s", a.field, quoteList(a.values()), oneOf(want)))
+	c.Hint = "the token was issued to another app client or audience"
+	if _, ok := e.v.clients[e.cs.clientID]; ok && a.field == "aud" && e.cs.clientID != "" {
+		c.Hint = fmt.Sprintf("client_id %q is expected, but the token has an aud, and only aud counts then (as API Gateway's JWT authorizer does): expect the aud value, or use a token without aud", e.cs.clientID)
 	}
 	return c
 }
@@ -369,7 +455,8 @@ func (e *evaluation) checkExp() Check {
 		c := failCheck(CheckExp, "the token has no exp: it would never expire; Cognito always sets one")
 		return c
 	}
-	if e.cs.exp+e.v.skewSec < e.nowSec {
+	// Expired at exp itself: now must be before exp (RFC 7519 §4.1.4).
+	if e.cs.exp+e.v.skewSec <= e.nowSec {
 		exp := secondsTime(e.cs.exp)
 		c := failCheck(CheckExp, "expired "+whenText(exp, e.now))
 		if e.v.skewSec > 0 {

@@ -168,6 +168,12 @@ func (c *claimSet) readNumber(s *scanner, b claimBit, dst *float64) error {
 type headerSet struct {
 	alg, kid       string
 	hasAlg, hasKid bool
+	// crit lists the critical extensions (RFC 7515 §4.1.11); critBad is
+	// set when crit is present but not a list of strings.
+	crit             []string
+	hasCrit, critBad bool
+	// b64False: "b64": false (RFC 7797), an unencoded payload.
+	b64False bool
 }
 
 // parseHeader reads a JOSE header; alg and kid must be strings when
@@ -181,6 +187,18 @@ func parseHeader(b []byte, h *headerSet, alias bool) error {
 			dst, h.hasAlg = &h.alg, true
 		case "kid":
 			dst, h.hasKid = &h.kid, true
+		case "crit":
+			_, list, isList, ok, err := s.strOrList()
+			h.hasCrit, h.crit, h.critBad = true, list, !(ok && isList)
+			return err
+		case "b64":
+			s.ws()
+			start := s.i
+			if err := s.skip(1); err != nil {
+				return err
+			}
+			h.b64False = string(s.b[start:s.i]) == "false"
+			return nil
 		default:
 			return s.skip(1)
 		}

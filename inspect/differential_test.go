@@ -252,6 +252,10 @@ func differentialCases(t *testing.T, ti *testIssuer) []differentialCase {
 			c.differs = "iat and auth_time must not be in the future"
 		case "Bearer prefix and a wrapped line":
 			c.differs = "input cleaning"
+		case "exactly at exp":
+			c.differs = "exp equal to now is expired"
+		case "crit naming an unknown extension", "crit that is not a list", "b64 false, marked critical", "b64 false, not marked critical":
+			c.differs = "crit and b64 are refused"
 		}
 		out = append(out, c)
 	}
@@ -261,7 +265,12 @@ func differentialCases(t *testing.T, ti *testIssuer) []differentialCase {
 			differs: "iat and auth_time must not be in the future"},
 		differentialCase{verifyCase: verifyCase{name: "impossible base64 length in the payload", token: padPayload(ti, ac)},
 			differs: "impossible base64url length"},
-		differentialCase{verifyCase: verifyCase{name: "aud as a list for an ID token", token: ti.id(with(ti.idClaims(testNow), "aud", []string{testClient})), opts: func(o *Options) { o.TokenUse = "id" }}},
+		differentialCase{verifyCase: verifyCase{name: "aud as a list for an ID token", token: ti.id(with(ti.idClaims(testNow), "aud", []string{testClient})), opts: func(o *Options) { o.TokenUse = "id" }},
+			differs: "audience as API Gateway judges it"},
+		differentialCase{verifyCase: verifyCase{name: "access token with an aud and the expected client_id", token: ti.access(with(ac, "aud", "urn:my:api")), failed: []string{"aud"}},
+			differs: "audience as API Gateway judges it"},
+		differentialCase{verifyCase: verifyCase{name: "access token with the expected aud and another client_id", token: ti.access(with(ac, "aud", testClient, "client_id", "web-app")), failed: nil},
+			differs: "audience as API Gateway judges it"},
 		differentialCase{verifyCase: verifyCase{name: "no client expected", token: ti.access(with(ac, "client_id", "anything")), opts: func(o *Options) { o.ClientIDs = nil }}},
 		differentialCase{verifyCase: verifyCase{name: "nbf within skew", token: ti.access(with(ac, "nbf", testNow.Add(20*time.Second).Unix())), opts: func(o *Options) { o.Skew = 30 * time.Second }}},
 		differentialCase{verifyCase: verifyCase{name: "groups as one string", token: ti.access(with(ac, "cognito:groups", "admin")), opts: func(o *Options) { o.Groups = []string{"admin"} }}},

@@ -27,31 +27,56 @@ func Relative(t, now time.Time) string {
 }
 
 // HumanDuration renders a duration with its two largest units: "45s",
-// "42m", "3h", "3h12m", "2d", "2d5h".
-func HumanDuration(d time.Duration) string {
+// "42m", "3h", "3h12m", "2d", "2d5h" (FormatDuration, Compact).
+func HumanDuration(d time.Duration) string { return FormatDuration(d, Compact) }
+
+// DurationLayout is how FormatDuration lays a duration out.
+type DurationLayout int
+
+const (
+	// Compact drops a zero second unit and the seconds from ten minutes
+	// on, and truncates to the second (it never overstates what is
+	// left): "45s", "5m30s", "42m", "3h12m", "2d5h". Reports and the CLI.
+	Compact DurationLayout = iota
+	// Padded always shows two units, the second zero-padded and after a
+	// space, rounded to the second: "45s", "3m 05s", "1h 02m", "2d 04h".
+	// A countdown redrawn every second keeps its width (the console).
+	Padded
+)
+
+// FormatDuration renders the magnitude of d (a negative duration as its
+// absolute value) for people, at two units of precision: the one
+// duration formatter of the project, used by inspect's reports, the
+// CLI's lifetimes and the console's countdowns.
+func FormatDuration(d time.Duration, layout DurationLayout) string {
+	if layout == Padded {
+		d = d.Round(time.Second)
+	}
 	if d < 0 {
 		d = -d
 	}
 	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		if s%60 == 0 || s >= 600 {
-			return fmt.Sprintf("%dm", s/60)
-		}
-		return fmt.Sprintf("%dm%ds", s/60, s%60)
-	case s < 86400:
-		if m := (s % 3600) / 60; m != 0 {
-			return fmt.Sprintf("%dh%dm", s/3600, m)
-		}
-		return fmt.Sprintf("%dh", s/3600)
-	default:
-		if h := (s % 86400) / 3600; h != 0 {
-			return fmt.Sprintf("%dd%dh", s/86400, h)
-		}
-		return fmt.Sprintf("%dd", s/86400)
+	units := []struct {
+		size int64
+		name string
+	}{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}
+	i := 0
+	for i < len(units)-1 && s < units[i].size {
+		i++
 	}
+	big, small := units[i], units[min(i+1, len(units)-1)]
+	hi := s / big.size
+	if big.size == 1 {
+		return fmt.Sprintf("%ds", hi)
+	}
+	lo := s % big.size / small.size
+	if layout == Padded {
+		return fmt.Sprintf("%d%s %02d%s", hi, big.name, lo, small.name)
+	}
+	if lo == 0 || (big.size == 60 && s >= 600) {
+		return fmt.Sprintf("%d%s", hi, big.name)
+	}
+	return fmt.Sprintf("%d%s%d%s", hi, big.name, lo, small.name)
 }
 
 // secondsTime converts a NumericDate (seconds, possibly fractional).

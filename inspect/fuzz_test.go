@@ -2,10 +2,14 @@ package inspect
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -108,7 +112,31 @@ func FuzzVerify(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// The trust path (no issuer, keys per the token's iss) and a
+	// non-Cognito expectation (audience by aud or client_id, token_use
+	// optional) must keep the fast verdict equal to the report's too.
+	unconfirmed, err := NewVerifier(Options{Keys: unpinned{ti.keySet}, Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
+	generic, err := NewVerifier(Options{Issuer: "https://login.example.com/t", ClientIDs: []string{"urn:my:api", testClient},
+		Keys: ti.keySet, Now: func() time.Time { return testNow }})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		for _, w := range []*Verifier{unconfirmed, generic} {
+			r, verr := w.Verify(ctx(), raw)
+			if verr != nil {
+				continue
+			}
+			if ferr := w.Validate(ctx(), raw); r.Valid != (ferr == nil) {
+				t.Fatalf("report valid=%v, Validate=%v\n%s", r.Valid, ferr, dumpChecks(r))
+			}
+			if w == unconfirmed && r.Valid {
+				t.Fatalf("valid with no one vouching for the keys\n%s", dumpChecks(r))
+			}
+		}
 		r, verr := v.Verify(ctx(), raw)
 		ferr := v.Validate(ctx(), raw)
 		if errors.Is(verr, ErrEmpty) {
@@ -140,6 +168,72 @@ func FuzzVerify(f *testing.F) {
 			h.Set("Authorization", "Bearer "+raw)
 			if _, err := Judge(ctx(), a, h, ti.keySet, testNow); err != nil {
 				t.Fatalf("Judge: %v", err)
+			}
+		}
+	})
+}
+
+// FuzzParseJWKS: any document parses to a key set or an error, never a
+// panic; every kept RSA key is at least 2048 bits, every skipped key says
+// why, and kept plus skipped account for every member of "keys".
+func FuzzParseJWKS(f *testing.F) {
+	keys := loadTestKeys(f)
+	f.Add(string(jwksJSON(map[string]*rsa.PrivateKey{"a": keys[0], "b": keys[1]})))
+	f.Add(`{"keys":[{"kty":"XYZ","kid":"x"},{"kty":"RSA","kid":"no-n","e":"AQAB"},"str",null,{"kty":"EC","crv":"P-256","x":"MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4","y":"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM"}]}`)
+	f.Add(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}`)
+	f.Add(`{"kty":"RSA","n":"` + b64(keys[2].N.Bytes()) + `","e":"AQAB"}`)
+	f.Add(`{"keys":"nope"}`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		ks, err := ParseJWKS([]byte(doc), "fuzz")
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		for _, k := range ks.keys {
+			if k.RSA != nil && k.RSA.N.BitLen() < minRSABits {
+				t.Fatalf("kept a %d-bit key", k.RSA.N.BitLen())
+			}
+		}
+		for _, sk := range ks.Skipped() {
+			if sk.Reason == "" {
+				t.Fatalf("skipped %+v without a reason", sk)
+			}
+		}
+		var d struct{ Keys []json.RawMessage }
+		if json.Unmarshal([]byte(doc), &d) == nil && d.Keys != nil && len(d.Keys) != ks.Len()+len(ks.Skipped()) {
+			t.Fatalf("%d members, %d kept, %d skipped", len(d.Keys), ks.Len(), len(ks.Skipped()))
+		}
+	})
+}
+
+// FuzzJWKSURL: whatever a token's iss says, the JWKS URL built from it is
+// on the issuer's own host, ends in the .well-known path, carries no
+// credentials, query or fragment, and is http(s) (plain http to loopback).
+func FuzzJWKSURL(f *testing.F) {
+	for _, s := range []string{"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A", "http://127.0.0.1:9229/p", "https://a/b#c",
+		"https://a/b?x", "https://u:p@a/b", "https://169.254.169.254/", "http://[::1]/x", "https://a/%2e%2e/x", "https://a\\@b/", "https://a/b/../c"} {
+		f.Add(s)
+	}
+	c := NewCache(CacheOptions{})
+	f.Fuzz(func(t *testing.T, iss string) {
+		got, err := c.JWKSURL(iss)
+		if err != nil {
+			return
+		}
+		u, perr := url.Parse(got)
+		src, _ := url.Parse(iss)
+		switch {
+		case perr != nil || src == nil:
+			t.Fatalf("%q gave unparseable %q", iss, got)
+		case u.Host != src.Host || u.Scheme != src.Scheme:
+			t.Fatalf("%q gave %q on another host", iss, got)
+		case !strings.HasSuffix(u.Path, "/.well-known/jwks.json") || u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(got, "?#"):
+			t.Fatalf("%q gave %q", iss, got)
+		case u.Scheme == "http" && !isLocalhostName(u.Hostname()):
+			if a, err := netip.ParseAddr(u.Hostname()); err != nil || !a.Unmap().IsLoopback() {
+				t.Fatalf("%q gave plain http to %q", iss, u.Hostname())
 			}
 		}
 	})

@@ -20,6 +20,47 @@ func ParseCognitoIssuer(iss string) (poolID, region string, ok bool) {
 	return m[2], m[1], true
 }
 
+// DescribeIssuer says what an issuer URL is: a Cognito user pool's, one
+// shaped like a pool's (a local stack), or another provider's.
+func DescribeIssuer(iss string) IssuerInfo {
+	info := IssuerInfo{URL: iss}
+	// A user pool id is <region>_<letters and digits>, its region the
+	// host's: anything else under a Cognito host is not a pool's issuer.
+	if pool, region, ok := ParseCognitoIssuer(iss); ok {
+		if m := poolIDRe.FindStringSubmatch(pool); m != nil && m[1] == region {
+			info.Cognito, info.Pool, info.Region = true, pool, region
+		}
+		return info
+	}
+	if i := strings.LastIndexByte(iss, '/'); i >= 0 && strings.Contains(iss[:i], "://") {
+		if m := poolIDRe.FindStringSubmatch(iss[i+1:]); m != nil {
+			info.PoolShaped, info.Pool, info.Region = true, iss[i+1:], m[1]
+		}
+	}
+	return info
+}
+
+// text names the issuer for messages: "the Cognito user pool X in Y".
+func (i IssuerInfo) text() string {
+	switch {
+	case i.Cognito:
+		return fmt.Sprintf("the Cognito user pool %s in %s", i.Pool, i.Region)
+	case i.PoolShaped:
+		return fmt.Sprintf("a user pool %s served by %q (not AWS: a local stack or emulator)", i.Pool, hostOf(i.URL))
+	}
+	return "not a Cognito user pool"
+}
+
+// hostOf is the scheme and host of a URL, for messages.
+func hostOf(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return scheme + "://" + host
+}
+
 // issuerHint names the likely mistake behind an issuer mismatch.
 func issuerHint(got, want string) string {
 	switch {

@@ -8,7 +8,9 @@ import (
 // MarshalJSON renders the stable machine form printed by
 // `cogscope inspect --json`:
 //
-//	{"header": {...}, "claims": {...}, "checks": [{"name", "status", "detail"}], "valid": bool}
+//	{"header": {...}, "claims": {...}, "checks": [{"name", "status", "detail"}], "valid": bool,
+//	 "trust": "expected-issuer"|"given-jwks"|"token-issuer-unconfirmed" (absent when no keys were consulted),
+//	 "issuer": {"iss", "cognito", "poolShaped", "pool", "region"} (absent without a string iss)}
 //
 // header and claims hold the token's members with their raw values, in
 // token order (an empty object when the token could not be decoded).
@@ -38,6 +40,25 @@ func (r *Report) MarshalJSON() ([]byte, error) {
 		b.WriteString("true")
 	} else {
 		b.WriteString("false")
+	}
+	if r.Trust != TrustNone {
+		b.WriteString(`,"trust":`)
+		t, _ := json.Marshal(string(r.Trust))
+		b.Write(t)
+	}
+	if r.Issuer.URL != "" {
+		iss, err := json.Marshal(struct {
+			URL        string `json:"iss"`
+			Cognito    bool   `json:"cognito"`
+			PoolShaped bool   `json:"poolShaped,omitempty"`
+			Pool       string `json:"pool,omitempty"`
+			Region     string `json:"region,omitempty"`
+		}{r.Issuer.URL, r.Issuer.Cognito, r.Issuer.PoolShaped, r.Issuer.Pool, r.Issuer.Region})
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"issuer":`)
+		b.Write(iss)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

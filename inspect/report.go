@@ -69,6 +69,41 @@ const (
 	KindUnknown TokenKind = "unknown"
 )
 
+// Trust says who vouched for the keys a signature was checked with.
+type Trust string
+
+// The trust a verification rests on.
+const (
+	// TrustNone: no keys were consulted (Describe), or the token could not
+	// be decoded.
+	TrustNone Trust = ""
+	// TrustExpectedIssuer: the keys are those of the issuer the caller
+	// expected (--issuer, a profile or a session), and iss was compared
+	// with it.
+	TrustExpectedIssuer Trust = "expected-issuer"
+	// TrustGivenKeys: the caller gave the keys (a JWKS file or URL).
+	TrustGivenKeys Trust = "given-jwks"
+	// TrustTokenIssuer: the keys came from the token's own iss, which
+	// nobody confirmed. Whoever wrote the token chose them, so a signature
+	// that verifies proves nothing; the iss check fails.
+	TrustTokenIssuer Trust = "token-issuer-unconfirmed"
+)
+
+// IssuerInfo says what the token's iss is.
+type IssuerInfo struct {
+	// URL is the token's iss ("" when it has none or it is not a string).
+	URL string
+	// Cognito is true for a user pool's issuer,
+	// https://cognito-idp.<region>.amazonaws.com/<poolId> (or the
+	// issuer-cognito-idp form); Pool and Region are then set.
+	Cognito      bool
+	Pool, Region string
+	// PoolShaped is true when the last path segment is a user-pool id
+	// (<region>_<id>) without a Cognito host: a local stack or emulator.
+	// Pool and Region are then set too.
+	PoolShaped bool
+}
+
 // Claim is one header field or payload claim, ready to be shown.
 type Claim struct {
 	Name string
@@ -125,6 +160,11 @@ type Report struct {
 	// failed. Skipped checks (no expectation given) do not fail a token.
 	Valid bool
 	Kind  TokenKind
+	// Trust says who vouched for the keys; TrustTokenIssuer never comes
+	// with Valid (the iss check fails).
+	Trust Trust
+	// Issuer describes the token's iss (Cognito or not).
+	Issuer IssuerInfo
 	// Now is the instant the token was judged at.
 	Now      time.Time
 	Lifetime Lifetime

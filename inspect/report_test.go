@@ -86,8 +86,11 @@ func TestReportJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 4 || got["valid"] == nil || got["checks"] == nil {
+	if len(got) != 6 || got["valid"] == nil || got["checks"] == nil {
 		t.Fatalf("keys %v", got)
+	}
+	if string(got["trust"]) != `"given-jwks"` || string(got["issuer"]) != `{"iss":"`+ti.iss+`","cognito":true,"pool":"`+testPool+`","region":"us-east-1"}` {
+		t.Fatalf("trust %s, issuer %s", got["trust"], got["issuer"])
 	}
 	// Unparseable tokens still give the same shape.
 	r, _ = v.Verify(ctx(), "garbage")
@@ -161,5 +164,37 @@ func TestCatalogueCoversProtocolClaims(t *testing.T) {
 	}
 	if len(Catalogue()) != len(catalogueList) {
 		t.Error("Catalogue lost entries")
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		d               time.Duration
+		compact, padded string
+	}{
+		{0, "0s", "0s"},
+		{45 * time.Second, "45s", "45s"},
+		{1500 * time.Millisecond, "1s", "2s"}, // compact truncates, padded rounds
+		{5*time.Minute + 30*time.Second, "5m30s", "5m 30s"},
+		{3*time.Minute + 5*time.Second, "3m5s", "3m 05s"},
+		{40 * time.Minute, "40m", "40m 00s"},
+		{12*time.Minute + 7*time.Second, "12m", "12m 07s"},
+		{time.Hour, "1h", "1h 00m"},
+		{3*time.Hour + 12*time.Minute, "3h12m", "3h 12m"},
+		{48 * time.Hour, "2d", "2d 00h"},
+		{53 * time.Hour, "2d5h", "2d 05h"},
+		{-(3*time.Hour + 12*time.Minute), "3h12m", "3h 12m"},
+	}
+	for _, c := range cases {
+		if got := FormatDuration(c.d, Compact); got != c.compact {
+			t.Errorf("FormatDuration(%v, Compact) = %q, want %q", c.d, got, c.compact)
+		}
+		if got := HumanDuration(c.d); got != c.compact {
+			t.Errorf("HumanDuration(%v) = %q, want %q", c.d, got, c.compact)
+		}
+		if got := FormatDuration(c.d, Padded); got != c.padded {
+			t.Errorf("FormatDuration(%v, Padded) = %q, want %q", c.d, got, c.padded)
+		}
 	}
 }

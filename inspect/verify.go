@@ -20,15 +20,18 @@ import (
 type Options struct {
 	// Issuer is the expected iss, compared exactly (no trailing slash). A
 	// bare user-pool id ("us-east-1_AbC123") is expanded to the Cognito
-	// issuer URL. When empty, the iss check is skipped and keys come from
-	// the token's own iss, which proves only that the token's claimed
-	// issuer signed it.
+	// issuer URL. When empty and Keys are not pinned (a PinnedKeySource:
+	// a JWKS file or URL the caller chose), keys come from the token's own
+	// iss, which nobody confirmed: the iss check then fails
+	// (TrustTokenIssuer), since whoever wrote the token chose the keys.
 	Issuer string
-	// ClientIDs are the accepted app client ids: the ID token's aud or the
-	// access token's client_id must be one of them.
+	// ClientIDs are the accepted app client ids (audiences), compared as
+	// API Gateway's JWT authorizer does: aud when the token has one (one
+	// of a list must match), client_id only when it has no aud.
 	ClientIDs []string
-	// TokenUse is "id", "access", or "" for either (token_use must still
-	// be one of the two).
+	// TokenUse is "id", "access", or "" for either. With "", token_use
+	// must still be one of the two when the issuer is a Cognito user pool
+	// (or shaped like one); other issuers' tokens need none.
 	TokenUse string
 	// Scopes: the token's scope must hold at least one of them (as API
 	// Gateway and aws-jwt-verify require).
@@ -52,6 +55,8 @@ type Verifier struct {
 	keys    KeySource
 	skewSec float64
 	clients map[string]struct{}
+	// pinned: the keys are the caller's choice (PinnedKeySource).
+	pinned bool
 }
 
 var poolIDRe = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$`)
@@ -89,6 +94,7 @@ func NewVerifier(opts Options) (*Verifier, error) {
 	if v.keys == nil {
 		v.keys = NewCache(CacheOptions{})
 	}
+	v.pinned = pinned(v.keys)
 	if len(opts.ClientIDs) > 0 {
 		v.clients = make(map[string]struct{}, len(opts.ClientIDs))
 		for _, c := range opts.ClientIDs {
@@ -292,7 +298,12 @@ func (e *evaluation) run() error {
 	if e.full {
 		e.checks[0].Detail = e.parseOKDetail()
 	}
-	if c := e.checkParseTypes(); c.Status == StatusFail {
+	if c := e.checkCrit(); c.Status == StatusFail {
+		e.checks[0] = c
+		if !e.full {
+			return c.failure()
+		}
+	} else if c := e.checkParseTypes(); c.Status == StatusFail {
 		e.checks[0] = c
 		if !e.full {
 			return c.failure()
@@ -329,11 +340,22 @@ func (e *evaluation) lookupKey() {
 	if !e.hdr.hasKid || e.hdr.kid == "" {
 		return
 	}
-	iss := e.v.opts.Issuer
-	if iss == "" {
-		iss = e.cs.iss
+	iss, ctx := e.keyIssuer()
+	e.key, e.keyErr = e.v.keys.Key(ctx, iss, e.hdr.kid)
+}
+
+// keyIssuer is the issuer whose keys verify the token: the expected one,
+// else the token's own iss, with a context that marks it unconfirmed (the
+// fetch policy then refuses private addresses).
+func (e *evaluation) keyIssuer() (string, context.Context) {
+	ctx := e.ctx
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	e.key, e.keyErr = e.v.keys.Key(e.ctx, iss, e.hdr.kid)
+	if e.v.opts.Issuer != "" {
+		return e.v.opts.Issuer, ctx
+	}
+	return e.cs.iss, withUnconfirmedIssuer(ctx)
 }
 
 // verifyRSA checks an RSASSA-PKCS1-v1_5 signature.

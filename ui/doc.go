@@ -25,7 +25,8 @@
 // The types the services exchange are flows' (Step, Challenge, Answer,
 // Tokens) and inspect's (Report); service.Failure carries Cognito's code,
 // message and request id with our diagnosis. Trace values are masked by
-// flows.IsSecretKey; the hosted UI's steps are told apart by flows/oauth's
+// the one classification table, flows/trace's IsSecret (the same table the
+// CLI's redaction reads); the hosted UI's steps are told apart by flows/oauth's
 // operation names (OpAuthorize, OpRedirect, OpToken, …), the only thing ui
 // takes from that package.
 //

@@ -17,6 +17,8 @@ run() {
 }
 run ./inspect FuzzDecode "$long"
 run ./inspect FuzzVerify "$long"
+run ./inspect FuzzParseJWKS "$short"
+run ./inspect FuzzJWKSURL "$short"
 run ./flows/oauth FuzzParseLoopbackRedirect "$short"
 run ./flows/oauth FuzzParseWWWAuthenticate "$short"
 run ./flows/oauth FuzzIDTokenClaims "$short"

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // authRequest is one authorization request's parameters and secrets.
@@ -137,22 +138,22 @@ func (c *Client) newAuthRequest(ep *Endpoints, redirectURI string) (*authRequest
 // recordPKCE records the compute step: the proof key, state and nonce.
 func (c *Client) recordPKCE(ep *Endpoints, ar *authRequest, lr *loopbackRedirect, recv *receiver) {
 	s := c.rec.begin(flows.StepCompute, OpPKCE, "Compute the PKCE proof key (S256), state and nonce")
-	s.resp("code_verifier", ar.pkce.Verifier, secret)
-	s.resp("code_challenge", ar.pkce.Challenge, plain)
-	s.resp("code_challenge_method", ar.pkce.Method, plain)
-	s.resp("state", ar.state, plain)
-	s.resp("nonce", ar.nonce, plain)
-	s.note("The verifier (32 random bytes) never leaves this machine until the code exchange; the challenge is its SHA-256.")
+	s.Response("code_verifier", ar.pkce.Verifier)
+	s.Response("code_challenge", ar.pkce.Challenge)
+	s.Response("code_challenge_method", ar.pkce.Method)
+	s.Response("state", ar.state)
+	s.Response("nonce", ar.nonce)
+	s.Note("The verifier (32 random bytes) never leaves this machine until the code exchange; the challenge is its SHA-256.")
 	if len(ep.CodeChallengeMethods) > 0 && !slices.Contains(ep.CodeChallengeMethods, "S256") {
-		s.note("The provider's metadata does not list S256 among code_challenge_methods_supported (%s); it may refuse the request.",
+		s.Note("The provider's metadata does not list S256 among code_challenge_methods_supported (%s); it may refuse the request.",
 			strings.Join(ep.CodeChallengeMethods, " "))
 	}
 	switch {
 	case c.o.Listener != nil:
 	case c.o.RedirectURI == "":
-		s.note("No redirect URI given: listening on %s and using %s, which the provider must accept (Cognito needs it registered exactly, port included, as a callback URL).", recv.addr(), recv.redirectURI)
+		s.Note("No redirect URI given: listening on %s and using %s, which the provider must accept (Cognito needs it registered exactly, port included, as a callback URL).", recv.addr(), recv.redirectURI)
 	case lr.port == 0:
-		s.note("The redirect URI has no port: listening on free port %s and using %s, which the provider must accept (Cognito needs it registered exactly, port included).", recv.addr(), recv.redirectURI)
+		s.Note("The redirect URI has no port: listening on free port %s and using %s, which the provider must accept (Cognito needs it registered exactly, port included).", recv.addr(), recv.redirectURI)
 	}
 	s.end()
 }
@@ -161,21 +162,21 @@ func (c *Client) recordPKCE(ep *Endpoints, ar *authRequest, lr *loopbackRedirect
 func (c *Client) handOver(ar *authRequest, recv *receiver) {
 	s := c.rec.begin(flows.StepCall, OpAuthorize, "Authorize in the browser")
 	u, _ := url.Parse(ar.url) // built by newAuthRequest
-	s.req("url", ar.url, plain)
+	s.Request("url", ar.url)
 	q := u.Query()
 	for k := range q {
-		s.req(k, q.Get(k), plain)
+		s.Request(k, q.Get(k))
 	}
-	s.note("Listening on %s for the redirect to %s (one request, then closed).", recv.addr(), recv.redirectURI)
+	s.Note("Listening on %s for the redirect to %s (one request, then closed).", recv.addr(), recv.redirectURI)
 	if c.o.OpenBrowser != nil {
-		s.note("Opening the URL in the default browser.")
+		s.Note("Opening the URL in the default browser.")
 		go func() {
 			// A failure is ignored: the URL goes to OnAuthorizeURL too,
 			// and the step has been recorded already.
 			_ = c.o.OpenBrowser(ar.url)
 		}()
 	} else {
-		s.note("Open the URL in a browser to sign in.")
+		s.Note("Open the URL in a browser to sign in.")
 	}
 	s.end()
 	if c.o.OnAuthorizeURL != nil {
@@ -192,7 +193,7 @@ var pageErrorRE = regexp.MustCompile(`\berror\s*[:=]\s*"?([a-z][a-z_]+)"?(?:\s+e
 func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) error {
 	s := c.rec.begin(flows.StepCall, OpAuthorizeCheck, "Check the authorize request (no browser, redirect not followed)")
 	defer s.end()
-	s.req("url", ar.url, plain)
+	s.Request("url", ar.url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ar.url, nil)
 	if err != nil {
 		s.fail(err)
@@ -204,13 +205,13 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		s.fail(err)
 		return err
 	}
-	s.httpMeta(res.Header)
-	s.resp("status", fmt.Sprint(res.StatusCode), plain)
+	s.HTTPMeta(res.Header)
+	s.Response("status", fmt.Sprint(res.StatusCode))
 	loc := res.Header.Get("Location")
-	s.resp("Location", redactQuery(loc, "code", c.o.Reveal), plain)
+	s.Response("Location", trace.RedactURL(loc, c.o.Reveal))
 	refuse := func(oe *Error) error {
 		oe.RedirectURI = ar.redirectURI
-		oe.RequestID = s.st.RequestID
+		oe.RequestID = s.Step.RequestID
 		s.fail(oe)
 		return oe
 	}
@@ -218,7 +219,7 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 	case res.StatusCode >= 300 && res.StatusCode < 400 && loc != "":
 		to, err := req.URL.Parse(loc)
 		if err != nil {
-			s.note("The Location %q is not a URL; going on with the browser.", loc)
+			s.Note("The Location %q is not a URL; going on with the browser.", loc)
 			return nil
 		}
 		q := to.Query()
@@ -226,17 +227,17 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		case sameEndpoint(to, ar.redirectURI) && needsBrowserSession(q.Get("error")):
 			// prompt=none (or a consent the user gave before) depends on
 			// the browser's session, which this check does not have.
-			s.st.Title += " → " + q.Get("error") + " without the browser's session"
-			s.note("The provider answers %s to this check, which has none of the browser's cookies; the browser may be signed in, so it gets the request.", q.Get("error"))
+			s.Step.Title += " → " + q.Get("error") + " without the browser's session"
+			s.Note("The provider answers %s to this check, which has none of the browser's cookies; the browser may be signed in, so it gets the request.", q.Get("error"))
 		case sameEndpoint(to, ar.redirectURI) && q.Get("error") != "":
 			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri"), HTTPStatus: res.StatusCode})
 		case sameEndpoint(to, ar.redirectURI):
-			s.note("The provider redirected straight back (a session it already had); the browser will get its own code.")
+			s.Note("The provider redirected straight back (a session it already had); the browser will get its own code.")
 		case strings.HasSuffix(to.Path, "/error") && q.Get("error") != "":
 			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), HTTPStatus: res.StatusCode, ErrorPage: true})
 		default:
-			s.st.Title += " → sign-in page"
-			s.note("The provider accepts the request and sends the browser to %s.", to.Scheme+"://"+to.Host+to.Path)
+			s.Step.Title += " → sign-in page"
+			s.Note("The provider accepts the request and sends the browser to %s.", to.Scheme+"://"+to.Host+to.Path)
 		}
 	case res.StatusCode >= 400:
 		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: snippet(body)}
@@ -250,8 +251,8 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		}
 		return refuse(oe)
 	default:
-		s.st.Title += " → sign-in page"
-		s.note("The provider answers with a page (HTTP %d): the request is accepted.", res.StatusCode)
+		s.Step.Title += " → sign-in page"
+		s.Note("The provider answers with a page (HTTP %d): the request is accepted.", res.StatusCode)
 	}
 	return nil
 }
@@ -265,19 +266,6 @@ func needsBrowserSession(code string) bool {
 		return true
 	}
 	return false
-}
-
-// redactQuery hides a query parameter of a URL for the trace (a code in a
-// redirect seen by the check).
-func redactQuery(raw, key string, reveal bool) string {
-	u, err := url.Parse(raw)
-	if reveal || err != nil || !u.Query().Has(key) {
-		return raw
-	}
-	q := u.Query()
-	q.Set(key, flows.Redacted)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // sameEndpoint says whether u is the redirect URI (scheme, host, port and
@@ -296,9 +284,9 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		var te *TimeoutError
 		if errors.As(err, &te) {
 			te.AuthorizeURL = ar.url
-			s.st.Title += " → timeout"
+			s.Step.Title += " → timeout"
 		} else {
-			s.st.Title += " → cancelled"
+			s.Step.Title += " → cancelled"
 			err = fmt.Errorf("redirect: cancelled while waiting for the browser (%w)", err)
 		}
 		s.fail(err)
@@ -306,12 +294,7 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 	}
 	q := cb.query
 	for k := range q {
-		switch k {
-		case "code":
-			s.resp(k, q.Get(k), secret)
-		default:
-			s.resp(k, q.Get(k), plain)
-		}
+		s.Response(k, q.Get(k))
 	}
 	reject := func(err error, title, detail string) (*callback, error) {
 		s.fail(err)
@@ -320,7 +303,7 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 	}
 	got := q.Get("state")
 	if got == "" && q.Get("error") != "" {
-		s.note("The error redirect carries no state, so it cannot be tied to this sign-in; shown as received.")
+		s.Note("The error redirect carries no state, so it cannot be tied to this sign-in; shown as received.")
 	} else if subtle.ConstantTimeCompare([]byte(got), []byte(ar.state)) != 1 {
 		return reject(&StateMismatchError{Want: ar.state, Got: got}, "Sign-in refused",
 			"The redirect's state does not match this sign-in (a stale tab, or a forged request).")
@@ -335,9 +318,9 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		return reject(&IssuerMismatchError{Where: "redirect iss (RFC 9207)", Want: ep.Issuer}, "Sign-in refused",
 			"The provider promises an iss parameter on its redirects and this one has none.")
 	case iss != "" && ep.Issuer == "":
-		s.note("The redirect names issuer %s; without a known issuer (--issuer) it is not checked.", iss)
+		s.Note("The redirect names issuer %s; without a known issuer (--issuer) it is not checked.", iss)
 	case iss != "":
-		s.note("iss matches the issuer (RFC 9207).")
+		s.Note("iss matches the issuer (RFC 9207).")
 	}
 	if code := q.Get("error"); code != "" {
 		oe := &Error{Op: OpAuthorize, Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"), RedirectURI: ar.redirectURI}
@@ -347,7 +330,7 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		err := &Error{Op: OpAuthorize, Code: "invalid_request", Description: "the redirect carries neither a code nor an error", RedirectURI: ar.redirectURI}
 		return reject(err, "Sign-in failed", "The redirect carries neither a code nor an error.")
 	}
-	s.st.Title += " → code"
+	s.Step.Title += " → code"
 	return cb, nil
 }
 
@@ -372,7 +355,7 @@ func (c *Client) exchangeCode(ctx context.Context, ep *Endpoints, ar *authReques
 		s.fail(err)
 		return nil, err
 	}
-	s.st.Title += " → tokens"
+	s.Step.Title += " → tokens"
 	return &Result{Tokens: c.tokens(tr), Scope: tr.Scope}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // ClientAuth is how a confidential client proves itself to the token and
@@ -110,7 +111,7 @@ type Options struct {
 type Client struct {
 	o   Options
 	hc  *http.Client
-	rec *recorder
+	rec recorder
 
 	mu sync.Mutex
 	ep *Endpoints // resolved endpoints, nil until the first call needs them
@@ -168,7 +169,7 @@ func New(o Options) (*Client, error) {
 	// authorize check must see the redirect itself.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	hc.Jar = nil
-	c := &Client{o: o, hc: &hc, rec: &recorder{reveal: o.Reveal, onStep: o.OnStep, now: o.Now}}
+	c := &Client{o: o, hc: &hc, rec: recorder{trace.NewRecorder(trace.Options{Reveal: o.Reveal, OnStep: o.OnStep, Now: o.Now})}}
 	if o.Endpoints != nil {
 		ep := *o.Endpoints
 		if err := ep.validate(); err != nil {
@@ -180,7 +181,7 @@ func New(o Options) (*Client, error) {
 }
 
 // Trace returns the steps recorded so far.
-func (c *Client) Trace() []flows.Step { return c.rec.trace() }
+func (c *Client) Trace() []flows.Step { return c.rec.Steps() }
 
 // Result is what a grant yields.
 type Result struct {

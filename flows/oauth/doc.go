@@ -8,7 +8,8 @@
 // same trace shape as the Cognito API flows, so the CLI and the console
 // show both the same way.
 //
-// It imports only the standard library and flows; it must not import
+// It imports only the standard library, flows and flows/trace (the one
+// recorder and classification table every trace uses); it must not import
 // charm.land/*, ui, or anything that opens a browser (the caller passes an
 // opener).
 //
@@ -105,5 +106,7 @@
 //	UserInfo        call     request: Authorization (shortened); response: the claims, or WWW-Authenticate
 //
 // An OAuth error is the step's error, with the OAuth code as its type and
-// the title ending "→ <code>". With Options.Reveal nothing is redacted.
+// the title ending "→ <code>". What is redacted or shortened is decided by
+// flows/trace's table (trace.Classify), not here. With Options.Reveal
+// nothing is redacted.
 package oauth

@@ -120,7 +120,7 @@ func (c *Client) discover(ctx context.Context) (*Endpoints, error) {
 	u := c.o.Issuer + wellKnownPath
 	s := c.rec.begin(flows.StepCall, OpDiscovery, "Discovery "+u)
 	defer s.end()
-	s.req("url", u, plain)
+	s.Request("url", u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		s.fail(err)
@@ -132,8 +132,8 @@ func (c *Client) discover(ctx context.Context) (*Endpoints, error) {
 		s.fail(err)
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
-	s.httpMeta(res.Header)
-	s.resp("status", fmt.Sprint(res.StatusCode), plain)
+	s.HTTPMeta(res.Header)
+	s.Response("status", fmt.Sprint(res.StatusCode))
 	if res.StatusCode != http.StatusOK {
 		he := &HTTPError{Op: OpDiscovery, URL: u, Status: res.StatusCode, Body: snippet(body),
 			Reason: "no discovery document at the issuer"}
@@ -152,13 +152,13 @@ func (c *Client) discover(ctx context.Context) (*Endpoints, error) {
 		"userinfo_endpoint": ep.UserInfo, "revocation_endpoint": ep.Revocation,
 		"end_session_endpoint": ep.EndSession, "jwks_uri": ep.JWKS,
 	} {
-		s.resp(k, v, plain)
+		s.Response(k, v)
 	}
 	if len(ep.CodeChallengeMethods) > 0 {
-		s.resp("code_challenge_methods_supported", strings.Join(ep.CodeChallengeMethods, " "), plain)
+		s.Response("code_challenge_methods_supported", strings.Join(ep.CodeChallengeMethods, " "))
 	}
 	if ep.IssParameter {
-		s.resp("authorization_response_iss_parameter_supported", "true", plain)
+		s.Response("authorization_response_iss_parameter_supported", "true")
 	}
 	// OpenID Discovery §4.3: the document's issuer must be the one asked
 	// for, or its tokens would carry another issuer than the one trusted.
@@ -172,7 +172,7 @@ func (c *Client) discover(ctx context.Context) (*Endpoints, error) {
 		return nil, err
 	}
 	if ep.Authorization == "" && ep.Token == "" {
-		s.note("The document lists no OAuth endpoints. A Cognito pool lists them only once it has a domain (CreateUserPoolDomain); give --domain to name it.")
+		s.Note("The document lists no OAuth endpoints. A Cognito pool lists them only once it has a domain (CreateUserPoolDomain); give --domain to name it.")
 	}
 	return &ep, nil
 }

@@ -119,7 +119,7 @@ type idTokenCheck struct {
 func (c *Client) checkIDToken(s *rec, ep *Endpoints, idToken string, want idTokenCheck) error {
 	if idToken == "" {
 		if want.grant == GrantAuthorizationCode {
-			s.note("No ID token: the openid scope was not requested or not granted.")
+			s.Note("No ID token: the openid scope was not requested or not granted.")
 		}
 		return nil
 	}
@@ -132,7 +132,7 @@ func (c *Client) checkIDToken(s *rec, ep *Endpoints, idToken string, want idToke
 	}
 	switch {
 	case want.nonce == "" && want.grant == GrantAuthorizationCode:
-		s.note("The ID token's nonce is not checked: the authorization request is not known here.")
+		s.Note("The ID token's nonce is not checked: the authorization request is not known here.")
 	case want.nonce != "" && subtle.ConstantTimeCompare([]byte(cl.Nonce), []byte(want.nonce)) != 1:
 		return fail("nonce", want.nonce, cl.Nonce)
 	}
@@ -156,7 +156,7 @@ func (c *Client) checkIDToken(s *rec, ep *Endpoints, idToken string, want idToke
 	if cl.AtHash != "" && want.accessToken != "" {
 		h, ok := atHashFunc(cl.alg)
 		if !ok {
-			s.note("The ID token's at_hash is not checked: no hash is defined here for alg %q.", cl.alg)
+			s.Note("The ID token's at_hash is not checked: no hash is defined here for alg %q.", cl.alg)
 		} else if got := atHash(h, want.accessToken); subtle.ConstantTimeCompare([]byte(got), []byte(cl.AtHash)) != 1 {
 			return fail("at_hash", got, cl.AtHash)
 		} else {
@@ -164,9 +164,9 @@ func (c *Client) checkIDToken(s *rec, ep *Endpoints, idToken string, want idToke
 		}
 	}
 	if want.nonce != "" {
-		s.note("ID token: nonce, aud, iss, exp%s match this sign-in (signature not checked here; cogscope inspect verifies it).", hashed)
+		s.Note("ID token: nonce, aud, iss, exp%s match this sign-in (signature not checked here; cogscope inspect verifies it).", hashed)
 	} else {
-		s.note("ID token: aud, iss, exp%s match this client (signature not checked here; cogscope inspect verifies it).", hashed)
+		s.Note("ID token: aud, iss, exp%s match this client (signature not checked here; cogscope inspect verifies it).", hashed)
 	}
 	return nil
 }

@@ -27,8 +27,8 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 		s.fail(err)
 		return err
 	}
-	s.req("url", ep.Revocation, plain)
-	s.req("token", refreshToken, secret)
+	s.Request("url", ep.Revocation)
+	s.Request("token", refreshToken)
 	// No token_type_hint: Cognito takes only refresh tokens and refuses
 	// parameters it does not know.
 	res, body, auth, err := c.postForm(ctx, s, ep.Revocation, url.Values{"token": {refreshToken}})
@@ -37,10 +37,10 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 		s.fail(err)
 		return err
 	}
-	s.resp("status", fmt.Sprint(res.StatusCode), plain)
+	s.Response("status", fmt.Sprint(res.StatusCode))
 	if res.StatusCode == http.StatusOK {
-		s.st.Title += " → revoked"
-		s.note("The refresh token and the access and ID tokens minted from it are revoked (ID tokens still verify offline until they expire).")
+		s.Step.Title += " → revoked"
+		s.Note("The refresh token and the access and ID tokens minted from it are revoked (ID tokens still verify offline until they expire).")
 		return nil
 	}
 	eb, ok := parseErrorBody(body)
@@ -50,10 +50,10 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 		s.fail(he)
 		return he
 	}
-	s.resp("error", eb.Error, plain)
-	s.resp("error_description", eb.Description, plain)
+	s.Response("error", eb.Error)
+	s.Response("error_description", eb.Description)
 	oe := &Error{Op: OpRevoke, Code: eb.Error, Description: eb.Description, URI: eb.URI, HTTPStatus: res.StatusCode,
-		RequestID: s.st.RequestID, ClientAuth: auth}
+		RequestID: s.Step.RequestID, ClientAuth: auth}
 	s.fail(oe)
 	return oe
 }

@@ -50,21 +50,21 @@ func (t *tokenResponse) expiresIn() (int32, error) {
 func (c *Client) authenticate(form url.Values, s *rec) (auth ClientAuth, header string) {
 	if c.o.ClientSecret == "" {
 		form.Set("client_id", c.o.ClientID)
-		s.req("client_id", c.o.ClientID, plain)
+		s.Request("client_id", c.o.ClientID)
 		return "", ""
 	}
 	if c.o.ClientAuth == ClientSecretPost {
 		form.Set("client_id", c.o.ClientID)
 		form.Set("client_secret", c.o.ClientSecret)
-		s.req("client_id", c.o.ClientID, plain)
-		s.req("client_secret", c.o.ClientSecret, secret)
+		s.Request("client_id", c.o.ClientID)
+		s.Request("client_secret", c.o.ClientSecret)
 		return ClientSecretPost, ""
 	}
 	// RFC 6749 §2.3.1: both parts form-encoded before Base64. Cognito's
 	// ids and secrets are alphanumeric, so this changes nothing there.
 	cred := base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(c.o.ClientID) + ":" + url.QueryEscape(c.o.ClientSecret)))
-	s.req("Authorization", "Basic "+cred, secret)
-	s.req("client_id (in Basic)", c.o.ClientID, plain)
+	s.Request("Authorization", "Basic "+cred)
+	s.Request("client_id (in Basic)", c.o.ClientID)
 	return ClientSecretBasic, "Basic " + cred
 }
 
@@ -85,7 +85,7 @@ func (c *Client) postForm(ctx context.Context, s *rec, endpoint string, form url
 	if err != nil {
 		return nil, nil, auth, err
 	}
-	s.httpMeta(res.Header)
+	s.HTTPMeta(res.Header)
 	return res, resBody, auth, nil
 }
 
@@ -97,15 +97,9 @@ func (c *Client) token(ctx context.Context, s *rec, ep *Endpoints, grant string,
 		return nil, err
 	}
 	form.Set("grant_type", grant)
-	s.req("url", ep.Token, plain)
+	s.Request("url", ep.Token)
 	for k := range form {
-		v := form.Get(k)
-		switch k {
-		case "code", "code_verifier", "refresh_token", "client_secret":
-			s.req(k, v, secret)
-		default:
-			s.req(k, v, plain)
-		}
+		s.Request(k, form.Get(k))
 	}
 	res, body, auth, err := c.postForm(ctx, s, ep.Token, form)
 	if err != nil {
@@ -121,10 +115,10 @@ func (c *Client) token(ctx context.Context, s *rec, ep *Endpoints, grant string,
 			s.fail(he)
 			return nil, he
 		}
-		s.resp("error", eb.Error, plain)
-		s.resp("error_description", eb.Description, plain)
+		s.Response("error", eb.Error)
+		s.Response("error_description", eb.Description)
 		oe := &Error{Op: OpToken, Grant: grant, Code: eb.Error, Description: eb.Description, URI: eb.URI,
-			HTTPStatus: res.StatusCode, RequestID: s.st.RequestID, ClientAuth: auth, RedirectURI: form.Get("redirect_uri")}
+			HTTPStatus: res.StatusCode, RequestID: s.Step.RequestID, ClientAuth: auth, RedirectURI: form.Get("redirect_uri")}
 		s.fail(oe)
 		return nil, oe
 	}
@@ -138,19 +132,19 @@ func (c *Client) token(ctx context.Context, s *rec, ep *Endpoints, grant string,
 		s.fail(he)
 		return nil, he
 	}
-	s.resp("access_token", tr.AccessToken, shorten)
-	s.resp("id_token", tr.IDToken, shorten)
-	s.resp("refresh_token", tr.RefreshToken, secret)
-	s.resp("token_type", tr.TokenType, plain)
-	s.resp("expires_in", strings.Trim(string(tr.ExpiresIn), `"`), plain)
-	s.resp("scope", tr.Scope, plain)
+	s.Response("access_token", tr.AccessToken)
+	s.Response("id_token", tr.IDToken)
+	s.Response("refresh_token", tr.RefreshToken)
+	s.Response("token_type", tr.TokenType)
+	s.Response("expires_in", strings.Trim(string(tr.ExpiresIn), `"`))
+	s.Response("scope", tr.Scope)
 	if _, err := tr.expiresIn(); err != nil {
 		he := &HTTPError{Op: OpToken, URL: ep.Token, Status: res.StatusCode, Reason: err.Error()}
 		s.fail(he)
 		return nil, he
 	}
 	if tt := tr.TokenType; tt != "" && !strings.EqualFold(tt, "Bearer") {
-		s.note("token_type is %q, not Bearer: APIs that expect a bearer token may refuse it.", tt)
+		s.Note("token_type is %q, not Bearer: APIs that expect a bearer token may refuse it.", tt)
 	}
 	return &tr, nil
 }
@@ -183,9 +177,9 @@ func (c *Client) ClientCredentials(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.st.Title += " → access token"
+	s.Step.Title += " → access token"
 	if tr.IDToken != "" || tr.RefreshToken != "" {
-		s.note("The provider returned an ID or refresh token for client_credentials; Cognito never does.")
+		s.Note("The provider returned an ID or refresh token for client_credentials; Cognito never does.")
 	}
 	return &Result{Tokens: c.tokens(tr), Scope: tr.Scope}, nil
 }
@@ -213,17 +207,17 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Result, err
 		s.fail(err)
 		return nil, err
 	}
-	s.st.Title += " → tokens"
+	s.Step.Title += " → tokens"
 	t := c.tokens(tr)
 	switch tr.RefreshToken {
 	case "":
 		t.RefreshToken = refreshToken
-		s.note("No new refresh token: the one given stays valid (no refresh-token rotation).")
+		s.Note("No new refresh token: the one given stays valid (no refresh-token rotation).")
 	case refreshToken:
-		s.note("The same refresh token came back: it stays valid (no rotation).")
+		s.Note("The same refresh token came back: it stays valid (no rotation).")
 	default:
 		t.RefreshRotated = true
-		s.note("A new refresh token replaced the one given (refresh-token rotation).")
+		s.Note("A new refresh token replaced the one given (refresh-token rotation).")
 	}
 	return &Result{Tokens: t, Scope: tr.Scope}, nil
 }

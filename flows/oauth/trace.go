@@ -1,12 +1,8 @@
 package oauth
 
 import (
-	"fmt"
-	"net/http"
-	"sync"
-	"time"
-
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // Operation names of the steps this package records (flows.Step.Operation).
@@ -21,125 +17,29 @@ const (
 	OpUserInfo       = "UserInfo"       // GET <userinfo endpoint>
 )
 
-// class says how a recorded value is treated without Reveal.
-type class int
+// recorder is the client's trace.
+type recorder struct{ *trace.Recorder }
 
-const (
-	plain   class = iota // shown as is
-	secret               // code, code_verifier, client secret, refresh token, Basic credentials: hidden
-	shorten              // ID and access tokens: first and last characters and the length
-)
-
-func redact(v string, c class, reveal bool) string {
-	if reveal || v == "" {
-		return v
-	}
-	switch c {
-	case secret:
-		return flows.Redacted
-	case shorten:
-		return flows.Shorten(v)
-	}
-	return v
+// begin starts a step of the trace.
+func (r recorder) begin(kind flows.StepKind, op, title string) *rec {
+	return &rec{r.Begin(kind, op, title)}
 }
 
-// recorder keeps a client's trace and hands each finished step to OnStep.
-type recorder struct {
-	reveal bool
-	onStep func(flows.Step)
-	now    func() time.Time
+// rec is one step while it happens: a trace.Recording, with how this
+// package puts its errors on it.
+type rec struct{ *trace.Recording }
 
-	mu    sync.Mutex
-	steps []flows.Step
-}
-
-// rec builds one step while it happens.
-type rec struct {
-	r     *recorder
-	st    flows.Step
-	began time.Time // monotonic, for the duration
-	ended bool
-}
-
-func (r *recorder) begin(kind flows.StepKind, op, title string) *rec {
-	return &rec{r: r, st: flows.Step{Kind: kind, Operation: op, Title: title, Started: r.now()}, began: time.Now()}
-}
-
-func (s *rec) req(key, val string, c class) {
-	if val == "" {
-		return
-	}
-	if s.st.Request == nil {
-		s.st.Request = map[string]string{}
-	}
-	s.st.Request[key] = redact(val, c, s.r.reveal)
-}
-
-func (s *rec) resp(key, val string, c class) {
-	if val == "" {
-		return
-	}
-	if s.st.Response == nil {
-		s.st.Response = map[string]string{}
-	}
-	s.st.Response[key] = redact(val, c, s.r.reveal)
-}
-
-func (s *rec) note(format string, args ...any) {
-	s.st.Notes = append(s.st.Notes, fmt.Sprintf(format, args...))
-}
-
-// httpMeta records what the response says about the exchange: a request id
-// (Cognito's OAuth endpoints send x-amz-cognito-request-id) and the
-// server's clock.
-func (s *rec) httpMeta(h http.Header) {
-	for _, k := range []string{"X-Amz-Cognito-Request-Id", "X-Amzn-Requestid", "X-Request-Id"} {
-		if v := h.Get(k); v != "" {
-			s.st.RequestID = v
-			break
-		}
-	}
-	if d := h.Get("Date"); d != "" {
-		if t, err := http.ParseTime(d); err == nil {
-			t = t.UTC()
-			s.st.ServerTime = &t
-		}
-	}
-}
+// end finishes the step (trace.Recording.End); ending twice is a no-op.
+func (s *rec) end() flows.Step { return s.End() }
 
 // fail puts err on the step: an OAuth error keeps its code as the type.
 func (s *rec) fail(err error) {
 	if oe, ok := asError(err); ok {
-		s.st.Error = &flows.APIError{Type: oe.Code, Message: oe.Description, RequestID: oe.RequestID, HTTPStatus: oe.HTTPStatus}
+		s.Step.Error = &flows.APIError{Type: oe.Code, Message: oe.Description, RequestID: oe.RequestID, HTTPStatus: oe.HTTPStatus}
 		if oe.Code != "" {
-			s.st.Title += " → " + oe.Code
+			s.Step.Title += " → " + oe.Code
 		}
 		return
 	}
-	s.st.Error = &flows.APIError{Message: err.Error()}
-}
-
-// end finishes the step: it gets its index and duration, joins the trace
-// and goes to the observer. Ending twice is a no-op.
-func (s *rec) end() flows.Step {
-	if s.ended {
-		return s.st
-	}
-	s.ended = true
-	s.st.DurationMS = float64(time.Since(s.began).Microseconds()) / 1000
-	r := s.r
-	r.mu.Lock()
-	s.st.Index = len(r.steps) + 1
-	r.steps = append(r.steps, s.st)
-	r.mu.Unlock()
-	if r.onStep != nil {
-		r.onStep(s.st)
-	}
-	return s.st
-}
-
-func (r *recorder) trace() []flows.Step {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]flows.Step(nil), r.steps...)
+	s.Step.Error = &flows.APIError{Message: err.Error()}
 }

@@ -27,8 +27,8 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		s.fail(err)
 		return nil, err
 	}
-	s.req("url", ep.UserInfo, plain)
-	s.req("Authorization", "Bearer "+accessToken, shorten)
+	s.Request("url", ep.UserInfo)
+	s.Request("Authorization", "Bearer "+accessToken)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep.UserInfo, nil)
 	if err != nil {
 		s.fail(err)
@@ -42,12 +42,12 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		s.fail(err)
 		return nil, err
 	}
-	s.httpMeta(res.Header)
-	s.resp("status", fmt.Sprint(res.StatusCode), plain)
+	s.HTTPMeta(res.Header)
+	s.Response("status", fmt.Sprint(res.StatusCode))
 	if res.StatusCode != http.StatusOK {
-		oe := &Error{Op: OpUserInfo, HTTPStatus: res.StatusCode, RequestID: s.st.RequestID}
+		oe := &Error{Op: OpUserInfo, HTTPStatus: res.StatusCode, RequestID: s.Step.RequestID}
 		if h := res.Header.Get("WWW-Authenticate"); h != "" {
-			s.resp("WWW-Authenticate", h, plain)
+			s.Response("WWW-Authenticate", h)
 			oe.Code, oe.Description = parseWWWAuthenticate(h)
 		}
 		if eb, ok := parseErrorBody(body); ok && oe.Code == "" {
@@ -79,8 +79,8 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		if str, ok := claims[k].(string); ok {
 			v = []byte(str)
 		}
-		s.resp(k, string(v), plain)
+		s.Response(k, string(v))
 	}
-	s.st.Title += fmt.Sprintf(" → %d claims", len(claims))
+	s.Step.Title += fmt.Sprintf(" → %d claims", len(claims))
 	return claims, nil
 }

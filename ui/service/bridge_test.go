@@ -72,7 +72,7 @@ func TestBridgeStreamsStepsChallengeAndTokens(t *testing.T) {
 
 func TestBridgeReportsErrors(t *testing.T) {
 	t.Parallel()
-	refused := &Failure{Code: "NotAuthorizedException", Message: "Incorrect username or password."}
+	refused := &Failure{Diagnosis: flows.Diagnosis{Type: "NotAuthorizedException", Message: "Incorrect username or password."}}
 	cases := []struct {
 		name    string
 		prepErr error
@@ -159,7 +159,7 @@ func TestBridgeCancelStopsAWaitingFlow(t *testing.T) {
 
 func TestAsFailure(t *testing.T) {
 	t.Parallel()
-	f := &Failure{Code: "X"}
+	f := &Failure{Diagnosis: flows.Diagnosis{Type: "X"}}
 	if AsFailure(errors.Join(errors.New("ctx"), f)) != f {
 		t.Error("a wrapped *Failure is returned as is")
 	}
@@ -170,10 +170,10 @@ func TestAsFailure(t *testing.T) {
 	if AsFailure(nil) != nil {
 		t.Error("nil stays nil")
 	}
-	if got := (&Failure{Op: "respond", Code: "C", Message: "m"}).Error(); got != "respond: C: m" {
+	if got := (&Failure{Diagnosis: flows.Diagnosis{Operation: "respond", Type: "C", Message: "m"}}).Error(); got != "respond: C: m" {
 		t.Errorf("Error() = %q", got)
 	}
-	if got := (&Failure{Op: "refresh", Message: "refresh: dial tcp: refused"}).Error(); got != "refresh: dial tcp: refused" {
+	if got := (&Failure{Diagnosis: flows.Diagnosis{Operation: "refresh", Message: "refresh: dial tcp: refused"}}).Error(); got != "refresh: dial tcp: refused" {
 		t.Errorf("the call is named once: Error() = %q", got)
 	}
 }

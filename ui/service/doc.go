@@ -7,6 +7,8 @@
 // by a fake in tests. Nothing here performs I/O; implementations do, and the
 // pages call them from tea.Cmds only.
 //
-// It imports flows and inspect for their types only (it calls no function
-// of theirs), and no charm.land/* or other ui package.
+// It imports flows and inspect for their types (and phrases flows'
+// diagnoses in the console's words: Failure embeds flows.Diagnosis,
+// NewFailure words it with Words), and no charm.land/* or other ui
+// package.
 package service

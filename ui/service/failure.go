@@ -3,21 +3,19 @@ package service
 import (
 	"errors"
 	"strings"
+
+	"github.com/cogscope/cogscope/flows"
 )
 
 // Failure is an error a service refused with, kept whole so the console
-// can show Cognito's own words next to our diagnosis.
+// can show Cognito's own words next to our diagnosis. The diagnosis is
+// flows': Operation is the call that failed ("InitiateAuth", "Token
+// (authorization_code)"); Type and Message are the service's own (the
+// __type and message of a Cognito error, or an OAuth error and its
+// description), with RequestID; Cause says in plain words what is wrong
+// and Fix what to do, in the console's words (NewFailure).
 type Failure struct {
-	// Op is the call that failed ("InitiateAuth", "POST /oauth2/token").
-	Op string
-	// Code and Message are the service's own: the __type and message of a
-	// Cognito error, or an OAuth error and its description.
-	Code      string
-	Message   string
-	RequestID string
-	// Diagnosis says in plain words what is wrong; Fix what to do.
-	Diagnosis string
-	Fix       string
+	flows.Diagnosis
 	// Transport is set when the service could not be reached at all (the
 	// stack went away, the network is down): there is no Cognito answer.
 	Transport bool
@@ -28,10 +26,10 @@ type Failure struct {
 func (f *Failure) Error() string {
 	var what string
 	switch {
-	case f.Code != "" && f.Message != "":
-		what = f.Code + ": " + f.Message
-	case f.Code != "":
-		what = f.Code
+	case f.Type != "" && f.Message != "":
+		what = f.Type + ": " + f.Message
+	case f.Type != "":
+		what = f.Type
 	case f.Message != "":
 		what = f.Message
 	case f.Err != nil:
@@ -40,10 +38,10 @@ func (f *Failure) Error() string {
 		what = "failed"
 	}
 	// A wrapped error often names the call already.
-	if f.Op == "" || strings.HasPrefix(what, f.Op+": ") {
+	if f.Operation == "" || strings.HasPrefix(what, f.Operation+": ") {
 		return what
 	}
-	return f.Op + ": " + what
+	return f.Operation + ": " + what
 }
 
 func (f *Failure) Unwrap() error { return f.Err }
@@ -58,5 +56,11 @@ func AsFailure(err error) *Failure {
 	if errors.As(err, &f) {
 		return f
 	}
-	return &Failure{Message: err.Error(), Err: err}
+	return &Failure{Diagnosis: flows.Diagnosis{Message: err.Error()}, Err: err}
+}
+
+// NewFailure is the console's failure for a diagnosed error: the
+// diagnosis phrased in the console's words (Words), and the error kept.
+func NewFailure(d flows.Diagnosis, err error) *Failure {
+	return &Failure{Diagnosis: d.Phrase(Words), Err: err}
 }

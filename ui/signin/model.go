@@ -64,11 +64,28 @@ type Model struct {
 	width, height int
 	lay           layout
 
+	formState // what the user picks and types
+	runState  // the flow running (or last run) and how its trace is shown
+
+	session flows.Tokens // for the refresh flow
+
+	// open opens a URL in the browser (the authorize URL again); nil
+	// when the console has no way to.
+	open func(string) error
+}
+
+// formState is the picker and the form: the state the user edits.
+type formState struct {
 	cursor int // the picked flow
 	focus  focus
 	inputs [numFields]textinput.Model // by field
 	field  int                        // index into the picked flow's fields
+}
 
+// runState is one run of a flow: its id (stale results are dropped), phase,
+// the service's handle, the steps and failure it produced, the challenge
+// waiting for an answer, and the trace pane's scroll and render caches.
+type runState struct {
 	runID     int
 	phase     phase
 	run       service.Run
@@ -87,12 +104,6 @@ type Model struct {
 	traceLines []string
 	cache      traceCache
 	diagram    diagramCache
-
-	session flows.Tokens // for the refresh flow
-
-	// open opens a URL in the browser (the authorize URL again); nil
-	// when the console has no way to.
-	open func(string) error
 }
 
 // New returns the view for target, running flows through svc.
@@ -496,7 +507,7 @@ func (m Model) fail(err error) (Model, tea.Cmd) {
 	m.release()
 	m.refreshTrace()
 	m.trace.GotoBottom()
-	short := f.Code
+	short := f.Type
 	switch {
 	case f.Transport:
 		short = "could not reach the service (esc: back to the trace)"

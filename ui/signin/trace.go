@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
@@ -74,13 +75,13 @@ func renderTrace(t *theme.Theme, steps []flows.Step, failure *service.Failure, u
 
 // stepFailure joins the step's own error with the run's diagnosis.
 func stepFailure(s flows.Step, run *service.Failure) *service.Failure {
-	f := &service.Failure{Op: s.Operation, Code: s.Error.Type, Message: s.Error.Message,
-		RequestID: s.Error.RequestID, Transport: s.Error.Type == ""}
+	f := &service.Failure{Diagnosis: flows.Diagnosis{Operation: s.Operation, Type: s.Error.Type, Message: s.Error.Message,
+		RequestID: s.Error.RequestID}, Transport: s.Error.Type == ""}
 	if f.RequestID == "" {
 		f.RequestID = s.RequestID
 	}
 	if run != nil {
-		f.Diagnosis, f.Fix = run.Diagnosis, run.Fix
+		f.Cause, f.Fix = run.Cause, run.Fix
 		if run.Transport {
 			f.Transport = true
 			if run.Message != "" {
@@ -122,7 +123,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 	kv := func(arrow, name, value string, secret bool) {
 		v := value
 		st := t.Text
-		if secret && !unmask && value != flows.Redacted && value != "" {
+		if secret && !unmask && value != trace.Redacted && value != "" {
 			v, st = theme.Mask, t.Secret
 		}
 		// Both ends of a long name or value say what it is (two
@@ -131,20 +132,20 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		lines = append(lines, "  "+label+" "+st.Render(widgets.CutMiddle(v, width-4-nw-1)))
 	}
 	for _, k := range sortedKeys(s.Request) {
-		kv("→", shortName(k), s.Request[k], flows.IsSecretKey(k))
+		kv("→", shortName(k), s.Request[k], trace.IsSecret(k))
 	}
 	for _, k := range sortedKeys(s.Response) {
-		kv("←", shortName(k), s.Response[k], flows.IsSecretKey(k))
+		kv("←", shortName(k), s.Response[k], trace.IsSecret(k))
 	}
 	if v := s.SRP; v != nil {
 		// Labelled as the protocol names them; masked by their JSON name.
 		for _, p := range []struct{ label, json, value string }{
-			{"A", "a", v.A}, {"B", "b", v.B}, {"salt", "salt", v.Salt}, {"u", "u", v.U},
+			{"A", "A", v.A}, {"B", "B", v.B}, {"salt", "salt", v.Salt}, {"u", "u", v.U},
 			{"x", "x", v.X}, {"key", "key", v.Key}, {"TIMESTAMP", "timestamp", v.Timestamp},
 			{"signature", "signature", v.Signature},
 		} {
 			if p.value != "" {
-				kv("∗", p.label, p.value, flows.IsSecretKey("srp."+p.json))
+				kv("∗", p.label, p.value, trace.IsSecret("srp."+p.json))
 			}
 		}
 	}

@@ -90,8 +90,8 @@ func TestTraceUnreachableStepIsSaidShortly(t *testing.T) {
 	raw := `operation error Cognito Identity Provider: RespondToAuthChallenge, https response error StatusCode: 0, RequestID: , ` +
 		`request send failed, Post "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`
 	steps := []flows.Step{{Index: 1, Kind: flows.StepCall, Operation: "RespondToAuthChallenge", Error: &flows.APIError{Message: raw}}}
-	run := &service.Failure{Transport: true, Message: "POST http://127.0.0.1:1/: connection refused",
-		Diagnosis: "Cognito's endpoint could not be reached (connection refused)."}
+	run := &service.Failure{Transport: true, Diagnosis: flows.Diagnosis{Message: "POST http://127.0.0.1:1/: connection refused",
+		Cause: "Cognito's endpoint could not be reached (connection refused)."}}
 	lines, _ := renderTrace(theme.New(true, false), steps, run, false, 60, traceCache{})
 	text := ansi.Strip(strings.Join(lines, "\n"))
 	if !strings.Contains(text, "could not reach the service: POST http://127.0.0.1:1/:") || strings.Contains(text, "operation error") {

@@ -37,8 +37,8 @@ func Failure(t *theme.Theme, f *service.Failure, width int, indent string) []str
 	switch {
 	case f.Transport:
 		add(theme.Cross+" ", "could not reach the service: "+orErr(f), t.Error.Render)
-	case f.Code != "":
-		add(theme.Cross+" ", f.Code+": "+f.Message, t.Error.Render)
+	case f.Type != "":
+		add(theme.Cross+" ", f.Type+": "+f.Message, t.Error.Render)
 	default:
 		add(theme.Cross+" ", orErr(f), t.Error.Render)
 	}
@@ -52,7 +52,7 @@ func Failure(t *theme.Theme, f *service.Failure, width int, indent string) []str
 			add("  ", id, t.Muted.Render)
 		}
 	}
-	add("  diagnosis  ", f.Diagnosis, t.Text.Render)
+	add("  diagnosis  ", f.Cause, t.Text.Render)
 	add("  fix        ", f.Fix, t.Text.Render)
 	return out
 }

@@ -1,12 +1,12 @@
 package widgets
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/ui/theme"
 )
 
@@ -66,22 +66,7 @@ func stamp(ts time.Time) string {
 	return ts.UTC().Format("2006-01-02 15:04:05Z")
 }
 
-// Duration formats d for people at two units of precision: "42s",
-// "3m 05s", "1h 02m", "2d 04h".
-func Duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d < 0 {
-		d = -d
-	}
-	s := int64(d / time.Second)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm %02ds", s/60, s%60)
-	case s < 86400:
-		return fmt.Sprintf("%dh %02dm", s/3600, s%3600/60)
-	default:
-		return fmt.Sprintf("%dd %02dh", s/86400, s%86400/3600)
-	}
-}
+// Duration formats d for people at two units of precision, padded so a
+// countdown keeps its width: "42s", "3m 05s", "1h 02m", "2d 04h" (the
+// project's one formatter, inspect.FormatDuration, Padded).
+func Duration(d time.Duration) string { return inspect.FormatDuration(d, inspect.Padded) }

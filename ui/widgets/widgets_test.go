@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 )
@@ -193,8 +194,8 @@ func TestSequence(t *testing.T) {
 
 func TestFailureShowsBothWords(t *testing.T) {
 	t.Parallel()
-	f := &service.Failure{Code: "NotAuthorizedException", Message: "Incorrect username or password.",
-		RequestID: "req-1", Diagnosis: "the password is wrong", Fix: "check it"}
+	f := &service.Failure{Diagnosis: flows.Diagnosis{Type: "NotAuthorizedException", Message: "Incorrect username or password.",
+		RequestID: "req-1", Cause: "the password is wrong", Fix: "check it"}}
 	out := ansi.Strip(strings.Join(Failure(th, f, 80, "  "), "\n"))
 	for _, want := range []string{"✗ NotAuthorizedException: Incorrect username or password.", "request id req-1",
 		"diagnosis  the password is wrong", "fix        check it"} {
@@ -269,7 +270,7 @@ func TestSequenceLabelsKeepOffTheLifelines(t *testing.T) {
 func TestFailureKeepsTheRequestIDWhole(t *testing.T) {
 	t.Parallel()
 	const id = "dc188f70-b35a-493b-9e47-ef294d774658"
-	f := &service.Failure{Code: "NotAuthorizedException", Message: "Incorrect username or password.", RequestID: id}
+	f := &service.Failure{Diagnosis: flows.Diagnosis{Type: "NotAuthorizedException", Message: "Incorrect username or password.", RequestID: id}}
 	for _, width := range []int{41, 45, 60, 80} {
 		out := ansi.Strip(strings.Join(Failure(th, f, width, "  "), "\n"))
 		if !strings.Contains(out, id) {

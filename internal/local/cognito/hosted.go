@@ -376,3 +376,17 @@ func (s *Service) InspectAccessToken(token string) (AccessTokenInfo, error) {
 	}
 	return info, nil
 }
+
+// ClientCanRead reports which user attributes an app client may read (its
+// ReadAttributes; all of them when the list is empty), for userInfo
+// answers, which like ID tokens hold only readable attributes.
+func (s *Service) ClientCanRead(clientID string) (func(attr string) bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, c, err := s.client(clientID)
+	if err != nil {
+		return nil, err
+	}
+	read := clone(c.ReadAttributes)
+	return func(attr string) bool { return len(read) == 0 || contains(read, attr) }, nil
+}

@@ -174,46 +174,35 @@ type poolUserInput struct {
 
 func opAdminGetUser(s *Service, c *call) (any, error) {
 	var in poolUserInput
-	if err := c.decode(&in, "UserPoolId", "Username"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := adminUser(p, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	list, pref := mfaSettings(u)
-	return struct {
-		Username             string          `json:"Username"`
-		UserAttributes       []attributeType `json:"UserAttributes"`
-		UserCreateDate       *epoch          `json:"UserCreateDate"`
-		UserLastModifiedDate *epoch          `json:"UserLastModifiedDate"`
-		Enabled              bool            `json:"Enabled"`
-		UserStatus           string          `json:"UserStatus"`
-		MFAOptions           []mfaOptionType `json:"MFAOptions,omitempty"`
-		PreferredMfaSetting  string          `json:"PreferredMfaSetting,omitempty"`
-		UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
-	}{u.Username, attributeList(u, nil), epochPtr(u.Created), epochPtr(u.Modified), u.Enabled, u.Status, mfaOptions(u), pref, list}, nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		u, err := adminUser(p, in.Username)
+		if err != nil {
+			return nil, err
+		}
+		list, pref := mfaSettings(u)
+		return struct {
+			Username             string          `json:"Username"`
+			UserAttributes       []attributeType `json:"UserAttributes"`
+			UserCreateDate       *epoch          `json:"UserCreateDate"`
+			UserLastModifiedDate *epoch          `json:"UserLastModifiedDate"`
+			Enabled              bool            `json:"Enabled"`
+			UserStatus           string          `json:"UserStatus"`
+			MFAOptions           []mfaOptionType `json:"MFAOptions,omitempty"`
+			PreferredMfaSetting  string          `json:"PreferredMfaSetting,omitempty"`
+			UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
+		}{u.Username, attributeList(u, nil), epochPtr(u.Created), epochPtr(u.Modified), u.Enabled, u.Status, mfaOptions(u), pref, list}, nil
+	}, "UserPoolId", "Username")
 }
 
 // withAdminUser runs fn on the named user under the lock.
 func (s *Service) withAdminUser(poolID, username string, fn func(p *pool, u *user) (any, error)) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(poolID)
-	if err != nil {
-		return nil, err
-	}
-	u, err := adminUser(p, username)
-	if err != nil {
-		return nil, err
-	}
-	return fn(p, u)
+	return s.withPool(poolID, func(p *pool) (any, error) {
+		u, err := adminUser(p, username)
+		if err != nil {
+			return nil, err
+		}
+		return fn(p, u)
+	})
 }
 
 func opAdminDeleteUser(s *Service, c *call) (any, error) {

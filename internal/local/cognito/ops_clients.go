@@ -254,23 +254,19 @@ func opCreateUserPoolClient(s *Service, c *call) (any, error) {
 	if err := checkName("ClientName", in.ClientName, 128); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	cl := s.newClient(p.ID, "", in.ClientName)
-	if in.GenerateSecret {
-		cl.Secret = newClientSecret()
-	}
-	if err := in.clientConfigInput.apply(p, cl); err != nil {
-		return nil, err
-	}
-	if err := s.insertClient(p, cl); err != nil {
-		return nil, err
-	}
-	return map[string]any{"UserPoolClient": clientType(cl)}, nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		cl := s.newClient(p.ID, "", in.ClientName)
+		if in.GenerateSecret {
+			cl.Secret = newClientSecret()
+		}
+		if err := in.clientConfigInput.apply(p, cl); err != nil {
+			return nil, err
+		}
+		if err := s.insertClient(p, cl); err != nil {
+			return nil, err
+		}
+		return map[string]any{"UserPoolClient": clientType(cl)}, nil
+	})
 }
 
 type poolClientInput struct {
@@ -354,28 +350,24 @@ func opListUserPoolClients(s *Service, c *call) (any, error) {
 		}
 		limit = *in.MaxResults
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(p.Clients))
-	for id := range p.Clients {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	page, next, err := paginate(ids, in.NextToken, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]userPoolClientDescription, 0, len(page))
-	for _, id := range page {
-		cl := p.Clients[id]
-		out = append(out, userPoolClientDescription{ClientId: cl.ClientID, UserPoolId: p.ID, ClientName: cl.Name})
-	}
-	return struct {
-		UserPoolClients []userPoolClientDescription `json:"UserPoolClients"`
-		NextToken       string                      `json:"NextToken,omitempty"`
-	}{out, next}, nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		ids := make([]string, 0, len(p.Clients))
+		for id := range p.Clients {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		page, next, err := paginate(ids, in.NextToken, limit)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]userPoolClientDescription, 0, len(page))
+		for _, id := range page {
+			cl := p.Clients[id]
+			out = append(out, userPoolClientDescription{ClientId: cl.ClientID, UserPoolId: p.ID, ClientName: cl.Name})
+		}
+		return struct {
+			UserPoolClients []userPoolClientDescription `json:"UserPoolClients"`
+			NextToken       string                      `json:"NextToken,omitempty"`
+		}{out, next}, nil
+	})
 }

@@ -1,6 +1,8 @@
 package cognito
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
 	"sort"
 )
@@ -26,32 +28,28 @@ func opCreateUserPoolDomain(s *Service, c *call) (any, error) {
 		return nil, validationError([]violation{{member: "Domain", value: &d,
 			rule: "Member must satisfy regular expression pattern: ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$"}})
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if owner, taken := s.st.domains[in.Domain]; taken {
-		if owner == p.ID {
-			return nil, newErr(excInvalidParameter, "Domain already associated with this user pool")
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		if owner, taken := s.st.domains[in.Domain]; taken {
+			if owner == p.ID {
+				return nil, newErr(excInvalidParameter, "Domain already associated with this user pool")
+			}
+			return nil, newErr(excInvalidParameter, "Domain already exists.")
 		}
-		return nil, newErr(excInvalidParameter, "Domain already exists.")
-	}
-	if p.Domain != "" {
-		return nil, errf(excInvalidParameter, "User pool %s already has a domain configured.", p.ID)
-	}
-	p.Domain = in.Domain
-	if in.CustomDomainConfig != nil {
-		p.CustomDomainCert = *in.CustomDomainConfig.CertificateArn
-	}
-	s.st.domains[in.Domain] = p.ID
-	s.markChanged()
-	version := 1
-	if in.ManagedLoginVersion != nil {
-		version = *in.ManagedLoginVersion
-	}
-	return customDomainOutput(in.Domain, in.CustomDomainConfig, map[string]any{"ManagedLoginVersion": version}), nil
+		if p.Domain != "" {
+			return nil, errf(excInvalidParameter, "User pool %s already has a domain configured.", p.ID)
+		}
+		p.Domain = in.Domain
+		if in.CustomDomainConfig != nil {
+			p.CustomDomainCert = *in.CustomDomainConfig.CertificateArn
+		}
+		s.st.domains[in.Domain] = p.ID
+		s.markChanged()
+		version := 1
+		if in.ManagedLoginVersion != nil {
+			version = *in.ManagedLoginVersion
+		}
+		return customDomainOutput(in.Domain, in.CustomDomainConfig, map[string]any{"ManagedLoginVersion": version}), nil
+	})
 }
 
 func opDescribeUserPoolDomain(s *Service, c *call) (any, error) {
@@ -86,22 +84,15 @@ func opDeleteUserPoolDomain(s *Service, c *call) (any, error) {
 		Domain     string `json:"Domain"`
 		UserPoolId string `json:"UserPoolId"`
 	}
-	if err := c.decode(&in, "Domain", "UserPoolId"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.Domain != in.Domain {
-		return nil, errf(excInvalidParameter, "No such domain or user pool exists.")
-	}
-	delete(s.st.domains, p.Domain)
-	p.Domain, p.CustomDomainCert = "", ""
-	s.markChanged()
-	return empty{}, nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		if p.Domain != in.Domain {
+			return nil, errf(excInvalidParameter, "No such domain or user pool exists.")
+		}
+		delete(s.st.domains, p.Domain)
+		p.Domain, p.CustomDomainCert = "", ""
+		s.markChanged()
+		return empty{}, nil
+	}, "Domain", "UserPoolId")
 }
 
 type resourceServerType struct {
@@ -137,19 +128,15 @@ func opCreateResourceServer(s *Service, c *call) (any, error) {
 				rule: "Member must satisfy regular expression pattern: [\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+"}})
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.ResourceServers[in.Identifier] != nil {
-		return nil, errf(excInvalidParameter, "%s already exists in user pool %s.", in.Identifier, p.ID)
-	}
-	rs := &resourceServer{Identifier: in.Identifier, Name: in.Name, Scopes: in.Scopes}
-	p.ResourceServers[rs.Identifier] = rs
-	s.markChanged()
-	return map[string]any{"ResourceServer": toResourceServerType(p, rs)}, nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		if p.ResourceServers[in.Identifier] != nil {
+			return nil, errf(excInvalidParameter, "%s already exists in user pool %s.", in.Identifier, p.ID)
+		}
+		rs := &resourceServer{Identifier: in.Identifier, Name: in.Name, Scopes: in.Scopes}
+		p.ResourceServers[rs.Identifier] = rs
+		s.markChanged()
+		return map[string]any{"ResourceServer": toResourceServerType(p, rs)}, nil
+	})
 }
 
 type resourceServerInput struct {
@@ -158,17 +145,13 @@ type resourceServerInput struct {
 }
 
 func (s *Service) withResourceServer(in resourceServerInput, fn func(p *pool, rs *resourceServer) (any, error)) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	rs := p.ResourceServers[in.Identifier]
-	if rs == nil {
-		return nil, errf(excResourceNotFound, "Resource server %s does not exist.", in.Identifier)
-	}
-	return fn(p, rs)
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		rs := p.ResourceServers[in.Identifier]
+		if rs == nil {
+			return nil, errf(excResourceNotFound, "Resource server %s does not exist.", in.Identifier)
+		}
+		return fn(p, rs)
+	})
 }
 
 func opDescribeResourceServer(s *Service, c *call) (any, error) {
@@ -205,27 +188,54 @@ func opListResourceServers(s *Service, c *call) (any, error) {
 	if err := checkRange("MaxResults", *in.MaxResults, 1, 50); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		ids := make([]string, 0, len(p.ResourceServers))
+		for id := range p.ResourceServers {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		page, next, err := paginate(ids, in.NextToken, *in.MaxResults)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]resourceServerType, 0, len(page))
+		for _, id := range page {
+			out = append(out, toResourceServerType(p, p.ResourceServers[id]))
+		}
+		return struct {
+			ResourceServers []resourceServerType `json:"ResourceServers"`
+			NextToken       string               `json:"NextToken,omitempty"`
+		}{out, next}, nil
+	})
+}
+
+// customDomainConfig is CreateUserPoolDomain's CustomDomainConfig: the
+// domain is then a fully qualified name (auth.example.com) rather than a
+// prefix. The local stack serves it like a prefix domain, on its own
+// endpoint; the certificate is not checked.
+type customDomainConfig struct {
+	CertificateArn *string `json:"CertificateArn"`
+}
+
+var customDomainPattern = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
+
+// checkCustomDomain validates a custom domain and its certificate ARN.
+func checkCustomDomain(domain string, cfg *customDomainConfig) error {
+	if cfg.CertificateArn == nil || *cfg.CertificateArn == "" {
+		return validationError([]violation{{member: "CustomDomainConfig.CertificateArn", rule: "Member must not be null"}})
 	}
-	ids := make([]string, 0, len(p.ResourceServers))
-	for id := range p.ResourceServers {
-		ids = append(ids, id)
+	if len(domain) > 253 || !customDomainPattern.MatchString(domain) {
+		return errf(excInvalidParameter, "Custom domain %s is not a valid fully qualified domain name (e.g. auth.example.com).", domain)
 	}
-	sort.Strings(ids)
-	page, next, err := paginate(ids, in.NextToken, *in.MaxResults)
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// customDomainOutput adds the CloudFrontDomain a custom domain's DNS
+// record must point at to CreateUserPoolDomain's answer.
+func customDomainOutput(domain string, cfg *customDomainConfig, out map[string]any) map[string]any {
+	if cfg != nil {
+		sum := sha256.Sum256([]byte(domain))
+		out["CloudFrontDomain"] = "d" + hex.EncodeToString(sum[:7]) + ".cloudfront.net"
 	}
-	out := make([]resourceServerType, 0, len(page))
-	for _, id := range page {
-		out = append(out, toResourceServerType(p, p.ResourceServers[id]))
-	}
-	return struct {
-		ResourceServers []resourceServerType `json:"ResourceServers"`
-		NextToken       string               `json:"NextToken,omitempty"`
-	}{out, next}, nil
+	return out
 }

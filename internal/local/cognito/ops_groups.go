@@ -33,20 +33,16 @@ func opCreateGroup(s *Service, c *call) (any, error) {
 	if err := checkName("GroupName", in.GroupName, 128); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.Groups[in.GroupName] != nil {
-		return nil, errf(excGroupExists, "A group with the name %s already exists.", in.GroupName)
-	}
-	now := s.now().UTC()
-	g := &group{Name: in.GroupName, Description: in.Description, RoleArn: in.RoleArn, Precedence: in.Precedence, Created: now, Modified: now}
-	p.Groups[g.Name] = g
-	s.markChanged()
-	return map[string]any{"Group": toGroupType(p, g)}, nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		if p.Groups[in.GroupName] != nil {
+			return nil, errf(excGroupExists, "A group with the name %s already exists.", in.GroupName)
+		}
+		now := s.now().UTC()
+		g := &group{Name: in.GroupName, Description: in.Description, RoleArn: in.RoleArn, Precedence: in.Precedence, Created: now, Modified: now}
+		p.Groups[g.Name] = g
+		s.markChanged()
+		return map[string]any{"Group": toGroupType(p, g)}, nil
+	})
 }
 
 type groupInput struct {
@@ -56,17 +52,13 @@ type groupInput struct {
 }
 
 func (s *Service) withGroup(in groupInput, fn func(p *pool, g *group) (any, error)) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	g := p.Groups[in.GroupName]
-	if g == nil {
-		return nil, errGroupNotFound()
-	}
-	return fn(p, g)
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		g := p.Groups[in.GroupName]
+		if g == nil {
+			return nil, errGroupNotFound()
+		}
+		return fn(p, g)
+	})
 }
 
 func opGetGroup(s *Service, c *call) (any, error) {
@@ -122,29 +114,25 @@ func opListGroups(s *Service, c *call) (any, error) {
 			limit = *in.Limit
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(p.Groups))
-	for n := range p.Groups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	page, next, err := paginate(names, in.NextToken, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]groupType, 0, len(page))
-	for _, n := range page {
-		out = append(out, toGroupType(p, p.Groups[n]))
-	}
-	return struct {
-		Groups    []groupType `json:"Groups"`
-		NextToken string      `json:"NextToken,omitempty"`
-	}{out, next}, nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		names := make([]string, 0, len(p.Groups))
+		for n := range p.Groups {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		page, next, err := paginate(names, in.NextToken, limit)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]groupType, 0, len(page))
+		for _, n := range page {
+			out = append(out, toGroupType(p, p.Groups[n]))
+		}
+		return struct {
+			Groups    []groupType `json:"Groups"`
+			NextToken string      `json:"NextToken,omitempty"`
+		}{out, next}, nil
+	})
 }
 
 func opAdminAddUserToGroup(s *Service, c *call) (any, error) {

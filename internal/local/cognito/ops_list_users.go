@@ -30,41 +30,37 @@ func opListUsers(s *Service, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]string, 0, len(p.Users))
-	for k, u := range p.Users {
-		if match(u) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	page, next, err := paginate(keys, in.PaginationToken, limit)
-	if err != nil {
-		return nil, err
-	}
-	users := make([]userType, 0, len(page))
-	for _, k := range page {
-		ut := toUserType(p.Users[k])
-		if in.AttributesToGet != nil {
-			kept := ut.Attributes[:0]
-			for _, a := range ut.Attributes {
-				if contains(in.AttributesToGet, a.Name) {
-					kept = append(kept, a)
-				}
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		keys := make([]string, 0, len(p.Users))
+		for k, u := range p.Users {
+			if match(u) {
+				keys = append(keys, k)
 			}
-			ut.Attributes = kept
 		}
-		users = append(users, ut)
-	}
-	return struct {
-		Users           []userType `json:"Users"`
-		PaginationToken string     `json:"PaginationToken,omitempty"`
-	}{users, next}, nil
+		sort.Strings(keys)
+		page, next, err := paginate(keys, in.PaginationToken, limit)
+		if err != nil {
+			return nil, err
+		}
+		users := make([]userType, 0, len(page))
+		for _, k := range page {
+			ut := toUserType(p.Users[k])
+			if in.AttributesToGet != nil {
+				kept := ut.Attributes[:0]
+				for _, a := range ut.Attributes {
+					if contains(in.AttributesToGet, a.Name) {
+						kept = append(kept, a)
+					}
+				}
+				ut.Attributes = kept
+			}
+			users = append(users, ut)
+		}
+		return struct {
+			Users           []userType `json:"Users"`
+			PaginationToken string     `json:"PaginationToken,omitempty"`
+		}{users, next}, nil
+	})
 }
 
 var filterPattern = regexp.MustCompile(`^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$`)

@@ -194,16 +194,9 @@ type poolIDInput struct {
 
 func opDescribeUserPool(s *Service, c *call) (any, error) {
 	var in poolIDInput
-	if err := c.decode(&in, "UserPoolId"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"UserPool": s.poolType(p)}, nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		return map[string]any{"UserPool": s.poolType(p)}, nil
+	}, "UserPoolId")
 }
 
 func opUpdateUserPool(s *Service, c *call) (any, error) {
@@ -211,41 +204,27 @@ func opUpdateUserPool(s *Service, c *call) (any, error) {
 		UserPoolId string `json:"UserPoolId"`
 		poolConfigInput
 	}
-	if err := c.decode(&in, "UserPoolId"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	cp := *p
-	if err := in.poolConfigInput.apply(&cp); err != nil {
-		return nil, err
-	}
-	cp.Modified = s.now().UTC()
-	*p = cp
-	s.markChanged()
-	return empty{}, nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		cp := *p
+		if err := in.poolConfigInput.apply(&cp); err != nil {
+			return nil, err
+		}
+		cp.Modified = s.now().UTC()
+		*p = cp
+		s.markChanged()
+		return empty{}, nil
+	}, "UserPoolId")
 }
 
 func opDeleteUserPool(s *Service, c *call) (any, error) {
 	var in poolIDInput
-	if err := c.decode(&in, "UserPoolId"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	if p.DeletionProtection == "ACTIVE" {
-		return nil, errf(excInvalidParameter, "The user pool %s has deletion protection enabled.", p.ID)
-	}
-	s.removePool(p)
-	return empty{}, nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		if p.DeletionProtection == "ACTIVE" {
+			return nil, errf(excInvalidParameter, "The user pool %s has deletion protection enabled.", p.ID)
+		}
+		s.removePool(p)
+		return empty{}, nil
+	}, "UserPoolId")
 }
 
 type userPoolDescriptionType struct {
@@ -356,45 +335,34 @@ func opSetUserPoolMfaConfig(s *Service, c *call) (any, error) {
 	if in.MfaConfiguration != "" && !contains([]string{"OFF", "ON", "OPTIONAL"}, in.MfaConfiguration) {
 		return nil, validationError([]violation{enumViolation("MfaConfiguration", in.MfaConfiguration, []string{"OFF", "ON", "OPTIONAL"})})
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	sms, totp, email := p.SMSMFA, p.SoftwareTokenMFA, p.EmailMFA
-	if in.SmsMfaConfiguration != nil {
-		sms = true
-	}
-	if in.SoftwareTokenMfaConfiguration != nil {
-		totp = in.SoftwareTokenMfaConfiguration.Enabled
-	}
-	if in.EmailMfaConfiguration != nil {
-		email = true
-	}
-	mode := p.MFA
-	if in.MfaConfiguration != "" {
-		mode = in.MfaConfiguration
-	}
-	if mode != "OFF" && !sms && !totp && !email {
-		return nil, newErr(excInvalidParameter, "At least one MFA method must be enabled when MFA is ON or OPTIONAL.")
-	}
-	p.SMSMFA, p.SoftwareTokenMFA, p.EmailMFA, p.MFA = sms, totp, email, mode
-	p.Modified = s.now().UTC()
-	s.markChanged()
-	return mfaConfigOf(p), nil
+	return s.withPool(in.UserPoolId, func(p *pool) (any, error) {
+		sms, totp, email := p.SMSMFA, p.SoftwareTokenMFA, p.EmailMFA
+		if in.SmsMfaConfiguration != nil {
+			sms = true
+		}
+		if in.SoftwareTokenMfaConfiguration != nil {
+			totp = in.SoftwareTokenMfaConfiguration.Enabled
+		}
+		if in.EmailMfaConfiguration != nil {
+			email = true
+		}
+		mode := p.MFA
+		if in.MfaConfiguration != "" {
+			mode = in.MfaConfiguration
+		}
+		if mode != "OFF" && !sms && !totp && !email {
+			return nil, newErr(excInvalidParameter, "At least one MFA method must be enabled when MFA is ON or OPTIONAL.")
+		}
+		p.SMSMFA, p.SoftwareTokenMFA, p.EmailMFA, p.MFA = sms, totp, email, mode
+		p.Modified = s.now().UTC()
+		s.markChanged()
+		return mfaConfigOf(p), nil
+	})
 }
 
 func opGetUserPoolMfaConfig(s *Service, c *call) (any, error) {
 	var in poolIDInput
-	if err := c.decode(&in, "UserPoolId"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	return mfaConfigOf(p), nil
+	return onPool(s, c, &in, &in.UserPoolId, func(p *pool) (any, error) {
+		return mfaConfigOf(p), nil
+	}, "UserPoolId")
 }

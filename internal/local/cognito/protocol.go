@@ -231,3 +231,26 @@ func goKindInJSON(t reflect.Type) string {
 	}
 	return "an object"
 }
+
+// onPool is the preamble of an operation on one pool: it decodes the
+// request into in (checking the required members), takes the service's
+// lock and looks up the pool whose id decoding put in *poolID; fn then runs
+// under the lock.
+func onPool(s *Service, c *call, in any, poolID *string, fn func(p *pool) (any, error), required ...string) (any, error) {
+	if err := c.decode(in, required...); err != nil {
+		return nil, err
+	}
+	return s.withPool(*poolID, fn)
+}
+
+// withPool runs fn on the pool under the service's lock (ResourceNotFound
+// when there is no such pool).
+func (s *Service) withPool(poolID string, fn func(p *pool) (any, error)) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(poolID)
+	if err != nil {
+		return nil, err
+	}
+	return fn(p)
+}

@@ -141,10 +141,10 @@ func WrongPasswordScript() Script {
 	last.Response = nil
 	last.Error = &flows.APIError{Type: "NotAuthorizedException", Message: "Incorrect username or password.",
 		RequestID: "7c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", HTTPStatus: 400}
-	fail := &service.Failure{Op: "respond to PASSWORD_VERIFIER", Code: "NotAuthorizedException",
+	fail := &service.Failure{Diagnosis: flows.Diagnosis{Operation: "respond to PASSWORD_VERIFIER", Type: "NotAuthorizedException",
 		Message: "Incorrect username or password.", RequestID: last.Error.RequestID,
-		Diagnosis: "Cognito did not accept the password proof: the password is wrong, or the user does not exist and the client hides that.",
-		Fix:       "Check the password; USER_PASSWORD_AUTH tells a wrong password from a bad SRP client."}
+		Cause: "Cognito did not accept the password proof: the password is wrong, or the user does not exist and the client hides that.",
+		Fix:   "Check the password; USER_PASSWORD_AUTH tells a wrong password from a bad SRP client."}}
 	return Script{Events: []service.Event{{Step: &steps[0]}, {Step: &steps[1]}, {Step: &last}, {Err: fail}}}
 }
 
@@ -155,10 +155,10 @@ func StackGoneScript() Script {
 	last.Response = nil
 	last.Title = "RespondToAuthChallenge PASSWORD_VERIFIER"
 	last.Error = &flows.APIError{Message: "dial tcp 127.0.0.1:9229: connect: connection refused"}
-	fail := &service.Failure{Op: "respond to PASSWORD_VERIFIER", Transport: true,
-		Message:   "dial tcp 127.0.0.1:9229: connect: connection refused",
-		Diagnosis: "Nothing answers at the endpoint: the local stack stopped, or the network is down.",
-		Fix:       "Start the stack again (cogscope local) or check --endpoint, then run the flow again."}
+	fail := &service.Failure{Transport: true, Diagnosis: flows.Diagnosis{Operation: "respond to PASSWORD_VERIFIER",
+		Message: "dial tcp 127.0.0.1:9229: connect: connection refused",
+		Cause:   "Nothing answers at the endpoint: the local stack stopped, or the network is down.",
+		Fix:     "Start the stack again (cogscope local) or check --endpoint, then run the flow again."}}
 	return Script{Events: []service.Event{{Step: &steps[0]}, {Step: &steps[1]}, {Step: &last}, {Err: fail}}}
 }
 

@@ -274,7 +274,7 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	}
 	_, _, err = drain(t, run)
 	var fail *service.Failure
-	if !errors.As(err, &fail) || fail.Code != "NotAuthorizedException" || fail.Message != "Incorrect username or password." || fail.Diagnosis == "" || fail.Transport {
+	if !errors.As(err, &fail) || fail.Type != "NotAuthorizedException" || fail.Message != "Incorrect username or password." || fail.Cause == "" || fail.Transport {
 		t.Fatalf("a wrong password is Cognito's refusal with a diagnosis: %+v", fail)
 	}
 
@@ -285,8 +285,8 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = drain(t, run)
-	if !errors.As(err, &fail) || fail.Code != "NotAuthorizedException" || !strings.Contains(fail.Fix, "the Password flow") ||
-		strings.Contains(fail.Fix+fail.Diagnosis, "--") {
+	if !errors.As(err, &fail) || fail.Type != "NotAuthorizedException" || !strings.Contains(fail.Fix, "the Password flow") ||
+		strings.Contains(fail.Fix+fail.Cause, "--") {
 		t.Fatalf("a wrong SRP password's advice, in the console's words: %+v", fail)
 	}
 }
@@ -324,8 +324,8 @@ func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
 			strings.Contains(fail.Message, "operation error") || strings.Contains(fail.Message, "StatusCode: 0") {
 			t.Errorf("%s: message %q", req.Flow, fail.Message)
 		}
-		if strings.Contains(fail.Diagnosis, "dial tcp") {
-			t.Errorf("%s: the diagnosis repeats the raw error: %q", req.Flow, fail.Diagnosis)
+		if strings.Contains(fail.Cause, "dial tcp") {
+			t.Errorf("%s: the diagnosis repeats the raw error: %q", req.Flow, fail.Cause)
 		}
 	}
 }

@@ -299,7 +299,7 @@ func TestConsolePKCEPortInUse(t *testing.T) {
 	}
 	_, _, err = drain(t, run)
 	var fail *service.Failure
-	if !errors.As(err, &fail) || fail.Transport || fail.Op != "listen" || !strings.Contains(fail.Diagnosis, "Another program") || fail.Fix == "" {
+	if !errors.As(err, &fail) || fail.Transport || fail.Operation != "listen" || !strings.Contains(fail.Cause, "Another program") || fail.Fix == "" {
 		t.Fatalf("failure %+v", fail)
 	}
 	// The console has no --redirect-uri: the profile's key is its way.

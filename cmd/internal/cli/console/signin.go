@@ -38,7 +38,7 @@ func (c *console) prepare(req service.SignInRequest) (service.RunFunc, error) {
 	case service.FlowRefresh:
 		kind = flows.KindRefresh
 	default:
-		return nil, &service.Failure{Message: "unknown flow " + string(req.Flow)}
+		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: "unknown flow " + string(req.Flow)}}
 	}
 	if t.UserPoolID == "" {
 		return nil, errNoPool(t)
@@ -74,9 +74,9 @@ func (c *console) prepare(req service.SignInRequest) (service.RunFunc, error) {
 // or the client credentials grant.
 func (c *console) prepareHosted(t cmdutil.Target, req service.SignInRequest) (service.RunFunc, error) {
 	if t.Issuer == "" && t.Domain == "" {
-		return nil, &service.Failure{Message: "no hosted UI to sign in with",
-			Diagnosis: "The hosted-UI flows need the pool's issuer (user_pool_id) or its domain (hosted_ui.domain); the profile names neither.",
-			Fix:       "Set user_pool_id or hosted_ui.domain in the profile."}
+		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: "no hosted UI to sign in with",
+			Cause: "The hosted-UI flows need the pool's issuer (user_pool_id) or its domain (hosted_ui.domain); the profile names neither.",
+			Fix:   "Set user_pool_id or hosted_ui.domain in the profile."}}
 	}
 	opts := oauth.Options{
 		Issuer: t.Issuer, Domain: t.Domain, ClientID: t.ClientID, ClientSecret: t.ClientSecret,
@@ -87,9 +87,9 @@ func (c *console) prepareHosted(t cmdutil.Target, req service.SignInRequest) (se
 	if cc {
 		opts.ClientID, opts.ClientSecret, opts.RedirectURI, opts.OpenBrowser = t.CCClientID, t.CCClientSecret, "", nil
 		if opts.ClientSecret == "" {
-			return nil, &service.Failure{Message: "client credentials need the app client's secret",
-				Diagnosis: "The client_credentials grant authenticates the app client itself with its secret; the profile gives none.",
-				Fix:       "Set client_secret_env or client_secret_command in the profile (the client must have a secret and allow client_credentials)."}
+			return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: "client credentials need the app client's secret",
+				Cause: "The client_credentials grant authenticates the app client itself with its secret; the profile gives none.",
+				Fix:   "Set client_secret_env or client_secret_command in the profile (the client must have a secret and allow client_credentials)."}}
 		}
 	}
 	if _, err := oauth.New(opts); err != nil {
@@ -121,7 +121,7 @@ func (c *console) api(t cmdutil.Target) (flows.API, error) {
 	t.Region = regionOr(t.Region)
 	cfg, err := c.f.AWSConfig(c.ctx, t)
 	if err != nil {
-		return nil, &service.Failure{Message: "AWS configuration: " + err.Error(), Err: err}
+		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: "AWS configuration: " + err.Error()}, Err: err}
 	}
 	return awsclient.AnonymousCognito(cfg, t.Endpoint), nil
 }
@@ -134,19 +134,19 @@ func regionOr(r string) string {
 }
 
 // errStarting is the sign-in's answer while the local stack starts.
-var errStarting = &service.Failure{
-	Message:   "the local stack is still starting",
-	Diagnosis: "The console starts the local stack in-process after drawing its first frame; it has not answered yet.",
-	Fix:       "Wait for the header to show the stack's address, then run the flow again.",
-}
+var errStarting = &service.Failure{Diagnosis: flows.Diagnosis{
+	Message: "the local stack is still starting",
+	Cause:   "The console starts the local stack in-process after drawing its first frame; it has not answered yet.",
+	Fix:     "Wait for the header to show the stack's address, then run the flow again.",
+}}
 
 // errNoPool refuses the Cognito API flows for a target without a pool.
 func errNoPool(t cmdutil.Target) *service.Failure {
-	return &service.Failure{
-		Message:   "no user pool to sign in to",
-		Diagnosis: "SRP, password and refresh call the Cognito API of a user pool; " + profileName(t) + " names only a hosted-UI domain.",
-		Fix:       "Set user_pool_id in the profile, or use the hosted-UI flows (PKCE, client credentials).",
-	}
+	return &service.Failure{Diagnosis: flows.Diagnosis{
+		Message: "no user pool to sign in to",
+		Cause:   "SRP, password and refresh call the Cognito API of a user pool; " + profileName(t) + " names only a hosted-UI domain.",
+		Fix:     "Set user_pool_id in the profile, or use the hosted-UI flows (PKCE, client credentials).",
+	}}
 }
 
 func profileName(t cmdutil.Target) string {
@@ -172,31 +172,11 @@ func hostedFailureOf(err error) *service.Failure {
 	return f
 }
 
-// consoleWords turns the diagnoses' command-line advice into the
-// console's: the flows are picked in the Sign-in view, scopes and the
-// username are its form's fields, and the rest is in the profile. (The
-// diagnoses are written for `cogscope login`; "try --flow password" on
-// a wrong SRP password would send a console user looking for a flag.)
-var consoleWords = strings.NewReplacer(
-	`--flow pkce --scope "openid email"`, `the Hosted UI (PKCE) flow, Scopes "openid email"`,
-	"--flow password", "the Password flow",
-	"--flow pkce", "the Hosted UI (PKCE) flow",
-	"Use --flow refresh", "Use the Refresh flow",
-	"leave --scope out", "leave the Scopes field empty",
-	"e.g. --scope", "e.g. Scopes",
-	"--scope", "the Scopes field",
-	"--username", "the Username field",
-	"--redirect-uri", "the profile's hosted_ui.callback_url",
-	"--client-id", "the profile's client_id",
-	"--domain", "the profile's hosted_ui.domain",
-)
-
-// failureFrom builds the console's failure from a diagnosis; a service
-// that could not be reached at all is a transport failure (the view shows
-// it full-pane).
+// failureFrom builds the console's failure from a diagnosis, phrased in
+// the console's words (service.NewFailure); a service that could not be
+// reached at all is a transport failure (the view shows it full-pane).
 func failureFrom(d flows.Diagnosis, err error) *service.Failure {
-	f := &service.Failure{Op: d.Operation, Code: d.Type, Message: d.Message, RequestID: d.RequestID,
-		Diagnosis: consoleWords.Replace(d.Cause), Fix: consoleWords.Replace(d.Fix), Err: err}
+	f := service.NewFailure(d, err)
 	var ne net.Error
 	var ue *url.Error
 	isNet, isURL := errors.As(err, &ne), errors.As(err, &ue)
@@ -209,7 +189,7 @@ func failureFrom(d flows.Diagnosis, err error) *service.Failure {
 			// says one thing: this request got no answer, and why.
 			why := innermost(ue.Err).Error()
 			f.Message = strings.ToUpper(ue.Op) + " " + ue.URL + ": " + why
-			f.Diagnosis = strings.Replace(f.Diagnosis, ue.Error(), why, 1) // said once is enough
+			f.Cause = strings.Replace(f.Cause, ue.Error(), why, 1) // said once is enough
 		}
 	}
 	return f

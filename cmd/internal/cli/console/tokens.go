@@ -56,8 +56,8 @@ func (ct consoleTokens) Refresh(ctx context.Context, s flows.Tokens) (flows.Toke
 	case t.Pending:
 		return flows.Tokens{}, errStarting
 	case s.RefreshToken == "":
-		return flows.Tokens{}, &service.Failure{Message: "the session has no refresh token",
-			Diagnosis: "Client credentials give an access token only.", Fix: "Sign in as a user to get a refresh token."}
+		return flows.Tokens{}, &service.Failure{Diagnosis: flows.Diagnosis{Message: "the session has no refresh token",
+			Cause: "Client credentials give an access token only.", Fix: "Sign in as a user to get a refresh token."}}
 	case t.UserPoolID == "":
 		return ct.hostedRefresh(ctx, t, s)
 	}

@@ -45,7 +45,9 @@ type InspectOptions struct {
 	Skew      string
 	Now       string
 	JSON      bool
-	Judge     authorizerOptions // --authorizer and its settings (authorizer.go)
+	// RelaxedFetch relaxes the JWKS fetch policy for local emulators.
+	RelaxedFetch bool
+	Judge        authorizerOptions // --authorizer and its settings (authorizer.go)
 }
 
 // maxTokenInput bounds what inspect reads from stdin; tokens are a few KB.
@@ -68,9 +70,22 @@ is not a terminal), or from the saved session (--session id|access). A
 "Bearer " prefix and whitespace are ignored.
 
 Keys come from <iss>/.well-known/jwks.json (the expected --issuer when given,
-else the token's own iss) or from --jwks URL|FILE. Checks without an
-expectation (no --client-id, --scope, ...) are skipped and say so. With
---profile, the profile's pool and client are the expected issuer and client.
+else the token's own iss) or from --jwks URL|FILE. Without an expected issuer
+(--issuer, --profile or --session) or --jwks, the keys are the ones the
+token's own iss points at, which nobody confirmed: the iss check then fails
+and the exit status is 1, since whoever wrote the token chose those keys.
+Checks without an expectation (no --client-id, --scope, ...) are skipped and
+say so. With --profile, the profile's pool and client are the expected issuer
+and client. --client-id is compared as API Gateway's JWT authorizer does: aud
+when the token has one, client_id only when it has none. token_use is
+required only with --token-use or for a Cognito user pool's token.
+
+Keys are fetched over https only (plain http only to loopback, so the local
+stack works); never from link-local or cloud-metadata addresses; from private
+addresses only for an issuer you confirmed; with addresses checked again when
+connecting, redirects kept on the same host, and an issuer holding '?', '#',
+credentials or '..' refused. --relaxed-fetch allows plain http and private
+addresses, for an emulator on another host or in a container.
 
 --authorizer judges the token as API Gateway would instead: "http-jwt" (an
 HTTP API JWT authorizer: --issuer, --audience, --route-scope) or
@@ -79,8 +94,9 @@ HTTP API JWT authorizer: --issuer, --audience, --route-scope) or
 it would answer and the mistake behind a refusal. The token is read as the
 header's value, so a "Bearer " prefix is judged as the gateway would.
 
-Exit status: 0 valid (or let through), 1 a check failed (or refused), 2
-usage or I/O error (an unreachable JWKS included).`,
+Exit status: 0 valid (or let through), 1 a check failed (or refused; an
+unconfirmed issuer included), 2 usage or I/O error (an unreachable JWKS, or
+one the fetch policy refused, included).`,
 		Example: `  cogscope inspect eyJraWQiOi...
   pbpaste | cogscope inspect - --issuer us-east-1_AbC123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado --token-use access
   cogscope inspect --session access --scope orders/read --json
@@ -100,13 +116,14 @@ usage or I/O error (an unreachable JWKS included).`,
 	fl.StringVar(&o.Session, "session", "", `inspect the saved session's token: "id" or "access"`)
 	fl.StringVar(&o.JWKS, "jwks", "", "JWKS URL or file to verify with (default: <issuer>/.well-known/jwks.json)")
 	fl.StringVar(&o.Issuer, "issuer", "", "expected issuer URL, or a user pool id (us-east-1_AbC123)")
-	fl.StringArrayVar(&o.ClientIDs, "client-id", nil, "accepted app client id: aud of ID tokens, client_id of access tokens (repeatable)")
-	fl.StringVar(&o.TokenUse, "token-use", "", `expected token kind: "id" or "access" (default: either)`)
+	fl.StringArrayVar(&o.ClientIDs, "client-id", nil, "accepted app client id or audience: matched against aud when the token has one, else client_id, as API Gateway does (repeatable)")
+	fl.StringVar(&o.TokenUse, "token-use", "", `expected token kind: "id" or "access" (default: either; required at all only for Cognito pools' tokens)`)
 	fl.StringArrayVar(&o.Scopes, "scope", nil, "required scope; the token needs at least one of those given (repeatable)")
 	fl.StringArrayVar(&o.Groups, "group", nil, "required cognito:groups member; at least one of those given (repeatable)")
 	fl.StringVar(&o.Skew, "skew", "0s", `clock-skew allowance for exp, nbf and iat ("30s", "2m", or seconds)`)
 	fl.StringVar(&o.Now, "now", "", "judge the token at this time (RFC 3339) instead of now")
-	fl.BoolVar(&o.JSON, "json", false, `print {"header", "claims", "checks", "valid"} as JSON (with --authorizer, also "authorizer")`)
+	fl.BoolVar(&o.JSON, "json", false, `print {"header", "claims", "checks", "valid", "trust", "issuer"} as JSON (with --authorizer, also "authorizer")`)
+	fl.BoolVar(&o.RelaxedFetch, "relaxed-fetch", false, "for local emulators: fetch keys over plain http from any host and from private addresses (link-local and metadata addresses stay refused)")
 	addAuthorizerFlags(cmd, &o.Judge)
 	return cmd
 }
@@ -386,10 +403,10 @@ func sessionIssuer(s *config.Session) string {
 // keySource builds the JWKS source from --jwks.
 func (o *InspectOptions) keySource(f *cmdutil.Factory) (jwtinspect.KeySource, error) {
 	if o.JWKS == "" {
-		return jwtinspect.NewCache(jwtinspect.CacheOptions{Client: f.HTTP, Now: f.Now}), nil
+		return jwtinspect.NewCache(jwtinspect.CacheOptions{Client: f.HTTP, Now: f.Now, RelaxFetch: o.RelaxedFetch}), nil
 	}
 	if u, err := url.Parse(o.JWKS); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-		return jwtinspect.NewCache(jwtinspect.CacheOptions{Client: f.HTTP, URL: o.JWKS, Now: f.Now}), nil
+		return jwtinspect.NewCache(jwtinspect.CacheOptions{Client: f.HTTP, URL: o.JWKS, Now: f.Now, RelaxFetch: o.RelaxedFetch}), nil
 	}
 	b, err := readFileLimit(o.JWKS, maxJWKSFile)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,7 +196,14 @@ func TestInspectJSON(t *testing.T) {
 			Checks []struct {
 				Name, Status, Detail string
 			} `json:"checks"`
-			Valid *bool `json:"valid"`
+			Valid  *bool  `json:"valid"`
+			Trust  string `json:"trust"`
+			Issuer struct {
+				Iss     string `json:"iss"`
+				Cognito bool   `json:"cognito"`
+				Pool    string `json:"pool"`
+				Region  string `json:"region"`
+			} `json:"issuer"`
 		}
 		dec := json.NewDecoder(strings.NewReader(r.out))
 		dec.DisallowUnknownFields()
@@ -204,6 +212,9 @@ func TestInspectJSON(t *testing.T) {
 		}
 		if got.Valid == nil || *got.Valid != tc.valid {
 			t.Fatalf("valid = %v, want %v", got.Valid, tc.valid)
+		}
+		if got.Trust != "given-jwks" || got.Issuer.Iss != inspIssuer || !got.Issuer.Cognito || got.Issuer.Pool != "eu-west-2_Insp3ct" || got.Issuer.Region != "eu-west-2" {
+			t.Fatalf("trust %q issuer %+v", got.Trust, got.Issuer)
 		}
 		if got.Header["kid"] != inspKid || got.Claims["client_id"] != inspClient || got.Claims["exp"] == nil {
 			t.Fatalf("header %v claims %v", got.Header, got.Claims)
@@ -247,5 +258,62 @@ func TestInspectSession(t *testing.T) {
 	}
 	if r := runInspectCmd(t, "", env, false, "--session", "id", "x.y.z"); r.code != 2 {
 		t.Fatalf("token and --session: exit %d", r.code)
+	}
+}
+
+// TestInspectTrust: a token whose own iss serves the keys is not valid
+// unless an issuer is expected or the JWKS given, and the fetch policy
+// refuses what a token's iss must not reach.
+func TestInspectTrust(t *testing.T) {
+	t.Parallel()
+	jwksDoc, err := os.ReadFile(inspectJWKS(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/eu-west-2_Forged1/.well-known/jwks.json" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(jwksDoc)
+	}))
+	t.Cleanup(srv.Close)
+	iss := srv.URL + "/eu-west-2_Forged1"
+	tok := inspectToken(t, "iss", iss)
+	api := inspectToken(t, "iss", iss, "aud", "urn:my:api", "client_id", "web-app")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		out    []string
+		errOut string
+	}{
+		{name: "no expected issuer", args: []string{tok}, code: 1,
+			out: []string{"✗ invalid: 1 check failed", "keys: from the token's own iss, which nobody confirmed", "✗ iss", "unconfirmed issuer", "--issuer"}},
+		{name: "no expected issuer, JSON", args: []string{tok, "--json"}, code: 1, out: []string{`"valid":false`, `"trust":"token-issuer-unconfirmed"`}},
+		{name: "expected issuer", args: []string{tok, "--issuer", iss}, code: 0, out: []string{"✓ valid", "keys: the expected issuer's", "not on AWS"}},
+		{name: "expected issuer, JSON", args: []string{tok, "--issuer", iss, "--json"}, code: 0, out: []string{`"valid":true`, `"trust":"expected-issuer"`}},
+		{name: "aud counts when present", args: []string{api, "--issuer", iss, "--client-id", "urn:my:api"}, code: 0, out: []string{"✓ aud"}},
+		{name: "client_id does not count with an aud", args: []string{api, "--issuer", iss, "--client-id", "web-app"}, code: 1, out: []string{"✗ aud", "only aud counts"}},
+		{name: "a fragment in iss", args: []string{inspectToken(t, "iss", iss+"#x")}, code: 2, errOut: "query or fragment"},
+		{name: "metadata address, even relaxed", args: []string{inspectToken(t, "iss", "http://169.254.169.254/latest"), "--relaxed-fetch"}, code: 2, errOut: "link-local"},
+		{name: "plain http to another host", args: []string{inspectToken(t, "iss", "http://idp.example/p")}, code: 2, errOut: "plain http is allowed only to loopback"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runInspectCmd(t, "", nil, false, tc.args...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.out, r.errOut)
+			}
+			for _, w := range tc.out {
+				if !strings.Contains(r.out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, r.out)
+				}
+			}
+			if tc.errOut != "" && !strings.Contains(r.errOut, tc.errOut) {
+				t.Errorf("stderr %q lacks %q", r.errOut, tc.errOut)
+			}
+		})
 	}
 }

@@ -65,6 +65,13 @@ func renderReport(w io.Writer, r *jwtinspect.Report, colour bool) {
 		}
 	}
 	fmt.Fprintf(w, "%s  %s  %s\n", p.paint(ansiBold, kind), verdict, p.paint(ansiDim, "at "+jwtinspect.FormatTime(r.Now)))
+	if t := trustLine(r); t != "" {
+		style := ansiDim
+		if r.Trust == jwtinspect.TrustTokenIssuer {
+			style = ansiRed
+		}
+		fmt.Fprintf(w, "%s\n", p.paint(style, t))
+	}
 
 	section := func(title string) { fmt.Fprintf(w, "\n%s\n", p.paint(ansiBold, title)) }
 	claims := func(list []jwtinspect.Claim) {
@@ -120,4 +127,29 @@ func renderReport(w io.Writer, r *jwtinspect.Report, colour bool) {
 			fmt.Fprintf(w, "  • %s\n", n)
 		}
 	}
+}
+
+// trustLine says who vouched for the keys and what the issuer is; "" when
+// no keys were consulted.
+func trustLine(r *jwtinspect.Report) string {
+	var who string
+	switch r.Trust {
+	case jwtinspect.TrustExpectedIssuer:
+		who = "keys: the expected issuer's"
+	case jwtinspect.TrustGivenKeys:
+		who = "keys: the JWKS given (--jwks)"
+	case jwtinspect.TrustTokenIssuer:
+		who = "keys: from the token's own iss, which nobody confirmed (give --issuer or --jwks)"
+	default:
+		return ""
+	}
+	switch i := r.Issuer; {
+	case i.Cognito:
+		who += fmt.Sprintf("; issuer: Cognito user pool %s in %s", i.Pool, i.Region)
+	case i.PoolShaped:
+		who += fmt.Sprintf("; issuer: user pool %s, not on AWS (a local stack or emulator)", i.Pool)
+	case i.URL != "":
+		who += "; issuer: not a Cognito user pool"
+	}
+	return who
 }

@@ -305,7 +305,7 @@ func (l *run) saveHosted(res *oauth.Result) error {
 // provider refused (an OAuth error), 2 for input, listener, timeout and
 // I/O.
 func hostedFailure(w io.Writer, err error) error {
-	d := oauth.Diagnose(err)
+	d := cmdutil.CLIDiagnosis(oauth.Diagnose(err))
 	var oe *oauth.Error
 	if errors.As(err, &oe) {
 		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, d.String())
@@ -314,11 +314,7 @@ func hostedFailure(w io.Writer, err error) error {
 	if errors.Is(err, flows.ErrInvalidOptions) {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(cmdutil.OptionsText(err))}
 	}
-	msg := err.Error() + "\n  cause: " + d.Cause
-	if d.Fix != "" {
-		msg += "\n  fix:   " + d.Fix
-	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg)}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(err.Error() + cmdutil.CauseFixLines(d))}
 }
 
 // writeHostedJSON writes the same document as the other flows, with the
@@ -332,7 +328,7 @@ func writeHostedJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr 
 		doc.Tokens = res.Tokens
 	}
 	if runErr != nil {
-		d := oauth.Diagnose(runErr)
+		d := cmdutil.CLIDiagnosis(oauth.Diagnose(runErr))
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)

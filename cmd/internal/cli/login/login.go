@@ -396,7 +396,7 @@ func (l *run) save(res *flows.Result, opts flows.Options) error {
 func loginFailure(w io.Writer, err error) error {
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
-		d := flows.Diagnose(err)
+		d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
 		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, d.String())
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: err, Silent: true}
 	}
@@ -410,7 +410,7 @@ func loginFailure(w io.Writer, err error) error {
 	}
 	// No answer from Cognito, or one it never gives: the diagnosis says
 	// what came back (or did not) and where to look.
-	d := flows.Diagnose(err)
+	d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
 	text := strings.TrimSpace(d.Cause + " " + d.Fix)
 	if errors.As(err, &ce) {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("%s: %s", ce.Op, text)}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 )
 
@@ -150,7 +151,7 @@ func writeLoginJSON(w io.Writer, res *flows.Result, trace []flows.Step, runErr e
 		}
 	}
 	if runErr != nil {
-		d := flows.Diagnose(runErr)
+		d := cmdutil.CLIDiagnosis(flows.Diagnose(runErr))
 		doc.Error = &d
 	}
 	enc := json.NewEncoder(w)
