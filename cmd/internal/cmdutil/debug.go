@@ -14,17 +14,17 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // debugLog writes --debug's account of every HTTP exchange to w (stderr):
 // the request line and headers when it goes out, the status, the time
 // it took and the response headers when it comes back, as the AWS CLI's
 // --debug and kubectl's -v=8 do. Secrets are masked: headers and query
-// parameters the trace's one secret table (flows.IsSecretKey) names,
-// and the few credentials only HTTP carries (cookies, session tokens,
-// the SigV4 signature). Bodies are not shown: they hold passwords and
+// parameters the trace's secret table names (Authorization, cookies,
+// session tokens, codes, tokens). Bodies are not shown: they hold passwords and
 // tokens. Every value is made printable before it reaches the terminal.
+// There is one secret table: flows/trace's.
 type debugLog struct {
 	mu  sync.Mutex
 	w   io.Writer
@@ -32,18 +32,11 @@ type debugLog struct {
 	seq atomic.Int64
 }
 
-// httpOnlySecrets are header and query names that carry credentials but
-// never appear in a trace, so the trace's table does not list them.
-var httpOnlySecrets = []string{"Cookie", "Set-Cookie", "Proxy-Authorization", "X-Amz-Security-Token",
-	"X-Amz-Signature", "X-Amz-Credential", "Access_token", "Id_token", "Client_assertion"}
-
-// isSecretHTTPName says whether a header or query parameter's value is a
-// secret.
+// isSecretHTTPName says whether a header or query parameter's value must
+// be masked: the one secret table (flows/trace) calls it a secret, or a
+// token it would shorten (an access token in a query, a Bearer header).
 func isSecretHTTPName(name string) bool {
-	if flows.IsSecretKey(name) {
-		return true
-	}
-	return slices.ContainsFunc(httpOnlySecrets, func(s string) bool { return strings.EqualFold(s, name) })
+	return trace.IsSecret(name) || trace.Classify(name, "") == trace.Short
 }
 
 const masked = "<redacted>"
