@@ -48,6 +48,11 @@ func TestNewTarget(t *testing.T) {
 		{name: "a bad endpoint from the profile names the profile",
 			prof:    ActiveProfile{Name: "p", Profile: config.Profile{Endpoint: "localhost:9229", ClientID: "c"}},
 			wantErr: `endpoint of profile p "localhost:9229" is not an absolute URL`},
+		{name: "a bad region from the flag names the region, not the pool", global: GlobalOptions{Region: "not a region"},
+			wantErr: `--region "not a region" is not an AWS region`},
+		{name: "a bad region from the profile names the profile",
+			prof:    ActiveProfile{Name: "p", Profile: config.Profile{Region: "eu-west", ClientID: "c"}},
+			wantErr: `region of profile p "eu-west" is not an AWS region`},
 		{name: "a bad endpoint from the flag names the flag", global: GlobalOptions{Endpoint: "ftp://x"},
 			wantErr: `--endpoint "ftp://x" has scheme "ftp"`},
 	}
@@ -67,7 +72,7 @@ func TestNewTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.secret, got.poolFrom, got.endpointFrom = nil, "", ""
+			got.secret, got.poolFrom, got.endpointFrom, got.regionFrom = nil, "", "", ""
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("target\n got %+v\nwant %+v", got, c.want)
 			}

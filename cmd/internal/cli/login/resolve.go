@@ -54,6 +54,13 @@ func (l *run) resolve(ctx context.Context) error {
 			return cmdutil.UsageErr("%v", err)
 		}
 		l.stop = stop
+		if t.Endpoint != "" {
+			// Only a local stack has the demo pool: say so only when
+			// the endpoint serves it.
+			if err := f.ProbeDemoPool(ctx, demo); err != nil {
+				return cmdutil.UsageErr("no target: --endpoint %s: %v; give --user-pool-id and --client-id (or a --profile) for it", t.Endpoint, err)
+			}
+		}
 		t.Ephemeral = demo.Ephemeral
 		t.Endpoint, t.UserPoolID, t.ClientID = demo.Endpoint, demo.UserPoolID, demo.ClientID
 		t.Region = cmdutil.FirstNonEmpty(t.Region, demo.Region)
