@@ -268,7 +268,7 @@ func runAPILogin(ctx context.Context, l *run) error {
 		Reveal:             o.Reveal,
 		Now:                f.Clock(),
 	}
-	if l.flow.needsAWS || (l.flow.needsRefresh && f.HasAWSCredentials(t)) {
+	if l.flow.needsAWS || (l.flow.needsRefresh && f.HasAWSCredentials(ctx, t)) {
 		opts.Admin = awsclient.Cognito(cfg, t.Endpoint)
 	}
 
