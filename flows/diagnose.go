@@ -132,6 +132,10 @@ func localFacts(err error) Facts {
 		}
 	case errors.As(err, &urlErr), errors.As(err, &ne):
 		f.Code = "unreachable"
+		if proxy, ok := ProxyOf(err); ok {
+			f.Conditions = []string{"proxy"}
+			f.Params["proxy"] = proxy
+		}
 	case strings.Contains(strings.ToLower(err.Error()), "credentials"):
 		f.Code = "no-credentials"
 	}
@@ -231,4 +235,31 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// ProxyOf says whether err is the failure to reach an HTTP proxy (Go's
+// transport reports it as "proxyconnect"), and which: a dead HTTPS_PROXY
+// is then the thing to check, not the endpoint. The proxy is named by the
+// address dialled, which is where HTTPS_PROXY or HTTP_PROXY points.
+func ProxyOf(err error) (string, bool) {
+	var oe *net.OpError
+	for e := err; errors.As(e, &oe); e = oe.Err {
+		if oe.Op == "proxyconnect" {
+			addr := ""
+			var inner *net.OpError
+			if errors.As(oe.Err, &inner) && inner.Addr != nil {
+				addr = inner.Addr.String()
+			} else if oe.Addr != nil {
+				addr = oe.Addr.String()
+			}
+			if addr == "" {
+				return "(from the environment)", true
+			}
+			return "at " + addr, true
+		}
+		if oe.Err == nil {
+			break
+		}
+	}
+	return "", false
 }

@@ -27,6 +27,7 @@ var inputPlaces = map[string]string{
 	"redirect-uri": "the profile's hosted_ui.callback_url",
 	"client-id":    "the profile's client_id",
 	"domain":       "the profile's hosted_ui.domain",
+	"user-pool-id": "the profile's user_pool_id",
 }
 
 func (consoleWords) Flow(name string) string {

@@ -124,7 +124,7 @@ func TestProgress(t *testing.T) {
 	}))
 	defer srv.Close()
 	var w syncBuffer
-	p := &progress{w: &w, after: 20 * time.Millisecond, tick: 10 * time.Millisecond}
+	p := &progress{w: &w, after: 300 * time.Millisecond, tick: 50 * time.Millisecond}
 	c := &http.Client{Transport: progressTransport{next: http.DefaultTransport, p: p}}
 	if resp, err := c.Get(srv.URL + "/fast"); err == nil {
 		resp.Body.Close()
@@ -132,7 +132,7 @@ func TestProgress(t *testing.T) {
 	if w.String() != "" {
 		t.Errorf("a fast answer shows %q", w.String())
 	}
-	go func() { time.Sleep(100 * time.Millisecond); close(release) }()
+	go func() { time.Sleep(700 * time.Millisecond); close(release) }()
 	if resp, err := c.Get(srv.URL + "/slow"); err == nil {
 		resp.Body.Close()
 	}
