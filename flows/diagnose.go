@@ -21,9 +21,13 @@ type Diagnosis struct {
 	Operation string `json:"operation,omitempty"` // what the flow was doing, e.g. "respond to PASSWORD_VERIFIER"
 	Cause     string `json:"cause"`               // what went wrong, plainly
 	Fix       string `json:"fix,omitempty"`       // what to do about it
-	// Ref points into docs/failure-catalogue.md ("a4"), when the error is
-	// one developers often hit.
-	Ref string `json:"ref,omitempty"`
+	// Link is the entry that explains the error on the project's
+	// troubleshooting page (RefURL: docs/troubleshooting.md#<entry id>);
+	// the JSON's "ref".
+	Link string `json:"ref,omitempty"`
+	// Ref is the entry's section of the failure catalogue the project's
+	// specification draws on ("a4"), for maintainers and tests.
+	Ref string `json:"-"`
 	// ID names the catalogue entry that explained the error (EntryByID).
 	ID string `json:"-"`
 	// Template is Cause and Fix with the facts filled in but the

@@ -257,7 +257,7 @@ func TestLoginClientCredentials(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.errOut)
 	}
 	doc := decodeLogin(t, r.out)
-	if doc.Error == nil || doc.Error.Type != "invalid_client" || doc.Error.Ref != "b23" || doc.Tokens != nil {
+	if doc.Error == nil || doc.Error.Type != "invalid_client" || !strings.HasPrefix(doc.Error.Link, flows.TroubleshootingURL+"#oauth.") || doc.Tokens != nil {
 		t.Errorf("doc.error = %+v", doc.Error)
 	}
 	if !strings.Contains(r.errOut, "Token (client_credentials) refused: invalid_client") || !strings.Contains(r.errOut, "cause:") {
