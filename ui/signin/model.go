@@ -10,6 +10,7 @@ package signin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -465,6 +466,11 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.challenge, cmd = newChallengeForm(m.t, ev.Challenge, m.lay.leftW-2)
 		m.reflowTrace() // a QR code takes room from the trace
+		if ev.Refused != nil {
+			// The same challenge again: the last answer was refused.
+			m.challenge.err = refusalText(ev.Refused, ev.TriesLeft)
+			return m, tea.Batch(next, cmd, common.StatusError(theme.Cross+" Cognito refused the "+ev.Challenge.Name+" answer: try again"))
+		}
 		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name))
 	case ev.Tokens != nil:
 		m.phase = phaseDone
@@ -623,4 +629,22 @@ func (c diagramCache) update(t *theme.Theme, steps []flows.Step, width int) diag
 	}
 	c.steps = len(steps)
 	return c
+}
+
+// refusalText says why an answer was refused and how many tries are left.
+func refusalText(err error, left int) string {
+	var msg string
+	var ce *flows.CallError
+	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
+		msg = ce.API.Type + ": " + ce.API.Message
+	} else if f := service.AsFailure(err); f.Type != "" {
+		msg = f.Type + ": " + f.Message
+	} else {
+		msg = err.Error()
+	}
+	tries := "tries"
+	if left == 1 {
+		tries = "try"
+	}
+	return fmt.Sprintf("%s — try again (%d %s left)", msg, left, tries)
 }
