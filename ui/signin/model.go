@@ -308,7 +308,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, openCmd(m.open, u)
 	case key.Matches(k, m.keys.Copy):
 		if u := m.browserURL(); u != "" {
-			return m, tea.Batch(tea.SetClipboard(u), common.Status("copied the authorize URL to the clipboard (OSC 52)"))
+			return m, tea.Batch(tea.SetClipboard(u), common.Status(common.ClipboardSent("the authorize URL")))
 		}
 	case key.Matches(k, m.keys.Unmask):
 		m.unmask = !m.unmask
@@ -404,7 +404,7 @@ func (m Model) start() (Model, tea.Cmd) {
 	}
 	if e.flow == service.FlowRefresh {
 		if m.session.RefreshToken == "" {
-			return m, common.StatusError("no refresh token yet: sign in with another flow first")
+			return m, common.StatusError(noRefreshToken(m.session))
 		}
 		req.RefreshToken, req.AccessToken = m.session.RefreshToken, m.session.AccessToken
 	}
@@ -647,4 +647,13 @@ func refusalText(err error, left int) string {
 		tries = "try"
 	}
 	return fmt.Sprintf("%s — try again (%d %s left)", msg, left, tries)
+}
+
+// noRefreshToken says why the refresh flow cannot run: no session yet, or
+// one whose flow gives no refresh token (client credentials).
+func noRefreshToken(s flows.Tokens) string {
+	if s.AccessToken == "" && s.IDToken == "" {
+		return "no session yet: sign in with another flow first"
+	}
+	return "the session has no refresh token (client credentials give none): sign in with SRP, Password or the hosted UI first"
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/internal/fakes"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -90,5 +91,40 @@ func TestThirdWrongCodeEndsTheSignIn(t *testing.T) {
 	d.Keys("enter")
 	if d.M.phase != phaseFailed || d.M.failure == nil || !errors.Is(d.M.failure, codeMismatch) && d.M.failure.Type != "CodeMismatchException" {
 		t.Fatalf("after the third wrong code: phase %v, failure %+v", d.M.phase, d.M.failure)
+	}
+}
+
+// TestLastRunsOutcomeLeavesWithTheFlow: "✓ signed in" belongs to the flow
+// that ran; moving to another flow (or into a form) drops it.
+func TestLastRunsOutcomeLeavesWithTheFlow(t *testing.T) {
+	t.Parallel()
+	d, _ := newView(t, map[service.Flow]fakes.Script{service.FlowSRP: fakes.SRPScript()}, fakes.Target())
+	d.Keys("enter", "enter", "enter")
+	if d.M.phase != phaseDone || !strings.Contains(ansi.Strip(d.M.View()), "signed in: press 2") {
+		t.Fatalf("phase %v: the SRP run says it signed in", d.M.phase)
+	}
+	d.Keys("down")
+	if strings.Contains(ansi.Strip(d.M.View()), "signed in: press 2") {
+		t.Error("the Password flow's form still says the last run signed in")
+	}
+	d.Keys("up")
+	if !strings.Contains(ansi.Strip(d.M.View()), "signed in: press 2") {
+		t.Error("back on SRP, the outcome is gone")
+	}
+}
+
+// TestRefreshWithoutARefreshToken: a session from client credentials has
+// no refresh token; the refresh flow says so instead of "no session yet".
+func TestRefreshWithoutARefreshToken(t *testing.T) {
+	t.Parallel()
+	d, svc := newView(t, nil, fakes.Target())
+	d.Send(common.SessionMsg{Tokens: flows.Tokens{AccessToken: "a", TokenType: "Bearer"}, From: "client credentials", Flow: "client-credentials"})
+	d.Keys("up", "enter")
+	st := statuses(d.TakeKept())
+	if len(st) != 1 || !st[0].Err || !strings.Contains(st[0].Text, "client credentials give none") || len(svc.Requests()) != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	if !strings.Contains(ansi.Strip(d.M.View()), "the session has no refresh token") {
+		t.Error("the refresh form says there is no session")
 	}
 }
