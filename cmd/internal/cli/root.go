@@ -48,13 +48,16 @@ field by field, calls protected API Gateway routes and tails the authorizer's
 logs. With no AWS target configured it runs against a local stack.`
 	root.Example = `  cogscope                                  # the console, on the local stack's demo pool
   cogscope --profile dev                    # the console on a configured pool
+  cogscope --user-pool-id eu-west-1_AbCdEfGhI --client-id 1example23456789   # the console on a pool, no config file
   cogscope login --username demo --password-stdin <<<'Passw0rd!'
   cogscope token access                     # the saved session's access token, for a shell
   cogscope --debug login …                  # every HTTP exchange on stderr`
 	root.Version = version.Line()
 	root.SetVersionTemplate("{{.Version}}\n")
+	co := console.NewConsoleOptions(f)
+	console.AddConsoleFlags(root, co)
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
-		return console.ConsoleRun(cmd.Context(), console.NewConsoleOptions(f))
+		return console.ConsoleRun(cmd.Context(), co)
 	}
 	inspectCmd := inspect.NewCmdInspect(f, nil)
 	cmdutil.CompleteValues(inspectCmd, "token-use", "id\tan ID token", "access\tan access token")

@@ -142,11 +142,17 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 // else a Pending target for an in-process stack (see LocalDemo). Otherwise
 // the target is checked and the profile's client secret read.
 func (f *Factory) ResolveTarget(ctx context.Context) (Target, error) {
+	return f.ResolveTargetWith(ctx, TargetFlags{})
+}
+
+// ResolveTargetWith is ResolveTarget with a command's own target flags
+// (the console's --user-pool-id and --client-id) over the profile's.
+func (f *Factory) ResolveTargetWith(ctx context.Context, fl TargetFlags) (Target, error) {
 	p, err := f.Profile()
 	if err != nil {
 		return Target{}, err
 	}
-	t := f.NewTarget(p, TargetFlags{})
+	t := f.NewTarget(p, fl)
 	if err := t.CheckPoolAndEndpoint(); err != nil {
 		return t, err
 	}
