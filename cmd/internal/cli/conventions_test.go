@@ -114,3 +114,16 @@ func TestEveryCommandHasExamples(t *testing.T) {
 }
 
 func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o600) }
+
+// TestDebugRefusedForTheConsole: the console draws over the terminal, so
+// --debug on a terminal's stderr is refused with a way out, not a screen
+// scribbled on.
+func TestDebugRefusedForTheConsole(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, ErrTTY: true},
+		Env: func(string) string { return "" }, Now: time.Now}
+	if code := Run(context.Background(), f, []string{"--debug"}); code != cmdutil.ExitUsage || !strings.Contains(errOut.String(), "--debug does not apply to the console") {
+		t.Errorf("exit %d, %q", code, errOut.String())
+	}
+}
