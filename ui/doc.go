@@ -12,6 +12,10 @@
 //	Options.SignIn   service.SignIn   flows, streamed as events; service.NewSignIn adapts
 //	                                  a blocking flows.Run (challenges through an Answerer)
 //	Options.Tokens   service.Tokens   Describe (no I/O), Inspect (verify), Refresh
+//	Options.API      service.API      Routes, Check (the authorizer judgement before
+//	                                  sending), Call; nil: view 3 says no API is configured
+//	Options.Logs     service.Logs     Groups, Tail (updates on a channel); nil: no log
+//	                                  service (view 4 and view 3's pane say so)
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
 //	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
@@ -35,11 +39,16 @@
 //	ui              root model: header, footer (keys from bubbles/help), ? overlay, routing
 //	ui/signin       view 1: flow picker, form, trace, sequence diagram, challenge forms, QR
 //	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
-//	ui/placeholder  views 3 and 4 until the API and logs issue
+//	ui/api          view 3: routes, token per call, warning, response, judgement, history, log pane
+//	ui/logs         view 4 (and view 3's log pane): tail in a bounded ring, filter, pause, jump
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
 //	ui/theme        palettes (dark, light, NO_COLOR), styles, glyphs
+//
+// The root holds its views in an array indexed by Page behind one small
+// interface (page.go: size, theme, keys, typing, update, view); a view in
+// the bubbles grammar is adapted by pageOf, so adding a view is a line.
 //
 // Every key binding lives in a bubbles/key KeyMap, so the footer, the help
 // overlay and KeyTable (the README's table) come from the same bindings.

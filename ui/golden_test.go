@@ -2,11 +2,15 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -58,8 +62,8 @@ func TestGolden(t *testing.T) {
 		}},
 		{"help", 120, 40, func(d *driver) { d.keys("?") }},
 		{"help_tokens", 80, 24, func(d *driver) { d.keys("2", "?") }},
-		{"api_placeholder", 100, 30, func(d *driver) { d.keys("3") }},
-		{"logs_placeholder", 100, 30, func(d *driver) { d.keys("shift+tab") }},
+		{"api_none", 100, 30, func(d *driver) { d.keys("3") }},
+		{"logs_none", 100, 30, func(d *driver) { d.keys("shift+tab") }},
 		{"too_small", 20, 10, func(*driver) {}},
 	}
 	for _, c := range cases {
@@ -70,6 +74,63 @@ func TestGolden(t *testing.T) {
 			golden.RequireEqual(t, d.screen())
 		})
 	}
+}
+
+// The API and Logs views on the fake demo API and log groups.
+func TestGoldenAPIAndLogs(t *testing.T) {
+	t.Parallel()
+	signedIn := func(d *driver) { d.keys("enter", "enter", "enter") }
+	// logged waits for the first call's lines in both log panes: they
+	// come through the tails, on their own time.
+	logged := func(d *driver) {
+		id := fakes.RequestID(1)
+		d.Until(func(m Model) bool {
+			return logsPage(m).Holds(id) && strings.Contains(ansi.Strip(m.render()), `"requestId":"`+id)
+		})
+	}
+	private := func(d *driver) { signedIn(d); d.keys("3", "down", "enter"); logged(d) }
+	scopedID := func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t"); d.keys("enter"); logged(d) }
+	cases := []struct {
+		name  string
+		setup func(d *driver)
+	}{
+		{"api_routes", func(d *driver) { d.keys("3") }},
+		{"api_private_200", private},
+		{"api_scoped_id_warning", func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t") }},
+		{"api_scoped_id_403", scopedID},
+		{"api_free_form", func(d *driver) { signedIn(d); d.keys("3", "e") }},
+		{"logs_tail", func(d *driver) { d.keys("4") }},
+		{"logs_jump", func(d *driver) { scopedID(d); d.keys("l") }},
+		{"logs_paused_filtered", func(d *driver) {
+			private(d)
+			d.keys("4", " ", "/")
+			d.typeText("private")
+			d.keys("enter")
+		}},
+	}
+	for _, c := range cases {
+		for _, size := range [][2]int{{120, 40}, {80, 24}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1]), func(t *testing.T) {
+				t.Parallel()
+				d := newDriver(t, demoOptions(), size[0], size[1])
+				// The Logs view's backlog comes through its tail.
+				d.Until(func(m Model) bool { return logsPage(m).Held() == len(fakes.Backlog()) })
+				c.setup(d)
+				golden.RequireEqual(t, d.screen())
+			})
+		}
+	}
+}
+
+// logsPage is the Logs view's model.
+func logsPage(m Model) logs.Model { return m.pages[PageLogs].(*pageOf[logs.Model, *logs.Model]).M }
+
+// demoOptions is the console on the fake demo stack: sign-in, tokens,
+// the demo API and its log groups.
+func demoOptions() Options {
+	lg := fakes.NewLogs()
+	lg.Backlog = fakes.Backlog()
+	return Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), API: fakes.NewAPI(lg), Logs: lg}
 }
 
 // Challenges and failures get their own goldens: each needs a script.

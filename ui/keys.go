@@ -35,6 +35,11 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
+// pageBindings are the keys that go to each view, indexed by Page.
+func (k KeyMap) pageBindings() [numPages]key.Binding {
+	return [numPages]key.Binding{PageSignIn: k.SignIn, PageTokens: k.Tokens, PageAPI: k.API, PageLogs: k.Logs}
+}
+
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Views, k.Help, k.Quit}

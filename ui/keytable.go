@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/cogscope/cogscope/ui/api"
+	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/tokens"
 )
@@ -21,6 +23,8 @@ func KeyTable() string {
 		{"everywhere", DefaultKeyMap().FullHelp()},
 		{"Sign in", signin.DefaultKeyMap().FullHelp()},
 		{"Tokens", tokens.DefaultKeyMap().FullHelp()},
+		{"API", api.DefaultKeyMap().FullHelp()},
+		{"Logs", logs.DefaultKeyMap().FullHelp()},
 	}
 	for _, s := range sections {
 		for _, g := range s.groups {

@@ -9,8 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/common"
-	"github.com/cogscope/cogscope/ui/placeholder"
+	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -67,10 +68,10 @@ type Model struct {
 	statusID  int
 	statusFor time.Duration
 
-	signIn signin.Model
-	tokens tokens.Model
-	api    placeholder.Model
-	logs   placeholder.Model
+	// pages are the views, indexed by Page. signIn is pages[PageSignIn]'s
+	// model, for what only it does (the target, the browser).
+	pages  [numPages]page
+	signIn *signin.Model
 }
 
 // statusClearMsg clears the status line it was armed for.
@@ -109,13 +110,14 @@ func New(o Options) Model {
 		help:      help.New(),
 		clock:     o.Now,
 		statusFor: o.StatusFor,
-		signIn:    signin.New(t, o.SignIn, o.Target),
-		tokens:    tokens.New(t, o.Tokens, o.Now),
-		api: placeholder.New(t, "API", "Call the profile's API Gateway routes with a token of the session, "+
-			"see the response and — on 401/403 — the authorizer's judgement, with the log tail beside it. "+
-			"This view arrives with the API and logs issue."),
-		logs: placeholder.New(t, "Logs", "Tail the authorizer's and the API's log groups full-screen: filter, "+
-			"pause, jump to a request id, events per second. This view arrives with the API and logs issue."),
+	}
+	signIn := newPage(signin.New(t, o.SignIn, o.Target))
+	m.signIn = &signIn.M
+	m.pages = [numPages]page{
+		PageSignIn: signIn,
+		PageTokens: newPage(tokens.New(t, o.Tokens, o.Now)),
+		PageAPI:    newPage(api.New(t, o.API, o.Logs)),
+		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
@@ -127,7 +129,12 @@ func New(o Options) Model {
 // chose one), starts the tokens' countdown, and shows the starting
 // session if there is one.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.tokens.Init(), m.askBackground()}
+	cmds := []tea.Cmd{m.askBackground()}
+	for _, p := range m.pages {
+		if i, ok := p.(interface{ Init() tea.Cmd }); ok {
+			cmds = append(cmds, i.Init())
+		}
+	}
 	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
 		cmds = append(cmds, common.StoredSession(*s))
 	}
@@ -153,7 +160,14 @@ func (m Model) askBackground() tea.Cmd {
 func (m Model) Active() Page { return m.active }
 
 // Busy reports whether a view waits for a service.
-func (m Model) Busy() bool { return m.signIn.Busy() || m.tokens.Busy() }
+func (m Model) Busy() bool {
+	for _, p := range m.pages {
+		if b, ok := p.(interface{ Busy() bool }); ok && b.Busy() {
+			return true
+		}
+	}
+	return false
+}
 
 // HelpOpen reports whether the help overlay is shown.
 func (m Model) HelpOpen() bool { return m.showHelp }
@@ -217,6 +231,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			text = m.status.Text + " · " + text
 		}
 		return m.Update(common.StatusMsg{Text: text})
+	case common.ShowLogsMsg:
+		// A call's lines, from the API view: the Logs view jumps there.
+		m.active = PageLogs
+		return m.broadcast(msg)
 	case connectedMsg:
 		m.connecting = false
 		if msg.err != nil {
@@ -257,14 +275,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Help):
 		m.showHelp = true
 		return m, nil
-	case key.Matches(k, m.keys.SignIn):
-		m.active = PageSignIn
-	case key.Matches(k, m.keys.Tokens):
-		m.active = PageTokens
-	case key.Matches(k, m.keys.API):
-		m.active = PageAPI
-	case key.Matches(k, m.keys.Logs):
-		m.active = PageLogs
+	case m.pageKey(k) >= 0:
+		m.active = m.pageKey(k)
 	case key.Matches(k, m.keys.NextView):
 		m.active = (m.active + 1) % numPages
 	case key.Matches(k, m.keys.PrevView):
@@ -275,31 +287,22 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// typing reports whether the active view has a text field focused.
-func (m Model) typing() bool {
-	switch m.active {
-	case PageSignIn:
-		return m.signIn.Typing()
-	case PageTokens:
-		return m.tokens.Typing()
+// pageKey is the view a number key goes to, -1 for none.
+func (m Model) pageKey(k tea.KeyPressMsg) Page {
+	for p, b := range m.keys.pageBindings() {
+		if key.Matches(k, b) {
+			return Page(p)
+		}
 	}
-	return false
+	return -1
 }
+
+// typing reports whether the active view has a text field focused.
+func (m Model) typing() bool { return m.pages[m.active].Typing() }
 
 // updateActive hands msg to the active view only.
 func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.active {
-	case PageSignIn:
-		m.signIn, cmd = m.signIn.Update(msg)
-	case PageTokens:
-		m.tokens, cmd = m.tokens.Update(msg)
-	case PageAPI:
-		m.api, cmd = m.api.Update(msg)
-	case PageLogs:
-		m.logs, cmd = m.logs.Update(msg)
-	}
-	return m, cmd
+	return m, m.pages[m.active].Update(msg)
 }
 
 // saveTimeout bounds writing the session file.
@@ -317,10 +320,11 @@ func saveCmd(save func(context.Context, flows.Tokens, string) (string, error), m
 // broadcast hands msg to every view: async results carry ids, so each
 // view takes its own and drops the rest.
 func (m Model) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var c1, c2 tea.Cmd
-	m.signIn, c1 = m.signIn.Update(msg)
-	m.tokens, c2 = m.tokens.Update(msg)
-	return m, tea.Batch(c1, c2)
+	var cmds [numPages]tea.Cmd
+	for i, p := range m.pages {
+		cmds[i] = p.Update(msg)
+	}
+	return m, tea.Batch(cmds[:]...)
 }
 
 // layout gives every view the body's size.
@@ -329,10 +333,9 @@ func (m *Model) layout() {
 	if m.tooSmall() {
 		return
 	}
-	m.signIn.SetSize(w, h)
-	m.tokens.SetSize(w, h)
-	m.api.SetSize(w, h)
-	m.logs.SetSize(w, h)
+	for _, p := range m.pages {
+		p.SetSize(w, h)
+	}
 	m.help.SetWidth(w)
 }
 
@@ -343,21 +346,10 @@ func (m Model) tooSmall() bool {
 func (m *Model) setTheme(t *theme.Theme) {
 	m.t = t
 	m.help.Styles = t.Help
-	m.signIn.SetTheme(t)
-	m.tokens.SetTheme(t)
-	m.api.SetTheme(t)
-	m.logs.SetTheme(t)
+	for _, p := range m.pages {
+		p.SetTheme(t)
+	}
 }
 
 // pageKeys is the active view's bindings.
-func (m Model) pageKeys() help.KeyMap {
-	switch m.active {
-	case PageSignIn:
-		return m.signIn.KeyMap()
-	case PageTokens:
-		return m.tokens.KeyMap()
-	case PageAPI:
-		return m.api.KeyMap()
-	}
-	return m.logs.KeyMap()
-}
+func (m Model) pageKeys() help.KeyMap { return m.pages[m.active].KeyMap() }

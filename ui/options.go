@@ -14,6 +14,11 @@ type Options struct {
 	Target service.Target
 	SignIn service.SignIn
 	Tokens service.Tokens
+	// API lists and calls the target's API Gateway routes (view 3), and
+	// Logs tails log groups (view 4, and view 3's log pane); nil when the
+	// target has none: the views then say so.
+	API  service.API
+	Logs service.Logs
 	// Session is a session to start with (the session store's latest),
 	// nil for none.
 	Session *flows.Tokens

@@ -11,7 +11,11 @@
 #      follows the redirect to the console's loopback listener;
 #   3. the Tokens view (2): the access token's token_use and its checks (✓);
 #   4. refresh (r): new tokens (another jti);
-#   5. quit (q): exit code 0, the terminal restored (no alternate screen,
+#   5. the API view (3): /private with the access token (200), the ID token
+#      to /scoped (403 and the failed check), the call's line in the log
+#      pane, then the Logs view (l) at its request id — skipped, said so,
+#      while view 3 says no API is configured (cmd gives it none yet);
+#   6. quit (q): exit code 0, the terminal restored (no alternate screen,
 #      cursor shown, mouse reporting off).
 #
 # Then it times the first frame from process start in a pseudo terminal
@@ -167,7 +171,46 @@ done
 wait_for 10 "✓ valid"
 echo "ok: refresh (jti $(claim jti))"
 
-# 5. Quit: exit status 0 and the terminal restored.
+# 5. The API view: a route called with the access token, the ID token on a
+# route with scopes, the call's log line beside it, then its lines in view 4.
+# pick METHOD PATH moves the route list until the request pane names it.
+pick() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		if capture | grep -qE "^│$1 $2( ·| *│)"; then return 0; fi
+		keys Down
+		sleep 0.05
+	done
+	fail "no route $1 $2 in the API view"
+}
+keys 3
+deadline=$((SECONDS + 10))
+until capture | grep -qE "Routes|No API is configured"; do
+	[ "$SECONDS" -ge "$deadline" ] && fail "view 3 shows neither routes nor that there is no API"
+	sleep 0.05
+done
+if capture | grep -qF "No API is configured"; then
+	echo "skip: the API view says no API is configured for this target (cmd gives the console none yet)"
+else
+	pick GET /private
+	keys Enter
+	wait_for 20 "200 OK · GET /private" "request id"
+	echo "ok: GET /private with the access token: 200"
+	pick GET /scoped
+	keys t
+	wait_for 10 "will fail: 403"
+	keys Enter
+	wait_for 20 "403 Forbidden · GET /scoped" "failed check: scope" "diagnosis"
+	reqid=$(capture | sed -n 's/.*request id \([^ │]*\).*/\1/p' | head -n1)
+	[ -n "$reqid" ] || fail "no request id for the 403"
+	wait_for 20 "\"requestId\":\"$reqid"
+	echo "ok: GET /scoped with the ID token: 403, failed check scope, its log line (request $reqid)"
+	keys l
+	wait_for 10 "request $reqid" "Logs ·"
+	echo "ok: the Logs view at request $reqid"
+fi
+
+# 6. Quit: exit status 0 and the terminal restored.
 keys q
 wait_for 10 "cogscope exited with status"
 wait_for 1 "cogscope exited with status 0"

@@ -9,13 +9,17 @@ package awsclient
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Static returns a hermetic aws.Config that never reads the environment or
@@ -92,4 +96,28 @@ func AnonymousCognito(cfg aws.Config, endpoint string) *cip.Client {
 	cfg = cfg.Copy()
 	cfg.Credentials = aws.AnonymousCredentials{}
 	return Cognito(cfg, endpoint)
+}
+
+// Logs returns a CloudWatch Logs client for cfg, pointed at endpoint when it
+// is not empty. With an endpoint, the SDK's "stream-" host prefix of
+// StartLiveTail is switched off: it would turn 127.0.0.1:9229 into the
+// unresolvable stream-127.0.0.1:9229 (the Go SDK ignores
+// AWS_DISABLE_HOST_PREFIX_INJECTION).
+func Logs(cfg aws.Config, endpoint string) *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+			o.APIOptions = append(o.APIOptions, DisableHostPrefix)
+		}
+		o.HTTPClient = BufferBodies(o.HTTPClient)
+	})
+}
+
+// DisableHostPrefix is an SDK API option that stops an operation's endpoint
+// host prefix (StartLiveTail's "stream-") from being prepended.
+func DisableHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("cogscopeDisableHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
 }

@@ -25,27 +25,43 @@ type service struct {
 	handler  http.Handler
 	targets  []string // e.g. "AWSCognitoIdentityProviderService"
 	patterns []string // e.g. "GET /{pool}/.well-known/jwks.json"
+	// owns claims whole path trees ahead of the patterns: API Gateway
+	// serves arbitrary paths under /_api/<id>/, which no ServeMux pattern
+	// can express without conflicting with /{pool}/.well-known/....
+	owns func(path string) bool
+	// maxBody, when set, replaces maxBodyBytes for the service's targets:
+	// a full PutLogEvents batch (1 MiB of messages plus 10,000 events'
+	// JSON) is larger than the default cap.
+	maxBody int64
 }
 
 // router dispatches a request to the service that owns it.
 type router struct {
 	mux     *http.ServeMux
 	targets map[string]http.Handler // target prefix (before the first '.') → handler
+	trees   []service               // services with owns, asked in order
+	caps    map[string]int64        // target prefix → body cap, where not maxBodyBytes
 }
 
 // newRouter builds the dispatcher for services. It panics on conflicting
 // registrations, which are programming errors caught by the tests.
 func newRouter(services []service) http.Handler {
-	rt := &router{mux: http.NewServeMux(), targets: map[string]http.Handler{}}
+	rt := &router{mux: http.NewServeMux(), targets: map[string]http.Handler{}, caps: map[string]int64{}}
 	for _, svc := range services {
 		for _, t := range svc.targets {
 			if _, dup := rt.targets[t]; dup {
 				panic(fmt.Sprintf("local: target prefix %q registered twice", t))
 			}
 			rt.targets[t] = svc.handler
+			if svc.maxBody > 0 {
+				rt.caps[t] = svc.maxBody
+			}
 		}
 		for _, p := range svc.patterns {
 			rt.mux.Handle(p, svc.handler)
+		}
+		if svc.owns != nil {
+			rt.trees = append(rt.trees, svc)
 		}
 	}
 	// Every AWS JSON-protocol operation is POST / with X-Amz-Target.
@@ -63,14 +79,29 @@ func newRouter(services []service) http.Handler {
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.ContentLength > maxBodyBytes {
+	limit := int64(maxBodyBytes)
+	if c, ok := rt.caps[strings.SplitN(r.Header.Get("X-Amz-Target"), ".", 2)[0]]; ok {
+		limit = c
+	}
+	// A JSON-protocol request (it names an X-Amz-Target) declaring a
+	// body over the cap is refused here with the AWS JSON error. Path-
+	// routed services (the hosted UI's OAuth endpoints, the JWKS) speak
+	// other protocols: their bodies are capped below, and they answer an
+	// oversized one in their own shape (OAuth's {"error": …}).
+	if r.ContentLength > limit && r.Header.Get("X-Amz-Target") != "" {
 		writeError(w, http.StatusRequestEntityTooLarge, "SerializationException",
-			fmt.Sprintf("Request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, maxBodyBytes))
+			fmt.Sprintf("Request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, limit))
 		return
 	}
 	// A chunked body has no length up front; MaxBytesReader makes the
 	// service's read fail once it passes the cap.
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	for _, svc := range rt.trees {
+		if svc.owns(r.URL.Path) {
+			svc.handler.ServeHTTP(w, r)
+			return
+		}
+	}
 	rt.mux.ServeHTTP(w, r)
 }
 

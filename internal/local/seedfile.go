@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"go.yaml.in/yaml/v3"
 )
@@ -33,31 +34,78 @@ func LoadSeedFile(path string) (*cognito.Seed, error) {
 }
 
 // ParseSeed decodes a seed document; name (a file name) picks the format.
-// Errors carry the line and column of the problem.
+// Errors carry the line and column of the problem. It reads pools only: a
+// document with httpApis or restApis needs ParseSeedDoc.
 func ParseSeed(name string, data []byte) (*cognito.Seed, error) {
+	var seed cognito.Seed
+	if err := decodeSeed(name, data, &seed); err != nil {
+		return nil, err
+	}
+	return &seed, nil
+}
+
+// SeedDoc is a whole seed file: the user pools and the API Gateway APIs
+// ("httpApis", "restApis") side by side at the top level.
+type SeedDoc struct {
+	UserPools []cognito.PoolSeed  `json:"userPools" yaml:"userPools"`
+	HTTPAPIs  []apigw.HTTPAPISeed `json:"httpApis,omitempty" yaml:"httpApis,omitempty"`
+	RestAPIs  []apigw.RestAPISeed `json:"restApis,omitempty" yaml:"restApis,omitempty"`
+}
+
+// LoadSeedDoc reads a seed file with pools and APIs; see LoadSeedFile.
+func LoadSeedDoc(path string) (*SeedDoc, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read seed file: %w", err)
+	}
+	doc, err := ParseSeedDoc(path, b)
+	if err != nil {
+		return nil, fmt.Errorf("seed file %s: %w", path, err)
+	}
+	return doc, nil
+}
+
+// ParseSeedDoc decodes a seed document with pools and APIs: give the stack
+// Options{Seed: doc.Pools(), APISeed: doc.APIs()}.
+func ParseSeedDoc(name string, data []byte) (*SeedDoc, error) {
+	var doc SeedDoc
+	if err := decodeSeed(name, data, &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// Pools is the document's Cognito part.
+func (d *SeedDoc) Pools() *cognito.Seed { return &cognito.Seed{UserPools: d.UserPools} }
+
+// APIs is the document's API Gateway part.
+func (d *SeedDoc) APIs() *apigw.Seed {
+	return &apigw.Seed{HTTPAPIs: d.HTTPAPIs, RestAPIs: d.RestAPIs}
+}
+
+func decodeSeed(name string, data []byte, v any) error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, errors.New("the seed is empty")
+		return errors.New("the seed is empty")
 	}
-	var seed cognito.Seed
 	switch ext := strings.ToLower(filepath.Ext(name)); {
 	case ext == ".json", ext != ".yaml" && ext != ".yml" && trimmed[0] == '{':
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&seed); err != nil {
-			return nil, errors.New(describeJSONError(data, err))
+		if err := dec.Decode(v); err != nil {
+			return errors.New(describeJSONError(data, err))
 		}
 		if _, err := dec.Token(); err != io.EOF {
-			return nil, fmt.Errorf("%s: unexpected data after the seed object", lineCol(data, dec.InputOffset()))
+			return fmt.Errorf("%s: unexpected data after the seed object", lineCol(data, dec.InputOffset()))
 		}
 	default:
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
-		if err := dec.Decode(&seed); err != nil {
-			return nil, errors.New(describeYAMLError(err))
+		if err := dec.Decode(v); err != nil {
+			return errors.New(describeYAMLError(err))
 		}
 	}
-	return &seed, nil
+	return nil
 }
 
 // describeJSONError turns encoding/json's byte offsets into line:column.

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // DefaultAddr is where `cogscope local` listens unless told otherwise.
@@ -39,8 +41,14 @@ type Options struct {
 	Seed *cognito.Seed
 	// StatePath, when set, is restored at start if it exists (else
 	// written right after seeding) and rewritten atomically after changes
-	// and at Close.
+	// and at Close. By default a change reaches the file 250 ms after it
+	// was acknowledged (longer while a large state is being written), so
+	// a crash (kill -9, power loss) loses the changes of that window.
 	StatePath string
+	// StateSync writes the state file after every change before the
+	// request that made it is answered: an acknowledged change survives
+	// a crash. Each change then costs a whole-file write and an fsync.
+	StateSync bool
 	// Logger receives one line per request and the codes Cognito would
 	// have sent by SMS or e-mail; default: discard.
 	Logger *slog.Logger
@@ -56,6 +64,13 @@ type Options struct {
 	// random keys. Tests pass pre-generated ones (localtest does) because
 	// generating a key costs 50-200 ms.
 	NewKey func() (*rsa.PrivateKey, error)
+	// APISeed declares the local API Gateway's APIs. Nil means the demo
+	// APIs when Seed is nil too (the demo pool's), else none.
+	APISeed *apigw.Seed
+	// APILogSink receives the gateway's access-log lines and its Lambda
+	// authorizers' log lines; nil sends them to the stack's own CloudWatch
+	// Logs (Stack.Logs), where tails read them.
+	APILogSink func(group, stream string, t time.Time, message string)
 }
 
 // Stack is the local AWS stack: the emulated services behind one handler.
@@ -63,6 +78,8 @@ type Stack struct {
 	opts    Options
 	logger  *slog.Logger
 	cognito *cognito.Service
+	apigw   *apigw.Service
+	logs    *logs.Service // in memory only: not in the state file
 	handler http.Handler
 	persist *persister // nil without a state file
 
@@ -74,6 +91,8 @@ type Stack struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	limits serverLimits // Serve's timeouts and connection cap; tests shorten them
 }
 
 // New builds a stack: it restores the state file when there is one, else
@@ -88,7 +107,7 @@ func New(opts Options) (*Stack, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint}
+	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint, limits: defaultLimits}
 	s.cognito = cognito.New(cognito.Options{
 		Region:    opts.Region,
 		BaseURL:   s.Endpoint,
@@ -97,7 +116,12 @@ func New(opts Options) (*Stack, error) {
 		NewKey:    opts.NewKey,
 		DomainURL: s.domainURL,
 	})
+	s.logs = logs.New(logs.Options{Region: opts.Region, Now: opts.Now, Logger: opts.Logger})
+	s.apigw = s.newAPIGateway()
 	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if err := s.seedAPIs(); err != nil {
 		return nil, err
 	}
 	s.handler = logRequests(s.logger, newRouter(s.services()))
@@ -115,8 +139,18 @@ func (s *Stack) services() []service {
 			"GET /{pool}/.well-known/jwks.json",
 			"GET /{pool}/.well-known/openid-configuration",
 		},
-	}, s.hostedUIService()}
+	}, {
+		name:    "logs",
+		handler: s.logs,
+		targets: []string{"Logs_20140328"},
+		maxBody: logsMaxBody,
+	}, s.hostedUIService(), s.apigwService()}
 }
+
+// logsMaxBody caps CloudWatch Logs bodies: a PutLogEvents batch may carry
+// 1 MiB of messages in 10,000 events, and JSON escaping can grow a message
+// up to six times.
+const logsMaxBody = 8 << 20
 
 // load restores the state file, or seeds a fresh stack (and writes the
 // state file right away, so a crash before the first change still leaves
@@ -185,6 +219,10 @@ func (s *Stack) restore(doc *stateDoc) error {
 
 func (s *Stack) startPersisting() {
 	s.persist = newPersister(s.saveState, persistDelay, s.logger)
+	if s.opts.StateSync {
+		s.cognito.OnChange(s.persist.changedSync)
+		return
+	}
 	s.cognito.OnChange(s.persist.changed)
 }
 
@@ -204,6 +242,11 @@ func (s *Stack) Handler() http.Handler { return s.handler }
 // "sent" or inspect its state.
 func (s *Stack) Cognito() *cognito.Service { return s.cognito }
 
+// Logs is the CloudWatch Logs service, where the other local services
+// write their log lines (Logs().Write) and tests read them. Its log groups
+// live in memory only: the state file does not keep them.
+func (s *Stack) Logs() *logs.Service { return s.logs }
+
 // Region is the region of the stack's services.
 func (s *Stack) Region() string { return s.opts.Region }
 
@@ -218,6 +261,14 @@ func (s *Stack) Listen(addr string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if !s.opts.AllowRemote {
+		// A name ("localhost") passed checkLoopback, but it resolves
+		// through the hosts file: judge the address actually bound.
+		if err := checkBoundLoopback(ln.Addr()); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on %s: %w", addr, err)
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -249,14 +300,20 @@ func (s *Stack) Serve(ctx context.Context) error {
 		s.mu.Unlock()
 		return errors.New("serve: already serving")
 	}
+	lim := s.limits
 	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		Handler:           withDeadlines(lim, s.handler),
+		ReadHeaderTimeout: lim.ReadHeader,
+		IdleTimeout:       lim.Idle,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	// Live Tail streams never end by themselves: end them when shutting down.
+	srv.RegisterOnShutdown(s.logs.Shutdown)
 	s.srv = srv
-	ln := s.ln
+	var ln net.Listener = s.ln
+	if lim.MaxConns > 0 {
+		ln = newLimitListener(ln, lim.MaxConns)
+	}
 	s.mu.Unlock()
 
 	errc := make(chan error, 1)

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // StatusMsg asks the root to show a short status line, which clears itself
@@ -24,12 +25,13 @@ type StatusMsg struct {
 
 // Status is a Cmd that shows text on the status line.
 func Status(text string) tea.Cmd {
-	return func() tea.Msg { return StatusMsg{Text: text} }
+	return func() tea.Msg { return StatusMsg{Text: termtext.Line(text)} }
 }
 
 // StatusError is a Cmd that shows text on the status line as an error.
 func StatusError(text string) tea.Cmd {
-	return func() tea.Msg { return StatusMsg{Text: text, Err: true} }
+	// Status errors quote services and tokens: never raw on the terminal.
+	return func() tea.Msg { return StatusMsg{Text: termtext.Line(text), Err: true} }
 }
 
 // SessionMsg announces new tokens: a sign-in finished or a refresh
@@ -78,4 +80,10 @@ func (k KeyMap) FullHelp() [][]key.Binding { return k.Full }
 // may ignore the sequence and tmux passes it on only with set-clipboard on.
 func ClipboardSent(what string) string {
 	return "sent " + what + " to the terminal's clipboard (OSC 52; in tmux it needs set-clipboard on)"
+}
+
+// ShowLogsMsg asks for the Logs view with the lines of a request id: the
+// root switches to it, and the Logs view jumps there.
+type ShowLogsMsg struct {
+	RequestID string
 }

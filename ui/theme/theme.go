@@ -87,6 +87,12 @@ type Theme struct {
 	Browser  lipgloss.Style
 	Selected lipgloss.Style // the selected row of a list
 	Key      lipgloss.Style // a key name in prose ("press m")
+	Dim      lipgloss.Style // lines that are not the ones looked at
+	// Groups colour log groups, in turn: a tail's first group takes
+	// Groups[0], the next Groups[1], and so on round.
+	Groups []lipgloss.Style
+	// Highlight marks the log lines of the call looked at.
+	Highlight lipgloss.Style
 
 	Title       lipgloss.Style // the app name in the header
 	Tab         lipgloss.Style
@@ -126,6 +132,12 @@ func New(isDark, noColor bool) *Theme {
 	t.Browser = base.Foreground(p.Browser)
 	t.Selected = base.Background(p.Selection).Foreground(p.Text).Bold(true)
 	t.Key = base.Foreground(p.Accent).Bold(true)
+	t.Dim = base.Foreground(p.Muted).Faint(true)
+	t.Groups = []lipgloss.Style{
+		base.Foreground(p.Accent), base.Foreground(p.Browser), base.Foreground(p.Secret),
+		base.Foreground(p.Warn), base.Foreground(p.OK),
+	}
+	t.Highlight = base.Background(p.Selection).Foreground(p.Text)
 	t.Title = base.Foreground(p.Accent).Bold(true)
 	t.Tab = base.Foreground(p.Muted).Padding(0, 1)
 	t.TabActive = base.Foreground(p.Accent).Bold(true).Underline(true).Padding(0, 1)
@@ -141,6 +153,7 @@ func New(isDark, noColor bool) *Theme {
 		t.PaneFocused = base.Border(lipgloss.ThickBorder())
 		t.Selected = base.Reverse(true)
 		t.TabActive = base.Bold(true).Reverse(true).Padding(0, 1)
+		t.Highlight = base.Bold(true)
 	}
 
 	t.Help = help.DefaultStyles(isDark)

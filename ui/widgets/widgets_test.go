@@ -283,3 +283,25 @@ func TestFailureKeepsTheRequestIDWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestPrettyJSON(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, in string
+		max      int
+		want     []string
+		cut      bool
+	}{
+		{"object", `{"a":1,"b":[true,{}],"c":"x,{y}"}`, 100,
+			[]string{`{`, `  "a": 1,`, `  "b": [`, `    true,`, `    {}`, `  ],`, `  "c": "x,{y}"`, `}`}, false},
+		{"cut body", `{"a":{"b":"unfinis`, 100, []string{`{`, `  "a": {`, `    "b": "unfinis`}, false},
+		{"escaped quote", `["a\"b",1]`, 100, []string{`[`, `  "a\"b",`, `  1`, `]`}, false},
+		{"at most max lines", `[1,2,3,4,5]`, 3, []string{`[`, `  1,`, `  2,`}, true},
+	}
+	for _, c := range cases {
+		got, cut := PrettyJSON(c.in, c.max)
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") || cut != c.cut {
+			t.Errorf("%s: got (cut %v)\n%s\nwant (cut %v)\n%s", c.name, cut, strings.Join(got, "\n"), c.cut, strings.Join(c.want, "\n"))
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
 	"github.com/cogscope/cogscope/cmd/internal/cli/logout"
+	"github.com/cogscope/cogscope/cmd/internal/cli/tail"
 	"github.com/cogscope/cogscope/cmd/internal/cli/token"
 	"github.com/cogscope/cogscope/cmd/internal/cli/userinfo"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
@@ -68,6 +69,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspectCmd,
+		tail.NewCmdTail(f, nil),
 		token.NewCmdToken(f, nil),
 		userinfo.NewCmdUserinfo(f, nil),
 		logout.NewCmdLogout(f, nil),

@@ -10,11 +10,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // debugLog writes --debug's account of every HTTP exchange to w (stderr):
@@ -108,27 +108,11 @@ func maskURL(u *url.URL) string {
 	return c.String()
 }
 
-// Printable is s with what a terminal would act on escaped (see
-// printable), for values from a server shown on stderr or stdout.
-func Printable(s string) string { return printable(s) }
+// Printable is s made safe for one line of a terminal (termtext.Line),
+// for values from a server shown on stderr or stdout.
+func Printable(s string) string { return termtext.Line(s) }
 
-// printable replaces what a terminal would act on (escape sequences,
-// carriage returns, other control characters) by Go escapes.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-		} else {
-			q := fmt.Sprintf("%q", string(r))
-			b.WriteString(q[1 : len(q)-1])
-		}
-	}
-	return b.String()
-}
+func printable(s string) string { return termtext.Line(s) }
 
 // debugTransport logs every exchange of next through log.
 type debugTransport struct {

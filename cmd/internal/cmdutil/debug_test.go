@@ -41,7 +41,7 @@ func TestDebugLog(t *testing.T) {
 	got := errOut.String()
 	for _, want := range []string{"cogscope: debug: #1 POST " + srv.URL + "/oauth2/token?code=%3Credacted%3E&state=visible (InitiateAuth)",
 		"> Authorization: <redacted>", "> X-Amz-Security-Token: <redacted>", "> X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth",
-		"cogscope: debug: #1 418 I'm a teapot in ", "< Set-Cookie: <redacted>", `< X-Evil: a\u009b31mb`} {
+		"cogscope: debug: #1 418 I'm a teapot in ", "< Set-Cookie: <redacted>", `< X-Evil: a\x9b31mb`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("debug log lacks %q:\n%s", want, got)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -107,10 +108,10 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command, args []string
 	if errors.As(err, &ee) {
 		code = ee.Code
 		if !ee.Silent {
-			fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", ee.Err)
+			fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(ee.Err)))
 		}
 	} else {
-		fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", err)
+		fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(err)))
 	}
 	if ctx.Err() != nil {
 		// Ctrl-C (or SIGTERM): 130, as shells report a command killed by

@@ -2,7 +2,7 @@
 // keeps the session store (tokens and remembered devices, one 0600 JSON
 // file per profile, written atomically) under the XDG base directories.
 //
-// It imports only the standard library, go-toml, xdg and renameio; it must
+// It imports only the standard library, go-toml, xdg and internal/atomicfile; it must
 // not import charm.land/* or ui.
 //
 // # The config file

@@ -18,10 +18,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
+	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
 // Env is a running stack and what a test needs to talk to it.
@@ -30,10 +35,29 @@ type Env struct {
 	Region   string
 	Stack    *local.Stack
 	Cognito  *cognito.Service
+	// Logs is the CloudWatch Logs service (Write lines into it, read
+	// Dropped, lift Live Tail limits).
+	Logs *logs.Service
 	// Demo names the seed's first pool, its first client without a
 	// secret (else its first client), and its first user: with the
 	// default seed, the demo pool documented in the README.
 	Demo Demo
+	// API names the first HTTP API and the first REST API (the demo
+	// ones with the default seed); empty ids when there are none.
+	API DemoAPI
+	// Gateway is the local API Gateway (authorizer invocation counts).
+	Gateway *apigw.Service
+}
+
+// DemoAPI holds the ids and invoke URLs of the stack's APIs.
+type DemoAPI struct {
+	HTTPAPIID string // e.g. "cogshttp01"
+	HTTPURL   string // Endpoint + "/_api/cogshttp01": append "/hello"
+	RestAPIID string // e.g. "cogsrest01"
+	RestStage string // e.g. "prod"
+	RestURL   string // Endpoint + "/_api/cogsrest01/prod": append "/profile"
+	// HTTPLogGroup and RestLogGroup are the stages' access-log groups.
+	HTTPLogGroup, RestLogGroup string
 }
 
 // Demo holds the ids of the seeded pool, client and user.
@@ -117,8 +141,17 @@ func Start(t testing.TB, opts ...Option) *Env {
 		Region:   stack.Region(),
 		Stack:    stack,
 		Cognito:  stack.Cognito(),
+		Logs:     stack.Logs(),
 	}
-	env.Demo = demoOf(stack.Info())
+	info := stack.Info()
+	env.Demo = demoOf(info)
+	env.Gateway = stack.APIGateway()
+	if info.API != nil {
+		env.API.HTTPAPIID, env.API.HTTPURL, env.API.HTTPLogGroup = info.API.ID, info.API.URL, info.API.AccessLogGroup
+	}
+	if info.RestAPI != nil {
+		env.API.RestAPIID, env.API.RestStage, env.API.RestURL, env.API.RestLogGroup = info.RestAPI.ID, info.RestAPI.Stage, info.RestAPI.URL, info.RestAPI.AccessLogGroup
+	}
 	return env
 }
 
@@ -155,7 +188,35 @@ func (e *Env) AWSConfig() aws.Config {
 	return awsclient.Static(e.Region, nil)
 }
 
+// APIGatewayV2Client is an HTTP API configuration client pointed at the
+// stack.
+func (e *Env) APIGatewayV2Client() *apigatewayv2.Client {
+	return awsclient.APIGatewayV2(e.AWSConfig(), e.Endpoint)
+}
+
+// APIGatewayClient is a REST API configuration client pointed at the
+// stack.
+func (e *Env) APIGatewayClient() *apigateway.Client {
+	return awsclient.APIGateway(e.AWSConfig(), e.Endpoint)
+}
+
+// WithAPISeed replaces the demo APIs.
+func WithAPISeed(seed apigw.Seed) Option {
+	return func(o *local.Options) { o.APISeed = &seed }
+}
+
+// WithAPILogSink receives the gateway's log lines.
+func WithAPILogSink(sink func(group, stream string, t time.Time, message string)) Option {
+	return func(o *local.Options) { o.APILogSink = sink }
+}
+
 // CognitoClient is a user-pools client pointed at the stack.
 func (e *Env) CognitoClient() *cip.Client {
 	return awsclient.Cognito(e.AWSConfig(), e.Endpoint)
+}
+
+// LogsClient is a CloudWatch Logs client pointed at the stack, with the
+// StartLiveTail host prefix switched off (see awsclient.Logs).
+func (e *Env) LogsClient() *cloudwatchlogs.Client {
+	return awsclient.Logs(e.AWSConfig(), e.Endpoint)
 }

@@ -145,6 +145,32 @@ type localJSON struct {
 			Password string `json:"password"`
 		} `json:"users"`
 	} `json:"userPools"`
+	// The local API Gateway's demo HTTP and REST APIs.
+	API          *localAPIJSON  `json:"api"`
+	RestAPI      *localAPIJSON  `json:"restApi"`
+	APIs         []localAPIJSON `json:"apis"`
+	APILogGroups []string       `json:"apiLogGroups"`
+	Logs         struct {
+		Endpoint string   `json:"endpoint"` // the CloudWatch Logs endpoint (the stack's)
+		Groups   []string `json:"groups"`
+	} `json:"logs"`
+}
+
+type localAPIJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Stage  string `json:"stage"`
+	URL    string `json:"url"`
+	Routes []struct {
+		Method       string   `json:"method"`
+		Path         string   `json:"path"`
+		Authorizer   string   `json:"authorizer"`
+		Scopes       []string `json:"scopes"`
+		AuthorizerID string   `json:"authorizerId"`
+	} `json:"routes"`
+	AccessLogGroup    string   `json:"accessLogGroup"`
+	FunctionLogGroups []string `json:"functionLogGroups"`
 }
 
 func parseLocalJSON(t *testing.T, line string) localJSON {
@@ -154,6 +180,9 @@ func parseLocalJSON(t *testing.T, line string) localJSON {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&info); err != nil {
 		t.Fatalf("--json line is not the documented object: %v\n%s", err, line)
+	}
+	if info.Logs.Endpoint != info.Endpoint || info.Logs.Groups == nil {
+		t.Fatalf("--json line's logs = %+v\n%s", info.Logs, line)
 	}
 	if info.Endpoint == "" || len(info.UserPools) == 0 || len(info.UserPools[0].Clients) == 0 || len(info.UserPools[0].Users) == 0 {
 		t.Fatalf("--json line lacks the demo pool: %s", line)
@@ -167,6 +196,9 @@ func TestLocalJSONServesUntilInterrupted(t *testing.T) {
 	info := parseLocalJSON(t, r.waitReady(t))
 	if info.Region != "eu-central-1" || !strings.HasPrefix(info.UserPools[0].ID, "eu-central-1_") {
 		t.Errorf("region %q, pool %q: --region not honoured", info.Region, info.UserPools[0].ID)
+	}
+	if info.API == nil || info.API.URL != info.Endpoint+"/_api/cogshttp01" || info.RestAPI == nil || info.RestAPI.URL != info.Endpoint+"/_api/cogsrest01/prod" {
+		t.Errorf("api %+v, restApi %+v: the demo APIs are missing from --json", info.API, info.RestAPI)
 	}
 	pool := info.UserPools[0]
 	if pool.Issuer != info.Endpoint+"/"+pool.ID {
