@@ -76,6 +76,8 @@ func TestConventions(t *testing.T) {
 		{[]string{"__complete", "inspect", "--token-use", ""}, "access\t"},
 		{[]string{"__complete", "inspect", "--authorizer", ""}, "rest-cognito\t"},
 		{[]string{"__complete", "--region", "eu-w"}, "eu-west-1"},
+		{[]string{"__complete", "tail", "--format", ""}, "detailed\t"},
+		{[]string{"__complete", "token", ""}, "refresh\t"},
 	} {
 		r := runIn(t, dir, "", c.args...)
 		if r.code != 0 || !strings.Contains(r.out, c.want) {

@@ -64,12 +64,14 @@ logs. With no AWS target configured it runs against a local stack.`
 	cmdutil.CompleteValues(inspectCmd, "token-use", "id\tan ID token", "access\tan access token")
 	cmdutil.CompleteValues(inspectCmd, "session", "id\tthe saved ID token", "access\tthe saved access token")
 	cmdutil.CompleteValues(inspectCmd, "authorizer", "http-jwt\tHTTP API JWT authorizer", "rest-cognito\tREST COGNITO_USER_POOLS authorizer")
+	tailCmd := tail.NewCmdTail(f, nil)
+	cmdutil.CompleteValues(tailCmd, "format", "short\tone line an event", "detailed\tgroup/stream, JSON pretty-printed")
 	root.AddCommand(
 		version.NewCmdVersion(f, nil),
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspectCmd,
-		tail.NewCmdTail(f, nil),
+		tailCmd,
 		token.NewCmdToken(f, nil),
 		userinfo.NewCmdUserinfo(f, nil),
 		logout.NewCmdLogout(f, nil),
