@@ -129,3 +129,16 @@ func TestDebugRefusedForTheConsole(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errOut.String())
 	}
 }
+
+// TestOneSaveFlag: login's help offers --no-save alone (saving is the
+// default); --save is still accepted.
+func TestOneSaveFlag(t *testing.T) {
+	t.Parallel()
+	r := runIn(t, t.TempDir(), "", "login", "--help")
+	if r.code != 0 || !strings.Contains(r.out, "--no-save") || strings.Contains(r.out, "  --save ") {
+		t.Errorf("login --help: exit %d\n%s", r.code, r.out)
+	}
+	if !strings.Contains(r.out, "Examples:") {
+		t.Error("login --help shows no examples")
+	}
+}

@@ -289,7 +289,7 @@ func (l *run) hostedRefreshToken() (string, error) {
 	if sess != nil && sess.Tokens != nil && sess.Tokens.RefreshToken != "" {
 		return sess.Tokens.RefreshToken, nil
 	}
-	return "", cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first with --save (session %q has none)", l.key)
+	return "", cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first (without --no-save; session %q has none)", l.key)
 }
 
 // saveHosted records the tokens in the session store; a refresh that did

@@ -365,7 +365,7 @@ func (l *run) refreshInput(sess *config.Session, opts *flows.Options) error {
 		}
 	}
 	if opts.RefreshToken == "" {
-		return cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first with --save (session %q is empty)", l.key)
+		return cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first (without --no-save; session %q is empty)", l.key)
 	}
 	return nil
 }
