@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -32,6 +33,8 @@ var sourceTitles = []struct{ source, title, about string }{
 	{SourceLocal, "Before Cognito answered", "The flow stopped on this machine: nothing, or nothing usable, came back."},
 	{SourceOAuth, "An OAuth endpoint refused", "The hosted UI's authorize, token, revoke or userInfo endpoint answered with an OAuth error code."},
 	{SourceOAuthClient, "The hosted-UI client", "The hosted-UI client (`--flow pkce`, `client-credentials`, `refresh-token`) stopped before or without an OAuth answer."},
+	{SourceCognitoIdentity, "Identity pools refused", "Cognito identity pools (GetId, GetCredentialsForIdentity, GetOpenIdToken) answered with an error: its `__type` is the code."},
+	{SourceSTS, "STS refused", "STS (AssumeRoleWithWebIdentity, in the basic identity-pool flow) answered with an error code."},
 }
 
 var factPlaceholder = regexp.MustCompile(`\{([a-z0-9_]+)\}`)
@@ -55,7 +58,15 @@ console words the same fixes in its own terms (its flows, fields and the
 profile's keys).
 
 `)
-	for _, s := range sourceTitles {
+	sections := sourceTitles
+	// A source added to the catalogue without a title here still gets a
+	// section (the test finds every entry's anchor on the page).
+	for _, e := range catalogue {
+		if !slices.ContainsFunc(sections, func(t struct{ source, title, about string }) bool { return t.source == e.Source }) {
+			sections = append(sections, struct{ source, title, about string }{e.Source, "Source " + e.Source, "Errors of " + e.Source + "."})
+		}
+	}
+	for _, s := range sections {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", s.title, s.about)
 		for _, e := range catalogue {
 			if e.Source != s.source {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
 	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
@@ -75,13 +76,14 @@ type Options struct {
 
 // Stack is the local AWS stack: the emulated services behind one handler.
 type Stack struct {
-	opts    Options
-	logger  *slog.Logger
-	cognito *cognito.Service
-	apigw   *apigw.Service
-	logs    *logs.Service // in memory only: not in the state file
-	handler http.Handler
-	persist *persister // nil without a state file
+	opts     Options
+	logger   *slog.Logger
+	cognito  *cognito.Service
+	apigw    *apigw.Service
+	logs     *logs.Service     // in memory only: not in the state file
+	identity *identity.Service // identity pools and STS (identity_mount.go)
+	handler  http.Handler
+	persist  *persister // nil without a state file
 
 	mu       sync.Mutex
 	endpoint string
@@ -144,7 +146,7 @@ func (s *Stack) services() []service {
 		handler: s.logs,
 		targets: []string{"Logs_20140328"},
 		maxBody: logsMaxBody,
-	}, s.hostedUIService(), s.apigwService()}
+	}, s.hostedUIService(), s.apigwService(), s.identityService(), s.stsService()}
 }
 
 // logsMaxBody caps CloudWatch Logs bodies: a PutLogEvents batch may carry

@@ -34,6 +34,8 @@ var inputPlaces = map[string]string{
 	// The client secret comes from the profile's reference, never typed.
 	"client-secret-stdin": "the profile's client_secret_env or client_secret_command",
 	"client-secret":       "the profile's client_secret_env or client_secret_command",
+	// The AWS credentials panel's identity pool.
+	"identity-pool-id": "COGSCOPE_IDENTITY_POOL_ID",
 }
 
 func (consoleWords) Flow(name string) string {

@@ -138,6 +138,8 @@ func (m Model) lineView() string {
 		return m.paste.View()
 	case m.refreshing:
 		return m.spin.View() + " " + m.t.Text.Render("refreshing: waiting for Cognito")
+	case m.aws.busy:
+		return m.spin.View() + " " + m.t.Text.Render("AWS credentials: waiting for the identity pool and STS")
 	case m.busy():
 		return m.spin.View() + " " + m.t.Text.Render("verifying: waiting for the issuer's keys (JWKS)")
 	}

@@ -78,6 +78,8 @@ func TestConventions(t *testing.T) {
 		{[]string{"__complete", "--region", "eu-w"}, "eu-west-1"},
 		{[]string{"__complete", "tail", "--format", ""}, "detailed\t"},
 		{[]string{"__complete", "token", ""}, "refresh\t"},
+		{[]string{"__complete", "call", "--token", ""}, "none\t"},
+		{[]string{"__complete", "credentials", "--flow", ""}, "basic\t"},
 	} {
 		r := runIn(t, dir, "", c.args...)
 		if r.code != 0 || !strings.Contains(r.out, c.want) {

@@ -13,7 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cogscope/cogscope/cmd/internal/cli/call"
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
+	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -64,14 +66,27 @@ logs. With no AWS target configured it runs against a local stack.`
 	cmdutil.CompleteValues(inspectCmd, "token-use", "id\tan ID token", "access\tan access token")
 	cmdutil.CompleteValues(inspectCmd, "session", "id\tthe saved ID token", "access\tthe saved access token")
 	cmdutil.CompleteValues(inspectCmd, "authorizer", "http-jwt\tHTTP API JWT authorizer", "rest-cognito\tREST COGNITO_USER_POOLS authorizer")
+	callCmd := call.NewCmdCall(f, nil)
+	cmdutil.CompleteValues(callCmd, "token", "access\tthe saved access token", "id\tthe saved ID token", "none\tno token")
+	cmdutil.CompleteValues(callCmd, "auth-scheme", "bearer\tAuthorization: Bearer <token>", "raw\tthe bare token")
 	tailCmd := tail.NewCmdTail(f, nil)
+	credentialsCmd := credentials.NewCmdCredentials(f, nil)
+	cmdutil.CompleteValues(credentialsCmd, "flow", "enhanced\tGetId + GetCredentialsForIdentity", "basic\tGetOpenIdToken + AssumeRoleWithWebIdentity")
+	if credentialsCmd.Example == "" {
+		credentialsCmd.Example = `  cogscope credentials                                    # the local stack's demo pools
+  cogscope --profile dev credentials --identity-pool-id eu-west-1:0c5d7a8e-1b2c-4d3e-9f80-123456789abc
+  eval "$(cogscope --profile dev credentials --identity-pool-id eu-west-1:0c5d7a8e-1b2c-4d3e-9f80-123456789abc --export)"
+  cogscope credentials --flow basic --role-arn arn:aws:iam::123456789012:role/app`
+	}
 	cmdutil.CompleteValues(tailCmd, "format", "short\tone line an event", "detailed\tgroup/stream, JSON pretty-printed")
 	root.AddCommand(
 		version.NewCmdVersion(f, nil),
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspectCmd,
+		callCmd,
 		tailCmd,
+		credentialsCmd,
 		token.NewCmdToken(f, nil),
 		userinfo.NewCmdUserinfo(f, nil),
 		logout.NewCmdLogout(f, nil),
