@@ -60,6 +60,7 @@ type Factory struct {
 	// has run: --debug's log, a terminal's progress line.
 	debug    *debugLog
 	progress *progress
+	hooked   bool
 }
 
 // NewSystemFactory wires the factory to the real process.
@@ -109,6 +110,10 @@ func (f *Factory) InstallHTTPHooks(noProgress bool) {
 	if f.IO.ErrTTY && !noProgress && f.progress == nil {
 		f.progress = &progress{w: f.IO.ErrOut, after: progressAfter, tick: time.Second}
 	}
+	if f.hooked {
+		return // a factory run twice (tests) is hooked once
+	}
+	f.hooked = true
 	c := f.HTTPClient()
 	wrapped := *c
 	wrapped.Transport = f.watchTransport(c.Transport)
