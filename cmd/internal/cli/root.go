@@ -1,7 +1,8 @@
 // Package cli is cogscope's command tree, shaped like cli/cli's: one
-// package per command (login, inspect, local, console, version), each with
-// an XOptions struct, a NewCmdX(f, runF) constructor and an xRun(opts)
-// that never sees cobra, all built on cmd/internal/cmdutil's Factory.
+// package per command (login, inspect, local, console, version, doctor,
+// explain), each with an XOptions struct, a NewCmdX(f, runF) constructor
+// and an xRun(opts) that never sees cobra, all built on
+// cmd/internal/cmdutil's Factory.
 // This package only assembles the tree and runs it.
 package cli
 
@@ -16,6 +17,8 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/call"
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
 	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
+	"github.com/cogscope/cogscope/cmd/internal/cli/doctor"
+	"github.com/cogscope/cogscope/cmd/internal/cli/explain"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -66,6 +69,19 @@ logs. With no AWS target configured it runs against a local stack.`
 	cmdutil.CompleteValues(inspectCmd, "token-use", "id\tan ID token", "access\tan access token")
 	cmdutil.CompleteValues(inspectCmd, "session", "id\tthe saved ID token", "access\tthe saved access token")
 	cmdutil.CompleteValues(inspectCmd, "authorizer", "http-jwt\tHTTP API JWT authorizer", "rest-cognito\tREST COGNITO_USER_POOLS authorizer")
+	doctorCmd := doctor.NewCmdDoctor(f, nil)
+	cmdutil.CompleteValues(doctorCmd, "flow", cmdutil.DoctorFlows...)
+	if doctorCmd.Example == "" {
+		doctorCmd.Example = `  cogscope doctor                            # the local stack's demo pool
+  cogscope --profile dev doctor --flow pkce
+  cogscope doctor --user-pool-id eu-west-1_AbCdEfGhI --client-id 1example23456789 --json`
+	}
+	explainCmd := explain.NewCmdExplain(f, nil)
+	if explainCmd.Example == "" {
+		explainCmd.Example = `  cogscope explain 'NotAuthorizedException: Incorrect username or password.'
+  cogscope explain cognito.NotAuthorizedException.incorrect-password-srp
+  pbpaste | cogscope explain`
+	}
 	callCmd := call.NewCmdCall(f, nil)
 	cmdutil.CompleteValues(callCmd, "token", "access\tthe saved access token", "id\tthe saved ID token", "none\tno token")
 	cmdutil.CompleteValues(callCmd, "auth-scheme", "bearer\tAuthorization: Bearer <token>", "raw\tthe bare token")
@@ -90,6 +106,8 @@ logs. With no AWS target configured it runs against a local stack.`
 		token.NewCmdToken(f, nil),
 		userinfo.NewCmdUserinfo(f, nil),
 		logout.NewCmdLogout(f, nil),
+		doctorCmd,
+		explainCmd,
 	)
 	return root
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/logtail"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
 
@@ -50,17 +51,18 @@ type CallOptions struct {
 	Expect int
 	JSON   bool
 
+	// Logs prints the call's log lines after the response (the stage's
+	// access-log line and its authorizer's invocation), waiting up to
+	// LogsWait for them to arrive.
+	Logs     bool
+	LogsWait time.Duration
+
 	// Routes runs the smoke test; JUnit writes its JUnit XML there.
 	Routes bool
 	JUnit  string
 
 	// FlagsSet names the flags given on the command line.
 	FlagsSet map[string]bool
-
-	// AfterCall, when set, runs after a single call with its result: the
-	// extension point for `--logs` (the authorizer's and the stage's log
-	// lines around the call's request id), which the tail command adds.
-	AfterCall func(ctx context.Context, o *CallOptions, c *Context, res *apicall.Result) error
 }
 
 // NewCmdCall builds `cogscope call`. runF, when not nil, is called with
@@ -101,6 +103,7 @@ came (network, TLS, timeout, redirect loop).`,
   cogscope call GET https://abc123.execute-api.eu-west-1.amazonaws.com/prod/orders --auth-scheme raw
   cogscope call POST /orders -d @order.json -H 'X-Trace: 1' --expect 201
   pbpaste | cogscope call /private --bearer-stdin --json
+  cogscope call /admin --logs
   cogscope call --routes --junit smoke.xml`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -130,6 +133,8 @@ came (network, TLS, timeout, redirect loop).`,
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "give up on the call after this long")
 	fl.IntVar(&o.Expect, "expect", 0, "the status that counts as success (default: any 2xx)")
 	fl.BoolVar(&o.JSON, "json", false, `print {"request", "response", "timings", "judgement"} as JSON (the token redacted)`)
+	fl.BoolVar(&o.Logs, "logs", false, "after the response, print the call's log lines: its access-log line and its authorizer's invocation (linked by the request id)")
+	fl.DurationVar(&o.LogsWait, "logs-wait", 10*time.Second, "with --logs: how long to wait for the lines to arrive")
 	fl.BoolVar(&o.Routes, "routes", false, "smoke test: call every route of the profile (or of API Gateway's configuration) and compare statuses")
 	fl.StringVar(&o.JUnit, "junit", "", "with --routes: write the results as JUnit XML to FILE")
 	return cmd
@@ -166,7 +171,7 @@ func (o *CallOptions) check() error {
 		if o.Target != "" {
 			return cmdutil.UsageErr("--routes runs the profile's routes: give no URL or path")
 		}
-		for _, name := range []string{"data", "header", "expect"} {
+		for _, name := range []string{"data", "header", "expect", "logs", "logs-wait"} {
 			if set[name] {
 				return cmdutil.UsageErr("--%s is for one call, not --routes (set expect per route in [[api.routes]])", name)
 			}
@@ -175,6 +180,12 @@ func (o *CallOptions) check() error {
 	}
 	if set["junit"] {
 		return cmdutil.UsageErr("--junit needs --routes")
+	}
+	if set["logs-wait"] && !o.Logs {
+		return cmdutil.UsageErr("--logs-wait needs --logs")
+	}
+	if set["logs-wait"] && o.LogsWait <= 0 {
+		return cmdutil.UsageErr("--logs-wait %s: want a positive duration such as 10s", o.LogsWait)
 	}
 	if o.Target == "" {
 		return cmdutil.UsageErr("no URL or path to call (cogscope call [METHOD] URL|PATH, or --routes)")
@@ -237,6 +248,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if err != nil {
 		return err
 	}
+	started := time.Now()
 	res, callErr := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
 	if errors.As(callErr, &ue) {
@@ -252,10 +264,17 @@ func callRun(ctx context.Context, o *CallOptions) error {
 			}
 		}
 	}
+	var doc any = res
+	var logs *logtail.CallLogs
+	var logsErr error
+	if o.Logs {
+		logs, logsErr = o.findCallLogs(ctx, c, res, started)
+		doc = resultWithLogs{Result: res, Logs: logsJSON(logs, logsErr)}
+	}
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := enc.Encode(doc); err != nil {
 			return err
 		}
 	} else {
@@ -263,10 +282,8 @@ func callRun(ctx context.Context, o *CallOptions) error {
 			fmt.Fprintf(o.IO.ErrOut, "note: %s\n", n)
 		}
 		writeResult(o.IO.Out, res, c)
-	}
-	if o.AfterCall != nil {
-		if err := o.AfterCall(ctx, o, c, res); err != nil {
-			return err
+		if o.Logs {
+			o.printCallLogs(logs, logsErr, c)
 		}
 	}
 	code := res.ExitCode(o.Expect)

@@ -23,6 +23,9 @@ func TestNewCmdCallFlags(t *testing.T) {
 		if o.AuthScheme == "" {
 			o.AuthScheme = "bearer"
 		}
+		if o.LogsWait == 0 {
+			o.LogsWait = 10 * time.Second
+		}
 		if o.AuthHeader == "" {
 			o.AuthHeader = "Authorization"
 		}
@@ -51,6 +54,9 @@ func TestNewCmdCallFlags(t *testing.T) {
 					"timeout": true, "expect": true, "json": true}})},
 		{name: "no token", args: []string{"/hello", "--token", "none"}, want: def(CallOptions{Target: "/hello", Token: "none", FlagsSet: map[string]bool{"token": true}})},
 		{name: "stdin token", args: []string{"/private", "--bearer-stdin"}, want: def(CallOptions{Target: "/private", BearerStdin: true, FlagsSet: map[string]bool{"bearer-stdin": true}})},
+		{name: "the call's log lines", args: []string{"/admin", "--logs", "--logs-wait", "3s"}, want: def(CallOptions{Target: "/admin", Logs: true, LogsWait: 3 * time.Second,
+			FlagsSet: map[string]bool{"logs": true, "logs-wait": true}})},
+		{name: "logs with routes", args: []string{"--routes", "--logs"}, wantErr: "--logs is for one call"},
 		{name: "smoke with junit", args: []string{"--routes", "--junit", "out.xml"}, want: def(CallOptions{Routes: true, JUnit: "out.xml", FlagsSet: map[string]bool{"routes": true, "junit": true}})},
 
 		{name: "nothing to call", args: nil, wantErr: "no URL or path"},

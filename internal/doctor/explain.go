@@ -1,0 +1,359 @@
+package doctor
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/cogscope/cogscope/flows"
+)
+
+// Clue is what Explain read from the pasted text.
+type Clue struct {
+	Codes      []string `json:"codes,omitempty"`      // __type, exception names, OAuth error codes, HTTP statuses
+	Operation  string   `json:"operation,omitempty"`  // InitiateAuth, Token, Authorize, …
+	Grant      string   `json:"grant,omitempty"`      // authorization_code, refresh_token, client_credentials
+	Flow       string   `json:"flow,omitempty"`       // "refresh"
+	Conditions []string `json:"conditions,omitempty"` // srp, totp, error-page, …
+}
+
+// Match is one catalogue entry the text matches, with its cause and fix
+// phrased with flows.FlagWords (the CLI's words).
+type Match struct {
+	ID     string      `json:"id"`
+	Source string      `json:"source"`
+	Ref    string      `json:"ref,omitempty"`
+	Cause  string      `json:"cause"`
+	Fix    string      `json:"fix,omitempty"`
+	Score  int         `json:"score"`
+	Why    []string    `json:"why,omitempty"`
+	Entry  flows.Entry `json:"-"`
+}
+
+// Explanation is Explain's answer. Best is nil when nothing matched;
+// Ambiguous says the best score is shared, and Candidates then lists
+// every entry with it (else the runners-up).
+type Explanation struct {
+	Text       string  `json:"text"`
+	Clue       Clue    `json:"clue"`
+	Best       *Match  `json:"best,omitempty"`
+	Ambiguous  bool    `json:"ambiguous,omitempty"`
+	Candidates []Match `json:"candidates,omitempty"`
+}
+
+// Entries are every entry Explain tries: flows.Catalogue(), then
+// ExplainEntries().
+func Entries() []flows.Entry { return slices.Clone(allEntries) }
+
+var allEntries = slices.Concat(flows.Catalogue(), explainEntries)
+
+// EntryByID finds an entry of Entries by its id.
+func EntryByID(id string) (flows.Entry, bool) {
+	for _, e := range allEntries {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return flows.Entry{}, false
+}
+
+var (
+	exceptionRe = regexp.MustCompile(`\b([A-Z][A-Za-z]+(?:Exception|Error|Fault))\b`)
+	oauthErrRe  = regexp.MustCompile(`(?i)\berror["']?\s*[=:]\s*["']?([a-z_]+)`)
+	statusRe    = regexp.MustCompile(`(?:^|[^\d.:/-])(401|403|404|500)(?:[^\d.:]|$)`)
+	opRe        = regexp.MustCompile(`\b(InitiateAuth|AdminInitiateAuth|RespondToAuthChallenge|AdminRespondToAuthChallenge|GetTokensFromRefreshToken|SignUp|ConfirmSignUp|GetUser|RevokeToken|GlobalSignOut|ForgotPassword|ConfirmForgotPassword|ChangePassword|StartLiveTail|FilterLogEvents)\b`)
+	endpointRe  = regexp.MustCompile(`(?i)/oauth2/(authorize|token|revoke|userinfo)\b|/(login|error)\?`)
+	grantRe     = regexp.MustCompile(`\b(authorization_code|refresh_token|client_credentials)\b`)
+)
+
+// oauthCodeRes match each OAuth code as a word.
+var oauthCodeRes = func() map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, c := range oauthCodes {
+		out[c] = regexp.MustCompile(`\b` + c + `\b`)
+	}
+	return out
+}()
+
+// oauthCodes are the OAuth error codes of the catalogue.
+var oauthCodes = func() []string {
+	var out []string
+	for _, e := range flows.Catalogue() {
+		if e.Source == flows.SourceOAuth {
+			for _, c := range strings.Split(e.Code, "|") {
+				if strings.Contains(c, "_") && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}()
+
+// clues reads the codes, the operation and the conditions from text.
+func clues(text string) Clue {
+	var c Clue
+	add := func(code string) {
+		if code != "" && !slices.Contains(c.Codes, code) {
+			c.Codes = append(c.Codes, code)
+		}
+	}
+	var obj map[string]any
+	if json.Unmarshal([]byte(strings.TrimSpace(text)), &obj) == nil {
+		for _, k := range []string{"__type", "code", "error", "errorType"} {
+			if s, ok := obj[k].(string); ok {
+				if _, after, ok := strings.Cut(s, "#"); ok {
+					s = after
+				}
+				add(s)
+			}
+		}
+	}
+	for _, m := range exceptionRe.FindAllStringSubmatch(text, -1) {
+		add(m[1])
+	}
+	for _, m := range oauthErrRe.FindAllStringSubmatch(text, -1) {
+		add(strings.ToLower(m[1]))
+	}
+	low := strings.ToLower(text)
+	for _, code := range oauthCodes {
+		if strings.Contains(low, code) && oauthCodeRes[code].MatchString(low) {
+			add(code)
+		}
+	}
+	for _, m := range statusRe.FindAllStringSubmatch(text, -1) {
+		add(m[1])
+	}
+	if m := opRe.FindStringSubmatch(text); m != nil {
+		c.Operation = m[1]
+	}
+	if m := endpointRe.FindStringSubmatch(text); m != nil {
+		switch strings.ToLower(m[1] + m[2]) {
+		case "authorize", "login", "error":
+			c.Operation = "Authorize"
+		case "token":
+			c.Operation = "Token"
+		case "revoke":
+			c.Operation = "Revoke"
+		case "userinfo":
+			c.Operation = "UserInfo"
+		}
+		if strings.EqualFold(m[2], "error") {
+			c.Conditions = append(c.Conditions, "error-page")
+		}
+	}
+	if m := grantRe.FindStringSubmatch(low); m != nil {
+		c.Grant = m[1]
+	}
+	if strings.Contains(low, "refresh") || c.Operation == "GetTokensFromRefreshToken" {
+		c.Flow = "refresh"
+	}
+	for cond, words := range conditionWords {
+		for _, w := range words {
+			if strings.Contains(low, w) {
+				c.Conditions = append(c.Conditions, cond)
+				break
+			}
+		}
+	}
+	sort.Strings(c.Conditions)
+	return c
+}
+
+// conditionWords are the words in a pasted text that show a catalogue
+// condition held.
+var conditionWords = map[string][]string{
+	"srp":       {"srp", "password_verifier"},
+	"totp":      {"software_token_mfa", "totp", "authenticator"},
+	"WEB_AUTHN": {"webauthn", "web_authn", "passkey"},
+}
+
+// explainable are the sources whose errors come from services (the
+// others are cogscope's own failures: found by id only).
+var explainable = []string{flows.SourceCognito, flows.SourceOAuth, SourceGateway, SourceJWT, SourceLogs, SourceIdentity}
+
+// Explain matches any error text — Cognito's, the hosted UI's, API
+// Gateway's, a JWT library's, CloudWatch's, or a catalogue id or
+// failure-catalogue row ("c28") — against Entries. An exact id wins
+// outright; otherwise each entry's code, message fragments and context
+// are scored against the text's clues.
+func Explain(text string) Explanation {
+	text = strings.TrimSpace(text)
+	x := Explanation{Text: text}
+	if e, ok := EntryByID(text); ok {
+		m := matchOf(e, 100, []string{"catalogue id"})
+		x.Best = &m
+		return x
+	}
+	if refRe.MatchString(text) {
+		for _, e := range allEntries {
+			if strings.EqualFold(e.Ref, text) {
+				x.Candidates = append(x.Candidates, matchOf(e, 50, []string{"failure-catalogue row " + e.Ref}))
+			}
+		}
+		return settle(x)
+	}
+	x.Clue = clues(text)
+	low := strings.ToLower(text)
+	for _, e := range allEntries {
+		if !slices.Contains(explainable, e.Source) {
+			continue
+		}
+		if score, why, ok := scoreEntry(e, x.Clue, low); ok {
+			x.Candidates = append(x.Candidates, matchOf(e, score, why))
+		}
+	}
+	return settle(x)
+}
+
+var refRe = regexp.MustCompile(`^[a-fA-F][0-9]{1,2}$`)
+
+// settle sorts the candidates and picks the best.
+func settle(x Explanation) Explanation {
+	sort.SliceStable(x.Candidates, func(i, j int) bool { return x.Candidates[i].Score > x.Candidates[j].Score })
+	if len(x.Candidates) == 0 {
+		return x
+	}
+	top := x.Candidates[0].Score
+	n := 0
+	for _, c := range x.Candidates {
+		if c.Score == top {
+			n++
+		}
+	}
+	if n > 1 {
+		x.Ambiguous = true
+		x.Candidates = x.Candidates[:n]
+		return x
+	}
+	best := x.Candidates[0]
+	x.Best = &best
+	var rest []Match
+	for _, c := range x.Candidates[1:] {
+		if c.Score > 1 || best.Score <= 1 { // a source's bare fallback is no alternative to a real match
+			rest = append(rest, c)
+		}
+	}
+	if len(rest) > 4 {
+		rest = rest[:4]
+	}
+	x.Candidates = rest
+	return x
+}
+
+// scoreEntry scores one entry against the clues: a code that must match
+// (+10), message fragments that must be in the text (+20 and the
+// fragment's length), the context (+5 each; a context the text says
+// nothing about excludes entries that need it, except an OAuth endpoint,
+// which only lowers the score).
+func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
+	score := 0
+	var why []string
+	if e.Code != "" {
+		hit := ""
+		for _, alt := range strings.Split(e.Code, "|") {
+			if slices.Contains(c.Codes, alt) {
+				hit = alt
+				break
+			}
+		}
+		if hit == "" {
+			return 0, nil, false
+		}
+		score += 10
+		why = append(why, "code "+hit)
+	}
+	if e.Context.Message != "" {
+		best := ""
+		for _, frag := range strings.Split(e.Context.Message, "|") {
+			if strings.Contains(low, frag) && len(frag) > len(best) {
+				best = frag
+			}
+		}
+		if best == "" {
+			return 0, nil, false
+		}
+		score += 20 + len(best)/4
+		why = append(why, `message "`+best+`"`)
+	}
+	if e.Code == "" && e.Context.Message == "" {
+		// A source's fallback: only when the text has a code of the source.
+		if !fallbackFits(e.Source, c) {
+			return 0, nil, false
+		}
+		score += 1
+		why = append(why, "fallback for "+e.Source)
+	}
+	if op := e.Context.Operation; op != "" {
+		switch {
+		case c.Operation == "":
+			score -= 1
+		case slices.Contains(strings.Split(op, "|"), c.Operation) || (c.Operation == "Authorize" && strings.Contains(op, "Authorize")):
+			score += 5
+			why = append(why, "operation "+c.Operation)
+		default:
+			return 0, nil, false
+		}
+	}
+	if g := e.Context.Grant; g != "" {
+		if c.Grant != g {
+			return 0, nil, false
+		}
+		score += 5
+		why = append(why, "grant "+g)
+	}
+	if f := e.Context.Flow; f != "" {
+		if c.Flow != f {
+			return 0, nil, false
+		}
+		score += 5
+		why = append(why, "flow "+f)
+	}
+	if cond := e.Context.Condition; cond != "" {
+		if !slices.Contains(c.Conditions, cond) {
+			return 0, nil, false
+		}
+		score += 5
+		why = append(why, "condition "+cond)
+	}
+	return score, why, true
+}
+
+func fallbackFits(source string, c Clue) bool {
+	for _, code := range c.Codes {
+		switch source {
+		case flows.SourceCognito:
+			if strings.HasSuffix(code, "Exception") {
+				return true
+			}
+		case flows.SourceOAuth:
+			if slices.Contains(oauthCodes, code) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// defaults fill an entry's {fact} placeholders when explaining pasted
+// text, which has none of the facts a live diagnosis has.
+var defaults = map[string]string{
+	"flow_name": "The flow", "allow_setting": "the flow's ALLOW_… setting", "operation": "the operation",
+	"operation_or_this": "this operation", "redirect_uri_quoted": "", "redirect_uri": "the redirect URI",
+	"client_auth_cause": "The app client could not be authenticated: a wrong or missing client secret, or the other authentication method (Basic versus a form post).",
+}
+
+var placeholderRe = regexp.MustCompile(`\{[a-z0-9_]+\}`)
+
+func fillDefaults(s string) string {
+	s = placeholderRe.ReplaceAllStringFunc(s, func(m string) string { return defaults[m[1:len(m)-1]] })
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.NewReplacer(" ()", "", "()", "", " .", ".", " ,", ",", ": .", ".").Replace(s)
+}
+
+func matchOf(e flows.Entry, score int, why []string) Match {
+	t := flows.Text{Cause: fillDefaults(e.Cause), Fix: fillDefaults(e.Fix)}.Phrase(flows.FlagWords)
+	return Match{ID: e.ID, Source: e.Source, Ref: e.Ref, Cause: t.Cause, Fix: t.Fix, Score: score, Why: why, Entry: e}
+}
