@@ -44,8 +44,9 @@ type Entry struct {
 	// by "|"; "" matches any code of the source (the fallback, last).
 	Code    string
 	Context Context
-	// Ref points into the failure catalogue (docs/failure-catalogue.md),
-	// e.g. "a4", for the errors developers often hit.
+	// Ref is the entry's section of the failure catalogue the project's
+	// specification draws on (a4, b20), for maintainers; users get
+	// RefURL(ID), the entry on the troubleshooting page.
 	Ref   string
 	Cause string // template
 	Fix   string // template; "" when there is nothing to do
@@ -152,7 +153,8 @@ func hasString(list []string, s string) bool {
 	return false
 }
 
-// Explain fills d from the entry the facts match: its ID, Ref, and Cause
+// Explain fills d from the entry the facts match: its ID, Ref, Link (the
+// entry on the troubleshooting page), and Cause
 // and Fix in the default words (FlagWords), keeping the templates in
 // d.Template for an edge to phrase. ok is false when no entry matches.
 func Explain(d *Diagnosis, f Facts) bool {
@@ -160,7 +162,7 @@ func Explain(d *Diagnosis, f Facts) bool {
 	if !ok {
 		return false
 	}
-	d.ID, d.Ref = e.ID, e.Ref
+	d.ID, d.Ref, d.Link = e.ID, e.Ref, RefURL(e.ID)
 	d.Template = Text{Cause: fill(e.Cause, f.Params), Fix: fill(e.Fix, f.Params)}
 	t := d.Template.Phrase(FlagWords)
 	d.Cause, d.Fix = t.Cause, t.Fix

@@ -26,6 +26,9 @@ func TestCatalogueEntries(t *testing.T) {
 	refresh := func(ce *CallError) { ce.Flow = KindRefreshTokenAuth }
 	skew := 5 * time.Minute
 	dial := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	// What Go's transport returns when HTTPS_PROXY names a dead proxy.
+	deadProxy := &url.Error{Op: "Post", URL: "https://cognito-idp.us-east-1.amazonaws.com/", Err: &net.OpError{Op: "proxyconnect", Net: "tcp",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, Err: errors.New("connect: connection refused")}}}
 	rows := []struct {
 		id    string
 		err   error
@@ -95,6 +98,7 @@ func TestCatalogueEntries(t *testing.T) {
 		{"local.not-cognito", &smithy.DeserializationError{Err: errors.New("failed to decode response body, invalid character '<' looking for beginning of value")}, "not in Cognito's JSON protocol (an HTML page).", "Check --endpoint:"},
 		{"local.bad-response.srp", fmt.Errorf("%w: PASSWORD_VERIFIER from Cognito has a bad SRP_B: zero", ErrBadResponse), "SRP values were unsafe", "check --endpoint"},
 		{"local.bad-response", fmt.Errorf("%w: neither tokens nor a challenge", ErrBadResponse), "never does: neither tokens nor a challenge.", "check --endpoint"},
+		{"local.unreachable.proxy", callErr(KindUserSRP, "", deadProxy), "The HTTP proxy at 127.0.0.1:9 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},
 		{"local.unreachable", callErr(KindUserSRP, "", dial), "could not be reached (Post", "Check --endpoint and the region"},
 		{"local.no-credentials", errors.New("failed to retrieve credentials"), "needs AWS credentials", "AWS_PROFILE"},
 		{"local.other", errors.New("entropy source failed"), "before Cognito answered: entropy source failed.", ""},
@@ -180,7 +184,7 @@ func TestPhrase(t *testing.T) {
 	if !strings.Contains(p.Fix, "try FLOW(password) (USER_PASSWORD_AUTH") || p.Cause != d.Cause || p.Type != d.Type || p.ID != d.ID {
 		t.Errorf("phrased = %+v", p)
 	}
-	if refs := d.Template.Refs(); len(refs) != 1 || refs[0] != (Ref{Kind: "flow", Name: "password"}) {
+	if refs := d.Template.Refs(); len(refs) != 2 || refs[0] != (Ref{Kind: "input", Name: "user-pool-id"}) || refs[1] != (Ref{Kind: "flow", Name: "password"}) {
 		t.Errorf("refs = %v", refs)
 	}
 	tx := Text{Cause: "a {input:issuer}", Fix: "{flow:pkce} {scope:openid email}, {omit:scope}, {setting:ALLOW_USER_AUTH}"}

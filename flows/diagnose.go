@@ -21,9 +21,13 @@ type Diagnosis struct {
 	Operation string `json:"operation,omitempty"` // what the flow was doing, e.g. "respond to PASSWORD_VERIFIER"
 	Cause     string `json:"cause"`               // what went wrong, plainly
 	Fix       string `json:"fix,omitempty"`       // what to do about it
-	// Ref points into docs/failure-catalogue.md ("a4"), when the error is
-	// one developers often hit.
-	Ref string `json:"ref,omitempty"`
+	// Link is the entry that explains the error on the project's
+	// troubleshooting page (RefURL: docs/troubleshooting.md#<entry id>);
+	// the JSON's "ref".
+	Link string `json:"ref,omitempty"`
+	// Ref is the entry's section of the failure catalogue the project's
+	// specification draws on ("a4"), for maintainers and tests.
+	Ref string `json:"-"`
 	// ID names the catalogue entry that explained the error (EntryByID).
 	ID string `json:"-"`
 	// Template is Cause and Fix with the facts filled in but the
@@ -132,6 +136,10 @@ func localFacts(err error) Facts {
 		}
 	case errors.As(err, &urlErr), errors.As(err, &ne):
 		f.Code = "unreachable"
+		if proxy, ok := ProxyOf(err); ok {
+			f.Conditions = []string{"proxy"}
+			f.Params["proxy"] = proxy
+		}
 	case strings.Contains(strings.ToLower(err.Error()), "credentials"):
 		f.Code = "no-credentials"
 	}
@@ -231,4 +239,31 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
+}
+
+// ProxyOf says whether err is the failure to reach an HTTP proxy (Go's
+// transport reports it as "proxyconnect"), and which: a dead HTTPS_PROXY
+// is then the thing to check, not the endpoint. The proxy is named by the
+// address dialled, which is where HTTPS_PROXY or HTTP_PROXY points.
+func ProxyOf(err error) (string, bool) {
+	var oe *net.OpError
+	for e := err; errors.As(e, &oe); e = oe.Err {
+		if oe.Op == "proxyconnect" {
+			addr := ""
+			var inner *net.OpError
+			if errors.As(oe.Err, &inner) && inner.Addr != nil {
+				addr = inner.Addr.String()
+			} else if oe.Addr != nil {
+				addr = oe.Addr.String()
+			}
+			if addr == "" {
+				return "(from the environment)", true
+			}
+			return "at " + addr, true
+		}
+		if oe.Err == nil {
+			break
+		}
+	}
+	return "", false
 }

@@ -60,6 +60,9 @@ type Model struct {
 	showHelp      bool
 	connecting    bool  // Options.Connect has not answered yet
 	connectErr    error // what Connect failed with
+	// sessionClient is the client of the session when it is not the
+	// target's (after client credentials): the header names it.
+	sessionClient string
 
 	status    common.StatusMsg
 	statusID  int
@@ -205,6 +208,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case common.SessionMsg:
+		// The header names the client the session belongs to.
+		switch {
+		case msg.Flow == string(service.FlowClientCredentials) && m.opts.Target.CCClientID != "":
+			m.sessionClient = m.opts.Target.CCClientID
+		case !msg.Stored && msg.Flow != string(service.FlowRefresh):
+			m.sessionClient = ""
+		}
 		next, cmd := m.broadcast(msg)
 		if save := m.opts.SaveSession; save != nil && !msg.Stored {
 			cmd = tea.Batch(cmd, saveCmd(save, msg))

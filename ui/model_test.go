@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/internal/fakes"
 	"github.com/cogscope/cogscope/ui/internal/teststep"
@@ -274,5 +275,27 @@ func TestHeaderKeepsPoolAndClient(t *testing.T) {
 				t.Errorf("%d columns: %q should not have %q", c.width, line, w)
 			}
 		}
+	}
+}
+
+// TestHeaderNamesTheSessionsClient: after client credentials the header
+// names the confidential client the tokens are for, not the public one;
+// a user sign-in names the target's client again.
+func TestHeaderNamesTheSessionsClient(t *testing.T) {
+	t.Parallel()
+	tg := fakes.Target()
+	tg.CCClientID = "confidentialclient01"
+	d := newDriver(t, Options{Target: tg, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens()}, 160, 40)
+	header := func() string { return strings.SplitN(d.screen(), "\n", 2)[0] }
+	if !strings.Contains(header(), tg.ClientID) {
+		t.Fatalf("header %q lacks the target's client", header())
+	}
+	d.Send(common.SessionMsg{Tokens: flows.Tokens{AccessToken: "a", TokenType: "Bearer"}, From: "client credentials", Flow: string(service.FlowClientCredentials)})
+	if h := header(); !strings.Contains(h, "confidentialclient01") || strings.Contains(h, tg.ClientID) {
+		t.Errorf("after client credentials: %q", h)
+	}
+	d.Send(common.SessionMsg{Tokens: flows.Tokens{AccessToken: "a", TokenType: "Bearer"}, From: "SRP sign-in", Flow: string(service.FlowSRP)})
+	if h := header(); !strings.Contains(h, tg.ClientID) || strings.Contains(h, "confidentialclient01") {
+		t.Errorf("after SRP: %q", h)
 	}
 }

@@ -96,7 +96,11 @@ func (m Model) targetLine() string {
 			target += t.Muted.Render(" " + endpoint)
 		}
 		parts := []string{t.Title.Render("cogscope"), target}
-		for _, kv := range [][2]string{{"region", tg.Region}, {"pool", tg.PoolID}, {"client", tg.ClientID}} {
+		client := tg.ClientID
+		if m.sessionClient != "" {
+			client = m.sessionClient
+		}
+		for _, kv := range [][2]string{{"region", tg.Region}, {"pool", tg.PoolID}, {"client", client}} {
 			if kv[1] == "" || (kv[0] == "region" && !showRegion) {
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/trace"
@@ -171,12 +172,22 @@ func (c *Client) handOver(ar *authRequest, recv *receiver) {
 	}
 	s.Note("Listening on %s for the redirect to %s (one request, then closed).", recv.addr(), recv.redirectURI)
 	if c.o.OpenBrowser != nil {
-		s.Note("Opening the URL in the default browser.")
-		go func() {
-			// A failure is ignored: the URL goes to OnAuthorizeURL too,
-			// and the step has been recorded already.
-			_ = c.o.OpenBrowser(ar.url)
-		}()
+		// The opener's answer, if it comes soon, says whether a browser
+		// shows the page: "opening" when none could be started sends
+		// the user waiting for nothing. An opener that blocks (a
+		// $BROWSER that runs until it is closed) goes on by itself.
+		done := make(chan error, 1)
+		go func() { done <- c.o.OpenBrowser(ar.url) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				s.Note("Could not open a browser (%s): open the URL yourself.", firstLineOf(err.Error()))
+			} else {
+				s.Note("Opened the URL in the browser.")
+			}
+		case <-time.After(openerWait):
+			s.Note("Opening the URL in the browser.")
+		}
 	} else {
 		s.Note("Open the URL in a browser to sign in.")
 	}
@@ -387,4 +398,13 @@ func (c *Client) ExchangeCode(ctx context.Context, code, redirectURI, verifier s
 	}
 	res.RedirectURI = redirectURI
 	return res, nil
+}
+
+// openerWait is how long handOver waits for the browser opener's answer
+// before it records the step without it.
+const openerWait = 2 * time.Second
+
+func firstLineOf(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

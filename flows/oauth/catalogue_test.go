@@ -92,6 +92,9 @@ func TestCatalogueEntries(t *testing.T) {
 		{"oauth-client.invalid-input", fmt.Errorf("%w: no client id", flows.ErrInvalidOptions), "nothing was sent", "input named"},
 		{"oauth-client.cancelled", context.Canceled, "listener is closed", ""},
 		{"oauth-client.deadline", context.DeadlineExceeded, "did not answer in time", "network path"},
+		{"oauth-client.unreachable.proxy", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}},
+			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},
 		{"oauth-client.unreachable", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, "could not be reached (wrapped: dial tcp: connection refused).", "(--issuer, --domain)"},
 		{"oauth-client.other", errors.New("boom"), "failed before the provider answered", ""},
 	}

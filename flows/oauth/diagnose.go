@@ -103,6 +103,10 @@ func Diagnose(err error) flows.Diagnosis {
 		f.Code = "deadline"
 	case errors.As(err, &ue), errors.As(err, &ne), errors.As(err, &ope):
 		f.Code = "unreachable"
+		if proxy, ok := flows.ProxyOf(err); ok {
+			f.Conditions = []string{"proxy"}
+			f.Params["proxy"] = proxy
+		}
 	}
 	flows.Explain(&d, f)
 	return d

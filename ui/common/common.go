@@ -75,6 +75,13 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.Short }
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return k.Full }
 
+// ClipboardSent is the status after what was handed to the terminal's
+// clipboard (OSC 52): the console cannot know it arrived, since terminals
+// may ignore the sequence and tmux passes it on only with set-clipboard on.
+func ClipboardSent(what string) string {
+	return "sent " + what + " to the terminal's clipboard (OSC 52; in tmux it needs set-clipboard on)"
+}
+
 // ShowLogsMsg asks for the Logs view with the lines of a request id: the
 // root switches to it, and the Logs view jumps there.
 type ShowLogsMsg struct {

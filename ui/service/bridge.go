@@ -78,22 +78,7 @@ func (r *bridgeRun) play(ctx context.Context, run RunFunc) {
 			return false
 		}
 	}
-	ask := flows.AnswererFunc(func(actx context.Context, c *flows.Challenge) (flows.Answer, error) {
-		r.mu.Lock()
-		r.waiting = true
-		r.mu.Unlock()
-		if !send(Event{Challenge: c}) {
-			return nil, ctx.Err()
-		}
-		select {
-		case a := <-r.answers:
-			return a, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-actx.Done():
-			return nil, actx.Err()
-		}
-	})
+	ask := &bridgeAsker{ctx: ctx, r: r, send: send}
 	tokens, err := run(ctx, func(s flows.Step) { send(Event{Step: &s}) }, ask)
 	switch {
 	case ctx.Err() != nil:
@@ -105,4 +90,57 @@ func (r *bridgeRun) play(ctx context.Context, run RunFunc) {
 	default:
 		send(Event{Err: errors.New("the flow ended without tokens")})
 	}
+}
+
+// MaxAnswers is how many answers one challenge gets, as at the command
+// line: Cognito keeps a challenge's session for about as many wrong codes.
+const MaxAnswers = 3
+
+// bridgeAsker answers the flow's challenges with the user's, through the
+// events and Run.Answer. It is a flows.Retrier: a refused code is asked
+// for again, up to MaxAnswers answers, with the refusal shown.
+type bridgeAsker struct {
+	ctx  context.Context
+	r    *bridgeRun
+	send func(Event) bool
+
+	last    *flows.Challenge // the challenge asked last
+	tries   int              // answers it got
+	refused error            // why the last answer was refused, to show with the next ask
+}
+
+func (b *bridgeAsker) Answer(actx context.Context, c *flows.Challenge) (flows.Answer, error) {
+	if c != b.last {
+		b.last, b.tries, b.refused = c, 0, nil
+	}
+	ev := Event{Challenge: c}
+	if b.refused != nil {
+		ev.Refused, ev.TriesLeft = b.refused, MaxAnswers-b.tries
+		b.refused = nil
+	}
+	b.tries++
+	b.r.mu.Lock()
+	b.r.waiting = true
+	b.r.mu.Unlock()
+	if !b.send(ev) {
+		return nil, b.ctx.Err()
+	}
+	select {
+	case a := <-b.r.answers:
+		return a, nil
+	case <-b.ctx.Done():
+		return nil, b.ctx.Err()
+	case <-actx.Done():
+		return nil, actx.Err()
+	}
+}
+
+// Retry implements flows.Retrier: the same challenge is asked again while
+// it has answers left.
+func (b *bridgeAsker) Retry(_ context.Context, c *flows.Challenge, err error) bool {
+	if c != b.last || b.tries >= MaxAnswers {
+		return false
+	}
+	b.refused = err
+	return true
 }

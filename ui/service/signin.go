@@ -34,16 +34,25 @@ type SignInRequest struct {
 	IdentityProvider string
 }
 
-// Event is one thing a running flow reports. Exactly one field is set.
+// Event is one thing a running flow reports. Exactly one of Step,
+// Challenge, Tokens and Err is set.
 //
 // Steps are recorded unredacted (flows.Options.Reveal): the view masks
 // secrets itself, so that the user can unmask them. Err is preferably a
 // *Failure carrying the diagnosis.
+//
+// A Challenge asked again, because Cognito refused the answer in a way
+// that leaves it open (a mistyped code, a new password the policy
+// refuses: flows.Retryable), comes with Refused, the refusal, and
+// TriesLeft, the answers it may still get (this one included).
 type Event struct {
 	Step      *flows.Step
 	Challenge *flows.Challenge
 	Tokens    *flows.Tokens
 	Err       error
+
+	Refused   error
+	TriesLeft int
 }
 
 // Run is a flow in progress.

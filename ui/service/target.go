@@ -22,6 +22,10 @@ type Target struct {
 	Region   string
 	PoolID   string
 	ClientID string
+	// CCClientID is the client the client-credentials flow signs in as
+	// (a confidential client), when it is not ClientID: the header names
+	// it after such a sign-in.
+	CCClientID string
 	// Hint tells the user how to point the console elsewhere, e.g.
 	// "--profile NAME targets AWS". Shown for the local stack.
 	Hint string

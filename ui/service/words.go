@@ -27,6 +27,13 @@ var inputPlaces = map[string]string{
 	"redirect-uri": "the profile's hosted_ui.callback_url",
 	"client-id":    "the profile's client_id",
 	"domain":       "the profile's hosted_ui.domain",
+	"user-pool-id": "the profile's user_pool_id",
+	"endpoint":     "the endpoint (the profile's endpoint, or cogscope --endpoint URL)",
+	"issuer":       "the profile's user_pool_id (its issuer)",
+	"reveal":       "m (unmask secrets)",
+	// The client secret comes from the profile's reference, never typed.
+	"client-secret-stdin": "the profile's client_secret_env or client_secret_command",
+	"client-secret":       "the profile's client_secret_env or client_secret_command",
 	// The AWS credentials panel's identity pool.
 	"identity-pool-id": "COGSCOPE_IDENTITY_POOL_ID",
 }

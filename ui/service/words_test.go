@@ -34,8 +34,15 @@ func TestNewFailureWordsTheFix(t *testing.T) {
 			"Check the profile's client_id against", "--client-id"},
 		{flows.Facts{Source: flows.SourceOAuthClient, Code: "http", Operation: "Token"},
 			"(the profile's hosted_ui.domain, or the discovery document)", "--domain"},
+		// Inputs the console takes from the profile (or cogscope's own
+		// flags) are named there.
+		{flows.Facts{Source: flows.SourceLocal, Code: "unreachable"}, "Check the endpoint (the profile's endpoint, or cogscope --endpoint URL) and the region", ""},
+		{flows.Facts{Source: flows.SourceCognito, Code: "NotAuthorizedException", Message: "Client is configured for secret but secret was not received"},
+			"the profile's client_secret_env or client_secret_command", "--client-secret"},
+		{flows.Facts{Source: flows.SourceCognito, Code: "NotAuthorizedException", Message: "Incorrect username or password.", Conditions: []string{"srp"}},
+			"that the profile's user_pool_id is the app client's pool", "--user-pool-id"},
 		// Inputs the console has no place for keep their option names.
-		{flows.Facts{Source: flows.SourceLocal, Code: "unreachable"}, "Check --endpoint and the region", ""},
+		{flows.Facts{Source: flows.SourceOAuthClient, Code: "deadline"}, "Check the network path to the provider", ""},
 	}
 	for _, c := range cases {
 		var d flows.Diagnosis

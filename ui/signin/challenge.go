@@ -193,7 +193,11 @@ func (f challengeForm) view(t *theme.Theme, width int) string {
 		}
 	}
 	if f.err != "" {
-		lines = append(lines, "", t.Error.Render(widgets.Cut(theme.Cross+" "+f.err, width)))
+		// Wrapped, not cut: a refusal ends with how many tries are left.
+		lines = append(lines, "")
+		for _, l := range strings.Split(ansi.Wordwrap(theme.Cross+" "+f.err, max(width, 10), " "), "\n") {
+			lines = append(lines, t.Error.Render(widgets.Cut(l, width)))
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -60,7 +60,7 @@ func TestPKCEWaitsForTheBrowser(t *testing.T) {
 		t.Fatalf("requests %+v", got)
 	}
 	view := ansi.Strip(d.M.View())
-	for _, want := range []string{"waiting for you to sign in", "o opens it again, c", "http://127.0.0.1:9229/_domain/c"} {
+	for _, want := range []string{"waiting for you to sign in", "o opens it again", "if none opened", "http://127.0.0.1:9229/_domain/co"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the view lacks %q:\n%s", want, view)
 		}

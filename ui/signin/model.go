@@ -10,6 +10,7 @@ package signin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -326,7 +327,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, common.Status("the hosted-UI sign-in shows the hosted UI's page")
 	case key.Matches(k, m.keys.Copy):
 		if u := m.browserURL(); u != "" {
-			return m, tea.Batch(tea.SetClipboard(u), common.Status("copied the authorize URL to the clipboard (OSC 52)"))
+			return m, tea.Batch(tea.SetClipboard(u), common.Status(common.ClipboardSent("the authorize URL")))
 		}
 	case key.Matches(k, m.keys.Unmask):
 		m.unmask = !m.unmask
@@ -425,7 +426,7 @@ func (m Model) start() (Model, tea.Cmd) {
 	}
 	if e.flow == service.FlowRefresh {
 		if m.session.RefreshToken == "" {
-			return m, common.StatusError("no refresh token yet: sign in with another flow first")
+			return m, common.StatusError(noRefreshToken(m.session))
 		}
 		req.RefreshToken, req.AccessToken = m.session.RefreshToken, m.session.AccessToken
 	}
@@ -487,6 +488,11 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.challenge, cmd = newChallengeForm(m.t, ev.Challenge, m.lay.leftW-2)
 		m.reflowTrace() // a QR code takes room from the trace
+		if ev.Refused != nil {
+			// The same challenge again: the last answer was refused.
+			m.challenge.err = refusalText(ev.Refused, ev.TriesLeft)
+			return m, tea.Batch(next, cmd, common.StatusError(theme.Cross+" Cognito refused the "+ev.Challenge.Name+" answer: try again"))
+		}
 		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name))
 	case ev.Tokens != nil:
 		m.phase = phaseDone
@@ -645,4 +651,31 @@ func (c diagramCache) update(t *theme.Theme, steps []flows.Step, width int) diag
 	}
 	c.steps = len(steps)
 	return c
+}
+
+// refusalText says why an answer was refused and how many tries are left.
+func refusalText(err error, left int) string {
+	var msg string
+	var ce *flows.CallError
+	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
+		msg = ce.API.Type + ": " + ce.API.Message
+	} else if f := service.AsFailure(err); f.Type != "" {
+		msg = f.Type + ": " + f.Message
+	} else {
+		msg = err.Error()
+	}
+	tries := "tries"
+	if left == 1 {
+		tries = "try"
+	}
+	return fmt.Sprintf("%s — try again (%d %s left)", msg, left, tries)
+}
+
+// noRefreshToken says why the refresh flow cannot run: no session yet, or
+// one whose flow gives no refresh token (client credentials).
+func noRefreshToken(s flows.Tokens) string {
+	if s.AccessToken == "" && s.IDToken == "" {
+		return "no session yet: sign in with another flow first"
+	}
+	return "the session has no refresh token (client credentials give none): sign in with SRP, Password or the hosted UI first"
 }

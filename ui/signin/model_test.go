@@ -99,7 +99,7 @@ func TestStartRefusesAnIncompleteForm(t *testing.T) {
 	}{
 		{"no username", service.Target{}, []string{"enter", "enter", "enter"}, "enter a username first"},
 		{"no password", service.Target{Username: "demo"}, []string{"enter", "enter", "enter"}, "enter the password first"},
-		{"refresh without a session", fakes.Target(), []string{"up", "enter"}, "no refresh token yet"},
+		{"refresh without a session", fakes.Target(), []string{"up", "enter"}, "no session yet: sign in"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -120,7 +120,7 @@ func (m Model) leftView(w int) string {
 		}
 		if e.flow == "refresh" {
 			if m.session.RefreshToken == "" {
-				form = append(form, t.Muted.Render("no session yet: sign in first"))
+				form = append(form, strings.Split(ansi.Wrap(t.Muted.Render(noRefreshToken(m.session)), w, " "), "\n")...)
 			} else {
 				form = append(form, t.Muted.Render("uses the session's refresh token"))
 			}
@@ -215,18 +215,27 @@ func (m Model) statusLines(w int) []string {
 				how = "o opens it again, c copies it"
 			}
 			lines = append(lines, "")
-			lines = append(lines, wrap(t.Muted.Render("Sign in on the page the browser shows. "+how+":"))...)
-			lines = append(lines, t.Accent.Render(widgets.Cut(u, w)))
+			lines = append(lines, wrap(t.Muted.Render("Sign in on the page the browser shows; if none opened, open this URL yourself ("+how+"):"))...)
+			// The whole URL, broken anywhere: a cut URL cannot be typed in.
+			for _, l := range strings.Split(ansi.Hardwrap(u, max(w, 10), false), "\n") {
+				lines = append(lines, t.Accent.Render(l))
+			}
 		}
 		return lines
 	case phaseChallenge:
 		return nil
-	case phaseDone:
-		return wrap(t.OK.Render(theme.Check + " signed in: press 2 for the tokens"))
-	case phaseFailed:
-		return wrap(t.Error.Render(theme.Cross+" failed") + t.Muted.Render(": see the trace"))
-	case phaseCancelled:
-		return wrap(t.Muted.Render("cancelled"))
+	}
+	// The last run's outcome, while the user has not moved on to another
+	// flow or its form: once they do, it would read as this form's.
+	if m.focus != focusForm && menu[m.cursor].flow == m.ran.flow {
+		switch m.phase {
+		case phaseDone:
+			return wrap(t.OK.Render(theme.Check + " signed in: press 2 for the tokens"))
+		case phaseFailed:
+			return wrap(t.Error.Render(theme.Cross+" failed") + t.Muted.Render(": see the trace"))
+		case phaseCancelled:
+			return wrap(t.Muted.Render("cancelled"))
+		}
 	}
 	if len(menu[m.cursor].fields) == 0 {
 		return wrap(t.Muted.Render("enter: run")) // no form to fill in

@@ -253,7 +253,10 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.refreshContent()
 	case key.Matches(k, m.keys.Refresh):
 		if m.session.RefreshToken == "" {
-			return m, common.StatusError("no refresh token: sign in first (view 1)")
+			if m.session.AccessToken == "" && m.session.IDToken == "" {
+				return m, common.StatusError("no session yet: sign in first (view 1)")
+			}
+			return m, common.StatusError("the session has no refresh token (client credentials give none): sign in with SRP, Password or the hosted UI (view 1)")
 		}
 		if m.refreshing {
 			return m, nil
@@ -267,7 +270,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 			return m, common.StatusError("no " + strings.ToLower(s.title) + " token to copy")
 		}
 		return m, tea.Batch(tea.SetClipboard(s.raw),
-			common.Status("copied the "+strings.ToLower(s.title)+" token to the clipboard (OSC 52)"))
+			common.Status(common.ClipboardSent("the "+strings.ToLower(s.title)+" token")))
 	case key.Matches(k, m.keys.Verify):
 		if s.raw == "" {
 			return m, common.StatusError("no " + strings.ToLower(s.title) + " token to verify")

@@ -25,7 +25,7 @@ func TestRunTree(t *testing.T) {
 	for _, c := range NewCmdRoot(&cmdutil.Factory{Env: func(string) string { return "" }}).Commands() {
 		names = append(names, c.Name())
 	}
-	for _, want := range []string{"inspect", "local", "login", "version"} {
+	for _, want := range []string{"inspect", "local", "login", "version", "token", "userinfo", "logout"} {
 		if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+want+" ") {
 			t.Errorf("the tree lacks %s: %v", want, names)
 		}

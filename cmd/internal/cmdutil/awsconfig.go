@@ -46,10 +46,18 @@ func DefaultAWSConfig(ctx context.Context, f *Factory, t Target) (aws.Config, er
 	return cfg, nil
 }
 
+// credentialsProbeTimeout bounds HasAWSCredentials' question to the
+// credential chain: the instance metadata service, on a machine that is
+// not in AWS, can otherwise take seconds to not answer.
+const credentialsProbeTimeout = 2 * time.Second
+
 // HasAWSCredentials says whether calls that need AWS credentials (the
-// admin API) are worth trying for t: looking for credentials that are not
-// there can take seconds (the instance metadata service).
-func (f *Factory) HasAWSCredentials(t Target) bool {
+// admin API) are worth trying for t. It asks the credential chain itself
+// (environment, shared files with SSO, credential_process and roles,
+// containers, the instance metadata service), as the calls would: the
+// environment alone misses ~/.aws/credentials. The local stack needs
+// none; an AWS_* variable or --aws-profile answers at once.
+func (f *Factory) HasAWSCredentials(ctx context.Context, t Target) bool {
 	if t.IsLoopback() || t.AWSProfile != "" {
 		return true
 	}
@@ -58,5 +66,12 @@ func (f *Factory) HasAWSCredentials(t Target) bool {
 			return true
 		}
 	}
-	return false
+	cfg, err := f.AWSConfig(ctx, t)
+	if err != nil || cfg.Credentials == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, credentialsProbeTimeout)
+	defer cancel()
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	return err == nil && creds.HasKeys()
 }

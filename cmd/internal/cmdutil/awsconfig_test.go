@@ -105,3 +105,36 @@ func TestFactoryAWSConfig(t *testing.T) {
 		t.Errorf("AWSConfigFunc: %v %v %+v", cfg.Region, err, seen)
 	}
 }
+
+// TestHasAWSCredentialsAsksTheChain: credentials in the shared files
+// count, as the calls would find them, though no AWS_* variable names
+// them; with none anywhere the answer is no, quickly.
+func TestHasAWSCredentialsAsksTheChain(t *testing.T) {
+	dir := t.TempDir()
+	credFile := filepath.Join(dir, "credentials")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", credFile)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"} {
+		t.Setenv(k, "")
+	}
+	f := &Factory{HTTP: &http.Client{Timeout: time.Second}, Env: func(string) string { return "" }}
+	aws := Target{Region: "eu-west-1", UserPoolID: "eu-west-1_Abc", ClientID: "c"}
+	start := time.Now()
+	if f.HasAWSCredentials(context.Background(), aws) {
+		t.Error("no credentials anywhere, yet they are worth trying")
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("asking took %s", d)
+	}
+	if err := os.WriteFile(credFile, []byte("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !f.HasAWSCredentials(context.Background(), aws) {
+		t.Error("credentials in ~/.aws/credentials are not found")
+	}
+	if !f.HasAWSCredentials(context.Background(), Target{Endpoint: "http://127.0.0.1:9229"}) {
+		t.Error("the local stack needs no credentials")
+	}
+}

@@ -71,7 +71,7 @@ func (f *Factory) DoctorReport(ctx context.Context, fl DoctorFlags, notices io.W
 		read.API.Endpoint = t.Endpoint
 	}
 	var clients doctor.Clients
-	if f.HasAWSCredentials(t) {
+	if f.HasAWSCredentials(ctx, t) {
 		cfg, err := f.AWSConfig(ctx, t)
 		if err != nil {
 			return dt, doctor.Report{}, UsageErr("AWS configuration: %v", err)

@@ -12,6 +12,8 @@ const (
 	ExitOK      = 0 // success: tokens obtained, token valid, server stopped cleanly
 	ExitRefused = 1 // the service refused (Cognito error, failed token check)
 	ExitUsage   = 2 // bad flags or input, I/O or network failure
+
+	ExitInterrupted = 130 // Ctrl-C or SIGTERM, as a shell reports SIGINT
 )
 
 // ExitError carries an exit code out of a command. Its message is printed
@@ -35,4 +37,15 @@ func UsageErr(format string, args ...any) error {
 // "invalid options: " prefix, as a usage message says it.
 func OptionsText(err error) string {
 	return strings.TrimPrefix(err.Error(), flows.ErrInvalidOptions.Error()+": ")
+}
+
+// CognitoFailure is the exit error of a Cognito API call a command made
+// itself: the service's refusal (exit 1, "Operation refused: Type:
+// message", made printable), else a network or configuration failure
+// (exit 2).
+func CognitoFailure(operation string, err error) error {
+	if ae, ok := flows.APIErrorOf(err); ok && ae.Type != "" {
+		return &ExitError{Code: ExitRefused, Err: fmt.Errorf("%s refused: %s: %s", operation, printable(ae.Type), printable(ae.Message))}
+	}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", operation, printable(err.Error()))}
 }

@@ -31,9 +31,11 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	// InTTY and OutTTY say whether In and Out are terminals; tests set them.
+	// InTTY, OutTTY and ErrTTY say whether In, Out and ErrOut are
+	// terminals; tests set them.
 	InTTY  bool
 	OutTTY bool
+	ErrTTY bool
 	// InFd is the file descriptor of In when it is a terminal, for
 	// reading a password with echo off.
 	InFd int
@@ -53,6 +55,12 @@ type Factory struct {
 	// AWSConfigFunc builds the SDK configuration of a target; nil is
 	// DefaultAWSConfig. Tests give a hermetic one.
 	AWSConfigFunc func(ctx context.Context, f *Factory, t Target) (aws.Config, error)
+
+	// debug and progress watch every HTTP exchange once InstallHTTPHooks
+	// has run: --debug's log, a terminal's progress line.
+	debug    *debugLog
+	progress *progress
+	hooked   bool
 }
 
 // NewSystemFactory wires the factory to the real process.
@@ -64,6 +72,7 @@ func NewSystemFactory() *Factory {
 			ErrOut: os.Stderr,
 			InTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 			OutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+			ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 			InFd:   int(os.Stdin.Fd()),
 		},
 		Env:  os.Getenv,
@@ -77,10 +86,67 @@ func NewSystemFactory() *Factory {
 // credential chain otherwise (see DefaultAWSConfig). Nothing is read
 // until a command asks.
 func (f *Factory) AWSConfig(ctx context.Context, t Target) (aws.Config, error) {
+	build := DefaultAWSConfig
 	if f.AWSConfigFunc != nil {
-		return f.AWSConfigFunc(ctx, f, t)
+		build = f.AWSConfigFunc
 	}
-	return DefaultAWSConfig(ctx, f, t)
+	cfg, err := build(ctx, f, t)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.HTTPClient = f.watchDoer(cfg.HTTPClient)
+	return cfg, nil
+}
+
+// InstallHTTPHooks puts --debug's log (when f.Global.Debug) and, on a
+// terminal's stderr, the progress line of slow requests (unless
+// noProgress: the console draws the screen itself) on the factory's HTTP
+// client; AWSConfig puts them on the SDK's client. The root command runs
+// it once the flags are parsed.
+func (f *Factory) InstallHTTPHooks(noProgress bool) {
+	if f.Global.Debug && f.debug == nil {
+		f.debug = &debugLog{w: f.IO.ErrOut, now: f.Clock()}
+	}
+	if f.IO.ErrTTY && !noProgress && f.progress == nil {
+		f.progress = &progress{w: f.IO.ErrOut, after: progressAfter, tick: time.Second}
+	}
+	if f.hooked {
+		return // a factory run twice (tests) is hooked once
+	}
+	f.hooked = true
+	c := f.HTTPClient()
+	wrapped := *c
+	wrapped.Transport = f.watchTransport(c.Transport)
+	f.HTTP = &wrapped
+}
+
+// watchTransport wraps next in the installed hooks.
+func (f *Factory) watchTransport(next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	if f.progress != nil {
+		next = progressTransport{next: next, p: f.progress}
+	}
+	if f.debug != nil {
+		next = debugTransport{next: next, log: f.debug}
+	}
+	return next
+}
+
+// watchDoer wraps an SDK client in the installed hooks, unless it is the
+// factory's own client (the local stack's configuration), which has them.
+func (f *Factory) watchDoer(next aws.HTTPClient) aws.HTTPClient {
+	if next == nil || next == aws.HTTPClient(f.HTTP) {
+		return next
+	}
+	if f.progress != nil {
+		next = progressDoer{next: next, p: f.progress}
+	}
+	if f.debug != nil {
+		next = debugDoer{next: next, log: f.debug}
+	}
+	return next
 }
 
 // HTTPClient is the client for everything that is not an AWS API call

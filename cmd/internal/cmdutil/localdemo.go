@@ -2,9 +2,14 @@ package cmdutil
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local"
@@ -25,6 +30,9 @@ const DemoCallbackURL = "http://localhost:8765/callback"
 func (f *Factory) LocalDemo(ctx context.Context, endpoint, region string) (demo Target, stop func(), err error) {
 	poolID := cognito.DemoPoolID
 	if region != "" {
+		if err := ValidateRegion(region); err != nil {
+			return Target{}, nil, fmt.Errorf("--region %q %v", region, err)
+		}
 		_, suffix, _ := strings.Cut(cognito.DemoPoolID, "_")
 		poolID = region + "_" + suffix
 	}
@@ -64,4 +72,40 @@ func (f *Factory) LocalDemo(ctx context.Context, endpoint, region string) (demo 
 	d.Issuer = d.PoolIssuer()
 	d.Ephemeral = true
 	return d, stop, nil
+}
+
+// ProbeDemoPool checks that endpoint is a local stack serving the demo
+// pool d (from LocalDemo): its JWKS answers with keys. A command that
+// fell back to the demo pool says so only after this, so that an
+// --endpoint of another server is not called a local stack.
+func (f *Factory) ProbeDemoPool(ctx context.Context, d Target) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	u := strings.TrimSuffix(d.Endpoint, "/") + "/" + d.UserPoolID + "/.well-known/jwks.json"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := f.HTTPClient().Do(req)
+	if err != nil {
+		return fmt.Errorf("nothing answers there (is `cogscope local` running?): %s", Printable(unwrapURLError(err).Error()))
+	}
+	defer resp.Body.Close()
+	var jwks struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&jwks) != nil || len(jwks.Keys) == 0 {
+		return fmt.Errorf("it does not serve the demo pool %s (GET %s answered %s): it is not a `cogscope local` stack", d.UserPoolID, u, Printable(resp.Status))
+	}
+	return nil
+}
+
+// unwrapURLError drops *url.Error's "Get "…": " prefix, which repeats the
+// URL the message already names.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

@@ -1,6 +1,10 @@
 package cmdutil
 
 import (
+	"context"
+	"errors"
+	"fmt"
+
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
 )
@@ -36,4 +40,52 @@ func TokenUsername(accessToken string) string {
 		return ""
 	}
 	return c.Username
+}
+
+// SessionTarget is the target whose saved session a command reads (token,
+// userinfo, logout): the command's --user-pool-id and --client-id over
+// the profile's; with neither, the demo pool of the `cogscope local` at
+// --endpoint. The in-process stack keeps no session, so with no target at
+// all it is a usage error.
+func (f *Factory) SessionTarget(ctx context.Context, fl TargetFlags) (Target, error) {
+	p, err := f.Profile()
+	if err != nil {
+		return Target{}, err
+	}
+	t := f.NewTarget(p, fl)
+	if err := t.CheckPoolAndEndpoint(); err != nil {
+		return t, err
+	}
+	if t.UserPoolID == "" && t.ClientID == "" {
+		if t.Endpoint == "" {
+			return t, UsageErr("no target: give --user-pool-id and --client-id, --profile, or the --endpoint of a running `cogscope local` (the in-process stack saves no session)")
+		}
+		demo, _, err := f.LocalDemo(ctx, t.Endpoint, t.Region) // returns at once: nothing to start
+		if err != nil {
+			return t, UsageErr("%v", err)
+		}
+		t.UseDemo(demo)
+	}
+	if err := t.Check(false, false); err != nil {
+		return t, err
+	}
+	if t.UserPoolID != "" && t.Issuer == "" {
+		t.Issuer = t.PoolIssuer()
+	}
+	return t, nil
+}
+
+// LoadSession is t's saved session for its client, or a refusal (exit 1)
+// that says how to get one.
+func (f *Factory) LoadSession(t Target) (*config.Session, error) {
+	sess, err := f.SavedSession(t, t.ClientID)
+	switch {
+	case errors.Is(err, config.ErrNoSession):
+		return nil, &ExitError{Code: ExitRefused, Err: fmt.Errorf("no saved session for %s: sign in first with `cogscope login`", t.SessionKey(t.ClientID))}
+	case err != nil:
+		return nil, &ExitError{Code: ExitUsage, Err: err}
+	case sess.Tokens == nil:
+		return nil, &ExitError{Code: ExitRefused, Err: fmt.Errorf("the session %s holds no tokens (signed out?): sign in with `cogscope login`", t.SessionKey(t.ClientID))}
+	}
+	return sess, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
@@ -54,7 +55,7 @@ type Target struct {
 	secret func(ctx context.Context) (string, error)
 	// poolFrom and endpointFrom name where UserPoolID and Endpoint came
 	// from (a flag, or a profile's key), for error messages.
-	poolFrom, endpointFrom string
+	poolFrom, endpointFrom, regionFrom string
 }
 
 // TargetFlags are a command's own flags that name a target; "" is not
@@ -101,7 +102,7 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 	prof, name := p.Profile, p.Name
 	t := Target{
 		Profile:      name,
-		AWSProfile:   prof.AWSProfile,
+		AWSProfile:   FirstNonEmpty(f.Global.AWSProfile, prof.AWSProfile),
 		Region:       FirstNonEmpty(f.Global.Region, prof.Region),
 		Endpoint:     FirstNonEmpty(f.Global.Endpoint, prof.Endpoint),
 		UserPoolID:   FirstNonEmpty(fl.UserPoolID, prof.UserPoolID),
@@ -113,6 +114,7 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 		Scopes:       strings.Fields(fl.Scope),
 		poolFrom:     "--user-pool-id",
 		endpointFrom: "--endpoint",
+		regionFrom:   "--region",
 	}
 	if fl.Scope == "" {
 		t.Scopes = prof.HostedUI.Scopes
@@ -123,6 +125,9 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 	// in the file, not on the command line.
 	if fl.UserPoolID == "" && prof.UserPoolID != "" {
 		t.poolFrom = fmt.Sprintf("user_pool_id of profile %s", name)
+	}
+	if f.Global.Region == "" && prof.Region != "" {
+		t.regionFrom = fmt.Sprintf("region of profile %s", name)
 	}
 	if f.Global.Endpoint == "" && prof.Endpoint != "" {
 		t.endpointFrom = fmt.Sprintf("endpoint of profile %s", name)
@@ -137,11 +142,20 @@ func (f *Factory) NewTarget(p ActiveProfile, fl TargetFlags) Target {
 // else a Pending target for an in-process stack (see LocalDemo). Otherwise
 // the target is checked and the profile's client secret read.
 func (f *Factory) ResolveTarget(ctx context.Context) (Target, error) {
+	return f.ResolveTargetWith(ctx, TargetFlags{})
+}
+
+// ResolveTargetWith is ResolveTarget with a command's own target flags
+// (the console's --user-pool-id and --client-id) over the profile's.
+func (f *Factory) ResolveTargetWith(ctx context.Context, fl TargetFlags) (Target, error) {
 	p, err := f.Profile()
 	if err != nil {
 		return Target{}, err
 	}
-	t := f.NewTarget(p, TargetFlags{})
+	t := f.NewTarget(p, fl)
+	if err := t.CheckPoolAndEndpoint(); err != nil {
+		return t, err
+	}
 	if t.UserPoolID == "" && t.ClientID == "" && t.Domain == "" {
 		if t.Endpoint == "" {
 			t.Pending = true
@@ -213,12 +227,18 @@ func (t *Target) Check(needPool, needRegion bool) error {
 	return nil
 }
 
-// CheckPoolAndEndpoint refuses a pool id not in region_id form and an
-// endpoint that is not an absolute URL, when they are given.
+// CheckPoolAndEndpoint refuses a pool id not in region_id form, a region
+// that is not a region's name and an endpoint that is not an absolute
+// URL, when they are given.
 func (t *Target) CheckPoolAndEndpoint() error {
 	if t.UserPoolID != "" {
 		if err := flows.ValidateUserPoolID(t.UserPoolID); err != nil {
 			return UsageErr("%s: %s", FirstNonEmpty(t.poolFrom, "--user-pool-id"), OptionsText(err))
+		}
+	}
+	if t.Region != "" {
+		if err := ValidateRegion(t.Region); err != nil {
+			return UsageErr("%s %q %v", FirstNonEmpty(t.regionFrom, "--region"), t.Region, err)
 		}
 	}
 	if t.Endpoint != "" {
@@ -321,4 +341,18 @@ func FirstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// regionName is the shape of an AWS region's name: us-east-1,
+// us-gov-west-1, cn-northwest-1, eu-isoe-west-1.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// ValidateRegion refuses what cannot be an AWS region's name (a typo, a
+// pool id, a URL), so that it is reported as the region, not as the pool
+// id or endpoint built from it.
+func ValidateRegion(r string) error {
+	if !regionName.MatchString(r) {
+		return errors.New("is not an AWS region (want a name such as eu-west-1)")
+	}
+	return nil
 }

@@ -33,10 +33,10 @@ func TestNewTarget(t *testing.T) {
 			Endpoint: "http://127.0.0.1:9229", UserPoolID: "eu-west-1_Prof", ClientID: "profclient", Username: "alice",
 			Domain: "auth.example.com", RedirectURI: "http://localhost:8765/callback", Scopes: []string{"openid", "email"}}},
 		{name: "flags over the profile", prof: prof,
-			global: GlobalOptions{Region: "us-east-2", Endpoint: "http://localhost:1"},
+			global: GlobalOptions{Region: "us-east-2", Endpoint: "http://localhost:1", AWSProfile: "cli-admin"},
 			flags: TargetFlags{UserPoolID: "us-east-2_Flag", ClientID: "flagclient", Username: "bob", Issuer: "https://idp.example",
 				Domain: "d.example", RedirectURI: "http://127.0.0.1:9/cb", Scope: "openid  phone"},
-			want: Target{Profile: "dev", AWSProfile: "admin", Region: "us-east-2", Endpoint: "http://localhost:1",
+			want: Target{Profile: "dev", AWSProfile: "cli-admin", Region: "us-east-2", Endpoint: "http://localhost:1",
 				UserPoolID: "us-east-2_Flag", ClientID: "flagclient", Username: "bob", Issuer: "https://idp.example",
 				Domain: "d.example", RedirectURI: "http://127.0.0.1:9/cb", Scopes: []string{"openid", "phone"}}},
 		{name: "no profile", want: Target{}},
@@ -48,6 +48,11 @@ func TestNewTarget(t *testing.T) {
 		{name: "a bad endpoint from the profile names the profile",
 			prof:    ActiveProfile{Name: "p", Profile: config.Profile{Endpoint: "localhost:9229", ClientID: "c"}},
 			wantErr: `endpoint of profile p "localhost:9229" is not an absolute URL`},
+		{name: "a bad region from the flag names the region, not the pool", global: GlobalOptions{Region: "not a region"},
+			wantErr: `--region "not a region" is not an AWS region`},
+		{name: "a bad region from the profile names the profile",
+			prof:    ActiveProfile{Name: "p", Profile: config.Profile{Region: "eu-west", ClientID: "c"}},
+			wantErr: `region of profile p "eu-west" is not an AWS region`},
 		{name: "a bad endpoint from the flag names the flag", global: GlobalOptions{Endpoint: "ftp://x"},
 			wantErr: `--endpoint "ftp://x" has scheme "ftp"`},
 	}
@@ -67,7 +72,7 @@ func TestNewTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.secret, got.poolFrom, got.endpointFrom = nil, "", ""
+			got.secret, got.poolFrom, got.endpointFrom, got.regionFrom = nil, "", "", ""
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("target\n got %+v\nwant %+v", got, c.want)
 			}

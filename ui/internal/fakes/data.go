@@ -405,7 +405,7 @@ func PKCEWaitingSteps() []flows.Step {
 				"scope": "openid email profile", "code_challenge_method": "S256", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
 				"state": "af0ifjsldkj", "nonce": "n-0S6_WzA2Mj"},
 			Notes: []string{"Listening on 127.0.0.1:8765 for the redirect to " + RedirectURI + " (one request, then closed).",
-				"Opening the URL in the default browser."}},
+				"Opened the URL in the browser."}},
 	}
 }
 

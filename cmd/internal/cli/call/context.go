@@ -153,7 +153,7 @@ func (c *Context) signInDemo(ctx context.Context) (*flows.Tokens, error) {
 func (c *Context) Config(ctx context.Context) *apiconfig.Config {
 	c.once.Do(func() {
 		t := c.Target
-		if !c.f.HasAWSCredentials(t) {
+		if !c.f.HasAWSCredentials(ctx, t) {
 			c.cfgErr = errors.New("no AWS credentials (set AWS_PROFILE, or aws_profile in the profile)")
 		} else if cfg, err := c.f.AWSConfig(ctx, t); err != nil {
 			c.cfgErr = err

@@ -71,7 +71,7 @@ func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
 	if a.base == "" && t.Endpoint != "" {
 		a.base = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
-	if a.c.f.HasAWSCredentials(t) {
+	if a.c.f.HasAWSCredentials(ctx, t) {
 		cfg, err := a.c.f.AWSConfig(ctx, t)
 		if err == nil {
 			region := cmdutil.FirstNonEmpty(t.Region, cfg.Region)

@@ -20,7 +20,7 @@ func TestConsoleAPI(t *testing.T) {
 	env := localtest.Start(t)
 	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ name = "private"
 path = "/private"
 `)
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/config"
@@ -32,6 +33,18 @@ import (
 type ConsoleOptions struct {
 	IO      *cmdutil.IOStreams
 	Factory *cmdutil.Factory
+
+	// UserPoolID and ClientID are the root's --user-pool-id and
+	// --client-id: a pool without a config file.
+	UserPoolID, ClientID string
+}
+
+// AddConsoleFlags puts the console's own flags on the root command (not
+// persistent: login and the others have theirs).
+func AddConsoleFlags(root *cobra.Command, o *ConsoleOptions) {
+	fl := root.Flags()
+	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "console: user pool ID (region_id form), over the profile's")
+	fl.StringVar(&o.ClientID, "client-id", "", "console: app client ID, over the profile's")
 }
 
 // NewConsoleOptions are the console's options from the factory; the root
@@ -57,7 +70,7 @@ func ConsoleRun(ctx context.Context, o *ConsoleOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := newConsole(ctx, f)
+	c, err := newConsole(ctx, f, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
 	if err != nil {
 		return err
 	}
@@ -139,8 +152,8 @@ type console struct {
 
 // newConsole resolves the target: a bad config file or profile is a
 // usage error before anything is drawn.
-func newConsole(ctx context.Context, f *cmdutil.Factory) (*console, error) {
-	t, err := f.ResolveTarget(ctx)
+func newConsole(ctx context.Context, f *cmdutil.Factory, fl cmdutil.TargetFlags) (*console, error) {
+	t, err := f.ResolveTargetWith(ctx, fl)
 	if err != nil {
 		return nil, err
 	}

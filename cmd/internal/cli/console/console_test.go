@@ -105,6 +105,7 @@ client_secret_env = "UNSET_SECRET"
 		name    string
 		config  string
 		g       cmdutil.GlobalOptions
+		fl      cmdutil.TargetFlags
 		kind    service.TargetKind
 		label   string
 		connect bool
@@ -141,6 +142,21 @@ client_secret_env = "UNSET_SECRET"
 			}},
 		{name: "profile with only an endpoint", config: cfg, g: cmdutil.GlobalOptions{Profile: "local"}, kind: service.TargetEndpoint,
 			label: "profile local at http://127.0.0.1:9229", saves: true},
+		{name: "the console's own --user-pool-id and --client-id, no config file", kind: service.TargetAWS, label: "AWS", saves: true,
+			fl: cmdutil.TargetFlags{UserPoolID: "ap-south-1_FlagPool1", ClientID: "flagclient"},
+			check: func(t *testing.T, tg service.Target) {
+				if tg.PoolID != "ap-south-1_FlagPool1" || tg.ClientID != "flagclient" || tg.Region != "ap-south-1" {
+					t.Errorf("target %+v", tg)
+				}
+			}},
+		{name: "--client-id over the profile's", config: cfg, fl: cmdutil.TargetFlags{ClientID: "other"}, kind: service.TargetAWS,
+			label: "AWS profile dev", saves: true,
+			check: func(t *testing.T, tg service.Target) {
+				if tg.PoolID != "eu-west-1_AbCdEfGhI" || tg.ClientID != "other" {
+					t.Errorf("target %+v", tg)
+				}
+			}},
+		{name: "a bad --region is the region's", g: cmdutil.GlobalOptions{Region: "not a region"}, wantErr: `--region "not a region" is not an AWS region`},
 		{name: "unknown profile", config: cfg, g: cmdutil.GlobalOptions{Profile: "prod"}, wantErr: `unknown profile "prod"`},
 		{name: "missing config", g: cmdutil.GlobalOptions{ConfigPath: "/nonexistent/cogscope.toml"}, wantErr: "no such file"},
 		{name: "secret not in the environment", config: cfg, g: cmdutil.GlobalOptions{Profile: "broken"}, wantErr: "UNSET_SECRET"},
@@ -149,7 +165,7 @@ client_secret_env = "UNSET_SECRET"
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newConsoleEnv(t, tc.config)
-			c, err := newConsole(context.Background(), e.factory(tc.g))
+			c, err := newConsole(context.Background(), e.factory(tc.g), tc.fl)
 			if tc.wantErr != "" {
 				var ee *cmdutil.ExitError
 				if !errors.As(err, &ee) || ee.Code != cmdutil.ExitUsage || !strings.Contains(err.Error(), tc.wantErr) {
@@ -205,7 +221,7 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	env := localtest.Start(t)
 	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +312,7 @@ func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
 	env := localtest.Start(t)
 	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +352,7 @@ func TestConsoleStartsTheStackInProcess(t *testing.T) {
 	t.Parallel()
 	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

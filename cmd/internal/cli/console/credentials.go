@@ -44,7 +44,7 @@ func (ct consoleTokens) AWSCredentials(ctx context.Context, idToken string) (*se
 		}
 		return awsclient.STS(sc, t.Endpoint)
 	}}
-	res, err := idpool.Exchange(ctx, clients, idpool.Request{IdentityPoolID: poolID, IDToken: idToken, NoExplain: !c.f.HasAWSCredentials(t)})
+	res, err := idpool.Exchange(ctx, clients, idpool.Request{IdentityPoolID: poolID, IDToken: idToken, NoExplain: !c.f.HasAWSCredentials(ctx, t)})
 	if err != nil {
 		return nil, service.NewFailure(idpool.Diagnose(err), err)
 	}

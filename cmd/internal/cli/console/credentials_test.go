@@ -24,7 +24,7 @@ func TestConsoleAWSCredentials(t *testing.T) {
 	env := localtest.Start(t)
 	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

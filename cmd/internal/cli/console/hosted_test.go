@@ -73,7 +73,7 @@ func TestConsolePKCEWithAProfile(t *testing.T) {
 	e := newConsoleEnv(t, profileFor(le.Endpoint, id, redirect))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestConsolePKCEWithAProfile(t *testing.T) {
 	}
 
 	// The next console (and `cogscope login --flow refresh`) starts with it.
-	c2, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}))
+	c2, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestConsolePKCECancelClosesTheListener(t *testing.T) {
 	le := localtest.Start(t)
 	id, _, redirect := cmdtest.OAuthClient(t, le, false)
 	e := newConsoleEnv(t, profileFor(le.Endpoint, id, redirect))
-	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{}))
+	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestConsoleOpensBrowserFromTheEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.env["BROWSER"] = script
-	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{Endpoint: "http://127.0.0.1:9"}))
+	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{Endpoint: "http://127.0.0.1:9"}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func TestConsolePKCEPortInUse(t *testing.T) {
 	}
 	defer held.Close()
 	e := newConsoleEnv(t, profileFor(le.Endpoint, id, redirect))
-	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{}))
+	c, err := newConsole(context.Background(), e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

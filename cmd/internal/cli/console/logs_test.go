@@ -24,7 +24,7 @@ func TestConsoleLogsAgainstTheLocalStack(t *testing.T) {
 	e := newConsoleEnv(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,12 +9,12 @@ import (
 )
 
 // localHint tells a user of the local stack how to reach AWS instead.
-const localHint = "no AWS target: --profile NAME (config.toml) points at AWS"
+const localHint = "no AWS target: --profile NAME, or --user-pool-id and --client-id, point at AWS"
 
 // targetView is the target as the header and the sign-in form show it.
 func targetView(t cmdutil.Target) service.Target {
 	v := service.Target{Profile: t.Profile, Endpoint: t.Endpoint, Region: t.Region, PoolID: t.UserPoolID,
-		ClientID: t.ClientID, Username: t.Username, Scopes: "openid email profile"}
+		ClientID: t.ClientID, CCClientID: t.CCClientID, Username: t.Username, Scopes: "openid email profile"}
 	if len(t.Scopes) > 0 {
 		v.Scopes = strings.Join(t.Scopes, " ")
 	}

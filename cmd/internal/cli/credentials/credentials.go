@@ -183,7 +183,7 @@ func credentialsRun(ctx context.Context, o *CredentialsOptions) error {
 	}
 
 	req := idpool.Request{IdentityPoolID: poolID, Flow: o.Flow, RoleARN: o.RoleARN, Guest: o.Guest,
-		NoExplain: !f.HasAWSCredentials(t)}
+		NoExplain: !f.HasAWSCredentials(ctx, t)}
 	if !o.Guest {
 		tok, err := idToken(ctx, o, t)
 		if err != nil {

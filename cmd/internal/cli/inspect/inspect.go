@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
+	"github.com/cogscope/cogscope/flows"
 	jwtinspect "github.com/cogscope/cogscope/inspect"
 	"github.com/spf13/cobra"
 )
@@ -169,6 +170,17 @@ func inspectRun(ctx context.Context, o *InspectOptions) error {
 		}
 		if len(opts.ClientIDs) == 0 && prof.ClientID != "" && o.Judge.Type == "" {
 			opts.ClientIDs = []string{prof.ClientID}
+		}
+	}
+	if id := strings.TrimSpace(opts.Issuer); flows.ValidateUserPoolID(id) == nil {
+		// A bare pool id names the pool at --endpoint (the local stack),
+		// as login's --user-pool-id does, not on AWS.
+		endpoint := f.Global.Endpoint
+		if endpoint == "" && prof != nil {
+			endpoint = prof.Endpoint
+		}
+		if endpoint != "" {
+			opts.Issuer = cmdutil.PoolIssuer(endpoint, "", id)
 		}
 	}
 	if opts.Keys, err = o.keySource(f); err != nil {

@@ -293,6 +293,8 @@ func TestInspectTrust(t *testing.T) {
 		{name: "no expected issuer, JSON", args: []string{tok, "--json"}, code: 1, out: []string{`"valid":false`, `"trust":"token-issuer-unconfirmed"`}},
 		{name: "expected issuer", args: []string{tok, "--issuer", iss}, code: 0, out: []string{"✓ valid", "keys: the expected issuer's", "not on AWS"}},
 		{name: "expected issuer, JSON", args: []string{tok, "--issuer", iss, "--json"}, code: 0, out: []string{`"valid":true`, `"trust":"expected-issuer"`}},
+		{name: "a pool id as --issuer is the pool at --endpoint", args: []string{"--endpoint", srv.URL, tok, "--issuer", "eu-west-2_Forged1"}, code: 0,
+			out: []string{"✓ valid", "keys: the expected issuer's"}},
 		{name: "aud counts when present", args: []string{api, "--issuer", iss, "--client-id", "urn:my:api"}, code: 0, out: []string{"✓ aud"}},
 		{name: "client_id does not count with an aud", args: []string{api, "--issuer", iss, "--client-id", "web-app"}, code: 1, out: []string{"✗ aud", "only aud counts"}},
 		{name: "a fragment in iss", args: []string{inspectToken(t, "iss", iss+"#x")}, code: 2, errOut: "query or fragment"},

@@ -76,6 +76,12 @@ func localRun(ctx context.Context, opts *LocalOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if opts.Region != "" {
+		// Said as the region's fault, not as the demo pool id built from it.
+		if err := cmdutil.ValidateRegion(opts.Region); err != nil {
+			return cmdutil.UsageErr("--region %q %v", opts.Region, err)
+		}
+	}
 	stackOpts := localstack.Options{
 		Region:      opts.Region,
 		StatePath:   opts.StatePath,

@@ -466,6 +466,7 @@ func TestLocalRefusesBadSetups(t *testing.T) {
 		{"missing seed", []string{"--addr", "127.0.0.1:0", "--seed", filepath.Join(dir, "absent.yaml")}, []string{"absent.yaml"}},
 		{"corrupt state", []string{"--addr", "127.0.0.1:0", "--state", corrupt}, []string{"corrupt state file", "corrupt.json"}},
 		{"unreadable state", []string{"--addr", "127.0.0.1:0", "--state", dir}, []string{"read state file"}},
+		{"bad region", []string{"--addr", "127.0.0.1:0", "--region", "not a region"}, []string{`--region "not a region" is not an AWS region`}},
 		{"extra argument", []string{"extra"}, []string{"unknown command"}},
 	}
 	for _, tt := range tests {

@@ -76,7 +76,7 @@ func checkHostedFlags(lf loginFlow, o *LoginOptions) error {
 		}
 		return nil
 	}
-	if c := given("username", "password-stdin", "preferred-challenge", "remember-device"); len(c) > 0 {
+	if c := given(append([]string{"username", "password-stdin", "preferred-challenge", "remember-device"}, scriptFlags...)...); len(c) > 0 {
 		return cmdutil.UsageErr("%s do not apply to --flow %s: the hosted UI asks for the user in the browser", strings.Join(c, ", "), lf.name)
 	}
 	if lf.name != flowPKCE {
@@ -289,7 +289,7 @@ func (l *run) hostedRefreshToken() (string, error) {
 	if sess != nil && sess.Tokens != nil && sess.Tokens.RefreshToken != "" {
 		return sess.Tokens.RefreshToken, nil
 	}
-	return "", cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first with --save (session %q has none)", l.key)
+	return "", cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first (without --no-save; session %q has none)", l.key)
 }
 
 // saveHosted records the tokens in the session store; a refresh that did

@@ -38,7 +38,7 @@ const defaultLookupRegion = "us-east-1"
 func (l *run) hostedAPI(ctx context.Context, t *cmdutil.Target) hostedClientAPI {
 	at := *t
 	at.Region = cmdutil.FirstNonEmpty(t.Region, flows.RegionOf(t.UserPoolID), defaultLookupRegion)
-	if !l.f.HasAWSCredentials(at) {
+	if !l.f.HasAWSCredentials(ctx, at) {
 		return nil
 	}
 	cfg, err := l.f.AWSConfig(ctx, at)

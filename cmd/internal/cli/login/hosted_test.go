@@ -257,7 +257,7 @@ func TestLoginClientCredentials(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.errOut)
 	}
 	doc := decodeLogin(t, r.out)
-	if doc.Error == nil || doc.Error.Type != "invalid_client" || doc.Error.Ref != "b23" || doc.Tokens != nil {
+	if doc.Error == nil || doc.Error.Type != "invalid_client" || !strings.HasPrefix(doc.Error.Link, flows.TroubleshootingURL+"#oauth.") || doc.Tokens != nil {
 		t.Errorf("doc.error = %+v", doc.Error)
 	}
 	if !strings.Contains(r.errOut, "Token (client_credentials) refused: invalid_client") || !strings.Contains(r.errOut, "cause:") {
@@ -350,7 +350,7 @@ func TestLoginHostedBadInput(t *testing.T) {
 	}
 }
 
-// Ctrl-C while waiting for the browser: exit 2 and the listener is gone.
+// Ctrl-C while waiting for the browser: exit 130 and the listener is gone.
 func TestLoginPKCECancelled(t *testing.T) {
 	t.Parallel()
 	e := newLoginEnv(t)
@@ -359,7 +359,7 @@ func TestLoginPKCECancelled(t *testing.T) {
 	defer cancel()
 	r := e.hostedRun(t, ctx, "", func(string) { cancel() }, "login", "--endpoint", e.stack.Endpoint, "--user-pool-id", cognito.DemoPoolID,
 		"--client-id", id, "--flow", "pkce", "--no-browser", "--redirect-uri", redirect)
-	if r.code != cmdutil.ExitUsage || !strings.Contains(r.errOut, "cancelled") {
+	if r.code != cmdutil.ExitInterrupted || !strings.Contains(r.errOut, "cancelled") {
 		t.Fatalf("exit %d\n%s", r.code, r.errOut)
 	}
 	addr := strings.TrimSuffix(strings.TrimPrefix(redirect, "http://"), "/callback")

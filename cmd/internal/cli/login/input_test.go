@@ -302,7 +302,7 @@ func TestReadsEndOnInterrupt(t *testing.T) {
 	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: pr2, Out: &out, ErrOut: &errOut}, Env: func(string) string { return "" }, Now: time.Now}
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	go func() { time.Sleep(50 * time.Millisecond); cancel2() }()
-	if code := runCLI(ctx2, f, []string{"inspect", "-"}); code != cmdutil.ExitUsage || !strings.Contains(errOut.String(), "interrupted") {
+	if code := runCLI(ctx2, f, []string{"inspect", "-"}); code != cmdutil.ExitInterrupted || !strings.Contains(errOut.String(), "interrupted") {
 		t.Errorf("inspect: exit %d, stderr %q", code, errOut.String())
 	}
 }

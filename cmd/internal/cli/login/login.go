@@ -50,6 +50,7 @@ type LoginOptions struct {
 	Save               bool
 	NoSave             bool
 	Hosted             HostedOptions // the hosted-UI flows' flags (hosted.go)
+	Script             ScriptOptions // non-interactive answers to challenges (script.go)
 
 	// FlagsSet names the flags given on the command line: a flag the
 	// chosen flow would ignore is refused, and --save --no-save
@@ -136,10 +137,37 @@ Flows (--flow):
 Challenges (MFA codes, new password, MFA setup with a QR code, custom answers)
 are asked for on the terminal; a mistyped code or a new password the pool's
 policy refuses is asked for again (3 tries), and a new password is typed
-twice. Without a terminal they fail with exit code 2.
+twice. Scripts and CI answer them with flags instead: --new-password-stdin or
+--new-password-env NAME (NEW_PASSWORD_REQUIRED), --totp-secret-env NAME
+(SOFTWARE_TOKEN_MFA, the code computed from the base32 secret),
+--mfa-code-command CMD (SMS and e-mail codes: CMD runs through the shell with
+$COGSCOPE_CHALLENGE, $COGSCOPE_USERNAME, $COGSCOPE_DESTINATION set, and prints
+the code), --answer NAME=VALUE (custom challenges: --answer CUSTOM_CHALLENGE=42
+or --answer answer=42, repeated for several rounds; any field by name:
+choice, code, userAttributes.email). A challenge neither the flags nor a
+terminal can answer fails with exit code 2, naming the flag that would.
 
 Exit codes: 0 tokens obtained, 1 Cognito refused (the diagnosis is on
 stderr), 2 usage, input or I/O error.`,
+		Example: `  # the local stack's demo pool (started in-process), as the demo user
+  cogscope login
+
+  # a pool on AWS, the password from a secret store
+  pass show cognito/alice | cogscope login --user-pool-id eu-west-1_AbCdEfGhI --client-id 1example23456789 \
+      --username alice --password-stdin
+
+  # CI: the demo users that need MFA and a new password, no terminal
+  MFA_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP cogscope --endpoint http://127.0.0.1:9229 login \
+      --username mfa-demo --password-stdin --totp-secret-env MFA_SECRET <<<'Passw0rd!'
+  printf 'TempPassw0rd!\nN3w-Passw0rd!\n' | cogscope --endpoint http://127.0.0.1:9229 login \
+      --username new-user --password-stdin --new-password-stdin
+  cogscope login --flow custom --username demo --answer CUSTOM_CHALLENGE=42
+  cogscope login --flow user-auth --preferred-challenge EMAIL_OTP --username demo \
+      --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
+
+  # the hosted UI in a browser, then a token for curl
+  cogscope login --flow pkce --profile dev
+  curl -H "Authorization: Bearer $(cogscope --profile dev token access)" https://api.example.com/me`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.FlagsSet = cmdutil.FlagsSet(cmd)
@@ -163,8 +191,24 @@ stderr), 2 usage, input or I/O error.`,
 	fl.BoolVar(&o.JSON, "json", false, `print {"tokens": {...}, "trace": [...]} as JSON`)
 	fl.BoolVar(&o.Reveal, "reveal", false, "show secrets (passwords, SECRET_HASH, tokens, sessions, SRP x and key) in the trace")
 	fl.BoolVar(&o.Save, "save", true, "save the tokens (and a remembered device) in the session store")
-	fl.BoolVar(&o.NoSave, "no-save", false, "do not save the session")
+	fl.BoolVar(&o.NoSave, "no-save", false, "do not save the tokens in the session store (saving is the default)")
+	// One of the pair is enough: saving is the default, --no-save turns
+	// it off. --save stays accepted for the scripts that pass it.
+	_ = fl.MarkHidden("save")
+	fl.BoolVar(&o.Script.NewPasswordStdin, "new-password-stdin", false, "NEW_PASSWORD_REQUIRED: read the new password from the next line of stdin (after --password-stdin's)")
+	fl.StringVar(&o.Script.NewPasswordEnv, "new-password-env", "", "NEW_PASSWORD_REQUIRED: take the new password from environment variable `NAME`")
+	fl.StringVar(&o.Script.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
+	fl.StringVar(&o.Script.MFACodeCommand, "mfa-code-command", "", "SMS/e-mail codes: run `CMD` through the shell (60 s at most) and answer with its trimmed stdout")
+	fl.StringArrayVar(&o.Script.Answers, "answer", nil, "answer a challenge field, `NAME=VALUE` (CUSTOM_CHALLENGE=42, answer=42, choice=EMAIL_OTP, userAttributes.email=…); repeatable")
 	addHostedLoginFlags(cmd, &o.Hosted)
+	flowNames := make([]string, len(loginFlows))
+	for i, lf := range loginFlows {
+		flowNames[i] = lf.name + "\t" + lf.about
+	}
+	cmdutil.CompleteValues(cmd, "flow", flowNames...)
+	cmdutil.CompleteValues(cmd, "preferred-challenge", preferredChallenges...)
+	cmdutil.CompleteValues(cmd, "client-auth", "basic\tHTTP Basic", "post\tform fields")
+	cmdutil.CompleteValues(cmd, "prompt", "login", "none", "consent", "select_account")
 	return cmd
 }
 
@@ -180,8 +224,9 @@ type run struct {
 	// clientAuth is how a hosted-UI flow sends the client secret.
 	clientAuth oauth.ClientAuth
 	store      *config.Store
-	key        string // session key
-	stop       func() // stops an in-process local stack
+	key        string    // session key
+	script     *scripted // the flags' answers to challenges, then the terminal's
+	stop       func()    // stops an in-process local stack
 }
 
 // loginRun signs in as o says.
@@ -224,7 +269,7 @@ func runAPILogin(ctx context.Context, l *run) error {
 		Reveal:             o.Reveal,
 		Now:                f.Clock(),
 	}
-	if l.flow.needsAWS || (l.flow.needsRefresh && f.HasAWSCredentials(t)) {
+	if l.flow.needsAWS || (l.flow.needsRefresh && f.HasAWSCredentials(ctx, t)) {
 		opts.Admin = awsclient.Cognito(cfg, t.Endpoint)
 	}
 
@@ -259,6 +304,8 @@ func runAPILogin(ctx context.Context, l *run) error {
 	if l.io.InTTY {
 		answerer = &prompter{io: l.io, in: l.stdin}
 	}
+	l.script.next = answerer
+	answerer = l.script
 	res, runErr := flows.Run(ctx, flow, answerer)
 
 	save := o.Save && !t.Ephemeral
@@ -318,7 +365,7 @@ func (l *run) refreshInput(sess *config.Session, opts *flows.Options) error {
 		}
 	}
 	if opts.RefreshToken == "" {
-		return cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first with --save (session %q is empty)", l.key)
+		return cmdutil.UsageErr("no refresh token: use --refresh-token-stdin, or sign in first (without --no-save; session %q is empty)", l.key)
 	}
 	return nil
 }

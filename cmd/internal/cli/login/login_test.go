@@ -19,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 )
@@ -254,7 +255,7 @@ func TestLoginRefusedJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, r.out)
 	}
-	if doc.Tokens != nil || len(doc.Trace) != 1 || doc.Error.Type != "NotAuthorizedException" || doc.Error.Ref != "a4" || doc.Error.Cause == "" {
+	if doc.Tokens != nil || len(doc.Trace) != 1 || doc.Error.Type != "NotAuthorizedException" || doc.Error.Ref != flows.RefURL("cognito.NotAuthorizedException.incorrect-password") || doc.Error.Cause == "" {
 		t.Errorf("doc = %+v", doc)
 	}
 	if !strings.Contains(r.errOut, "cause: ") {

@@ -54,6 +54,13 @@ func (l *run) resolve(ctx context.Context) error {
 			return cmdutil.UsageErr("%v", err)
 		}
 		l.stop = stop
+		if t.Endpoint != "" {
+			// Only a local stack has the demo pool: say so only when
+			// the endpoint serves it.
+			if err := f.ProbeDemoPool(ctx, demo); err != nil {
+				return cmdutil.UsageErr("no target: --endpoint %s: %v; give --user-pool-id and --client-id (or a --profile) for it", t.Endpoint, err)
+			}
+		}
 		t.Ephemeral = demo.Ephemeral
 		t.Endpoint, t.UserPoolID, t.ClientID = demo.Endpoint, demo.UserPoolID, demo.ClientID
 		t.Region = cmdutil.FirstNonEmpty(t.Region, demo.Region)
@@ -88,7 +95,7 @@ func (l *run) resolve(ctx context.Context) error {
 		}
 		t.Username = u
 	}
-	needPassword := lf.needsPassword || (lf.passwordMaybe && (o.PreferredChallenge == "PASSWORD" || o.PreferredChallenge == "PASSWORD_SRP"))
+	needPassword := lf.needsPassword || (lf.passwordMaybe && (isPasswordFactor(o.PreferredChallenge) || scriptedPasswordChoice(o.Script)))
 	switch {
 	case o.PasswordStdin:
 		pw, err := l.stdinValue("password")
@@ -110,6 +117,11 @@ func (l *run) resolve(ctx context.Context) error {
 	case needPassword:
 		return cmdutil.UsageErr("no password: use --password-stdin (stdin is not a terminal to prompt on)")
 	}
+	script, err := newScripted(o.Script, f.Env, l.stdinValue, f.Clock(), flows.NonInteractive)
+	if err != nil {
+		return err
+	}
+	l.script = script
 	l.target = t
 	l.store = f.Sessions()
 	l.key = config.SessionKey(t.Profile, t.UserPoolID, t.ClientID)
@@ -168,6 +180,16 @@ func checkAPIFlowFlags(lf loginFlow, o *LoginOptions) error {
 		}
 		o.PreferredChallenge = pc
 	}
+	if o.Script.NewPasswordStdin && o.Script.NewPasswordEnv != "" {
+		return cmdutil.UsageErr("give --new-password-stdin or --new-password-env, not both")
+	}
+	if lf.needsRefresh {
+		for _, n := range scriptFlags {
+			if o.FlagsSet[n] {
+				return cmdutil.UsageErr("--%s does not apply to --flow %s: a refresh answers no challenge", n, lf.name)
+			}
+		}
+	}
 	if o.RefreshTokenStdin && !lf.needsRefresh {
 		return cmdutil.UsageErr("--refresh-token-stdin only applies to --flow refresh (or refresh-token)")
 	}
@@ -175,4 +197,18 @@ func checkAPIFlowFlags(lf loginFlow, o *LoginOptions) error {
 		return cmdutil.UsageErr("--password-stdin does not apply to --flow %s: a refresh needs no password", lf.name)
 	}
 	return nil
+}
+
+func isPasswordFactor(c string) bool { return c == "PASSWORD" || c == "PASSWORD_SRP" }
+
+// scriptedPasswordChoice says whether an --answer picks a password factor
+// of USER_AUTH's SELECT_CHALLENGE: the password is then needed up front.
+func scriptedPasswordChoice(s ScriptOptions) bool {
+	for _, a := range s.Answers {
+		name, v, _ := strings.Cut(a, "=")
+		if (name == flows.FieldChoice || name == "SELECT_CHALLENGE") && isPasswordFactor(strings.ToUpper(strings.TrimSpace(v))) {
+			return true
+		}
+	}
+	return false
 }

@@ -24,7 +24,10 @@ func NewCmdVersion(f *cmdutil.Factory, runF func(*VersionOptions) error) *cobra.
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print cogscope's version",
-		Args:  cobra.NoArgs,
+		Example: `  cogscope version
+  cogscope --version
+  cogscope version --json | jq -r .version`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(o)
@@ -41,6 +44,14 @@ func versionRun(o *VersionOptions) error {
 	if o.JSON {
 		return json.NewEncoder(o.IO.Out).Encode(bi)
 	}
+	_, err := fmt.Fprintln(o.IO.Out, Line())
+	return err
+}
+
+// Line is the one line `cogscope version` and `cogscope --version` print:
+// "cogscope v1.2.3 (0123456789ab, 2026-01-02T03:04:05Z) go1.26".
+func Line() string {
+	bi := build.Get()
 	line := "cogscope " + bi.Version
 	if bi.Commit != "" {
 		c := bi.Commit
@@ -56,6 +67,5 @@ func versionRun(o *VersionOptions) error {
 		}
 		line += ")"
 	}
-	_, err := fmt.Fprintf(o.IO.Out, "%s %s\n", line, bi.GoVersion)
-	return err
+	return line + " " + bi.GoVersion
 }
