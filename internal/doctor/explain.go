@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ type Clue struct {
 	Grant      string   `json:"grant,omitempty"`      // authorization_code, refresh_token, client_credentials
 	Flow       string   `json:"flow,omitempty"`       // "refresh"
 	Conditions []string `json:"conditions,omitempty"` // srp, totp, error-page, …
+	Service    string   `json:"service,omitempty"`    // cognito-identity or sts, when the text shows that service answered
 }
 
 // Match is one catalogue entry the text matches, with its cause and fix
@@ -63,7 +65,7 @@ var (
 	exceptionRe = regexp.MustCompile(`\b([A-Z][A-Za-z]+(?:Exception|Error|Fault))\b`)
 	oauthErrRe  = regexp.MustCompile(`(?i)\berror["']?\s*[=:]\s*["']?([a-z_]+)`)
 	statusRe    = regexp.MustCompile(`(?:^|[^\d.:/-])(401|403|404|500)(?:[^\d.:]|$)`)
-	opRe        = regexp.MustCompile(`\b(InitiateAuth|AdminInitiateAuth|RespondToAuthChallenge|AdminRespondToAuthChallenge|GetTokensFromRefreshToken|SignUp|ConfirmSignUp|GetUser|RevokeToken|GlobalSignOut|ForgotPassword|ConfirmForgotPassword|ChangePassword|StartLiveTail|FilterLogEvents)\b`)
+	opRe        = regexp.MustCompile(`\b(InitiateAuth|AdminInitiateAuth|RespondToAuthChallenge|AdminRespondToAuthChallenge|GetTokensFromRefreshToken|SignUp|ConfirmSignUp|GetUser|RevokeToken|GlobalSignOut|ForgotPassword|ConfirmForgotPassword|ChangePassword|StartLiveTail|FilterLogEvents|GetId|GetCredentialsForIdentity|GetOpenIdToken|AssumeRoleWithWebIdentity|GetCallerIdentity)\b`)
 	endpointRe  = regexp.MustCompile(`(?i)/oauth2/(authorize|token|revoke|userinfo)\b|/(login|error)\?`)
 	grantRe     = regexp.MustCompile(`\b(authorization_code|refresh_token|client_credentials)\b`)
 )
@@ -91,6 +93,64 @@ var oauthCodes = func() []string {
 	}
 	return out
 }()
+
+// stsCodeRes match, as words, the STS error codes of the catalogue that
+// are no …Exception (AccessDenied, ExpiredToken, …): exceptionRe misses
+// them.
+var stsCodeRes = func() map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	for _, e := range flows.Catalogue() {
+		if e.Source != flows.SourceSTS {
+			continue
+		}
+		for _, c := range strings.Split(e.Code, "|") {
+			if c != "" && !strings.HasSuffix(c, "Exception") {
+				out[c] = regexp.MustCompile(`\b` + c + `\b`)
+			}
+		}
+	}
+	return out
+}()
+
+// awsCodes are the error codes AWS services answer with (every catalogue
+// code but HTTP statuses and OAuth's): a text carrying one is an AWS
+// service's answer, not a JWT library's.
+var awsCodes = func() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range allEntries {
+		switch e.Source {
+		case flows.SourceOAuth, SourceGateway:
+			continue
+		}
+		for _, c := range strings.Split(e.Code, "|") {
+			if c != "" {
+				out[c] = true
+			}
+		}
+	}
+	return out
+}()
+
+// userPoolCodes are the codes the user pool's entries have.
+var userPoolCodes = func() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range flows.Catalogue() {
+		if e.Source == flows.SourceCognito {
+			for _, c := range strings.Split(e.Code, "|") {
+				out[c] = true
+			}
+		}
+	}
+	return out
+}()
+
+// identityOps and stsOps are the operations that show which service
+// answered (identity pools' "NotAuthorizedException" is not the user
+// pool's).
+var (
+	identityOps = []string{"GetId", "GetCredentialsForIdentity", "GetOpenIdToken"}
+	stsOps      = []string{"AssumeRoleWithWebIdentity", "GetCallerIdentity"}
+)
 
 // clues reads the codes, the operation and the conditions from text.
 func clues(text string) Clue {
@@ -126,6 +186,12 @@ func clues(text string) Clue {
 	for _, m := range statusRe.FindAllStringSubmatch(text, -1) {
 		add(m[1])
 	}
+	for _, code := range slices.Sorted(maps.Keys(stsCodeRes)) {
+		if stsCodeRes[code].MatchString(text) {
+			add(code)
+			c.Service = flows.SourceSTS
+		}
+	}
 	if m := opRe.FindStringSubmatch(text); m != nil {
 		c.Operation = m[1]
 	}
@@ -158,6 +224,13 @@ func clues(text string) Clue {
 			}
 		}
 	}
+	switch {
+	case slices.Contains(identityOps, c.Operation) || strings.Contains(low, "cognito identity:") ||
+		strings.Contains(low, "cognito-identity:") || strings.Contains(low, "identitypool") || strings.Contains(low, "identity pool"):
+		c.Service = flows.SourceCognitoIdentity
+	case slices.Contains(stsOps, c.Operation) || strings.Contains(low, "operation error sts:"):
+		c.Service = flows.SourceSTS
+	}
 	sort.Strings(c.Conditions)
 	return c
 }
@@ -172,7 +245,7 @@ var conditionWords = map[string][]string{
 
 // explainable are the sources whose errors come from services (the
 // others are cogscope's own failures: found by id only).
-var explainable = []string{flows.SourceCognito, flows.SourceOAuth, SourceGateway, SourceJWT, SourceLogs, SourceIdentity}
+var explainable = []string{flows.SourceCognito, flows.SourceCognitoIdentity, flows.SourceSTS, flows.SourceOAuth, SourceGateway, SourceJWT, SourceLogs, SourceIdentity}
 
 // Explain matches any error text — Cognito's, the hosted UI's, API
 // Gateway's, a JWT library's, CloudWatch's, or a catalogue id or
@@ -262,6 +335,10 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		if hit == "" {
 			return 0, nil, false
 		}
+		if e.Context.Message == "" && c.Service != e.Source && userPoolCodes[hit] &&
+			(e.Source == flows.SourceCognitoIdentity || e.Source == flows.SourceSTS) {
+			return 0, nil, false // a user pool's code too: the text must show the identity pool or STS answered
+		}
 		score += 10
 		why = append(why, "code "+hit)
 	}
@@ -278,6 +355,9 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		score += 20 + len(best)/4
 		why = append(why, `message "`+best+`"`)
 	}
+	if e.Source == SourceJWT && slices.ContainsFunc(c.Codes, func(code string) bool { return awsCodes[code] }) {
+		return 0, nil, false // an AWS service's answer, not a JWT library's ("Token expired" of STS)
+	}
 	if e.Code == "" && e.Context.Message == "" {
 		// A source's fallback: only when the text has a code of the source.
 		if !fallbackFits(e.Source, c) {
@@ -285,6 +365,10 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		}
 		score += 1
 		why = append(why, "fallback for "+e.Source)
+	}
+	if c.Service != "" && e.Source == c.Service {
+		score += 5
+		why = append(why, "service "+c.Service)
 	}
 	if op := e.Context.Operation; op != "" {
 		switch {
@@ -325,7 +409,11 @@ func fallbackFits(source string, c Clue) bool {
 	for _, code := range c.Codes {
 		switch source {
 		case flows.SourceCognito:
-			if strings.HasSuffix(code, "Exception") {
+			if strings.HasSuffix(code, "Exception") && c.Service == "" {
+				return true
+			}
+		case flows.SourceCognitoIdentity, flows.SourceSTS:
+			if c.Service == source && (strings.HasSuffix(code, "Exception") || awsCodes[code]) {
 				return true
 			}
 		case flows.SourceOAuth:
@@ -343,6 +431,10 @@ var defaults = map[string]string{
 	"flow_name": "The flow", "allow_setting": "the flow's ALLOW_… setting", "operation": "the operation",
 	"operation_or_this": "this operation", "redirect_uri_quoted": "", "redirect_uri": "the redirect URI",
 	"client_auth_cause": "The app client could not be authenticated: a wrong or missing client secret, or the other authentication method (Basic versus a form post).",
+	// identity pools and STS (flows/idpool's facts)
+	"identity_pool": "<identity pool id>", "role": "the role", "client_id": "<client id>",
+	"provider": "cognito-idp.<region>.amazonaws.com/<poolId>", "key_pool": "<the key's pool>",
+	"token_pool": "<the token's pool>", "expected_key": "", "message": "",
 }
 
 var placeholderRe = regexp.MustCompile(`\{[a-z0-9_]+\}`)
@@ -350,7 +442,8 @@ var placeholderRe = regexp.MustCompile(`\{[a-z0-9_]+\}`)
 func fillDefaults(s string) string {
 	s = placeholderRe.ReplaceAllStringFunc(s, func(m string) string { return defaults[m[1:len(m)-1]] })
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer(" ()", "", "()", "", " .", ".", " ,", ",", ": .", ".").Replace(s)
+	s = strings.NewReplacer(" ()", "", "()", "", " .", ".", " ,", ",", ": .", ".", ": )", ")").Replace(s)
+	return strings.TrimSuffix(s, ":")
 }
 
 func matchOf(e flows.Entry, score int, why []string) Match {

@@ -111,11 +111,7 @@ var explainEntries = []flows.Entry{
 		Cause: "The signature does not verify: the token was changed or cut, or it is checked with another pool's keys.",
 		Fix:   "Send the token exactly as issued and verify it with its issuer's JWKS."},
 
-	// ---- identity pools, SigV4 (§d 43) ----
-	{ID: "identity.login-token", Source: SourceIdentity, Code: "NotAuthorizedException",
-		Context: flows.Context{Message: "invalid login token|couldn't verify signed token"}, Ref: "d43",
-		Cause: "The identity pool does not trust the token: the Logins key is not cognito-idp.<region>.amazonaws.com/<poolId> of the token's pool, or the app client is not one of the identity pool's providers.",
-		Fix:   "Use the token's iss without https:// as the Logins key, and add the app client to the identity pool's authentication providers."},
+	// ---- SigV4 (§d 43; the identity pools' own errors are flows' cognito-identity.* rows) ----
 	{ID: "identity.signature-expired", Source: SourceIdentity,
 		Context: flows.Context{Message: "signature expired"}, Ref: "d43",
 		Cause: "The request's SigV4 signature is older than 15 minutes by AWS's clock: the machine's clock is off.",

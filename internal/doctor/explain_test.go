@@ -114,7 +114,6 @@ var pasted = map[string]string{
 	"jwt.algorithm":              "JsonWebTokenError: invalid algorithm",
 	"jwt.expired":                "TokenExpiredError: jwt expired",
 	"jwt.signature":              "JsonWebTokenError: invalid signature",
-	"identity.login-token":       "NotAuthorizedException: Invalid login token. Couldn't verify signed token.",
 	"identity.signature-expired": "InvalidSignatureException: Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T003000Z - 15 min.)",
 	"logs.livetail-limit":        "StartLiveTail: LimitExceededException: Rate exceeded",
 	"logs.throttling":            "ThrottlingException: Rate exceeded",
@@ -122,6 +121,26 @@ var pasted = map[string]string{
 	"logs.live-tail-arns":        "InvalidParameterException: logGroupIdentifiers must be log group ARNs",
 	"logs.group-not-found":       "ResourceNotFoundException: The specified log group does not exist.",
 	"logs.endpoint":              `Could not connect to the endpoint URL: "https://streaming-logs.us-gov-west-1.amazonaws.com/"`,
+
+	// Identity pools and STS: the messages the services (and the local
+	// stack, internal/local/identity) answer with, as the SDKs print them.
+	"cognito-identity.NotAuthorizedException.could-not-verify":     "NotAuthorizedException: Invalid login token. Couldn't verify signed token.",
+	"cognito-identity.NotAuthorizedException.token-expired":        "NotAuthorizedException: Invalid login token. Token expired: 1767225600 >= 1767222000",
+	"cognito-identity.NotAuthorizedException.unsupported-provider": "operation error Cognito Identity: GetId, https response error StatusCode: 400, RequestID: 6a0c, NotAuthorizedException: Token is not from a supported provider of this identity pool.",
+	"cognito-identity.NotAuthorizedException.unauthenticated":      "NotAuthorizedException: Unauthenticated access is not supported for this identity pool.",
+	"cognito-identity.NotAuthorizedException.ambiguous-denied":     "NotAuthorizedException: The ambiguous role mapping rules for: cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC denied this request.",
+	"cognito-identity.NotAuthorizedException.logins-dont-match":    "NotAuthorizedException: Logins don't match. Please include at least one valid login for this identity or identity pool.",
+	"cognito-identity.NotAuthorizedException.custom-role":          "NotAuthorizedException: The CustomRoleArn arn:aws:iam::000000000000:role/admins is not one of the roles in the token's cognito:roles claim.",
+	"cognito-identity.InvalidIdentityPoolConfigurationException":   "InvalidIdentityPoolConfigurationException: Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+	"cognito-identity.InvalidParameterException.basic-flow":        "InvalidParameterException: Basic (classic) flow is not enabled, please use enhanced flow.",
+	"cognito-identity.InvalidParameterException.custom-role":       "InvalidParameterException: CustomRoleArn is only supported with a Token role mapping for the provider cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC.",
+	"cognito-identity.ResourceNotFoundException":                   "ResourceNotFoundException: IdentityPool 'us-east-1:2f4d6c1e-0b7a-4c3e-9d51-6f0a8e2b7c94' not found.",
+	"cognito-identity.fallback":                                    "operation error Cognito Identity: GetCredentialsForIdentity, https response error StatusCode: 400, RequestID: 5b1e, ExternalServiceException: Error from the external identity provider",
+	"sts.AccessDenied":                                             "operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: 0d2f, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+	"sts.InvalidIdentityToken":                                     "InvalidIdentityToken: Couldn't verify the web identity token: this local STS trusts only tokens from Cognito identity's GetOpenIdToken (https://cognito-identity.amazonaws.com)",
+	"sts.ExpiredToken":                                             "operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 400, RequestID: 3c1a, ExpiredTokenException: Token expired: current date/time must be before the expiration date/time",
+	"sts.SignatureDoesNotMatch":                                    "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+	"sts.fallback":                                                 "operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: 91c4, api error RegionDisabledException: STS is not activated in this region for account:000000000000. Your account administrator can activate STS in this region using the IAM Console.",
 }
 
 // byIDOnly are entries whose condition no pasted text shows (a live
@@ -132,6 +151,11 @@ var byIDOnly = map[string]string{
 	"cognito.NotAuthorizedException.refresh-invalid-no-device": "cognito.NotAuthorizedException.refresh-invalid",
 	"oauth.authorize.no-code":                                  "",
 	"oauth.other":                                              "oauth.token.invalid_grant",
+	// The service's message is the same whatever the token was: only a
+	// live diagnosis (flows/idpool) knows the Logins value was an access
+	// token, or that its key names another pool.
+	"cognito-identity.NotAuthorizedException.access-token":     "cognito-identity.NotAuthorizedException.could-not-verify",
+	"cognito-identity.NotAuthorizedException.wrong-logins-key": "cognito-identity.NotAuthorizedException.could-not-verify",
 }
 
 func TestEveryEntryIsExplainedFromItsRealText(t *testing.T) {
@@ -206,5 +230,31 @@ func TestAmbiguousTextListsTheCandidates(t *testing.T) {
 	}
 	if x := doctor.Explain("hello there"); x.Best != nil || len(x.Candidates) != 0 {
 		t.Errorf("unrelated text matched %+v", x)
+	}
+}
+
+// The identity pools and STS share codes with the user pool (and STS's
+// "Token expired" reads like a JWT library's): the text's service
+// decides.
+func TestIdentityPoolAndSTSTextsFindTheirService(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ text, want string }{
+		{"ResourceNotFoundException: User pool us-east-1_AbC does not exist.", "cognito.ResourceNotFoundException"},
+		{"operation error Cognito Identity: GetId, https response error StatusCode: 400, RequestID: 1, ResourceNotFoundException: Identity 'us-east-1:0f' not found.", "cognito-identity.ResourceNotFoundException"},
+		{"ExpiredToken: The security token included in the request is expired", "sts.ExpiredToken"},
+		{"InvalidClientTokenId: The security token included in the request is invalid.", "sts.SignatureDoesNotMatch"},
+		{"An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity", "sts.AccessDenied"},
+		{"CodeDeliveryFailureException: Unable to deliver the code", "cognito.other"},
+		{"TokenExpiredError: jwt expired", "jwt.expired"},
+		{"NotAuthorizedException: Invalid login token. Couldn't verify signed token.", "cognito-identity.NotAuthorizedException.could-not-verify"},
+	} {
+		x := doctor.Explain(tc.text)
+		if x.Best == nil || x.Best.ID != tc.want {
+			t.Errorf("Explain(%q) = %+v (ambiguous %v), want %s", tc.text, x.Best, x.Ambiguous, tc.want)
+		}
+	}
+	// identity.login-token is gone: one entry per cause.
+	if _, ok := doctor.EntryByID("identity.login-token"); ok {
+		t.Error("identity.login-token duplicates cognito-identity.NotAuthorizedException.could-not-verify")
 	}
 }

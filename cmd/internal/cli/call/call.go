@@ -24,6 +24,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/logtail"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
@@ -56,6 +57,11 @@ type CallOptions struct {
 	// LogsWait for them to arrive.
 	Logs     bool
 	LogsWait time.Duration
+
+	// Preflight predicts API Gateway's answer before sending (from the
+	// route's authorizer configuration and the token) and compares it
+	// with the answer after.
+	Preflight bool
 
 	// Routes runs the smoke test; JUnit writes its JUnit XML there.
 	Routes bool
@@ -90,6 +96,11 @@ route's authorizer as API Gateway's configuration describes it (read with
 your AWS credentials; without them, call says what it could not read and
 explains from the answer alone).
 
+--preflight predicts API Gateway's answer before sending — pass, or the exact
+refusal (status, body, www-authenticate) and the check that fails — from the
+route's authorizer and the token, prints it before the response ("prediction"
+in --json) and, after the response, whether the gateway agreed.
+
 --routes runs every route of the profile's [[api.routes]] (method, path,
 token, expect) or, with none, every route API Gateway reports, with the
 status its authorizer should give, as a pass/fail table; --junit FILE writes
@@ -104,6 +115,7 @@ came (network, TLS, timeout, redirect loop).`,
   cogscope call POST /orders -d @order.json -H 'X-Trace: 1' --expect 201
   pbpaste | cogscope call /private --bearer-stdin --json
   cogscope call /admin --logs
+  cogscope call /scoped --token id --preflight
   cogscope call --routes --junit smoke.xml`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -135,6 +147,7 @@ came (network, TLS, timeout, redirect loop).`,
 	fl.BoolVar(&o.JSON, "json", false, `print {"request", "response", "timings", "judgement"} as JSON (the token redacted)`)
 	fl.BoolVar(&o.Logs, "logs", false, "after the response, print the call's log lines: its access-log line and its authorizer's invocation (linked by the request id)")
 	fl.DurationVar(&o.LogsWait, "logs-wait", 10*time.Second, "with --logs: how long to wait for the lines to arrive")
+	fl.BoolVar(&o.Preflight, "preflight", false, "before sending, predict API Gateway's answer from the route's authorizer and the token; after the response, say whether the gateway agreed")
 	fl.BoolVar(&o.Routes, "routes", false, "smoke test: call every route of the profile (or of API Gateway's configuration) and compare statuses")
 	fl.StringVar(&o.JUnit, "junit", "", "with --routes: write the results as JUnit XML to FILE")
 	return cmd
@@ -171,7 +184,7 @@ func (o *CallOptions) check() error {
 		if o.Target != "" {
 			return cmdutil.UsageErr("--routes runs the profile's routes: give no URL or path")
 		}
-		for _, name := range []string{"data", "header", "expect", "logs", "logs-wait"} {
+		for _, name := range []string{"data", "header", "expect", "logs", "logs-wait", "preflight"} {
 			if set[name] {
 				return cmdutil.UsageErr("--%s is for one call, not --routes (set expect per route in [[api.routes]])", name)
 			}
@@ -248,6 +261,18 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if err != nil {
 		return err
 	}
+	var prediction *doctor.Prediction
+	if o.Preflight {
+		b, err := apicall.Build(ctx, req)
+		if err != nil {
+			return usageOf(err)
+		}
+		p := c.preflight(ctx, b)
+		prediction = &p
+		if !o.JSON {
+			writePrediction(o.IO.Out, p)
+		}
+	}
 	started := time.Now()
 	res, callErr := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
@@ -271,6 +296,11 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		logs, logsErr = o.findCallLogs(ctx, c, res, started)
 		doc = resultWithLogs{Result: res, Logs: logsJSON(logs, logsErr)}
 	}
+	var comparison *doctor.Comparison
+	if prediction != nil {
+		comparison = compareAnswer(*prediction, res.Response)
+		doc = resultWithPreflight{Doc: doc, Prediction: prediction, Comparison: comparison}
+	}
 	if o.JSON {
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
@@ -282,6 +312,9 @@ func callRun(ctx context.Context, o *CallOptions) error {
 			fmt.Fprintf(o.IO.ErrOut, "note: %s\n", n)
 		}
 		writeResult(o.IO.Out, res, c)
+		if prediction != nil {
+			writeComparison(o.IO.Out, comparison)
+		}
 		if o.Logs {
 			o.printCallLogs(logs, logsErr, c)
 		}

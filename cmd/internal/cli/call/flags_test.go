@@ -56,6 +56,9 @@ func TestNewCmdCallFlags(t *testing.T) {
 		{name: "stdin token", args: []string{"/private", "--bearer-stdin"}, want: def(CallOptions{Target: "/private", BearerStdin: true, FlagsSet: map[string]bool{"bearer-stdin": true}})},
 		{name: "the call's log lines", args: []string{"/admin", "--logs", "--logs-wait", "3s"}, want: def(CallOptions{Target: "/admin", Logs: true, LogsWait: 3 * time.Second,
 			FlagsSet: map[string]bool{"logs": true, "logs-wait": true}})},
+		{name: "a preflight prediction", args: []string{"/scoped", "--preflight", "--token", "id"}, want: def(CallOptions{Target: "/scoped", Token: "id", Preflight: true,
+			FlagsSet: map[string]bool{"preflight": true, "token": true}})},
+		{name: "preflight with routes", args: []string{"--routes", "--preflight"}, wantErr: "--preflight is for one call"},
 		{name: "logs with routes", args: []string{"--routes", "--logs"}, wantErr: "--logs is for one call"},
 		{name: "smoke with junit", args: []string{"--routes", "--junit", "out.xml"}, want: def(CallOptions{Routes: true, JUnit: "out.xml", FlagsSet: map[string]bool{"routes": true, "junit": true}})},
 

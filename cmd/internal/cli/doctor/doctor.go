@@ -15,6 +15,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	lib "github.com/cogscope/cogscope/internal/doctor"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // DoctorOptions are the parsed flags.
@@ -100,7 +101,7 @@ func writeJSON(w io.Writer, rep lib.Report) error {
 var marks = map[lib.Status]string{lib.StatusOK: "✓", lib.StatusWarn: "⚠", lib.StatusFail: "✗", lib.StatusSkipped: "-"}
 
 func writeText(w io.Writer, t lib.Target, rep lib.Report) {
-	s := lib.Safe
+	s := termtext.Line
 	fmt.Fprintf(w, "cogscope doctor: pool %s, client %s, flow %s\n\n", s(t.PoolID), s(t.ClientID), s(t.Flow))
 	for _, c := range rep.Checks {
 		name := c.Name

@@ -171,4 +171,10 @@ func TestServerTextIsSanitised(t *testing.T) {
 	if strings.ContainsAny(b.String(), "\x1b\x07") {
 		t.Errorf("control characters printed: %q", b.String())
 	}
+	// termtext shows them as visible escapes: the text reads as sent.
+	for _, want := range []string{`bad \x1b[31mred\x1b[0m`, `e\x07`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("output lacks %q: %q", want, b.String())
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/doctor"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // ExplainOptions are the parsed arguments.
@@ -119,7 +120,7 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 		confirmations = append(confirmations, doctor.ConfirmTimestamp(x, now())...)
 		if doctor.NeedsClock(x) {
 			if skew, err := doctor.ClockSkew(ctx, o.Factory.HTTPClient(), target.ServiceURL(), now); err != nil {
-				fmt.Fprintf(o.IO.ErrOut, "Could not measure the clock: %s\n", doctor.Safe(err.Error()))
+				fmt.Fprintf(o.IO.ErrOut, "Could not measure the clock: %s\n", termtext.Line(err.Error()))
 			} else {
 				confirmations = append(confirmations, doctor.ConfirmClock(x, skew)...)
 			}
@@ -151,7 +152,7 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 }
 
 func write(w io.Writer, x doctor.Explanation) {
-	s := doctor.Safe
+	s := termtext.Line
 	switch {
 	case x.Best != nil:
 		writeMatch(w, *x.Best, "")
@@ -176,7 +177,7 @@ func write(w io.Writer, x doctor.Explanation) {
 }
 
 func writeMatch(w io.Writer, m doctor.Match, indent string) {
-	s := doctor.Safe
+	s := termtext.Line
 	ref := ""
 	if m.Ref != "" {
 		ref = " (failure catalogue " + m.Ref + ")"
@@ -222,7 +223,7 @@ func list(o *ExplainOptions) error {
 var verdictMarks = map[string]string{doctor.VerdictConfirmed: "✗ confirmed", doctor.VerdictRuledOut: "✓ ruled out", doctor.VerdictUnchecked: "- unchecked"}
 
 func writeConfirmations(w io.Writer, cs []doctor.Confirmation) {
-	s := doctor.Safe
+	s := termtext.Line
 	fmt.Fprintln(w, "\nChecked against the target's configuration:")
 	if len(cs) == 0 {
 		fmt.Fprintln(w, "  no configuration check bears on these causes")

@@ -109,6 +109,11 @@ func TestPastedControlCharactersAreNotPrinted(t *testing.T) {
 	if strings.ContainsAny(b.String(), "\x1b\x07") {
 		t.Errorf("printed %q", b.String())
 	}
+	for _, want := range []string{`evil \x1b]0;title\x07 text`, `matched on: \x1b[2J`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("output lacks %q: %q", want, b.String())
+		}
+	}
 }
 
 func TestCheckConfirmsTheCauseOnTheTarget(t *testing.T) {
