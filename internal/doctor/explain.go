@@ -3,6 +3,7 @@ package doctor
 import (
 	"encoding/json"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -269,7 +270,12 @@ func Explain(text string) Explanation {
 		return settle(x)
 	}
 	x.Clue = clues(text)
+	// A redirect URL carries the provider's words form-encoded
+	// (error_description=Bad+id_token+issuer…): match their decoded form too.
 	low := strings.ToLower(text)
+	if dec, err := url.QueryUnescape(text); err == nil && dec != text {
+		low += "\n" + strings.ToLower(dec)
+	}
 	for _, e := range allEntries {
 		if !slices.Contains(explainable, e.Source) {
 			continue
