@@ -606,3 +606,38 @@ func TestParseWWWAuthenticate(t *testing.T) {
 type urlT = url.URL
 
 func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
+
+// Sign runs on the built request with its body; the signed request's
+// secrets are redacted from Info, and a token beside Sign is refused.
+func TestBuildSigns(t *testing.T) {
+	var gotBody string
+	sign := func(r *http.Request, body []byte) error {
+		gotBody = string(body)
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=abc")
+		r.Header.Set("X-Amz-Security-Token", "session-secret")
+		return nil
+	}
+	b, err := apicall.Build(context.Background(), apicall.Request{Method: "POST", Target: "http://127.0.0.1:1/iam", Body: []byte(`{"a":1}`), Sign: sign})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotBody != `{"a":1}` || !strings.HasPrefix(b.HTTP.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+		t.Errorf("sign saw body %q; Authorization %q", gotBody, b.HTTP.Header.Get("Authorization"))
+	}
+	if b.Info.TokenKind != apicall.TokenSigV4 {
+		t.Errorf("TokenKind %q, want %q", b.Info.TokenKind, apicall.TokenSigV4)
+	}
+	for _, h := range []string{"Authorization", "X-Amz-Security-Token"} {
+		if v := b.Info.Headers[h]; len(v) != 1 || v[0] != apicall.Redacted {
+			t.Errorf("Info.Headers[%s] = %v, want redacted", h, v)
+		}
+	}
+	var ue *apicall.UsageError
+	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Token: "tok", Sign: sign}); !errors.As(err, &ue) {
+		t.Errorf("token and Sign: %v, want a UsageError", err)
+	}
+	failing := func(*http.Request, []byte) error { return errors.New("no credentials") }
+	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Sign: failing}); !errors.As(err, &ue) || !strings.Contains(err.Error(), "no credentials") {
+		t.Errorf("failing Sign: %v", err)
+	}
+}
