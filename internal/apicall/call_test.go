@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/cogscope/cogscope/flows/idpool"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
@@ -639,5 +641,56 @@ func TestBuildSigns(t *testing.T) {
 	failing := func(*http.Request, []byte) error { return errors.New("no credentials") }
 	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Sign: failing}); !errors.As(err, &ue) || !strings.Contains(err.Error(), "no credentials") {
 		t.Errorf("failing Sign: %v", err)
+	}
+}
+
+// TestExplainsIAMRefusals signs calls to the demo AWS_IAM route with
+// identity-pool credentials (the SDK's cognitoidentity client against
+// the stack) and checks each refusal's cause.
+func TestExplainsIAMRefusals(t *testing.T) {
+	env := localtest.Start(t)
+	ctx := context.Background()
+	c := env.IdentityClient()
+	id, err := c.GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String(env.Demo.IdentityPoolID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretKey, SessionToken: *out.Credentials.SessionToken}
+	wrong := guest
+	wrong.SecretAccessKey += "x"
+	noToken := guest
+	noToken.SessionToken = ""
+	signer := func(cr aws.Credentials) func(*http.Request, []byte) error {
+		return func(r *http.Request, body []byte) error {
+			return idpool.SignRequest(r.Context(), r, body, cr, env.Region, time.Now())
+		}
+	}
+	cases := []struct {
+		name  string
+		creds aws.Credentials
+		cause string
+	}{
+		{"guest role", guest, apicall.CauseIAMDenied},
+		{"wrong secret", wrong, apicall.CauseIAMSignature},
+		{"no session token", noToken, apicall.CauseIAMCredentials},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := apicall.Do(ctx, apicall.Request{Target: env.API.HTTPURL + "/iam", Sign: signer(tc.creds)},
+				apicall.Options{Explain: &apicall.Explainer{Now: time.Now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Response == nil || res.Response.Status != 403 || res.Judgement == nil {
+				t.Fatalf("result %+v", res)
+			}
+			if res.Judgement.Cause != tc.cause {
+				t.Errorf("cause %q, want %q (%s)", res.Judgement.Cause, tc.cause, res.Response.Body)
+			}
+		})
 	}
 }
