@@ -353,6 +353,10 @@ func (x *Explainer) cause(b *Built, j *Judgement) string {
 		return CauseIAMDenied
 	case j.Status == 403 && (j.ErrorType == "InvalidSignatureException" || j.ErrorType == "IncompleteSignatureException"):
 		j.FailedCheck = "sigv4_signature"
+		if b.Info.TokenKind != TokenSigV4 {
+			// A token where a signature belongs (Authorization: Bearer …).
+			return CauseIAM
+		}
 		return CauseIAMSignature
 	case j.Status == 403 && (j.ErrorType == "ExpiredTokenException" || j.ErrorType == "UnrecognizedClientException"):
 		j.FailedCheck = "sigv4_credentials"
