@@ -191,3 +191,37 @@ func TestIAMRouteInDescribeAndSeed(t *testing.T) {
 		}
 	}
 }
+
+// A seeded AWS_IAM route without iamRoles lets any signed caller in, and
+// the body is part of the signature: changed after signing, it fails.
+func TestIAMRouteSeededSignsTheBody(t *testing.T) {
+	f := newFixture(t)
+	if err := f.env.Gateway.ApplySeed(apigw.Seed{HTTPAPIs: []apigw.HTTPAPISeed{{ID: "iamapi0001", Name: "iam",
+		Routes: []apigw.HTTPRouteSeed{{RouteKey: "POST /reports", AuthorizationType: "AWS_IAM"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	guest, _ := f.poolCredentials(t, "")
+	send := func(signed, sent string) answer {
+		t.Helper()
+		req, err := http.NewRequest("POST", apigw.InvokeURL(f.env.Endpoint, "iamapi0001", "")+"/reports", strings.NewReader(sent))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := idpool.SignRequest(context.Background(), req, []byte(signed), guest, f.env.Region, f.clock.now()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return answer{resp.StatusCode, string(b), resp.Header}
+	}
+	if a := send(`{"n":1}`, `{"n":1}`); a.status != 200 || !strings.Contains(a.body, "cogscope-demo-guest") {
+		t.Errorf("signed body: %d %s", a.status, a.body)
+	}
+	if a := send(`{"n":1}`, `{"n":2}`); a.status != 403 || !strings.Contains(a.body, identity.MsgSignatureMismatch) {
+		t.Errorf("body changed after signing: %d %s", a.status, a.body)
+	}
+}
