@@ -177,8 +177,11 @@ func (o *CallOptions) check() error {
 	if o.BearerStdin && set["token"] {
 		return cmdutil.UsageErr("--bearer-stdin and --token: give one (the token comes from stdin or from the session)")
 	}
+	if o.SigV4 && o.Routes {
+		return cmdutil.UsageErr("--sigv4 is for one call, not --routes")
+	}
 	if o.SigV4 {
-		for _, name := range []string{"token", "bearer-stdin", "auth-scheme", "auth-header", "routes"} {
+		for _, name := range []string{"token", "bearer-stdin", "auth-scheme", "auth-header"} {
 			if set[name] {
 				return cmdutil.UsageErr("--sigv4 and --%s: a signed request carries no token; give one or the other", name)
 			}

@@ -67,6 +67,7 @@ func TestNewCmdCallFlags(t *testing.T) {
 		{name: "sigv4 and stdin", args: []string{"/iam", "--sigv4", "--bearer-stdin"}, wantErr: "--sigv4 and --bearer-stdin"},
 		{name: "sigv4 and a scheme", args: []string{"/iam", "--sigv4", "--auth-scheme", "raw"}, wantErr: "--sigv4 and --auth-scheme"},
 		{name: "pool without sigv4", args: []string{"/iam", "--identity-pool-id", "eu-west-1:11111111-2222-3333-4444-555555555555"}, wantErr: "--identity-pool-id needs --sigv4"},
+		{name: "sigv4 with routes", args: []string{"--routes", "--sigv4"}, wantErr: "--sigv4 is for one call"},
 		{name: "bad pool id", args: []string{"/iam", "--sigv4", "--identity-pool-id", "not-a-pool"}, wantErr: `--identity-pool-id "not-a-pool"`},
 		{name: "nothing to call", args: nil, wantErr: "no URL or path"},
 		{name: "three arguments", args: []string{"GET", "/a", "/b"}, wantErr: "accepts at most 2 arg"},
