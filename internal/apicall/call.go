@@ -39,6 +39,7 @@ const (
 	TokenID     = "id"
 	TokenRaw    = "raw" // given as is (--bearer-stdin)
 	TokenNone   = "none"
+	TokenSigV4  = "sigv4" // no token: the request is SigV4-signed (Request.Sign)
 )
 
 // Auth schemes.
@@ -72,6 +73,10 @@ type Request struct {
 	Body    []byte
 	// Timeout bounds the whole call; 0 means 30 s.
 	Timeout time.Duration
+	// Sign, when set, signs the built request just before it is sent
+	// (SigV4 for AWS_IAM routes: body is Body); such a request carries no
+	// token, and its TokenKind is TokenSigV4.
+	Sign func(req *http.Request, body []byte) error
 }
 
 // UsageError is a request that cannot be built (bad URL, header, scheme).
@@ -187,6 +192,15 @@ func Build(ctx context.Context, r Request) (*Built, error) {
 	} else {
 		b.Info.TokenKind = TokenNone
 	}
+	if r.Sign != nil {
+		if token != "" {
+			return nil, usage("a signed request carries no token: give one or the other")
+		}
+		if err := r.Sign(req, r.Body); err != nil {
+			return nil, usage("sign the request: %v", err)
+		}
+		b.Info.TokenKind = TokenSigV4
+	}
 	b.Info.Headers = redactHeaders(req.Header, b.Info.TokenHeader)
 	return b, nil
 }
@@ -250,7 +264,7 @@ func redactHeaders(h http.Header, tokenHeader string) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, v := range h {
 		vals := append([]string(nil), v...)
-		if strings.EqualFold(k, tokenHeader) || strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Cookie") || strings.EqualFold(k, "X-Api-Key") {
+		if strings.EqualFold(k, tokenHeader) || strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Cookie") || strings.EqualFold(k, "X-Api-Key") || strings.EqualFold(k, "X-Amz-Security-Token") {
 			for i, x := range vals {
 				if strings.HasPrefix(strings.ToLower(x), "bearer ") {
 					vals[i] = "Bearer " + Redacted

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/cogscope/cogscope/flows/idpool"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
@@ -606,3 +608,89 @@ func TestParseWWWAuthenticate(t *testing.T) {
 type urlT = url.URL
 
 func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
+
+// Sign runs on the built request with its body; the signed request's
+// secrets are redacted from Info, and a token beside Sign is refused.
+func TestBuildSigns(t *testing.T) {
+	var gotBody string
+	sign := func(r *http.Request, body []byte) error {
+		gotBody = string(body)
+		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=abc")
+		r.Header.Set("X-Amz-Security-Token", "session-secret")
+		return nil
+	}
+	b, err := apicall.Build(context.Background(), apicall.Request{Method: "POST", Target: "http://127.0.0.1:1/iam", Body: []byte(`{"a":1}`), Sign: sign})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotBody != `{"a":1}` || !strings.HasPrefix(b.HTTP.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+		t.Errorf("sign saw body %q; Authorization %q", gotBody, b.HTTP.Header.Get("Authorization"))
+	}
+	if b.Info.TokenKind != apicall.TokenSigV4 {
+		t.Errorf("TokenKind %q, want %q", b.Info.TokenKind, apicall.TokenSigV4)
+	}
+	for _, h := range []string{"Authorization", "X-Amz-Security-Token"} {
+		if v := b.Info.Headers[h]; len(v) != 1 || v[0] != apicall.Redacted {
+			t.Errorf("Info.Headers[%s] = %v, want redacted", h, v)
+		}
+	}
+	var ue *apicall.UsageError
+	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Token: "tok", Sign: sign}); !errors.As(err, &ue) {
+		t.Errorf("token and Sign: %v, want a UsageError", err)
+	}
+	failing := func(*http.Request, []byte) error { return errors.New("no credentials") }
+	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Sign: failing}); !errors.As(err, &ue) || !strings.Contains(err.Error(), "no credentials") {
+		t.Errorf("failing Sign: %v", err)
+	}
+}
+
+// TestExplainsIAMRefusals signs calls to the demo AWS_IAM route with
+// identity-pool credentials (the SDK's cognitoidentity client against
+// the stack) and checks each refusal's cause.
+func TestExplainsIAMRefusals(t *testing.T) {
+	env := localtest.Start(t)
+	ctx := context.Background()
+	c := env.IdentityClient()
+	id, err := c.GetId(ctx, &ci.GetIdInput{IdentityPoolId: aws.String(env.Demo.IdentityPoolID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.GetCredentialsForIdentity(ctx, &ci.GetCredentialsForIdentityInput{IdentityId: id.IdentityId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guest := aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretKey, SessionToken: *out.Credentials.SessionToken}
+	wrong := guest
+	wrong.SecretAccessKey += "x"
+	noToken := guest
+	noToken.SessionToken = ""
+	signer := func(cr aws.Credentials) func(*http.Request, []byte) error {
+		return func(r *http.Request, body []byte) error {
+			return idpool.SignRequest(r.Context(), r, body, cr, env.Region, time.Now())
+		}
+	}
+	cases := []struct {
+		name  string
+		creds aws.Credentials
+		cause string
+	}{
+		{"guest role", guest, apicall.CauseIAMDenied},
+		{"wrong secret", wrong, apicall.CauseIAMSignature},
+		{"no session token", noToken, apicall.CauseIAMCredentials},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := apicall.Do(ctx, apicall.Request{Target: env.API.HTTPURL + "/iam", Sign: signer(tc.creds)},
+				apicall.Options{Explain: &apicall.Explainer{Now: time.Now}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Response == nil || res.Response.Status != 403 || res.Judgement == nil {
+				t.Fatalf("result %+v", res)
+			}
+			if res.Judgement.Cause != tc.cause {
+				t.Errorf("cause %q, want %q (%s)", res.Judgement.Cause, tc.cause, res.Response.Body)
+			}
+		})
+	}
+}

@@ -51,7 +51,8 @@ type Judgement struct {
 	TokenUse string `json:"tokenUse,omitempty"`
 	// FailedCheck names the authorizer check that failed: identity_source,
 	// parse, alg, kid, signature, iss, aud, exp, nbf, iat, token_use,
-	// scope, route, lambda.
+	// scope, route, lambda; for AWS_IAM routes iam_policy, sigv4_signature,
+	// sigv4_credentials.
 	FailedCheck string `json:"failedCheck,omitempty"`
 	// Cause and Fix are stable codes (see Causes); Catalogue the
 	// failure-catalogue row.
@@ -149,6 +150,9 @@ const (
 	CauseExplicitDeny       = "lambda-explicit-deny"
 	CauseAuthorizerError    = "authorizer-error"
 	CauseIAM                = "iam-signature-required"
+	CauseIAMDenied          = "iam-not-authorized"
+	CauseIAMSignature       = "iam-bad-signature"
+	CauseIAMCredentials     = "iam-bad-credentials"
 	CauseUnknown            = "unknown"
 )
 
@@ -182,7 +186,10 @@ var Causes = map[string]struct{ Fix, Text, FixText, Catalogue string }{
 	CausePolicyDenied:       {"policy-resource-or-cache-key", "the authorizer's policy does not cover this method: often a policy cached for another method", "return a policy with a wildcard resource, or add the route to the identity sources, or set the TTL to 0", "c33"},
 	CauseExplicitDeny:       {"check-authorizer-logs", "the authorizer's policy explicitly denies this method", "read the authorizer's log group for the policy it returned", "c33"},
 	CauseAuthorizerError:    {"check-authorizer-logs", "the authorizer failed (error, timeout, malformed output, or no permission to invoke it)", "read $context.authorizer.error in the access log and the function's log group", ""},
-	CauseIAM:                {"sign-request", "the route uses AWS_IAM authorization: it wants a SigV4 signature, not a JWT", "sign the request with AWS credentials", "c32"},
+	CauseIAM:                {"sign-request", "the route uses AWS_IAM authorization: it wants a SigV4 signature, not a JWT", "sign the request with AWS credentials (cogscope call --sigv4)", "c32"},
+	CauseIAMDenied:          {"check-role-policy", "the signature is good, but the signer's role may not call execute-api:Invoke on this route", "use credentials of a role allowed on the route (see which role the identity pool gives: cogscope credentials), or allow the route in the role's policy", "c32"},
+	CauseIAMSignature:       {"check-signing", "the SigV4 signature does not match: a wrong secret key, a request changed after signing, or signed for another service or region", "sign for service execute-api in the API's region, and send the request as signed", "c32"},
+	CauseIAMCredentials:     {"refresh-credentials", "the signing credentials are expired or not valid (a missing or stale session token)", "get fresh credentials (cogscope credentials) and sign again", "c32"},
 	CauseUnknown:            {"", "the answer does not match a known authorizer refusal", "", ""},
 }
 
@@ -341,6 +348,19 @@ func (x *Explainer) cause(b *Built, j *Judgement) string {
 	case strings.HasPrefix(j.Message, "User is not authorized to access this resource with an explicit deny"):
 		j.FailedCheck = "lambda"
 		return CauseExplicitDeny
+	case j.Status == 403 && strings.HasPrefix(j.Message, "User: ") && strings.Contains(j.Message, "is not authorized to perform: execute-api:Invoke"):
+		j.FailedCheck = "iam_policy"
+		return CauseIAMDenied
+	case j.Status == 403 && (j.ErrorType == "InvalidSignatureException" || j.ErrorType == "IncompleteSignatureException"):
+		j.FailedCheck = "sigv4_signature"
+		if b.Info.TokenKind != TokenSigV4 {
+			// A token where a signature belongs (Authorization: Bearer …).
+			return CauseIAM
+		}
+		return CauseIAMSignature
+	case j.Status == 403 && (j.ErrorType == "ExpiredTokenException" || j.ErrorType == "UnrecognizedClientException"):
+		j.FailedCheck = "sigv4_credentials"
+		return CauseIAMCredentials
 	case j.Status == 401 && b.Info.TokenKind == TokenNone:
 		j.FailedCheck = "identity_source"
 		return CauseNoToken

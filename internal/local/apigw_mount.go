@@ -2,11 +2,14 @@ package local
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
 )
 
 // newAPIGateway builds the local API Gateway on the stack's clock and
@@ -29,7 +32,27 @@ func (s *Stack) newAPIGateway() *apigw.Service {
 		Logger:   s.logger,
 		// The demo authorizer functions trust the demo pool only.
 		DemoUserPoolID: demoSeed(s.opts.Region).UserPools[0].ID,
+		IAMAuth:        s.iamAuth,
 	})
+}
+
+// iamAuth checks an AWS_IAM route's call with the identity service's
+// SigV4 check (service execute-api), on the path as the client signed
+// it: the gateway sees the request as it came, /_api/<apiId>/... and all.
+func (s *Stack) iamAuth(r *http.Request, body []byte) (apigw.IAMCaller, error) {
+	if s.identity == nil {
+		return apigw.IAMCaller{}, errors.New("the stack has no identity service")
+	}
+	c, err := s.identity.Authenticate(r, body, "execute-api")
+	var ae *identity.AuthError
+	if errors.As(err, &ae) {
+		return apigw.IAMCaller{}, &apigw.IAMAuthError{Code: ae.Code, Message: ae.Message}
+	}
+	if err != nil {
+		return apigw.IAMCaller{}, fmt.Errorf("check the signature: %w", err)
+	}
+	return apigw.IAMCaller{Arn: c.Arn, UserID: c.UserID, Account: c.Account, AccessKeyID: c.AccessKeyID,
+		RoleARN: c.RoleARN, IdentityID: c.IdentityID, IdentityPoolID: c.IdentityPoolID}, nil
 }
 
 // issuerKeys resolves an issuer of this stack (<endpoint>/<poolId>) to
@@ -52,7 +75,8 @@ func (s *Stack) seedAPIs() error {
 		if s.opts.Seed != nil {
 			return nil
 		}
-		demo := apigw.DemoSeed(demoSeed(s.opts.Region).UserPools[0].ID, cognito.DemoPublicClientID, cognito.DemoSecretClientID)
+		demo := apigw.DemoSeed(demoSeed(s.opts.Region).UserPools[0].ID, cognito.DemoPublicClientID, cognito.DemoSecretClientID,
+			identity.DemoAuthRole, identity.DemoAdminsRole)
 		seed = &demo
 	}
 	if err := s.apigw.ApplySeed(*seed); err != nil {

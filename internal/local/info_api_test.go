@@ -41,7 +41,7 @@ func TestInfoDescribesTheDemoAPIs(t *testing.T) {
 		return strings.Join(out, "; ")
 	}
 	if info.API.ID != "cogshttp01" || info.API.URL != "http://127.0.0.1:9229/_api/cogshttp01" ||
-		route(info.API.Routes) != "GET /hello none ; GET /private jwt ; GET /scoped jwt cogscope-api/read; GET /admin lambda " {
+		route(info.API.Routes) != "GET /hello none ; GET /private jwt ; GET /scoped jwt cogscope-api/read; GET /admin lambda ; GET /iam iam " {
 		t.Errorf("api = %+v", info.API)
 	}
 	if info.RestAPI.ID != "cogsrest01" || info.RestAPI.URL != "http://127.0.0.1:9229/_api/cogsrest01/prod" ||

@@ -45,7 +45,7 @@ func TestHTTPAPIConfigThroughTheSDK(t *testing.T) {
 	for _, r := range routes.Items {
 		byKey[aws.ToString(r.RouteKey)] = r
 	}
-	if len(byKey) != 4 || byKey["GET /hello"].AuthorizationType != v2types.AuthorizationTypeNone ||
+	if len(byKey) != 5 || byKey["GET /iam"].AuthorizationType != v2types.AuthorizationTypeAwsIam || byKey["GET /hello"].AuthorizationType != v2types.AuthorizationTypeNone ||
 		byKey["GET /private"].AuthorizationType != v2types.AuthorizationTypeJwt ||
 		!slices.Equal(byKey["GET /scoped"].AuthorizationScopes, []string{apigw.DemoScope}) ||
 		byKey["GET /admin"].AuthorizationType != v2types.AuthorizationTypeCustom {
@@ -97,7 +97,7 @@ func TestHTTPAPIConfigThroughTheSDK(t *testing.T) {
 		}
 		p.NextToken = out.NextToken
 	}
-	if len(paged) != 4 {
+	if len(paged) != 5 {
 		t.Errorf("paged routes %v", paged)
 	}
 	// Errors are typed.

@@ -31,13 +31,18 @@ const (
 //	  GET /scoped   JWT (audience the public and confidential clients), scope cogscope-api/read
 //	  GET /admin    Lambda REQUEST authorizer cogscope-demo-admins (payload 2.0, simple responses,
 //	                group "admins" only, results cached 300 s by the Authorization header)
+//	GET /iam      AWS_IAM: SigV4-signed (service execute-api), by one of iamRoles (any
+//	              signed caller when none is given)
 //	REST API cogsrest01 (stage prod)
 //	  GET /hello           no authorizer
 //	  GET /profile         COGNITO_USER_POOLS, no scopes: the ID token
 //	  GET /orders          COGNITO_USER_POOLS with scope cogscope-api/read: an access token
 //	  GET /lambda/orders   TOKEN authorizer cogscope-demo-policy (a policy for the called
 //	  GET /lambda/profile  method only, cached 300 s: one method's policy denies the other)
-func DemoSeed(poolID, publicClientID, confidentialClientID string) Seed {
+//
+// The stack passes the demo identity pool's authenticated and admins
+// roles as iamRoles: its guest role is refused on GET /iam.
+func DemoSeed(poolID, publicClientID, confidentialClientID string, iamRoles ...string) Seed {
 	ttl := DemoAuthorizerTTL
 	return Seed{
 		HTTPAPIs: []HTTPAPISeed{{
@@ -53,6 +58,7 @@ func DemoSeed(poolID, publicClientID, confidentialClientID string) Seed {
 				{RouteKey: "GET /private", Authorizer: demoJWTAuthorizer},
 				{RouteKey: "GET /scoped", Authorizer: demoJWTAPIAuth, Scopes: []string{DemoScope}},
 				{RouteKey: "GET /admin", Authorizer: demoAdminsAuth},
+				{RouteKey: "GET /iam", AuthorizationType: "AWS_IAM", IAMRoles: iamRoles},
 			},
 		}},
 		RestAPIs: []RestAPISeed{{

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -49,7 +50,29 @@ type Options struct {
 	// Functions are extra built-in Lambda functions by name, beside the
 	// demo ones.
 	Functions map[string]Function
+	// IAMAuth checks the SigV4 signature of a request to an AWS_IAM route
+	// (body is its body, already read) and names the caller; the stack
+	// sets it to its identity service. An *IAMAuthError refuses the
+	// request as API Gateway does; nil refuses every AWS_IAM call with a
+	// 500 (no identity service).
+	IAMAuth func(r *http.Request, body []byte) (IAMCaller, error)
 }
+
+// IAMCaller is who signed a request to an AWS_IAM route.
+type IAMCaller struct {
+	Arn, UserID, Account, AccessKeyID string
+	// RoleARN is the assumed role ("" for an IAM user); IdentityID and
+	// IdentityPoolID are set for credentials of a Cognito identity pool.
+	RoleARN, IdentityID, IdentityPoolID string
+}
+
+// IAMAuthError is a refused signature: Code is AWS's error code
+// (MissingAuthenticationToken, IncompleteSignature,
+// SignatureDoesNotMatch, ExpiredToken, InvalidClientTokenId), Message
+// its text.
+type IAMAuthError struct{ Code, Message string }
+
+func (e *IAMAuthError) Error() string { return e.Code + ": " + e.Message }
 
 // Seed declares APIs to create. It is the "httpApis" and "restApis" part
 // of the stack's seed file.
@@ -94,6 +117,11 @@ type HTTPRouteSeed struct {
 	RouteKey   string   `json:"routeKey" yaml:"routeKey"`
 	Authorizer string   `json:"authorizer,omitempty" yaml:"authorizer,omitempty"`
 	Scopes     []string `json:"scopes,omitempty" yaml:"scopes,omitempty"`
+	// AuthorizationType "AWS_IAM" makes the route IAM-authorized (SigV4,
+	// no authorizer); IAMRoles are the roles allowed to invoke it (the
+	// roles' policies, in short); empty: any signed caller.
+	AuthorizationType string   `json:"authorizationType,omitempty" yaml:"authorizationType,omitempty"`
+	IAMRoles          []string `json:"iamRoles,omitempty" yaml:"iamRoles,omitempty"`
 }
 
 // RestAPISeed declares a REST API deployed to one stage.
@@ -149,6 +177,8 @@ type route struct {
 	AuthorizerID string
 	Scopes       []string
 	Target       string
+	// IAMRoles are the roles an AWS_IAM route lets in; empty: any.
+	IAMRoles []string
 }
 
 type httpAuthorizer struct {
@@ -373,6 +403,21 @@ func (s *Service) buildHTTPAPI(as HTTPAPISeed, now time.Time) (*httpAPI, error) 
 				return nil, fmt.Errorf("route %s: no authorizer named %q", rs.RouteKey, rs.Authorizer)
 			}
 			r.AuthorizerID, r.AuthType = au.ID, authTypeFor(au.Type)
+		}
+		switch rs.AuthorizationType {
+		case "", "NONE":
+			if len(rs.IAMRoles) > 0 {
+				return nil, fmt.Errorf("route %s: iamRoles need authorizationType AWS_IAM", rs.RouteKey)
+			}
+		case "AWS_IAM":
+			if rs.Authorizer != "" || len(rs.Scopes) > 0 {
+				return nil, fmt.Errorf("route %s: an AWS_IAM route has no authorizer or scopes", rs.RouteKey)
+			}
+			r.AuthType, r.IAMRoles = "AWS_IAM", slices.Clone(rs.IAMRoles)
+		default:
+			if rs.AuthorizationType != r.AuthType {
+				return nil, fmt.Errorf("route %s: authorizationType %q: want AWS_IAM (other types come from the authorizer)", rs.RouteKey, rs.AuthorizationType)
+			}
 		}
 		for _, other := range a.routes {
 			if other.Key == r.Key {

@@ -2,10 +2,13 @@ package apigw
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,9 +144,10 @@ func (s *Service) serveHTTPAPI(w http.ResponseWriter, r *http.Request, a *httpAP
 			}
 		}
 	}
-	var scopes []string
+	var scopes, iamRoles []string
 	if rt != nil {
 		scopes = append(scopes, rt.Scopes...)
+		iamRoles = append(iamRoles, rt.IAMRoles...)
 	}
 	s.mu.RUnlock()
 	if rt == nil {
@@ -155,6 +159,13 @@ func (s *Service) serveHTTPAPI(w http.ResponseWriter, r *http.Request, a *httpAP
 	authorizer := map[string]any(nil)
 	switch {
 	case rt.AuthType == "NONE" || rt.AuthType == "":
+	case rt.AuthType == "AWS_IAM":
+		iam, refusal := s.authorizeIAM(r, c, iamRoles)
+		if refusal != nil {
+			finish(refusal.status, refusal.body, refusal.hdr)
+			return
+		}
+		authorizer = map[string]any{"iam": iam}
 	case au == nil:
 		c.authErr, c.errMsg = "authorizer "+rt.AuthorizerID+" not found", "Internal Server Error"
 		finish(http.StatusInternalServerError, bodyInternal, nil)
@@ -232,6 +243,76 @@ func (s *Service) serveHTTPAPI(w http.ResponseWriter, r *http.Request, a *httpAP
 	b, _ := json.Marshal(event)
 	finish(http.StatusOK, string(b), nil)
 }
+
+// iamRefusal is an AWS_IAM route's answer to a refused call.
+type iamRefusal struct {
+	status int
+	body   string
+	hdr    map[string]string
+}
+
+// authorizeIAM checks an AWS_IAM route's call: the SigV4 signature
+// through Options.IAMAuth, then the caller's role against the route's
+// roles. It returns requestContext.authorizer.iam as a payload 2.0 event
+// carries it, or the refusal as API Gateway words it (cognito-protocol.md
+// §6.3).
+func (s *Service) authorizeIAM(r *http.Request, c *call, roles []string) (map[string]any, *iamRefusal) {
+	refuse := func(status int, msg, errType, respType string) (map[string]any, *iamRefusal) {
+		c.errMsg, c.respType, c.authErr = msg, respType, msg
+		b, _ := json.Marshal(map[string]string{"message": msg})
+		return nil, &iamRefusal{status, string(b), map[string]string{"x-amzn-ErrorType": errType}}
+	}
+	if s.opts.IAMAuth == nil {
+		c.authErr, c.errMsg = "no identity service to check SigV4 signatures", "Internal Server Error"
+		return nil, &iamRefusal{http.StatusInternalServerError, bodyInternal, nil}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxIAMBody+1))
+	if err != nil || len(body) > maxIAMBody {
+		return refuse(http.StatusRequestEntityTooLarge, "Request Too Long", "RequestTooLongException", "REQUEST_TOO_LARGE")
+	}
+	caller, err := s.opts.IAMAuth(r, body)
+	var ae *IAMAuthError
+	switch {
+	case err == nil:
+	case errors.As(err, &ae):
+		switch ae.Code {
+		case "MissingAuthenticationToken":
+			c.errMsg, c.respType, c.authErr = "Missing Authentication Token", "MISSING_AUTHENTICATION_TOKEN", ae.Message
+			return nil, &iamRefusal{http.StatusForbidden, bodyMissingToken, map[string]string{"x-amzn-ErrorType": "MissingAuthenticationTokenException"}}
+		case "SignatureDoesNotMatch":
+			return refuse(http.StatusForbidden, ae.Message, "InvalidSignatureException", "INVALID_SIGNATURE")
+		case "IncompleteSignature":
+			return refuse(http.StatusForbidden, ae.Message, "IncompleteSignatureException", "INVALID_SIGNATURE")
+		case "ExpiredToken":
+			return refuse(http.StatusForbidden, ae.Message, "ExpiredTokenException", "EXPIRED_TOKEN")
+		default:
+			return refuse(http.StatusForbidden, ae.Message, "UnrecognizedClientException", "DEFAULT_4XX")
+		}
+	default:
+		c.authErr, c.errMsg = err.Error(), "Internal Server Error"
+		return nil, &iamRefusal{http.StatusInternalServerError, bodyInternal, nil}
+	}
+	if len(roles) > 0 && !slices.Contains(roles, caller.RoleARN) {
+		resource := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", s.opts.Region, s.opts.AccountID, c.apiID, c.stage, r.Method, c.path)
+		msg := "User: " + caller.Arn + " is not authorized to perform: execute-api:Invoke on resource: " + resource
+		c.errMsg, c.respType, c.authErr = msg, "ACCESS_DENIED", msg
+		b, _ := json.Marshal(map[string]string{"Message": msg})
+		return nil, &iamRefusal{http.StatusForbidden, string(b), map[string]string{"x-amzn-ErrorType": "AccessDeniedException"}}
+	}
+	c.principalID = caller.Arn
+	var cognito any // null unless the credentials come from an identity pool
+	if caller.IdentityID != "" {
+		cognito = map[string]any{"identityId": caller.IdentityID, "identityPoolId": caller.IdentityPoolID}
+	}
+	return map[string]any{
+		"accessKey": caller.AccessKeyID, "accountId": caller.Account, "callerId": caller.UserID,
+		"cognitoIdentity": cognito, "principalOrgId": nil, "userArn": caller.Arn, "userId": caller.UserID,
+	}, nil
+}
+
+// maxIAMBody bounds the body read to check an AWS_IAM call's signature
+// (API Gateway's own payload limit is 10 MB).
+const maxIAMBody = 10 << 20
 
 func wwwHeader(v string) map[string]string {
 	if v == "" {

@@ -44,7 +44,12 @@ type CallOptions struct {
 	BearerStdin bool
 	AuthScheme  string
 	AuthHeader  string
-	Headers     []string
+	// SigV4 signs the request (service execute-api) instead of sending a
+	// token, with credentials from IdentityPoolID (on the local stack,
+	// default its demo identity pool) or the AWS credential chain.
+	SigV4          bool
+	IdentityPoolID string
+	Headers        []string
 	// Data is -d: the body, or @FILE.
 	Data    string
 	Timeout time.Duration
@@ -89,6 +94,13 @@ sign in with "cogscope login" first), read from stdin (--bearer-stdin), or
 none (--token none). On the local stack's demo pool without a saved session,
 call signs in as the demo user, as "cogscope login" does there.
 
+--sigv4 signs the request with SigV4 (service execute-api) instead of
+sending a token, for routes with AWS_IAM authorization. The credentials:
+with --identity-pool-id, the session's ID token traded at that identity
+pool; without it, on the local stack, at its demo identity pool; elsewhere,
+the standard AWS credential chain (AWS_PROFILE, the profile's aws_profile,
+the environment).
+
 On 401 and 403 it explains the refusal: API Gateway's own words (the body's
 message, www-authenticate) beside what went wrong in plain words, the check
 that failed and the fix, judged on the token that was sent against the
@@ -116,6 +128,8 @@ came (network, TLS, timeout, redirect loop).`,
   pbpaste | cogscope call /private --bearer-stdin --json
   cogscope call /admin --logs
   cogscope call /scoped --token id --preflight
+  cogscope call /iam --sigv4
+  cogscope call https://abc123.execute-api.eu-west-1.amazonaws.com/reports --sigv4 --identity-pool-id eu-west-1:11111111-2222-3333-4444-555555555555
   cogscope call --routes --junit smoke.xml`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -140,6 +154,8 @@ came (network, TLS, timeout, redirect loop).`,
 	fl.BoolVar(&o.BearerStdin, "bearer-stdin", false, "read the token to send from stdin (a pasted line break or \"Bearer \" is removed)")
 	fl.StringVar(&o.AuthScheme, "auth-scheme", apicall.SchemeBearer, `"bearer" (Authorization: Bearer <token>) or "raw" (the bare token, as REST Cognito authorizers document)`)
 	fl.StringVar(&o.AuthHeader, "auth-header", "Authorization", "the header the token goes in")
+	fl.BoolVar(&o.SigV4, "sigv4", false, "sign the request with SigV4 (service execute-api) instead of sending a token, for AWS_IAM routes")
+	fl.StringVar(&o.IdentityPoolID, "identity-pool-id", "", "with --sigv4: get the credentials by trading the session's ID token at this identity pool (default on the local stack: its demo identity pool; elsewhere the AWS credential chain)")
 	fl.StringArrayVarP(&o.Headers, "header", "H", nil, `extra header "Name: value" (repeatable)`)
 	fl.StringVarP(&o.Data, "data", "d", "", "request body, or @FILE to send a file's content")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "give up on the call after this long")
@@ -173,6 +189,21 @@ func (o *CallOptions) check() error {
 	}
 	if o.BearerStdin && set["token"] {
 		return cmdutil.UsageErr("--bearer-stdin and --token: give one (the token comes from stdin or from the session)")
+	}
+	if o.SigV4 && o.Routes {
+		return cmdutil.UsageErr("--sigv4 is for one call, not --routes")
+	}
+	if o.SigV4 {
+		for _, name := range []string{"token", "bearer-stdin", "auth-scheme", "auth-header"} {
+			if set[name] {
+				return cmdutil.UsageErr("--sigv4 and --%s: a signed request carries no token; give one or the other", name)
+			}
+		}
+	} else if set["identity-pool-id"] {
+		return cmdutil.UsageErr("--identity-pool-id needs --sigv4 (it names where the signing credentials come from)")
+	}
+	if set["identity-pool-id"] && !validIdentityPoolID(o.IdentityPoolID) {
+		return cmdutil.UsageErr("--identity-pool-id %q: want <region>:<uuid>", o.IdentityPoolID)
 	}
 	if o.Timeout <= 0 {
 		return cmdutil.UsageErr("--timeout %s: want a positive duration such as 10s", o.Timeout)
@@ -257,8 +288,14 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if err != nil {
 		return usageOf(err)
 	}
-	req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL)
-	if err != nil {
+	var signer *sigv4Signer
+	if o.SigV4 {
+		if signer, err = o.newSigner(ctx, c, b.Info.URL); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.region, signer.source)
+		req.Sign, req.TokenKind = signer.Sign, apicall.TokenNone
+	} else if req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL); err != nil {
 		return err
 	}
 	var prediction *doctor.Prediction
@@ -281,6 +318,9 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	}
 	if res != nil && res.Response != nil {
 		redactEcho(res.Response, req.Token)
+		if signer != nil {
+			signer.redact(res.Response)
+		}
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if x := c.Explainer(ctx); x != nil {

@@ -559,7 +559,9 @@ token = "none"
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("--json: %v\n%s\n%s", err, out, errOut)
 	}
-	if doc.From != "apigateway" || len(doc.Results) != 7 {
+	// 8: GET /iam (AWS_IAM) is called with the bearer token and expected
+	// to be refused.
+	if doc.From != "apigateway" || len(doc.Results) != 8 {
 		t.Fatalf("from %s, %d rows: %s", doc.From, len(doc.Results), out)
 	}
 	// The demo user's SRP access token lacks the scope /scoped wants:
@@ -570,6 +572,9 @@ token = "none"
 	for _, r := range doc.Results {
 		if !r.Pass && (r.Route.Path != "/scoped" || r.Cause != "missing-scope") {
 			t.Errorf("unexpected failure %+v", r)
+		}
+		if r.Route.Path == "/iam" && r.Cause != "iam-signature-required" {
+			t.Errorf("/iam with a bearer token: cause %q, want iam-signature-required", r.Cause)
 		}
 	}
 }

@@ -22,7 +22,11 @@ const displayMax = 16 << 10
 func writeResult(w io.Writer, res *apicall.Result, c *Context) {
 	rq := res.Request
 	tok := "no token"
-	if rq.TokenKind != apicall.TokenNone {
+	switch rq.TokenKind {
+	case apicall.TokenNone:
+	case apicall.TokenSigV4:
+		tok = "SigV4-signed (execute-api), no token"
+	default:
 		tok = fmt.Sprintf("%s token in %s (%s)", tokenName(rq.TokenKind), rq.TokenHeader, rq.TokenScheme)
 	}
 	fmt.Fprintf(w, "%s %s  [%s]\n", rq.Method, termtext.Line(rq.URL), tok)

@@ -1,0 +1,145 @@
+package call
+
+import (
+	"context"
+
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/idpool"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/local/identity"
+	"github.com/cogscope/cogscope/internal/termtext"
+)
+
+// sigv4Signer is --sigv4: the credentials the request is signed with,
+// and what the signature put in the request that the answer might echo
+// (redacted from what call prints).
+type sigv4Signer struct {
+	creds  aws.Credentials
+	region string
+	now    func() time.Time
+	// source says where the credentials came from, for stderr.
+	source string
+	// lastSig is the last signature made.
+	lastSig string
+}
+
+// newSigner finds the credentials for --sigv4, by one rule:
+//
+//   - --identity-pool-id: the session's ID token traded at that identity
+//     pool (GetId, GetCredentialsForIdentity);
+//   - else, on the local stack: the same at its demo identity pool;
+//   - else: the standard AWS chain of the target (AWS_PROFILE, the
+//     profile's aws_profile, the environment, ...).
+//
+// forURL is where the request goes (the demo user signs in only for the
+// local stack).
+func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) (*sigv4Signer, error) {
+	t := c.Target
+	s := &sigv4Signer{now: c.f.Clock()}
+	poolID := o.IdentityPoolID
+	if poolID == "" && t.IsLoopback() {
+		poolID = identity.DemoPoolID(cmdutil.FirstNonEmpty(t.Region, flows.RegionOf(t.UserPoolID), "us-east-1"))
+	}
+	cfg, err := c.f.AWSConfig(ctx, t)
+	if err != nil {
+		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
+	}
+	if poolID == "" {
+		if !c.f.HasAWSCredentials(t) {
+			return nil, cmdutil.UsageErr("--sigv4: no AWS credentials (set AWS_PROFILE, or aws_profile in the profile), and no --identity-pool-id to get some from")
+		}
+		cr, err := cfg.Credentials.Retrieve(ctx)
+		if err != nil {
+			return nil, cmdutil.UsageErr("--sigv4: AWS credentials: %s", termtext.Line(err.Error()))
+		}
+		s.creds, s.source = cr, "the AWS credential chain"
+		s.region = cmdutil.FirstNonEmpty(regionOfURL(forURL), t.Region, cfg.Region)
+	} else {
+		tokens, err := c.Tokens(ctx, forURL)
+		if err != nil {
+			return nil, err
+		}
+		if tokens[apicall.TokenID] == "" {
+			return nil, cmdutil.UsageErr("--sigv4: the session has no ID token to trade at identity pool %s: sign in again (cogscope login)", termtext.Line(poolID))
+		}
+		clients := idpool.Clients{Identity: awsclient.CognitoIdentity(cfg, t.Endpoint), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
+			sc := cfg.Copy()
+			sc.Credentials = creds
+			if creds == nil {
+				sc.Credentials = aws.AnonymousCredentials{}
+			}
+			return awsclient.STS(sc, t.Endpoint)
+		}}
+		res, err := idpool.Exchange(ctx, clients, idpool.Request{IdentityPoolID: poolID, IDToken: tokens[apicall.TokenID], NoExplain: true})
+		if err != nil {
+			d := idpool.Diagnose(err)
+			return nil, cmdutil.UsageErr("--sigv4: credentials from identity pool %s: %s", termtext.Line(poolID), termtext.Line(d.Message))
+		}
+		region, _, _ := strings.Cut(poolID, ":")
+		s.creds, s.region = res.Credentials, region
+		s.source = "identity pool " + termtext.Line(poolID) + " (role " + termtext.Line(res.RoleARN) + ")"
+	}
+	if s.region == "" {
+		return nil, cmdutil.UsageErr("--sigv4: no region to sign for (set --region)")
+	}
+	return s, nil
+}
+
+// Sign is apicall.Request.Sign: SigV4 for execute-api.
+func (s *sigv4Signer) Sign(req *http.Request, body []byte) error {
+	if err := idpool.SignRequest(req.Context(), req, body, s.creds, s.region, s.now()); err != nil {
+		return err
+	}
+	if _, sig, ok := strings.Cut(req.Header.Get("Authorization"), "Signature="); ok {
+		s.lastSig = sig
+	}
+	return nil
+}
+
+// redact removes the session token and the signature where the answer
+// echoes the request's headers.
+func (s *sigv4Signer) redact(r *apicall.ResponseInfo) {
+	if r == nil {
+		return
+	}
+	redactEcho(r, s.creds.SessionToken)
+	redactEcho(r, s.lastSig)
+}
+
+// regionOfURL is the region of an execute-api host
+// (<id>.execute-api.<region>.amazonaws.com), else "".
+func regionOfURL(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	_, rest, ok := strings.Cut(pu.Hostname(), ".execute-api.")
+	if !ok {
+		return ""
+	}
+	region, _, _ := strings.Cut(rest, ".")
+	return region
+}
+
+// validIdentityPoolID is <region>:<uuid>, as Cognito spells it.
+func validIdentityPoolID(id string) bool {
+	region, uuid, ok := strings.Cut(id, ":")
+	if !ok || region == "" || len(uuid) != 36 || strings.Count(uuid, "-") != 4 {
+		return false
+	}
+	for _, r := range region + uuid {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
