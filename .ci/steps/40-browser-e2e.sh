@@ -34,6 +34,6 @@ artifacts="${COGSCOPE_ARTIFACTS:-${TMPDIR:-/tmp}/cogscope-artifacts}"
 mkdir -p "$artifacts"
 
 COGSCOPE_BROWSER_E2E=1 COGSCOPE_CHROMIUM="$chromium" COGSCOPE_BIN="$bin" COGSCOPE_ARTIFACTS="$artifacts" \
-	timeout 300 go test ./internal/interop -count=1 -run '^(TestBrowserPKCE|TestBrowserLoginPages)$' -v
+	timeout 300 go test ./internal/interop -count=1 -run '^(TestBrowserPKCE|TestBrowserLoginPages|TestBrowserFederatedPKCE)$' -v
 echo "screenshots: $artifacts/hosted-ui-*.png"
 ls "$artifacts"/hosted-ui-*.png
