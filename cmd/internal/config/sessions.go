@@ -10,8 +10,6 @@ import (
 	"runtime"
 	"strings"
 	"time"
-
-	"github.com/google/renameio/v2"
 )
 
 // Session is what the store keeps for one profile: the last sign-in's
@@ -144,7 +142,7 @@ func (s *Store) Save(key string, sess *Session) error {
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
-	if err := renameio.WriteFile(p, append(b, '\n'), 0o600, renameio.WithStaticPermissions(0o600)); err != nil {
+	if err := writeFileAtomic(p, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write session: %w", err)
 	}
 	return nil
