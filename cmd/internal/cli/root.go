@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
+	"github.com/cogscope/cogscope/cmd/internal/cli/initcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -51,6 +52,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
+		initcmd.NewCmdInit(f, nil),
 	)
 	return root
 }
