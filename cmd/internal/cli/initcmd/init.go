@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -111,6 +112,8 @@ a command (--client-secret-command) to read it from.`,
 	return cmd
 }
 
+var profileNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$`)
+
 // DefaultSecretEnv is the environment variable a secret client's profile
 // names when --client-secret-env and --client-secret-command are not given.
 const DefaultSecretEnv = "COGSCOPE_CLIENT_SECRET"
@@ -134,6 +137,9 @@ type Result struct {
 func initRun(ctx context.Context, o *InitOptions) error {
 	f := o.Factory
 	name := cmdutil.FirstNonEmpty(o.Profile, "default")
+	if !profileNameRe.MatchString(name) {
+		return cmdutil.UsageErr("--profile %q: a profile name is letters, digits, '-', '_' and '.', at most 64", common.CleanLine(name))
+	}
 	if o.ClientSecretEnv != "" && o.ClientSecretCommand != "" {
 		return cmdutil.UsageErr("give --client-secret-env or --client-secret-command, not both")
 	}

@@ -239,6 +239,7 @@ func TestInitRefuses(t *testing.T) {
 		{"no client, no terminal", []string{"init", "--user-pool-id", "eu-west-1_AbCdEfGhI"}, "give --user-pool-id and --client-id"},
 		{"malformed pool", []string{"init", "--user-pool-id", "nounderscore", "--client-id", "c"}, "--user-pool-id"},
 		{"both secret sources", []string{"init", "--user-pool-id", "eu-west-1_AbCdEfGhI", "--client-id", "c", "--client-secret-env", "X", "--client-secret-command", "pass x"}, "not both"},
+		{"bad profile name", []string{"init", "--profile", "../x", "--user-pool-id", "eu-west-1_AbCdEfGhI", "--client-id", "c"}, "a profile name is"},
 		{"bad endpoint", []string{"init", "--endpoint", "ftp://x", "--user-pool-id", "eu-west-1_AbCdEfGhI", "--client-id", "c"}, "scheme"},
 	}
 	for _, tt := range tests {
