@@ -4,7 +4,8 @@
 # 120×34 with no config (a fresh HOME, so it starts the local stack),
 # signs in with SRP as the demo user (enter, enter, enter), and the screen
 # is captured with its colours (tmux capture-pane -e) and rendered to PNG
-# by charmbracelet/freeze (go run, pinned), then quantised by ImageMagick
+# by charmbracelet/freeze (go run, pinned; a fixed width and height keep
+# it at 1× scale), then quantised by ImageMagick
 # when it is installed, to keep the file small.
 #
 #   docs/img/console.sh            # from the repository root
@@ -60,11 +61,11 @@ sleep 0.5
 tmux -L "$sock" capture-pane -e -p -t shot | sed -E 's#http://127\.0\.0\.1:[0-9]+#http://127.0.0.1:9229#g' >"$tmp/screen.ansi"
 keys q
 
-go run "$FREEZE" --language ansi --window=false --padding 20 --margin 0 --font.size 13 \
+go run "$FREEZE" --language ansi --window=false --padding 20 --margin 0 --font.size 14 --width 1060 --height 600 \
 	--output "$tmp/console.png" "$tmp/screen.ansi"
-if command -v convert >/dev/null 2>&1; then
+if convert -version 2>/dev/null | grep -q ImageMagick; then
 	convert "$tmp/console.png" -strip -colors 64 PNG8:"$out"
 else
-	cp "$tmp/console.png" "$out"
+	cp "$tmp/console.png" "$out" # not quantised: ImageMagick is not installed
 fi
 ls -l "$out"
