@@ -4,7 +4,7 @@ import "slices"
 
 // catalogue is the table; entries are tried in order, so within a source
 // and code the specific ones come first. flows/oauth diagnoses with it too.
-var catalogue = slices.Concat(cognitoEntries, oauthEntries)
+var catalogue = slices.Concat(cognitoEntries, oauthEntries, identityEntries)
 
 // cognitoEntries explain Cognito's API errors and the flows' own failures.
 var cognitoEntries = []Entry{

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/widgets"
 )
@@ -90,7 +91,7 @@ func (m Model) targetLine() string {
 		case m.connecting:
 			target += t.Muted.Render(" (starting…)")
 		case m.connectErr != nil:
-			target += t.Error.Render(" (failed: " + m.connectErr.Error() + ")")
+			target += t.Error.Render(" (failed: " + termtext.Line(m.connectErr.Error()) + ")")
 		case tg.Kind == service.TargetLocal && endpoint != "" && localEndpoint:
 			target += t.Muted.Render(" " + endpoint)
 		}

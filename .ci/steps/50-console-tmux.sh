@@ -13,8 +13,9 @@
 #   4. refresh (r): new tokens (another jti);
 #   5. the API view (3): /private with the access token (200), the ID token
 #      to /scoped (403 and the failed check), the call's line in the log
-#      pane, then the Logs view (l) at its request id — skipped, said so,
-#      while view 3 says no API is configured (cmd gives it none yet);
+#      pane, then the Logs view (l) at its request id — the log steps
+#      skipped, said so, while the console has no log service (view 3's
+#      log pane says so);
 #   6. quit (q): exit code 0, the terminal restored (no alternate screen,
 #      cursor shown, mouse reporting off).
 #
@@ -203,11 +204,18 @@ else
 	wait_for 20 "403 Forbidden · GET /scoped" "failed check: scope" "diagnosis"
 	reqid=$(capture | sed -n 's/.*request id \([^ │]*\).*/\1/p' | head -n1)
 	[ -n "$reqid" ] || fail "no request id for the 403"
-	wait_for 20 "\"requestId\":\"$reqid"
-	echo "ok: GET /scoped with the ID token: 403, failed check scope, its log line (request $reqid)"
-	keys l
-	wait_for 10 "request $reqid" "Logs ·"
-	echo "ok: the Logs view at request $reqid"
+	echo "ok: GET /scoped with the ID token: 403, failed check scope (request $reqid)"
+	if capture | grep -qF "no log service configured"; then
+		echo "skip: the log pane says no log service is configured (cmd gives the console none yet): its line and the Logs view are not checked"
+	else
+		# The pane's lines are cut at its width (the request id is further
+		# along the access-log line); the Logs view below checks the id.
+		wait_for 20 "Log tail" "{\"apiId\":\"cogshttp01\""
+		echo "ok: the call's access-log line in the pane"
+		keys l
+		wait_for 10 "request $reqid" "Logs ·"
+		echo "ok: the Logs view at request $reqid"
+	fi
 fi
 
 # 6. Quit: exit status 0 and the terminal restored.

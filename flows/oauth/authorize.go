@@ -13,6 +13,7 @@ import (
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // authRequest is one authorization request's parameters and secrets.
@@ -64,6 +65,7 @@ func (c *Client) AuthorizationCode(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	recv.expect(ar.state)
 	c.recordPKCE(ep, ar, lr, recv)
 	if !c.o.SkipPreflight {
 		if err := c.preflight(ctx, ep, ar); err != nil {
@@ -230,17 +232,17 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 			s.Step.Title += " → " + q.Get("error") + " without the browser's session"
 			s.Note("The provider answers %s to this check, which has none of the browser's cookies; the browser may be signed in, so it gets the request.", q.Get("error"))
 		case sameEndpoint(to, ar.redirectURI) && q.Get("error") != "":
-			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), URI: q.Get("error_uri"), HTTPStatus: res.StatusCode})
+			return refuse(&Error{Op: OpAuthorize, Code: termtext.Line(q.Get("error")), Description: termtext.Line(q.Get("error_description")), URI: termtext.Line(q.Get("error_uri")), HTTPStatus: res.StatusCode})
 		case sameEndpoint(to, ar.redirectURI):
 			s.Note("The provider redirected straight back (a session it already had); the browser will get its own code.")
 		case strings.HasSuffix(to.Path, "/error") && q.Get("error") != "":
-			return refuse(&Error{Op: OpAuthorize, Code: q.Get("error"), Description: q.Get("error_description"), HTTPStatus: res.StatusCode, ErrorPage: true})
+			return refuse(&Error{Op: OpAuthorize, Code: termtext.Line(q.Get("error")), Description: termtext.Line(q.Get("error_description")), HTTPStatus: res.StatusCode, ErrorPage: true})
 		default:
 			s.Step.Title += " → sign-in page"
 			s.Note("The provider accepts the request and sends the browser to %s.", to.Scheme+"://"+to.Host+to.Path)
 		}
 	case res.StatusCode >= 400:
-		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: snippet(body)}
+		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: termtext.Line(snippet(body))}
 		if eb, ok := parseErrorBody(body); ok {
 			oe.Code, oe.Description = eb.Error, eb.Description
 		} else if m := pageErrorRE.FindStringSubmatch(oe.Description); m != nil {
@@ -292,19 +294,21 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		s.fail(err)
 		return nil, err
 	}
+	if n := recv.ignoredCount(); n > 0 {
+		s.Note("Ignored %d redirect(s) whose state was not this sign-in's (a stale tab, or a forged request) before this one.", n)
+	}
 	q := cb.query
 	for k := range q {
-		s.Response(k, q.Get(k))
+		s.Response(termtext.Line(k), termtext.Line(q.Get(k)))
 	}
 	reject := func(err error, title, detail string) (*callback, error) {
 		s.fail(err)
 		cb.reply <- failurePage(title, detail)
 		return nil, err
 	}
-	got := q.Get("state")
-	if got == "" && q.Get("error") != "" {
-		s.Note("The error redirect carries no state, so it cannot be tied to this sign-in; shown as received.")
-	} else if subtle.ConstantTimeCompare([]byte(got), []byte(ar.state)) != 1 {
+	// The receiver passes only redirects with this sign-in's state;
+	// checked again here so the rule holds whatever delivers them.
+	if got := q.Get("state"); subtle.ConstantTimeCompare([]byte(got), []byte(ar.state)) != 1 {
 		return reject(&StateMismatchError{Want: ar.state, Got: got}, "Sign-in refused",
 			"The redirect's state does not match this sign-in (a stale tab, or a forged request).")
 	}
@@ -323,8 +327,8 @@ func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authReque
 		s.Note("iss matches the issuer (RFC 9207).")
 	}
 	if code := q.Get("error"); code != "" {
-		oe := &Error{Op: OpAuthorize, Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"), RedirectURI: ar.redirectURI}
-		return reject(oe, "Sign-in failed", "The provider answered "+code+describe(oe.Description)+".")
+		oe := &Error{Op: OpAuthorize, Code: termtext.Line(code), Description: termtext.Line(q.Get("error_description")), URI: termtext.Line(q.Get("error_uri")), RedirectURI: ar.redirectURI}
+		return reject(oe, "Sign-in failed", "The provider answered "+oe.Code+describe(oe.Description)+".")
 	}
 	if q.Get("code") == "" {
 		err := &Error{Op: OpAuthorize, Code: "invalid_request", Description: "the redirect carries neither a code nor an error", RedirectURI: ar.redirectURI}

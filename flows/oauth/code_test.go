@@ -269,13 +269,15 @@ func TestRedirectChecks(t *testing.T) {
 	}{
 		{name: "state mismatch", tamper: setQuery("state", "forged"), check: func(t *testing.T, err error) {
 			var e *StateMismatchError
-			if !errors.As(err, &e) || e.Got != "forged" {
+			var te *TimeoutError
+			if !errors.As(err, &e) || e.Got != "forged" || !errors.As(err, &te) || te.Ignored != 1 {
 				t.Fatalf("err = %v", err)
 			}
 		}},
 		{name: "state missing", tamper: setQuery("state", ""), check: func(t *testing.T, err error) {
 			var e *StateMismatchError
-			if !errors.As(err, &e) || e.Got != "" {
+			var te *TimeoutError
+			if !errors.As(err, &e) || e.Got != "" || !errors.As(err, &te) || te.Ignored != 1 {
 				t.Fatalf("err = %v", err)
 			}
 		}},
@@ -339,7 +341,9 @@ func TestRedirectChecks(t *testing.T) {
 			op.redirects = []string{redirect}
 			b := newBrowser()
 			b.tamper = tc.tamper
-			run := runCode(t, Options{Issuer: op.issuer, ClientID: op.clientID, RedirectURI: redirect, Listener: ln}, b)
+			// A redirect with another state is ignored until the
+			// timeout, which then reports it.
+			run := runCode(t, Options{Issuer: op.issuer, ClientID: op.clientID, RedirectURI: redirect, Listener: ln, Timeout: time.Second}, b)
 			if run.res != nil {
 				t.Fatalf("tokens returned: %+v", run.res.Tokens)
 			}
@@ -412,6 +416,7 @@ func TestCodeReuseAndWrongVerifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	recv.expect(ar.state)
 	go func() { _, _ = newBrowser().open(ctx, ar.url) }()
 	cb, err := c.awaitRedirect(ctx, ep, ar, recv)
 	if err != nil {

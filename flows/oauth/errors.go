@@ -181,10 +181,25 @@ type TimeoutError struct {
 	RedirectURI string
 	// AuthorizeURL is the URL the browser was sent to.
 	AuthorizeURL string
+	// Ignored counts the redirects that arrived with another state (or
+	// none) and were ignored; Mismatch describes the last of them.
+	Ignored  int
+	Mismatch *StateMismatchError
 }
 
 func (e *TimeoutError) Error() string {
+	if e.Ignored > 0 {
+		return fmt.Sprintf("redirect: nothing for this sign-in arrived at %s within %s (%d redirect(s) with another state were ignored)", e.RedirectURI, e.Waited, e.Ignored)
+	}
 	return fmt.Sprintf("redirect: nothing arrived at %s within %s", e.RedirectURI, e.Waited)
+}
+
+// Unwrap gives the last ignored redirect's state mismatch, if any.
+func (e *TimeoutError) Unwrap() error {
+	if e.Mismatch == nil {
+		return nil
+	}
+	return e.Mismatch
 }
 
 // errInvalid wraps flows.ErrInvalidOptions, as the flows package does for

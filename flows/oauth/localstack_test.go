@@ -430,6 +430,7 @@ func TestLocalStackWrongVerifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	recv.expect(ar.state)
 	go func() { _, _ = demoBrowser().Open(ctx, ar.url) }()
 	cb, err := c.awaitRedirect(ctx, ep, ar, recv)
 	if err != nil {

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"net"
 	"net/http"
@@ -111,7 +112,15 @@ type receiver struct {
 	calls   chan *callback
 	done    chan struct{}
 	claimed atomic.Bool
-	served  sync.WaitGroup // one Serve per listener
+
+	// state is the sign-in's state: only a redirect carrying it ends the
+	// wait. Others (a stale tab, a forged ?error=access_denied from any
+	// local process or web page) are answered, counted in ignored, and
+	// the wait goes on. Nil until expect: nothing is accepted before.
+	state       atomic.Pointer[string]
+	ignored     atomic.Int64
+	lastIgnored atomic.Pointer[string] // the state the last ignored one carried
+	served      sync.WaitGroup         // one Serve per listener
 
 	closeOnce sync.Once
 }
@@ -242,6 +251,14 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		writePage(w, http.StatusBadRequest, failurePage("Waiting for the sign-in", "This address receives the provider's redirect; it carries neither a code nor an error."))
 		return
 	}
+	if !r.stateMatches(q.Get("state")) {
+		got := q.Get("state")
+		r.lastIgnored.Store(&got)
+		r.ignored.Add(1)
+		writePage(w, http.StatusBadRequest, failurePage("Not this sign-in",
+			"This redirect does not carry the state of the sign-in cogscope is waiting for (a stale tab, or a request from elsewhere), so it was ignored. cogscope keeps waiting for its own."))
+		return
+	}
 	if !r.claimed.CompareAndSwap(false, true) {
 		writePage(w, http.StatusConflict, failurePage("Already done", "This sign-in already received its redirect. Return to your terminal."))
 		return
@@ -262,7 +279,21 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
+// expect sets the state a redirect must carry to end the wait.
+func (r *receiver) expect(state string) { r.state.Store(&state) }
+
+// stateMatches compares in constant time; before expect nothing matches.
+func (r *receiver) stateMatches(got string) bool {
+	want := r.state.Load()
+	return want != nil && *want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(*want)) == 1
+}
+
+// ignoredCount is how many redirects with another state were ignored.
+func (r *receiver) ignoredCount() int { return int(r.ignored.Load()) }
+
 // wait returns the redirect, or an error when ctx ends or timeout passes.
+// A timeout after ignored redirects says so (and unwraps to the
+// StateMismatchError of the last one).
 func (r *receiver) wait(ctx context.Context, timeout time.Duration) (*callback, error) {
 	t := time.NewTimer(timeout)
 	defer t.Stop()
@@ -272,7 +303,15 @@ func (r *receiver) wait(ctx context.Context, timeout time.Duration) (*callback, 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-t.C:
-		return nil, &TimeoutError{Waited: timeout, RedirectURI: r.redirectURI}
+		te := &TimeoutError{Waited: timeout, RedirectURI: r.redirectURI, Ignored: r.ignoredCount()}
+		if got := r.lastIgnored.Load(); got != nil {
+			want := ""
+			if w := r.state.Load(); w != nil {
+				want = *w
+			}
+			te.Mismatch = &StateMismatchError{Want: want, Got: *got}
+		}
+		return nil, te
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,7 @@ func TestListenerServesOnlyTheRedirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer recv.close()
+	recv.expect("s")
 	base := "http://" + recv.addr()
 	get := func(path, host string) int {
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
@@ -280,6 +282,7 @@ func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	recv.expect("s")
 	port := strings.TrimSuffix(strings.TrimPrefix(recv.redirectURI, "http://localhost:"), "/callback")
 	if len(recv.lns) != 2 || !strings.Contains(recv.addr(), "127.0.0.1:"+port) || !strings.Contains(recv.addr(), "[::1]:"+port) {
 		t.Fatalf("listening on %s for %s", recv.addr(), recv.redirectURI)
@@ -327,4 +330,128 @@ func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
 		t.Fatalf("127.0.0.1 redirect with ::1 taken: %v", err)
 	}
 	recv.close()
+}
+
+// TestForgedCallbacksAreIgnored: redirects with another state, or none (a
+// forged ?error=access_denied from any local process or web page), are
+// answered, counted and ignored; the real redirect still ends the wait.
+func TestForgedCallbacksAreIgnored(t *testing.T) {
+	t.Parallel()
+	lr, _ := parseLoopbackRedirect("http://127.0.0.1/callback")
+	recv, err := listen(lr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer recv.close()
+	get := func(query string) int {
+		res, err := http.Get("http://" + recv.addr() + "/callback?" + query)
+		if err != nil {
+			t.Fatalf("GET %s: %v", query, err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	// Before the state is known nothing is accepted.
+	if got := get("code=early&state=real-state"); got != http.StatusBadRequest {
+		t.Fatalf("a redirect before the sign-in began = %d, want 400", got)
+	}
+	recv.expect("real-state")
+	forged := []string{
+		"error=access_denied",
+		"error=access_denied&error_description=User+refused&state=",
+		"code=stolen&state=other",
+		"code=stolen&state=real-stat",
+		"code=stolen&state=real-statee",
+	}
+	for _, q := range forged {
+		if got := get(q); got != http.StatusBadRequest {
+			t.Errorf("forged %q answered %d, want 400", q, got)
+		}
+	}
+	if n := recv.ignoredCount(); n != len(forged)+1 {
+		t.Fatalf("ignored %d redirects, want %d", n, len(forged)+1)
+	}
+	statuses := make(chan int, 1)
+	go func() { statuses <- get("code=good&state=real-state") }()
+	cb, err := recv.wait(context.Background(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cb.query.Get("code") != "good" {
+		t.Fatalf("the wait ended with %v", cb.query)
+	}
+	cb.reply <- successPage()
+	if got := <-statuses; got != http.StatusOK {
+		t.Fatalf("the real redirect answered %d", got)
+	}
+}
+
+// TestForgedRefusalDoesNotEndSignIn runs the whole authorization code flow
+// while another process fires forged refusals at the callback: the
+// sign-in still completes with the real redirect.
+func TestForgedRefusalDoesNotEndSignIn(t *testing.T) {
+	t.Parallel()
+	op := newFakeOP(t)
+	ln, redirect := loopbackListener(t)
+	op.redirects = []string{redirect}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if res, err := http.Get(redirect + "?error=access_denied&error_description=forged"); err == nil {
+				res.Body.Close()
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	time.Sleep(20 * time.Millisecond)
+	run := runCode(t, Options{Issuer: op.issuer, ClientID: op.clientID, RedirectURI: redirect, Listener: ln, SkipPreflight: true}, newBrowser())
+	if run.err != nil || run.res == nil || run.res.Tokens == nil {
+		t.Fatalf("sign-in under forged refusals: %v", run.err)
+	}
+	if run.page.status != http.StatusOK {
+		t.Errorf("browser told %d", run.page.status)
+	}
+}
+
+// TestRedirectErrorIsNeutralised: escape sequences in the redirect's
+// error and error_description reach neither the error nor the trace raw.
+func TestRedirectErrorIsNeutralised(t *testing.T) {
+	t.Parallel()
+	op := newFakeOP(t)
+	ln, redirect := loopbackListener(t)
+	op.redirects = []string{redirect}
+	b := newBrowser()
+	b.tamper = func(u *url.URL) {
+		q := u.Query()
+		q.Del("code")
+		q.Set("error", "access_denied\x1b]0;owned\x07")
+		q.Set("error_description", "denied\x1b[2J\r\nSigned in as admin\u202e")
+		u.RawQuery = q.Encode()
+	}
+	run := runCode(t, Options{Issuer: op.issuer, ClientID: op.clientID, RedirectURI: redirect, Listener: ln, SkipPreflight: true, Timeout: 5 * time.Second}, b)
+	var oe *Error
+	if !errors.As(run.err, &oe) {
+		t.Fatalf("err = %v", run.err)
+	}
+	for _, s := range []string{oe.Code, oe.Description, run.err.Error()} {
+		if strings.ContainsAny(s, "\x1b\x07\r\n\u202e") {
+			t.Fatalf("raw control characters in %q", s)
+		}
+	}
+	if !strings.Contains(oe.Description, `\x1b[2J`) {
+		t.Fatalf("description %q does not show the escape visibly", oe.Description)
+	}
+	for _, st := range run.client.Trace() {
+		for _, f := range fmt.Sprint(st) {
+			if f == 0x1b {
+				t.Fatalf("raw ESC in the trace step %q", st.Title)
+			}
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Revoke revokes a refresh token at the revocation endpoint (RFC 7009;
@@ -50,9 +51,9 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 		s.fail(he)
 		return he
 	}
-	s.Response("error", eb.Error)
-	s.Response("error_description", eb.Description)
-	oe := &Error{Op: OpRevoke, Code: eb.Error, Description: eb.Description, URI: eb.URI, HTTPStatus: res.StatusCode,
+	s.Response("error", termtext.Line(eb.Error))
+	s.Response("error_description", termtext.Line(eb.Description))
+	oe := &Error{Op: OpRevoke, Code: termtext.Line(eb.Error), Description: termtext.Line(eb.Description), URI: termtext.Line(eb.URI), HTTPStatus: res.StatusCode,
 		RequestID: s.Step.RequestID, ClientAuth: auth}
 	s.fail(oe)
 	return oe

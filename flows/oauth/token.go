@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Grant types of the token endpoint.
@@ -115,9 +116,9 @@ func (c *Client) token(ctx context.Context, s *rec, ep *Endpoints, grant string,
 			s.fail(he)
 			return nil, he
 		}
-		s.Response("error", eb.Error)
-		s.Response("error_description", eb.Description)
-		oe := &Error{Op: OpToken, Grant: grant, Code: eb.Error, Description: eb.Description, URI: eb.URI,
+		s.Response("error", termtext.Line(eb.Error))
+		s.Response("error_description", termtext.Line(eb.Description))
+		oe := &Error{Op: OpToken, Grant: grant, Code: termtext.Line(eb.Error), Description: termtext.Line(eb.Description), URI: termtext.Line(eb.URI),
 			HTTPStatus: res.StatusCode, RequestID: s.Step.RequestID, ClientAuth: auth, RedirectURI: form.Get("redirect_uri")}
 		s.fail(oe)
 		return nil, oe

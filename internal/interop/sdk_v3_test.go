@@ -51,6 +51,14 @@ func TestJSSDKv3CreatesAndSignsIn(t *testing.T) {
 		"InitiateAuth unknown user":     {"UserNotFoundException", "User does not exist."},
 		"InitiateAuth unknown client":   {"ResourceNotFoundException", "User pool client nosuchclient0000000000000 does not exist."},
 		"InitiateAuth missing PASSWORD": {"InvalidParameterException", "Missing required parameter PASSWORD"},
+		// 20 KB values: the ordinary validation error, short enough for
+		// the SDK's header limit; sensitive values are not repeated.
+		"SignUp 20 KB username": {"InvalidParameterException",
+			"1 validation error detected: Value at 'username' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		"CreateGroup 20 KB name": {"InvalidParameterException",
+			"1 validation error detected: Value '" + strings.Repeat("x", 64) + "...' at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128"},
+		"AdminUpdateUserAttributes 20 KB value": {"InvalidParameterException",
+			"1 validation error detected: Value at 'userAttributes.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 2048"},
 	}
 	seen := map[string]bool{}
 	for _, s := range out.Steps {

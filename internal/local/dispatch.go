@@ -33,6 +33,9 @@ type service struct {
 	// a full PutLogEvents batch (1 MiB of messages plus 10,000 events'
 	// JSON) is larger than the default cap.
 	maxBody int64
+	// query: the service speaks AWS's query protocol (STS): POST / with a
+	// form body naming the Action and no X-Amz-Target. One service at most.
+	query bool
 }
 
 // router dispatches a request to the service that owns it.
@@ -41,6 +44,7 @@ type router struct {
 	targets map[string]http.Handler // target prefix (before the first '.') → handler
 	trees   []service               // services with owns, asked in order
 	caps    map[string]int64        // target prefix → body cap, where not maxBodyBytes
+	query   http.Handler            // the query-protocol service (form posts), if any
 }
 
 // newRouter builds the dispatcher for services. It panics on conflicting
@@ -63,6 +67,12 @@ func newRouter(services []service) http.Handler {
 		if svc.owns != nil {
 			rt.trees = append(rt.trees, svc)
 		}
+		if svc.query {
+			if rt.query != nil {
+				panic("local: two query-protocol services")
+			}
+			rt.query = svc.handler
+		}
 	}
 	// Every AWS JSON-protocol operation is POST / with X-Amz-Target.
 	rt.mux.HandleFunc("POST /{$}", rt.serveTarget)
@@ -83,7 +93,12 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c, ok := rt.caps[strings.SplitN(r.Header.Get("X-Amz-Target"), ".", 2)[0]]; ok {
 		limit = c
 	}
-	if r.ContentLength > limit {
+	// A JSON-protocol request (it names an X-Amz-Target) declaring a
+	// body over the cap is refused here with the AWS JSON error. Path-
+	// routed services (the hosted UI's OAuth endpoints, the JWKS) speak
+	// other protocols: their bodies are capped below, and they answer an
+	// oversized one in their own shape (OAuth's {"error": …}).
+	if r.ContentLength > limit && r.Header.Get("X-Amz-Target") != "" {
 		writeError(w, http.StatusRequestEntityTooLarge, "SerializationException",
 			fmt.Sprintf("Request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, limit))
 		return
@@ -102,6 +117,11 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (rt *router) serveTarget(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
+	if target == "" && rt.query != nil && isForm(r) {
+		// The query protocol (STS): Action=…&Version=… in a form body.
+		rt.query.ServeHTTP(w, r)
+		return
+	}
 	if target == "" {
 		writeError(w, http.StatusBadRequest, "UnknownOperationException",
 			"Missing X-Amz-Target header: AWS JSON operations name themselves with it, e.g. AWSCognitoIdentityProviderService.InitiateAuth")
@@ -115,6 +135,12 @@ func (rt *router) serveTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.ServeHTTP(w, r)
+}
+
+// isForm reports a form-encoded body, as query-protocol requests have.
+func isForm(r *http.Request) bool {
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(ct), "application/x-www-form-urlencoded")
 }
 
 func (rt *router) prefixes() []string {

@@ -3,6 +3,7 @@ package local
 import (
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
 )
 
 // Info describes a running stack: the object `cogscope local --json`
@@ -21,6 +22,8 @@ type Info struct {
 	// logs and /aws/lambda/<authorizer function>.
 	APILogGroups []string `json:"apiLogGroups,omitempty"`
 	Logs         LogsInfo `json:"logs"`
+	// IdentityPools are the Cognito identity pools (identity_mount.go).
+	IdentityPools []identity.PoolInfo `json:"identityPools"`
 }
 
 // LogsInfo is the CloudWatch Logs part of Info: the endpoint Logs clients
@@ -62,6 +65,7 @@ func (s *Stack) Info() Info {
 		info.APIs = apis
 	}
 	info.APILogGroups = s.apigw.LogGroups()
+	info.IdentityPools = s.identity.Describe()
 	info.Logs = LogsInfo{Endpoint: s.Endpoint(), Groups: s.logs.Groups()}
 	return info
 }

@@ -46,3 +46,14 @@ func endpointFor(a net.Addr) string {
 	}
 	return "http://" + net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
+
+// checkBoundLoopback refuses a bound address that is not a loopback IP:
+// the host name in --addr may resolve anywhere (a hosts file can map
+// "localhost" to a LAN address), so the address the kernel bound decides.
+func checkBoundLoopback(a net.Addr) error {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP == nil || !tcp.IP.IsLoopback() {
+		return fmt.Errorf("bound to %s: %w", a, ErrNotLoopback)
+	}
+	return nil
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net"
 	"testing"
+
+	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
 func TestCheckLoopback(t *testing.T) {
@@ -62,5 +64,50 @@ func TestEndpointFor(t *testing.T) {
 		if got := endpointFor(tt.addr); got != tt.want {
 			t.Errorf("endpointFor(%v) = %q, want %q", tt.addr, got, tt.want)
 		}
+	}
+}
+
+// TestCheckBoundLoopback judges the address a listener actually bound,
+// whatever name was asked for.
+func TestCheckBoundLoopback(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr net.Addr
+		ok   bool
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9229}, true},
+		{&net.TCPAddr{IP: net.IPv4(127, 9, 9, 9), Port: 1}, true},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 1}, true},
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 10), Port: 9229}, false},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 9229}, false},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 9229}, false},
+		{&net.UnixAddr{Name: "/tmp/x", Net: "unix"}, false},
+	}
+	for _, tt := range tests {
+		err := checkBoundLoopback(tt.addr)
+		if (err == nil) != tt.ok {
+			t.Errorf("checkBoundLoopback(%v) = %v, want ok=%v", tt.addr, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrNotLoopback) {
+			t.Errorf("checkBoundLoopback(%v) = %v, want ErrNotLoopback", tt.addr, err)
+		}
+	}
+}
+
+// TestListenChecksTheBoundAddress listens on "localhost": it passes only
+// because it bound a loopback address, and the endpoint names that address.
+func TestListenChecksTheBoundAddress(t *testing.T) {
+	t.Parallel()
+	s, err := New(Options{Seed: &cognito.Seed{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Listen("localhost:0"); err != nil {
+		t.Fatal(err)
+	}
+	tcp := s.Addr().(*net.TCPAddr)
+	if !tcp.IP.IsLoopback() {
+		t.Fatalf("bound %v", tcp)
 	}
 }

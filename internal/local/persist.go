@@ -47,6 +47,18 @@ func (p *persister) changed() {
 	})
 }
 
+// changedSync records a change and writes it before returning (the
+// --state-sync mode): when it returns, the change is on disk, or the
+// failure is logged and retried at the next change and at close.
+func (p *persister) changedSync() {
+	p.mu.Lock()
+	p.dirty = true
+	p.mu.Unlock()
+	if err := p.flush(); err != nil {
+		p.logger.Error("saving state failed", "err", err)
+	}
+}
+
 // flush writes now if anything changed since the last write.
 func (p *persister) flush() error {
 	p.writeMu.Lock()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/local/identity"
 	"github.com/cogscope/cogscope/internal/local/logs"
 )
 
@@ -41,8 +42,14 @@ type Options struct {
 	Seed *cognito.Seed
 	// StatePath, when set, is restored at start if it exists (else
 	// written right after seeding) and rewritten atomically after changes
-	// and at Close.
+	// and at Close. By default a change reaches the file 250 ms after it
+	// was acknowledged (longer while a large state is being written), so
+	// a crash (kill -9, power loss) loses the changes of that window.
 	StatePath string
+	// StateSync writes the state file after every change before the
+	// request that made it is answered: an acknowledged change survives
+	// a crash. Each change then costs a whole-file write and an fsync.
+	StateSync bool
 	// Logger receives one line per request and the codes Cognito would
 	// have sent by SMS or e-mail; default: discard.
 	Logger *slog.Logger
@@ -69,13 +76,14 @@ type Options struct {
 
 // Stack is the local AWS stack: the emulated services behind one handler.
 type Stack struct {
-	opts    Options
-	logger  *slog.Logger
-	cognito *cognito.Service
-	apigw   *apigw.Service
-	logs    *logs.Service // in memory only: not in the state file
-	handler http.Handler
-	persist *persister // nil without a state file
+	opts     Options
+	logger   *slog.Logger
+	cognito  *cognito.Service
+	apigw    *apigw.Service
+	logs     *logs.Service     // in memory only: not in the state file
+	identity *identity.Service // identity pools and STS (identity_mount.go)
+	handler  http.Handler
+	persist  *persister // nil without a state file
 
 	mu       sync.Mutex
 	endpoint string
@@ -85,6 +93,8 @@ type Stack struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	limits serverLimits // Serve's timeouts and connection cap; tests shorten them
 }
 
 // New builds a stack: it restores the state file when there is one, else
@@ -99,7 +109,7 @@ func New(opts Options) (*Stack, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint}
+	s := &Stack{opts: opts, logger: opts.Logger, endpoint: opts.Endpoint, limits: defaultLimits}
 	s.cognito = cognito.New(cognito.Options{
 		Region:    opts.Region,
 		BaseURL:   s.Endpoint,
@@ -136,7 +146,7 @@ func (s *Stack) services() []service {
 		handler: s.logs,
 		targets: []string{"Logs_20140328"},
 		maxBody: logsMaxBody,
-	}, s.hostedUIService(), s.apigwService()}
+	}, s.hostedUIService(), s.apigwService(), s.identityService(), s.stsService()}
 }
 
 // logsMaxBody caps CloudWatch Logs bodies: a PutLogEvents batch may carry
@@ -211,6 +221,10 @@ func (s *Stack) restore(doc *stateDoc) error {
 
 func (s *Stack) startPersisting() {
 	s.persist = newPersister(s.saveState, persistDelay, s.logger)
+	if s.opts.StateSync {
+		s.cognito.OnChange(s.persist.changedSync)
+		return
+	}
 	s.cognito.OnChange(s.persist.changed)
 }
 
@@ -250,6 +264,14 @@ func (s *Stack) Listen(addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	if !s.opts.AllowRemote {
+		// A name ("localhost") passed checkLoopback, but it resolves
+		// through the hosts file: judge the address actually bound.
+		if err := checkBoundLoopback(ln.Addr()); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen on %s: %w", addr, err)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln != nil {
@@ -280,16 +302,20 @@ func (s *Stack) Serve(ctx context.Context) error {
 		s.mu.Unlock()
 		return errors.New("serve: already serving")
 	}
+	lim := s.limits
 	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		Handler:           withDeadlines(lim, s.handler),
+		ReadHeaderTimeout: lim.ReadHeader,
+		IdleTimeout:       lim.Idle,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	// Live Tail streams never end by themselves: end them when shutting down.
 	srv.RegisterOnShutdown(s.logs.Shutdown)
 	s.srv = srv
-	ln := s.ln
+	var ln net.Listener = s.ln
+	if lim.MaxConns > 0 {
+		ln = newLimitListener(ln, lim.MaxConns)
+	}
 	s.mu.Unlock()
 
 	errc := make(chan error, 1)

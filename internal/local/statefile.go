@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/atomicfile"
 )
 
 // stateFormat names the JSON document a --state file holds, so that a file
@@ -96,7 +98,7 @@ func writeState(path string, snapshots map[string][]byte, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := writeFileAtomic(path, append(b, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write state file %s: %w", path, err)
 	}
 	return nil

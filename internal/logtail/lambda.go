@@ -253,7 +253,8 @@ func ParseDecision(msg string) (Decision, bool) {
 			}
 		}
 	}
-	if em, _ := m["errorMessage"].(string); em == "Unauthorized" {
+	em, _ := m["errorMessage"].(string)
+	if e, _ := m["error"].(string); em == "Unauthorized" || e == "Unauthorized" {
 		d.Effect = "Unauthorized"
 		return d, true
 	}

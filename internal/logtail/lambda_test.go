@@ -82,6 +82,7 @@ func TestParseDecision(t *testing.T) {
 		{"decision under a key, node runtime line", "2026-11-03T09:05:01.123Z\t" + rid + "\tINFO\t" + `{"apiRequestId":"abc=","response":{"isAuthorized":true}}`, true, logtail.Decision{Effect: "Allow", APIRequestID: "abc="}},
 		{"effect field", `{"effect":"deny","requestContext":{"requestId":"r1"}}`, true, logtail.Decision{Effect: "Deny", APIRequestID: "r1"}},
 		{"unauthorized error", `{"errorType":"Error","errorMessage":"Unauthorized"}`, true, logtail.Decision{Effect: "Unauthorized"}},
+		{"the local gateway's unauthorized line", `{"function":"f","requestContext":{"requestId":"Mc7U="},"error":"Unauthorized"}`, true, logtail.Decision{Effect: "Unauthorized", APIRequestID: "Mc7U="}},
 		{"unauthorized text", "2026-11-03T09:05:01.123Z\t" + rid + "\tERROR\tInvoke Error \t{\"errorType\":\"Error\",\"errorMessage\":\"Unauthorized\"}", true, logtail.Decision{Effect: "Unauthorized"}},
 		{"not a decision", `{"requestId":"x","status":"200"}`, false, logtail.Decision{}},
 		{"plain", "hello", false, logtail.Decision{}},

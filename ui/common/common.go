@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // StatusMsg asks the root to show a short status line, which clears itself
@@ -24,12 +25,13 @@ type StatusMsg struct {
 
 // Status is a Cmd that shows text on the status line.
 func Status(text string) tea.Cmd {
-	return func() tea.Msg { return StatusMsg{Text: text} }
+	return func() tea.Msg { return StatusMsg{Text: termtext.Line(text)} }
 }
 
 // StatusError is a Cmd that shows text on the status line as an error.
 func StatusError(text string) tea.Cmd {
-	return func() tea.Msg { return StatusMsg{Text: text, Err: true} }
+	// Status errors quote services and tokens: never raw on the terminal.
+	return func() tea.Msg { return StatusMsg{Text: termtext.Line(text), Err: true} }
 }
 
 // SessionMsg announces new tokens: a sign-in finished or a refresh

@@ -197,7 +197,7 @@ func TestServiceGoingAwayIsSaidAndRetried(t *testing.T) {
 	svc.Fail(errors.New("dial tcp 127.0.0.1:4566: connection refused\x1b[2J"))
 	d.Until(func(m Model) bool { return m.status.Err != nil })
 	v := screen(d.M)
-	if !strings.Contains(v, "log service: dial tcp 127.0.0.1:4566: connection refused[2J — retrying") {
+	if !strings.Contains(v, "log service: dial tcp 127.0.0.1:4566: connection refused\\x1b[2J — retrying") {
 		t.Fatalf("the pane says the service went away (sanitised):\n%s", v)
 	}
 	if strings.Contains(d.M.View(), "\x1b[2J") {

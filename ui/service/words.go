@@ -27,6 +27,8 @@ var inputPlaces = map[string]string{
 	"redirect-uri": "the profile's hosted_ui.callback_url",
 	"client-id":    "the profile's client_id",
 	"domain":       "the profile's hosted_ui.domain",
+	// The AWS credentials panel's identity pool.
+	"identity-pool-id": "COGSCOPE_IDENTITY_POOL_ID",
 }
 
 func (consoleWords) Flow(name string) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
@@ -112,7 +113,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		// The time stays on the line: a long title gives way to it.
 		titleW -= len(took) + 1
 	}
-	title = widgets.Cut(title, titleW)
+	title = widgets.Cut(termtext.Line(title), titleW)
 	head += t.Bold.Render(title)
 	if took != "" {
 		head += strings.Repeat(" ", max(titleW-ansi.StringWidth(title), 0)+1) + t.Muted.Render(took)
@@ -121,6 +122,8 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 
 	nw := nameWidth(s, width)
 	kv := func(arrow, name, value string, secret bool) {
+		// Members and values come from the service: shown, never obeyed.
+		name, value = termtext.Line(name), termtext.Line(value)
 		v := value
 		st := t.Text
 		if secret && !unmask && value != trace.Redacted && value != "" {
@@ -157,7 +160,7 @@ func renderStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, w
 		lines = append(lines, "  "+t.Muted.Render(line))
 	}
 	for _, n := range s.Notes {
-		for _, l := range strings.Split(ansi.Wrap(n, width-4, " "), "\n") {
+		for _, l := range strings.Split(ansi.Wrap(termtext.Line(n), width-4, " "), "\n") {
 			lines = append(lines, "  "+t.Muted.Render(l))
 		}
 	}

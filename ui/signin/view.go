@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
 )
@@ -262,7 +263,7 @@ func (m Model) qrView(w, h int) string {
 	qr, err := widgets.QR(c.OTPAuthURI, !m.t.IsDark)
 	switch {
 	case err != nil:
-		lines = append(lines, m.t.Error.Render(err.Error()))
+		lines = append(lines, m.t.Error.Render(termtext.Line(err.Error())))
 	case len(qr) > 0 && (ansi.StringWidth(qr[0]) > w || len(qr) > h-1):
 		lines = append(lines, m.t.Warn.Render(ansi.Wrap(fmt.Sprintf("enlarge the terminal to %d×%d or more to see the QR code",
 			ansi.StringWidth(qr[0])+m.lay.leftW+2, len(qr)+7), max(w, 10), " ")))

@@ -15,8 +15,11 @@ type KeyMap struct {
 	Down     key.Binding
 	PageUp   key.Binding
 	PageDown key.Binding
-	Submit   key.Binding // enter in the paste box
-	Cancel   key.Binding // esc in the paste box
+	// AWS trades the ID token for AWS credentials (the ID tab's panel,
+	// when the service can); not in the help lists, the panel says it.
+	AWS    key.Binding
+	Submit key.Binding // enter in the paste box
+	Cancel key.Binding // esc in the paste box
 }
 
 // DefaultKeyMap returns the Tokens bindings.
@@ -33,6 +36,7 @@ func DefaultKeyMap() KeyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		AWS:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "AWS credentials")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "inspect")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}

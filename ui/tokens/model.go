@@ -77,6 +77,7 @@ type Model struct {
 
 	refreshing bool
 	refreshID  int
+	aws        credsState // the ID tab's AWS credentials panel (credentials.go)
 	spin       spinner.Model
 
 	tickID int
@@ -221,12 +222,15 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, tea.Batch(common.Session(msg.tokens, "refresh", "refresh"),
 			common.Status(theme.Check+" refreshed: new ID and access tokens"))
+	case credentialsMsg:
+		return m.gotCredentials(msg)
 	case tickMsg:
 		if msg.id != m.tickID {
 			return m, nil
 		}
 		m.now = m.clock()
-		return m, tickCmd(m.tickID)
+		m, cmd := m.credentialsExpired()
+		return m, tea.Batch(tickCmd(m.tickID), cmd)
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil
@@ -271,6 +275,12 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		m, cmd := m.inspect(m.active)
 		m.slots[m.active].asked = true // its verdict is said on the status line
 		return m, cmd
+	case key.Matches(k, m.keys.AWS):
+		if _, ok := m.credentialsService(); !ok {
+			return m, nil
+		}
+		m.active = tabID
+		return m.exchange()
 	case key.Matches(k, m.keys.Paste):
 		m.typing = true
 		m.paste.Reset()
@@ -338,6 +348,9 @@ func (m Model) inspectPasted(raw string) (Model, tea.Cmd) {
 
 // setSession takes new tokens and inspects each.
 func (m Model) setSession(t flows.Tokens) (Model, tea.Cmd) {
+	if t.IDToken != m.session.IDToken {
+		m.aws = credsState{id: m.aws.id} // the panel was about the old token
+	}
 	m.session = t
 	m.slots[tabID].raw = t.IDToken
 	m.slots[tabAccess].raw = t.AccessToken
@@ -373,7 +386,7 @@ func (m Model) inspect(tab int) (Model, tea.Cmd) {
 }
 
 func (m Model) busy() bool {
-	if m.refreshing {
+	if m.refreshing || m.aws.busy {
 		return true
 	}
 	for _, s := range m.slots {
@@ -399,6 +412,23 @@ func (m *Model) refreshContent() {
 	}
 	m.body.SetWidth(max(bodyW-2, 0))
 	body, side := renderReport(m.t, s, bodyW-2, sideW-2, m.lay.paneH-2)
+	if m.active == tabID {
+		// The panel goes first once it has something to say (the
+		// credentials, the wait, the refusal); its hint goes last.
+		join := func(pane string, extra []string) string {
+			if m.aws.creds == nil && !m.aws.busy && m.aws.err == nil {
+				return pane + "\n\n" + strings.Join(extra, "\n")
+			}
+			return strings.Join(extra, "\n") + "\n\n" + pane
+		}
+		if m.split {
+			if extra := m.credentialLines(sideW - 2); extra != nil {
+				side = join(side, extra)
+			}
+		} else if extra := m.credentialLines(bodyW - 2); extra != nil {
+			body = join(body, extra)
+		}
+	}
 	m.body.SetContent(body)
 	m.body.GotoTop()
 	m.side.SetContent(side)

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
 )
@@ -100,7 +101,7 @@ func (m Model) summaryView(s slot) string {
 	case r == nil && s.busy:
 		return t.Muted.Render("inspecting…")
 	case r == nil && s.err != nil:
-		return t.Error.Render(theme.Cross + " " + s.err.Error())
+		return t.Error.Render(theme.Cross + " " + termtext.Line(s.err.Error()))
 	case r == nil:
 		return ""
 	case r.Token == nil:
@@ -137,6 +138,8 @@ func (m Model) lineView() string {
 		return m.paste.View()
 	case m.refreshing:
 		return m.spin.View() + " " + m.t.Text.Render("refreshing: waiting for Cognito")
+	case m.aws.busy:
+		return m.spin.View() + " " + m.t.Text.Render("AWS credentials: waiting for the identity pool and STS")
 	case m.busy():
 		return m.spin.View() + " " + m.t.Text.Render("verifying: waiting for the issuer's keys (JWKS)")
 	}
@@ -158,7 +161,7 @@ func renderReport(t *theme.Theme, s slot, bodyW, sideW, rows int) (string, strin
 	}
 	if r == nil {
 		if s.err != nil {
-			return wrap(t.Error, theme.Cross+" could not inspect: "+s.err.Error(), bodyW), ""
+			return wrap(t.Error, theme.Cross+" could not inspect: "+termtext.Line(s.err.Error()), bodyW), ""
 		}
 		return t.Muted.Render("inspecting…"), ""
 	}
@@ -184,7 +187,7 @@ func renderReport(t *theme.Theme, s slot, bodyW, sideW, rows int) (string, strin
 		}
 	}
 	if s.err != nil {
-		rest = append(rest, "", wrap(t.Error, theme.Cross+" "+s.err.Error(), restW))
+		rest = append(rest, "", wrap(t.Error, theme.Cross+" "+termtext.Line(s.err.Error()), restW))
 	}
 	if sideW <= 0 {
 		return strings.Join(append(append(claims, ""), rest...), "\n"), ""
@@ -226,16 +229,18 @@ func claimLines(t *theme.Theme, r *inspect.Report, w int, wrap bool) []string {
 		valueW = (w - nw - 3) * 11 / 20
 	}
 	for _, c := range r.Claims {
+		// Claim names and values are the token's: shown, never obeyed.
 		value := c.Display
 		if value == "" {
 			value = string(c.Value)
 		}
-		row := widgets.StatusGlyph(t, c.Status) + " " + t.Accent.Render(widgets.PadRight(c.Name, nw)) + " "
+		value = termtext.Line(value)
+		row := widgets.StatusGlyph(t, c.Status) + " " + t.Accent.Render(widgets.PadRight(termtext.Line(c.Name), nw)) + " "
 		// Meanings are what a newcomer reads the view for: beside the
 		// value when there is room, under it otherwise.
 		if wide {
 			meaningW := w - nw - valueW - 4
-			for i, l := range wrapLines(c.Meaning, meaningW, wrap) {
+			for i, l := range wrapLines(termtext.Line(c.Meaning), meaningW, wrap) {
 				if i == 0 {
 					lines = append(lines, row+t.Text.Render(widgets.PadRight(value, valueW))+" "+t.Muted.Render(l))
 				} else {
@@ -248,7 +253,7 @@ func claimLines(t *theme.Theme, r *inspect.Report, w int, wrap bool) []string {
 			continue
 		}
 		lines = append(lines, row+t.Text.Render(widgets.Cut(value, valueW)))
-		for _, l := range wrapLines(c.Meaning, valueW, wrap) {
+		for _, l := range wrapLines(termtext.Line(c.Meaning), valueW, wrap) {
 			lines = append(lines, strings.Repeat(" ", nw+3)+t.Muted.Render(l))
 		}
 	}
@@ -306,7 +311,7 @@ func headerLines(t *theme.Theme, r *inspect.Report, w int) []string {
 		if v == "" {
 			v = string(h.Value)
 		}
-		lines = append(lines, "  "+t.Accent.Render(widgets.PadRight(h.Name, 4))+" "+t.Text.Render(widgets.Cut(v, w-8)))
+		lines = append(lines, "  "+t.Accent.Render(widgets.PadRight(termtext.Line(h.Name), 4))+" "+t.Text.Render(widgets.Cut(termtext.Line(v), w-8)))
 	}
 	return lines
 }

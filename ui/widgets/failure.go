@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 )
@@ -25,6 +26,9 @@ func Failure(t *theme.Theme, f *service.Failure, width int, indent string) []str
 		if text == "" {
 			return
 		}
+		// Codes, messages and ids come from the service: nothing in
+		// them may act on the terminal.
+		text = termtext.Line(text)
 		wrapped := ansi.Wrap(text, w-ansi.StringWidth(prefix), " ")
 		for i, l := range strings.Split(wrapped, "\n") {
 			p := prefix

@@ -13,11 +13,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cogscope/cogscope/cmd/internal/cli/call"
 	"github.com/cogscope/cogscope/cmd/internal/cli/console"
+	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
 	"github.com/cogscope/cogscope/cmd/internal/cli/initcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
+	"github.com/cogscope/cogscope/cmd/internal/cli/tail"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 )
@@ -52,6 +55,9 @@ logs. With no AWS target configured it runs against a local stack.`
 		local.NewCmdLocal(f, nil),
 		login.NewCmdLogin(f, nil),
 		inspect.NewCmdInspect(f, nil),
+		call.NewCmdCall(f, nil),
+		tail.NewCmdTail(f, nil),
+		credentials.NewCmdCredentials(f, nil),
 		initcmd.NewCmdInit(f, nil),
 	)
 	return root

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -54,12 +55,12 @@ func Execute(ctx context.Context, f *Factory, root *cobra.Command, args []string
 	var ee *ExitError
 	if errors.As(err, &ee) {
 		if !ee.Silent {
-			fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", ee.Err)
+			fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(ee.Err)))
 		}
 		return ee.Code
 	}
 	// Flag and argument errors from cobra itself.
-	fmt.Fprintf(f.IO.ErrOut, "cogscope: %v\n", err)
+	fmt.Fprintf(f.IO.ErrOut, "cogscope: %s\n", termtext.Block(fmt.Sprint(err)))
 	return ExitUsage
 }
 

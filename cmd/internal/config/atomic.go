@@ -4,38 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// writeFileAtomic replaces path with data: a temporary file in the same
-// directory, written, synced, given perm, then renamed over path, so a
-// reader sees the old file or the new one, never half of one. It builds
-// on every release target (renameio.WriteFile does not exist on Windows,
-// where os.Rename replaces an existing file too).
-func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("chmod %s: %w", tmp.Name(), err)
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+	"github.com/cogscope/cogscope/internal/atomicfile"
+)
 
 // Save writes f to path as TOML, atomically, after checking it as Load
 // would; the directory is created (0700) and the file is 0600 (a profile
@@ -54,9 +25,9 @@ func Save(path string, f *File) error {
 		return fmt.Errorf("create config directory: %w", err)
 	}
 	if old, err := readLimited(path, maxConfigBytes); err == nil {
-		if err := writeFileAtomic(path+".bak", old, 0o600); err != nil {
+		if err := atomicfile.WriteFile(path+".bak", old, 0o600); err != nil {
 			return fmt.Errorf("keep the previous config: %w", err)
 		}
 	}
-	return writeFileAtomic(path, b, 0o600)
+	return atomicfile.WriteFile(path, b, 0o600)
 }

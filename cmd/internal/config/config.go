@@ -2,7 +2,7 @@
 // keeps the session store (tokens and remembered devices, one 0600 JSON
 // file per profile, written atomically) under the XDG base directories.
 //
-// It imports only the standard library, go-toml, xdg and renameio; it must
+// It imports only the standard library, go-toml, xdg and internal/atomicfile; it must
 // not import charm.land/* or ui.
 //
 // # The config file
@@ -122,6 +122,10 @@ type Route struct {
 	Name   string `toml:"name"`
 	Method string `toml:"method,omitempty"` // default GET
 	Path   string `toml:"path"`
+	// Token is the token kind `cogscope call --routes` sends: access
+	// (default), id or none; Expect the status it wants (0: any 2xx).
+	Token  string `toml:"token,omitempty"`
+	Expect int    `toml:"expect,omitempty"`
 }
 
 // Logs are the CloudWatch log groups to tail beside the profile.
@@ -240,6 +244,14 @@ func (p Profile) check() error {
 	for i, r := range p.API.Routes {
 		if r.Name == "" || r.Path == "" {
 			return fmt.Errorf("api.routes[%d] needs a name and a path", i)
+		}
+		switch r.Token {
+		case "", "access", "id", "none":
+		default:
+			return fmt.Errorf("api.routes[%d] (%s): token %q: want access, id or none", i, r.Name, r.Token)
+		}
+		if r.Expect != 0 && (r.Expect < 100 || r.Expect > 599) {
+			return fmt.Errorf("api.routes[%d] (%s): expect %d is not an HTTP status", i, r.Name, r.Expect)
 		}
 	}
 	return nil

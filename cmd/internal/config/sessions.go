@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/atomicfile"
 )
 
 // Session is what the store keeps for one profile: the last sign-in's
@@ -142,7 +144,10 @@ func (s *Store) Save(key string, sess *Session) error {
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
-	if err := writeFileAtomic(p, append(b, '\n'), 0o600); err != nil {
+	// The temporary file is created 0600 in the session directory itself
+	// (never the system temp directory), so a crash mid-write cannot
+	// leave tokens outside the 0700 directory.
+	if err := atomicfile.WriteFile(p, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write session: %w", err)
 	}
 	return nil

@@ -196,3 +196,37 @@ func TestStoreClosesOpenDirectory(t *testing.T) {
 		t.Errorf("sessions dir mode %v %v, want 0700", st.Mode().Perm(), err)
 	}
 }
+
+// TestSaveWritesTheTemporaryFileInTheSessionDirectory: Save creates its
+// temporary file in the session directory, never in the system temp
+// directory (a crash there would leave tokens outside the 0700 directory):
+// a TMPDIR on the same file system is left untouched (its modification
+// time, which any file created in it would change, stays as set), and the
+// session directory holds nothing but the session afterwards.
+func TestSaveWritesTheTemporaryFileInTheSessionDirectory(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv("TMP", tmp)
+	t.Setenv("TEMP", tmp)
+	past := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(tmp, past, past); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s := NewStore(dir)
+	for i := range 2 {
+		if err := s.Save("dev", &Session{Profile: "dev", Tokens: &Tokens{AccessToken: "at"}}); err != nil {
+			t.Fatalf("save %d: %v", i, err)
+		}
+	}
+	if st, err := os.Stat(tmp); err != nil || !st.ModTime().Equal(past) {
+		t.Fatalf("the system temp directory was written to (mtime %v)", st.ModTime())
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "sessions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != "dev.json" {
+		t.Fatalf("session directory holds %v, want only dev.json", entries)
+	}
+}

@@ -166,7 +166,7 @@ async function main() {
   await call('InitiateAuth USER_SRP_AUTH', idp.InitiateAuthCommand, {
     AuthFlow: 'USER_SRP_AUTH', ClientId: C, AuthParameters: { USERNAME: 'alice', SRP_A: A.toString(16) } });
   await call('RespondToAuthChallenge bad session', idp.RespondToAuthChallengeCommand, {
-    ClientId: C, ChallengeName: 'SMS_MFA', Session: 'AYABeNoSuchSession', ChallengeResponses: { USERNAME: 'alice', SMS_MFA_CODE: '123456' } });
+    ClientId: C, ChallengeName: 'SMS_MFA', Session: 'AYABeNoSuchSessionAtAllXYZ', ChallengeResponses: { USERNAME: 'alice', SMS_MFA_CODE: '123456' } });
   await call('GetUser', idp.GetUserCommand, { AccessToken: tokens.AccessToken });
   await call('GetUser garbage token', idp.GetUserCommand, { AccessToken: 'not.a.token' });
   await call('InitiateAuth REFRESH_TOKEN_AUTH', idp.InitiateAuthCommand, {

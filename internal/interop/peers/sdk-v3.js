@@ -105,6 +105,18 @@ async function main() {
   await expectError('InitiateAuth missing PASSWORD', 'InvalidParameterException', () => send(idp.InitiateAuthCommand, {
     AuthFlow: 'USER_PASSWORD_AUTH', ClientId: out.clientId, AuthParameters: { USERNAME: username },
   }));
+  // A 20 KB value must give the ordinary validation error, not a
+  // "Header overflow" from an echoed value in x-amzn-ErrorMessage.
+  const huge = 'x'.repeat(20 * 1024);
+  await expectError('SignUp 20 KB username', 'InvalidParameterException', () => send(idp.SignUpCommand, {
+    ClientId: out.clientId, Username: huge, Password: password,
+  }));
+  await expectError('CreateGroup 20 KB name', 'InvalidParameterException', () => send(idp.CreateGroupCommand, {
+    UserPoolId: out.poolId, GroupName: huge,
+  }));
+  await expectError('AdminUpdateUserAttributes 20 KB value', 'InvalidParameterException', () => send(idp.AdminUpdateUserAttributesCommand, {
+    UserPoolId: out.poolId, Username: username, UserAttributes: [{ Name: 'name', Value: huge }],
+  }));
 
   finish(out, out.ok ? 0 : 1);
 }

@@ -64,7 +64,7 @@ func (s *Service) beginSRP(p *pool, cl *client, u *user, in *initiateInput, admi
 
 	s.mu.Lock()
 	x.expires = s.now().Add(ttl)
-	s.srp[block] = x
+	s.addSRPLocked(block, x)
 	s.gcLocked(s.now())
 	s.mu.Unlock()
 	return &authOutput{ChallengeName: "PASSWORD_VERIFIER", ChallengeParameters: map[string]string{
@@ -136,7 +136,7 @@ func (s *Service) respondPasswordVerifier(in *respondInput, admin bool) (*authOu
 		s.mu.Unlock()
 		return nil, errIncorrectCredentials()
 	}
-	delete(s.srp, resp["PASSWORD_CLAIM_SECRET_BLOCK"])
+	s.takeSRPLocked(resp["PASSWORD_CLAIM_SECRET_BLOCK"])
 	if !s.now().Before(x.expires) {
 		s.mu.Unlock()
 		return nil, errSessionExpired()

@@ -95,6 +95,26 @@
 //     one); a password is wrong, SRP cannot succeed, and an OTP names a
 //     simulated destination, sends nothing and never matches.
 //
+// # Bounds
+//
+// Pending PASSWORD_VERIFIER exchanges are the one piece of sign-in state
+// anyone can create with only a username and a public client id, so each
+// pool keeps at most MaxPendingSRP (1,000, about 4 MB) of them: beyond
+// that the oldest is dropped first (answering it then gets "Incorrect
+// username or password."), and an exchange is freed once its session has
+// expired (at the next sweep, at most a minute later).
+//
+// Every request member with a documented limit is checked against it
+// (limits.go: usernames 1–128 characters of letters, marks, symbols,
+// numbers and punctuation; passwords ≤ 256; attribute names 1–32 and
+// values ≤ 2,048; codes ≤ 2,048; sessions 20–2,048; ...) with AWS's
+// "N validation error(s) detected" message. Sensitive members are named,
+// never echoed; other values are echoed cut to 64 characters, and the
+// x-amzn-ErrorMessage header is printable ASCII of at most 512 bytes. A
+// body that is not valid UTF-8, or has an unpaired surrogate escape, is a
+// SerializationException (decoding it would silently turn different byte
+// strings into the same name).
+//
 // # Concurrency
 //
 // One mutex guards all state. RSA signatures and SRP exponentiations run

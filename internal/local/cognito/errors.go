@@ -120,12 +120,16 @@ type violation struct {
 	member string // PascalCase member name as on the wire
 	value  *string
 	rule   string
+	hidden bool // a sensitive member: the value is not repeated
 }
 
 func (v violation) String() string {
+	if v.hidden {
+		return fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", lowerFirst(v.member), v.rule)
+	}
 	val := "null"
 	if v.value != nil {
-		val = "'" + *v.value + "'"
+		val = "'" + echo(*v.value) + "'"
 	}
 	return fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", val, lowerFirst(v.member), v.rule)
 }

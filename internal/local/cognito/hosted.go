@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -129,6 +130,24 @@ type HostedSignIn struct {
 // tracked on hosted-UI sign-ins, as in Cognito.
 func (s *Service) PasswordSignIn(clientID, username, password string) (*HostedSignIn, error) {
 	defer s.notify()
+	// The form's fields get the API's limits: invalid UTF-8 (which
+	// would otherwise be replaced and collide with another name) and
+	// oversized values are refused before any lookup.
+	if !utf8.ValidString(username) || !utf8.ValidString(password) {
+		return nil, errf(excInvalidParameter, "The username or password is not valid UTF-8 text")
+	}
+	var vs []violation
+	for _, f := range []struct {
+		name, value string
+		rule        memberRule
+	}{{"Username", username, ruleUsername}, {"Password", password, rulePassword}} {
+		if v, bad := f.rule.check(f.name, f.value); bad {
+			vs = append(vs, v)
+		}
+	}
+	if err := validationError(vs); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	p, cl, err := s.client(clientID)
 	if err != nil {

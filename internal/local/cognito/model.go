@@ -310,10 +310,12 @@ type user struct {
 	// releasing the lock.
 	Salt     *big.Int `json:"salt,omitempty"`
 	Verifier *big.Int `json:"verifier,omitempty"`
-	// SeedPassword is the password a seed file declared, kept only so
-	// `cogscope local` can print the demo credentials; cleared when the
-	// password changes.
-	SeedPassword   string    `json:"seedPassword,omitempty"`
+	// SeedPassword is the password a seed file declared, kept in memory
+	// only so `cogscope local` can print the demo credentials; cleared
+	// when the password changes. It is never written to the state file:
+	// Restore finds the demo users' passwords again by checking the demo
+	// seed's passwords against their verifiers.
+	SeedPassword   string    `json:"-"`
 	TempPasswordAt time.Time `json:"tempPasswordAt,omitzero"`
 	Groups         []string  `json:"groups,omitempty"`
 

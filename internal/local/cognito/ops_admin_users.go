@@ -19,7 +19,7 @@ var (
 func signInName(p *pool, username string, attrs map[string]string) error {
 	if len(p.UsernameAttributes) == 0 {
 		if !usernamePattern.MatchString(username) {
-			return validationError([]violation{{member: "Username", value: &username,
+			return validationError([]violation{{member: "Username", hidden: true,
 				rule: `Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`}})
 		}
 		return nil

@@ -178,12 +178,12 @@ func opCreateUserPool(s *Service, c *call) (any, error) {
 	return map[string]any{"UserPool": s.poolType(p)}, nil
 }
 
+// checkName applies a name member's length limit, counted in characters
+// as AWS counts; a Username is sensitive and not echoed.
 func checkName(member, v string, max int) error {
-	switch {
-	case v == "":
-		return validationError([]violation{{member: member, value: &v, rule: "Member must have length greater than or equal to 1"}})
-	case len(v) > max:
-		return validationError([]violation{{member: member, value: &v, rule: "Member must have length less than or equal to " + strconv.Itoa(max)}})
+	r := memberRule{min: 1, max: max, sensitive: member == "Username"}
+	if vio, bad := r.check(member, v); bad {
+		return validationError([]violation{vio})
 	}
 	return nil
 }

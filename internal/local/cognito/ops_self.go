@@ -1,7 +1,5 @@
 package cognito
 
-import "math/big"
-
 type accessTokenInput struct {
 	AccessToken string `json:"AccessToken"`
 }
@@ -164,8 +162,12 @@ func opGlobalSignOut(s *Service, c *call) (any, error) {
 }
 
 // ChangePassword checks the previous password against the verifier and
-// derives the new verifier with the lock released; a concurrent password
-// change in between is detected and refused rather than lost.
+// derives the new verifier with the lock released. If another request
+// changed the password in between, the change is tried again against the
+// new verifier (the previous password then usually fails, as it would
+// have had the requests come one after the other); the last try holds the
+// lock throughout, so ChangePassword never answers
+// ConcurrentModificationException, which Cognito's does not return.
 func opChangePassword(s *Service, c *call) (any, error) {
 	var in struct {
 		AccessToken      string  `json:"AccessToken"`
@@ -179,39 +181,57 @@ func opChangePassword(s *Service, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	p, u, err := s.accessUser(ac)
-	if err == nil {
-		err = checkPolicy(p.Policy, in.ProposedPassword)
+	const unlockedTries = 3
+	for try := 0; ; try++ {
+		s.mu.Lock()
+		p, u, err := s.accessUser(ac)
+		if err == nil {
+			err = checkPolicy(p.Policy, in.ProposedPassword)
+		}
+		if err == nil && in.PreviousPassword == nil && u.Verifier != nil {
+			err = validationError([]violation{{member: "PreviousPassword", rule: "Member must not be null"}})
+		}
+		if err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+		salt, verifier, poolID, userID, sub := u.Salt, u.Verifier, p.ID, u.Username, u.Sub
+		check := func() (credential, error) {
+			if verifier != nil && !checkPassword(poolID, userID, *in.PreviousPassword, salt, verifier) {
+				return credential{}, errIncorrectCredentials()
+			}
+			cred, err := makeCredential(poolID, userID, in.ProposedPassword)
+			if err != nil {
+				return credential{}, errInternal(err)
+			}
+			return cred, nil
+		}
+		if try == unlockedTries {
+			// Still racing: decide with the lock held.
+			defer s.mu.Unlock()
+			cred, err := check()
+			if err != nil {
+				return nil, err
+			}
+			s.setCredential(u, cred)
+			return empty{}, nil
+		}
+		s.mu.Unlock()
+		cred, err := check()
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		u = p.bySub[sub]
+		if u == nil {
+			s.mu.Unlock()
+			return nil, errUserNotFound()
+		}
+		if u.Verifier == verifier {
+			s.setCredential(u, cred)
+			s.mu.Unlock()
+			return empty{}, nil
+		}
+		s.mu.Unlock()
 	}
-	if err == nil && in.PreviousPassword == nil && u.Verifier != nil {
-		err = validationError([]violation{{member: "PreviousPassword", rule: "Member must not be null"}})
-	}
-	var salt, verifier *big.Int
-	var poolID, userID, sub string
-	if err == nil {
-		salt, verifier, poolID, userID, sub = u.Salt, u.Verifier, p.ID, u.Username, u.Sub
-	}
-	s.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	if verifier != nil && !checkPassword(poolID, userID, *in.PreviousPassword, salt, verifier) {
-		return nil, errIncorrectCredentials()
-	}
-	cred, err := makeCredential(poolID, userID, in.ProposedPassword)
-	if err != nil {
-		return nil, errInternal(err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u = p.bySub[sub]
-	if u == nil {
-		return nil, errUserNotFound()
-	}
-	if u.Verifier != verifier {
-		return nil, newErr(excConcurrentModification, "The password was changed by another request; try again.")
-	}
-	s.setCredential(u, cred)
-	return empty{}, nil
 }

@@ -66,8 +66,8 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ae = errInternal(err)
 		}
 		s.log.Debug("cognito request failed", "target", r.Header.Get("X-Amz-Target"), "type", ae.Type, "message", ae.Message, "requestId", reqID)
-		writeError(w, ae)
 		s.notify()
+		writeError(w, ae)
 		return
 	}
 	body, err := json.Marshal(resp)
@@ -75,10 +75,13 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errInternal(fmt.Errorf("encode response: %w", err)))
 		return
 	}
+	// The OnChange listeners run before the answer, so a stack that
+	// writes its state synchronously (--state-sync) acknowledges only
+	// what is on disk.
+	s.notify()
 	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
-	s.notify()
 }
 
 func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -89,11 +92,11 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 		if target == "" {
 			return nil, newErr(excUnknownOperation, "Missing X-Amz-Target header")
 		}
-		return nil, errf(excUnknownOperation, "Unknown operation %s", target)
+		return nil, errf(excUnknownOperation, "Unknown operation %s", echo(target))
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil ||
 		(mt != jsonType && mt != "application/x-amz-json-1.0") {
-		return nil, errf(excUnknownOperation, "Unsupported Content-Type %q: use %s", r.Header.Get("Content-Type"), jsonType)
+		return nil, errf(excUnknownOperation, "Unsupported Content-Type %q: use %s", echo(r.Header.Get("Content-Type")), jsonType)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
@@ -118,14 +121,35 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	h := w.Header()
 	h.Set("Content-Type", jsonType)
 	h.Set("x-amzn-ErrorType", e.Type+":")
-	// The header carries only printable ASCII; messages are ours and are.
-	h.Set("x-amzn-ErrorMessage", e.Message)
+	h.Set("x-amzn-ErrorMessage", headerText(e.Message))
 	status := e.Status
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// maxHeaderMessage caps the x-amzn-ErrorMessage header: clients cap
+// their header sizes (Node's is 16 KB in all), and the message in the body
+// is the full one.
+const maxHeaderMessage = 512
+
+// headerText is msg as a header value: printable ASCII only (anything else
+// becomes '?'), cut to maxHeaderMessage bytes.
+func headerText(msg string) string {
+	b := make([]byte, 0, min(len(msg), maxHeaderMessage))
+	for i := 0; i < len(msg) && len(b) < maxHeaderMessage; i++ {
+		c := msg[i]
+		if c < 0x20 || c >= 0x7f {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	if len(msg) > maxHeaderMessage {
+		b = append(b[:maxHeaderMessage-3], "..."...)
+	}
+	return string(b)
 }
 
 // Patterns the service model puts on the ids every operation carries.
@@ -141,6 +165,9 @@ func (c *call) decode(v any, required ...string) error {
 	body := bytes.TrimSpace(c.body)
 	if len(body) == 0 {
 		body = []byte("{}")
+	}
+	if !validJSONText(body) {
+		return errf(excSerialization, "Unable to parse the request body: it is not valid UTF-8 text")
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
@@ -178,6 +205,7 @@ func (c *call) decode(v any, required ...string) error {
 			vs = append(vs, violation{member: f.name, value: &sv, rule: "Member must satisfy regular expression pattern: " + pattern})
 		}
 	}
+	vs = append(vs, checkLimits(raw)...)
 	return validationError(vs)
 }
 

@@ -86,9 +86,13 @@ func (s *Service) gcLocked(now time.Time) {
 			delete(s.sessions, k)
 		}
 	}
+	// An SRP exchange is freed as soon as it has expired: it is the
+	// one piece of sign-in state anyone can create with a public client
+	// id, and its expired answer then reads "Incorrect username or
+	// password." rather than "session is expired".
 	for k, x := range s.srp {
-		if now.Sub(x.expires) > 15*time.Minute {
-			delete(s.srp, k)
+		if !now.Before(x.expires) {
+			s.dropSRPLocked(k, x)
 		}
 	}
 	for k, r := range s.st.Refresh {

@@ -68,7 +68,11 @@ type Service struct {
 	st       *state
 	sessions map[string]*authSession // Session string → state
 	srp      map[string]*srpExchange // SECRET_BLOCK → state
-	lastGC   time.Time
+	// srpByPool orders each pool's pending SRP exchanges for the
+	// MaxPendingSRP bound; maxPendingSRP overrides it in tests.
+	srpByPool     map[string]*srpQueue
+	maxPendingSRP int
+	lastGC        time.Time
 
 	codesMu sync.Mutex
 	codes   []SentCode
@@ -97,6 +101,7 @@ func New(opts Options) *Service {
 		st:          newState(),
 		sessions:    map[string]*authSession{},
 		srp:         map[string]*srpExchange{},
+		srpByPool:   map[string]*srpQueue{},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -123,7 +128,9 @@ func New(opts Options) *Service {
 // OnChange registers fn to be called after every request or method call
 // that changed persistent state (pools, clients, users, devices, refresh
 // tokens), so the stack can save a snapshot. fn runs on the goroutine that
-// made the change, after the service's lock is released, and may be called
+// made the change, after the service's lock is released and before the
+// request's answer is written (so a synchronous save precedes the
+// acknowledgement), and may be called
 // concurrently from several goroutines: it must be safe for that, and may
 // call Snapshot.
 func (s *Service) OnChange(fn func()) {

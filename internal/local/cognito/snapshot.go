@@ -3,6 +3,7 @@ package cognito
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Snapshot encodes all persistent state — pools with their signing keys,
@@ -59,10 +60,36 @@ func (s *Service) Restore(b []byte) error {
 		st.Families = map[string]*family{}
 	}
 	st.reindex()
+	for _, p := range st.Pools {
+		restoreDemoPasswords(p)
+	}
 	s.mu.Lock()
 	s.st = st
 	s.sessions = map[string]*authSession{}
 	s.srp = map[string]*srpExchange{}
+	s.srpByPool = map[string]*srpQueue{}
 	s.mu.Unlock()
 	return nil
+}
+
+// restoreDemoPasswords sets SeedPassword again for the users of a demo
+// pool (any region) whose password is still the demo seed's, so that
+// `cogscope local` prints the demo credentials after a restart; the state
+// file itself holds no password.
+func restoreDemoPasswords(p *pool) {
+	_, suffix, _ := strings.Cut(p.ID, "_")
+	for _, dp := range DemoSeed().UserPools {
+		if _, ds, _ := strings.Cut(dp.ID, "_"); ds != suffix {
+			continue
+		}
+		for _, us := range dp.Users {
+			if us.Password == "" {
+				continue
+			}
+			u := p.lookupUser(us.Username)
+			if u != nil && checkPassword(p.ID, u.Username, us.Password, u.Salt, u.Verifier) {
+				u.SeedPassword = us.Password
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
@@ -175,5 +176,32 @@ func TestSeedValidation(t *testing.T) {
 		if err := e.svc.ApplySeed(Seed{UserPools: []PoolSeed{seed}}); err == nil {
 			t.Errorf("%s: ApplySeed succeeded", name)
 		}
+	}
+}
+
+// TestStateFileHoldsNoSeedPassword: the snapshot keeps no password in
+// clear text, and a restored demo pool still describes its demo
+// credentials (found again by checking them against the verifier).
+func TestStateFileHoldsNoSeedPassword(t *testing.T) {
+	t.Parallel()
+	e := newDemoEnv(t)
+	snap := must[[]byte](t)(e.svc.Snapshot())
+	if bytes.Contains(snap, []byte(DemoPassword)) || bytes.Contains(snap, []byte("seedPassword")) {
+		t.Fatal("the snapshot holds the seed password in clear text")
+	}
+	restored := New(Options{NewKey: testKey})
+	if err := restored.Restore(snap); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, p := range restored.Describe() {
+		for _, u := range p.Users {
+			if u.Username == DemoUsername && u.Password == DemoPassword {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the restored demo pool no longer describes the demo credentials")
 	}
 }

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -199,4 +200,37 @@ func TestListUsers(t *testing.T) {
 	}
 	_, err := e.client.ListUsers(e.ctx, &cip.ListUsersInput{UserPoolId: pool, Filter: aws.String(`shoe_size > 9`)})
 	wantAPIError(t, err, "InvalidParameterException", "Error while parsing filter.")
+}
+
+// TestConcurrentChangePasswordNeverConflicts races several ChangePassword
+// calls with the same previous password: one wins, the others fail as
+// they would one after the other ("Incorrect username or password."),
+// and none answers ConcurrentModificationException, which Cognito's
+// ChangePassword does not return.
+func TestConcurrentChangePasswordNeverConflicts(t *testing.T) {
+	t.Parallel()
+	e := newDemoEnv(t)
+	out := must[*cip.InitiateAuthOutput](t)(e.passwordSignIn(DemoPublicClientID, DemoUsername, DemoPassword, nil))
+	token := out.AuthenticationResult.AccessToken
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := e.client.ChangePassword(e.ctx, &cip.ChangePasswordInput{AccessToken: token,
+				PreviousPassword: aws.String(DemoPassword), ProposedPassword: aws.String(fmt.Sprintf("New-pass-%d", i))})
+			errs <- err
+		}()
+	}
+	wins := 0
+	for range n {
+		err := <-errs
+		if err == nil {
+			wins++
+			continue
+		}
+		wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	}
+	if wins != 1 {
+		t.Fatalf("%d ChangePassword calls succeeded with the same previous password, want 1", wins)
+	}
 }

@@ -21,7 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local"
 	"github.com/cogscope/cogscope/internal/local/apigw"
@@ -75,6 +77,9 @@ type Demo struct {
 	// demo) and HostedUI its base URL on the stack, e.g.
 	// Endpoint + "/_domain/cogscope-demo"; both "" without a domain.
 	Domain, HostedUI string
+	// IdentityPoolID is the demo identity pool (empty without the demo
+	// user pool): roles, a claim rule on cognito:groups, principal tags.
+	IdentityPoolID string
 }
 
 // Option changes how Start builds the stack.
@@ -178,6 +183,9 @@ func demoOf(info local.Info) Demo {
 	if len(p.Users) > 0 {
 		d.Username, d.Password = p.Users[0].Username, p.Users[0].Password
 	}
+	if len(info.IdentityPools) > 0 {
+		d.IdentityPoolID = info.IdentityPools[0].ID
+	}
 	return d
 }
 
@@ -208,6 +216,17 @@ func WithAPISeed(seed apigw.Seed) Option {
 // WithAPILogSink receives the gateway's log lines.
 func WithAPILogSink(sink func(group, stream string, t time.Time, message string)) Option {
 	return func(o *local.Options) { o.APILogSink = sink }
+}
+
+// IdentityClient is an identity-pools client pointed at the stack.
+func (e *Env) IdentityClient() *ci.Client {
+	return awsclient.CognitoIdentity(e.AWSConfig(), e.Endpoint)
+}
+
+// STSClient is an STS client pointed at the stack, signing with cfg's
+// credentials (e.g. the ones an identity pool gave).
+func (e *Env) STSClient(cfg aws.Config) *sts.Client {
+	return awsclient.STS(cfg, e.Endpoint)
 }
 
 // CognitoClient is a user-pools client pointed at the stack.

@@ -166,6 +166,8 @@ func (c *console) options() ui.Options {
 		OpenURL: c.open,
 		NoColor: c.f.Env("NO_COLOR") != "",
 		Now:     c.f.Clock(),
+		API:     &consoleAPI{c: c},
+		Logs:    newConsoleLogs(c),
 	}
 	if t.Pending {
 		o.Connect = c.connect

@@ -389,7 +389,7 @@ func (r *reader) readAPIs(ctx context.Context, ids []string) {
 				method = "GET"
 			}
 			n := routeName(method, rt.Path, names)
-			r.prof.API.Routes = append(r.prof.API.Routes, config.Route{Name: n, Method: method, Path: rt.Path})
+			r.prof.API.Routes = append(r.prof.API.Routes, config.Route{Name: n, Method: method, Path: rt.Path, Token: routeToken(rt)})
 		}
 	}
 	for _, id := range ids {
@@ -398,6 +398,19 @@ func (r *reader) readAPIs(ctx context.Context, ids []string) {
 		}
 	}
 	r.prof.Logs.Groups = groups
+}
+
+// routeToken is the token `cogscope call --routes` sends a route: none
+// without an authorizer, the ID token to a REST Cognito authorizer without
+// scopes (it reads the ID token's aud), the access token otherwise.
+func routeToken(rt apiconfig.Route) string {
+	switch {
+	case rt.AuthorizationType == "NONE" || rt.AuthorizationType == "":
+		return "none"
+	case rt.AuthorizationType == "COGNITO_USER_POOLS" && len(rt.Scopes) == 0:
+		return "id"
+	}
+	return "access"
 }
 
 func problemFor(ps []*apiconfig.ReadError, id string) bool {

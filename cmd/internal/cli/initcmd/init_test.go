@@ -107,9 +107,9 @@ func TestInitThenLogin(t *testing.T) {
 				}
 				var paths []string
 				for _, r := range p.API.Routes {
-					paths = append(paths, r.Method+" "+r.Path)
+					paths = append(paths, r.Method+" "+r.Path+" "+r.Token)
 				}
-				for _, w := range []string{"GET /hello", "GET /private", "GET /scoped", "GET /admin"} {
+				for _, w := range []string{"GET /hello none", "GET /private access", "GET /scoped access", "GET /admin access"} {
 					if !slices.Contains(paths, w) {
 						t.Errorf("api.routes %v lack %s", paths, w)
 					}
@@ -132,6 +132,13 @@ func TestInitThenLogin(t *testing.T) {
 				}
 				if p.API.BaseURL != stack.API.RestURL {
 					t.Errorf("api.base_url = %q, want %q", p.API.BaseURL, stack.API.RestURL)
+				}
+				tokens := map[string]string{}
+				for _, r := range p.API.Routes {
+					tokens[r.Path] = r.Token
+				}
+				if tokens["/hello"] != "none" || tokens["/profile"] != "id" || tokens["/orders"] != "access" {
+					t.Errorf("route tokens %v: want /hello none, /profile id, /orders access", tokens)
 				}
 				if !slices.Contains(p.Logs.Groups, apigw.FunctionLogGroup(apigw.DemoPolicyFunction)) {
 					t.Errorf("logs.groups %v lack the TOKEN authorizer's", p.Logs.Groups)

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	jwtinspect "github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // authorizerOptions are inspect's flags that judge the token as an API
@@ -224,11 +225,11 @@ func renderJudgement(w io.Writer, az jwtinspect.Authorizer, j *jwtinspect.Judgem
 	fmt.Fprintf(w, "\n%s\n", p.paint(ansiBold, "API Gateway ("+authorizerNames[az.Type]+")"))
 	switch {
 	case j.Allowed:
-		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiGreen+ansiBold, "✓ allowed:"), j.Reason)
+		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiGreen+ansiBold, "✓ allowed:"), termtext.Line(j.Reason))
 	case j.Status == 0:
-		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiYell+ansiBold, "?"), j.Reason)
+		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiYell+ansiBold, "?"), termtext.Line(j.Reason))
 	default:
-		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiRed+ansiBold, fmt.Sprintf("✗ %d %s", j.Status, j.Body)), j.Reason)
+		fmt.Fprintf(w, "  %s %s\n", p.paint(ansiRed+ansiBold, fmt.Sprintf("✗ %d %s", j.Status, termtext.Line(j.Body))), termtext.Line(j.Reason))
 		if j.WWWAuthenticate != "" {
 			fmt.Fprintf(w, "    www-authenticate: %s\n", j.WWWAuthenticate)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	jwtinspect "github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // colourOn says whether to colour: only on a terminal, never with NO_COLOR.
@@ -80,9 +81,9 @@ func renderReport(w io.Writer, r *jwtinspect.Report, colour bool) {
 			width = max(width, len(c.Name))
 		}
 		for _, c := range list {
-			fmt.Fprintf(w, "  %s %-*s  %s\n", p.status(c.Status), width, c.Name, c.Display)
+			fmt.Fprintf(w, "  %s %-*s  %s\n", p.status(c.Status), width, termtext.Line(c.Name), termtext.Line(c.Display))
 			if c.Meaning != "" {
-				fmt.Fprintf(w, "    %*s  %s\n", width, "", p.paint(ansiDim, c.Meaning))
+				fmt.Fprintf(w, "    %*s  %s\n", width, "", p.paint(ansiDim, termtext.Line(c.Meaning)))
 			}
 		}
 	}
@@ -109,7 +110,7 @@ func renderReport(w io.Writer, r *jwtinspect.Report, colour bool) {
 	}
 	section("Checks")
 	for _, c := range r.Checks {
-		detail := c.Detail
+		detail := termtext.Line(c.Detail) // may quote claim values
 		if c.Status == jwtinspect.StatusSkipped {
 			detail = p.paint(ansiDim, "skipped: "+detail)
 		}
@@ -124,7 +125,7 @@ func renderReport(w io.Writer, r *jwtinspect.Report, colour bool) {
 	if len(r.Notes) > 0 {
 		section("Notes")
 		for _, n := range r.Notes {
-			fmt.Fprintf(w, "  • %s\n", n)
+			fmt.Fprintf(w, "  • %s\n", termtext.Line(n))
 		}
 	}
 }

@@ -28,6 +28,7 @@ type LocalOptions struct {
 	AllowRemote bool
 	SeedPath    string
 	StatePath   string
+	StateSync   bool
 	Region      string // from the global --region
 }
 
@@ -64,8 +65,9 @@ FILE pools and users survive restarts.`,
 	fl.StringVar(&opts.Addr, "addr", localstack.DefaultAddr, "listen address; 127.0.0.1:0 picks a free port")
 	fl.BoolVar(&opts.JSON, "json", false, "print one line of JSON describing the stack on stdout once it is ready")
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "allow a non-loopback --addr (the stack accepts any credentials)")
-	fl.StringVar(&opts.SeedPath, "seed", "", "seed file (YAML or JSON) declaring pools, clients, users and groups (default: the demo pool)")
+	fl.StringVar(&opts.SeedPath, "seed", "", "seed file (YAML or JSON) declaring pools, clients, users and groups, and API Gateway APIs (default: the demo pool and APIs)")
 	fl.StringVar(&opts.StatePath, "state", "", "keep pools and users in this file across restarts (written atomically, mode 0600)")
+	fl.BoolVar(&opts.StateSync, "state-sync", false, "with --state: write the file after every change, before answering (survives kill -9)")
 	return cmd
 }
 
@@ -77,18 +79,24 @@ func localRun(ctx context.Context, opts *LocalOptions) error {
 	stackOpts := localstack.Options{
 		Region:      opts.Region,
 		StatePath:   opts.StatePath,
+		StateSync:   opts.StateSync,
 		AllowRemote: opts.AllowRemote,
 		Now:         opts.Now,
 		// Request lines and the codes Cognito would send by SMS/e-mail go
 		// to stderr; stdout is for the announcement (and --json).
 		Logger: slog.New(slog.NewTextHandler(opts.IO.ErrOut, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
+	if opts.StateSync && opts.StatePath == "" {
+		return cmdutil.UsageErr("local: --state-sync needs --state FILE")
+	}
 	if opts.SeedPath != "" {
-		seed, err := localstack.LoadSeedFile(opts.SeedPath)
+		doc, err := localstack.LoadSeedDoc(opts.SeedPath)
 		if err != nil {
 			return cmdutil.UsageErr("local: %v", err)
 		}
-		stackOpts.Seed = seed
+		// The file's pools and its APIs (httpApis, restApis): none
+		// declared means no API, as the demo APIs trust the demo pool.
+		stackOpts.Seed, stackOpts.APISeed = doc.Pools(), doc.APIs()
 	}
 	stack, err := localstack.New(stackOpts)
 	if err != nil {

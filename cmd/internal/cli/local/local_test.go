@@ -154,6 +154,17 @@ type localJSON struct {
 		Endpoint string   `json:"endpoint"` // the CloudWatch Logs endpoint (the stack's)
 		Groups   []string `json:"groups"`
 	} `json:"logs"`
+	IdentityPools []struct {
+		ID                   string `json:"id"`
+		Name                 string `json:"name"`
+		AllowUnauthenticated bool   `json:"allowUnauthenticated"`
+		AllowClassicFlow     bool   `json:"allowClassicFlow"`
+		Providers            []struct {
+			ProviderName string `json:"providerName"`
+			ClientID     string `json:"clientId"`
+		} `json:"providers"`
+		Roles map[string]string `json:"roles"`
+	} `json:"identityPools"`
 }
 
 type localAPIJSON struct {
@@ -333,8 +344,78 @@ func TestLocalSeedFile(t *testing.T) {
 		p.Clients[0].Name != "web" || p.Users[0].Username != "carol" || p.Users[0].Password != "Carol-Passw0rd!" {
 		t.Fatalf("seed not applied: %+v", info)
 	}
+	if info.API != nil || info.RestAPI != nil || len(info.APIs) != 0 {
+		t.Errorf("a seed without APIs gave APIs: %+v %+v", info.API, info.RestAPI)
+	}
 	if code := r.stop(t); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+// TestLocalSeedFileAPIs: --seed reads the file's httpApis and restApis
+// beside its pools, and a bad API is a usage error naming the file.
+func TestLocalSeedFileAPIs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "stack.yaml")
+	if err := os.WriteFile(seed, []byte(`userPools:
+  - id: eu-west-1_SeedTest2
+    name: seeded
+    clients:
+      - name: web
+    users:
+      - username: dave
+        password: Dave-Passw0rd!
+httpApis:
+  - id: myhttpapi1
+    name: mine
+    authorizers:
+      - {name: jwt, type: JWT, userPoolId: eu-west-1_SeedTest2, audience: [someclientid]}
+    routes:
+      - {routeKey: GET /things, authorizer: jwt, scopes: [orders/read]}
+      - {routeKey: GET /open}
+restApis:
+  - name: legacy
+    stage: prod
+    authorizers:
+      - {name: pool, type: COGNITO_USER_POOLS, userPoolIds: [eu-west-1_SeedTest2]}
+    methods:
+      - {method: GET, path: "/orders/{id}", authorizer: pool}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startLocal(t, "--addr", "127.0.0.1:0", "--json", "--seed", seed)
+	info := parseLocalJSON(t, r.waitReady(t))
+	if info.API == nil || info.API.ID != "myhttpapi1" || len(info.API.Routes) != 2 || info.API.Routes[0].Path != "/things" ||
+		info.API.Routes[0].Authorizer != "jwt" || info.API.Routes[0].Scopes[0] != "orders/read" {
+		t.Fatalf("HTTP API not seeded: %+v", info.API)
+	}
+	if info.RestAPI == nil || info.RestAPI.Name != "legacy" || info.RestAPI.Stage != "prod" || len(info.RestAPI.Routes) != 1 ||
+		info.RestAPI.Routes[0].Authorizer != "cognito" {
+		t.Fatalf("REST API not seeded: %+v", info.RestAPI)
+	}
+	if code := r.stop(t); code != cmdutil.ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+
+	bad := filepath.Join(dir, "badapi.yaml")
+	if err := os.WriteFile(bad, []byte(`userPools:
+  - id: eu-west-1_SeedTest3
+    name: seeded
+httpApis:
+  - name: broken
+    routes:
+      - {routeKey: GET /x, authorizer: nosuch}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, Env: func(string) string { return "" }}
+	root := cmdutil.NewRootCmd(f)
+	root.AddCommand(NewCmdLocal(f, nil))
+	code := cmdutil.Execute(context.Background(), f, root, []string{"local", "--addr", "127.0.0.1:0", "--seed", bad})
+	if code != cmdutil.ExitUsage || !strings.Contains(errOut.String(), "badapi.yaml") || !strings.Contains(errOut.String(), "nosuch") {
+		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 }
 

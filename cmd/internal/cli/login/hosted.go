@@ -16,6 +16,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // The hosted-UI flows of `cogscope login`: the OAuth 2.0 token endpoint
@@ -283,7 +284,7 @@ func (l *run) hostedRefreshToken() (string, error) {
 	}
 	sess, err := l.store.Load(l.key)
 	if err != nil && !errors.Is(err, config.ErrNoSession) {
-		fmt.Fprintf(l.io.ErrOut, "cogscope: warning: %v (ignoring the saved session)\n", err)
+		fmt.Fprintf(l.io.ErrOut, "cogscope: warning: %s (ignoring the saved session)\n", termtext.Line(err.Error()))
 	}
 	if sess != nil && sess.Tokens != nil && sess.Tokens.RefreshToken != "" {
 		return sess.Tokens.RefreshToken, nil
@@ -308,7 +309,7 @@ func hostedFailure(w io.Writer, err error) error {
 	d := cmdutil.CLIDiagnosis(oauth.Diagnose(err))
 	var oe *oauth.Error
 	if errors.As(err, &oe) {
-		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, d.String())
+		fmt.Fprintf(w, "cogscope: %s refused: %s\n", d.Operation, termtext.Block(d.String()))
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: err, Silent: true}
 	}
 	if errors.Is(err, flows.ErrInvalidOptions) {

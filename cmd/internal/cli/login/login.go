@@ -20,6 +20,7 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // LoginOptions are `cogscope login`'s inputs: its streams and
@@ -350,7 +351,7 @@ func loginFailure(w io.Writer, err error) error {
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
 		d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
-		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, d.String())
+		fmt.Fprintf(w, "cogscope: %s refused: %s\n", ce.Operation, termtext.Block(d.String()))
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: err, Silent: true}
 	}
 	var ue *flows.UnanswerableError

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // traceWriter prints steps as they happen, for people.
@@ -23,6 +24,7 @@ type traceWriter struct {
 const maxValue = 64
 
 func (tw *traceWriter) val(s string) string {
+	s = termtext.Line(s) // values come from the service
 	if tw.reveal || utf8.RuneCountInString(s) <= maxValue {
 		return s
 	}
@@ -32,7 +34,7 @@ func (tw *traceWriter) val(s string) string {
 
 func (tw *traceWriter) step(s flows.Step) {
 	w := tw.w
-	fmt.Fprintf(w, "%2d. %s", s.Index, s.Title)
+	fmt.Fprintf(w, "%2d. %s", s.Index, termtext.Line(s.Title))
 	if s.Kind == flows.StepCall || s.Kind == flows.StepCompute {
 		fmt.Fprintf(w, "  (%.1f ms)", s.DurationMS)
 	}
@@ -65,12 +67,12 @@ func (tw *traceWriter) step(s flows.Step) {
 	}
 	tw.fields(w, "←", s.Response, width)
 	if s.Error != nil {
-		fmt.Fprintf(w, "    ✗ %s\n", s.Error.String())
+		fmt.Fprintf(w, "    ✗ %s\n", termtext.Line(s.Error.String()))
 	} else if s.RequestID != "" {
-		fmt.Fprintf(w, "      request id %s\n", s.RequestID)
+		fmt.Fprintf(w, "      request id %s\n", termtext.Line(s.RequestID))
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintf(w, "    · %s\n", n)
+		fmt.Fprintf(w, "    · %s\n", termtext.Line(n))
 	}
 }
 
@@ -81,7 +83,7 @@ func (tw *traceWriter) fields(w io.Writer, arrow string, m map[string]string, wi
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "    %s %-*s %s\n", arrow, width, k, tw.val(m[k]))
+		fmt.Fprintf(w, "    %s %-*s %s\n", arrow, width, termtext.Line(k), tw.val(m[k]))
 	}
 }
 

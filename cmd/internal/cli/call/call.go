@@ -1,0 +1,359 @@
+// Package call is `cogscope call`: call a protected API Gateway route
+// with the saved session's token (or one from stdin, or none), show the
+// answer, its timings and request id, and on 401/403 explain it with the
+// inspector's authorizer judgement; with --routes, run the profile's
+// routes (or every route API Gateway reports) as a smoke test.
+//
+// The work is internal/apicall's; this package reads flags, finds the
+// target, the base URL and the token, reads API Gateway's configuration
+// with the target's credentials, and phrases the result for people.
+package call
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/termtext"
+)
+
+// CallOptions are `cogscope call`'s inputs. callRun reads only these,
+// never cobra.
+type CallOptions struct {
+	IO      *cmdutil.IOStreams
+	Factory *cmdutil.Factory
+
+	// Method and Target are the arguments: [METHOD] URL|PATH.
+	Method, Target string
+
+	// Token is the saved session's token kind to send: access, id or
+	// none. BearerStdin reads the token from stdin instead.
+	Token       string
+	BearerStdin bool
+	AuthScheme  string
+	AuthHeader  string
+	Headers     []string
+	// Data is -d: the body, or @FILE.
+	Data    string
+	Timeout time.Duration
+	// Expect is the status that counts as success (0: any 2xx).
+	Expect int
+	JSON   bool
+
+	// Routes runs the smoke test; JUnit writes its JUnit XML there.
+	Routes bool
+	JUnit  string
+
+	// FlagsSet names the flags given on the command line.
+	FlagsSet map[string]bool
+
+	// AfterCall, when set, runs after a single call with its result: the
+	// extension point for `--logs` (the authorizer's and the stage's log
+	// lines around the call's request id), which the tail command adds.
+	AfterCall func(ctx context.Context, o *CallOptions, c *Context, res *apicall.Result) error
+}
+
+// NewCmdCall builds `cogscope call`. runF, when not nil, is called with
+// the parsed options instead of callRun (tests of the flags).
+func NewCmdCall(f *cmdutil.Factory, runF func(*CallOptions) error) *cobra.Command {
+	o := &CallOptions{IO: &f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "call [METHOD] URL|PATH",
+		Short: "Call a protected API Gateway route with the session's token and explain a refusal",
+		Long: `Call an API Gateway route with a token and show the answer: status, headers,
+body (JSON pretty-printed, long bodies cut with the full size said), the
+timings (DNS, connect, TLS, first byte, total) and API Gateway's request id.
+
+A PATH is resolved against the profile's api.base_url; without one, on the
+local stack (no target configured, or an --endpoint), against its demo HTTP
+API. The token is the saved session's (--token access|id, default access;
+sign in with "cogscope login" first), read from stdin (--bearer-stdin), or
+none (--token none). On the local stack's demo pool without a saved session,
+call signs in as the demo user, as "cogscope login" does there.
+
+On 401 and 403 it explains the refusal: API Gateway's own words (the body's
+message, www-authenticate) beside what went wrong in plain words, the check
+that failed and the fix, judged on the token that was sent against the
+route's authorizer as API Gateway's configuration describes it (read with
+your AWS credentials; without them, call says what it could not read and
+explains from the answer alone).
+
+--routes runs every route of the profile's [[api.routes]] (method, path,
+token, expect) or, with none, every route API Gateway reports, with the
+status its authorizer should give, as a pass/fail table; --junit FILE writes
+JUnit XML for CI.
+
+Exit status: 0 on a 2xx answer (or the --expect status; with --routes, every
+route as expected), 1 on another status, 2 on bad input or when no answer
+came (network, TLS, timeout, redirect loop).`,
+		Example: `  cogscope call /hello
+  cogscope call /private --token id
+  cogscope call GET https://abc123.execute-api.eu-west-1.amazonaws.com/prod/orders --auth-scheme raw
+  cogscope call POST /orders -d @order.json -H 'X-Trace: 1' --expect 201
+  pbpaste | cogscope call /private --bearer-stdin --json
+  cogscope call --routes --junit smoke.xml`,
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.FlagsSet = cmdutil.FlagsSet(cmd)
+			switch len(args) {
+			case 1:
+				o.Target = args[0]
+			case 2:
+				o.Method, o.Target = args[0], args[1]
+			}
+			if err := o.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return callRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Token, "token", apicall.TokenAccess, `the saved session's token to send: "access", "id", or "none" for no token`)
+	fl.BoolVar(&o.BearerStdin, "bearer-stdin", false, "read the token to send from stdin (a pasted line break or \"Bearer \" is removed)")
+	fl.StringVar(&o.AuthScheme, "auth-scheme", apicall.SchemeBearer, `"bearer" (Authorization: Bearer <token>) or "raw" (the bare token, as REST Cognito authorizers document)`)
+	fl.StringVar(&o.AuthHeader, "auth-header", "Authorization", "the header the token goes in")
+	fl.StringArrayVarP(&o.Headers, "header", "H", nil, `extra header "Name: value" (repeatable)`)
+	fl.StringVarP(&o.Data, "data", "d", "", "request body, or @FILE to send a file's content")
+	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "give up on the call after this long")
+	fl.IntVar(&o.Expect, "expect", 0, "the status that counts as success (default: any 2xx)")
+	fl.BoolVar(&o.JSON, "json", false, `print {"request", "response", "timings", "judgement"} as JSON (the token redacted)`)
+	fl.BoolVar(&o.Routes, "routes", false, "smoke test: call every route of the profile (or of API Gateway's configuration) and compare statuses")
+	fl.StringVar(&o.JUnit, "junit", "", "with --routes: write the results as JUnit XML to FILE")
+	return cmd
+}
+
+// check refuses flags that do not go together or make no sense, before
+// anything is sent.
+func (o *CallOptions) check() error {
+	set := o.FlagsSet
+	switch o.Token {
+	case apicall.TokenAccess, apicall.TokenID, apicall.TokenNone:
+	default:
+		return cmdutil.UsageErr("--token %q: want access, id or none", o.Token)
+	}
+	switch strings.ToLower(o.AuthScheme) {
+	case apicall.SchemeBearer, apicall.SchemeRaw:
+		o.AuthScheme = strings.ToLower(o.AuthScheme)
+	default:
+		return cmdutil.UsageErr("--auth-scheme %q: want bearer or raw", o.AuthScheme)
+	}
+	if strings.TrimSpace(o.AuthHeader) == "" || strings.ContainsAny(o.AuthHeader, " \t\r\n:") {
+		return cmdutil.UsageErr("--auth-header %q: not a header name", o.AuthHeader)
+	}
+	if o.BearerStdin && set["token"] {
+		return cmdutil.UsageErr("--bearer-stdin and --token: give one (the token comes from stdin or from the session)")
+	}
+	if o.Timeout <= 0 {
+		return cmdutil.UsageErr("--timeout %s: want a positive duration such as 10s", o.Timeout)
+	}
+	if set["expect"] && (o.Expect < 100 || o.Expect > 599) {
+		return cmdutil.UsageErr("--expect %d: want an HTTP status (100-599)", o.Expect)
+	}
+	if o.Routes {
+		if o.Target != "" {
+			return cmdutil.UsageErr("--routes runs the profile's routes: give no URL or path")
+		}
+		for _, name := range []string{"data", "header", "expect"} {
+			if set[name] {
+				return cmdutil.UsageErr("--%s is for one call, not --routes (set expect per route in [[api.routes]])", name)
+			}
+		}
+		return nil
+	}
+	if set["junit"] {
+		return cmdutil.UsageErr("--junit needs --routes")
+	}
+	if o.Target == "" {
+		return cmdutil.UsageErr("no URL or path to call (cogscope call [METHOD] URL|PATH, or --routes)")
+	}
+	return nil
+}
+
+// maxDataFile bounds -d @FILE.
+const maxDataFile = 64 << 20
+
+// body reads -d.
+func (o *CallOptions) body() ([]byte, error) {
+	if o.Data == "" {
+		return nil, nil
+	}
+	name, ok := strings.CutPrefix(o.Data, "@")
+	if !ok {
+		return []byte(o.Data), nil
+	}
+	if name == "" {
+		return nil, cmdutil.UsageErr("-d @FILE: no file named")
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, cmdutil.UsageErr("-d @%s: %v", name, errors.Unwrap(err))
+	}
+	if st.Size() > maxDataFile {
+		return nil, cmdutil.UsageErr("-d @%s: %d bytes is more than %d", name, st.Size(), maxDataFile)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, cmdutil.UsageErr("-d @%s: %v", name, err)
+	}
+	return b, nil
+}
+
+func callRun(ctx context.Context, o *CallOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	body, err := o.body()
+	if err != nil {
+		return err
+	}
+	c, err := NewContext(ctx, o.Factory, o.IO)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if o.Routes {
+		return smokeRun(ctx, o, c)
+	}
+	req := apicall.Request{Method: o.Method, Target: o.Target, BaseURL: c.BaseURL,
+		AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Headers: o.Headers, Body: body, Timeout: o.Timeout}
+	b, err := apicall.Build(ctx, req)
+	if err != nil {
+		return usageOf(err)
+	}
+	req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL)
+	if err != nil {
+		return err
+	}
+	res, callErr := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
+	var ue *apicall.UsageError
+	if errors.As(callErr, &ue) {
+		return usageOf(callErr)
+	}
+	if res != nil && res.Response != nil {
+		redactEcho(res.Response, req.Token)
+	}
+	if res != nil && res.Response != nil && explainable(res.Response) {
+		if x := c.Explainer(ctx); x != nil {
+			if b, err := apicall.Build(ctx, req); err == nil {
+				res.Judgement = x.Explain(ctx, b, res.Response)
+			}
+		}
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		for _, n := range res.Request.Notes {
+			fmt.Fprintf(o.IO.ErrOut, "note: %s\n", n)
+		}
+		writeResult(o.IO.Out, res, c)
+	}
+	if o.AfterCall != nil {
+		if err := o.AfterCall(ctx, o, c, res); err != nil {
+			return err
+		}
+	}
+	code := res.ExitCode(o.Expect)
+	switch {
+	case code == cmdutil.ExitOK:
+		return nil
+	case res.Response == nil:
+		msg := "no answer"
+		if res.Error != nil {
+			msg = termtext.Line(res.Error.Message)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg), Silent: o.JSON}
+	default:
+		want := "a 2xx status"
+		if o.Expect != 0 {
+			want = strconv.Itoa(o.Expect)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Silent: true,
+			Err: fmt.Errorf("status %d, want %s", res.Response.Status, want)}
+	}
+}
+
+// explainable says which answers Do would explain: 401/403, a gateway's
+// 404, a 500.
+func explainable(r *apicall.ResponseInfo) bool {
+	return r.Status == 401 || r.Status == 403 || r.Status == 500 || (r.Status == 404 && r.RequestIDHeader == "apigw-requestid")
+}
+
+func usageOf(err error) error {
+	return cmdutil.UsageErr("%s", termtext.Line(err.Error()))
+}
+
+// token picks what to send: none, stdin's, or the session's.
+func (o *CallOptions) token(ctx context.Context, c *Context, forURL string) (token, kind string, err error) {
+	if o.Token == apicall.TokenNone && !o.BearerStdin {
+		return "", apicall.TokenNone, nil
+	}
+	if o.BearerStdin {
+		b, err := cmdutil.ReadAllCtx(ctx, o.IO.In, 1<<20)
+		if err != nil {
+			return "", "", cmdutil.UsageErr("--bearer-stdin: %v", err)
+		}
+		tok := strings.TrimSpace(string(b))
+		if tok == "" {
+			return "", "", cmdutil.UsageErr("--bearer-stdin: stdin is empty")
+		}
+		return string(b), apicall.TokenRaw, nil
+	}
+	tokens, err := c.Tokens(ctx, forURL)
+	if err != nil {
+		return "", "", err
+	}
+	tok := tokens[o.Token]
+	if tok == "" {
+		return "", "", cmdutil.UsageErr("the saved session has no %s token: sign in again (cogscope login)", o.Token)
+	}
+	return tok, o.Token, nil
+}
+
+// statusText is "200 OK".
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return strconv.Itoa(code)
+}
+
+// redactEcho replaces the token where the server echoed it (an
+// integration that returns the request's headers): what call prints
+// never holds the token.
+func redactEcho(r *apicall.ResponseInfo, token string) {
+	fields := strings.Fields(token)
+	if len(fields) > 1 && strings.EqualFold(fields[0], "bearer") {
+		fields = fields[1:]
+	}
+	tok := strings.Join(fields, "")
+	if len(tok) < 16 {
+		return
+	}
+	if strings.Contains(r.Body, tok) {
+		r.Body = strings.ReplaceAll(r.Body, tok, apicall.Redacted)
+	}
+	for k, vs := range r.Headers {
+		for i, v := range vs {
+			if strings.Contains(v, tok) {
+				r.Headers[k][i] = strings.ReplaceAll(v, tok, apicall.Redacted)
+			}
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package call
+
+import (
+	"bytes"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+)
+
+// TestNewCmdCallFlags parses call's command line through runF: the
+// arguments, the token, the request's parts and the smoke flags, and the
+// combinations refused before anything is sent.
+func TestNewCmdCallFlags(t *testing.T) {
+	t.Parallel()
+	def := func(o CallOptions) CallOptions {
+		if o.Token == "" {
+			o.Token = "access"
+		}
+		if o.AuthScheme == "" {
+			o.AuthScheme = "bearer"
+		}
+		if o.AuthHeader == "" {
+			o.AuthHeader = "Authorization"
+		}
+		if o.Timeout == 0 {
+			o.Timeout = 30 * time.Second
+		}
+		if o.FlagsSet == nil {
+			o.FlagsSet = map[string]bool{}
+		}
+		return o
+	}
+	cases := []struct {
+		name    string
+		args    []string
+		want    CallOptions
+		wantErr string
+	}{
+		{name: "a path", args: []string{"/hello"}, want: def(CallOptions{Target: "/hello"})},
+		{name: "a method and a URL", args: []string{"POST", "https://x.example/orders"}, want: def(CallOptions{Method: "POST", Target: "https://x.example/orders"})},
+		{name: "everything for one call",
+			args: []string{"PUT", "/orders/1", "--token", "id", "--auth-scheme", "RAW", "--auth-header", "X-Token", "-H", "A: 1", "-H", "B: 2",
+				"-d", "@body.json", "--timeout", "5s", "--expect", "201", "--json"},
+			want: def(CallOptions{Method: "PUT", Target: "/orders/1", Token: "id", AuthScheme: "raw", AuthHeader: "X-Token",
+				Headers: []string{"A: 1", "B: 2"}, Data: "@body.json", Timeout: 5 * time.Second, Expect: 201, JSON: true,
+				FlagsSet: map[string]bool{"token": true, "auth-scheme": true, "auth-header": true, "header": true, "data": true,
+					"timeout": true, "expect": true, "json": true}})},
+		{name: "no token", args: []string{"/hello", "--token", "none"}, want: def(CallOptions{Target: "/hello", Token: "none", FlagsSet: map[string]bool{"token": true}})},
+		{name: "stdin token", args: []string{"/private", "--bearer-stdin"}, want: def(CallOptions{Target: "/private", BearerStdin: true, FlagsSet: map[string]bool{"bearer-stdin": true}})},
+		{name: "smoke with junit", args: []string{"--routes", "--junit", "out.xml"}, want: def(CallOptions{Routes: true, JUnit: "out.xml", FlagsSet: map[string]bool{"routes": true, "junit": true}})},
+
+		{name: "nothing to call", args: nil, wantErr: "no URL or path"},
+		{name: "three arguments", args: []string{"GET", "/a", "/b"}, wantErr: "accepts at most 2 arg"},
+		{name: "bad token kind", args: []string{"/a", "--token", "refresh"}, wantErr: `--token "refresh": want access, id or none`},
+		{name: "bad scheme", args: []string{"/a", "--auth-scheme", "basic"}, wantErr: `--auth-scheme "basic"`},
+		{name: "bad header name", args: []string{"/a", "--auth-header", "X Token"}, wantErr: "not a header name"},
+		{name: "stdin and token", args: []string{"/a", "--bearer-stdin", "--token", "id"}, wantErr: "--bearer-stdin and --token"},
+		{name: "zero timeout", args: []string{"/a", "--timeout", "0s"}, wantErr: "--timeout"},
+		{name: "bad expect", args: []string{"/a", "--expect", "42"}, wantErr: "--expect 42"},
+		{name: "routes with a path", args: []string{"/a", "--routes"}, wantErr: "give no URL or path"},
+		{name: "routes with a body", args: []string{"--routes", "-d", "x"}, wantErr: "--data is for one call"},
+		{name: "junit without routes", args: []string{"/a", "--junit", "x.xml"}, wantErr: "--junit needs --routes"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard},
+				Env: func(string) string { return "" }}
+			var got *CallOptions
+			cmd := NewCmdCall(f, func(o *CallOptions) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(c.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) || got != nil {
+					t.Fatalf("err = %v (runF ran: %v), want %q", err, got != nil, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("err %v, runF ran: %v", err, got != nil)
+			}
+			if got.IO != &f.IO || got.Factory != f {
+				t.Error("the options do not carry the factory's streams and factory")
+			}
+			flagsOnly := *got
+			flagsOnly.IO, flagsOnly.Factory = nil, nil
+			if len(flagsOnly.Headers) == 0 {
+				flagsOnly.Headers = nil
+			}
+			if !reflect.DeepEqual(flagsOnly, c.want) {
+				t.Errorf("options\n got %+v\nwant %+v", flagsOnly, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,394 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/local/apigw"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// consoleAPI is view 3's service.API on top of internal/apicall and
+// internal/apiconfig: the routes from the profile's [[api.routes]], else
+// from API Gateway's configuration (the local stack's demo APIs when the
+// target is the local stack), calls with the console session's tokens
+// (the view passes them in CallRequest.Token), and refusals explained by
+// apicall's Explainer with the inspector's authorizer judgement.
+type consoleAPI struct {
+	c *console
+
+	mu     sync.Mutex
+	loaded bool
+	cfg    *apiconfig.Config
+	cfgErr error
+	base   string               // what a free-form PATH resolves against
+	routes map[string]routeInfo // by routeKey
+}
+
+// routeInfo is where a listed route is called and its configuration.
+type routeInfo struct {
+	base   string
+	config *apiconfig.Route
+}
+
+func routeKey(api, method, path string) string { return api + "\x00" + method + "\x00" + path }
+
+// maxShown bounds the body a CallResult carries (the view shows the
+// start; Size says the whole).
+const maxShown = 256 << 10
+
+// load reads the profile and API Gateway's configuration once the
+// target is known (after the in-process stack started).
+func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
+	select {
+	case <-a.c.done:
+	case <-ctx.Done():
+		return cmdutil.Target{}, ctx.Err()
+	}
+	t := a.c.current()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.loaded {
+		return t, nil
+	}
+	prof, err := a.c.f.Profile()
+	if err != nil {
+		return t, err
+	}
+	a.base = prof.API.BaseURL
+	if a.base == "" && t.Endpoint != "" {
+		a.base = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
+	}
+	if a.c.f.HasAWSCredentials(t) {
+		cfg, err := a.c.f.AWSConfig(ctx, t)
+		if err == nil {
+			region := cmdutil.FirstNonEmpty(t.Region, cfg.Region)
+			clients := apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
+			a.cfg, err = apiconfig.Read(ctx, clients, apiconfig.Options{Endpoint: t.Endpoint, Region: region})
+		}
+		if ctx.Err() != nil {
+			return t, ctx.Err() // try again next time
+		}
+		a.cfgErr = err
+	} else {
+		a.cfgErr = errors.New("no AWS credentials to read API Gateway's configuration with")
+	}
+	a.routes = map[string]routeInfo{}
+	a.loaded = true
+	return t, nil
+}
+
+// Routes lists the profile's routes, else API Gateway's.
+func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
+	t, err := a.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prof, err := a.c.f.Profile()
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []service.Route
+	if len(prof.API.Routes) > 0 {
+		name := "profile " + cmdutil.FirstNonEmpty(prof.Name, "(default)")
+		for _, r := range prof.API.Routes {
+			method := cmdutil.FirstNonEmpty(strings.ToUpper(r.Method), "GET")
+			var cr *apiconfig.Route
+			if a.cfg != nil {
+				if u, err := resolve(r.Path, a.base); err == nil {
+					_, cr = a.cfg.RouteFor(method, u)
+				}
+			}
+			sr := serviceRoute(name, method, r.Path, cr, "profile")
+			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: a.base, config: cr}
+			out = append(out, sr)
+		}
+		return out, nil
+	}
+	if a.cfg == nil {
+		if prof.API.BaseURL != "" && a.cfgErr != nil {
+			return nil, fmt.Errorf("the profile names api.base_url but no [[api.routes]], and API Gateway's configuration could not be read: %w", a.cfgErr)
+		}
+		return nil, nil
+	}
+	source := "API configuration"
+	if t.IsLoopback() {
+		source = "local stack"
+	}
+	for i := range a.cfg.APIs {
+		api := &a.cfg.APIs[i]
+		name := api.ID
+		if api.Name != "" {
+			name = fmt.Sprintf("%s (%s)", api.Name, api.ID)
+		}
+		for j := range api.Routes {
+			r := &api.Routes[j]
+			if r.Path == "$default" || r.Method == "" {
+				continue
+			}
+			sr := serviceRoute(name, r.Method, r.Path, r, source)
+			sr.LogGroups = logGroups(api, r)
+			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: api.InvokeURL, config: r}
+			out = append(out, sr)
+		}
+	}
+	return out, nil
+}
+
+func serviceRoute(api, method, path string, r *apiconfig.Route, source string) service.Route {
+	sr := service.Route{API: api, Method: method, Path: path, Authorizer: service.AuthNone, Source: source}
+	if r == nil {
+		return sr
+	}
+	sr.Scopes = r.Scopes
+	switch r.AuthorizationType {
+	case "JWT":
+		sr.Authorizer = service.AuthJWT
+	case "COGNITO_USER_POOLS":
+		sr.Authorizer = service.AuthCognito
+	case "CUSTOM":
+		sr.Authorizer = service.AuthLambda
+	}
+	if r.Authorizer != nil {
+		sr.AuthorizerName = r.Authorizer.Name
+	}
+	return sr
+}
+
+func logGroups(api *apiconfig.API, r *apiconfig.Route) []string {
+	var out []string
+	for _, s := range api.Stages {
+		if s.AccessLogGroup != "" && !slices.Contains(out, s.AccessLogGroup) {
+			out = append(out, s.AccessLogGroup)
+		}
+	}
+	if r.Authorizer != nil && r.Authorizer.Function != "" {
+		out = append(out, apigw.FunctionLogGroup(r.Authorizer.Function))
+	}
+	return out
+}
+
+// request turns the view's request into apicall's, with where it goes
+// and the route's configuration.
+func (a *consoleAPI) request(req service.CallRequest) (apicall.Request, *apiconfig.Route) {
+	a.mu.Lock()
+	base := a.base
+	var cr *apiconfig.Route
+	if req.Route != nil {
+		if ri, ok := a.routes[routeKey(req.Route.API, req.Route.Method, req.Route.Path)]; ok {
+			base, cr = ri.base, ri.config
+		}
+	}
+	a.mu.Unlock()
+	r := apicall.Request{Method: req.Method, Target: req.Path, BaseURL: base, Token: req.Token, Body: req.Body}
+	switch req.TokenChoice {
+	case service.SendAccess:
+		r.TokenKind = apicall.TokenAccess
+	case service.SendID:
+		r.TokenKind = apicall.TokenID
+	case service.SendNone:
+		r.TokenKind, r.Token = apicall.TokenNone, ""
+	default:
+		r.TokenKind = apicall.TokenRaw
+	}
+	for _, h := range req.Headers {
+		r.Headers = append(r.Headers, h.Name+": "+h.Value)
+	}
+	// A REST API's Cognito authorizer documents the bare token.
+	if cr != nil && cr.AuthorizationType == "COGNITO_USER_POOLS" {
+		r.AuthScheme = apicall.SchemeRaw
+	}
+	return r, cr
+}
+
+func (a *consoleAPI) explainer(cr *apiconfig.Route) *apicall.Explainer {
+	t := a.c.current()
+	a.mu.Lock()
+	cfg := a.cfg
+	a.mu.Unlock()
+	x := &apicall.Explainer{Route: cr, Config: cfg, Keys: a.c.keys, Now: a.c.f.Clock()}
+	if t.Endpoint != "" {
+		x.PoolIssuer = apicall.LocalPoolIssuer(t.Endpoint)
+	}
+	return x
+}
+
+// Check predicts the gateway's answer before sending: the explainer's
+// judgement of the request (the inspector's, for JWT and Cognito
+// authorizers), phrased as a warning when it would be refused.
+func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*service.Warning, error) {
+	if _, err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	r, cr := a.request(req)
+	if cr == nil || cr.Authorizer == nil {
+		return nil, nil
+	}
+	b, err := apicall.Build(ctx, r)
+	if err != nil {
+		return nil, nil // the call will say what is wrong with it
+	}
+	x := a.explainer(cr)
+	// The judgement runs on the request alone; the answer given here
+	// only frames it.
+	pre := x.Explain(ctx, b, &apicall.ResponseInfo{Status: http.StatusUnauthorized})
+	p := pre.Predicted
+	if p == nil || p.Status == 0 {
+		return nil, nil
+	}
+	h := map[string][]string{}
+	if p.WWWAuthenticate != "" {
+		h["Www-Authenticate"] = []string{p.WWWAuthenticate}
+	}
+	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
+	cause := apicall.Causes[j.Cause]
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmpOr(pre.Reason, cause.Text), Fix: cause.FixText}
+	return w, nil
+}
+
+// Call sends the request and explains a refusal.
+func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*service.CallResult, error) {
+	if _, err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	r, cr := a.request(req)
+	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
+	var ue *apicall.UsageError
+	if errors.As(err, &ue) {
+		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: ue.Msg, Cause: "The request cannot be sent as written.",
+			Fix: "Edit it (e): the path, a header or the method."}, Err: err}
+	}
+	if res == nil || res.Response == nil {
+		msg := "no answer"
+		if res != nil && res.Error != nil {
+			msg = res.Error.Message
+		}
+		return nil, &service.Failure{Transport: true, Err: err, Diagnosis: flows.Diagnosis{Message: msg,
+			Cause: "No answer came from the API.", Fix: transportFix(res)}}
+	}
+	return callResult(res), nil
+}
+
+func transportFix(res *apicall.Result) string {
+	if res == nil || res.Error == nil {
+		return "Check the API's URL."
+	}
+	switch res.Error.Kind {
+	case apicall.ErrKindTLS:
+		return "The server's certificate is not trusted: check the URL (https to an http server?) or the certificate."
+	case apicall.ErrKindTimeout:
+		return "The API did not answer in time: check the URL and that the API is up."
+	case apicall.ErrKindRedirect:
+		return "The API redirects in a loop: call the final URL."
+	}
+	return "Check the API's URL and that it is reachable."
+}
+
+// callResult is the view's shape of an apicall result.
+func callResult(res *apicall.Result) *service.CallResult {
+	r := res.Response
+	out := &service.CallResult{Status: r.Status, Size: r.BodySize, RequestID: r.RequestID,
+		Timings: service.Timings{DNS: dur(res.Timings.DNS), Connect: dur(res.Timings.Connect), TLS: dur(res.Timings.TLS),
+			FirstByte: dur(res.Timings.FirstByte), Total: dur(res.Timings.Total)}}
+	body := r.Body
+	if r.JSON {
+		body, _ = apicall.PrettyJSON(body)
+		out.Size = max(out.Size, int64(len(r.Body)))
+	}
+	if len(body) > maxShown {
+		body = body[:maxShown]
+	}
+	out.Body = []byte(body)
+	names := make([]string, 0, len(r.Headers))
+	for k := range r.Headers {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		for _, v := range r.Headers[k] {
+			out.Headers = append(out.Headers, service.Header{Name: http.CanonicalHeaderKey(k), Value: v})
+		}
+	}
+	switch {
+	case r.Status < 400:
+		return out
+	case res.Judgement == nil:
+		out.Judgement = &service.Judgement{Verdict: service.VerdictError}
+		return out
+	}
+	j := res.Judgement
+	cause := apicall.Causes[j.Cause]
+	v := service.VerdictError
+	switch {
+	case j.Cause == apicall.CauseUnknownRoute || j.Cause == apicall.CauseAuthorizerError:
+	case r.Status == http.StatusUnauthorized:
+		v = service.VerdictUnauthorized
+	case r.Status == http.StatusForbidden:
+		v = service.VerdictForbidden
+	}
+	diag := cause.Text
+	if j.Reason != "" && j.Cause != apicall.CauseUnknownRoute {
+		diag += " — " + j.Reason
+	}
+	if j.RouteProblem != "" && len(j.Known) > 0 {
+		diag += "; the API has: " + strings.Join(j.Known, ", ")
+	}
+	fix := cause.FixText
+	for _, w := range j.Warnings {
+		switch w {
+		case apicall.WarnBearerToRESTCognito:
+			fix = strings.TrimSpace(fix + ` A "Bearer " prefix went to a REST Cognito authorizer: send the bare token.`)
+		case apicall.WarnCachedPolicy:
+			fix = strings.TrimSpace(fix + " The authorizer caches its policies: one cached for another method may be answering.")
+		}
+	}
+	out.Judgement = &service.Judgement{Verdict: v, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Diagnosis: diag, Fix: fix}
+	return out
+}
+
+// gatewayText is API Gateway's own words: the body's message and the
+// www-authenticate header.
+func gatewayText(j *apicall.Judgement) string {
+	var parts []string
+	switch {
+	case j.Message != "":
+		parts = append(parts, fmt.Sprintf("%q", j.Message))
+	case j.MessageNull:
+		parts = append(parts, "message null")
+	}
+	if j.WWWAuthenticate != nil {
+		parts = append(parts, "www-authenticate: "+j.WWWAuthenticate.Raw)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func dur(d apicall.Duration) time.Duration { return time.Duration(d) }
+
+func resolve(path, base string) (*url.URL, error) {
+	b, err := apicall.Build(context.Background(), apicall.Request{Target: path, BaseURL: base, TokenKind: apicall.TokenNone})
+	if err != nil {
+		return nil, err
+	}
+	return b.HTTP.URL, nil
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/local/localtest"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// TestConsoleAPI: view 3's service against the local stack — the demo
+// APIs' routes with their authorizers, a warning before a call that will
+// be refused, and calls answered and explained.
+func TestConsoleAPI(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	opts := c.options()
+	if opts.API == nil {
+		t.Fatal("no API service")
+	}
+	routes, err := opts.API.Routes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]service.Route{}
+	for _, r := range routes {
+		byPath[r.Method+" "+r.Path+" "+strings.SplitN(r.API, " ", 2)[0]] = r
+		if r.Source != "local stack" {
+			t.Errorf("route %s %s: source %q", r.Method, r.Path, r.Source)
+		}
+	}
+	private, ok := byPath["GET /private cogscope-demo-http"]
+	if !ok {
+		t.Fatalf("no GET /private among %+v", routes)
+	}
+	scoped := byPath["GET /scoped cogscope-demo-http"]
+	admin := byPath["GET /admin cogscope-demo-http"]
+	profile := byPath["GET /profile cogscope-demo-rest"]
+	if private.Authorizer != service.AuthJWT || scoped.Authorizer != service.AuthJWT || len(scoped.Scopes) != 1 ||
+		admin.Authorizer != service.AuthLambda || profile.Authorizer != service.AuthCognito || len(admin.LogGroups) != 2 {
+		t.Fatalf("authorizers: private %+v scoped %+v admin %+v profile %+v (all: %v)", private, scoped, admin, profile, keys(byPath))
+	}
+
+	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tk, err := drain(t, run)
+	if err != nil || tk == nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+
+	cases := []struct {
+		name        string
+		route       service.Route
+		choice      service.TokenChoice
+		token       string
+		warn        int // the status Check predicts, 0 for none
+		status      int
+		verdict     service.Verdict
+		failedCheck string
+	}{
+		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
+		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source"},
+		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope"},
+		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
+		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", ""},
+		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.route
+			req := service.CallRequest{Route: &r, Method: r.Method, Path: r.Path, TokenChoice: tc.choice, Token: tc.token}
+			w, err := opts.API.Check(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (w == nil) != (tc.warn == 0) || (w != nil && (w.Status != tc.warn || w.FailedCheck != tc.failedCheck || w.Fix == "")) {
+				t.Errorf("check: %+v, want status %d failed check %s", w, tc.warn, tc.failedCheck)
+			}
+			res, err := opts.API.Call(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.status || res.RequestID == "" || res.Timings.Total <= 0 || len(res.Body) == 0 {
+				t.Fatalf("result %+v", res)
+			}
+			if tc.verdict == "" {
+				if res.Judgement != nil {
+					t.Errorf("judgement on a success: %+v", res.Judgement)
+				}
+				return
+			}
+			j := res.Judgement
+			if j == nil || j.Verdict != tc.verdict || j.FailedCheck != tc.failedCheck || j.Gateway == "" || j.Diagnosis == "" || j.Fix == "" {
+				t.Errorf("judgement %+v", j)
+			}
+		})
+	}
+
+	// A free-form path resolves against the demo HTTP API; an unknown
+	// one is explained as the route, not the token.
+	res, err := opts.API.Call(ctx, service.CallRequest{Method: "GET", Path: "/nope", TokenChoice: service.SendNone})
+	if err != nil || res.Status != 404 || res.Judgement == nil || res.Judgement.FailedCheck != "route" || !strings.Contains(res.Judgement.Diagnosis, "GET /private") {
+		t.Fatalf("unknown path: %+v %v", res, err)
+	}
+	// No answer: a Failure with Transport set.
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	_, err = opts.API.Call(ctx, service.CallRequest{Method: "GET", Path: gone.URL + "/x", TokenChoice: service.SendNone})
+	if f := service.AsFailure(err); f == nil || !f.Transport || f.Fix == "" {
+		t.Fatalf("no answer: %v", err)
+	}
+}
+
+// With a profile's [[api.routes]], those are the routes, resolved
+// against its base URL.
+func TestConsoleAPIProfileRoutes(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, `default_profile = "p"
+[profiles.p]
+endpoint = "`+env.Endpoint+`"
+user_pool_id = "`+env.Demo.PoolID+`"
+client_id = "`+env.Demo.ClientID+`"
+[profiles.p.api]
+base_url = "`+env.API.HTTPURL+`"
+[[profiles.p.api.routes]]
+name = "hello"
+path = "/hello"
+[[profiles.p.api.routes]]
+name = "private"
+path = "/private"
+`)
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	api := c.options().API
+	routes, err := api.Routes(ctx)
+	if err != nil || len(routes) != 2 || routes[0].Path != "/hello" || routes[1].Authorizer != service.AuthJWT || routes[1].Source != "profile" {
+		t.Fatalf("routes %+v %v", routes, err)
+	}
+	res, err := api.Call(ctx, service.CallRequest{Route: &routes[1], Method: "GET", Path: "/private", TokenChoice: service.SendNone})
+	if err != nil || res.Status != 401 || res.Judgement == nil || res.Judgement.FailedCheck != "identity_source" {
+		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+func keys(m map[string]service.Route) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

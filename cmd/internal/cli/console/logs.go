@@ -1,0 +1,310 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
+	"github.com/cogscope/cogscope/internal/logtail"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// consoleLogs is the console's service.Logs (view 4 and view 3's log
+// pane) on internal/logtail: the target's Logs client, the default groups
+// of cogscope tail, Live Tail with the polling fallback. The UI sanitises
+// what it shows.
+type consoleLogs struct {
+	c *console
+	// recheck is how often a tail looks for its groups that did not
+	// exist yet (a Lambda's group appears on its first invocation).
+	recheck time.Duration
+}
+
+func newConsoleLogs(c *console) *consoleLogs { return &consoleLogs{c: c, recheck: 5 * time.Second} }
+
+// target waits for the in-process stack to start, if the console starts
+// one, and returns the final target.
+func (l *consoleLogs) target(ctx context.Context) (cmdutil.Target, error) {
+	select {
+	case <-l.c.done:
+	case <-ctx.Done():
+		return cmdutil.Target{}, ctx.Err()
+	}
+	t := l.c.current()
+	if t.Pending {
+		return t, errors.New("the local stack did not start")
+	}
+	return t, nil
+}
+
+func (l *consoleLogs) client(ctx context.Context) (*logview.Client, cmdutil.Target, error) {
+	t, err := l.target(ctx)
+	if err != nil {
+		return nil, t, err
+	}
+	c, err := logview.NewClient(ctx, l.c.f, t)
+	if err != nil {
+		return nil, t, explainErr(err, t)
+	}
+	return c, t, nil
+}
+
+func explainErr(err error, t cmdutil.Target) error {
+	msg, _ := logview.Explain(err, t)
+	return errors.New(msg)
+}
+
+// Groups implements service.Logs: the profile's logs.groups, else those
+// the API Gateway configuration names, else the local stack's.
+func (l *consoleLogs) Groups(ctx context.Context) ([]string, error) {
+	api, t, err := l.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prof, err := l.c.f.Profile()
+	if err != nil {
+		return nil, err
+	}
+	d, err := logview.DefaultGroups(ctx, l.c.f, t, prof, api)
+	if err != nil {
+		return nil, explainErr(err, t)
+	}
+	return d.All(), nil
+}
+
+// Tail implements service.Logs. Groups that do not exist yet are skipped
+// and looked for again every few seconds: when one appears the tail ends
+// (its last Status says so) and the view starts it again.
+func (l *consoleLogs) Tail(ctx context.Context, req service.TailRequest) (<-chan service.TailUpdate, error) {
+	if len(req.Groups) == 0 {
+		return nil, errors.New("no log group to follow")
+	}
+	api, t, err := l.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups, missing, err := resolveExisting(ctx, api, req.Groups)
+	if err != nil {
+		return nil, explainErr(err, t)
+	}
+	if len(groups) == 0 {
+		return nil, fmt.Errorf("no log group to follow yet: %s do not exist (a Lambda's group appears on its first invocation)", strings.Join(missing, ", "))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	out := make(chan service.TailUpdate, 64)
+	tl := &tailState{out: out, ctx: ctx, now: l.c.f.Clock()}
+	st := logtail.Start(ctx, api, logtail.Options{Groups: groups, Filter: req.FilterPattern, Since: req.Since, Follow: true, Now: l.c.f.Clock()})
+	var appeared chan string
+	if len(missing) > 0 {
+		tl.status(service.TailStatus{Mode: service.TailLive, Err: fmt.Errorf("not following %s: not there yet", strings.Join(missing, ", ")), Retrying: true})
+		appeared = make(chan string, 1)
+		go watchGroups(ctx, api, missing, l.recheck, appeared)
+	}
+	go func() {
+		defer close(out)
+		defer cancel()
+		tl.run(st, appeared)
+	}()
+	return out, nil
+}
+
+// resolveExisting resolves the groups one by one and names those that do
+// not exist.
+func resolveExisting(ctx context.Context, api logtail.API, names []string) ([]logtail.Group, []string, error) {
+	var groups []logtail.Group
+	var missing []string
+	for _, n := range names {
+		g, err := logtail.ResolveGroups(ctx, api, []string{n})
+		var ug *logtail.UnknownGroupError
+		switch {
+		case errors.As(err, &ug):
+			missing = append(missing, n)
+		case err != nil:
+			return nil, nil, err
+		default:
+			groups = append(groups, g...)
+		}
+	}
+	return groups, missing, nil
+}
+
+// watchGroups says on appeared when one of the missing groups exists.
+func watchGroups(ctx context.Context, api logtail.API, missing []string, every time.Duration, appeared chan<- string) {
+	tk := time.NewTicker(every)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+		}
+		for _, n := range missing {
+			if _, err := logtail.ResolveGroups(ctx, api, []string{n}); err == nil {
+				appeared <- n
+				return
+			}
+		}
+	}
+}
+
+// tailState turns a logtail.Stream into TailUpdates.
+type tailState struct {
+	ctx context.Context
+	out chan<- service.TailUpdate
+	now func() time.Time
+
+	mu  sync.Mutex
+	cur service.TailStatus
+	// apiIDs maps a Lambda invocation (its request id) to the API
+	// Gateway request id it logged; current is each stream's running
+	// invocation. Entries go at REPORT, and all at maxTracked.
+	apiIDs  map[string]string
+	current map[string]string
+	lastLag time.Time
+}
+
+func (s *tailState) send(u service.TailUpdate) bool {
+	select {
+	case s.out <- u:
+		return true
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+func (s *tailState) status(st service.TailStatus) {
+	s.mu.Lock()
+	s.cur = st
+	s.mu.Unlock()
+	s.send(service.TailUpdate{Status: &st})
+}
+
+func (s *tailState) run(st *logtail.Stream, appeared <-chan string) {
+	s.apiIDs, s.current = map[string]string{}, map[string]string{}
+	events, notices := st.Events, st.Notices
+	for {
+		select {
+		case n := <-notices:
+			s.notice(n)
+		case name := <-appeared:
+			s.mu.Lock()
+			last := s.cur
+			s.mu.Unlock()
+			last.Err, last.Retrying = fmt.Errorf("log group %s appeared: following it too", name), true
+			s.send(service.TailUpdate{Status: &last})
+			return
+		case e, ok := <-events:
+			if !ok {
+				err := <-st.Done
+				if err != nil && s.ctx.Err() == nil {
+					s.mu.Lock()
+					last := s.cur
+					s.mu.Unlock()
+					last.Err, last.Retrying = err, false
+					s.send(service.TailUpdate{Status: &last})
+				}
+				return
+			}
+			batch := []service.LogEvent{s.event(e)}
+		more:
+			for len(batch) < 1000 {
+				select {
+				case e, ok := <-events:
+					if !ok {
+						break more
+					}
+					batch = append(batch, s.event(e))
+				default:
+					break more
+				}
+			}
+			u := service.TailUpdate{Events: batch}
+			if now := s.now(); now.Sub(s.lastLag) >= time.Second {
+				s.lastLag = now
+				s.mu.Lock()
+				s.cur.Lag = max(0, now.Sub(batch[len(batch)-1].Time))
+				cur := s.cur
+				s.mu.Unlock()
+				u.Status = &cur
+			}
+			if !s.send(u) {
+				return
+			}
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+// maxTracked bounds the invocations a tail remembers.
+const maxTracked = 10_000
+
+// event is a LogEvent whose RequestID is the API Gateway request id: an
+// access line's requestId, or, for a Lambda authorizer's lines, the
+// requestContext.requestId its invocation logged (from that line on).
+func (s *tailState) event(e logtail.Event) service.LogEvent {
+	le := service.LogEvent{Time: e.Time(), Group: e.LogGroup, Stream: e.LogStream, ID: e.EventID, Message: e.Message}
+	l := logtail.ParseLambdaLine(e.Message)
+	stream := e.LogGroup + "\x00" + e.LogStream
+	inv := l.RequestID
+	if inv == "" && l.Kind == logtail.LineOther {
+		inv = s.current[stream]
+	}
+	m, isJSON := logtail.JSONObject(e.Message)
+	if inv == "" {
+		if id, ok := m["requestId"].(string); isJSON && ok {
+			le.RequestID = id
+		}
+		return le
+	}
+	if len(s.apiIDs) >= maxTracked {
+		clear(s.apiIDs)
+		clear(s.current)
+	}
+	if isJSON {
+		if rc, ok := m["requestContext"].(map[string]any); ok {
+			if id, ok := rc["requestId"].(string); ok {
+				s.apiIDs[inv] = id
+			}
+		}
+	}
+	le.RequestID = s.apiIDs[inv]
+	switch l.Kind {
+	case logtail.LineStart:
+		s.current[stream] = inv
+	case logtail.LineReport:
+		delete(s.apiIDs, inv)
+		if s.current[stream] == inv {
+			delete(s.current, stream)
+		}
+	}
+	return le
+}
+
+func (s *tailState) notice(n logtail.Notice) {
+	s.mu.Lock()
+	st := s.cur
+	s.mu.Unlock()
+	switch n.Kind {
+	case logtail.NoticeLiveTail:
+		st.Mode, st.Err, st.Retrying = service.TailLive, nil, false
+		if n.Count > 1 {
+			st.Reconnects = n.Count - 1
+		}
+	case logtail.NoticePolling:
+		st.Mode, st.Err, st.Retrying = service.TailPolling, nil, false
+	case logtail.NoticeSampled:
+		st.Sampled = true
+	case logtail.NoticeReconnect, logtail.NoticeRetry:
+		st.Err, st.Retrying = n.Err, true
+		st.Reconnects++
+	default:
+		return
+	}
+	s.status(st)
+}
