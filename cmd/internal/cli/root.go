@@ -19,6 +19,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/credentials"
 	"github.com/cogscope/cogscope/cmd/internal/cli/doctor"
 	"github.com/cogscope/cogscope/cmd/internal/cli/explain"
+	"github.com/cogscope/cogscope/cmd/internal/cli/initcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cli/inspect"
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
@@ -108,6 +109,7 @@ logs. With no AWS target configured it runs against a local stack.`
 		logout.NewCmdLogout(f, nil),
 		doctorCmd,
 		explainCmd,
+		initcmd.NewCmdInit(f, nil),
 	)
 	return root
 }
