@@ -77,7 +77,7 @@ func TestJSSDKListsTheLocalAPIs(t *testing.T) {
 		keys = append(keys, rt.RouteKey+" "+rt.AuthorizationType+" "+strings.Join(rt.Scopes, ","))
 	}
 	slices.Sort(keys)
-	if strings.Join(keys, "; ") != "GET /admin CUSTOM ; GET /hello NONE ; GET /private JWT ; GET /scoped JWT cogscope-api/read" {
+	if strings.Join(keys, "; ") != "GET /admin CUSTOM ; GET /hello NONE ; GET /iam AWS_IAM ; GET /private JWT ; GET /scoped JWT cogscope-api/read" {
 		t.Errorf("routes %v", keys)
 	}
 	var jwt int
