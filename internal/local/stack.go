@@ -81,7 +81,7 @@ type Stack struct {
 	cognito  *cognito.Service
 	apigw    *apigw.Service
 	logs     *logs.Service     // in memory only: not in the state file
-	identity *identity.Service // identity pools and STS (identity_mount.go)
+	identity *identity.Service // identity pools and STS (identity_mount.go); in memory only
 	handler  http.Handler
 	persist  *persister // nil without a state file
 
@@ -126,6 +126,7 @@ func New(opts Options) (*Stack, error) {
 	if err := s.seedAPIs(); err != nil {
 		return nil, err
 	}
+	s.identity = s.newIdentity()
 	s.handler = logRequests(s.logger, newRouter(s.services()))
 	return s, nil
 }
