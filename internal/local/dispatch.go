@@ -41,25 +41,21 @@ type service struct {
 // router dispatches a request to the service that owns it.
 type router struct {
 	mux     *http.ServeMux
-	targets map[string]http.Handler // target prefix (before the first '.') → handler
-	trees   []service               // services with owns, asked in order
-	caps    map[string]int64        // target prefix → body cap, where not maxBodyBytes
-	query   http.Handler            // the query-protocol service (form posts), if any
+	targets map[string]service // target prefix (before the first '.') → its service
+	trees   []service          // services with owns, asked in order
+	query   http.Handler       // the query-protocol service (form posts), if any
 }
 
 // newRouter builds the dispatcher for services. It panics on conflicting
 // registrations, which are programming errors caught by the tests.
 func newRouter(services []service) http.Handler {
-	rt := &router{mux: http.NewServeMux(), targets: map[string]http.Handler{}, caps: map[string]int64{}}
+	rt := &router{mux: http.NewServeMux(), targets: map[string]service{}}
 	for _, svc := range services {
 		for _, t := range svc.targets {
 			if _, dup := rt.targets[t]; dup {
 				panic(fmt.Sprintf("local: target prefix %q registered twice", t))
 			}
-			rt.targets[t] = svc.handler
-			if svc.maxBody > 0 {
-				rt.caps[t] = svc.maxBody
-			}
+			rt.targets[t] = svc
 		}
 		for _, p := range svc.patterns {
 			rt.mux.Handle(p, svc.handler)
@@ -90,8 +86,8 @@ func newRouter(services []service) http.Handler {
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	limit := int64(maxBodyBytes)
-	if c, ok := rt.caps[strings.SplitN(r.Header.Get("X-Amz-Target"), ".", 2)[0]]; ok {
-		limit = c
+	if svc, ok := rt.targets[targetPrefix(r)]; ok && svc.maxBody > 0 {
+		limit = svc.maxBody
 	}
 	// A JSON-protocol request (it names an X-Amz-Target) declaring a
 	// body over the cap is refused here with the AWS JSON error. Path-
@@ -127,14 +123,19 @@ func (rt *router) serveTarget(w http.ResponseWriter, r *http.Request) {
 			"Missing X-Amz-Target header: AWS JSON operations name themselves with it, e.g. AWSCognitoIdentityProviderService.InitiateAuth")
 		return
 	}
-	prefix, _, _ := strings.Cut(target, ".")
-	h, ok := rt.targets[prefix]
+	svc, ok := rt.targets[targetPrefix(r)]
 	if !ok {
 		writeError(w, http.StatusBadRequest, "UnknownOperationException",
 			fmt.Sprintf("Unknown operation %s: this stack serves %s", target, strings.Join(rt.prefixes(), ", ")))
 		return
 	}
-	h.ServeHTTP(w, r)
+	svc.handler.ServeHTTP(w, r)
+}
+
+// targetPrefix is the service part of X-Amz-Target (before the first '.').
+func targetPrefix(r *http.Request) string {
+	prefix, _, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	return prefix
 }
 
 // isForm reports a form-encoded body, as query-protocol requests have.
