@@ -1,13 +1,14 @@
 package local
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
 // maxBodyBytes caps every request body. The largest legitimate request of
@@ -156,19 +157,12 @@ func (rt *router) prefixes() []string {
 // writeError answers in the AWS JSON error shape the SDKs decode: the
 // exception name in __type (and x-amzn-ErrorType) and the text in message.
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{typ, msg})
 	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.1")
 	if h.Get("x-amzn-RequestId") == "" {
 		h.Set("x-amzn-RequestId", uuid.NewString())
 	}
-	h.Set("x-amzn-ErrorType", typ+":")
-	// As the services' own errors do (and real AWS responses, whose CORS
-	// lists expose it): clients that read headers only still get the text.
+	// As the Cognito service's errors do (and real AWS responses, whose
+	// CORS lists expose it): clients that read headers only get the text.
 	h.Set("x-amzn-ErrorMessage", msg)
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	awsjson.WriteError(w, &awsjson.Error{Type: typ, Message: msg, Status: status})
 }

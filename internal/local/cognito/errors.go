@@ -4,18 +4,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
 // apiError is an error the service answers with: an AWS exception name
 // (the __type) and Cognito's message, byte for byte where the protocol
 // reference gives it.
-type apiError struct {
-	Type    string
-	Message string
-	Status  int
-}
-
-func (e *apiError) Error() string { return e.Type + ": " + e.Message }
+type apiError = awsjson.Error
 
 func newErr(typ, msg string) *apiError {
 	return &apiError{Type: typ, Message: msg, Status: http.StatusBadRequest}

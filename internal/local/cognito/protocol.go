@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
 // maxBody caps request bodies; the largest legitimate Cognito request is a
@@ -22,7 +24,7 @@ const maxBody = 1 << 20
 
 const (
 	targetPrefix = "AWSCognitoIdentityProviderService."
-	jsonType     = "application/x-amz-json-1.1"
+	jsonType     = awsjson.ContentType
 )
 
 // call is one API request as a handler sees it.
@@ -113,21 +115,11 @@ func (s *Service) serveAPI(w http.ResponseWriter, r *http.Request) (any, error) 
 	return h(s, &call{ctx: r.Context(), action: action, body: body})
 }
 
+// writeError answers e with the message in x-amzn-ErrorMessage too: some
+// clients read headers only.
 func writeError(w http.ResponseWriter, e *apiError) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Type, e.Message})
-	h := w.Header()
-	h.Set("Content-Type", jsonType)
-	h.Set("x-amzn-ErrorType", e.Type+":")
-	h.Set("x-amzn-ErrorMessage", headerText(e.Message))
-	status := e.Status
-	if status == 0 {
-		status = http.StatusBadRequest
-	}
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	w.Header().Set("x-amzn-ErrorMessage", headerText(e.Message))
+	awsjson.WriteError(w, e)
 }
 
 // maxHeaderMessage caps the x-amzn-ErrorMessage header: clients cap

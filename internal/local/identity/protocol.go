@@ -9,11 +9,13 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
 const (
 	targetPrefix = "AWSCognitoIdentityService."
-	jsonType     = "application/x-amz-json-1.1"
+	jsonType     = awsjson.ContentType
 	maxBody      = 1 << 20
 )
 
@@ -41,12 +43,7 @@ const (
 )
 
 // APIError is an error the service answers with.
-type APIError struct {
-	Type, Message string
-	Status        int
-}
-
-func (e *APIError) Error() string { return e.Type + ": " + e.Message }
+type APIError = awsjson.Error
 
 func apiErr(typ, format string, args ...any) *APIError {
 	msg := format
@@ -80,19 +77,19 @@ func (s *Service) serveJSON(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("cognito-identity handler panicked", "panic", v, "requestId", reqID)
-			writeJSONError(w, apiErr(ExcInternalError, "internal error"))
+			awsjson.WriteError(w, apiErr(ExcInternalError, "internal error"))
 		}
 	}()
 	target := r.Header.Get("X-Amz-Target")
 	action, ok := strings.CutPrefix(target, targetPrefix)
 	op := ops[action]
 	if r.Method != http.MethodPost || !ok || op == nil {
-		writeJSONError(w, apiErr(excUnknownOperation, "Unknown operation %s", target))
+		awsjson.WriteError(w, apiErr(excUnknownOperation, "Unknown operation %s", target))
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
-		writeJSONError(w, apiErr(excSerialization, "could not read the request body"))
+		awsjson.WriteError(w, apiErr(excSerialization, "could not read the request body"))
 		return
 	}
 	if len(body) == 0 {
@@ -105,27 +102,16 @@ func (s *Service) serveJSON(w http.ResponseWriter, r *http.Request) {
 			ae = apiErr(ExcInternalError, "%v", err)
 		}
 		s.log.Debug("cognito-identity request failed", "action", action, "type", ae.Type, "message", ae.Message, "requestId", reqID)
-		writeJSONError(w, ae)
+		awsjson.WriteError(w, ae)
 		return
 	}
 	out, err := json.Marshal(resp)
 	if err != nil {
-		writeJSONError(w, apiErr(ExcInternalError, "encode response: %v", err))
+		awsjson.WriteError(w, apiErr(ExcInternalError, "encode response: %v", err))
 		return
 	}
 	w.Header().Set("Content-Type", jsonType)
 	_, _ = w.Write(out)
-}
-
-func writeJSONError(w http.ResponseWriter, e *APIError) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Type, e.Message})
-	w.Header().Set("Content-Type", jsonType)
-	w.Header().Set("x-amzn-ErrorType", e.Type+":")
-	w.WriteHeader(e.Status)
-	_, _ = w.Write(body)
 }
 
 // decode reads a request; unknown members are ignored as AWS does.

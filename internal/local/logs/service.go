@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
 const (
 	targetPrefix = "Logs_20140328."
-	jsonType     = "application/x-amz-json-1.1"
+	jsonType     = awsjson.ContentType
 
 	// DefaultAccount is the account id in the ARNs the service makes, the
 	// one the Cognito service uses too.
@@ -120,13 +122,7 @@ func (s *Service) GroupARN(name string) string {
 }
 
 // apiError is an AWS exception: its __type and message.
-type apiError struct {
-	Type    string
-	Message string
-	Status  int
-}
-
-func (e *apiError) Error() string { return e.Type + ": " + e.Message }
+type apiError = awsjson.Error
 
 func newErr(typ, msg string) *apiError {
 	return &apiError{Type: typ, Message: msg, Status: http.StatusBadRequest}
@@ -209,7 +205,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	w.Header().Set("x-amzn-RequestId", reqID)
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
-		writeError(w, &apiError{Type: excUnknownOperation, Status: http.StatusMethodNotAllowed,
+		awsjson.WriteError(w, &apiError{Type: excUnknownOperation, Status: http.StatusMethodNotAllowed,
 			Message: r.Method + " " + r.URL.Path + " is not supported: operations are POST / with an X-Amz-Target header"})
 		return
 	}
@@ -217,18 +213,18 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	action, ok := strings.CutPrefix(target, targetPrefix)
 	h := handlers[action]
 	if !ok || h == nil {
-		writeError(w, newErr(excUnknownOperation, "Unknown operation "+target))
+		awsjson.WriteError(w, newErr(excUnknownOperation, "Unknown operation "+target))
 		return
 	}
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("logs handler panicked", "target", target, "panic", v, "requestId", reqID)
-			writeError(w, &apiError{Type: excServiceUnavail, Status: http.StatusInternalServerError, Message: fmt.Sprint(v)})
+			awsjson.WriteError(w, &apiError{Type: excServiceUnavail, Status: http.StatusInternalServerError, Message: fmt.Sprint(v)})
 		}
 	}()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeError(w, newErr(excSerialization, "Could not read the request body: "+err.Error()))
+		awsjson.WriteError(w, newErr(excSerialization, "Could not read the request body: "+err.Error()))
 		return
 	}
 	resp, err := h(s, w, r, body)
@@ -238,7 +234,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			ae = &apiError{Type: excServiceUnavail, Status: http.StatusInternalServerError, Message: err.Error()}
 		}
 		s.log.Debug("logs request failed", "target", target, "type", ae.Type, "message", ae.Message, "requestId", reqID)
-		writeError(w, ae)
+		awsjson.WriteError(w, ae)
 		return
 	}
 	if resp == nil { // a streaming operation wrote its own response
@@ -246,24 +242,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := json.Marshal(resp)
 	if err != nil {
-		writeError(w, &apiError{Type: excServiceUnavail, Status: http.StatusInternalServerError, Message: "encode response: " + err.Error()})
+		awsjson.WriteError(w, &apiError{Type: excServiceUnavail, Status: http.StatusInternalServerError, Message: "encode response: " + err.Error()})
 		return
 	}
 	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
-}
-
-func writeError(w http.ResponseWriter, e *apiError) {
-	body, _ := json.Marshal(struct {
-		Type    string `json:"__type"`
-		Message string `json:"message"`
-	}{e.Type, e.Message})
-	h := w.Header()
-	h.Set("Content-Type", jsonType)
-	h.Set("x-amzn-ErrorType", e.Type+":")
-	w.WriteHeader(e.Status)
-	_, _ = w.Write(body)
 }
 
 // ErrorInfo returns the AWS exception name and message of an error the
