@@ -91,11 +91,7 @@ func (p *pool) wire() wirePool {
 
 // ---- pools ----
 
-func opCreateIdentityPool(s *Service, body []byte) (any, error) {
-	var in wirePool
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func opCreateIdentityPool(s *Service, in *wirePool) (any, error) {
 	if err := required("IdentityPoolName", in.IdentityPoolName); err != nil {
 		return nil, err
 	}
@@ -129,18 +125,21 @@ func (s *Service) poolLocked(id string) (*pool, error) {
 	return p, nil
 }
 
-func opDescribeIdentityPool(s *Service, body []byte) (any, error) {
-	var in poolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+// withPool runs fn on the identity pool under the service's lock.
+func (s *Service) withPool(id string, fn func(p *pool) (any, error)) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, err := s.poolLocked(in.IdentityPoolId)
+	p, err := s.poolLocked(id)
 	if err != nil {
 		return nil, err
 	}
-	return p.wire(), nil
+	return fn(p)
+}
+
+func opDescribeIdentityPool(s *Service, in *poolIDInput) (any, error) {
+	return s.withPool(in.IdentityPoolId, func(p *pool) (any, error) {
+		return p.wire(), nil
+	})
 }
 
 type rolesWire struct {
@@ -149,11 +148,7 @@ type rolesWire struct {
 	RoleMappings   map[string]wireMapping `json:"RoleMappings,omitempty"`
 }
 
-func opSetIdentityPoolRoles(s *Service, body []byte) (any, error) {
-	var in rolesWire
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func opSetIdentityPoolRoles(s *Service, in *rolesWire) (any, error) {
 	if in.Roles == nil {
 		return nil, apiErr(ExcInvalidParameter, "1 validation error detected: Value null at 'roles' failed to satisfy constraint: Member must not be null")
 	}
@@ -173,32 +168,20 @@ func opSetIdentityPoolRoles(s *Service, body []byte) (any, error) {
 		}
 		mappings[k] = m
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.poolLocked(in.IdentityPoolId)
-	if err != nil {
-		return nil, err
-	}
-	p.Roles, p.RoleMappings = maps.Clone(in.Roles), mappings
-	return struct{}{}, nil
+	return s.withPool(in.IdentityPoolId, func(p *pool) (any, error) {
+		p.Roles, p.RoleMappings = maps.Clone(in.Roles), mappings
+		return struct{}{}, nil
+	})
 }
 
-func opGetIdentityPoolRoles(s *Service, body []byte) (any, error) {
-	var in poolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.poolLocked(in.IdentityPoolId)
-	if err != nil {
-		return nil, err
-	}
-	out := rolesWire{IdentityPoolId: p.ID, Roles: maps.Clone(p.Roles), RoleMappings: map[string]wireMapping{}}
-	for k, m := range p.RoleMappings {
-		out.RoleMappings[k] = toWireMapping(m)
-	}
-	return out, nil
+func opGetIdentityPoolRoles(s *Service, in *poolIDInput) (any, error) {
+	return s.withPool(in.IdentityPoolId, func(p *pool) (any, error) {
+		out := rolesWire{IdentityPoolId: p.ID, Roles: maps.Clone(p.Roles), RoleMappings: map[string]wireMapping{}}
+		for k, m := range p.RoleMappings {
+			out.RoleMappings[k] = toWireMapping(m)
+		}
+		return out, nil
+	})
 }
 
 type tagMapWire struct {
@@ -208,23 +191,15 @@ type tagMapWire struct {
 	PrincipalTags        map[string]string `json:"PrincipalTags,omitempty"`
 }
 
-func opSetPrincipalTagAttributeMap(s *Service, body []byte) (any, error) {
-	var in tagMapWire
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func opSetPrincipalTagAttributeMap(s *Service, in *tagMapWire) (any, error) {
 	if err := required("IdentityProviderName", in.IdentityProviderName); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.poolLocked(in.IdentityPoolId)
-	if err != nil {
-		return nil, err
-	}
-	tm := tagMap{UseDefaults: in.UseDefaults != nil && *in.UseDefaults, Tags: maps.Clone(in.PrincipalTags)}
-	p.PrincipalTags[in.IdentityProviderName] = tm
-	return tm.wire(p.ID, in.IdentityProviderName), nil
+	return s.withPool(in.IdentityPoolId, func(p *pool) (any, error) {
+		tm := tagMap{UseDefaults: in.UseDefaults != nil && *in.UseDefaults, Tags: maps.Clone(in.PrincipalTags)}
+		p.PrincipalTags[in.IdentityProviderName] = tm
+		return tm.wire(p.ID, in.IdentityProviderName), nil
+	})
 }
 
 func (tm tagMap) wire(poolID, provider string) tagMapWire {
@@ -232,21 +207,13 @@ func (tm tagMap) wire(poolID, provider string) tagMapWire {
 	return tagMapWire{IdentityPoolId: poolID, IdentityProviderName: provider, UseDefaults: &ud, PrincipalTags: maps.Clone(tm.Tags)}
 }
 
-func opGetPrincipalTagAttributeMap(s *Service, body []byte) (any, error) {
-	var in tagMapWire
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func opGetPrincipalTagAttributeMap(s *Service, in *tagMapWire) (any, error) {
 	if err := required("IdentityProviderName", in.IdentityProviderName); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.poolLocked(in.IdentityPoolId)
-	if err != nil {
-		return nil, err
-	}
-	return p.PrincipalTags[in.IdentityProviderName].wire(p.ID, in.IdentityProviderName), nil
+	return s.withPool(in.IdentityPoolId, func(p *pool) (any, error) {
+		return p.PrincipalTags[in.IdentityProviderName].wire(p.ID, in.IdentityProviderName), nil
+	})
 }
 
 // ---- identities and credentials ----
@@ -259,11 +226,7 @@ type loginsInput struct {
 	CustomRoleArn  string            `json:"CustomRoleArn"`
 }
 
-func opGetID(s *Service, body []byte) (any, error) {
-	var in loginsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func opGetID(s *Service, in *loginsInput) (any, error) {
 	if in.AccountId != "" {
 		if _, err := strconv.ParseUint(in.AccountId, 10, 64); err != nil || len(in.AccountId) > 15 {
 			return nil, apiErr(ExcInvalidParameter, "1 validation error detected: Value '%s' at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d+", in.AccountId)
@@ -380,12 +343,8 @@ type credentialsWire struct {
 	Expiration   float64 `json:"Expiration"`
 }
 
-func opGetCredentialsForIdentity(s *Service, body []byte) (any, error) {
-	var in loginsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	id, p, logins, err := s.authorize(in)
+func opGetCredentialsForIdentity(s *Service, in *loginsInput) (any, error) {
+	id, p, logins, err := s.authorize(*in)
 	if err != nil {
 		return nil, err
 	}
@@ -435,12 +394,8 @@ func opGetCredentialsForIdentity(s *Service, body []byte) (any, error) {
 	}{id.ID, credentialsWire{sess.AccessKeyID, sess.Secret, sess.Token, float64(sess.Expires.Unix())}}, nil
 }
 
-func opGetOpenIDToken(s *Service, body []byte) (any, error) {
-	var in loginsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	id, p, logins, err := s.authorize(in)
+func opGetOpenIDToken(s *Service, in *loginsInput) (any, error) {
+	id, p, logins, err := s.authorize(*in)
 	if err != nil {
 		return nil, err
 	}

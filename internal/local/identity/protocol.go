@@ -60,15 +60,26 @@ func apiErr(typ, format string, args ...any) *APIError {
 type opFunc func(s *Service, body []byte) (any, error)
 
 var ops = map[string]opFunc{
-	"CreateIdentityPool":          opCreateIdentityPool,
-	"DescribeIdentityPool":        opDescribeIdentityPool,
-	"SetIdentityPoolRoles":        opSetIdentityPoolRoles,
-	"GetIdentityPoolRoles":        opGetIdentityPoolRoles,
-	"SetPrincipalTagAttributeMap": opSetPrincipalTagAttributeMap,
-	"GetPrincipalTagAttributeMap": opGetPrincipalTagAttributeMap,
-	"GetId":                       opGetID,
-	"GetCredentialsForIdentity":   opGetCredentialsForIdentity,
-	"GetOpenIdToken":              opGetOpenIDToken,
+	"CreateIdentityPool":          wrap(opCreateIdentityPool),
+	"DescribeIdentityPool":        wrap(opDescribeIdentityPool),
+	"SetIdentityPoolRoles":        wrap(opSetIdentityPoolRoles),
+	"GetIdentityPoolRoles":        wrap(opGetIdentityPoolRoles),
+	"SetPrincipalTagAttributeMap": wrap(opSetPrincipalTagAttributeMap),
+	"GetPrincipalTagAttributeMap": wrap(opGetPrincipalTagAttributeMap),
+	"GetId":                       wrap(opGetID),
+	"GetCredentialsForIdentity":   wrap(opGetCredentialsForIdentity),
+	"GetOpenIdToken":              wrap(opGetOpenIDToken),
+}
+
+// wrap decodes the request body into In and runs op.
+func wrap[In any](op func(s *Service, in *In) (any, error)) opFunc {
+	return func(s *Service, body []byte) (any, error) {
+		in := new(In)
+		if err := decode(body, in); err != nil {
+			return nil, err
+		}
+		return op(s, in)
+	}
 }
 
 func (s *Service) serveJSON(w http.ResponseWriter, r *http.Request) {
