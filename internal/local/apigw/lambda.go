@@ -91,7 +91,6 @@ type authzOutput struct {
 	policy       *policyDoc
 	principalID  string
 	context      map[string]any
-	failure      int  // 401 (Unauthorized) or 500 (function error) from the invocation
 	status       int  // the refusal for this request: 0 allowed, 401, 403, 500
 	explicitDeny bool // REST: a Deny statement matched
 }
@@ -242,6 +241,35 @@ func parseAuthorizerOutput(out json.RawMessage, simple bool) (authzOutput, error
 	return o, nil
 }
 
+// runAuthorizer answers from the authorizer's result cache under key while
+// an entry is fresh (ttl > 0); else it invokes the function with event()
+// (built only then), parses the answer and caches it for ttl seconds. A
+// failed invocation or a malformed answer is recorded on c and comes back
+// as the output's status; an answer's own verdict is the caller's to judge.
+func (s *Service) runAuthorizer(cache *resultCache, ttl int, key, uri string, simple bool, c *call, event func() map[string]any) authzOutput {
+	now := s.opts.Now()
+	if ttl > 0 {
+		if out, hit := cache.get(key, now); hit {
+			return out
+		}
+	}
+	raw, failure, invID := s.invokeFunction(functionName(uri), event(), c.requestID)
+	c.authzReqID = invID
+	if failure != 0 {
+		c.authErr = map[int]string{401: "Unauthorized", 500: "The authorizer function failed"}[failure]
+		return authzOutput{status: failure}
+	}
+	out, err := parseAuthorizerOutput(raw, simple)
+	if err != nil {
+		c.authErr = err.Error()
+		return authzOutput{status: 500}
+	}
+	if ttl > 0 {
+		cache.put(key, out, now.Add(time.Duration(ttl)*time.Second))
+	}
+	return out
+}
+
 // authorizeLambdaHTTP runs an HTTP API REQUEST authorizer (payload 2.0).
 func (s *Service) authorizeLambdaHTTP(au *httpAuthorizer, r *http.Request, a *httpAPI, rt *route, c *call) authzOutput {
 	var values []string
@@ -254,13 +282,8 @@ func (s *Service) authorizeLambdaHTTP(au *httpAuthorizer, r *http.Request, a *ht
 		values = append(values, v)
 	}
 	routeArn := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/$default/%s%s", s.opts.Region, s.opts.AccountID, a.ID, r.Method, c.path)
-	key := strings.Join(values, "\x00")
-	now := s.opts.Now()
-	out, hit := authzOutput{}, false
-	if au.TTL > 0 {
-		out, hit = au.cache.get(key, now)
-	}
-	if !hit {
+	simple := au.SimpleResponses && au.PayloadFormatVersion == "2.0"
+	out := s.runAuthorizer(au.cache, au.TTL, strings.Join(values, "\x00"), au.URI, simple, c, func() map[string]any {
 		event := map[string]any{
 			"version": au.PayloadFormatVersion, "type": "REQUEST", "routeArn": routeArn, "identitySource": values,
 			"routeKey": rt.Key, "rawPath": c.path, "rawQueryString": r.URL.RawQuery, "headers": lowerHeaders(r.Header),
@@ -272,21 +295,10 @@ func (s *Service) authorizeLambdaHTTP(au *httpAuthorizer, r *http.Request, a *ht
 			event["identitySource"] = strings.Join(values, ",")
 			event["authorizationToken"] = strings.Join(values, ",")
 		}
-		raw, failure, invID := s.invokeFunction(functionName(au.URI), event, c.requestID)
-		c.authzReqID = invID
-		if failure != 0 {
-			c.authErr = map[int]string{401: "Unauthorized", 500: "The authorizer function failed"}[failure]
-			return authzOutput{status: failure}
-		}
-		var err error
-		out, err = parseAuthorizerOutput(raw, au.SimpleResponses && au.PayloadFormatVersion == "2.0")
-		if err != nil {
-			c.authErr = err.Error()
-			return authzOutput{status: 500}
-		}
-		if au.TTL > 0 {
-			au.cache.put(key, out, now.Add(time.Duration(au.TTL)*time.Second))
-		}
+		return event
+	})
+	if out.status != 0 {
+		return out
 	}
 	if out.simple {
 		if !out.authorized {
@@ -318,28 +330,11 @@ func (s *Service) authorizeLambdaREST(au *restAuthorizer, r *http.Request, metho
 			return authzOutput{status: 401}
 		}
 	}
-	now := s.opts.Now()
-	out, hit := authzOutput{}, false
-	if au.TTL > 0 {
-		out, hit = au.cache.get(value, now)
-	}
-	if !hit {
-		event := map[string]any{"type": "TOKEN", "authorizationToken": value, "methodArn": methodArn}
-		raw, failure, invID := s.invokeFunction(functionName(au.URI), event, c.requestID)
-		c.authzReqID = invID
-		if failure != 0 {
-			c.authErr = map[int]string{401: "Unauthorized", 500: "The authorizer function failed"}[failure]
-			return authzOutput{status: failure}
-		}
-		var err error
-		out, err = parseAuthorizerOutput(raw, false)
-		if err != nil {
-			c.authErr = err.Error()
-			return authzOutput{status: 500}
-		}
-		if au.TTL > 0 {
-			au.cache.put(value, out, now.Add(time.Duration(au.TTL)*time.Second))
-		}
+	out := s.runAuthorizer(au.cache, au.TTL, value, au.URI, false, c, func() map[string]any {
+		return map[string]any{"type": "TOKEN", "authorizationToken": value, "methodArn": methodArn}
+	})
+	if out.status != 0 {
+		return out
 	}
 	allowed, deny := out.policy.evaluate(methodArn)
 	if !allowed {
