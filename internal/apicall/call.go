@@ -31,6 +31,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cogscope/cogscope/flows/trace"
 )
 
 // Token kinds as the CLI names them.
@@ -260,11 +262,14 @@ func cleanToken(t string) (string, []string) {
 	return trimmed, notes
 }
 
+// redactHeaders copies h with the token's header and the headers a trace
+// holds secret (flows/trace's table: Authorization, Cookie, X-Api-Key,
+// X-Amz-Security-Token, …) replaced by Redacted.
 func redactHeaders(h http.Header, tokenHeader string) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, v := range h {
 		vals := append([]string(nil), v...)
-		if strings.EqualFold(k, tokenHeader) || strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "Cookie") || strings.EqualFold(k, "X-Api-Key") || strings.EqualFold(k, "X-Amz-Security-Token") {
+		if strings.EqualFold(k, tokenHeader) || trace.IsSecret(http.CanonicalHeaderKey(k)) {
 			for i, x := range vals {
 				if strings.HasPrefix(strings.ToLower(x), "bearer ") {
 					vals[i] = "Bearer " + Redacted

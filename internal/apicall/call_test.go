@@ -11,30 +11,23 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ci "github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/cogscope/cogscope/flows/idpool"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/apicall/apicalltest"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/local/apigw"
-	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 )
 
-type clock struct{ off atomic.Int64 }
-
-func (c *clock) now() time.Time        { return time.Now().Add(time.Duration(c.off.Load())) }
-func (c *clock) shift(d time.Duration) { c.off.Add(int64(d)) }
-
 type fixture struct {
 	env    *localtest.Env
-	clock  *clock
+	clock  *apicalltest.Clock
 	cfg    *apiconfig.Config
 	keys   inspect.KeySource
 	tokens map[string]string
@@ -42,63 +35,12 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{}, tokens: map[string]string{}}
-	f.env = localtest.Start(t, localtest.WithNow(f.clock.now))
-	mint := func(client, user string, scopes ...string) cognito.Tokens {
-		t.Helper()
-		tk, err := f.env.Cognito.MintTokens(cognito.MintRequest{ClientID: client, Username: user, Scopes: scopes, IDToken: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-	all := []string{"openid", "aws.cognito.signin.user.admin", apigw.DemoScope}
-	good := mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...)
-	f.tokens["access"], f.tokens["id"] = good.AccessToken, good.IDToken
-	f.tokens["no-scope"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, "openid", "aws.cognito.signin.user.admin").AccessToken
-	f.tokens["other-client"] = mint(cognito.DemoRotateClientID, cognito.DemoUsername, all...).AccessToken
-	f.tokens["outside-group"] = mint(cognito.DemoPublicClientID, cognito.DemoMFAUsername, all...).AccessToken
-	f.clock.shift(-2 * time.Hour)
-	f.tokens["expired"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...).AccessToken
-	f.tokens["expired-id"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...).IDToken
-	f.clock.shift(2 * time.Hour)
-	f.tokens["other-pool"] = otherPoolToken(t, f.env, all)
-	f.tokens["garbage"] = "not.a.jwt"
-	var err error
-	f.cfg, err = apiconfig.Read(context.Background(), apiconfig.Clients{HTTP: f.env.APIGatewayV2Client(), REST: f.env.APIGatewayClient()},
-		apiconfig.Options{Endpoint: f.env.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.keys = inspect.NewCache(inspect.CacheOptions{Now: f.clock.now})
-	return f
-}
-
-func otherPoolToken(t *testing.T, env *localtest.Env, scopes []string) string {
-	t.Helper()
-	ctx := context.Background()
-	c := env.CognitoClient()
-	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("other-pool")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("other")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool.UserPool.Id, Username: aws.String("someone"),
-		MessageAction: "SUPPRESS", TemporaryPassword: aws.String("Passw0rd!x")}); err != nil {
-		t.Fatal(err)
-	}
-	tk, err := env.Cognito.MintTokens(cognito.MintRequest{ClientID: *cl.UserPoolClient.ClientId, Username: "someone", Scopes: scopes, IDToken: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tk.AccessToken
+	s := apicalltest.Start(t)
+	return &fixture{env: s.Env, clock: s.Clock, cfg: s.Config, keys: s.Keys, tokens: s.Tokens}
 }
 
 func (f *fixture) explainer() *apicall.Explainer {
-	return &apicall.Explainer{Config: f.cfg, Keys: f.keys, Now: f.clock.now, PoolIssuer: apicall.LocalPoolIssuer(f.env.Endpoint)}
+	return &apicall.Explainer{Config: f.cfg, Keys: f.keys, Now: f.clock.Now, PoolIssuer: apicall.LocalPoolIssuer(f.env.Endpoint)}
 }
 
 // TestInspectorAgreesWithTheGateway runs every JWT and Cognito route with
@@ -181,7 +123,7 @@ func TestInspectorAgreesWithTheGateway(t *testing.T) {
 				}
 				hdr.Set("Authorization", v)
 			}
-			jd, err := inspect.Judge(context.Background(), a, hdr, f.keys, f.clock.now())
+			jd, err := inspect.Judge(context.Background(), a, hdr, f.keys, f.clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -239,28 +239,11 @@ func (x *Explainer) Explain(ctx context.Context, b *Built, resp *ResponseInfo) *
 // routes.
 func (x *Explainer) judge(ctx context.Context, b *Built, j *Judgement) {
 	r := j.Route
-	if r == nil || r.Authorizer == nil || x.Keys == nil {
+	if r == nil || r.Authorizer == nil || x.Keys == nil || (r.AuthorizationType == "JWT" && r.Authorizer.Type != "JWT") {
 		return
 	}
-	a := inspect.Authorizer{Scopes: r.Scopes, IdentityValidationExpression: r.Authorizer.IdentityValidationExpression}
-	if len(r.Authorizer.IdentitySources) > 0 {
-		a.IdentitySource = headerOf(r.Authorizer.IdentitySources[0])
-	}
-	switch {
-	case r.AuthorizationType == "JWT" && r.Authorizer.Type == "JWT":
-		a.Type, a.Issuer, a.Audience = inspect.HTTPJWTAuthorizer, r.Authorizer.Issuer, r.Authorizer.Audience
-	case r.AuthorizationType == "COGNITO_USER_POOLS":
-		a.Type = inspect.RESTCognitoAuthorizer
-		for _, arn := range r.Authorizer.ProviderARNs {
-			if x.PoolIssuer != nil {
-				if _, id, ok := strings.Cut(arn, ":userpool/"); ok {
-					a.Issuers = append(a.Issuers, x.PoolIssuer(id))
-					continue
-				}
-			}
-			a.ProviderARNs = append(a.ProviderARNs, arn)
-		}
-	default:
+	a, ok := InspectAuthorizer(r, x.PoolIssuer)
+	if !ok {
 		return
 	}
 	now := time.Now
@@ -277,7 +260,7 @@ func (x *Explainer) judge(ctx context.Context, b *Built, j *Judgement) {
 	observedAllowed := j.Status < 400
 	p.Agrees = (jd.Allowed && observedAllowed) || (!jd.Allowed && jd.Status == j.Status)
 	j.Predicted = p
-	j.FailedCheck = failedCheck(jd)
+	j.FailedCheck = FailedCheck(jd)
 }
 
 func errText(err error) string {
@@ -287,8 +270,44 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// headerOf turns $request.header.X / method.request.header.X into X.
-func headerOf(src string) string {
+// InspectAuthorizer is the inspector's model of a JWT (HTTP API) or
+// COGNITO_USER_POOLS (REST) route's authorizer: its identity source,
+// scopes and issuer, audience or user pools. poolIssuer maps a user
+// pool id to its issuer (nil: the provider ARNs stand, AWS's issuers);
+// see Explainer.PoolIssuer. ok is false for other routes and for a route
+// whose authorizer was not read. The explanation of an answer
+// (Explainer) and the doctor's prediction before a call both judge the
+// token through it.
+func InspectAuthorizer(r *apiconfig.Route, poolIssuer func(poolID string) string) (inspect.Authorizer, bool) {
+	if r == nil || r.Authorizer == nil {
+		return inspect.Authorizer{}, false
+	}
+	a := inspect.Authorizer{Scopes: r.Scopes, IdentityValidationExpression: r.Authorizer.IdentityValidationExpression}
+	if len(r.Authorizer.IdentitySources) > 0 {
+		a.IdentitySource = IdentityHeader(r.Authorizer.IdentitySources[0])
+	}
+	switch r.AuthorizationType {
+	case "JWT":
+		a.Type, a.Issuer, a.Audience = inspect.HTTPJWTAuthorizer, r.Authorizer.Issuer, r.Authorizer.Audience
+	case "COGNITO_USER_POOLS":
+		a.Type = inspect.RESTCognitoAuthorizer
+		for _, arn := range r.Authorizer.ProviderARNs {
+			if _, id, ok := strings.Cut(arn, ":userpool/"); ok && poolIssuer != nil {
+				a.Issuers = append(a.Issuers, poolIssuer(id))
+				continue
+			}
+			a.ProviderARNs = append(a.ProviderARNs, arn)
+		}
+	default:
+		return inspect.Authorizer{}, false
+	}
+	return a, true
+}
+
+// IdentityHeader turns an identity source $request.header.X (HTTP API)
+// or method.request.header.X (REST) into the header name X; "" for any
+// other source.
+func IdentityHeader(src string) string {
 	for _, p := range []string{"$request.header.", "method.request.header."} {
 		if h, ok := strings.CutPrefix(src, p); ok {
 			return h
@@ -300,7 +319,10 @@ func headerOf(src string) string {
 var reportOrder = []inspect.CheckName{inspect.CheckParse, inspect.CheckAlg, inspect.CheckKid, inspect.CheckSignature,
 	inspect.CheckIss, inspect.CheckExp, inspect.CheckNbf, inspect.CheckIat}
 
-func failedCheck(jd *inspect.Judgement) string {
+// FailedCheck names the authorizer check a judgement failed (see
+// Judgement.FailedCheck); "" when the token is allowed or no check can be
+// named.
+func FailedCheck(jd *inspect.Judgement) string {
 	if jd.Allowed {
 		return ""
 	}

@@ -93,7 +93,7 @@ func Smoke(ctx context.Context, routes []SmokeRoute, opts SmokeOptions) []SmokeR
 		if err != nil && res.Status == 0 {
 			res.Error = err.Error()
 		}
-		res.Pass = res.Status != 0 && ((r.Expect == 0 && res.Status >= 200 && res.Status < 300) || res.Status == r.Expect)
+		res.Pass = call.ExitCode(r.Expect) == 0
 		out = append(out, res)
 		if ctx.Err() != nil {
 			break

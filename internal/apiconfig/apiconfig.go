@@ -216,6 +216,18 @@ func fatal(re *ReadError) bool {
 	return re.Kind == ErrNoCredentials || re.Kind == ErrAccessDenied
 }
 
+// add files an API (as far as it was read) and the problem reading it,
+// if any; stop says the problem is fatal: reading other APIs would fail
+// the same way.
+func (c *Config) add(api API, re *ReadError) (stop bool) {
+	c.APIs = append(c.APIs, api)
+	if re == nil {
+		return false
+	}
+	c.Problems = append(c.Problems, re)
+	return fatal(re)
+}
+
 // Read reads the configuration. The error is nil, *IncompleteError (the
 // Config holds what was read), or the context's error.
 func Read(ctx context.Context, c Clients, opts Options) (*Config, error) {
@@ -309,14 +321,10 @@ func readHTTP(ctx context.Context, c HTTPAPIClient, opts Options, want func(stri
 				continue
 			}
 			api := API{ID: id, Name: aws.ToString(a.Name), Kind: "http", Stages: []Stage{}, Routes: []Route{}}
-			if re := readHTTPAPI(ctx, c, opts, &api); re != nil {
-				cfg.Problems = append(cfg.Problems, re)
-				if fatal(re) {
-					cfg.APIs = append(cfg.APIs, api)
-					return
-				}
+			re := readHTTPAPI(ctx, c, opts, &api)
+			if cfg.add(api, re) {
+				return
 			}
-			cfg.APIs = append(cfg.APIs, api)
 		}
 		if out.NextToken == nil || *out.NextToken == "" {
 			return
@@ -423,14 +431,10 @@ func readREST(ctx context.Context, c RESTAPIClient, opts Options, want func(stri
 				continue
 			}
 			api := API{ID: id, Name: aws.ToString(a.Name), Kind: "rest", Stages: []Stage{}, Routes: []Route{}}
-			if re := readRESTAPI(ctx, c, opts, &api); re != nil {
-				cfg.Problems = append(cfg.Problems, re)
-				if fatal(re) {
-					cfg.APIs = append(cfg.APIs, api)
-					return
-				}
+			re := readRESTAPI(ctx, c, opts, &api)
+			if cfg.add(api, re) {
+				return
 			}
-			cfg.APIs = append(cfg.APIs, api)
 		}
 		if out.Position == nil || *out.Position == "" {
 			return

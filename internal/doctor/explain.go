@@ -46,6 +46,14 @@ type Explanation struct {
 	Candidates []Match `json:"candidates,omitempty"`
 }
 
+// matches are the best match, if any, then the candidates.
+func (x Explanation) matches() []Match {
+	if x.Best == nil {
+		return x.Candidates
+	}
+	return append([]Match{*x.Best}, x.Candidates...)
+}
+
 // Entries are every entry Explain tries: flows.Catalogue(), then
 // ExplainEntries().
 func Entries() []flows.Entry { return slices.Clone(allEntries) }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 )
 
@@ -84,26 +85,12 @@ func Predict(ctx context.Context, in PredictInput) Prediction {
 }
 
 func predictJWT(ctx context.Context, in PredictInput, now time.Time) Prediction {
-	r := in.Route
 	if in.Keys == nil {
 		return Prediction{Outcome: OutcomeUnknown, Reason: "no key source to verify the token with"}
 	}
-	a := inspect.Authorizer{Scopes: r.Scopes, IdentityValidationExpression: r.Authorizer.IdentityValidationExpression}
-	if len(r.Authorizer.IdentitySources) > 0 {
-		a.IdentitySource = headerOf(r.Authorizer.IdentitySources[0])
-	}
-	if r.AuthorizationType == "JWT" {
-		a.Type, a.Issuer, a.Audience = inspect.HTTPJWTAuthorizer, r.Authorizer.Issuer, r.Authorizer.Audience
-	} else {
-		a.Type = inspect.RESTCognitoAuthorizer
-		for _, arn := range r.Authorizer.ProviderARNs {
-			if _, id, ok := strings.Cut(arn, ":userpool/"); ok && in.PoolIssuer != nil {
-				a.Issuers = append(a.Issuers, in.PoolIssuer(id))
-				continue
-			}
-			a.ProviderARNs = append(a.ProviderARNs, arn)
-		}
-	}
+	// Predict calls this for JWT and COGNITO_USER_POOLS routes with an
+	// authorizer only: the model always exists.
+	a, _ := apicall.InspectAuthorizer(in.Route, in.PoolIssuer)
 	jd, err := inspect.Judge(ctx, a, in.Headers, in.Keys, now)
 	if err != nil || jd == nil {
 		return Prediction{Outcome: OutcomeUnknown, Reason: fmt.Sprintf("the token could not be judged: %v", err)}
@@ -114,47 +101,8 @@ func predictJWT(ctx context.Context, in PredictInput, now time.Time) Prediction 
 		return p
 	}
 	p.Outcome, p.Status, p.Body, p.WWWAuthenticate, p.ErrorType = OutcomeRefuse, jd.Status, jd.Body, jd.WWWAuthenticate, jd.ErrorType
-	p.Check = failedCheck(jd)
+	p.Check = apicall.FailedCheck(jd)
 	return p
-}
-
-var reportOrder = []inspect.CheckName{inspect.CheckParse, inspect.CheckAlg, inspect.CheckKid, inspect.CheckSignature,
-	inspect.CheckIss, inspect.CheckExp, inspect.CheckNbf, inspect.CheckIat}
-
-// failedCheck names the failed check the way apicall's explanations do.
-func failedCheck(jd *inspect.Judgement) string {
-	switch {
-	case strings.Contains(jd.WWWAuthenticate, "insufficient_scope"):
-		return "scope"
-	case strings.Contains(jd.WWWAuthenticate, "valid audience"):
-		return "aud"
-	case jd.Report == nil:
-		return "identity_source"
-	}
-	for _, name := range reportOrder {
-		if c := jd.Report.Check(name); c.Status == inspect.StatusFail {
-			return string(name)
-		}
-	}
-	switch {
-	case strings.Contains(jd.Reason, "expects an ID token"), strings.Contains(jd.Reason, "expects an access token"):
-		return "token_use"
-	case strings.Contains(jd.Reason, "scopes"):
-		return "scope"
-	case strings.Contains(jd.Reason, "identity validation"):
-		return "aud"
-	}
-	return ""
-}
-
-// headerOf turns $request.header.X / method.request.header.X into X.
-func headerOf(src string) string {
-	for _, p := range []string{"$request.header.", "method.request.header."} {
-		if h, ok := strings.CutPrefix(src, p); ok {
-			return h
-		}
-	}
-	return ""
 }
 
 func predictLambda(in PredictInput) Prediction {
@@ -202,7 +150,7 @@ func predictLambda(in PredictInput) Prediction {
 // identityValue reads one identity source from the request; known is
 // false for sources the request does not carry ($context, $stageVariables).
 func identityValue(src string, in PredictInput) (string, bool) {
-	if h := headerOf(src); h != "" {
+	if h := apicall.IdentityHeader(src); h != "" {
 		return in.Headers.Get(h), true
 	}
 	for _, p := range []string{"$request.querystring.", "method.request.querystring."} {

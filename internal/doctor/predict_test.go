@@ -6,87 +6,20 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-
-	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/apicall/apicalltest"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/doctor"
-	"github.com/cogscope/cogscope/internal/local/apigw"
-	"github.com/cogscope/cogscope/internal/local/cognito"
-	"github.com/cogscope/cogscope/internal/local/localtest"
 )
-
-type clock struct{ off atomic.Int64 }
-
-func (c *clock) now() time.Time        { return time.Now().Add(time.Duration(c.off.Load())) }
-func (c *clock) shift(d time.Duration) { c.off.Add(int64(d)) }
-
-// tokens are the call issue's token table: good access and ID tokens, one
-// without the API scope, another client's, a user outside the admins
-// group, expired ones, another pool's, and garbage.
-func tokens(t *testing.T, env *localtest.Env, clk *clock) map[string]string {
-	t.Helper()
-	mint := func(client, user string, scopes ...string) cognito.Tokens {
-		t.Helper()
-		tk, err := env.Cognito.MintTokens(cognito.MintRequest{ClientID: client, Username: user, Scopes: scopes, IDToken: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-	all := []string{"openid", "aws.cognito.signin.user.admin", apigw.DemoScope}
-	tk := map[string]string{}
-	good := mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...)
-	tk["access"], tk["id"] = good.AccessToken, good.IDToken
-	tk["no-scope"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, "openid", "aws.cognito.signin.user.admin").AccessToken
-	tk["other-client"] = mint(cognito.DemoRotateClientID, cognito.DemoUsername, all...).AccessToken
-	tk["outside-group"] = mint(cognito.DemoPublicClientID, cognito.DemoMFAUsername, all...).AccessToken
-	clk.shift(-2 * time.Hour)
-	tk["expired"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...).AccessToken
-	tk["expired-id"] = mint(cognito.DemoPublicClientID, cognito.DemoUsername, all...).IDToken
-	clk.shift(2 * time.Hour)
-	ctx := context.Background()
-	c := env.CognitoClient()
-	pool, err := c.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("other-pool")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: pool.UserPool.Id, ClientName: aws.String("other")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{UserPoolId: pool.UserPool.Id, Username: aws.String("someone"),
-		MessageAction: "SUPPRESS", TemporaryPassword: aws.String("Passw0rd!x")}); err != nil {
-		t.Fatal(err)
-	}
-	other, err := env.Cognito.MintTokens(cognito.MintRequest{ClientID: *cl.UserPoolClient.ClientId, Username: "someone", Scopes: all, IDToken: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tk["other-pool"] = other.AccessToken
-	tk["garbage"] = "not.a.jwt"
-	return tk
-}
 
 // TestPredictionMatchesTheGateway predicts every route of the demo APIs
 // with every token of the table, then sends the call and compares.
 func TestPredictionMatchesTheGateway(t *testing.T) {
 	t.Parallel()
-	clk := &clock{}
-	env := localtest.Start(t, localtest.WithNow(clk.now))
-	tk := tokens(t, env, clk)
-	cfg, err := apiconfig.Read(context.Background(), apiconfig.Clients{HTTP: env.APIGatewayV2Client(), REST: env.APIGatewayClient()},
-		apiconfig.Options{Endpoint: env.Endpoint})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := inspect.NewCache(inspect.CacheOptions{Now: clk.now})
+	s := apicalltest.Start(t)
+	env, clk, cfg, keys, tk := s.Env, s.Clock, s.Config, s.Keys, s.Tokens
 	cases := []struct {
 		path, kind, scheme string
 		outcome            string
@@ -149,7 +82,7 @@ func TestPredictionMatchesTheGateway(t *testing.T) {
 				}
 				hdr.Set("Authorization", v)
 			}
-			p := doctor.Predict(context.Background(), doctor.PredictInput{Route: route, Headers: hdr, Keys: keys, Now: clk.now,
+			p := doctor.Predict(context.Background(), doctor.PredictInput{Route: route, Headers: hdr, Keys: keys, Now: clk.Now,
 				PoolIssuer: apicall.LocalPoolIssuer(env.Endpoint)})
 			if p.Outcome != c.outcome {
 				t.Fatalf("predicted %s (%s), want %s", p.Outcome, p.Reason, c.outcome)

@@ -831,14 +831,9 @@ type Confirmation struct {
 // explain it, as confirmed, ruled out or unchecked. A finding is given
 // once, for the first (best) cause it bears on.
 func Confirm(x Explanation, rep Report) []Confirmation {
-	var matches []Match
-	if x.Best != nil {
-		matches = append(matches, *x.Best)
-	}
-	matches = append(matches, x.Candidates...)
 	var out []Confirmation
 	seen := map[string]bool{}
-	for _, m := range matches {
+	for _, m := range x.matches() {
 		for _, r := range rules {
 			if !slices.Contains(r.Explains, m.ID) {
 				continue

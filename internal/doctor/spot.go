@@ -86,11 +86,7 @@ func ConfirmTimestamp(x Explanation, now time.Time) []Confirmation {
 
 func confirmEach(x Explanation, ids []string, f Finding, verdict string) []Confirmation {
 	var out []Confirmation
-	matches := x.Candidates
-	if x.Best != nil {
-		matches = append([]Match{*x.Best}, matches...)
-	}
-	for _, m := range matches {
+	for _, m := range x.matches() {
 		if slices.Contains(ids, m.ID) {
 			out = append(out, Confirmation{Match: m.ID, Rule: f.Name, Verdict: verdict, Finding: f})
 		}
