@@ -82,7 +82,7 @@ func sortedKeys(q url.Values) []string {
 // Reveal. It returns the step.
 func (c *Client) RecordBrowserHops(hops []string) flows.Step {
 	s := c.rec.begin(flows.StepDecision, OpBrowser, "Browser hops")
-	defer s.end()
+	defer s.End()
 	var kinds []string
 	base := ""
 	for i, h := range hops {
