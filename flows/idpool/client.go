@@ -275,7 +275,8 @@ func explain(ctx context.Context, api IdentityAPI, req Request, claims map[strin
 				role = ""
 			}
 		}
-		if _, name := RoleFromAssumedRoleARNName(role); role != "" && name == stsName {
+		// A role ARN's name is its last path segment, as in the assumed-role ARN.
+		if name := role[strings.LastIndexByte(role, '/')+1:]; role != "" && name == stsName {
 			res.RoleARN, res.Rule, res.RuleKnown = role, rule, true
 		} else {
 			res.RuleNote = fmt.Sprintf("the pool's configuration predicts %q, but STS names %q", orNone(role), stsRole)
@@ -330,12 +331,6 @@ func RoleFromAssumedRoleARN(arn string) (roleARN, name string) {
 		return arn, ""
 	}
 	return "arn:" + p[1] + ":iam::" + p[4] + ":role/" + parts[1], parts[1]
-}
-
-// RoleFromAssumedRoleARNName returns a role ARN and its name (the last
-// path segment).
-func RoleFromAssumedRoleARNName(roleARN string) (string, string) {
-	return roleARN, roleARN[strings.LastIndexByte(roleARN, '/')+1:]
 }
 
 func orNone(s string) string {
