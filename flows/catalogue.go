@@ -2,6 +2,7 @@ package flows
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -136,21 +137,12 @@ func Lookup(f Facts) (Entry, bool) {
 			c.Operation != "" && !anyOf(c.Operation, f.Operation, false),
 			c.Grant != "" && c.Grant != f.Grant,
 			c.Flow != "" && c.Flow != f.Flow,
-			c.Condition != "" && !hasString(f.Conditions, c.Condition):
+			c.Condition != "" && !slices.Contains(f.Conditions, c.Condition):
 			continue
 		}
 		return e, true
 	}
 	return Entry{}, false
-}
-
-func hasString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Explain fills d from the entry the facts match: its ID, Ref, Link (the

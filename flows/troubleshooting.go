@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -36,8 +35,6 @@ var sourceTitles = []struct{ source, title, about string }{
 	{SourceCognitoIdentity, "Identity pools refused", "Cognito identity pools (GetId, GetCredentialsForIdentity, GetOpenIdToken) answered with an error: its `__type` is the code."},
 	{SourceSTS, "STS refused", "STS (AssumeRoleWithWebIdentity, in the basic identity-pool flow) answered with an error code."},
 }
-
-var factPlaceholder = regexp.MustCompile(`\{([a-z0-9_]+)\}`)
 
 // TroubleshootingPage is docs/troubleshooting.md: every entry of the
 // catalogue, in the order diagnoses try them, with its code, context,
@@ -94,10 +91,10 @@ profile's keys).
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// factsShown writes a template's facts as ‹name›; the notes that are
-// empty unless they apply (a clock note) are left out.
+// factsShown writes a template's facts (fill's placeholders) as ‹name›;
+// the notes that are empty unless they apply (a clock note) are left out.
 func factsShown(s string) string {
-	s = factPlaceholder.ReplaceAllStringFunc(s, func(m string) string {
+	s = placeholder.ReplaceAllStringFunc(s, func(m string) string {
 		name := m[1 : len(m)-1]
 		if strings.HasSuffix(name, "_note") || name == "hashed" || name == "response" {
 			return ""

@@ -319,13 +319,7 @@ func (c *Cache) discover(ctx context.Context, issuer string) (string, error) {
 	if err := c.checkURL(du.String(), &du, rule); err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(context.WithValue(ctx, ruleKey{}, rule), http.MethodGet, du.String(), nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Accept", "application/json")
-	c.fetches.Add(1)
-	resp, err := c.client.Do(req)
+	resp, err := c.get(ctx, du.String(), rule, nil)
 	if err != nil {
 		return "", err
 	}
@@ -361,20 +355,13 @@ func (c *Cache) discover(ctx context.Context, issuer string) (string, error) {
 	return ju.String(), nil
 }
 
-// fetchJWKS fetches one JWKS URL. The caller holds e.fetchMu.
-func (c *Cache) fetchJWKS(ctx context.Context, e *cacheEntry, target string) (*cacheState, error) {
-	old := e.state.Load()
-	u, err := url.Parse(target)
-	if err != nil {
-		return nil, &FetchError{URL: target, Err: &PolicyError{URL: target, Reason: "not a URL"}}
-	}
-	rule := c.ruleFor(ctx, u)
-	if err := c.checkURL(target, u, rule); err != nil {
-		return nil, &FetchError{URL: u.Redacted(), Err: err}
-	}
+// get GETs target, asking for JSON, through the policy client with rule
+// in the request's context, where the dialer and the redirect check read
+// it; with old, conditionally on its validators. It counts the fetch.
+func (c *Cache) get(ctx context.Context, target string, rule fetchRule, old *cacheState) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(context.WithValue(ctx, ruleKey{}, rule), http.MethodGet, target, nil)
 	if err != nil {
-		return nil, &FetchError{URL: target, Err: err}
+		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
 	if old != nil {
@@ -386,7 +373,21 @@ func (c *Cache) fetchJWKS(ctx context.Context, e *cacheEntry, target string) (*c
 		}
 	}
 	c.fetches.Add(1)
-	resp, err := c.client.Do(req)
+	return c.client.Do(req)
+}
+
+// fetchJWKS fetches one JWKS URL. The caller holds e.fetchMu.
+func (c *Cache) fetchJWKS(ctx context.Context, e *cacheEntry, target string) (*cacheState, error) {
+	old := e.state.Load()
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, &FetchError{URL: target, Err: &PolicyError{URL: target, Reason: "not a URL"}}
+	}
+	rule := c.ruleFor(ctx, u)
+	if err := c.checkURL(target, u, rule); err != nil {
+		return nil, &FetchError{URL: u.Redacted(), Err: err}
+	}
+	resp, err := c.get(ctx, target, rule, old)
 	if err != nil {
 		return nil, &FetchError{URL: target, Err: err}
 	}

@@ -82,7 +82,7 @@ func classifyAddr(a netip.Addr) addrClass {
 		}
 	}
 	switch {
-	case !a.IsValid(), a.IsUnspecified(), a.IsMulticast(), a.IsInterfaceLocalMulticast(),
+	case !a.IsValid(), a.IsUnspecified(), a.IsMulticast(),
 		a.Is4() && (thisNet.Contains(a) || reserved4.Contains(a)):
 		return addrUnusable
 	case a.IsLoopback():
@@ -145,7 +145,7 @@ func (c *Cache) ruleFor(ctx context.Context, u *url.URL) fetchRule {
 // query or fragment, no dot segments, plain http only to loopback (unless
 // relaxed), and an IP-literal host allowed by rule.
 func (c *Cache) checkURL(raw string, u *url.URL, rule fetchRule) error {
-	refuse := func(why string) error { return &PolicyError{URL: redactURL(u, raw), Reason: why} }
+	refuse := func(why string) error { return &PolicyError{URL: u.Redacted(), Reason: why} }
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http", u.Host == "", u.Opaque != "":
 		return refuse("not an http(s) URL with a host")
@@ -179,14 +179,6 @@ func hasDotSegment(p string) bool {
 		}
 	}
 	return false
-}
-
-// redactURL shows a URL without its password.
-func redactURL(u *url.URL, raw string) string {
-	if u == nil {
-		return raw
-	}
-	return u.Redacted()
 }
 
 // jwksURLOf builds <issuer>/.well-known/jwks.json from a parsed issuer.

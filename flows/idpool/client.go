@@ -185,11 +185,7 @@ func Exchange(ctx context.Context, c Clients, req Request) (*Result, error) {
 			return nil, fx.fail("GetCredentialsForIdentity", flows.SourceCognitoIdentity, errors.New("the answer holds no credentials"))
 		}
 		cr := out.Credentials
-		res.Credentials = aws.Credentials{AccessKeyID: aws.ToString(cr.AccessKeyId), SecretAccessKey: aws.ToString(cr.SecretKey),
-			SessionToken: aws.ToString(cr.SessionToken), Source: "CognitoIdentity"}
-		if cr.Expiration != nil {
-			res.Credentials.CanExpire, res.Credentials.Expires = true, *cr.Expiration
-		}
+		res.Credentials = credentials(cr.AccessKeyId, cr.SecretKey, cr.SessionToken, cr.Expiration, "CognitoIdentity")
 	} else {
 		tok, err := c.Identity.GetOpenIdToken(ctx, &ci.GetOpenIdTokenInput{IdentityId: id.IdentityId, Logins: logins})
 		if err != nil {
@@ -217,11 +213,7 @@ func Exchange(ctx context.Context, c Clients, req Request) (*Result, error) {
 			return nil, fx.fail("AssumeRoleWithWebIdentity", flows.SourceSTS, errors.New("the answer holds no credentials"))
 		}
 		cr := out.Credentials
-		res.Credentials = aws.Credentials{AccessKeyID: aws.ToString(cr.AccessKeyId), SecretAccessKey: aws.ToString(cr.SecretAccessKey),
-			SessionToken: aws.ToString(cr.SessionToken), Source: "AssumeRoleWithWebIdentity"}
-		if cr.Expiration != nil {
-			res.Credentials.CanExpire, res.Credentials.Expires = true, *cr.Expiration
-		}
+		res.Credentials = credentials(cr.AccessKeyId, cr.SecretAccessKey, cr.SessionToken, cr.Expiration, "AssumeRoleWithWebIdentity")
 		res.RoleARN, res.Rule, res.RuleKnown = role, Rule{Kind: RuleBasicFlow}, true
 	}
 
@@ -239,6 +231,16 @@ func Exchange(ctx context.Context, c Clients, req Request) (*Result, error) {
 		explain(ctx, c.Identity, req, claims, res)
 	}
 	return res, nil
+}
+
+// credentials builds the SDK's credentials from an answer's fields (the
+// identity pool's and STS's credential types name the secret differently).
+func credentials(id, secret, token *string, expires *time.Time, source string) aws.Credentials {
+	c := aws.Credentials{AccessKeyID: aws.ToString(id), SecretAccessKey: aws.ToString(secret), SessionToken: aws.ToString(token), Source: source}
+	if expires != nil {
+		c.CanExpire, c.Expires = true, *expires
+	}
+	return c
 }
 
 type staticProvider struct{ c aws.Credentials }
@@ -275,7 +277,8 @@ func explain(ctx context.Context, api IdentityAPI, req Request, claims map[strin
 				role = ""
 			}
 		}
-		if _, name := RoleFromAssumedRoleARNName(role); role != "" && name == stsName {
+		// A role ARN's name is its last path segment, as in the assumed-role ARN.
+		if name := role[strings.LastIndexByte(role, '/')+1:]; role != "" && name == stsName {
 			res.RoleARN, res.Rule, res.RuleKnown = role, rule, true
 		} else {
 			res.RuleNote = fmt.Sprintf("the pool's configuration predicts %q, but STS names %q", orNone(role), stsRole)
@@ -330,12 +333,6 @@ func RoleFromAssumedRoleARN(arn string) (roleARN, name string) {
 		return arn, ""
 	}
 	return "arn:" + p[1] + ":iam::" + p[4] + ":role/" + parts[1], parts[1]
-}
-
-// RoleFromAssumedRoleARNName returns a role ARN and its name (the last
-// path segment).
-func RoleFromAssumedRoleARNName(roleARN string) (string, string) {
-	return roleARN, roleARN[strings.LastIndexByte(roleARN, '/')+1:]
 }
 
 func orNone(s string) string {

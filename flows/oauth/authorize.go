@@ -158,7 +158,7 @@ func (c *Client) recordPKCE(ep *Endpoints, ar *authRequest, lr *loopbackRedirect
 	case lr.port == 0:
 		s.Note("The redirect URI has no port: listening on free port %s and using %s, which the provider must accept (Cognito needs it registered exactly, port included).", recv.addr(), recv.redirectURI)
 	}
-	s.end()
+	s.End()
 }
 
 // handOver records the authorize step and gives the URL to the user.
@@ -191,7 +191,7 @@ func (c *Client) handOver(ar *authRequest, recv *receiver) {
 	} else {
 		s.Note("Open the URL in a browser to sign in.")
 	}
-	s.end()
+	s.End()
 	if c.o.OnAuthorizeURL != nil {
 		c.o.OnAuthorizeURL(ar.url)
 	}
@@ -205,7 +205,7 @@ var pageErrorRE = regexp.MustCompile(`\berror\s*[:=]\s*"?([a-z][a-z_]+)"?(?:\s+e
 // instead of after the timeout.
 func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) error {
 	s := c.rec.begin(flows.StepCall, OpAuthorizeCheck, "Check the authorize request (no browser, redirect not followed)")
-	defer s.end()
+	defer s.End()
 	s.Request("url", ar.url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ar.url, nil)
 	if err != nil {
@@ -293,7 +293,7 @@ func sameEndpoint(u *url.URL, redirectURI string) bool {
 // awaitRedirect waits for the browser and checks what it brought.
 func (c *Client) awaitRedirect(ctx context.Context, ep *Endpoints, ar *authRequest, recv *receiver) (*callback, error) {
 	s := c.rec.begin(flows.StepCall, OpRedirect, "Redirect to "+recv.redirectURI)
-	defer s.end()
+	defer s.End()
 	cb, err := recv.wait(ctx, c.o.Timeout)
 	if err != nil {
 		var te *TimeoutError
@@ -362,7 +362,7 @@ func describe(d string) string {
 // token belongs to this sign-in.
 func (c *Client) exchangeCode(ctx context.Context, ep *Endpoints, ar *authRequest, code string) (*Result, error) {
 	s := c.rec.begin(flows.StepCall, OpToken, "Token "+GrantAuthorizationCode)
-	defer s.end()
+	defer s.End()
 	form := url.Values{"code": {code}, "redirect_uri": {ar.redirectURI}, "code_verifier": {ar.pkce.Verifier}}
 	tr, err := c.token(ctx, s, ep, GrantAuthorizationCode, form)
 	if err != nil {

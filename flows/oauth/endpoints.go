@@ -119,7 +119,7 @@ func (c *Client) Endpoints(ctx context.Context) (*Endpoints, error) {
 func (c *Client) discover(ctx context.Context) (*Endpoints, error) {
 	u := c.o.Issuer + wellKnownPath
 	s := c.rec.begin(flows.StepCall, OpDiscovery, "Discovery "+u)
-	defer s.end()
+	defer s.End()
 	s.Request("url", u)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

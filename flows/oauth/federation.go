@@ -2,8 +2,9 @@ package oauth
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
@@ -54,7 +55,7 @@ func (c *Client) recordProviderHop(s *rec, to *url.URL) {
 	s.Step.Title += " → identity provider " + to.Host
 	s.Response("provider", to.Scheme+"://"+to.Host+to.Path)
 	q := to.Query()
-	for _, k := range sortedKeys(q) {
+	for _, k := range slices.Sorted(maps.Keys(q)) {
 		s.Response("provider."+k, q.Get(k))
 	}
 	back := "<domain>/oauth2/idpresponse (OIDC)"
@@ -66,15 +67,6 @@ func (c *Client) recordProviderHop(s *rec, to *url.URL) {
 	s.Note("Federated sign-in: the browser goes to the identity provider, which sends it back to %s; Cognito then redirects to the app's callback. This check sees only the first hop.", back)
 }
 
-func sortedKeys(q url.Values) []string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // RecordBrowserHops adds a step with the hops a browser made (each "GET
 // url" or "POST url", or a bare URL), as a scripted browser or a browser
 // extension reports them: each hop's endpoint and its query parameters,
@@ -82,7 +74,7 @@ func sortedKeys(q url.Values) []string {
 // Reveal. It returns the step.
 func (c *Client) RecordBrowserHops(hops []string) flows.Step {
 	s := c.rec.begin(flows.StepDecision, OpBrowser, "Browser hops")
-	defer s.end()
+	defer s.End()
 	var kinds []string
 	base := ""
 	for i, h := range hops {
@@ -103,21 +95,11 @@ func (c *Client) RecordBrowserHops(hops []string) flows.Step {
 		p := fmt.Sprintf("hop%d", i+1)
 		s.Request(p, method+" "+u.Scheme+"://"+u.Host+u.Path+" ("+kind+")")
 		q := u.Query()
-		for _, k := range sortedKeys(q) {
+		for _, k := range slices.Sorted(maps.Keys(q)) {
 			s.Request(p+"."+k, q.Get(k))
 		}
 	}
-	s.Step.Title += ": " + strings.Join(compact(kinds), " → ")
+	// Consecutive repeats (the provider's own pages) are one hop in the title.
+	s.Step.Title += ": " + strings.Join(slices.Compact(kinds), " → ")
 	return s.Step
-}
-
-// compact drops consecutive repeats (the provider's own pages).
-func compact(v []string) []string {
-	var out []string
-	for _, k := range v {
-		if len(out) == 0 || out[len(out)-1] != k {
-			out = append(out, k)
-		}
-	}
-	return out
 }

@@ -182,7 +182,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 	} {
 		s := c.rec.begin(flows.StepCall, OpToken, "Token "+tc.grant)
 		_, err := c.token(ctx, s, ep, tc.grant, tc.form)
-		s.end()
+		s.End()
 		if !isCode(err, tc.want) {
 			t.Errorf("%s: err = %v, want %s", tc.grant, err, tc.want)
 			continue

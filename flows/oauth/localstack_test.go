@@ -371,7 +371,7 @@ func TestLocalStackTokenErrors(t *testing.T) {
 				return err
 			}
 			st := c.rec.begin(flows.StepCall, OpToken, "Token password")
-			defer st.end()
+			defer st.End()
 			_, err = c.token(ctx, st, ep, "password", url.Values{})
 			return err
 		}, "unsupported_grant_type", ""},
@@ -382,7 +382,7 @@ func TestLocalStackTokenErrors(t *testing.T) {
 				return err
 			}
 			st := c.rec.begin(flows.StepCall, OpToken, "Token refresh_token")
-			defer st.end()
+			defer st.End()
 			_, err = c.token(ctx, st, ep, GrantRefreshToken, url.Values{})
 			return err
 		}, "invalid_request", "b25"},

@@ -23,7 +23,7 @@ func (c *Client) Revoke(ctx context.Context, refreshToken string) error {
 		return err
 	}
 	s := c.rec.begin(flows.StepCall, OpRevoke, "Revoke the refresh token")
-	defer s.end()
+	defer s.End()
 	if err := need("revocation_endpoint", ep.Revocation); err != nil {
 		s.fail(err)
 		return err

@@ -169,7 +169,7 @@ func (c *Client) ClientCredentials(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	s := c.rec.begin(flows.StepCall, OpToken, "Token "+GrantClientCredentials)
-	defer s.end()
+	defer s.End()
 	form := url.Values{}
 	if len(c.o.Scopes) > 0 {
 		form.Set("scope", strings.Join(c.o.Scopes, " "))
@@ -197,7 +197,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Result, err
 		return nil, err
 	}
 	s := c.rec.begin(flows.StepCall, OpToken, "Token "+GrantRefreshToken)
-	defer s.end()
+	defer s.End()
 	tr, err := c.token(ctx, s, ep, GrantRefreshToken, url.Values{"refresh_token": {refreshToken}})
 	if err != nil {
 		return nil, err

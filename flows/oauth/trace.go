@@ -29,9 +29,6 @@ func (r recorder) begin(kind flows.StepKind, op, title string) *rec {
 // package puts its errors on it.
 type rec struct{ *trace.Recording }
 
-// end finishes the step (trace.Recording.End); ending twice is a no-op.
-func (s *rec) end() flows.Step { return s.End() }
-
 // fail puts err on the step: an OAuth error keeps its code as the type.
 func (s *rec) fail(err error) {
 	if oe, ok := asError(err); ok {

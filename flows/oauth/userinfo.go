@@ -22,7 +22,7 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (map[string]a
 		return nil, err
 	}
 	s := c.rec.begin(flows.StepCall, OpUserInfo, "UserInfo")
-	defer s.end()
+	defer s.End()
 	if err := need("userinfo_endpoint", ep.UserInfo); err != nil {
 		s.fail(err)
 		return nil, err

@@ -30,13 +30,12 @@
 //
 //	func NewRecorder(o Options) *Recorder    // Options{Reveal bool; OnStep func(Step); Now func() time.Time}
 //	func (*Recorder) Begin(kind StepKind, op, title string) *Recording
-//	func (*Recorder) Steps() []Step;  (*Recorder) Reveal() bool
+//	func (*Recorder) Steps() []Step
 //	func (*Recording) Request(key, val string);  Response(key, val string)      // classified by the table
 //	func (*Recording) RequestAs(key, val string, c Class);  ResponseAs(…)      // a value whose key is not ours
 //	func (*Recording) Value(key, v string) string                               // a value kept outside the maps ("srp.x")
 //	func (*Recording) Note(format string, args ...any)
 //	func (*Recording) HTTPMeta(h http.Header)  // request id, server time
 //	func (*Recording) Exchange(x Exchange)     // method, URL, status, headers, body of one HTTP exchange
-//	func (*Recording) Fail(e *APIError)
 //	func (*Recording) Elapsed() time.Duration;  (*Recording) End() Step
 package trace

@@ -38,9 +38,6 @@ func NewRecorder(o Options) *Recorder {
 	return &Recorder{o: o}
 }
 
-// Reveal says whether this trace records secrets as they are.
-func (r *Recorder) Reveal() bool { return r.o.Reveal }
-
 // Steps returns a copy of the steps so far, in order.
 func (r *Recorder) Steps() []Step {
 	r.mu.Lock()
@@ -63,9 +60,6 @@ type Recording struct {
 	began time.Time // monotonic, for the duration
 	ended bool
 }
-
-// Reveal says whether this step records secrets as they are.
-func (s *Recording) Reveal() bool { return s.r.o.Reveal }
 
 // Request records a value sent, rendered as Classify says. Empty values
 // are not recorded.
@@ -156,9 +150,6 @@ func (s *Recording) Exchange(x Exchange) {
 		s.HTTPMeta(x.ResponseHeader)
 	}
 }
-
-// Fail puts a refusal or a transport failure on the step.
-func (s *Recording) Fail(e *APIError) { s.Step.Error = e }
 
 // Elapsed is the time since the step began (monotonic).
 func (s *Recording) Elapsed() time.Duration { return time.Since(s.began) }
