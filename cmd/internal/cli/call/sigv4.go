@@ -54,7 +54,7 @@ func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) 
 		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
 	}
 	if poolID == "" {
-		if !c.f.HasAWSCredentials(ctx, t) {
+		if !c.hasAWSCredentials(ctx) {
 			return nil, cmdutil.UsageErr("--sigv4: no AWS credentials (set AWS_PROFILE, or aws_profile in the profile), and no --identity-pool-id to get some from")
 		}
 		cr, err := cfg.Credentials.Retrieve(ctx)
