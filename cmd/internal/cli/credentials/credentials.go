@@ -166,9 +166,7 @@ func credentialsRun(ctx context.Context, o *CredentialsOptions) error {
 		if stop != nil {
 			defer stop()
 		}
-		t.Ephemeral = d.Ephemeral
-		t.Endpoint, t.UserPoolID, t.ClientID = d.Endpoint, d.UserPoolID, d.ClientID
-		t.Region = cmdutil.FirstNonEmpty(t.Region, d.Region)
+		t.UseDemo(d)
 		demo = true
 	}
 	poolID := o.IdentityPoolID
