@@ -115,12 +115,6 @@ func WriteCallLogs(ctx context.Context, api logtail.API, p *Printer, o CallLogsO
 	return c, err
 }
 
-// ColorFor says whether to colour: the stream is a terminal and NO_COLOR
-// is unset or empty.
-func ColorFor(outTTY bool, env func(string) string) bool {
-	return outTTY && (env == nil || env("NO_COLOR") == "")
-}
-
 // SplitGroups sorts a mixed list of log groups (apicall's
 // Judgement.LogGroups, a profile's logs.groups) into access logs and
 // Lambda authorizers' groups (/aws/lambda/…), names or ARNs.
