@@ -71,11 +71,7 @@ network error.`,
 
 func logoutRun(ctx context.Context, o *LogoutOptions) error {
 	f := o.Factory
-	t, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
-	if err != nil {
-		return err
-	}
-	sess, err := f.LoadSession(t)
+	t, sess, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
 	if err != nil {
 		return err
 	}
