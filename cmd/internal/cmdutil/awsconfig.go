@@ -8,6 +8,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/cogscope/cogscope/flows/idpool"
 	"github.com/cogscope/cogscope/internal/awsclient"
 )
 
@@ -74,4 +75,19 @@ func (f *Factory) HasAWSCredentials(ctx context.Context, t Target) bool {
 	defer cancel()
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	return err == nil && creds.HasKeys()
+}
+
+// IdentityPoolClients are the clients an identity-pool exchange
+// (idpool.Exchange) uses, from cfg and pointed at endpoint when it is not
+// empty: Cognito identity, and STS signed with the credentials the
+// exchange hands it (anonymous when it hands none).
+func IdentityPoolClients(cfg aws.Config, endpoint string) idpool.Clients {
+	return idpool.Clients{Identity: awsclient.CognitoIdentity(cfg, endpoint), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
+		sc := cfg.Copy()
+		sc.Credentials = creds
+		if creds == nil {
+			sc.Credentials = aws.AnonymousCredentials{}
+		}
+		return awsclient.STS(sc, endpoint)
+	}}
 }

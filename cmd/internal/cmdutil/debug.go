@@ -44,9 +44,9 @@ const masked = "<redacted>"
 func (d *debugLog) request(r *http.Request) int64 {
 	n := d.seq.Add(1)
 	var b strings.Builder
-	fmt.Fprintf(&b, "cogscope: debug: #%d %s %s", n, printable(r.Method), printable(maskURL(r.URL)))
+	fmt.Fprintf(&b, "cogscope: debug: #%d %s %s", n, termtext.Line(r.Method), termtext.Line(maskURL(r.URL)))
 	if t := r.Header.Get("X-Amz-Target"); t != "" {
-		fmt.Fprintf(&b, " (%s)", printable(t[strings.LastIndexByte(t, '.')+1:]))
+		fmt.Fprintf(&b, " (%s)", termtext.Line(t[strings.LastIndexByte(t, '.')+1:]))
 	}
 	b.WriteByte('\n')
 	writeHeaders(&b, "> ", r.Header)
@@ -58,9 +58,9 @@ func (d *debugLog) response(n int64, start time.Time, resp *http.Response, err e
 	var b strings.Builder
 	took := d.now().Sub(start).Round(time.Millisecond)
 	if err != nil {
-		fmt.Fprintf(&b, "cogscope: debug: #%d failed after %s: %s\n", n, took, printable(err.Error()))
+		fmt.Fprintf(&b, "cogscope: debug: #%d failed after %s: %s\n", n, took, termtext.Line(err.Error()))
 	} else {
-		fmt.Fprintf(&b, "cogscope: debug: #%d %s in %s\n", n, printable(resp.Status), took)
+		fmt.Fprintf(&b, "cogscope: debug: #%d %s in %s\n", n, termtext.Line(resp.Status), took)
 		writeHeaders(&b, "< ", resp.Header)
 	}
 	d.write(b.String())
@@ -83,7 +83,7 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 			if isSecretHTTPName(k) {
 				v = masked
 			}
-			fmt.Fprintf(b, "  %s%s: %s\n", prefix, printable(k), printable(v))
+			fmt.Fprintf(b, "  %s%s: %s\n", prefix, termtext.Line(k), termtext.Line(v))
 		}
 	}
 }
@@ -107,12 +107,6 @@ func maskURL(u *url.URL) string {
 	c.User = nil
 	return c.String()
 }
-
-// Printable is s made safe for one line of a terminal (termtext.Line),
-// for values from a server shown on stderr or stdout.
-func Printable(s string) string { return termtext.Line(s) }
-
-func printable(s string) string { return termtext.Line(s) }
 
 // debugTransport logs every exchange of next through log.
 type debugTransport struct {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Exit codes, documented in the README.
@@ -45,7 +46,7 @@ func OptionsText(err error) string {
 // (exit 2).
 func CognitoFailure(operation string, err error) error {
 	if ae, ok := flows.APIErrorOf(err); ok && ae.Type != "" {
-		return &ExitError{Code: ExitRefused, Err: fmt.Errorf("%s refused: %s: %s", operation, printable(ae.Type), printable(ae.Message))}
+		return &ExitError{Code: ExitRefused, Err: fmt.Errorf("%s refused: %s: %s", operation, termtext.Line(ae.Type), termtext.Line(ae.Message))}
 	}
-	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", operation, printable(err.Error()))}
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%s: %s", operation, termtext.Line(err.Error()))}
 }

@@ -41,6 +41,12 @@ type IOStreams struct {
 	InFd int
 }
 
+// ColorFor says whether to colour a stream's text (tail, call --logs,
+// inspect): the stream is a terminal and NO_COLOR is unset or empty.
+func ColorFor(outTTY bool, env func(string) string) bool {
+	return outTTY && (env == nil || env("NO_COLOR") == "")
+}
+
 // Factory holds the dependencies of every command, built lazily, so tests
 // can swap in fakes. The fields are what a test sets; the methods are what
 // a command calls.

@@ -14,6 +14,7 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local"
 	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // DemoCallbackURL is the demo public client's registered callback URL.
@@ -88,14 +89,14 @@ func (f *Factory) ProbeDemoPool(ctx context.Context, d Target) error {
 	}
 	resp, err := f.HTTPClient().Do(req)
 	if err != nil {
-		return fmt.Errorf("nothing answers there (is `cogscope local` running?): %s", Printable(unwrapURLError(err).Error()))
+		return fmt.Errorf("nothing answers there (is `cogscope local` running?): %s", termtext.Line(unwrapURLError(err).Error()))
 	}
 	defer resp.Body.Close()
 	var jwks struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&jwks) != nil || len(jwks.Keys) == 0 {
-		return fmt.Errorf("it does not serve the demo pool %s (GET %s answered %s): it is not a `cogscope local` stack", d.UserPoolID, u, Printable(resp.Status))
+		return fmt.Errorf("it does not serve the demo pool %s (GET %s answered %s): it is not a `cogscope local` stack", d.UserPoolID, u, termtext.Line(resp.Status))
 	}
 	return nil
 }

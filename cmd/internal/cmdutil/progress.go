@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // progressAfter is how long a request may take before the terminal is
@@ -44,7 +45,7 @@ func (p *progress) wait(host string) (done func()) {
 		ticker := time.NewTicker(p.tick)
 		defer ticker.Stop()
 		for {
-			p.show(fmt.Sprintf("cogscope: waiting for %s… %ds", printable(host), int(time.Since(start).Seconds())))
+			p.show(fmt.Sprintf("cogscope: waiting for %s… %ds", termtext.Line(host), int(time.Since(start).Seconds())))
 			select {
 			case <-stop:
 				return

@@ -43,11 +43,20 @@ func TokenUsername(accessToken string) string {
 }
 
 // SessionTarget is the target whose saved session a command reads (token,
-// userinfo, logout): the command's --user-pool-id and --client-id over
-// the profile's; with neither, the demo pool of the `cogscope local` at
-// --endpoint. The in-process stack keeps no session, so with no target at
-// all it is a usage error.
-func (f *Factory) SessionTarget(ctx context.Context, fl TargetFlags) (Target, error) {
+// userinfo, logout), and that session (see loadSession): the command's
+// --user-pool-id and --client-id over the profile's; with neither, the
+// demo pool of the `cogscope local` at --endpoint. The in-process stack
+// keeps no session, so with no target at all it is a usage error.
+func (f *Factory) SessionTarget(ctx context.Context, fl TargetFlags) (Target, *config.Session, error) {
+	t, err := f.sessionTarget(ctx, fl)
+	if err != nil {
+		return t, nil, err
+	}
+	sess, err := f.loadSession(t)
+	return t, sess, err
+}
+
+func (f *Factory) sessionTarget(ctx context.Context, fl TargetFlags) (Target, error) {
 	p, err := f.Profile()
 	if err != nil {
 		return Target{}, err
@@ -75,9 +84,9 @@ func (f *Factory) SessionTarget(ctx context.Context, fl TargetFlags) (Target, er
 	return t, nil
 }
 
-// LoadSession is t's saved session for its client, or a refusal (exit 1)
+// loadSession is t's saved session for its client, or a refusal (exit 1)
 // that says how to get one.
-func (f *Factory) LoadSession(t Target) (*config.Session, error) {
+func (f *Factory) loadSession(t Target) (*config.Session, error) {
 	sess, err := f.SavedSession(t, t.ClientID)
 	switch {
 	case errors.Is(err, config.ErrNoSession):

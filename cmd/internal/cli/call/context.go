@@ -42,6 +42,17 @@ type Context struct {
 	cfgErr error
 	keys   *inspect.Cache
 	tokens map[string]string
+
+	credsOnce sync.Once
+	hasCreds  bool
+}
+
+// hasAWSCredentials is the factory's HasAWSCredentials for the target,
+// asked once a call: --sigv4 and the API Gateway reads both need it, and
+// each question walks the credential chain (up to 2 s without any).
+func (c *Context) hasAWSCredentials(ctx context.Context) bool {
+	c.credsOnce.Do(func() { c.hasCreds = c.f.HasAWSCredentials(ctx, c.Target) })
+	return c.hasCreds
 }
 
 // NewContext resolves the target as the console does: the profile, or
@@ -153,7 +164,7 @@ func (c *Context) signInDemo(ctx context.Context) (*flows.Tokens, error) {
 func (c *Context) Config(ctx context.Context) *apiconfig.Config {
 	c.once.Do(func() {
 		t := c.Target
-		if !c.f.HasAWSCredentials(ctx, t) {
+		if !c.hasAWSCredentials(ctx) {
 			c.cfgErr = errors.New("no AWS credentials (set AWS_PROFILE, or aws_profile in the profile)")
 		} else if cfg, err := c.f.AWSConfig(ctx, t); err != nil {
 			c.cfgErr = err

@@ -1,14 +1,11 @@
 package call
 
 import (
-	"bytes"
-	"io"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/cmdtest"
 )
 
 // TestNewCmdCallFlags parses call's command line through runF: the
@@ -87,25 +84,9 @@ func TestNewCmdCallFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard},
-				Env: func(string) string { return "" }}
-			var got *CallOptions
-			cmd := NewCmdCall(f, func(o *CallOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(c.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) || got != nil {
-					t.Fatalf("err = %v (runF ran: %v), want %q", err, got != nil, c.wantErr)
-				}
+			f, got := cmdtest.ParseFlags(t, NewCmdCall, c.args, c.wantErr)
+			if got == nil {
 				return
-			}
-			if err != nil || got == nil {
-				t.Fatalf("err %v, runF ran: %v", err, got != nil)
 			}
 			if got.IO != &f.IO || got.Factory != f {
 				t.Error("the options do not carry the factory's streams and factory")

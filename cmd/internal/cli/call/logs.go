@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/logtail"
@@ -75,7 +76,7 @@ func (o *CallOptions) printCallLogs(cl *logtail.CallLogs, err error, c *Context)
 	w := o.IO.Out
 	fmt.Fprintln(w)
 	if cl != nil {
-		p := &logview.Printer{W: w, Color: logview.ColorFor(o.IO.OutTTY, o.Factory.Env), Groups: 2}
+		p := &logview.Printer{W: w, Color: cmdutil.ColorFor(o.IO.OutTTY, o.Factory.Env), Groups: 2}
 		_ = logview.PrintCallLogs(p, cl)
 		for _, m := range cl.Missing {
 			fmt.Fprintf(w, "  (no %s within %s)\n", termtext.Line(m), o.logsWait())

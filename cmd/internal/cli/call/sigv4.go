@@ -14,7 +14,6 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/idpool"
 	"github.com/cogscope/cogscope/internal/apicall"
-	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/identity"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
@@ -54,7 +53,7 @@ func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) 
 		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
 	}
 	if poolID == "" {
-		if !c.f.HasAWSCredentials(ctx, t) {
+		if !c.hasAWSCredentials(ctx) {
 			return nil, cmdutil.UsageErr("--sigv4: no AWS credentials (set AWS_PROFILE, or aws_profile in the profile), and no --identity-pool-id to get some from")
 		}
 		cr, err := cfg.Credentials.Retrieve(ctx)
@@ -71,15 +70,7 @@ func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) 
 		if tokens[apicall.TokenID] == "" {
 			return nil, cmdutil.UsageErr("--sigv4: the session has no ID token to trade at identity pool %s: sign in again (cogscope login)", termtext.Line(poolID))
 		}
-		clients := idpool.Clients{Identity: awsclient.CognitoIdentity(cfg, t.Endpoint), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
-			sc := cfg.Copy()
-			sc.Credentials = creds
-			if creds == nil {
-				sc.Credentials = aws.AnonymousCredentials{}
-			}
-			return awsclient.STS(sc, t.Endpoint)
-		}}
-		res, err := idpool.Exchange(ctx, clients, idpool.Request{IdentityPoolID: poolID, IDToken: tokens[apicall.TokenID], NoExplain: true})
+		res, err := idpool.Exchange(ctx, cmdutil.IdentityPoolClients(cfg, t.Endpoint), idpool.Request{IdentityPoolID: poolID, IDToken: tokens[apicall.TokenID], NoExplain: true})
 		if err != nil {
 			d := idpool.Diagnose(err)
 			return nil, cmdutil.UsageErr("--sigv4: credentials from identity pool %s: %s", termtext.Line(poolID), termtext.Line(d.Message))

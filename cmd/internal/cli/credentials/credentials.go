@@ -18,14 +18,12 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/idpool"
-	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/identity"
 )
 
@@ -166,9 +164,7 @@ func credentialsRun(ctx context.Context, o *CredentialsOptions) error {
 		if stop != nil {
 			defer stop()
 		}
-		t.Ephemeral = d.Ephemeral
-		t.Endpoint, t.UserPoolID, t.ClientID = d.Endpoint, d.UserPoolID, d.ClientID
-		t.Region = cmdutil.FirstNonEmpty(t.Region, d.Region)
+		t.UseDemo(d)
 		demo = true
 	}
 	poolID := o.IdentityPoolID
@@ -195,15 +191,7 @@ func credentialsRun(ctx context.Context, o *CredentialsOptions) error {
 	if err != nil {
 		return cmdutil.UsageErr("AWS configuration: %v", err)
 	}
-	clients := idpool.Clients{Identity: awsclient.CognitoIdentity(cfg, t.Endpoint), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
-		c := cfg.Copy()
-		c.Credentials = creds
-		if creds == nil {
-			c.Credentials = aws.AnonymousCredentials{}
-		}
-		return awsclient.STS(c, t.Endpoint)
-	}}
-	res, err := idpool.Exchange(ctx, clients, req)
+	res, err := idpool.Exchange(ctx, cmdutil.IdentityPoolClients(cfg, t.Endpoint), req)
 	if err != nil {
 		return failure(o.IO.ErrOut, err)
 	}

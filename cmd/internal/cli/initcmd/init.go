@@ -173,10 +173,12 @@ func initRun(ctx context.Context, o *InitOptions) error {
 	prof.Region = t.Region
 	res := &Result{Path: path, Profile: name, Read: []string{}, Unread: []Unread{}}
 
+	// Asked once: without credentials the chain can take seconds to say so.
+	canRead := !o.NoRead && f.HasAWSCredentials(ctx, t)
 	switch {
 	case o.NoRead:
 		res.Unread = append(res.Unread, Unread{"the pool, the client and the API", "--no-read"})
-	case !f.HasAWSCredentials(ctx, t):
+	case !canRead:
 		res.Unread = append(res.Unread, Unread{"the pool, the client and the API",
 			"no AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or give --aws-profile)"})
 	default:
@@ -192,7 +194,7 @@ func initRun(ctx context.Context, o *InitOptions) error {
 			return cmdutil.UsageErr("interrupted")
 		}
 	}
-	if len(o.APIIDs) > 0 && (o.NoRead || !f.HasAWSCredentials(ctx, t)) {
+	if len(o.APIIDs) > 0 && !canRead {
 		res.Unread = append(res.Unread, Unread{"API " + strings.Join(o.APIIDs, ", "), "not read: add its routes under [profiles." + name + ".api] by hand"})
 	}
 

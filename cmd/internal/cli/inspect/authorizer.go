@@ -172,8 +172,8 @@ func runJudge(ctx context.Context, f *cmdutil.Factory, o *InspectOptions, az jwt
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}
 		}
 	} else {
-		renderReport(f.IO.Out, rep, colourOn(f))
-		renderJudgement(f.IO.Out, az, j, colourOn(f))
+		renderReport(f.IO.Out, rep, cmdutil.ColorFor(f.IO.OutTTY, f.Env))
+		renderJudgement(f.IO.Out, az, j, cmdutil.ColorFor(f.IO.OutTTY, f.Env))
 	}
 	if jerr != nil {
 		var fe *jwtinspect.FetchError

@@ -213,7 +213,7 @@ func inspectRun(ctx context.Context, o *InspectOptions) error {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 		}
 	} else {
-		renderReport(f.IO.Out, rep, colourOn(f))
+		renderReport(f.IO.Out, rep, cmdutil.ColorFor(f.IO.OutTTY, f.Env))
 	}
 	if verr != nil {
 		var fe *jwtinspect.FetchError

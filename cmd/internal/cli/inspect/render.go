@@ -2,18 +2,12 @@ package inspect
 
 import (
 	"fmt"
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"io"
 	"strings"
 
 	jwtinspect "github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
-
-// colourOn says whether to colour: only on a terminal, never with NO_COLOR.
-func colourOn(f *cmdutil.Factory) bool {
-	return f.IO.OutTTY && (f.Env == nil || f.Env("NO_COLOR") == "")
-}
 
 // ANSI styles for the report; plain codes keep inspect free of lipgloss.
 const (

@@ -1,14 +1,12 @@
 package login
 
 import (
-	"bytes"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/cmdtest"
 	"github.com/cogscope/cogscope/flows/oauth"
 )
 
@@ -90,31 +88,9 @@ func TestNewCmdLoginFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard},
-				Env: func(string) string { return "" }}
-			var got *LoginOptions
-			cmd := NewCmdLogin(f, func(o *LoginOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(strings.Fields(c.args))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("err = %v, want %q", err, c.wantErr)
-				}
-				if got != nil {
-					t.Fatal("runF ran after a flag error")
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			f, got := cmdtest.ParseFlags(t, NewCmdLogin, strings.Fields(c.args), c.wantErr)
 			if got == nil {
-				t.Fatal("runF did not run")
+				return
 			}
 			if got.IO != &f.IO || got.Factory != f || got.Config == nil {
 				t.Errorf("the options do not carry the factory's streams, config and factory: %+v", got)

@@ -16,6 +16,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // LogoutOptions are `cogscope logout`'s inputs.
@@ -70,11 +71,7 @@ network error.`,
 
 func logoutRun(ctx context.Context, o *LogoutOptions) error {
 	f := o.Factory
-	t, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
-	if err != nil {
-		return err
-	}
-	sess, err := f.LoadSession(t)
+	t, sess, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
 	if err != nil {
 		return err
 	}
@@ -92,7 +89,7 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		}
 		logoutURL, err = c.LogoutURL(ctx, oauth.LogoutRequest{LogoutURI: o.LogoutURI, IDTokenHint: tk.IDToken})
 		if err != nil {
-			return cmdutil.UsageErr("--logout-uri: %s", cmdutil.Printable(cmdutil.OptionsText(err)))
+			return cmdutil.UsageErr("--logout-uri: %s", termtext.Line(cmdutil.OptionsText(err)))
 		}
 	}
 

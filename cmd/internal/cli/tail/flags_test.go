@@ -1,13 +1,10 @@
 package tail
 
 import (
-	"bytes"
-	"io"
 	"reflect"
-	"strings"
 	"testing"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/cmdtest"
 )
 
 // TestNewCmdTailFlags parses tail's command line through runF: groups,
@@ -38,25 +35,9 @@ func TestNewCmdTailFlags(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard},
-				Env: func(string) string { return "" }}
-			var got *TailOptions
-			cmd := NewCmdTail(f, func(o *TailOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(c.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) || got != nil {
-					t.Fatalf("err = %v (runF ran: %v), want %q", err, got != nil, c.wantErr)
-				}
+			f, got := cmdtest.ParseFlags(t, NewCmdTail, c.args, c.wantErr)
+			if got == nil {
 				return
-			}
-			if err != nil || got == nil {
-				t.Fatalf("err %v, runF ran: %v", err, got != nil)
 			}
 			if got.IO != &f.IO || got.Factory != f {
 				t.Error("the options do not carry the factory's streams and factory")

@@ -152,7 +152,7 @@ func tailRun(ctx context.Context, o *TailOptions) error {
 		return logview.ErrorExit(err, t)
 	}
 	p := &logview.Printer{W: o.IO.Out, Format: o.Format, UTC: o.UTC, JSON: o.JSON, Groups: len(groups),
-		Color: logview.ColorFor(o.IO.OutTTY, f.Env)}
+		Color: cmdutil.ColorFor(o.IO.OutTTY, f.Env)}
 	opts := logtail.Options{Groups: groups, Filter: filter, Since: since, Until: until,
 		Follow: o.Follow, Poll: o.Poll, Now: f.Clock(),
 		Notify: func(n logtail.Notice) { notice(o.IO, n) }}

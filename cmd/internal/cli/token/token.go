@@ -81,11 +81,7 @@ func tokenRun(ctx context.Context, o *TokenOptions) error {
 	default:
 		return cmdutil.UsageErr("unknown token %q: want access, id or refresh", o.Kind)
 	}
-	t, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
-	if err != nil {
-		return err
-	}
-	sess, err := f.LoadSession(t)
+	t, sess, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // UserinfoOptions are `cogscope userinfo`'s inputs.
@@ -63,11 +64,7 @@ network error.`,
 
 func userinfoRun(ctx context.Context, o *UserinfoOptions) error {
 	f := o.Factory
-	t, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
-	if err != nil {
-		return err
-	}
-	sess, err := f.LoadSession(t)
+	t, sess, err := f.SessionTarget(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
 	if err != nil {
 		return err
 	}
@@ -89,9 +86,9 @@ func userinfoRun(ctx context.Context, o *UserinfoOptions) error {
 			var oe *oauth.Error
 			var he *oauth.HTTPError
 			if errors.As(err, &oe) || errors.As(err, &he) {
-				return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("userInfo refused: %s", cmdutil.Printable(err.Error()))}
+				return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("userInfo refused: %s", termtext.Line(err.Error()))}
 			}
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("userInfo: %s", cmdutil.Printable(err.Error()))}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("userInfo: %s", termtext.Line(err.Error()))}
 		}
 	} else {
 		cfg, err := f.AWSConfig(ctx, t)
@@ -128,7 +125,7 @@ func userinfoRun(ctx context.Context, o *UserinfoOptions) error {
 		if s, ok := claims[k].(string); ok {
 			v = s
 		}
-		if _, err := fmt.Fprintf(o.IO.Out, "%s: %s\n", cmdutil.Printable(k), cmdutil.Printable(v)); err != nil {
+		if _, err := fmt.Fprintf(o.IO.Out, "%s: %s\n", termtext.Line(k), termtext.Line(v)); err != nil {
 			return err
 		}
 	}

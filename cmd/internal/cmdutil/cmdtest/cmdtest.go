@@ -1,11 +1,14 @@
-// Package cmdtest holds test helpers the commands' tests share: an OAuth
-// app client on the local stack's demo pool, and the `cogscope login
-// --json` document. Only tests import it.
+// Package cmdtest holds test helpers the commands' tests share: parsing a
+// command line through runF, an OAuth app client on the local stack's
+// demo pool, and the `cogscope login --json` document. Only tests import
+// it.
 package cmdtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -13,11 +16,45 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/spf13/cobra"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 )
+
+// ParseFlags runs the command newCmd builds (NewCmdX) with args, through a
+// runF that records the options instead of running, on a factory with an
+// empty stdin, discarded output and an empty environment. With wantErr
+// set it fails the test unless Execute refused with an error containing
+// wantErr before runF ran, and returns nil options; otherwise it fails the
+// test unless Execute succeeded and runF ran, and returns the factory and
+// the options runF got.
+func ParseFlags[O any](t *testing.T, newCmd func(*cmdutil.Factory, func(*O) error) *cobra.Command, args []string, wantErr string) (*cmdutil.Factory, *O) {
+	t.Helper()
+	f := &cmdutil.Factory{IO: cmdutil.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard},
+		Env: func(string) string { return "" }}
+	var got *O
+	cmd := newCmd(f, func(o *O) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	err := cmd.Execute()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) || got != nil {
+			t.Fatalf("err = %v (runF ran: %v), want %q", err, got != nil, wantErr)
+		}
+		return f, nil
+	}
+	if err != nil || got == nil {
+		t.Fatalf("err %v, runF ran: %v", err, got != nil)
+	}
+	return f, got
+}
 
 // OAuthClient creates a client of the demo pool with a fresh loopback
 // callback port (the port is free again when this returns; the CLI binds

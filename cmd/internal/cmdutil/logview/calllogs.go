@@ -104,23 +104,6 @@ func PrintCallLogs(p *Printer, c *logtail.CallLogs) error {
 	return nil
 }
 
-// WriteCallLogs finds a call's lines and prints them: what `cogscope call
-// --logs` runs after the response. The error is the lookup's (the lines
-// found so far are printed first); phrase it with ErrorExit/Explain.
-func WriteCallLogs(ctx context.Context, api logtail.API, p *Printer, o CallLogsOptions) (*logtail.CallLogs, error) {
-	c, err := FindCallLogs(ctx, api, o)
-	if perr := PrintCallLogs(p, c); perr != nil && err == nil {
-		err = perr
-	}
-	return c, err
-}
-
-// ColorFor says whether to colour: the stream is a terminal and NO_COLOR
-// is unset or empty.
-func ColorFor(outTTY bool, env func(string) string) bool {
-	return outTTY && (env == nil || env("NO_COLOR") == "")
-}
-
 // SplitGroups sorts a mixed list of log groups (apicall's
 // Judgement.LogGroups, a profile's logs.groups) into access logs and
 // Lambda authorizers' groups (/aws/lambda/…), names or ARNs.

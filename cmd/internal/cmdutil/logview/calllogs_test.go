@@ -13,9 +13,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogscope/cogscope/internal/local/localtest"
+	"github.com/cogscope/cogscope/internal/logtail"
 )
 
 const adminsGroup = "/aws/lambda/cogscope-demo-admins"
+
+// writeCallLogs finds a call's lines and prints them, as `cogscope call
+// --logs` does after the response. The error is the lookup's (the lines
+// found so far are printed first).
+func writeCallLogs(ctx context.Context, api logtail.API, p *Printer, o CallLogsOptions) (*logtail.CallLogs, error) {
+	c, err := FindCallLogs(ctx, api, o)
+	if perr := PrintCallLogs(p, c); perr != nil && err == nil {
+		err = perr
+	}
+	return c, err
+}
 
 // call makes one demo HTTP API call and returns its status and
 // apigw-requestid.
@@ -61,7 +73,7 @@ func TestCallLogsOfDemoCalls(t *testing.T) {
 		t.Fatalf("/admin = %d", status)
 	}
 	var buf bytes.Buffer
-	c, err := WriteCallLogs(context.Background(), client, &Printer{W: &buf}, opts(id))
+	c, err := writeCallLogs(context.Background(), client, &Printer{W: &buf}, opts(id))
 	if err != nil || !c.Complete() {
 		t.Fatalf("err %v, missing %v", err, c.Missing)
 	}
@@ -86,7 +98,7 @@ func TestCallLogsOfDemoCalls(t *testing.T) {
 	buf.Reset()
 	o := opts(id)
 	o.Wait = time.Second // the authorizer did not run: its lines never come
-	c, err = WriteCallLogs(context.Background(), client, &Printer{W: &buf}, o)
+	c, err = writeCallLogs(context.Background(), client, &Printer{W: &buf}, o)
 	if err != nil || c.Access == nil || c.AuthorizerError == "" {
 		t.Fatalf("err %v, logs %+v", err, c)
 	}
@@ -118,7 +130,7 @@ func TestCallLogsMissing(t *testing.T) {
 	env.Logs.Write(adminsGroup, "s", time.Now(), "START RequestId: 11111111-2222-3333-4444-555555555555 Version: $LATEST")
 	var buf bytes.Buffer
 	start := time.Now()
-	c, err := WriteCallLogs(context.Background(), env.LogsClient(), &Printer{W: &buf}, CallLogsOptions{APIRequestID: "nope=",
+	c, err := writeCallLogs(context.Background(), env.LogsClient(), &Printer{W: &buf}, CallLogsOptions{APIRequestID: "nope=",
 		AccessLogGroups: []string{env.API.HTTPLogGroup}, AuthorizerGroups: []string{adminsGroup}, Wait: 300 * time.Millisecond, PollInterval: 50 * time.Millisecond})
 	if err != nil || c.Complete() || time.Since(start) > 3*time.Second {
 		t.Fatalf("err %v, logs %+v after %v", err, c, time.Since(start))

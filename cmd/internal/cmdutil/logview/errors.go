@@ -9,6 +9,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/logtail"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 var credCodes = map[string]bool{"UnrecognizedClientException": true, "InvalidSignatureException": true,
@@ -20,14 +21,14 @@ var credCodes = map[string]bool{"UnrecognizedClientException": true, "InvalidSig
 func Explain(err error, t cmdutil.Target) (msg string, refused bool) {
 	var ug *logtail.UnknownGroupError
 	if errors.As(err, &ug) {
-		return Clean(ug.Error()), true
+		return termtext.Block(ug.Error()), true
 	}
 	if errors.Is(err, logtail.ErrNoGroups) {
 		return "no log groups to tail: name them (cogscope tail GROUP…), set logs.groups in the profile, or point at an API whose configuration names them", false
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		code, text := ae.ErrorCode(), Clean(ae.ErrorMessage())
+		code, text := ae.ErrorCode(), termtext.Block(ae.ErrorMessage())
 		switch {
 		case code == "ResourceNotFoundException":
 			return "CloudWatch Logs: " + text + " (" + code + ")", true
@@ -45,7 +46,7 @@ func Explain(err error, t cmdutil.Target) (msg string, refused bool) {
 		if t.AWSProfile != "" {
 			where = "the profile's aws_profile " + t.AWSProfile + " in " + where
 		}
-		return "no AWS credentials found: the SDK tried " + where + " — " + Clean(err.Error()), false
+		return "no AWS credentials found: the SDK tried " + where + " — " + termtext.Block(err.Error()), false
 	}
 	var ne net.Error
 	var oe *net.OpError
@@ -54,9 +55,9 @@ func Explain(err error, t cmdutil.Target) (msg string, refused bool) {
 		if ep == "" {
 			ep = "CloudWatch Logs in " + cmdutil.FirstNonEmpty(t.Region, "the configured region")
 		}
-		return "cannot reach " + ep + ": " + Clean(err.Error()), false
+		return "cannot reach " + ep + ": " + termtext.Block(err.Error()), false
 	}
-	return Clean(err.Error()), false
+	return termtext.Block(err.Error()), false
 }
 
 // NoCredentials reports whether err is the SDK's failure to find

@@ -12,16 +12,13 @@ import (
 	"github.com/cogscope/cogscope/internal/logtail"
 )
 
-// Clean makes a server's text safe for the terminal: it is
-// termtext.Block, the project's one sanitiser (control, C1, bidi and
-// format characters shown as visible escapes; newlines and tabs kept).
-func Clean(s string) string { return termtext.Block(s) }
-
-// Line is Clean on one line: line breaks show as ⏎, tabs as spaces.
+// Line is termtext.Block (the project's one sanitiser: control, C1,
+// bidi and format characters shown as visible escapes) on one line: line
+// breaks show as ⏎, tabs as spaces.
 func Line(s string) string {
 	s = strings.TrimRight(s, "\r\n")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(Clean(s), "\n", " ⏎ ")
+	s = strings.ReplaceAll(termtext.Block(s), "\n", " ⏎ ")
 	return strings.ReplaceAll(s, "\t", "  ")
 }
 
@@ -201,9 +198,9 @@ func (p *Printer) message(e logtail.Event) string {
 	}
 	if p.Format == FormatDetailed {
 		if pretty, ok := logtail.PrettyJSON(body); ok {
-			return strings.TrimRight(prefix, " ") + nlIf(prefix) + Clean(pretty)
+			return strings.TrimRight(prefix, " ") + nlIf(prefix) + termtext.Block(pretty)
 		}
-		return prefix + Clean(strings.TrimRight(body, "\r\n"))
+		return prefix + termtext.Block(strings.TrimRight(body, "\r\n"))
 	}
 	return prefix + Line(body)
 }

@@ -2,6 +2,8 @@ package logview
 
 import (
 	"testing"
+
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 func TestClean(t *testing.T) {
@@ -16,8 +18,8 @@ func TestClean(t *testing.T) {
 		{"ünïcödé ✔", "ünïcödé ✔", "ünïcödé ✔"},
 	}
 	for _, c := range cases {
-		if got := Clean(c.in); got != c.clean {
-			t.Errorf("Clean(%q) = %q, want %q", c.in, got, c.clean)
+		if got := termtext.Block(c.in); got != c.clean {
+			t.Errorf("termtext.Block(%q) = %q, want %q", c.in, got, c.clean)
 		}
 		if got := Line(c.in); got != c.line {
 			t.Errorf("Line(%q) = %q, want %q", c.in, got, c.line)
