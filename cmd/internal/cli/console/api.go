@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
@@ -141,7 +142,7 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 				continue
 			}
 			sr := serviceRoute(name, r.Method, r.Path, r, source)
-			sr.LogGroups = logGroups(api, r)
+			sr.LogGroups = logview.RouteGroups(api, r)
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: api.InvokeURL, config: r}
 			out = append(out, sr)
 		}
@@ -167,19 +168,6 @@ func serviceRoute(api, method, path string, r *apiconfig.Route, source string) s
 		sr.AuthorizerName = r.Authorizer.Name
 	}
 	return sr
-}
-
-func logGroups(api *apiconfig.API, r *apiconfig.Route) []string {
-	var out []string
-	for _, s := range api.Stages {
-		if s.AccessLogGroup != "" && !slices.Contains(out, s.AccessLogGroup) {
-			out = append(out, s.AccessLogGroup)
-		}
-	}
-	if r.Authorizer != nil && r.Authorizer.Function != "" {
-		out = append(out, apigw.FunctionLogGroup(r.Authorizer.Function))
-	}
-	return out
 }
 
 // request turns the view's request into apicall's, with where it goes
