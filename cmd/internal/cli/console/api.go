@@ -292,11 +292,9 @@ func callResult(res *apicall.Result) *service.CallResult {
 	out := &service.CallResult{Status: r.Status, Size: r.BodySize, RequestID: r.RequestID,
 		Timings: service.Timings{DNS: dur(res.Timings.DNS), Connect: dur(res.Timings.Connect), TLS: dur(res.Timings.TLS),
 			FirstByte: dur(res.Timings.FirstByte), Total: dur(res.Timings.Total)}}
+	// The body as received: the view lays JSON out itself (a cut body
+	// too), so that Body is the body and Size its size.
 	body := r.Body
-	if r.JSON {
-		body, _ = apicall.PrettyJSON(body)
-		out.Size = max(out.Size, int64(len(r.Body)))
-	}
 	if len(body) > maxShown {
 		body = body[:maxShown]
 	}
