@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -244,7 +245,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	}
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmpOr(pre.Reason, cause.Text), Fix: cause.FixText}
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: cause.FixText}
 	return w, nil
 }
 
@@ -370,11 +371,4 @@ func resolve(path, base string) (*url.URL, error) {
 		return nil, err
 	}
 	return b.HTTP.URL, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
