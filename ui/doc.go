@@ -47,8 +47,9 @@
 //	ui/theme        palettes (dark, light, NO_COLOR), styles, glyphs
 //
 // The root holds its views in an array indexed by Page behind one small
-// interface (page.go: size, theme, keys, typing, update, view); a view in
-// the bubbles grammar is adapted by pageOf, so adding a view is a line.
+// interface (page.go: size, theme, keys, typing, update, view, init,
+// busy); a view in the bubbles grammar is adapted by pageOf, so adding a
+// view is a line.
 //
 // Every key binding lives in a bubbles/key KeyMap, so the footer, the help
 // overlay and KeyTable (the README's table) come from the same bindings.

@@ -131,9 +131,7 @@ func New(o Options) Model {
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.askBackground()}
 	for _, p := range m.pages {
-		if i, ok := p.(interface{ Init() tea.Cmd }); ok {
-			cmds = append(cmds, i.Init())
-		}
+		cmds = append(cmds, p.Init())
 	}
 	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
 		cmds = append(cmds, common.StoredSession(*s))
@@ -162,7 +160,7 @@ func (m Model) Active() Page { return m.active }
 // Busy reports whether a view waits for a service.
 func (m Model) Busy() bool {
 	for _, p := range m.pages {
-		if b, ok := p.(interface{ Busy() bool }); ok && b.Busy() {
+		if p.Busy() {
 			return true
 		}
 	}

@@ -22,6 +22,10 @@ type page interface {
 	Typing() bool
 	Update(msg tea.Msg) tea.Cmd
 	View() string
+	// Init starts the view's own work (nil for none); Busy reports
+	// whether it waits for a service.
+	Init() tea.Cmd
+	Busy() bool
 }
 
 // viewModel is a view written in the bubbles grammar: a value model whose

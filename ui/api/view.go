@@ -395,17 +395,9 @@ func bodyLines(t *theme.Theme, r *service.CallResult, w int) []string {
 		out = append(out, t.Warn.Render(widgets.Cut(n, w)))
 	}
 	for _, l := range lines {
-		out = append(out, t.Text.Render(firstCells(l, w)))
+		out = append(out, t.Text.Render(widgets.Cut(widgets.Head(l, w), w)))
 	}
 	return out
-}
-
-// firstCells cuts a line to w cells, cheaply for a long one.
-func firstCells(s string, w int) string {
-	if limit := 4 * (w + 1); len(s) > limit {
-		s = string(trimPartialRune([]byte(s[:limit])))
-	}
-	return widgets.Cut(s, w)
 }
 
 func trimPartialRune(b []byte) []byte {

@@ -17,6 +17,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -186,7 +187,7 @@ func (m *Model) Follow(groups []string) tea.Cmd {
 	if m.svc == nil {
 		return nil
 	}
-	if m.running && sameGroups(groups, m.groups) {
+	if m.running && slices.Equal(groups, m.groups) {
 		return nil
 	}
 	m.stop()
@@ -227,9 +228,6 @@ func (m *Model) stop() {
 	m.running = false
 	m.tailID = tailIDs.Add(1)
 }
-
-// Stop ends the tail (the console is closing, or the pane is not needed).
-func (m *Model) Stop() { m.stop() }
 
 // Highlight makes the lines carrying requestID stand out and dims the
 // others ("" for none).

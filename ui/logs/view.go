@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -73,11 +72,11 @@ func (m Model) statusLine() string {
 	var parts []string
 	switch {
 	case m.startErr != nil:
-		parts = append(parts, t.Error.Render(theme.Cross+" tail could not start: "+clean1(m.startErr.Error()))+t.Muted.Render(" (retrying)"))
+		parts = append(parts, t.Error.Render(theme.Cross+" tail could not start: "+common.CleanLine(m.startErr.Error()))+t.Muted.Render(" (retrying)"))
 	case m.ended != nil:
-		parts = append(parts, t.Error.Render(theme.Cross+" tail ended: "+clean1(m.ended.Error()))+t.Muted.Render(" (starting again)"))
+		parts = append(parts, t.Error.Render(theme.Cross+" tail ended: "+common.CleanLine(m.ended.Error()))+t.Muted.Render(" (starting again)"))
 	case m.status.Err != nil:
-		what := theme.Cross + " log service: " + clean1(m.status.Err.Error())
+		what := theme.Cross + " log service: " + common.CleanLine(m.status.Err.Error())
 		if m.status.Retrying {
 			what += " — retrying"
 		}
@@ -283,12 +282,7 @@ func firstLine(s string, w int) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	if limit := 4 * (w + 1); len(s) > limit {
-		s = s[:limit]
-		for !utf8.ValidString(s) && len(s) > 0 {
-			s = s[:len(s)-1]
-		}
-	}
+	s = widgets.Head(s, w)
 	if strings.IndexByte(s, '\t') >= 0 {
 		s = strings.ReplaceAll(s, "\t", " ")
 	}
@@ -298,27 +292,21 @@ func firstLine(s string, w int) string {
 // maxExpansion bounds an expanded line.
 const maxExpansion = 400
 
-// prettyOrWrap lays out a JSON line, or wraps another, to w cells.
-func prettyOrWrap(msg string, w int) ([]string, bool) {
+// expansion is a JSON line laid out, or a long line wrapped, to w cells
+// and at most maxExpansion lines.
+func expansion(msg string, w int) []string {
 	var lines []string
-	cut := false
 	if widgets.LooksLikeJSON(msg) {
-		lines, cut = widgets.PrettyJSON(msg, maxExpansion)
+		lines, _ = widgets.PrettyJSON(msg, maxExpansion)
 	} else {
 		lines = strings.Split(ansi.Hardwrap(strings.ReplaceAll(msg, "\t", " "), w, true), "\n")
-		if len(lines) > maxExpansion {
-			lines, cut = lines[:maxExpansion], true
-		}
+		lines = lines[:min(len(lines), maxExpansion)]
 	}
 	for i, l := range lines {
 		lines[i] = widgets.Cut(l, w)
 	}
-	return lines, cut
+	return lines
 }
-
-// clean1 is an error's text on one line, sanitised (it may quote the
-// service).
-func clean1(s string) string { return common.CleanLine(s) }
 
 // fmtLag says a lag briefly.
 func fmtLag(d time.Duration) string {
@@ -332,16 +320,4 @@ func grouped(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-func sameGroups(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

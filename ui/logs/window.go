@@ -253,9 +253,3 @@ func (h *histogram) count(s int64) int {
 	}
 	return h.counts[slot]
 }
-
-// expansion is a JSON line laid out, or a long line wrapped.
-func expansion(msg string, w int) []string {
-	lines, _ := prettyOrWrap(msg, w)
-	return lines
-}

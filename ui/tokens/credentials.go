@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -107,16 +108,18 @@ func (m Model) credentialLines(w int) []string {
 		return append(lines, t.Muted.Render("exchanging the ID token at the identity pool…"))
 	case a.err != nil:
 		f := service.AsFailure(a.err)
-		lines = append(lines, wrap(t.Error, theme.Cross+" "+f.Error(), w))
+		lines = append(lines, wrap(t.Error, theme.Cross+" "+termtext.Line(f.Error()), w))
 		if f.Fix != "" {
-			lines = append(lines, wrap(t.Muted, "fix: "+f.Fix, w))
+			lines = append(lines, wrap(t.Muted, "fix: "+termtext.Line(f.Fix), w))
 		}
 		return append(lines, t.Muted.Render("a: try again"))
 	case a.creds == nil:
 		return append(lines, wrap(t.Muted, "a: trade the ID token for AWS credentials (identity pool) and see the role, why, and the principal tags", w))
 	}
 	c := a.creds
-	row := func(k, v string) { lines = append(lines, wrap(t.Text, k+" "+v, w)) }
+	// The identity, the role, the rule and the tags are the services':
+	// shown, never obeyed (a principal tag can come from a token's claim).
+	row := func(k, v string) { lines = append(lines, wrap(t.Text, k+" "+termtext.Line(v), w)) }
 	row("identity", c.IdentityID)
 	row("role    ", c.RoleARN)
 	why := c.Rule

@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 )
 
@@ -28,5 +31,29 @@ func TestClaimValuesNeutraliseEscapes(t *testing.T) {
 	}
 	if !strings.Contains(out, `\x1b[2J`) {
 		t.Fatalf("escapes are not shown visibly:\n%q", out)
+	}
+}
+
+// TestCredentialsPanelNeutralisesEscapes: what the identity pool and STS
+// gave (a principal tag can be a token's claim) and their refusals are
+// shown with their escapes visible.
+func TestCredentialsPanelNeutralisesEscapes(t *testing.T) {
+	t.Parallel()
+	evil := "x\x1b[2J\x1b]0;owned\x07\u202e"
+	m := New(theme.New(true, false), &credsTokens{Tokens: fakes.NewTokens()}, fakes.Clock)
+	m.aws.creds = &service.AWSCredentials{IdentityID: evil, RoleARN: evil, Rule: evil, RuleNote: evil,
+		PrincipalTags: map[string]string{"tenant": evil}, CallerArn: evil, AccessKeyID: evil}
+	ok := strings.Join(m.credentialLines(120), "\n")
+	m.aws = credsState{err: &service.Failure{Diagnosis: flows.Diagnosis{Type: "NotAuthorizedException", Message: evil, Fix: evil}}}
+	refused := strings.Join(m.credentialLines(120), "\n")
+	for name, out := range map[string]string{"credentials": ok, "refusal": refused} {
+		for _, s := range []string{"\x1b[2J", "\x1b]0;owned", "\u202e"} {
+			if strings.Contains(out, s) {
+				t.Fatalf("%s panel passes %q through:\n%q", name, s, out)
+			}
+		}
+		if !strings.Contains(out, `\x1b[2J`) {
+			t.Fatalf("%s panel: escapes are not shown visibly:\n%q", name, out)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -86,6 +87,28 @@ func Cut(s string, width int) string {
 		return ""
 	}
 	return ansi.Truncate(s, width, theme.Ellipsis)
+}
+
+// Head is the start of s that can fill w cells: at most four bytes a
+// cell, ending on a whole character. A line megabytes long (a response
+// body, a log message) is then measured and cut (Cut, PadRight) by its
+// head alone.
+func Head(s string, w int) string {
+	limit := 4 * (w + 1)
+	if len(s) <= limit {
+		return s
+	}
+	s = s[:limit]
+	// Drop the start of a character the cut left unfinished.
+	for i := 1; i < utf8.UTFMax && i <= len(s); i++ {
+		if utf8.RuneStart(s[len(s)-i]) {
+			if !utf8.FullRuneInString(s[len(s)-i:]) {
+				return s[:len(s)-i]
+			}
+			break
+		}
+	}
+	return s
 }
 
 // CutMiddle shortens one line to width cells by taking out its middle,

@@ -305,3 +305,25 @@ func TestPrettyJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestHead(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 100)
+	tests := []struct {
+		name, in string
+		w        int
+		want     string
+	}{
+		{"short stays", "héllo", 10, "héllo"},
+		{"four bytes a cell", long, 4, long[:20]},
+		{"a character cut in two goes", strings.Repeat("a", 19) + "é" + long, 4, strings.Repeat("a", 19)},
+		{"a whole character at the end stays", strings.Repeat("a", 18) + "é" + long, 4, strings.Repeat("a", 18) + "é"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Head(tt.in, tt.w); got != tt.want {
+				t.Fatalf("Head(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
@@ -141,7 +143,7 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 				continue
 			}
 			sr := serviceRoute(name, r.Method, r.Path, r, source)
-			sr.LogGroups = logGroups(api, r)
+			sr.LogGroups = logview.RouteGroups(api, r)
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: api.InvokeURL, config: r}
 			out = append(out, sr)
 		}
@@ -167,19 +169,6 @@ func serviceRoute(api, method, path string, r *apiconfig.Route, source string) s
 		sr.AuthorizerName = r.Authorizer.Name
 	}
 	return sr
-}
-
-func logGroups(api *apiconfig.API, r *apiconfig.Route) []string {
-	var out []string
-	for _, s := range api.Stages {
-		if s.AccessLogGroup != "" && !slices.Contains(out, s.AccessLogGroup) {
-			out = append(out, s.AccessLogGroup)
-		}
-	}
-	if r.Authorizer != nil && r.Authorizer.Function != "" {
-		out = append(out, apigw.FunctionLogGroup(r.Authorizer.Function))
-	}
-	return out
 }
 
 // request turns the view's request into apicall's, with where it goes
@@ -256,7 +245,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	}
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmpOr(pre.Reason, cause.Text), Fix: cause.FixText}
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: cause.FixText}
 	return w, nil
 }
 
@@ -304,11 +293,9 @@ func callResult(res *apicall.Result) *service.CallResult {
 	out := &service.CallResult{Status: r.Status, Size: r.BodySize, RequestID: r.RequestID,
 		Timings: service.Timings{DNS: dur(res.Timings.DNS), Connect: dur(res.Timings.Connect), TLS: dur(res.Timings.TLS),
 			FirstByte: dur(res.Timings.FirstByte), Total: dur(res.Timings.Total)}}
+	// The body as received: the view lays JSON out itself (a cut body
+	// too), so that Body is the body and Size its size.
 	body := r.Body
-	if r.JSON {
-		body, _ = apicall.PrettyJSON(body)
-		out.Size = max(out.Size, int64(len(r.Body)))
-	}
 	if len(body) > maxShown {
 		body = body[:maxShown]
 	}
@@ -384,11 +371,4 @@ func resolve(path, base string) (*url.URL, error) {
 		return nil, err
 	}
 	return b.HTTP.URL, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

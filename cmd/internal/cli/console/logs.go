@@ -23,6 +23,12 @@ type consoleLogs struct {
 	// recheck is how often a tail looks for its groups that did not
 	// exist yet (a Lambda's group appears on its first invocation).
 	recheck time.Duration
+
+	// api is the target's Logs client, built on first use and shared by
+	// every tail (view 4's, the pane's, their restarts) and Groups: one
+	// AWS configuration, whose credentials are fetched once.
+	mu  sync.Mutex
+	api *logview.Client
 }
 
 func newConsoleLogs(c *console) *consoleLogs { return &consoleLogs{c: c, recheck: 5 * time.Second} }
@@ -47,11 +53,16 @@ func (l *consoleLogs) client(ctx context.Context) (*logview.Client, cmdutil.Targ
 	if err != nil {
 		return nil, t, err
 	}
-	c, err := logview.NewClient(ctx, l.c.f, t)
-	if err != nil {
-		return nil, t, explainErr(err, t)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.api == nil {
+		c, err := logview.NewClient(ctx, l.c.f, t)
+		if err != nil {
+			return nil, t, explainErr(err, t)
+		}
+		l.api = c
 	}
-	return c, t, nil
+	return l.api, t, nil
 }
 
 func explainErr(err error, t cmdutil.Target) error {

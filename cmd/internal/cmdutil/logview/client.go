@@ -175,30 +175,53 @@ func DefaultGroups(ctx context.Context, f *cmdutil.Factory, t cmdutil.Target, p 
 // GroupsOf are the log groups an API Gateway configuration names: the
 // stages' access logs and the Lambda authorizers' groups.
 func GroupsOf(conf *apiconfig.Config) (access, authorizers []string) {
-	for _, api := range conf.APIs {
-		for _, s := range api.Stages {
-			g := s.AccessLogGroup
-			if g == "" {
-				g, _ = logtail.AccessLogGroup(s.AccessLogARN)
-			}
-			if g != "" && !slices.Contains(access, g) {
-				access = append(access, g)
-			}
-		}
-		for _, r := range api.Routes {
-			if r.Authorizer == nil {
-				continue
-			}
-			ref := r.Authorizer.Function
-			if ref == "" {
-				ref = r.Authorizer.FunctionARN
-			}
-			if g, ok := logtail.LambdaLogGroup(ref); ok && !slices.Contains(authorizers, g) {
+	for i := range conf.APIs {
+		api := &conf.APIs[i]
+		access = accessGroups(access, api)
+		for j := range api.Routes {
+			if g, ok := authorizerGroup(&api.Routes[j]); ok && !slices.Contains(authorizers, g) {
 				authorizers = append(authorizers, g)
 			}
 		}
 	}
 	return access, authorizers
+}
+
+// RouteGroups are the log groups of one route's calls: its API's stages'
+// access logs, then its Lambda authorizer's group (the console's log pane
+// follows them).
+func RouteGroups(api *apiconfig.API, r *apiconfig.Route) []string {
+	groups := accessGroups(nil, api)
+	if g, ok := authorizerGroup(r); ok && !slices.Contains(groups, g) {
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// accessGroups adds the access-log groups of api's stages to groups.
+func accessGroups(groups []string, api *apiconfig.API) []string {
+	for _, s := range api.Stages {
+		g := s.AccessLogGroup
+		if g == "" {
+			g, _ = logtail.AccessLogGroup(s.AccessLogARN)
+		}
+		if g != "" && !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	return groups
+}
+
+// authorizerGroup is the log group of r's Lambda authorizer.
+func authorizerGroup(r *apiconfig.Route) (string, bool) {
+	if r.Authorizer == nil {
+		return "", false
+	}
+	ref := r.Authorizer.Function
+	if ref == "" {
+		ref = r.Authorizer.FunctionARN
+	}
+	return logtail.LambdaLogGroup(ref)
 }
 
 // apiIDOf is the API id of an invoke URL: https://<id>.execute-api.… or
