@@ -2,9 +2,10 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 //go:generate go run ../internal/gen/troubleshooting ../docs/troubleshooting.md
@@ -37,7 +38,7 @@ var sourceTitles = []struct{ source, title, about string }{
 	{SourceSTS, "STS refused", "STS (AssumeRoleWithWebIdentity, in the basic identity-pool flow) answered with an error code."},
 }
 
-var factPlaceholder = regexp.MustCompile(`\{([a-z0-9_]+)\}`)
+var factPlaceholder = lazyregexp.New(`\{([a-z0-9_]+)\}`)
 
 // TroubleshootingPage is docs/troubleshooting.md: every entry of the
 // catalogue, in the order diagnoses try them, with its code, context,
