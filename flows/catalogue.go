@@ -1,9 +1,11 @@
 package flows
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // The catalogue of diagnoses: one table (Catalogue) of what cogscope knows
@@ -92,17 +94,17 @@ func Catalogue() []Entry { return append([]Entry(nil), catalogue...) }
 
 // EntryByID finds an entry of the catalogue.
 func EntryByID(id string) (Entry, bool) {
-	e, ok := byID[id]
+	e, ok := byID()[id]
 	return e, ok
 }
 
-var byID = func() map[string]Entry {
+var byID = sync.OnceValue(func() map[string]Entry {
 	m := make(map[string]Entry, len(catalogue))
 	for _, e := range catalogue {
 		m[e.ID] = e
 	}
 	return m
-}()
+})
 
 // Facts are what a diagnosis knows of an error, matched against entries.
 type Facts struct {
@@ -176,8 +178,8 @@ func fill(tmpl string, params map[string]string) string {
 }
 
 var (
-	placeholder = regexp.MustCompile(`\{[a-z0-9_]+\}`)
-	reference   = regexp.MustCompile(`\{(flow|scope|input|omit|setting):([^{}]*)\}`)
+	placeholder = lazyregexp.New(`\{[a-z0-9_]+\}`)
+	reference   = lazyregexp.New(`\{(flow|scope|input|omit|setting):([^{}]*)\}`)
 )
 
 // Text is a cause and a fix with their references not yet phrased.

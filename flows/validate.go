@@ -2,12 +2,13 @@ package flows
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // userPoolIDPattern is the API's pattern for a user pool ID.
-var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+var userPoolIDPattern = lazyregexp.New(`^[\w-]+_[0-9a-zA-Z]+$`)
 
 // ValidateUserPoolID checks that id has Cognito's region_id form
 // ("us-east-1_AbCdEfGhI"); SRP hashes the part after the underscore, so a

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Clue is what Explain read from the pasted text.
@@ -56,13 +58,15 @@ func (x Explanation) matches() []Match {
 
 // Entries are every entry Explain tries: flows.Catalogue(), then
 // ExplainEntries().
-func Entries() []flows.Entry { return slices.Clone(allEntries) }
+func Entries() []flows.Entry { return slices.Clone(allEntries()) }
 
-var allEntries = slices.Concat(flows.Catalogue(), explainEntries)
+// allEntries and the tables below are built on Explain's first use, not
+// at every start of cogscope.
+var allEntries = sync.OnceValue(func() []flows.Entry { return slices.Concat(flows.Catalogue(), explainEntries) })
 
 // EntryByID finds an entry of Entries by its id.
 func EntryByID(id string) (flows.Entry, bool) {
-	for _, e := range allEntries {
+	for _, e := range allEntries() {
 		if e.ID == id {
 			return e, true
 		}
@@ -71,25 +75,25 @@ func EntryByID(id string) (flows.Entry, bool) {
 }
 
 var (
-	exceptionRe = regexp.MustCompile(`\b([A-Z][A-Za-z]+(?:Exception|Error|Fault))\b`)
-	oauthErrRe  = regexp.MustCompile(`(?i)\berror["']?\s*[=:]\s*["']?([a-z_]+)`)
-	statusRe    = regexp.MustCompile(`(?:^|[^\d.:/-])(401|403|404|500)(?:[^\d.:]|$)`)
-	opRe        = regexp.MustCompile(`\b(InitiateAuth|AdminInitiateAuth|RespondToAuthChallenge|AdminRespondToAuthChallenge|GetTokensFromRefreshToken|SignUp|ConfirmSignUp|GetUser|RevokeToken|GlobalSignOut|ForgotPassword|ConfirmForgotPassword|ChangePassword|StartLiveTail|FilterLogEvents|GetId|GetCredentialsForIdentity|GetOpenIdToken|AssumeRoleWithWebIdentity|GetCallerIdentity)\b`)
-	endpointRe  = regexp.MustCompile(`(?i)/oauth2/(authorize|token|revoke|userinfo)\b|/(login|error)\?`)
-	grantRe     = regexp.MustCompile(`\b(authorization_code|refresh_token|client_credentials)\b`)
+	exceptionRe = lazyregexp.New(`\b([A-Z][A-Za-z]+(?:Exception|Error|Fault))\b`)
+	oauthErrRe  = lazyregexp.New(`(?i)\berror["']?\s*[=:]\s*["']?([a-z_]+)`)
+	statusRe    = lazyregexp.New(`(?:^|[^\d.:/-])(401|403|404|500)(?:[^\d.:]|$)`)
+	opRe        = lazyregexp.New(`\b(InitiateAuth|AdminInitiateAuth|RespondToAuthChallenge|AdminRespondToAuthChallenge|GetTokensFromRefreshToken|SignUp|ConfirmSignUp|GetUser|RevokeToken|GlobalSignOut|ForgotPassword|ConfirmForgotPassword|ChangePassword|StartLiveTail|FilterLogEvents|GetId|GetCredentialsForIdentity|GetOpenIdToken|AssumeRoleWithWebIdentity|GetCallerIdentity)\b`)
+	endpointRe  = lazyregexp.New(`(?i)/oauth2/(authorize|token|revoke|userinfo)\b|/(login|error)\?`)
+	grantRe     = lazyregexp.New(`\b(authorization_code|refresh_token|client_credentials)\b`)
 )
 
 // oauthCodeRes match each OAuth code as a word.
-var oauthCodeRes = func() map[string]*regexp.Regexp {
+var oauthCodeRes = sync.OnceValue(func() map[string]*regexp.Regexp {
 	out := map[string]*regexp.Regexp{}
-	for _, c := range oauthCodes {
+	for _, c := range oauthCodes() {
 		out[c] = regexp.MustCompile(`\b` + c + `\b`)
 	}
 	return out
-}()
+})
 
 // oauthCodes are the OAuth error codes of the catalogue.
-var oauthCodes = func() []string {
+var oauthCodes = sync.OnceValue(func() []string {
 	var out []string
 	for _, e := range flows.Catalogue() {
 		if e.Source == flows.SourceOAuth {
@@ -101,12 +105,12 @@ var oauthCodes = func() []string {
 		}
 	}
 	return out
-}()
+})
 
 // stsCodeRes match, as words, the STS error codes of the catalogue that
 // are no …Exception (AccessDenied, ExpiredToken, …): exceptionRe misses
 // them.
-var stsCodeRes = func() map[string]*regexp.Regexp {
+var stsCodeRes = sync.OnceValue(func() map[string]*regexp.Regexp {
 	out := map[string]*regexp.Regexp{}
 	for _, e := range flows.Catalogue() {
 		if e.Source != flows.SourceSTS {
@@ -119,14 +123,14 @@ var stsCodeRes = func() map[string]*regexp.Regexp {
 		}
 	}
 	return out
-}()
+})
 
 // awsCodes are the error codes AWS services answer with (every catalogue
 // code but HTTP statuses and OAuth's): a text carrying one is an AWS
 // service's answer, not a JWT library's.
-var awsCodes = func() map[string]bool {
+var awsCodes = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
-	for _, e := range allEntries {
+	for _, e := range allEntries() {
 		switch e.Source {
 		case flows.SourceOAuth, SourceGateway:
 			continue
@@ -138,10 +142,10 @@ var awsCodes = func() map[string]bool {
 		}
 	}
 	return out
-}()
+})
 
 // userPoolCodes are the codes the user pool's entries have.
-var userPoolCodes = func() map[string]bool {
+var userPoolCodes = sync.OnceValue(func() map[string]bool {
 	out := map[string]bool{}
 	for _, e := range flows.Catalogue() {
 		if e.Source == flows.SourceCognito {
@@ -151,7 +155,7 @@ var userPoolCodes = func() map[string]bool {
 		}
 	}
 	return out
-}()
+})
 
 // identityOps and stsOps are the operations that show which service
 // answered (identity pools' "NotAuthorizedException" is not the user
@@ -187,16 +191,16 @@ func clues(text string) Clue {
 		add(strings.ToLower(m[1]))
 	}
 	low := strings.ToLower(text)
-	for _, code := range oauthCodes {
-		if strings.Contains(low, code) && oauthCodeRes[code].MatchString(low) {
+	for _, code := range oauthCodes() {
+		if strings.Contains(low, code) && oauthCodeRes()[code].MatchString(low) {
 			add(code)
 		}
 	}
 	for _, m := range statusRe.FindAllStringSubmatch(text, -1) {
 		add(m[1])
 	}
-	for _, code := range slices.Sorted(maps.Keys(stsCodeRes)) {
-		if stsCodeRes[code].MatchString(text) {
+	for _, code := range slices.Sorted(maps.Keys(stsCodeRes())) {
+		if stsCodeRes()[code].MatchString(text) {
 			add(code)
 			c.Service = flows.SourceSTS
 		}
@@ -270,7 +274,7 @@ func Explain(text string) Explanation {
 		return x
 	}
 	if refRe.MatchString(text) {
-		for _, e := range allEntries {
+		for _, e := range allEntries() {
 			if strings.EqualFold(e.Ref, text) {
 				x.Candidates = append(x.Candidates, matchOf(e, 50, []string{"failure-catalogue row " + e.Ref}))
 			}
@@ -284,7 +288,7 @@ func Explain(text string) Explanation {
 	if dec, err := url.QueryUnescape(text); err == nil && dec != text {
 		low += "\n" + strings.ToLower(dec)
 	}
-	for _, e := range allEntries {
+	for _, e := range allEntries() {
 		if !slices.Contains(explainable, e.Source) {
 			continue
 		}
@@ -295,7 +299,7 @@ func Explain(text string) Explanation {
 	return settle(x)
 }
 
-var refRe = regexp.MustCompile(`^[a-fA-F][0-9]{1,2}$`)
+var refRe = lazyregexp.New(`^[a-fA-F][0-9]{1,2}$`)
 
 // settle sorts the candidates and picks the best.
 func settle(x Explanation) Explanation {
@@ -349,7 +353,7 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		if hit == "" {
 			return 0, nil, false
 		}
-		if e.Context.Message == "" && c.Service != e.Source && userPoolCodes[hit] &&
+		if e.Context.Message == "" && c.Service != e.Source && userPoolCodes()[hit] &&
 			(e.Source == flows.SourceCognitoIdentity || e.Source == flows.SourceSTS) {
 			return 0, nil, false // a user pool's code too: the text must show the identity pool or STS answered
 		}
@@ -369,7 +373,7 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		score += 20 + len(best)/4
 		why = append(why, `message "`+best+`"`)
 	}
-	if e.Source == SourceJWT && slices.ContainsFunc(c.Codes, func(code string) bool { return awsCodes[code] }) {
+	if e.Source == SourceJWT && slices.ContainsFunc(c.Codes, func(code string) bool { return awsCodes()[code] }) {
 		return 0, nil, false // an AWS service's answer, not a JWT library's ("Token expired" of STS)
 	}
 	if e.Code == "" && e.Context.Message == "" {
@@ -427,11 +431,11 @@ func fallbackFits(source string, c Clue) bool {
 				return true
 			}
 		case flows.SourceCognitoIdentity, flows.SourceSTS:
-			if c.Service == source && (strings.HasSuffix(code, "Exception") || awsCodes[code]) {
+			if c.Service == source && (strings.HasSuffix(code, "Exception") || awsCodes()[code]) {
 				return true
 			}
 		case flows.SourceOAuth:
-			if slices.Contains(oauthCodes, code) {
+			if slices.Contains(oauthCodes(), code) {
 				return true
 			}
 		}
@@ -451,7 +455,7 @@ var defaults = map[string]string{
 	"token_pool": "<the token's pool>", "expected_key": "", "message": "",
 }
 
-var placeholderRe = regexp.MustCompile(`\{[a-z0-9_]+\}`)
+var placeholderRe = lazyregexp.New(`\{[a-z0-9_]+\}`)
 
 func fillDefaults(s string) string {
 	s = placeholderRe.ReplaceAllStringFunc(s, func(m string) string { return defaults[m[1:len(m)-1]] })

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Rule is one check of the table: the parts of the configuration it
@@ -546,9 +547,9 @@ func authRoutes(c *Config, kinds ...string) []apiconfig.Route {
 	return out
 }
 
-var arnRegionRe = regexp.MustCompile(`:cognito-idp:([a-z0-9-]+):`)
+var arnRegionRe = lazyregexp.New(`:cognito-idp:([a-z0-9-]+):`)
 
-var poolIssuerRe = regexp.MustCompile(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9-]+_[A-Za-z0-9]+)$`)
+var poolIssuerRe = lazyregexp.New(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([A-Za-z0-9-]+_[A-Za-z0-9]+)$`)
 
 // issuerProblem says how iss differs from want ("" when equal).
 func issuerProblem(iss, want, poolID string) (problem string, samePool bool) {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // PathPrefix is where invocations are served: <endpoint>/_api/<apiId>/...
@@ -270,8 +272,8 @@ func New(opts Options) *Service {
 }
 
 var (
-	apiIDRe    = regexp.MustCompile(`^[a-z0-9]{10}$`)
-	routeKeyRe = regexp.MustCompile(`^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[^ ]*)$`)
+	apiIDRe    = lazyregexp.New(`^[a-z0-9]{10}$`)
+	routeKeyRe = lazyregexp.New(`^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[^ ]*)$`)
 )
 
 func newID() string {
@@ -565,7 +567,7 @@ func (s *Service) functionURI(fn string) string {
 		s.opts.Region, s.opts.Region, s.opts.AccountID, fn)
 }
 
-var functionURIRe = regexp.MustCompile(`function:([A-Za-z0-9_-]+)(?::[^/]*)?/invocations$`)
+var functionURIRe = lazyregexp.New(`function:([A-Za-z0-9_-]+)(?::[^/]*)?/invocations$`)
 
 // functionName is the function an authorizerUri invokes.
 func functionName(uri string) string {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // ---- REST API (cognito-protocol.md §6.2, §6.3) ----
@@ -143,7 +145,7 @@ func flatHeaders(h http.Header) map[string]string {
 	return out
 }
 
-var poolARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d*:userpool/(.+)$`)
+var poolARNRe = lazyregexp.New(`^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d*:userpool/(.+)$`)
 
 // authorizeCognito runs a COGNITO_USER_POOLS authorizer: the ID token on
 // methods without scopes, an access token holding one of them otherwise.

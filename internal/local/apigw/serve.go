@@ -7,11 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Gateway-generated bodies (cognito-protocol.md §6).
@@ -366,7 +367,7 @@ func matchRoute(routes []*route, method, path string) (*route, map[string]string
 	return nil, nil
 }
 
-var paramRe = regexp.MustCompile(`^\{([^{}+]+)(\+?)\}$`)
+var paramRe = lazyregexp.New(`^\{([^{}+]+)(\+?)\}$`)
 
 // matchPath matches a path against a template ("/orders/{id}",
 // "/files/{proxy+}"); the score counts literal segments.

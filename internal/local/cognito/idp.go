@@ -3,13 +3,14 @@ package cognito
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // This file is identity providers on a pool (CreateIdentityProvider and
@@ -35,8 +36,8 @@ var providerTypes = []string{"SAML", "Facebook", "Google", "LoginWithAmazon", "S
 // Provider-name and identifier patterns of the service model
 // (CreateIdentityProvider.ProviderName, IdpIdentifiers).
 var (
-	providerNamePattern = regexp.MustCompile(`^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+$`)
-	idpIdentifierRegexp = regexp.MustCompile(`^[\w\s+=.@-]+$`)
+	providerNamePattern = lazyregexp.New(`^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]+$`)
+	idpIdentifierRegexp = lazyregexp.New(`^[\w\s+=.@-]+$`)
 )
 
 // Messages of the identity-provider operations. Unconfirmed wording: the

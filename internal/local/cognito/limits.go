@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Cognito's documented input limits (the API reference's "Length
@@ -20,17 +21,17 @@ import (
 // cannot blow up the message or the x-amzn-ErrorMessage header.
 type memberRule struct {
 	min, max  int // in characters (runes); max 0 = none
-	pattern   *regexp.Regexp
+	pattern   *lazyregexp.Regexp
 	sensitive bool
 }
 
 var (
-	nameChars     = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
-	nonSpace      = regexp.MustCompile(`^[\S]+$`)
-	secretHashPat = regexp.MustCompile(`^[\w+=/]+$`)
-	tokenPat      = regexp.MustCompile(`^[A-Za-z0-9-_=.]+$`)
-	poolNamePat   = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
-	deviceKeyPat  = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+	nameChars     = lazyregexp.New(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+	nonSpace      = lazyregexp.New(`^[\S]+$`)
+	secretHashPat = lazyregexp.New(`^[\w+=/]+$`)
+	tokenPat      = lazyregexp.New(`^[A-Za-z0-9-_=.]+$`)
+	poolNamePat   = lazyregexp.New(`^[\w\s+=,.@-]+$`)
+	deviceKeyPat  = lazyregexp.New(`^[\w-]+_[0-9a-f-]+$`)
 )
 
 var (

@@ -1,16 +1,17 @@
 package cognito
 
 import (
-	"regexp"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 var (
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	phonePattern = regexp.MustCompile(`^\+[0-9]{6,15}$`)
+	emailPattern = lazyregexp.New(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	phonePattern = lazyregexp.New(`^\+[0-9]{6,15}$`)
 	// usernamePattern is the model's: letters, marks, symbols, numbers and
 	// punctuation, so no whitespace or control characters.
-	usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
+	usernamePattern = lazyregexp.New(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$`)
 )
 
 // signInName applies the pool's username attributes to a new user's

@@ -3,11 +3,12 @@ package cognito
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"sort"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
-var domainPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
+var domainPattern = lazyregexp.New(`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 
 func opCreateUserPoolDomain(s *Service, c *call) (any, error) {
 	var in struct {
@@ -106,7 +107,7 @@ func toResourceServerType(p *pool, rs *resourceServer) resourceServerType {
 	return resourceServerType{UserPoolId: p.ID, Identifier: rs.Identifier, Name: rs.Name, Scopes: rs.Scopes}
 }
 
-var scopeNamePattern = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+var scopeNamePattern = lazyregexp.New(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 
 func opCreateResourceServer(s *Service, c *call) (any, error) {
 	var in struct {
@@ -217,7 +218,7 @@ type customDomainConfig struct {
 	CertificateArn *string `json:"CertificateArn"`
 }
 
-var customDomainPattern = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
+var customDomainPattern = lazyregexp.New(`^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`)
 
 // checkCustomDomain validates a custom domain and its certificate ARN.
 func checkCustomDomain(domain string, cfg *customDomainConfig) error {

@@ -1,9 +1,10 @@
 package cognito
 
 import (
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 func opListUsers(s *Service, c *call) (any, error) {
@@ -63,7 +64,7 @@ func opListUsers(s *Service, c *call) (any, error) {
 	})
 }
 
-var filterPattern = regexp.MustCompile(`^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$`)
+var filterPattern = lazyregexp.New(`^\s*([\w:]+)\s*(\^?=)\s*"([^"]*)"\s*$`)
 
 // parseUserFilter understands ListUsers filters: attribute = "value" and
 // attribute ^= "prefix", on username, sub, email, phone_number, name,

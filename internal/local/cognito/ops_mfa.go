@@ -1,8 +1,9 @@
 package cognito
 
 import (
-	"regexp"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 type mfaSettingsInput struct {
@@ -137,7 +138,7 @@ func (s *Service) rekey(a *authSession) string {
 	return key
 }
 
-var userCodePattern = regexp.MustCompile(`^[0-9]+$`)
+var userCodePattern = lazyregexp.New(`^[0-9]+$`)
 
 func opVerifySoftwareToken(s *Service, c *call) (any, error) {
 	var in struct {

@@ -10,11 +10,11 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
 
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 	"github.com/cogscope/cogscope/internal/local/awsjson"
 )
 
@@ -146,8 +146,8 @@ func headerText(msg string) string {
 
 // Patterns the service model puts on the ids every operation carries.
 var (
-	poolIDPattern   = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
-	clientIDPattern = regexp.MustCompile(`^[\w+]+$`)
+	poolIDPattern   = lazyregexp.New(`^[\w-]+_[0-9a-zA-Z]+$`)
+	clientIDPattern = lazyregexp.New(`^[\w+]+$`)
 )
 
 // decode parses the request body into v and applies the model's
@@ -176,7 +176,7 @@ func (c *call) decode(v any, required ...string) error {
 	}
 	for _, f := range []struct {
 		name string
-		re   *regexp.Regexp
+		re   *lazyregexp.Regexp
 		max  int
 	}{{"UserPoolId", poolIDPattern, 55}, {"ClientId", clientIDPattern, 128}} {
 		m, ok := raw[f.name]

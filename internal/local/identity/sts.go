@@ -6,11 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 const stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -111,7 +112,7 @@ func (s *Service) getCallerIdentity(r *http.Request, body []byte) (any, *stsErro
 	}{Xmlns: stsNamespace, Result: result{c.Arn, c.UserID, c.Account}, Metadata: responseMetadata{uuid.NewString()}}, nil
 }
 
-var sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var sessionNameRE = lazyregexp.New(`^[\w+=,.@-]{2,64}$`)
 
 func (s *Service) assumeRoleWithWebIdentity(form url.Values) (any, *stsError) {
 	roleARN, name, tok := form.Get("RoleArn"), form.Get("RoleSessionName"), form.Get("WebIdentityToken")

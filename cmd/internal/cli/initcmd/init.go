@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -31,6 +30,7 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 	"github.com/cogscope/cogscope/ui/common"
 )
 
@@ -112,7 +112,7 @@ a command (--client-secret-command) to read it from.`,
 	return cmd
 }
 
-var profileNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$`)
+var profileNameRe = lazyregexp.New(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$`)
 
 // DefaultSecretEnv is the environment variable a secret client's profile
 // names when --client-secret-env and --client-secret-command are not given.
