@@ -334,7 +334,11 @@ func (c *cuttingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
 func TestTailDroppedStream(t *testing.T) {
 	t.Parallel()
 	svc := logs.New(logs.Options{})
-	svc.Write("g", "s", time.Now(), "x")
+	// A second before the tail: the reconnect's catch-up starts at the
+	// millisecond the tail began, inclusive (an event of that millisecond
+	// may have come after), so an event written in the same millisecond
+	// would rightly be delivered.
+	svc.Write("g", "s", time.Now().Add(-time.Second), "x")
 	c := serve(t, svc, dropLiveTailOnce(400))
 	groups, _ := logtail.ResolveGroups(context.Background(), c, []string{"g"})
 	col := newCollector()
