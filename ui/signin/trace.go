@@ -47,7 +47,7 @@ func renderTrace(t *theme.Theme, steps []flows.Step, failure *service.Failure, u
 	for i := len(c.steps); i < len(steps); i++ {
 		var f *service.Failure
 		if i == failedAt {
-			f = stepFailure(steps[i], failure)
+			f = widgets.StepFailure(steps[i], failure)
 		}
 		c.steps = append(c.steps[:i:i], renderStep(t, steps[i], f, unmask, width))
 	}
@@ -67,25 +67,6 @@ func renderTrace(t *theme.Theme, steps []flows.Step, failure *service.Failure, u
 		lines = append(lines, widgets.Failure(t, failure, width, "")...)
 	}
 	return lines, c
-}
-
-// stepFailure joins the step's own error with the run's diagnosis.
-func stepFailure(s flows.Step, run *service.Failure) *service.Failure {
-	f := &service.Failure{Diagnosis: flows.Diagnosis{Operation: s.Operation, Type: s.Error.Type, Message: s.Error.Message,
-		RequestID: s.Error.RequestID}, Transport: s.Error.Type == ""}
-	if f.RequestID == "" {
-		f.RequestID = s.RequestID
-	}
-	if run != nil {
-		f.Cause, f.Fix = run.Cause, run.Fix
-		if run.Transport {
-			f.Transport = true
-			if run.Message != "" {
-				f.Message = run.Message // the service's words are none: the run's summary is shorter
-			}
-		}
-	}
-	return f
 }
 
 // renderStep draws one step of the trace (widgets.TraceStep: the Timeline

@@ -15,6 +15,27 @@ import (
 	"github.com/cogscope/cogscope/ui/theme"
 )
 
+// StepFailure is the failure to show on a step that failed: the step's
+// own error (Cognito's code, message and request id) with the run's
+// diagnosis (run, when the run ended with one).
+func StepFailure(s flows.Step, run *service.Failure) *service.Failure {
+	f := &service.Failure{Diagnosis: flows.Diagnosis{Operation: s.Operation, Type: s.Error.Type, Message: s.Error.Message,
+		RequestID: s.Error.RequestID}, Transport: s.Error.Type == ""}
+	if f.RequestID == "" {
+		f.RequestID = s.RequestID
+	}
+	if run != nil {
+		f.Cause, f.Fix = run.Cause, run.Fix
+		if run.Transport {
+			f.Transport = true
+			if run.Message != "" {
+				f.Message = run.Message // the service's words are none: the run's summary is shorter
+			}
+		}
+	}
+	return f
+}
+
 // TraceStep draws one step of a sign-in's trace width cells wide: its
 // title and duration, the members it sent (→) and received (←) with the
 // secrets flows/trace's table names masked unless unmask, SRP's values,

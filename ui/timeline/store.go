@@ -1,0 +1,217 @@
+package timeline
+
+import (
+	"strings"
+	"time"
+
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/ui/service"
+)
+
+// Bounds of the store: the session is kept whole unless it runs very long.
+const (
+	// Bound is how many groups (sign-ins, token deliveries, calls) are
+	// held; the oldest go first, and are counted.
+	Bound = 1000
+	// LineBound is how many log lines are held, over every request id;
+	// the lines of the request id seen first go first.
+	LineBound = 5000
+	// stepBound is how many steps one sign-in keeps (flows make a dozen).
+	stepBound = 200
+	// callLineBound is how many lines one request id keeps.
+	callLineBound = 200
+)
+
+// groupKind says what a group of the timeline is.
+type groupKind int
+
+const (
+	groupSignIn groupKind = iota // a sign-in: its steps, its tokens or its failure
+	groupTokens                  // tokens from elsewhere: a refresh, the session store
+	groupCall                    // a call of the API view: its log lines by request id
+)
+
+// group is one top-level entry of the timeline and what belongs to it.
+type group struct {
+	seq  int // arrival order: the timeline's order
+	kind groupKind
+	at   time.Time
+
+	// A sign-in.
+	run     int
+	flow    string
+	steps   []flows.Step
+	failure *service.Failure
+	// from says where tokens came from ("SRP sign-in", "refresh").
+	from   string
+	tokens []token
+
+	// A call.
+	call *service.CallRecord
+	sent time.Time
+}
+
+// token is one token of a delivery, decoded (not verified) when issued.
+type token struct {
+	use    service.TokenUse
+	report *inspect.Report // nil when the service could not describe it
+	jti    string
+	exp    time.Time
+	opaque bool // not a JWT (a refresh token is encrypted)
+}
+
+// store is the timeline's one bounded record of the session: the views
+// never copy each other's state, the timeline keeps what their messages
+// said.
+type store struct {
+	groups  []*group
+	seq     int
+	dropped int // groups that fell out
+
+	// lines are the log lines by API Gateway request id, ids in the order
+	// first seen (for eviction); nLines counts them all.
+	lines        map[string][]service.LogEvent
+	lineOrder    []string
+	nLines       int
+	droppedLines int
+
+	bound, lineBound int
+}
+
+func newStore(bound, lineBound int) *store {
+	if bound <= 0 {
+		bound = Bound
+	}
+	if lineBound <= 0 {
+		lineBound = LineBound
+	}
+	return &store{lines: map[string][]service.LogEvent{}, bound: bound, lineBound: lineBound}
+}
+
+func (s *store) push(g *group) *group {
+	s.seq++
+	g.seq = s.seq
+	s.groups = append(s.groups, g)
+	if n := len(s.groups) - s.bound; n > 0 {
+		clear(s.groups[:n])
+		s.groups = s.groups[n:]
+		s.dropped += n
+	}
+	return g
+}
+
+// signIn is the group of run, made when its first record arrives.
+func (s *store) signIn(run int, flow string, at time.Time) *group {
+	for i := len(s.groups) - 1; i >= 0; i-- {
+		if g := s.groups[i]; g.kind == groupSignIn && g.run == run {
+			return g
+		}
+	}
+	return s.push(&group{kind: groupSignIn, run: run, flow: flow, at: at})
+}
+
+// add takes one record; now stamps what has no time of its own.
+func (s *store) add(r service.Record, now time.Time) {
+	switch {
+	case r.Step != nil:
+		at := r.Step.Started
+		if at.IsZero() {
+			at = now
+		}
+		g := s.signIn(r.Run, r.Flow, at)
+		if len(g.steps) < stepBound {
+			g.steps = append(g.steps, *r.Step)
+		}
+	case r.Err != nil:
+		g := s.signIn(r.Run, r.Flow, now)
+		g.failure = service.AsFailure(r.Err)
+	case r.Call != nil:
+		c := *r.Call
+		sent := now
+		if c.Result != nil && c.Result.Timings.Total > 0 {
+			sent = now.Add(-c.Result.Timings.Total)
+		}
+		s.push(&group{kind: groupCall, at: now, call: &c, sent: sent})
+	case len(r.Logs) > 0:
+		for _, e := range r.Logs {
+			s.addLine(e)
+		}
+	}
+}
+
+// addLine keeps a line under its request id, once: the Logs view's tail
+// and the API view's pane may both deliver it.
+func (s *store) addLine(e service.LogEvent) {
+	if e.RequestID == "" {
+		return
+	}
+	held, ok := s.lines[e.RequestID]
+	for _, h := range held {
+		if sameLine(h, e) {
+			return
+		}
+	}
+	if len(held) >= callLineBound {
+		s.droppedLines++
+		return
+	}
+	if !ok {
+		s.lineOrder = append(s.lineOrder, e.RequestID)
+	}
+	// In time order; lines mostly arrive in order, so from the end.
+	i := len(held)
+	for i > 0 && held[i-1].Time.After(e.Time) {
+		i--
+	}
+	held = append(held, service.LogEvent{})
+	copy(held[i+1:], held[i:])
+	held[i] = e
+	s.lines[e.RequestID] = held
+	s.nLines++
+	for s.nLines > s.lineBound && len(s.lineOrder) > 0 {
+		old := s.lineOrder[0]
+		s.lineOrder = s.lineOrder[1:]
+		n := len(s.lines[old])
+		delete(s.lines, old)
+		s.nLines -= n
+		s.droppedLines += n
+	}
+}
+
+// sameLine reports whether two deliveries are one event: by the service's
+// event id when both have one (Live Tail's events have none), else by
+// group, stream, time and message.
+func sameLine(a, b service.LogEvent) bool {
+	if a.Group != b.Group || a.Stream != b.Stream {
+		return false
+	}
+	if a.ID != "" && b.ID != "" {
+		return a.ID == b.ID
+	}
+	return a.Time.Equal(b.Time) && a.Message == b.Message
+}
+
+// addTokens records a delivery of tokens: under the sign-in that produced
+// them when it is the newest group, else as a group of its own.
+func (s *store) addTokens(ts []token, from string, now time.Time) {
+	if len(ts) == 0 {
+		return
+	}
+	if n := len(s.groups); n > 0 {
+		g := s.groups[n-1]
+		if g.kind == groupSignIn && g.tokens == nil && g.failure == nil && strings.EqualFold(from, g.flow+" sign-in") {
+			g.from, g.tokens = from, ts
+			return
+		}
+	}
+	s.push(&group{kind: groupTokens, at: now, from: from, tokens: ts})
+}
+
+// linesOf are the held lines of a call.
+func (s *store) linesOf(g *group) []service.LogEvent {
+	if g.kind != groupCall || g.call.Result == nil || g.call.Result.RequestID == "" {
+		return nil
+	}
+	return s.lines[g.call.Result.RequestID]
+}
