@@ -20,6 +20,7 @@
 package timeline
 
 import (
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -194,6 +195,9 @@ func (m Model) describe(t flows.Tokens) []token {
 					tk.jti = c.Display
 				case "exp":
 					tk.exp = c.Time
+					if tk.exp.IsZero() {
+						tk.exp = unixTime(c.Value)
+					}
 				}
 			}
 		} else {
@@ -322,6 +326,15 @@ func (m Model) selected() (row, bool) {
 		return row{}, false
 	}
 	return m.rows[m.cursor], true
+}
+
+// unixTime reads a NumericDate claim's raw JSON; zero when it is none.
+func unixTime(raw []byte) time.Time {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || f <= 0 || f > 1e11 {
+		return time.Time{}
+	}
+	return time.Unix(int64(f), 0).UTC()
 }
 
 // claimOf is a claim of a report, nil when the token has none.

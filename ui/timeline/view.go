@@ -433,7 +433,7 @@ func (m Model) callDetail(g *group, w int) []string {
 	if res.Status >= 400 {
 		st = t.Error
 	}
-	out = append(out, st.Render(statusText(res.Status))+t.Muted.Render(" in "+widgets.Duration(res.Timings.Total)))
+	out = append(out, st.Render(statusText(res.Status))+t.Muted.Render(" in "+millis(res.Timings.Total)))
 	if res.RequestID != "" {
 		out = append(out, m.kv("request id", common.CleanLine(res.RequestID), w))
 	}
@@ -478,6 +478,14 @@ func (m Model) callDetail(g *group, w int) []string {
 		out = append(out, m.text(string(res.Body), w)...)
 	}
 	return out
+}
+
+// millis says a call's duration in milliseconds ("12 ms", "<1 ms").
+func millis(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1 ms"
+	}
+	return fmt.Sprintf("%d ms", d.Milliseconds())
 }
 
 func tokenSent(c service.TokenChoice) string {
