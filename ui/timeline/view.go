@@ -79,10 +79,10 @@ func (m Model) summary() string {
 		}
 		tokens += len(g.tokens)
 	}
-	s := fmt.Sprintf("%s · %s · %s · %s matched by request id", plural(signIns, "sign-in"), plural(tokens, "token"),
+	s := fmt.Sprintf("%s · %s · %s · %s by request id", plural(signIns, "sign-in"), plural(tokens, "token"),
 		plural(calls, "call"), plural(lines, "log line"))
 	if d, dl := m.st.dropped, m.st.droppedLines; d+dl > 0 {
-		s += fmt.Sprintf(" · %d older entries and %d lines dropped", d, dl)
+		s += fmt.Sprintf(" · %d entries and %d lines dropped", d, dl)
 	}
 	return m.t.Muted.Render(s)
 }
