@@ -122,7 +122,7 @@ func New(o Options) Model {
 		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
 		// The timeline reads what the others' messages say (service.Recorded,
 		// common.SessionMsg) into a bounded store of its own.
-		PageTimeline: newPage(timeline.New(t, o.Tokens, o.Now, timeline.Options{})),
+		PageTimeline: newPage(timeline.New(t, o.Tokens, o.Logs, o.Now, timeline.Options{})),
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)

@@ -6,13 +6,15 @@
 // entry shows its detail: the trace step (secrets masked), the decoded
 // token, the response and its judgement, the log line.
 //
-// The view does no I/O and starts nothing: it reads the messages the
-// root hands every view — the other views' own results, which carry
-// service.Records (service.Recorded), and common.SessionMsg for tokens —
-// into one bounded store of its own. Log lines come from the tails the
-// Logs view and the API view's pane already run (the Logs view follows
-// the profile's groups, else those the API configuration names); a line
-// delivered by both is kept once. Tokens are decoded with
+// The view reads the messages the root hands every view — the other
+// views' own results, which carry service.Records (service.Recorded),
+// and common.SessionMsg for tokens — into one bounded store of its own.
+// Log lines come from the tails the Logs view and the API view's pane
+// already run (the Logs view follows the profile's groups, else those the
+// API configuration names), and from one bounded lookup per call of the
+// route's groups by its request id (lookup.go: a group that appears with
+// the first call is followed too late for that call's lines); a line
+// delivered twice is kept once. Tokens are decoded with
 // service.Tokens.Describe (no I/O, no verdict).
 //
 // It imports bubbletea, bubbles, flows and inspect (types), and the
@@ -65,6 +67,7 @@ func (r row) same(o row) bool { return r.g == o.g && r.kind == o.kind && r.i == 
 type Model struct {
 	t      *theme.Theme
 	tokens service.Tokens
+	logs   service.Logs
 	now    func() time.Time
 	keys   KeyMap
 
@@ -78,16 +81,20 @@ type Model struct {
 	top    int  // first row shown
 	detail bool // the detail has the keys (and, when narrow, the screen)
 	scroll int  // first line of the detail shown
+
+	lookups int // running: see lookup.go
 }
 
 // New returns the timeline. tokens decodes the tokens issued (Describe
-// only; nil: they are listed undecoded); now is the clock that stamps
-// what carries no time of its own (a call's answer, tokens).
-func New(t *theme.Theme, tokens service.Tokens, now func() time.Time, o Options) Model {
+// only; nil: they are listed undecoded); logs, when set, is asked once
+// per call for the route's lines of its request id (lookup.go; nil: the
+// lines come from the other views' tails only); now is the clock that
+// stamps what carries no time of its own (a call's answer, tokens).
+func New(t *theme.Theme, tokens service.Tokens, logs service.Logs, now func() time.Time, o Options) Model {
 	if now == nil {
 		now = time.Now
 	}
-	return Model{t: t, tokens: tokens, now: now, keys: DefaultKeyMap(), st: newStore(o.Bound, o.LineBound), follow: true}
+	return Model{t: t, tokens: tokens, logs: logs, now: now, keys: DefaultKeyMap(), st: newStore(o.Bound, o.LineBound), follow: true}
 }
 
 // SetTheme restyles the view.
@@ -165,10 +172,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		now := m.now()
+		var cmds []tea.Cmd
 		for _, r := range rs {
-			m.st.add(r, now)
+			if g := m.st.add(r, now); g != nil {
+				cmds = append(cmds, m.lookup(*g.call, g.sent))
+			}
 		}
 		m.rebuild()
+		return m, tea.Batch(cmds...)
+	case lookupStartedMsg, lookupMsg:
+		return m, m.lookedUp(msg)
 	}
 	return m, nil
 }

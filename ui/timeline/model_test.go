@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,7 +25,7 @@ type recorded []service.Record
 func (r recorded) Records() []service.Record { return r }
 
 func newModel(o Options) Model {
-	m := New(theme.New(true, false), fakes.NewTokens(), fakes.Clock, o)
+	m := New(theme.New(true, false), fakes.NewTokens(), nil, fakes.Clock, o)
 	m.SetSize(100, 30)
 	return m
 }
@@ -253,7 +254,7 @@ func TestTokenEntries(t *testing.T) {
 		}
 	}
 	tokens.Reports["access.jwt"] = &r
-	m := New(theme.New(true, false), tokens, fakes.Clock, Options{})
+	m := New(theme.New(true, false), tokens, nil, fakes.Clock, Options{})
 	m.SetSize(120, 40)
 	m = send(m, common.SessionMsg{Tokens: flows.Tokens{AccessToken: "access.jwt", RefreshToken: "opaque-refresh"}, From: "refresh"})
 	rows := plainRows(m)
@@ -300,5 +301,96 @@ func TestViewIsItsSize(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// lookupLogs is a log service that answers a lookup with its lines and
+// records what it was asked.
+type lookupLogs struct {
+	lines []service.LogEvent
+	reqs  []service.TailRequest
+}
+
+func (l *lookupLogs) Groups(context.Context) ([]string, error) { return nil, nil }
+
+func (l *lookupLogs) Tail(ctx context.Context, req service.TailRequest) (<-chan service.TailUpdate, error) {
+	l.reqs = append(l.reqs, req)
+	ch := make(chan service.TailUpdate, 1)
+	ch <- service.TailUpdate{Events: l.lines}
+	close(ch)
+	return ch, nil
+}
+
+// run runs cmd and what its messages' Updates return, to the end.
+func run(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0; n++ {
+		if n > 100 {
+			t.Fatal("the Cmds do not end")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			var next tea.Cmd
+			m, next = m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return m
+}
+
+// A call of a listed route asks the log service once for the route's
+// lines of its request id, from before it was sent: lines the tails
+// missed show under it; lines of other ids do not.
+func TestCallLinesAreLookedUp(t *testing.T) {
+	t.Parallel()
+	lg := &lookupLogs{lines: []service.LogEvent{
+		{Time: fakes.Now, Group: "/aws/lambda/auth", Stream: "s", ID: "1", Message: "authorizer saw R1"},
+		line("2", "R1", `{"requestId":"R1"}`, fakes.Now),
+		line("3", "R7", `{"requestId":"R7","note":"R1"}`, fakes.Now),
+	}}
+	m := New(theme.New(true, false), nil, lg, fakes.Clock, Options{})
+	m.SetSize(120, 30)
+	rec := call(1, "/a", 200, "R1")
+	rec[0].Call.Request.Route = &service.Route{Method: "GET", Path: "/a", LogGroups: []string{"/aws/lambda/auth", "/aws/apigateway/demo/access"}}
+	m, cmd := m.Update(rec)
+	m = run(t, m, cmd)
+	if len(lg.reqs) != 1 {
+		t.Fatalf("%d lookups, want 1", len(lg.reqs))
+	}
+	req := lg.reqs[0]
+	if req.FilterPattern != `"R1"` || len(req.Groups) != 2 || !req.Since.Before(fakes.Now.Add(-12*time.Millisecond)) {
+		t.Errorf("lookup %+v: want the route's groups, the quoted id, from before the call", req)
+	}
+	rows := strings.Join(plainRows(m), "\n")
+	for _, want := range []string{"GET /a → 200 OK · R1", "authorizer saw R1", `{"requestId":"R1"}`} {
+		if !strings.Contains(rows, want) {
+			t.Errorf("rows lack %q:\n%s", want, rows)
+		}
+	}
+	if strings.Contains(rows, "R7") {
+		t.Errorf("a line of another request id is listed:\n%s", rows)
+	}
+	if m.lookups != 0 {
+		t.Errorf("%d lookups still counted after the lookup ended", m.lookups)
+	}
+	// No route, or an id that cannot be quoted as it is: no lookup.
+	for _, c := range []recorded{call(2, "/free", 200, "R2"), func() recorded {
+		r := call(3, "/b", 200, `R"3`)
+		r[0].Call.Request.Route = &service.Route{LogGroups: []string{"g"}}
+		return r
+	}()} {
+		m, cmd = m.Update(c)
+		m = run(t, m, cmd)
+	}
+	if len(lg.reqs) != 1 {
+		t.Errorf("%d lookups, want still 1", len(lg.reqs))
 	}
 }

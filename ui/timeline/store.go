@@ -111,8 +111,9 @@ func (s *store) signIn(run int, flow string, at time.Time) *group {
 	return s.push(&group{kind: groupSignIn, run: run, flow: flow, at: at})
 }
 
-// add takes one record; now stamps what has no time of its own.
-func (s *store) add(r service.Record, now time.Time) {
+// add takes one record; now stamps what has no time of its own. It
+// returns the group of a call, nil for anything else.
+func (s *store) add(r service.Record, now time.Time) *group {
 	switch {
 	case r.Step != nil:
 		at := r.Step.Started
@@ -132,12 +133,13 @@ func (s *store) add(r service.Record, now time.Time) {
 		if c.Result != nil && c.Result.Timings.Total > 0 {
 			sent = now.Add(-c.Result.Timings.Total)
 		}
-		s.push(&group{kind: groupCall, at: now, call: &c, sent: sent})
+		return s.push(&group{kind: groupCall, at: now, call: &c, sent: sent})
 	case len(r.Logs) > 0:
 		for _, e := range r.Logs {
 			s.addLine(e)
 		}
 	}
+	return nil
 }
 
 // addLine keeps a line under its request id, once: the Logs view's tail

@@ -322,6 +322,14 @@ func (m Model) kv(label, value string, w int) string {
 	return widgets.Cut(m.t.Muted.Render(label+" ")+m.t.Text.Render(value), w)
 }
 
+// muted styles lines as muted.
+func (m Model) muted(lines []string) []string {
+	for i, l := range lines {
+		lines[i] = m.t.Muted.Render(l)
+	}
+	return lines
+}
+
 // wrap wraps clean text to w cells.
 func wrap(s string, w int) []string {
 	return strings.Split(ansi.Wrap(s, max(w, 10), " "), "\n")
@@ -383,8 +391,9 @@ func (m Model) tokenDetail(g *group, tk token, w int) []string {
 		}
 		return out
 	}
-	out = append(out, "", t.Muted.Render(wrap("decoded, not verified here: the Tokens view (2) verifies it", w)[0]), "",
-		t.PaneTitle.Render("Header"))
+	out = append(out, "")
+	out = append(out, m.muted(wrap("decoded, not verified here: the Tokens view (2) verifies it", w))...)
+	out = append(out, "", t.PaneTitle.Render("Header"))
 	out = append(out, m.claims(r.Header, w)...)
 	out = append(out, "", t.PaneTitle.Render("Claims"))
 	return append(out, m.claims(r.Claims, w)...)
@@ -457,7 +466,7 @@ func (m Model) callDetail(g *group, w int) []string {
 	lines := m.st.linesOf(g)
 	out = append(out, "", t.PaneTitle.Render(fmt.Sprintf("Log lines · %d with this request id", len(lines))))
 	if len(lines) == 0 {
-		out = append(out, t.Muted.Render(wrap("none yet: they come from the groups the Logs view (4) follows", w)[0]))
+		out = append(out, m.muted(wrap("none yet: looked for in the route's log groups and the Logs view's (4)", w))...)
 	}
 	for _, e := range lines {
 		msg := e.Message
