@@ -43,9 +43,11 @@ type group struct {
 	flow    string
 	steps   []flows.Step
 	failure *service.Failure
-	// from says where tokens came from ("SRP sign-in", "refresh").
+	// from says where tokens came from ("SRP sign-in", "refresh");
+	// issued is when they arrived.
 	from   string
 	tokens []token
+	issued time.Time
 
 	// A call.
 	call *service.CallRecord
@@ -203,11 +205,11 @@ func (s *store) addTokens(ts []token, from string, now time.Time) {
 	if n := len(s.groups); n > 0 {
 		g := s.groups[n-1]
 		if g.kind == groupSignIn && g.tokens == nil && g.failure == nil && strings.EqualFold(from, g.flow+" sign-in") {
-			g.from, g.tokens = from, ts
+			g.from, g.tokens, g.issued = from, ts, now
 			return
 		}
 	}
-	s.push(&group{kind: groupTokens, at: now, from: from, tokens: ts})
+	s.push(&group{kind: groupTokens, at: now, from: from, tokens: ts, issued: now})
 }
 
 // linesOf are the held lines of a call.

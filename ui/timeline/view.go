@@ -164,7 +164,7 @@ func (m Model) rowText(r row) (time.Time, string, string) {
 				text += " · expires " + tk.exp.Format("15:04:05")
 			}
 		}
-		return g.at, t.Accent.Render("◆"), text
+		return g.issued, t.Accent.Render("◆"), text
 	case rowLine:
 		e := m.st.linesOf(g)[r.i]
 		msg := e.Message
@@ -177,7 +177,7 @@ func (m Model) rowText(r row) (time.Time, string, string) {
 	// The group's own row.
 	switch g.kind {
 	case groupSignIn:
-		mark, what := t.Muted.Render(theme.Pointer), "running"
+		mark, what := t.Muted.Render(theme.Pointer), "no outcome yet"
 		switch {
 		case g.failure != nil:
 			mark, what = t.Error.Render(theme.Cross), "failed"
@@ -350,7 +350,7 @@ func (m Model) signInDetail(g *group, w int) []string {
 	case g.tokens != nil:
 		out = append(out, "", t.OK.Render(theme.Check+" signed in: ")+t.Text.Render(plural(len(g.tokens), "token")+" issued (below)"))
 	default:
-		out = append(out, "", t.Muted.Render("running, or left at a challenge"))
+		out = append(out, "", t.Muted.Render("no outcome yet: running, waiting at a challenge, or cancelled"))
 	}
 	out = append(out, "", t.Muted.Render("↓ selects the steps: each shows its request and response, secrets masked."))
 	return out
@@ -368,7 +368,7 @@ func (m Model) tokensDetail(g *group, w int) []string {
 func (m Model) tokenDetail(g *group, tk token, w int) []string {
 	t := m.t
 	out := []string{t.Bold.Render(tokenName(tk.use)) + t.Muted.Render(" from "+common.CleanLine(g.from)),
-		m.kv("issued ", g.at.Format("15:04:05.000"), w)}
+		m.kv("issued ", g.issued.Format("15:04:05.000"), w)}
 	if tk.jti != "" {
 		out = append(out, m.kv("jti    ", common.CleanLine(tk.jti), w))
 	}
