@@ -394,3 +394,30 @@ func TestCallLinesAreLookedUp(t *testing.T) {
 		t.Errorf("%d lookups, want still 1", len(lg.reqs))
 	}
 }
+
+// A busy API's other requests do not push a session call's lines out:
+// lines no held call claims go first.
+func TestCallLinesOutliveOtherTraffic(t *testing.T) {
+	t.Parallel()
+	m := newModel(Options{LineBound: 10})
+	m = send(m, call(1, "/mine", 200, "MINE"), recorded{{Logs: []service.LogEvent{line("m", "MINE", "my line", fakes.Now)}}})
+	for i := range 50 {
+		id := fmt.Sprintf("OTHER%d", i)
+		m = send(m, recorded{{Logs: []service.LogEvent{line(id, id, "other traffic", fakes.Now)}}})
+	}
+	if got := len(m.st.linesOf(m.st.groups[0])); got != 1 {
+		t.Fatalf("the call keeps %d lines, want its 1", got)
+	}
+	if m.st.nLines != 10 {
+		t.Errorf("%d lines held, want the bound (10)", m.st.nLines)
+	}
+	// With only claimed lines left, the oldest call's go.
+	m = send(m, call(2, "/next", 200, "OTHER49"))
+	for i := range 10 {
+		m = send(m, call(3+i, "/more", 200, fmt.Sprintf("NEW%d", i)),
+			recorded{{Logs: []service.LogEvent{line(fmt.Sprint(i), fmt.Sprintf("NEW%d", i), "new", fakes.Now)}}})
+	}
+	if got := len(m.st.linesOf(m.st.groups[0])); got != 0 {
+		t.Errorf("the oldest call keeps %d lines after every held line became claimed", got)
+	}
+}

@@ -77,6 +77,9 @@ type store struct {
 	lineOrder    []string
 	nLines       int
 	droppedLines int
+	// claimed counts the held calls of each request id: their lines are
+	// evicted only when no other id's lines are left to go.
+	claimed map[string]int
 
 	bound, lineBound int
 }
@@ -88,19 +91,34 @@ func newStore(bound, lineBound int) *store {
 	if lineBound <= 0 {
 		lineBound = LineBound
 	}
-	return &store{lines: map[string][]service.LogEvent{}, bound: bound, lineBound: lineBound}
+	return &store{lines: map[string][]service.LogEvent{}, claimed: map[string]int{}, bound: bound, lineBound: lineBound}
 }
 
 func (s *store) push(g *group) *group {
 	s.seq++
 	g.seq = s.seq
 	s.groups = append(s.groups, g)
+	s.claim(g, 1)
 	if n := len(s.groups) - s.bound; n > 0 {
+		for _, old := range s.groups[:n] {
+			s.claim(old, -1)
+		}
 		clear(s.groups[:n])
 		s.groups = s.groups[n:]
 		s.dropped += n
 	}
 	return g
+}
+
+// claim counts (d = 1) or stops counting (d = -1) a call's request id.
+func (s *store) claim(g *group, d int) {
+	if g.kind != groupCall || g.call.Result == nil || g.call.Result.RequestID == "" {
+		return
+	}
+	id := g.call.Result.RequestID
+	if s.claimed[id] += d; s.claimed[id] <= 0 {
+		delete(s.claimed, id)
+	}
 }
 
 // signIn is the group of run, made when its first record arrives.
@@ -174,13 +192,26 @@ func (s *store) addLine(e service.LogEvent) {
 	s.lines[e.RequestID] = held
 	s.nLines++
 	for s.nLines > s.lineBound && len(s.lineOrder) > 0 {
-		old := s.lineOrder[0]
-		s.lineOrder = s.lineOrder[1:]
-		n := len(s.lines[old])
-		delete(s.lines, old)
-		s.nLines -= n
-		s.droppedLines += n
+		s.evict()
 	}
+}
+
+// evict drops the lines of one request id: the oldest that no held call
+// claims (a busy API's other requests), else the oldest.
+func (s *store) evict() {
+	i := 0
+	for j, id := range s.lineOrder {
+		if s.claimed[id] == 0 {
+			i = j
+			break
+		}
+	}
+	old := s.lineOrder[i]
+	s.lineOrder = append(s.lineOrder[:i], s.lineOrder[i+1:]...)
+	n := len(s.lines[old])
+	delete(s.lines, old)
+	s.nLines -= n
+	s.droppedLines += n
 }
 
 // sameLine reports whether two deliveries are one event: by the service's
