@@ -57,3 +57,22 @@ func BenchmarkViewFull(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// One frame's batch of 100 lines of requests no call of the session made
+// (a busy API's other traffic, through the Logs view's tail): what the
+// timeline pays for lines it does not list.
+func BenchmarkIngestOtherTrafficFull(b *testing.B) {
+	m := full(b)
+	batch := make(recorded, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		evs := make([]service.LogEvent, 100)
+		for j := range evs {
+			id := fmt.Sprintf("other%d-%d", i, j)
+			evs[j] = line(id, id, "line", fakes.Now)
+		}
+		batch[0] = service.Record{Logs: evs}
+		m, _ = m.Update(batch)
+	}
+}

@@ -115,15 +115,16 @@ func (m *Model) lookedUp(msg tea.Msg) tea.Cmd {
 			m.lookups--
 			return nil
 		}
+		changed := false
 		for _, e := range msg.events {
 			if e.RequestID == "" {
 				e.RequestID = msg.requestID
 			}
 			if e.RequestID == msg.requestID {
-				m.st.addLine(e)
+				changed = m.st.addLine(e) || changed
 			}
 		}
-		if len(msg.events) > 0 {
+		if changed {
 			m.rebuild()
 		}
 		return waitLookup(msg.requestID, msg.ch, msg.cancel)

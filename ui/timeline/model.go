@@ -173,12 +173,17 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		now := m.now()
 		var cmds []tea.Cmd
+		changed := false
 		for _, r := range rs {
-			if g := m.st.add(r, now); g != nil {
+			g, c := m.st.add(r, now)
+			if g != nil {
 				cmds = append(cmds, m.lookup(*g.call, g.sent))
 			}
+			changed = changed || c
 		}
-		m.rebuild()
+		if changed {
+			m.rebuild()
+		}
 		return m, tea.Batch(cmds...)
 	case lookupStartedMsg, lookupMsg:
 		return m, m.lookedUp(msg)

@@ -71,10 +71,13 @@ type store struct {
 	seq     int
 	dropped int // groups that fell out
 
-	// lines are the log lines by API Gateway request id, ids in the order
-	// first seen (for eviction); nLines counts them all.
+	// lines are the log lines by API Gateway request id; nLines counts
+	// them all. For eviction, lineOrder holds the ids in the order first
+	// seen and loose those no held call claimed then, in the same order;
+	// both may hold ids already dropped (skipped, and compacted away).
 	lines        map[string][]service.LogEvent
 	lineOrder    []string
+	loose        []string
 	nLines       int
 	droppedLines int
 	// claimed counts the held calls of each request id: their lines are
@@ -132,8 +135,9 @@ func (s *store) signIn(run int, flow string, at time.Time) *group {
 }
 
 // add takes one record; now stamps what has no time of its own. It
-// returns the group of a call, nil for anything else.
-func (s *store) add(r service.Record, now time.Time) *group {
+// returns the group of a call (nil for anything else), and whether the
+// rows changed (not for lines of no held call).
+func (s *store) add(r service.Record, now time.Time) (*group, bool) {
 	switch {
 	case r.Step != nil:
 		at := r.Step.Started
@@ -144,42 +148,48 @@ func (s *store) add(r service.Record, now time.Time) *group {
 		if len(g.steps) < stepBound {
 			g.steps = append(g.steps, *r.Step)
 		}
+		return nil, true
 	case r.Err != nil:
 		g := s.signIn(r.Run, r.Flow, now)
 		g.failure = service.AsFailure(r.Err)
+		return nil, true
 	case r.Call != nil:
 		c := *r.Call
 		sent := now
 		if c.Result != nil && c.Result.Timings.Total > 0 {
 			sent = now.Add(-c.Result.Timings.Total)
 		}
-		return s.push(&group{kind: groupCall, at: now, call: &c, sent: sent})
-	case len(r.Logs) > 0:
-		for _, e := range r.Logs {
-			s.addLine(e)
-		}
+		return s.push(&group{kind: groupCall, at: now, call: &c, sent: sent}), true
 	}
-	return nil
+	changed := false
+	for _, e := range r.Logs {
+		changed = s.addLine(e) || changed
+	}
+	return nil, changed
 }
 
 // addLine keeps a line under its request id, once: the Logs view's tail
-// and the API view's pane may both deliver it.
-func (s *store) addLine(e service.LogEvent) {
+// and the API view's pane may both deliver it. It reports whether a held
+// call's lines changed.
+func (s *store) addLine(e service.LogEvent) bool {
 	if e.RequestID == "" {
-		return
+		return false
 	}
 	held, ok := s.lines[e.RequestID]
 	for _, h := range held {
 		if sameLine(h, e) {
-			return
+			return false
 		}
 	}
 	if len(held) >= callLineBound {
 		s.droppedLines++
-		return
+		return false
 	}
 	if !ok {
 		s.lineOrder = append(s.lineOrder, e.RequestID)
+		if s.claimed[e.RequestID] == 0 {
+			s.loose = append(s.loose, e.RequestID)
+		}
 	}
 	// In time order; lines mostly arrive in order, so from the end.
 	i := len(held)
@@ -191,27 +201,64 @@ func (s *store) addLine(e service.LogEvent) {
 	held[i] = e
 	s.lines[e.RequestID] = held
 	s.nLines++
-	for s.nLines > s.lineBound && len(s.lineOrder) > 0 {
-		s.evict()
+	changed := s.claimed[e.RequestID] > 0
+	for s.nLines > s.lineBound {
+		lost, ok := s.evict()
+		if !ok {
+			break
+		}
+		changed = lost || changed
 	}
+	return changed
 }
 
 // evict drops the lines of one request id: the oldest that no held call
-// claims (a busy API's other requests), else the oldest.
-func (s *store) evict() {
-	i := 0
-	for j, id := range s.lineOrder {
-		if s.claimed[id] == 0 {
-			i = j
-			break
+// claims (a busy API's other requests), else the oldest. It reports
+// whether a held call lost lines, and false for ok when nothing was left.
+func (s *store) evict() (lost, ok bool) {
+	defer s.compact()
+	for len(s.loose) > 0 {
+		id := s.loose[0]
+		s.loose = s.loose[1:]
+		if _, held := s.lines[id]; held && s.claimed[id] == 0 {
+			return s.drop(id), true
 		}
 	}
-	old := s.lineOrder[i]
-	s.lineOrder = append(s.lineOrder[:i], s.lineOrder[i+1:]...)
-	n := len(s.lines[old])
-	delete(s.lines, old)
+	for len(s.lineOrder) > 0 {
+		id := s.lineOrder[0]
+		s.lineOrder = s.lineOrder[1:]
+		if _, held := s.lines[id]; held {
+			return s.drop(id), true
+		}
+	}
+	return false, false
+}
+
+// drop forgets the lines of id; it reports whether a held call claims it.
+func (s *store) drop(id string) bool {
+	n := len(s.lines[id])
+	delete(s.lines, id)
 	s.nLines -= n
 	s.droppedLines += n
+	return s.claimed[id] > 0
+}
+
+// compact takes the ids already dropped out of the eviction orders once
+// they are mostly such ids, so that they stay as small as what is held.
+func (s *store) compact() {
+	keep := func(ids []string) []string {
+		if len(ids) <= 2*len(s.lines)+16 {
+			return ids
+		}
+		out := make([]string, 0, len(s.lines))
+		for _, id := range ids {
+			if _, held := s.lines[id]; held {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	s.lineOrder, s.loose = keep(s.lineOrder), keep(s.loose)
 }
 
 // sameLine reports whether two deliveries are one event: by the service's
