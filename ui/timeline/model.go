@@ -83,6 +83,19 @@ type Model struct {
 	scroll int  // first line of the detail shown
 
 	lookups int // running: see lookup.go
+
+	// cache is the detail laid out (shared by the copies of the model
+	// bubbletea makes: View fills it, a change empties it).
+	cache *detailCache
+}
+
+// detailCache is the detail of one row at one width and theme.
+type detailCache struct {
+	valid bool
+	row   row
+	w     int
+	t     *theme.Theme
+	lines []string
 }
 
 // New returns the timeline. tokens decodes the tokens issued (Describe
@@ -94,7 +107,8 @@ func New(t *theme.Theme, tokens service.Tokens, logs service.Logs, now func() ti
 	if now == nil {
 		now = time.Now
 	}
-	return Model{t: t, tokens: tokens, logs: logs, now: now, keys: DefaultKeyMap(), st: newStore(o.Bound, o.LineBound), follow: true}
+	return Model{t: t, tokens: tokens, logs: logs, now: now, keys: DefaultKeyMap(), st: newStore(o.Bound, o.LineBound), follow: true,
+		cache: &detailCache{}}
 }
 
 // SetTheme restyles the view.
@@ -295,6 +309,7 @@ func (m *Model) rebuild() {
 	if had {
 		sel = m.rows[m.cursor]
 	}
+	*m.cache = detailCache{} // a call's lines, a sign-in's outcome may have changed
 	m.rows = make([]row, 0, len(m.rows)+8)
 	for _, g := range m.st.groups {
 		m.rows = append(m.rows, row{g: g, kind: rowHead})
@@ -312,7 +327,8 @@ func (m *Model) rebuild() {
 		}
 	}
 	switch {
-	case m.follow || !had:
+	case (m.follow && !m.detail) || !had:
+		// Following the newest entry, unless its detail is being read.
 		m.cursor = max(len(m.rows)-1, 0)
 	default:
 		m.cursor = 0

@@ -270,7 +270,7 @@ func TestTokenEntries(t *testing.T) {
 	}
 	m = send(m, press("up"), press("enter"))
 	v := ansi.Strip(m.View())
-	for _, w := range []string{"expires 10:40:00 (40m from now)", "token_use", "decoded, not verified here"} {
+	for _, w := range []string{"expires 2026-11-26 10:40:00 UTC (40m after it arrived)", "token_use", "decoded, not verified here"} {
 		if !strings.Contains(v, w) {
 			t.Errorf("the token's detail lacks %q:\n%s", w, v)
 		}
@@ -419,5 +419,19 @@ func TestCallLinesOutliveOtherTraffic(t *testing.T) {
 	}
 	if got := len(m.st.linesOf(m.st.groups[0])); got != 0 {
 		t.Errorf("the oldest call keeps %d lines after every held line became claimed", got)
+	}
+}
+
+// The detail is laid out once, and again when what it shows changed: a
+// call's line arriving while its detail is open shows in it.
+func TestDetailFollowsItsEntry(t *testing.T) {
+	t.Parallel()
+	m := send(newModel(Options{}), call(1, "/a", 200, "R1"), press("enter"))
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "Log lines · 0") {
+		t.Fatalf("the call's detail before its lines:\n%s", v)
+	}
+	m = send(m, recorded{{Logs: []service.LogEvent{line("e", "R1", "arrived late", fakes.Now)}}})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "Log lines · 1") || !strings.Contains(v, "arrived late") {
+		t.Fatalf("the call's detail does not show its new line:\n%s", v)
 	}
 }

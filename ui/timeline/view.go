@@ -23,6 +23,10 @@ const wideFrom = 110
 // this many lines.
 const maxBodyLines = 400
 
+// maxTextCells bounds the text laid out for the detail (widgets.Head:
+// about four bytes a cell).
+const maxTextCells = 16 << 10
+
 func (m Model) wide() bool { return m.width >= wideFrom }
 
 // listWidth and detailWidth are the panes' outer widths.
@@ -282,12 +286,24 @@ func (m Model) detailTitle(r row) string {
 }
 
 // detailLines lays out the detail of the entry under the cursor for a
-// pane w cells wide (outer).
+// pane w cells wide (outer), once: frames and scrolling reuse it until
+// the entries, the cursor, the width or the theme change.
 func (m Model) detailLines(w int) []string {
 	r, ok := m.selected()
 	if !ok {
 		return nil
 	}
+	c := m.cache
+	if c.valid && c.row.same(r) && c.w == w && c.t == m.t {
+		return c.lines
+	}
+	lines := m.layoutDetail(r, w)
+	*m.cache = detailCache{valid: true, row: r, w: w, t: m.t, lines: lines}
+	return lines
+}
+
+// layoutDetail lays out the detail of r.
+func (m Model) layoutDetail(r row, w int) []string {
 	iw := max(w-2, 10)
 	switch r.kind {
 	case rowStep:
@@ -373,8 +389,9 @@ func (m Model) tokenDetail(g *group, tk token, w int) []string {
 		out = append(out, m.kv("jti    ", common.CleanLine(tk.jti), w))
 	}
 	if !tk.exp.IsZero() {
-		out = append(out, m.kv("expires", tk.exp.Format("15:04:05")+" ("+inspect.FormatDuration(tk.exp.Sub(m.now()), inspect.Compact)+
-			" from now)", w))
+		// No countdown: the detail is laid out once (view 2 counts down).
+		out = append(out, m.kv("expires", tk.exp.Format("2006-01-02 15:04:05 MST")+" ("+
+			inspect.FormatDuration(tk.exp.Sub(g.issued), inspect.Compact)+" after it arrived)", w))
 	}
 	r := tk.report
 	switch {
@@ -512,7 +529,8 @@ func tokenSent(c service.TokenChoice) string {
 // text lays out text from a server: JSON pretty-printed, anything else
 // wrapped; cleaned first, at most maxBodyLines lines.
 func (m Model) text(s string, w int) []string {
-	s = common.Clean(s)
+	// A body may be a MiB: what maxBodyLines can show is far less.
+	s = common.Clean(widgets.Head(s, maxTextCells))
 	var lines []string
 	cut := false
 	if widgets.LooksLikeJSON(s) {
