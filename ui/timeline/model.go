@@ -30,7 +30,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/cogscope/cogscope/flows"
-	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -369,17 +368,4 @@ func unixTime(raw []byte) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(int64(f), 0).UTC()
-}
-
-// claimOf is a claim of a report, nil when the token has none.
-func claimOf(r *inspect.Report, name string) *inspect.Claim {
-	if r == nil {
-		return nil
-	}
-	for i := range r.Claims {
-		if r.Claims[i].Name == name {
-			return &r.Claims[i]
-		}
-	}
-	return nil
 }
