@@ -15,7 +15,9 @@
 //	Options.API      service.API      Routes, Check (the authorizer judgement before
 //	                                  sending), Call; nil: view 3 says no API is configured
 //	Options.Logs     service.Logs     Groups, Tail (updates on a channel); nil: no log
-//	                                  service (view 4 and view 3's pane say so)
+//	                                  service (view 4 and view 3's pane say so); view 5
+//	                                  also asks it once per call for the route's lines
+//	                                  of the call's request id (a filter pattern, Since)
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
 //	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
@@ -41,6 +43,8 @@
 //	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
 //	ui/api          view 3: routes, token per call, warning, response, judgement, history, log pane
 //	ui/logs         view 4 (and view 3's log pane): tail in a bounded ring, filter, pause, jump
+//	ui/timeline     view 5: the session in order — sign-ins and their steps, tokens (jti,
+//	                expiry), calls and their log lines by request id — and each one's detail
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
@@ -50,6 +54,12 @@
 // interface (page.go: size, theme, keys, typing, update, view, init,
 // busy); a view in the bubbles grammar is adapted by pageOf, so adding a
 // view is a line.
+//
+// Results of async work go to every view. The views' own result messages
+// (a sign-in's event, a call's answer, a tail's batch) also carry what
+// they say about the session as service.Records (service.Recorded): the
+// Timeline view reads the session from them and from common.SessionMsg,
+// into a bounded store of its own, so no view copies another's state.
 //
 // Every key binding lives in a bubbles/key KeyMap, so the footer, the help
 // overlay and KeyTable (the README's table) come from the same bindings.

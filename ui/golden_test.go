@@ -63,7 +63,7 @@ func TestGolden(t *testing.T) {
 		{"help", 120, 40, func(d *driver) { d.keys("?") }},
 		{"help_tokens", 80, 24, func(d *driver) { d.keys("2", "?") }},
 		{"api_none", 100, 30, func(d *driver) { d.keys("3") }},
-		{"logs_none", 100, 30, func(d *driver) { d.keys("shift+tab") }},
+		{"logs_none", 100, 30, func(d *driver) { d.keys("4") }},
 		{"too_small", 20, 10, func(*driver) {}},
 	}
 	for _, c := range cases {

@@ -96,3 +96,28 @@ func TestJourneyMFASetup(t *testing.T) {
 		t.Fatalf("answers %v", a)
 	}
 }
+
+// Sign in, refresh, call a route: the Timeline view lists them in order,
+// from the messages the real program delivered.
+func TestJourneyTimeline(t *testing.T) {
+	t.Parallel()
+	tm := startProgram(t, demoOptions())
+	waitFor(t, tm, "Sign in", "local stack")
+	press(tm, "enter", "enter", "enter")
+	waitFor(t, tm, "signed in with SRP")
+	press(tm, "2", "r")
+	waitFor(t, tm, "refreshed")
+	press(tm, "3", "down", "enter")
+	waitFor(t, tm, "200 OK · GET /private")
+	press(tm, "5")
+	waitFor(t, tm, "SRP sign-in · signed in", "tokens from refresh", "GET /private → 200 OK · "+fakes.RequestID(1))
+	press(tm, "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t).(Model)
+	tl := timelinePage(final)
+	// The sign-in, its 3 steps and 3 tokens; the refresh and its 3
+	// tokens; the call, and its 2 lines when they arrived in time.
+	if n := tl.Len(); n < 12 || n > 14 {
+		t.Fatalf("the timeline lists %d entries, want 12 to 14", n)
+	}
+}

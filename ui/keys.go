@@ -8,11 +8,12 @@ type KeyMap struct {
 	Quit      key.Binding
 	ForceQuit key.Binding
 	Help      key.Binding
-	Views     key.Binding // 1–4, help only: the four below do the work
+	Views     key.Binding // 1–5, help only: the five below do the work
 	SignIn    key.Binding
 	Tokens    key.Binding
 	API       key.Binding
 	Logs      key.Binding
+	Timeline  key.Binding
 	NextView  key.Binding
 	PrevView  key.Binding
 	CloseHelp key.Binding
@@ -24,11 +25,12 @@ func DefaultKeyMap() KeyMap {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit from anywhere")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Views:     key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "views")),
+		Views:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "views")),
 		SignIn:    key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "sign in")),
 		Tokens:    key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "tokens")),
 		API:       key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "API")),
 		Logs:      key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "logs")),
+		Timeline:  key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "timeline")),
 		NextView:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		PrevView:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc", "close help")),
@@ -37,7 +39,8 @@ func DefaultKeyMap() KeyMap {
 
 // pageBindings are the keys that go to each view, indexed by Page.
 func (k KeyMap) pageBindings() [numPages]key.Binding {
-	return [numPages]key.Binding{PageSignIn: k.SignIn, PageTokens: k.Tokens, PageAPI: k.API, PageLogs: k.Logs}
+	return [numPages]key.Binding{PageSignIn: k.SignIn, PageTokens: k.Tokens, PageAPI: k.API, PageLogs: k.Logs,
+		PageTimeline: k.Timeline}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -48,7 +51,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.SignIn, k.Tokens, k.API, k.Logs},
+		{k.SignIn, k.Tokens, k.API, k.Logs, k.Timeline},
 		{k.NextView, k.PrevView, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/signin"
+	"github.com/cogscope/cogscope/ui/timeline"
 	"github.com/cogscope/cogscope/ui/tokens"
 )
 
@@ -25,6 +26,7 @@ func KeyTable() string {
 		{"Tokens", tokens.DefaultKeyMap().FullHelp()},
 		{"API", api.DefaultKeyMap().FullHelp()},
 		{"Logs", logs.DefaultKeyMap().FullHelp()},
+		{"Timeline", timeline.DefaultKeyMap().FullHelp()},
 	}
 	for _, s := range sections {
 		for _, g := range s.groups {

@@ -15,10 +15,11 @@ import (
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/theme"
+	"github.com/cogscope/cogscope/ui/timeline"
 	"github.com/cogscope/cogscope/ui/tokens"
 )
 
-// Page names one of the four views.
+// Page names one of the five views.
 type Page int
 
 // The views, in the order of their number keys.
@@ -27,10 +28,11 @@ const (
 	PageTokens
 	PageAPI
 	PageLogs
+	PageTimeline
 	numPages
 )
 
-var pageTitles = [numPages]string{"Sign in", "Tokens", "API", "Logs"}
+var pageTitles = [numPages]string{"Sign in", "Tokens", "API", "Logs", "Timeline"}
 
 // The smallest terminal the frame can be drawn in; below it the console
 // says so instead of drawing garbage.
@@ -118,6 +120,9 @@ func New(o Options) Model {
 		PageTokens: newPage(tokens.New(t, o.Tokens, o.Now)),
 		PageAPI:    newPage(api.New(t, o.API, o.Logs)),
 		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
+		// The timeline reads what the others' messages say (service.Recorded,
+		// common.SessionMsg) into a bounded store of its own.
+		PageTimeline: newPage(timeline.New(t, o.Tokens, o.Logs, o.Now, timeline.Options{})),
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)

@@ -33,8 +33,11 @@ func TestGlobalKeys(t *testing.T) {
 		{keys: []string{"2"}, wantPage: PageTokens},
 		{keys: []string{"4"}, wantPage: PageLogs},
 		{keys: []string{"tab", "tab"}, wantPage: PageAPI},
-		{keys: []string{"shift+tab"}, wantPage: PageLogs},
+		{keys: []string{"5"}, wantPage: PageTimeline},
+		{keys: []string{"shift+tab"}, wantPage: PageTimeline},
 		{keys: []string{"3", "tab"}, wantPage: PageLogs},
+		{keys: []string{"4", "tab"}, wantPage: PageTimeline},
+		{keys: []string{"5", "tab"}, wantPage: PageSignIn},
 		{keys: []string{"?"}, wantHelp: true},
 		{keys: []string{"?", "2"}, wantHelp: true, wantPage: PageSignIn}, // help takes the keys
 		{keys: []string{"?", "esc"}},

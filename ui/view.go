@@ -46,6 +46,9 @@ func (m Model) render() string {
 
 func (m Model) activeView() string { return m.pages[m.active].View() }
 
+// minHint is the least room the local stack's hint is shown in.
+const minHint = 16
+
 // headerView is two lines: the target (where calls go), then the views.
 func (m Model) headerView() string {
 	t := m.t
@@ -63,9 +66,11 @@ func (m Model) headerView() string {
 	}
 	line2 := strings.Join(tabs, " ")
 	if tg.Kind == service.TargetLocal && tg.Hint != "" {
-		hint := t.Muted.Render(tg.Hint)
-		if gap := m.width - ansi.StringWidth(line2) - ansi.StringWidth(hint); gap >= 2 {
-			line2 += strings.Repeat(" ", gap) + hint
+		// Right-aligned after the tabs; cut rather than dropped when
+		// the tabs leave it some room (it starts with what matters).
+		if room := m.width - ansi.StringWidth(line2) - 2; room >= minHint {
+			hint := widgets.Cut(tg.Hint, room)
+			line2 += strings.Repeat(" ", room-ansi.StringWidth(hint)+2) + t.Muted.Render(hint)
 		}
 	}
 	return line1 + "\n" + widgets.Cut(line2, m.width)

@@ -16,7 +16,9 @@
 #      pane, then the Logs view (l) at its request id — the log steps
 #      skipped, said so, while the console has no log service (view 3's
 #      log pane says so);
-#   6. quit (q): exit code 0, the terminal restored (no alternate screen,
+#   6. the Timeline view (5): the SRP sign-in, the 403 call and its log
+#      line, in that order;
+#   7. quit (q): exit code 0, the terminal restored (no alternate screen,
 #      cursor shown, mouse reporting off).
 #
 # Then it times the first frame from process start in a pseudo terminal
@@ -172,6 +174,21 @@ done
 wait_for 10 "✓ valid"
 echo "ok: refresh (jti $(claim jti))"
 
+# timeline_order [call] checks the Timeline view's list, top to bottom:
+# the SRP sign-in (unless "call" says it scrolled off), the 403 call, then
+# a log line (an indented row with the lifeline) under it.
+timeline_order() {
+	local screen signin call line
+	screen=$(capture)
+	signin=$(grep -nE "^│[0-9:]{8} ✓ SRP sign-in · signed in" <<<"$screen" | head -n1 | cut -d: -f1)
+	call=$(grep -nE "^│[0-9:]{8} ✗ GET /scoped → 403 Forbidden" <<<"$screen" | tail -n1 | cut -d: -f1)
+	[ -n "$call" ] || return 1
+	line=$(tail -n "+$((call + 1))" <<<"$screen" | grep -nE "^│[0-9:]{8}   │ " | head -n1 | cut -d: -f1)
+	[ -n "$line" ] || return 1
+	[ "${1:-}" = call ] && return 0
+	[ -n "$signin" ] && [ "$signin" -lt "$call" ]
+}
+
 # 5. The API view: a route called with the access token, the ID token on a
 # route with scopes, the call's log line beside it, then its lines in view 4.
 # pick METHOD PATH moves the route list until the request pane names it.
@@ -215,10 +232,26 @@ else
 		keys l
 		wait_for 10 "request $reqid" "Logs ·"
 		echo "ok: the Logs view at request $reqid"
+
+		# 6. The Timeline view: the session in order — the SRP sign-in,
+		# the 403 call, and its log line under it. The cursor follows
+		# the newest entry: the last line of the last call, whose detail
+		# (beside the list at 120 columns) names the call and the id.
+		keys 5
+		wait_for 10 "5 Timeline" "sign-ins ·" "call       GET /scoped → 403 Forbidden" "request id $reqid"
+		timeline_order || {
+			keys g # the list scrolled: the sign-in is at its top
+			wait_for 5 "Timeline · 1/"
+			capture | grep -qE "^│[0-9:]{8} ✓ SRP sign-in · signed in" || fail "the timeline does not start with the SRP sign-in"
+			keys G
+			wait_for 5 "call       GET /scoped → 403 Forbidden"
+			timeline_order call || fail "the timeline does not list the 403 call then its log line"
+		}
+		echo "ok: the Timeline view: the SRP sign-in, GET /scoped → 403, then its log line (request $reqid)"
 	fi
 fi
 
-# 6. Quit: exit status 0 and the terminal restored.
+# 7. Quit: exit status 0 and the terminal restored.
 keys q
 wait_for 10 "cogscope exited with status"
 wait_for 1 "cogscope exited with status 0"

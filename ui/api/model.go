@@ -541,8 +541,14 @@ type checkedMsg struct {
 
 type calledMsg struct {
 	id  int
+	req service.CallRequest
 	res *service.CallResult
 	err error
+}
+
+// Records implements service.Recorded: the call and its answer.
+func (m calledMsg) Records() []service.Record {
+	return []service.Record{{Call: &service.CallRecord{ID: m.id, Request: m.req, Result: m.res, Err: m.err}}}
 }
 
 func routesCmd(svc service.API, id int) tea.Cmd {
@@ -568,6 +574,6 @@ func callCmd(svc service.API, id int, req service.CallRequest) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		res, err := svc.Call(ctx, req)
-		return calledMsg{id: id, res: res, err: err}
+		return calledMsg{id: id, req: req, res: res, err: err}
 	}
 }

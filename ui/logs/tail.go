@@ -96,6 +96,22 @@ func waitCmd(id int64, ch <-chan service.TailUpdate) tea.Cmd {
 	}
 }
 
+// Records implements service.Recorded: the lines that carry a request
+// id. The Logs view's tail and the API view's pane may both deliver a
+// line: the timeline takes it once.
+func (b batchMsg) Records() []service.Record {
+	var with []service.LogEvent
+	for _, e := range b.events {
+		if e.RequestID != "" {
+			with = append(with, e)
+		}
+	}
+	if len(with) == 0 {
+		return nil
+	}
+	return []service.Record{{Logs: with}}
+}
+
 func (b *batchMsg) add(u service.TailUpdate) {
 	b.events = append(b.events, u.Events...)
 	if u.Status != nil {

@@ -444,7 +444,7 @@ func (m Model) start() (Model, tea.Cmd) {
 	m.fullPane = false
 	m.waiting = "starting " + e.title + ": waiting for " + e.waits
 	m.refreshTrace()
-	return m, tea.Batch(startCmd(ctx, m.svc, m.runID, req), m.spin.Tick)
+	return m, tea.Batch(startCmd(ctx, m.svc, m.runID, e.title, req), m.spin.Tick)
 }
 
 func (m Model) started(msg runStartedMsg) (Model, tea.Cmd) {
@@ -456,7 +456,7 @@ func (m Model) started(msg runStartedMsg) (Model, tea.Cmd) {
 	}
 	m.run = msg.run
 	m.phase = phaseRunning
-	return m, waitCmd(m.runID, msg.run.Events())
+	return m, waitCmd(m.runID, m.ran.title, msg.run.Events())
 }
 
 func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
@@ -469,7 +469,7 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	next := waitCmd(m.runID, m.run.Events())
+	next := waitCmd(m.runID, m.ran.title, m.run.Events())
 	ev := msg.ev
 	switch {
 	case ev.Step != nil:
