@@ -117,7 +117,7 @@ func New(o Options) Model {
 		PageSignIn: signIn,
 		PageTokens: newPage(tokens.New(t, o.Tokens, o.Now)),
 		PageAPI:    newPage(api.New(t, o.API, o.Logs)),
-		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
+		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{Now: o.Now})),
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
