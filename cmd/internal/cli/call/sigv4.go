@@ -102,8 +102,8 @@ func (s *sigv4Signer) redact(r *apicall.ResponseInfo) {
 	if r == nil {
 		return
 	}
-	redactEcho(r, s.creds.SessionToken)
-	redactEcho(r, s.lastSig)
+	apicall.RedactEcho(r, s.creds.SessionToken)
+	apicall.RedactEcho(r, s.lastSig)
 }
 
 // regionOfURL is the region of an execute-api host

@@ -19,7 +19,9 @@ import (
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/apigw"
+	apiview "github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/service"
+	tokensview "github.com/cogscope/cogscope/ui/tokens"
 )
 
 // consoleAPI is view 3's service.API on top of internal/apicall and
@@ -245,7 +247,8 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	}
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: cause.FixText}
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text),
+		Fix: apicall.FixPhrase(j.Cause, fixHints)}
 	return w, nil
 }
 
@@ -269,6 +272,9 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		return nil, &service.Failure{Transport: true, Err: err, Diagnosis: flows.Diagnosis{Message: msg,
 			Cause: "No answer came from the API.", Fix: transportFix(res)}}
 	}
+	// An integration that echoes the request's headers would show the
+	// token sent: the view gets the answer with it redacted.
+	apicall.RedactEcho(res.Response, r.Token)
 	return callResult(res), nil
 }
 
@@ -334,7 +340,7 @@ func callResult(res *apicall.Result) *service.CallResult {
 	if j.RouteProblem != "" && len(j.Known) > 0 {
 		diag += "; the API has: " + strings.Join(j.Known, ", ")
 	}
-	fix := cause.FixText
+	fix := apicall.FixPhrase(j.Cause, fixHints)
 	for _, w := range j.Warnings {
 		switch w {
 		case apicall.WarnBearerToRESTCognito:
@@ -346,6 +352,21 @@ func callResult(res *apicall.Result) *service.CallResult {
 	out.Judgement = &service.Judgement{Verdict: v, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Diagnosis: diag, Fix: fix}
 	return out
 }
+
+// fixHints are the console's keys that do a fix, by fix code (the
+// library's fix text names none; the CLI adds its flags): the API view's
+// token key, the Tokens view's AWS credentials key.
+var fixHints = func() map[string]apicall.Hint {
+	tk := apiview.DefaultKeyMap().Token.Help().Key
+	aws := tokensview.DefaultKeyMap().AWS.Help().Key
+	return map[string]apicall.Hint{
+		"send-token":          {After: "send a token", Text: " (" + tk + " picks the token sent)"},
+		"send-access-token":   {After: "send the access token", Text: " (" + tk + ": access)"},
+		"send-id-token":       {After: "send the ID token", Text: " (" + tk + ": ID)"},
+		"check-role-policy":   {After: "the identity pool gives", Text: ": view 2, " + aws},
+		"refresh-credentials": {After: "get fresh credentials", Text: " (view 2, " + aws + ")"},
+	}
+}()
 
 // gatewayText is API Gateway's own words: the body's message and the
 // www-authenticate header.
