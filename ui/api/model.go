@@ -65,6 +65,7 @@ type Model struct {
 	seq int // ids of async requests
 
 	routes    []service.Route
+	tags      []string // each route's API, as the list tells them apart (apiTags)
 	routesID  int
 	loading   bool
 	routesErr error
@@ -253,6 +254,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.loading = false
 		m.routes, m.routesErr = msg.routes, msg.err
+		m.tags = apiTags(msg.routes)
 		m.sel = 0
 		return m, tea.Batch(m.selected()...)
 	case checkedMsg:

@@ -269,3 +269,36 @@ func TestTransportFailureAndNoAPI(t *testing.T) {
 		t.Fatal("enter does nothing without an API")
 	}
 }
+
+// Routes of several APIs with the same path are told apart: the list
+// tags each with its API (its kind when that says which, else kind and
+// name), and the request and response panes name the route's API.
+func TestRoutesOfTwoAPIsAreToldApart(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewAPI(nil)
+	svc.RouteList = []service.Route{
+		{API: "cogscope-demo-http (cogshttp01)", APIKind: "HTTP", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+		{API: "cogscope-demo-rest (cogsrest01)", APIKind: "REST", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+		{API: "other-rest\x1b[2J (x1)", APIKind: "REST", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+	}
+	d := newView(t, svc, 120, 36)
+	v := screen(d.M)
+	for _, want := range []string{"GET    HTTP               /hello", "GET    REST cogscope-dem… /hello", `GET    REST other-rest\x… /hello`,
+		"Request · HTTP cogscope-demo-http"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	d.Keys("down", "enter")
+	if v := screen(d.M); !strings.Contains(v, "Response · call 1 of 1 · REST cogscope-demo-rest (cogsrest01)") {
+		t.Errorf("the response pane does not name the call's API:\n%s", v)
+	}
+	if strings.Contains(d.M.View(), "\x1b[2J") {
+		t.Fatal("an escape sequence in an API's name reached the screen")
+	}
+
+	// One API: no tag.
+	if tags := apiTags(svc.RouteList[:1]); tags != nil {
+		t.Fatalf("one API's routes tagged %q", tags)
+	}
+}

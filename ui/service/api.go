@@ -18,8 +18,11 @@ const (
 
 // Route is one route of an API Gateway API, as the console lists it.
 type Route struct {
-	// API names the API the route belongs to ("demo-http (a1b2c3)").
-	API string
+	// API names the API the route belongs to ("demo-http (a1b2c3)");
+	// APIKind says which kind it is, "HTTP" or "REST" (empty when not
+	// known: a profile's route that matches no API read).
+	API     string
+	APIKind string
 	// Method is the HTTP method ("GET", or "ANY"); Path the route's path
 	// ("/private", "/items/{id}").
 	Method string

@@ -112,12 +112,16 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 		for _, r := range prof.API.Routes {
 			method := cmdutil.FirstNonEmpty(strings.ToUpper(r.Method), "GET")
 			var cr *apiconfig.Route
+			var api *apiconfig.API
 			if a.cfg != nil {
 				if u, err := resolve(r.Path, a.base); err == nil {
-					_, cr = a.cfg.RouteFor(method, u)
+					api, cr = a.cfg.RouteFor(method, u)
 				}
 			}
 			sr := serviceRoute(name, method, r.Path, cr, "profile")
+			if api != nil {
+				sr.APIKind = apiKind(api)
+			}
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: a.base, config: cr}
 			out = append(out, sr)
 		}
@@ -145,6 +149,7 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 				continue
 			}
 			sr := serviceRoute(name, r.Method, r.Path, r, source)
+			sr.APIKind = apiKind(api)
 			sr.LogGroups = logview.RouteGroups(api, r)
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: api.InvokeURL, config: r}
 			out = append(out, sr)
@@ -152,6 +157,9 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 	}
 	return out, nil
 }
+
+// apiKind is how the console names an API's kind: "HTTP", "REST".
+func apiKind(api *apiconfig.API) string { return strings.ToUpper(api.Kind) }
 
 func serviceRoute(api, method, path string, r *apiconfig.Route, source string) service.Route {
 	sr := service.Route{API: api, Method: method, Path: path, Authorizer: service.AuthNone, Source: source}

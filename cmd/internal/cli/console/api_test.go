@@ -53,6 +53,11 @@ func TestConsoleAPI(t *testing.T) {
 		t.Fatalf("authorizers: private %+v scoped %+v admin %+v profile %+v (all: %v)", private, scoped, admin, profile, keys(byPath))
 	}
 
+	// The demo's two /hello are told apart by their API's kind.
+	if h, r := byPath["GET /hello cogscope-demo-http"], byPath["GET /hello cogscope-demo-rest"]; h.APIKind != "HTTP" || r.APIKind != "REST" {
+		t.Errorf("API kinds of the two /hello: %q and %q, want HTTP and REST", h.APIKind, r.APIKind)
+	}
+
 	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
 	if err != nil {
 		t.Fatal(err)
