@@ -293,7 +293,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		if signer, err = o.newSigner(ctx, c, b.Info.URL); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.region, signer.source)
+		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.Region, signer.source)
 		req.Sign, req.TokenKind = signer.Sign, apicall.TokenNone
 	} else if req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL); err != nil {
 		return err
@@ -319,7 +319,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if res != nil && res.Response != nil {
 		apicall.RedactEcho(res.Response, req.Token)
 		if signer != nil {
-			signer.redact(res.Response)
+			signer.Redact(res.Response)
 		}
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
