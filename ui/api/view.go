@@ -291,6 +291,15 @@ func (m Model) requestLines(w, rows int) string {
 		for _, l := range strings.Split(ansi.Wrap(common.CleanLine(wn.Reason), max(w-2, 8), " "), "\n") {
 			out = append(out, "  "+t.Warn.Render(l))
 		}
+	case r.Authorizer == service.AuthIAM && m.choice == service.SendSigV4:
+		for _, l := range strings.Split(ansi.Wrap("SigV4-signed by the identity pool's AWS credentials for the ID token", max(w, 8), " "), "\n") {
+			out = append(out, t.Muted.Render(l))
+		}
+	case r.Authorizer == service.AuthIAM:
+		// Without the service's warning, say it plainly.
+		for _, l := range strings.Split(ansi.Wrap(theme.Warning+" AWS_IAM: a token is no use, sign the call (t: SigV4)", max(w, 8), " "), "\n") {
+			out = append(out, t.Warn.Render(l))
+		}
 	case r.Authorizer != service.AuthNone:
 		out = append(out, t.OK.Render(theme.Check+" the authorizer should accept this token"))
 	}
@@ -304,9 +313,9 @@ func (m Model) requestLines(w, rows int) string {
 func (m Model) tokenLine() string {
 	t := m.t
 	var parts []string
-	for _, c := range []service.TokenChoice{service.SendAccess, service.SendID, service.SendNone, service.SendPasted} {
+	for _, c := range m.tokenChoices() {
 		label := map[service.TokenChoice]string{service.SendAccess: "access", service.SendID: "ID",
-			service.SendNone: "none", service.SendPasted: "pasted"}[c]
+			service.SendNone: "none", service.SendPasted: "pasted", service.SendSigV4: "SigV4"}[c]
 		if c == m.choice {
 			parts = append(parts, t.TabActive.Render(label))
 		} else {

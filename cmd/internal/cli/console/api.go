@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/flows"
@@ -39,6 +41,10 @@ type consoleAPI struct {
 	cfgErr error
 	base   string               // what a free-form PATH resolves against
 	routes map[string]routeInfo // by routeKey
+	// The AWS credentials SigV4 calls are signed with, the identity
+	// pool's for credsToken (an ID token), in credsRegion.
+	creds                   aws.Credentials
+	credsRegion, credsToken string
 }
 
 // routeInfo is where a listed route is called and its configuration.
@@ -174,6 +180,8 @@ func serviceRoute(api, method, path string, r *apiconfig.Route, source string) s
 		sr.Authorizer = service.AuthCognito
 	case "CUSTOM":
 		sr.Authorizer = service.AuthLambda
+	case "AWS_IAM":
+		sr.Authorizer = service.AuthIAM
 	}
 	if r.Authorizer != nil {
 		sr.AuthorizerName = r.Authorizer.Name
@@ -200,6 +208,9 @@ func (a *consoleAPI) request(req service.CallRequest) (apicall.Request, *apiconf
 	case service.SendID:
 		r.TokenKind = apicall.TokenID
 	case service.SendNone:
+		r.TokenKind, r.Token = apicall.TokenNone, ""
+	case service.SendSigV4:
+		// Signed (Call sets Sign); the ID token is traded, not sent.
 		r.TokenKind, r.Token = apicall.TokenNone, ""
 	default:
 		r.TokenKind = apicall.TokenRaw
@@ -234,6 +245,14 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 		return nil, err
 	}
 	r, cr := a.request(req)
+	if cr != nil && cr.AuthorizationType == "AWS_IAM" {
+		if req.TokenChoice == service.SendSigV4 {
+			return nil, nil // the role's policy decides: nothing to predict
+		}
+		return &service.Warning{Status: http.StatusForbidden, FailedCheck: "sigv4_signature",
+			Reason: "the route uses AWS_IAM: it wants a SigV4 signature, not a token" + fixHints["sign-request"].Text,
+			Fix:    apicall.FixPhrase(apicall.CauseIAM, fixHints)}, nil
+	}
 	if cr == nil || cr.Authorizer == nil {
 		return nil, nil
 	}
@@ -266,6 +285,14 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		return nil, err
 	}
 	r, cr := a.request(req)
+	var signer *cmdutil.SigV4
+	if req.TokenChoice == service.SendSigV4 {
+		var err error
+		if signer, err = a.signer(ctx, req.Token); err != nil {
+			return nil, err
+		}
+		r.Sign = signer.Sign
+	}
 	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
@@ -283,7 +310,37 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 	// An integration that echoes the request's headers would show the
 	// token sent: the view gets the answer with it redacted.
 	apicall.RedactEcho(res.Response, r.Token)
+	if signer != nil {
+		signer.Redact(res.Response)
+	}
 	return callResult(res), nil
+}
+
+// signer signs a call with the AWS credentials the console's identity
+// pool gives for idToken (as the Tokens view's a shows them), traded once
+// per ID token while they last. Errors are *service.Failure.
+func (a *consoleAPI) signer(ctx context.Context, idToken string) (*cmdutil.SigV4, error) {
+	if idToken == "" {
+		return nil, service.NewFailure(flows.Diagnosis{Message: "no ID token to trade for AWS credentials",
+			Cause: "A SigV4-signed call uses the AWS credentials an identity pool gives for the session's ID token.",
+			Fix:   "Sign in on view 1."}, errors.New("no ID token"))
+	}
+	clock := a.c.f.Clock()
+	a.mu.Lock()
+	creds, region, tok := a.creds, a.credsRegion, a.credsToken
+	a.mu.Unlock()
+	if tok != idToken || creds.Expired() || (creds.CanExpire && creds.Expires.Before(clock().Add(time.Minute))) {
+		res, err := a.c.exchange(ctx, idToken, false)
+		if err != nil {
+			return nil, err
+		}
+		creds = res.Credentials
+		region, _, _ = strings.Cut(res.IdentityPoolID, ":")
+		a.mu.Lock()
+		a.creds, a.credsRegion, a.credsToken = creds, region, idToken
+		a.mu.Unlock()
+	}
+	return &cmdutil.SigV4{Creds: creds, Region: region, Now: clock}, nil
 }
 
 func transportFix(res *apicall.Result) string {
@@ -371,6 +428,7 @@ var fixHints = func() map[string]apicall.Hint {
 		"send-token":          {After: "send a token", Text: " (" + tk + " picks the token sent)"},
 		"send-access-token":   {After: "send the access token", Text: " (" + tk + ": access)"},
 		"send-id-token":       {After: "send the ID token", Text: " (" + tk + ": ID)"},
+		"sign-request":        {After: "with AWS credentials", Text: " (" + tk + ": SigV4, the identity pool's for the ID token)"},
 		"check-role-policy":   {After: "the identity pool gives", Text: ": view 2, " + aws},
 		"refresh-credentials": {After: "get fresh credentials", Text: " (view 2, " + aws + ")"},
 	}

@@ -48,6 +48,10 @@ func TestConsoleAPI(t *testing.T) {
 	scoped := byPath["GET /scoped cogscope-demo-http"]
 	admin := byPath["GET /admin cogscope-demo-http"]
 	profile := byPath["GET /profile cogscope-demo-rest"]
+	iam := byPath["GET /iam cogscope-demo-http"]
+	if iam.Authorizer != service.AuthIAM {
+		t.Errorf("GET /iam: authorizer %q, want %q", iam.Authorizer, service.AuthIAM)
+	}
 	if private.Authorizer != service.AuthJWT || scoped.Authorizer != service.AuthJWT || len(scoped.Scopes) != 1 ||
 		admin.Authorizer != service.AuthLambda || profile.Authorizer != service.AuthCognito || len(admin.LogGroups) != 2 {
 		t.Fatalf("authorizers: private %+v scoped %+v admin %+v profile %+v (all: %v)", private, scoped, admin, profile, keys(byPath))
@@ -86,6 +90,9 @@ func TestConsoleAPI(t *testing.T) {
 		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", ""},
 		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use",
 			"send the ID token (t: ID), or add"},
+		{"IAM route signed with the identity pool's credentials", iam, service.SendSigV4, tk.IDToken, 0, 200, "", "", ""},
+		{"IAM route with the access token", iam, service.SendAccess, tk.AccessToken, 403, 403, service.VerdictForbidden, "sigv4_signature",
+			"sign the request with AWS credentials (t: SigV4"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,7 +125,15 @@ func TestConsoleAPI(t *testing.T) {
 					t.Errorf("header %s shows the token sent", h.Name)
 				}
 			}
-			if tc.status == 200 && tc.route.API == private.API && !strings.Contains(string(res.Body), `"Bearer `+apicall.Redacted+`"`) {
+			if tc.choice == service.SendSigV4 {
+				// The echo holds the signed request's headers: no session
+				// token, no signature.
+				for _, want := range []string{`"x-amz-security-token":"` + apicall.Redacted + `"`, "Signature=" + apicall.Redacted} {
+					if !strings.Contains(string(res.Body), want) {
+						t.Errorf("the signed call's echo lacks %s:\n%s", want, res.Body)
+					}
+				}
+			} else if tc.status == 200 && tc.route.API == private.API && !strings.Contains(string(res.Body), `"Bearer `+apicall.Redacted+`"`) {
 				t.Errorf("the echoed Authorization header is not redacted:\n%s", res.Body)
 			}
 			if tc.verdict == "" {
