@@ -250,7 +250,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 			return nil, nil // the role's policy decides: nothing to predict
 		}
 		return &service.Warning{Status: http.StatusForbidden, FailedCheck: "sigv4_signature",
-			Reason: "the route uses AWS_IAM: it wants a SigV4 signature, not a token" + fixHints["sign-request"].Text,
+			Reason: "AWS_IAM wants a signature: " + apiview.DefaultKeyMap().Token.Help().Key + " picks SigV4",
 			Fix:    apicall.FixPhrase(apicall.CauseIAM, fixHints)}, nil
 	}
 	if cr == nil || cr.Authorizer == nil {
