@@ -94,7 +94,7 @@ func TestJourneyCallAndItsLogLines(t *testing.T) {
 	press(tm, "2")
 	waitFor(t, tm, "token_use", "valid")
 	press(tm, "3")
-	waitFor(t, tm, "Routes · 5", "/scoped")
+	waitFor(t, tm, "Routes · 6", "/scoped")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	press(tm, "enter")
 	waitFor(t, tm, "200 OK", fakes.RequestID(1))

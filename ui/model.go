@@ -119,7 +119,7 @@ func New(o Options) Model {
 		PageSignIn: signIn,
 		PageTokens: newPage(tokens.New(t, o.Tokens, o.Now)),
 		PageAPI:    newPage(api.New(t, o.API, o.Logs)),
-		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{})),
+		PageLogs:   newPage(logs.New(t, o.Logs, logs.Options{Now: o.Now})),
 		// The timeline reads what the others' messages say (service.Recorded,
 		// common.SessionMsg) into a bounded store of its own.
 		PageTimeline: newPage(timeline.New(t, o.Tokens, o.Logs, o.Now, timeline.Options{})),

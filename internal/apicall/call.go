@@ -328,6 +328,36 @@ type ResponseInfo struct {
 	ErrorType string `json:"errorType,omitempty"`
 }
 
+// RedactEcho replaces secret (a token, with or without its "Bearer "
+// scheme; a session token; a signature) by Redacted where the server
+// echoed it in r's body or headers (an integration that returns the
+// request's headers), so that what the CLI prints and the console shows
+// never holds it. A secret shorter than 16 characters is left alone: it
+// would match too much to mean anything.
+func RedactEcho(r *ResponseInfo, secret string) {
+	if r == nil {
+		return
+	}
+	fields := strings.Fields(secret)
+	if len(fields) > 1 && strings.EqualFold(fields[0], "bearer") {
+		fields = fields[1:]
+	}
+	tok := strings.Join(fields, "")
+	if len(tok) < 16 {
+		return
+	}
+	if strings.Contains(r.Body, tok) {
+		r.Body = strings.ReplaceAll(r.Body, tok, Redacted)
+	}
+	for k, vs := range r.Headers {
+		for i, v := range vs {
+			if strings.Contains(v, tok) {
+				r.Headers[k][i] = strings.ReplaceAll(v, tok, Redacted)
+			}
+		}
+	}
+}
+
 // Timings split the call (httptrace). Phases that did not happen (a
 // reused connection, plain HTTP) are zero.
 type Timings struct {

@@ -167,10 +167,12 @@ const (
 )
 
 // Causes are plain-words defaults for each cause code: what went wrong
-// and the fix. The CLI and the console may phrase them their own way.
+// and the fix. FixText names no flag, key or command: the CLI and the
+// console add their own words for the fix (FixPhrase with their Hints,
+// keyed by the Fix code).
 var Causes = map[string]struct{ Fix, Text, FixText, Catalogue string }{
 	CauseUnknownRoute:       {"check-path-method-stage", "no route matches this method and path: it is not about the token", "check the path, the HTTP method and (REST) the stage; a resource that was never deployed answers the same", "c31"},
-	CauseNoToken:            {"send-token", "the authorizer's identity source (the token header) is missing", "send a token (--token access|id) in the header the authorizer reads", "c26"},
+	CauseNoToken:            {"send-token", "the authorizer's identity source (the token header) is missing", "send a token in the header the authorizer reads", "c26"},
 	CauseExpired:            {"refresh-token", "the token has expired", "refresh the session (or sign in again) and resend", "c27"},
 	CauseWrongAudience:      {"add-client-to-audience", "the token's client (aud, or client_id for access tokens) is not in the authorizer's audience list", "add the app client id to the JWT authorizer's audience, or use a token of a listed client", "c28"},
 	CauseWrongIssuer:        {"match-issuer", "the token's issuer is not the authorizer's", "set the authorizer's issuer to https://cognito-idp.<region>.amazonaws.com/<poolId> of the token's pool, exactly", "c29"},
@@ -178,19 +180,39 @@ var Causes = map[string]struct{ Fix, Text, FixText, Catalogue string }{
 	CauseBadSignature:       {"send-untampered-token", "the signature does not match: the token was changed or cut", "send the token exactly as issued", ""},
 	CauseMalformed:          {"send-whole-jwt", "the header does not hold a whole JWT", "send the whole ID or access token (not a refresh token, not quoted)", ""},
 	CauseNotYetValid:        {"check-clock", "the token is not valid yet by the gateway's clock", "check the clocks", ""},
-	CauseIDTokenNeedsScope:  {"send-access-token", "an ID token was sent to a route with scopes; ID tokens carry no scope", "send the access token (--token access)", "c30"},
-	CauseAccessTokenForID:   {"send-id-token", "an access token was sent to a REST Cognito authorizer method without OAuth scopes, which expects the ID token", "send the ID token (--token id), or add authorization scopes to the method", "c26"},
+	CauseIDTokenNeedsScope:  {"send-access-token", "an ID token was sent to a route with scopes; ID tokens carry no scope", "send the access token", "c30"},
+	CauseAccessTokenForID:   {"send-id-token", "an access token was sent to a REST Cognito authorizer method without OAuth scopes, which expects the ID token", "send the ID token, or add authorization scopes to the method", "c26"},
 	CauseMissingScope:       {"request-scope", "the token holds none of the route's scopes", "request one of the route's scopes when signing in (hosted UI / client credentials); API sign-ins only get aws.cognito.signin.user.admin", "c30"},
 	CauseLambdaDenied:       {"check-authorizer-logs", "the Lambda authorizer refused the request", "read the authorizer's log group (/aws/lambda/<function>) for its decision", "c33"},
 	CauseLambdaUnauthorized: {"check-authorizer-logs", "the Lambda authorizer answered Unauthorized (or its identity source was missing)", "send the header the authorizer reads; read its log group for the decision", "c33"},
 	CausePolicyDenied:       {"policy-resource-or-cache-key", "the authorizer's policy does not cover this method: often a policy cached for another method", "return a policy with a wildcard resource, or add the route to the identity sources, or set the TTL to 0", "c33"},
 	CauseExplicitDeny:       {"check-authorizer-logs", "the authorizer's policy explicitly denies this method", "read the authorizer's log group for the policy it returned", "c33"},
 	CauseAuthorizerError:    {"check-authorizer-logs", "the authorizer failed (error, timeout, malformed output, or no permission to invoke it)", "read $context.authorizer.error in the access log and the function's log group", ""},
-	CauseIAM:                {"sign-request", "the route uses AWS_IAM authorization: it wants a SigV4 signature, not a JWT", "sign the request with AWS credentials (cogscope call --sigv4)", "c32"},
-	CauseIAMDenied:          {"check-role-policy", "the signature is good, but the signer's role may not call execute-api:Invoke on this route", "use credentials of a role allowed on the route (see which role the identity pool gives: cogscope credentials), or allow the route in the role's policy", "c32"},
+	CauseIAM:                {"sign-request", "the route uses AWS_IAM authorization: it wants a SigV4 signature, not a JWT", "sign the request with AWS credentials", "c32"},
+	CauseIAMDenied:          {"check-role-policy", "the signature is good, but the signer's role may not call execute-api:Invoke on this route", "use credentials of a role allowed on the route (see which role the identity pool gives), or allow the route in the role's policy", "c32"},
 	CauseIAMSignature:       {"check-signing", "the SigV4 signature does not match: a wrong secret key, a request changed after signing, or signed for another service or region", "sign for service execute-api in the API's region, and send the request as signed", "c32"},
-	CauseIAMCredentials:     {"refresh-credentials", "the signing credentials are expired or not valid (a missing or stale session token)", "get fresh credentials (cogscope credentials) and sign again", "c32"},
+	CauseIAMCredentials:     {"refresh-credentials", "the signing credentials are expired or not valid (a missing or stale session token)", "get fresh credentials and sign again", "c32"},
 	CauseUnknown:            {"", "the answer does not match a known authorizer refusal", "", ""},
+}
+
+// Hint is an edge's own words for a fix: how to do it there (a CLI
+// flag, a console key). Text goes right after the words After of the
+// fix's text, or at its end when After is "" or not found.
+type Hint struct{ After, Text string }
+
+// FixPhrase is cause's FixText with the hint hints holds for its Fix
+// code; "" for a cause without a fix.
+func FixPhrase(cause string, hints map[string]Hint) string {
+	c := Causes[cause]
+	h, ok := hints[c.Fix]
+	if c.FixText == "" || !ok || h.Text == "" {
+		return c.FixText
+	}
+	if i := strings.Index(c.FixText, h.After); h.After != "" && i >= 0 {
+		at := i + len(h.After)
+		return c.FixText[:at] + h.Text + c.FixText[at:]
+	}
+	return c.FixText + h.Text
 }
 
 // Explain builds the judgement of a refused call.

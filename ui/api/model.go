@@ -65,6 +65,7 @@ type Model struct {
 	seq int // ids of async requests
 
 	routes    []service.Route
+	tags      []string // each route's API, as the list tells them apart (apiTags)
 	routesID  int
 	loading   bool
 	routesErr error
@@ -253,6 +254,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.loading = false
 		m.routes, m.routesErr = msg.routes, msg.err
+		m.tags = apiTags(msg.routes)
 		m.sel = 0
 		return m, tea.Batch(m.selected()...)
 	case checkedMsg:
@@ -303,7 +305,7 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 		}
 		return m.send(m.request())
 	case key.Matches(k, m.keys.Token):
-		order := []service.TokenChoice{service.SendAccess, service.SendID, service.SendNone, service.SendPasted}
+		order := m.tokenChoices()
 		for i, c := range order {
 			if c == m.choice {
 				m.choice = order[(i+1)%len(order)]
@@ -351,6 +353,9 @@ func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
 // the inspector's warning for it.
 func (m *Model) selected() []tea.Cmd {
 	m.keepSelVisible()
+	if m.choice == service.SendSigV4 && !m.offersSigV4() {
+		m.choice = service.SendAccess
+	}
 	var cmds []tea.Cmd
 	if r := m.route(); r != nil {
 		cmds = append(cmds, m.logs.Follow(r.LogGroups))
@@ -407,11 +412,29 @@ func parseHeaders(s string) []service.Header {
 	return out
 }
 
+// tokenChoices are what t cycles through: the tokens, and SigV4 where
+// it can be of use (an AWS_IAM route, the free-form request).
+func (m Model) tokenChoices() []service.TokenChoice {
+	// SigV4 before pasted: leaving the paste box empty falls back to
+	// none, and t from there must reach SigV4.
+	order := []service.TokenChoice{service.SendAccess, service.SendID, service.SendNone}
+	if m.offersSigV4() {
+		order = append(order, service.SendSigV4)
+	}
+	return append(order, service.SendPasted)
+}
+
+// offersSigV4 reports whether the route selected takes a signed request.
+func (m Model) offersSigV4() bool {
+	r := m.route()
+	return r == nil || r.Authorizer == service.AuthIAM
+}
+
 func (m Model) tokenFor(c service.TokenChoice) string {
 	switch c {
 	case service.SendAccess:
 		return m.session.AccessToken
-	case service.SendID:
+	case service.SendID, service.SendSigV4:
 		return m.session.IDToken
 	case service.SendPasted:
 		return m.pasted
@@ -423,7 +446,7 @@ func (m Model) tokenFor(c service.TokenChoice) string {
 func (m Model) send(req service.CallRequest) (Model, tea.Cmd) {
 	if req.TokenChoice != service.SendNone && req.Token == "" {
 		what := map[service.TokenChoice]string{service.SendAccess: "access token", service.SendID: "ID token",
-			service.SendPasted: "pasted token"}[req.TokenChoice]
+			service.SendPasted: "pasted token", service.SendSigV4: "ID token to trade for AWS credentials"}[req.TokenChoice]
 		return m, common.StatusError("no " + what + " to send: sign in on view 1, paste one (p), or send none (t)")
 	}
 	if !strings.HasPrefix(req.Path, "/") {

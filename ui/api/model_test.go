@@ -269,3 +269,76 @@ func TestTransportFailureAndNoAPI(t *testing.T) {
 		t.Fatal("enter does nothing without an API")
 	}
 }
+
+// Routes of several APIs with the same path are told apart: the list
+// tags each with its API (its kind when that says which, else kind and
+// name), and the request and response panes name the route's API.
+func TestRoutesOfTwoAPIsAreToldApart(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewAPI(nil)
+	svc.RouteList = []service.Route{
+		{API: "cogscope-demo-http (cogshttp01)", APIKind: "HTTP", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+		{API: "cogscope-demo-rest (cogsrest01)", APIKind: "REST", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+		{API: "other-rest\x1b[2J (x1)", APIKind: "REST", Method: "GET", Path: "/hello", Authorizer: service.AuthNone},
+	}
+	d := newView(t, svc, 120, 36)
+	v := screen(d.M)
+	for _, want := range []string{"GET    HTTP               /hello", "GET    REST cogscope-dem… /hello", `GET    REST other-rest\x… /hello`,
+		"Request · HTTP cogscope-demo-http"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	d.Keys("down", "enter")
+	if v := screen(d.M); !strings.Contains(v, "Response · call 1 of 1 · REST cogscope-demo-rest (cogsrest01)") {
+		t.Errorf("the response pane does not name the call's API:\n%s", v)
+	}
+	if strings.Contains(d.M.View(), "\x1b[2J") {
+		t.Fatal("an escape sequence in an API's name reached the screen")
+	}
+
+	// One API: no tag.
+	if tags := apiTags(svc.RouteList[:1]); tags != nil {
+		t.Fatalf("one API's routes tagged %q", tags)
+	}
+}
+
+// An AWS_IAM route says a token is no use there and offers SigV4 (t): the
+// call carries the ID token for the service to trade for AWS credentials.
+// Other routes do not offer it, and leave it when selected.
+func TestIAMRouteOffersSigV4(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewAPI(nil)
+	svc.RouteList = []service.Route{
+		{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/iam", Authorizer: service.AuthIAM},
+		{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/private", Authorizer: service.AuthJWT},
+	}
+	d := newView(t, svc, 120, 36)
+	v := screen(d.M)
+	for _, want := range []string{"GET    /iam", "iam", "AWS_IAM: a token is no use, sign the call", "(t: SigV4)",
+		"token (t)  access  ID none SigV4 pasted"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	d.Keys("t", "t", "t")
+	if d.M.choice != service.SendSigV4 {
+		t.Fatalf("t three times chose %q, want SigV4", d.M.choice)
+	}
+	if v := screen(d.M); !strings.Contains(v, "SigV4-signed by the identity pool's AWS") {
+		t.Errorf("the request pane does not say how the call is signed:\n%s", v)
+	}
+	d.Keys("enter")
+	calls := svc.Calls()
+	if len(calls) != 1 || calls[0].TokenChoice != service.SendSigV4 || calls[0].Token != fakes.Session().IDToken {
+		t.Fatalf("calls %+v, want one signed with the ID token to trade", calls)
+	}
+	if v := screen(d.M); !strings.Contains(v, "200 GET /iam · sigv4") {
+		t.Errorf("history:\n%s", v)
+	}
+	// A JWT route takes tokens only: the choice goes back to access.
+	d.Keys("down")
+	if d.M.choice != service.SendAccess || strings.Contains(screen(d.M), "SigV4") {
+		t.Fatalf("on a JWT route: choice %q\n%s", d.M.choice, screen(d.M))
+	}
+}

@@ -113,7 +113,7 @@ func (m Model) View() string {
 		return widgets.Pane(m.t, "API", body, m.width, m.height, false)
 	}
 	routes := widgets.Pane(m.t, m.routesTitle(), m.routeList(l.leftW-2, l.listRows()), l.leftW, l.routesH, !m.Typing())
-	req := widgets.Pane(m.t, "Request", m.requestLines(l.leftW-2, l.reqH-2), l.leftW, l.reqH, m.Typing())
+	req := widgets.Pane(m.t, withAPI("Request", m.route()), m.requestLines(l.leftW-2, l.reqH-2), l.leftW, l.reqH, m.Typing())
 	resp := widgets.Pane(m.t, m.responseTitle(), m.responseBody(l.respW-2, l.respH-2), l.respW, l.respH, false)
 	logPane := m.logs.View()
 	if !l.wide {
@@ -137,6 +137,55 @@ func (m Model) routesTitle() string {
 	return fmt.Sprintf("Routes · %d", len(m.routes))
 }
 
+// maxTagW bounds the API tag in the route list.
+const maxTagW = 18
+
+// apiTags labels each route's API for the list: its kind ("HTTP",
+// "REST") when no other API of that kind is listed, else the kind and
+// the API's name; nil when every route is of one API (nothing to tell
+// apart). Sanitised: the names come from the server.
+func apiTags(routes []service.Route) []string {
+	perKind := map[string]map[string]bool{}
+	apis := map[string]bool{}
+	for _, r := range routes {
+		apis[r.API] = true
+		if perKind[r.APIKind] == nil {
+			perKind[r.APIKind] = map[string]bool{}
+		}
+		perKind[r.APIKind][r.API] = true
+	}
+	if len(apis) < 2 {
+		return nil
+	}
+	tags := make([]string, len(routes))
+	for i, r := range routes {
+		if r.APIKind != "" && len(perKind[r.APIKind]) == 1 {
+			tags[i] = common.CleanLine(r.APIKind)
+			continue
+		}
+		name, _, _ := strings.Cut(r.API, " (") // "demo-http (a1b2c3)"
+		tags[i] = common.CleanLine(strings.TrimSpace(r.APIKind + " " + name))
+	}
+	return tags
+}
+
+// apiLabel names a route's API in full for a pane's title: "HTTP
+// cogscope-demo-http (cogshttp01)"; "" for the free-form request.
+func apiLabel(r *service.Route) string {
+	if r == nil {
+		return ""
+	}
+	return common.CleanLine(strings.TrimSpace(r.APIKind + " " + r.API))
+}
+
+// withAPI adds a route's API to a pane's title.
+func withAPI(title string, r *service.Route) string {
+	if l := apiLabel(r); l != "" {
+		return title + " · " + l
+	}
+	return title
+}
+
 // routeList is the visible part of the routes, then the free-form entry.
 func (m Model) routeList(w, rows int) string {
 	t := m.t
@@ -147,6 +196,11 @@ func (m Model) routeList(w, rows int) string {
 		return t.Error.Render(ansi.Wrap(theme.Cross+" could not list the routes: "+common.CleanLine(m.routesErr.Error()), max(w, 10), " "))
 	}
 	var out []string
+	tagW := 0
+	for _, tg := range m.tags {
+		tagW = max(tagW, ansi.StringWidth(tg))
+	}
+	tagW = min(tagW, maxTagW, max(w-24, 0))
 	if len(m.routes) == 0 && m.listTop == 0 {
 		out = append(out, t.Muted.Render(widgets.Cut("no route configured: e sends a free-form request", w)))
 	}
@@ -169,13 +223,20 @@ func (m Model) routeList(w, rows int) string {
 		}
 		auth = common.CleanLine(auth)
 		method := widgets.PadRight(common.CleanLine(r.Method), 6)
+		// The API's tag after the method, when the routes are of more
+		// than one API: two /hello of two APIs are told apart.
+		tag := ""
+		if tagW > 0 {
+			tag = widgets.PadRight(widgets.Cut(m.tags[i], tagW), tagW) + " "
+		}
+		lead := 7 + ansi.StringWidth(tag)
 		path := common.CleanLine(r.Path)
-		pathW := max(w-7-ansi.StringWidth(auth)-1, 8)
+		pathW := max(w-lead-ansi.StringWidth(auth)-1, 8)
 		if i == m.sel {
-			row = t.Selected.Render(widgets.PadRight(method+" "+widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)+" "+auth, w))
+			row = t.Selected.Render(widgets.PadRight(method+" "+tag+widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)+" "+auth, w))
 		} else {
-			row = t.Accent.Render(method) + " " + t.Text.Render(widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)) + " " +
-				t.Muted.Render(widgets.Cut(auth, max(w-7-pathW-1, 0)))
+			row = t.Accent.Render(method) + " " + t.Muted.Render(tag) + t.Text.Render(widgets.PadRight(widgets.CutMiddle(path, pathW), pathW)) + " " +
+				t.Muted.Render(widgets.Cut(auth, max(w-lead-pathW-1, 0)))
 		}
 		out = append(out, row)
 	}
@@ -203,7 +264,7 @@ func (m Model) requestLines(w, rows int) string {
 	r := m.route()
 	head := t.Accent.Render(common.CleanLine(r.Method)) + " " + t.Text.Render(widgets.CutMiddle(common.CleanLine(r.Path), w-8))
 	var about []string
-	for _, s := range []string{r.API, r.AuthorizerName} {
+	for _, s := range []string{r.AuthorizerName} {
 		if s != "" {
 			about = append(about, common.CleanLine(s))
 		}
@@ -230,6 +291,15 @@ func (m Model) requestLines(w, rows int) string {
 		for _, l := range strings.Split(ansi.Wrap(common.CleanLine(wn.Reason), max(w-2, 8), " "), "\n") {
 			out = append(out, "  "+t.Warn.Render(l))
 		}
+	case r.Authorizer == service.AuthIAM && m.choice == service.SendSigV4:
+		for _, l := range strings.Split(ansi.Wrap("SigV4-signed by the identity pool's AWS credentials for the ID token", max(w, 8), " "), "\n") {
+			out = append(out, t.Muted.Render(l))
+		}
+	case r.Authorizer == service.AuthIAM:
+		// Without the service's warning, say it plainly.
+		for _, l := range strings.Split(ansi.Wrap(theme.Warning+" AWS_IAM: a token is no use, sign the call (t: SigV4)", max(w, 8), " "), "\n") {
+			out = append(out, t.Warn.Render(l))
+		}
 	case r.Authorizer != service.AuthNone:
 		out = append(out, t.OK.Render(theme.Check+" the authorizer should accept this token"))
 	}
@@ -243,9 +313,9 @@ func (m Model) requestLines(w, rows int) string {
 func (m Model) tokenLine() string {
 	t := m.t
 	var parts []string
-	for _, c := range []service.TokenChoice{service.SendAccess, service.SendID, service.SendNone, service.SendPasted} {
+	for _, c := range m.tokenChoices() {
 		label := map[service.TokenChoice]string{service.SendAccess: "access", service.SendID: "ID",
-			service.SendNone: "none", service.SendPasted: "pasted"}[c]
+			service.SendNone: "none", service.SendPasted: "pasted", service.SendSigV4: "SigV4"}[c]
 		if c == m.choice {
 			parts = append(parts, t.TabActive.Render(label))
 		} else {
@@ -294,7 +364,11 @@ func (m Model) responseTitle() string {
 	if len(m.calls) == 0 {
 		return "Response"
 	}
-	return fmt.Sprintf("Response · call %d of %d", m.shown+1, len(m.calls))
+	title := fmt.Sprintf("Response · call %d of %d", m.shown+1, len(m.calls))
+	if c := m.current(); c != nil {
+		title = withAPI(title, c.req.Route)
+	}
+	return title
 }
 
 func (m Model) responseBody(w, rows int) string {

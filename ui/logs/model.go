@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -37,7 +38,16 @@ type Options struct {
 	Compact bool
 	// Bound is how many lines are held; default Bound.
 	Bound int
+	// Now is the clock a restarted tail catches up by; default time.Now.
+	Now func() time.Time
 }
+
+// catchUpWindow is how far before the last moment a tail was seen
+// delivering a restarted tail reads again. A restart follows a group
+// that appeared (its lines may predate the restart by the adapter's
+// recheck interval and the ingestion delay) or a tail that ended; what it
+// reads twice the ring's de-duplication drops.
+const catchUpWindow = time.Minute
 
 // box is the text box open, if any.
 type box int
@@ -66,6 +76,12 @@ type Model struct {
 	ended    error // the tail's channel closed; it is started again
 	noGroups bool  // the service follows nothing
 	startErr error
+	// since is when the first tail of these groups was started: no
+	// restart reads further back. alive is when a tail was last seen
+	// delivering (zero: never); a restart reads from catchUpWindow
+	// before it, so the lines written while no tail ran (the first
+	// call's, which creates its group) are shown.
+	since, alive time.Time
 
 	lines *ring
 	hist  []histogram // per group
@@ -93,6 +109,9 @@ type Model struct {
 func New(t *theme.Theme, svc service.Logs, o Options) Model {
 	if o.Bound <= 0 {
 		o.Bound = Bound
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	m := Model{t: t, svc: svc, keys: DefaultKeyMap(), opts: o, lines: newRing(o.Bound), follow: true,
 		pausedEnd: -1, expanded: map[string]bool{}, groupIdx: map[string]int{}}
@@ -191,6 +210,9 @@ func (m *Model) Follow(groups []string) tea.Cmd {
 		return nil
 	}
 	m.stop()
+	if !slices.Equal(groups, m.groups) {
+		m.since, m.alive = time.Time{}, time.Time{}
+	}
 	if m.opts.Compact && len(m.groups) > 0 {
 		// The pane shows the route's lines: another route's go.
 		m.lines.reset()
@@ -216,7 +238,23 @@ func (m *Model) start() tea.Cmd {
 	m.tailID = tailIDs.Add(1)
 	m.running = true
 	m.ended, m.startErr = nil, nil
-	return startCmd(ctx, m.svc, m.tailID, service.TailRequest{Groups: m.groups})
+	return startCmd(ctx, m.svc, m.tailID, service.TailRequest{Groups: m.groups, Since: m.catchUpFrom()})
+}
+
+// catchUpFrom is the Since of the tail starting now: the first tail's
+// start, or catchUpWindow before a tail was last seen delivering, which
+// ever is later.
+func (m *Model) catchUpFrom() time.Time {
+	if m.since.IsZero() {
+		m.since = m.opts.Now()
+	}
+	if m.alive.IsZero() {
+		return m.since
+	}
+	if from := m.alive.Add(-catchUpWindow); from.After(m.since) {
+		return from
+	}
+	return m.since
 }
 
 // stop ends the tail running; its messages are dropped from now on.
@@ -320,6 +358,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case batchMsg:
 		if msg.id != m.tailID {
 			return m, nil
+		}
+		if len(msg.events) > 0 || (msg.status != nil && msg.status.Err == nil) {
+			m.alive = m.opts.Now()
 		}
 		m.ingest(msg.events)
 		if msg.status != nil {

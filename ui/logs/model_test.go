@@ -1,9 +1,11 @@
 package logs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -346,5 +348,127 @@ func TestHistogramCountsPerGroup(t *testing.T) {
 	}
 	if h := ansi.Strip(hist[1]); !strings.Contains(h, fakes.AccessLogGroup) || !strings.HasSuffix(h, "    0.1/s") {
 		t.Errorf("access row %q", h)
+	}
+}
+
+// scriptedLogs is a service.Logs whose tails the test drives one by one:
+// a start fails while refuse says so, else its channel is the one ch
+// gives.
+type scriptedLogs struct {
+	mu     sync.Mutex
+	reqs   []service.TailRequest
+	refuse error
+	ch     chan service.TailUpdate
+}
+
+func (s *scriptedLogs) Groups(context.Context) ([]string, error) { return nil, nil }
+
+func (s *scriptedLogs) Tail(_ context.Context, req service.TailRequest) (<-chan service.TailUpdate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reqs = append(s.reqs, req)
+	if s.refuse != nil {
+		return nil, s.refuse
+	}
+	s.ch = make(chan service.TailUpdate, 16)
+	return s.ch, nil
+}
+
+// run feeds a Cmd's message back (a wait Cmd's once its update is sent).
+func run(t *testing.T, m Model, cmd tea.Cmd) (Model, tea.Cmd) {
+	t.Helper()
+	if cmd == nil {
+		t.Fatal("no Cmd")
+	}
+	return m.Update(cmd())
+}
+
+// A tail started again (a group appeared, the first call created it; or
+// the tail ended) reads from when the first tail started, or shortly
+// before the last delivery, and the lines it reads again are not held
+// twice — Live Tail's lines carry no id, the catch-up's do.
+func TestRestartCatchesUpWithoutDuplicates(t *testing.T) {
+	t.Parallel()
+	now := fakes.Now
+	clock := func() time.Time { return now }
+	svc := &scriptedLogs{refuse: errors.New("no log group to follow yet")}
+	m := New(theme.New(true, false), svc, Options{Now: clock})
+	m.SetSize(100, 30)
+	groups := []string{fakes.AccessLogGroup, fakes.AuthorizerGroup}
+
+	// The first start: no group exists yet. It is retried.
+	m, cmd := run(t, m, m.Follow(groups))
+	if m.running || cmd == nil {
+		t.Fatal("a refused start is retried")
+	}
+	started := now
+	// The first call creates the groups and writes its lines; then the
+	// retry starts the tail.
+	now = now.Add(10 * time.Second)
+	svc.mu.Lock()
+	svc.refuse = nil
+	svc.mu.Unlock()
+	m, cmd = m.Update(retryMsg{id: m.tailID})
+	m, cmd = run(t, m, cmd)
+	if got := svc.reqs[1].Since; !got.Equal(started) {
+		t.Fatalf("the retry reads from %v, want the first start %v", got, started)
+	}
+	call := func(ms int, group, id, msg string) service.LogEvent {
+		return service.LogEvent{Time: started.Add(time.Duration(ms) * time.Millisecond), Group: group, Stream: "s", ID: id, Message: msg}
+	}
+	svc.ch <- service.TailUpdate{Status: &service.TailStatus{Mode: service.TailLive}}
+	svc.ch <- service.TailUpdate{Events: []service.LogEvent{
+		call(2000, fakes.AccessLogGroup, "c1", "first call's access line"),
+		call(3000, fakes.AccessLogGroup, "", "live line"), // Live Tail: no id
+	}}
+	m, cmd = run(t, m, cmd)
+	if m.Held() != 2 {
+		t.Fatalf("held %d, want the first call's line and the live line", m.Held())
+	}
+
+	// A group appeared much later: the tail ends and is started again.
+	now = now.Add(10 * time.Minute)
+	delivered := now
+	svc.ch <- service.TailUpdate{Events: []service.LogEvent{call(600_000, fakes.AccessLogGroup, "", "later line")}}
+	m, cmd = run(t, m, cmd)
+	now = now.Add(5 * time.Second)
+	close(svc.ch)
+	m, cmd = run(t, m, cmd)
+	if m.running {
+		t.Fatal("a closed tail is not running")
+	}
+	m, cmd = m.Update(retryMsg{id: m.tailID})
+	m, cmd = run(t, m, cmd)
+	if got, want := svc.reqs[2].Since, delivered.Add(-catchUpWindow); !got.Equal(want) {
+		t.Fatalf("the restart reads from %v, want %v (a minute before the last delivery)", got, want)
+	}
+	// The catch-up reads the window again, ids and all, with the new
+	// group's line that predates the restart.
+	svc.ch <- service.TailUpdate{Events: []service.LogEvent{
+		call(599_000, fakes.AuthorizerGroup, "a1", "new group's line"),
+		call(600_000, fakes.AccessLogGroup, "c9", "later line"),
+	}}
+	m, _ = run(t, m, cmd)
+	var got []string
+	for abs := m.lines.dropped; abs < m.lines.total(); abs++ {
+		got = append(got, m.lines.at(abs).ev.Message)
+	}
+	want := "first call's access line|live line|new group's line|later line"
+	if strings.Join(got, "|") != want {
+		t.Fatalf("held %q, want %q", strings.Join(got, "|"), want)
+	}
+}
+
+// Following other groups starts afresh: the new groups' lines from now.
+func TestFollowOtherGroupsReadsFromNow(t *testing.T) {
+	t.Parallel()
+	now := fakes.Now
+	svc := &scriptedLogs{}
+	m := New(theme.New(true, false), svc, Options{Compact: true, Now: func() time.Time { return now }})
+	m, _ = run(t, m, m.Follow([]string{fakes.AccessLogGroup}))
+	now = now.Add(time.Hour)
+	m, _ = run(t, m, m.Follow([]string{fakes.AuthorizerGroup}))
+	if got := svc.reqs[1].Since; !got.Equal(now) {
+		t.Fatalf("the tail of other groups reads from %v, want now %v", got, now)
 	}
 }

@@ -71,23 +71,53 @@ func (r *ring) push(e entry) {
 	}
 }
 
-// holds reports whether ev is held already: the same group and event id
-// among the lines as new as it (within reorderLimit of the newest). A
-// line newer than every held one is new, which keeps a flood cheap.
+// holds reports whether ev is held already: the same group and event id,
+// or, when either has no id (Live Tail sends none; a restarted tail's
+// catch-up reads the same lines with FilterLogEvents, which gives one),
+// the same group, stream, time and message. A line newer than every held
+// one is new, which keeps a flood cheap; an older one is looked for among
+// the held lines of its time, found by halving (the lines are in time
+// order, but for a line that came more than reorderLimit lines late: such
+// a line may be missed, and shown twice).
 func (r *ring) holds(ev service.LogEvent) bool {
-	if len(r.buf) == 0 || ev.ID == "" {
+	if len(r.buf) == 0 {
 		return false
 	}
-	for k := int64(1); k <= int64(len(r.buf)) && k <= reorderLimit; k++ {
-		e := r.at(r.total() - k)
-		if e.ev.Time.Before(ev.Time) {
+	newest := r.at(r.total() - 1)
+	if newest.ev.Time.Before(ev.Time) {
+		return false
+	}
+	// The first held line not older than ev.
+	lo, hi := r.dropped, r.total()
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if r.at(mid).ev.Time.Before(ev.Time) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for abs := lo; abs < r.total(); abs++ {
+		e := r.at(abs)
+		if e.ev.Time.After(ev.Time) {
 			return false
 		}
-		if e.ev.ID == ev.ID && e.ev.Group == ev.Group {
+		if sameEvent(&e.ev, &ev) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameEvent reports whether a and b are one log event.
+func sameEvent(a, b *service.LogEvent) bool {
+	if a.Group != b.Group {
+		return false
+	}
+	if a.ID != "" && b.ID != "" {
+		return a.ID == b.ID
+	}
+	return a.Time.Equal(b.Time) && a.Stream == b.Stream && a.Message == b.Message
 }
 
 // reset drops every line (not counted as dropped: they were let go).

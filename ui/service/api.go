@@ -14,12 +14,18 @@ const (
 	AuthJWT     AuthorizerKind = "jwt"     // HTTP API, AuthorizerType JWT
 	AuthLambda  AuthorizerKind = "lambda"  // HTTP or REST API, a Lambda authorizer
 	AuthCognito AuthorizerKind = "cognito" // REST API, COGNITO_USER_POOLS
+	// AuthIAM is AWS_IAM: the request must be signed with SigV4 by AWS
+	// credentials (a role allowed on the route); a token is no use.
+	AuthIAM AuthorizerKind = "iam"
 )
 
 // Route is one route of an API Gateway API, as the console lists it.
 type Route struct {
-	// API names the API the route belongs to ("demo-http (a1b2c3)").
-	API string
+	// API names the API the route belongs to ("demo-http (a1b2c3)");
+	// APIKind says which kind it is, "HTTP" or "REST" (empty when not
+	// known: a profile's route that matches no API read).
+	API     string
+	APIKind string
 	// Method is the HTTP method ("GET", or "ANY"); Path the route's path
 	// ("/private", "/items/{id}").
 	Method string
@@ -46,6 +52,10 @@ const (
 	SendID     TokenChoice = "id"
 	SendNone   TokenChoice = "none"
 	SendPasted TokenChoice = "pasted"
+	// SendSigV4 signs the request with SigV4 (for AWS_IAM routes) by the
+	// AWS credentials an identity pool gives for the session's ID token;
+	// Token is that ID token, and is not sent.
+	SendSigV4 TokenChoice = "sigv4"
 )
 
 // Header is one HTTP header; headers are kept in order.

@@ -22,15 +22,18 @@ const (
 func Routes() []service.Route {
 	groups := []string{AuthorizerGroup, AccessLogGroup}
 	return []service.Route{
-		{API: "demo-http", Method: "GET", Path: "/public", Authorizer: service.AuthNone, LogGroups: []string{AccessLogGroup}, Source: "local stack"},
-		{API: "demo-http", Method: "GET", Path: "/private", Authorizer: service.AuthJWT, AuthorizerName: "cognito-jwt",
+		{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/public", Authorizer: service.AuthNone, LogGroups: []string{AccessLogGroup}, Source: "local stack"},
+		{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/private", Authorizer: service.AuthJWT, AuthorizerName: "cognito-jwt",
 			LogGroups: groups, Source: "local stack"},
-		{API: "demo-http", Method: "GET", Path: "/scoped", Authorizer: service.AuthJWT, AuthorizerName: "cognito-jwt",
+		{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/scoped", Authorizer: service.AuthJWT, AuthorizerName: "cognito-jwt",
 			Scopes: []string{"demo/read"}, LogGroups: groups, Source: "local stack"},
-		{API: "demo-http", Method: "POST", Path: "/items", Authorizer: service.AuthLambda, AuthorizerName: "demo-authorizer",
+		{API: "demo-http", APIKind: "HTTP", Method: "POST", Path: "/items", Authorizer: service.AuthLambda, AuthorizerName: "demo-authorizer",
 			LogGroups: []string{AuthorizerGroup, AccessLogGroup, BackendGroup}, Source: "local stack"},
-		{API: "demo-rest", Method: "GET", Path: "/pets", Authorizer: service.AuthCognito, AuthorizerName: "pool",
+		{API: "demo-rest", APIKind: "REST", Method: "GET", Path: "/pets", Authorizer: service.AuthCognito, AuthorizerName: "pool",
 			Scopes: []string{"aws.cognito.signin.user.admin"}, LogGroups: []string{AccessLogGroup}, Source: "local stack"},
+		// The same path on the other API: the list tells them apart.
+		{API: "demo-rest", APIKind: "REST", Method: "GET", Path: "/public", Authorizer: service.AuthNone,
+			LogGroups: []string{AccessLogGroup}, Source: "local stack"},
 	}
 }
 

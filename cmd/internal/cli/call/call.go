@@ -293,7 +293,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		if signer, err = o.newSigner(ctx, c, b.Info.URL); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.region, signer.source)
+		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.Region, signer.source)
 		req.Sign, req.TokenKind = signer.Sign, apicall.TokenNone
 	} else if req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL); err != nil {
 		return err
@@ -317,9 +317,9 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		return usageOf(callErr)
 	}
 	if res != nil && res.Response != nil {
-		redactEcho(res.Response, req.Token)
+		apicall.RedactEcho(res.Response, req.Token)
 		if signer != nil {
-			signer.redact(res.Response)
+			signer.Redact(res.Response)
 		}
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
@@ -422,28 +422,4 @@ func statusText(code int) string {
 		return fmt.Sprintf("%d %s", code, t)
 	}
 	return strconv.Itoa(code)
-}
-
-// redactEcho replaces the token where the server echoed it (an
-// integration that returns the request's headers): what call prints
-// never holds the token.
-func redactEcho(r *apicall.ResponseInfo, token string) {
-	fields := strings.Fields(token)
-	if len(fields) > 1 && strings.EqualFold(fields[0], "bearer") {
-		fields = fields[1:]
-	}
-	tok := strings.Join(fields, "")
-	if len(tok) < 16 {
-		return
-	}
-	if strings.Contains(r.Body, tok) {
-		r.Body = strings.ReplaceAll(r.Body, tok, apicall.Redacted)
-	}
-	for k, vs := range r.Headers {
-		for i, v := range vs {
-			if strings.Contains(v, tok) {
-				r.Headers[k][i] = strings.ReplaceAll(v, tok, apicall.Redacted)
-			}
-		}
-	}
 }

@@ -203,6 +203,17 @@ var warningWords = map[string]string{
 	apicall.WarnCachedPolicy:        "the Lambda authorizer caches its results: the policy may be one cached for another method (the identity source is the cache key); set the TTL to 0 or return a wildcard resource",
 }
 
+// fixHints are the flags and commands that do a fix, by fix code (the
+// library's fix text names none).
+var fixHints = map[string]apicall.Hint{
+	"send-token":          {After: "send a token", Text: " (--token access|id)"},
+	"send-access-token":   {After: "send the access token", Text: " (--token access)"},
+	"send-id-token":       {After: "send the ID token", Text: " (--token id)"},
+	"sign-request":        {After: "with AWS credentials", Text: " (cogscope call --sigv4)"},
+	"check-role-policy":   {After: "the identity pool gives", Text: ": cogscope credentials"},
+	"refresh-credentials": {After: "get fresh credentials", Text: " (cogscope credentials)"},
+}
+
 var routeProblemWords = map[string]string{
 	"wrong-method": "the path exists, but not with this method",
 	"wrong-stage":  "there is no such stage",
@@ -264,8 +275,8 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 		}
 		row("route problem", text)
 	}
-	if cause.FixText != "" {
-		row("fix", termtext.Line(cause.FixText))
+	if fix := apicall.FixPhrase(j.Cause, fixHints); fix != "" {
+		row("fix", termtext.Line(fix))
 	}
 	for _, wn := range j.Warnings {
 		row("warning", cmpOr(warningWords[wn], wn))

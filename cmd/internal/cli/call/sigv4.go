@@ -2,13 +2,8 @@ package call
 
 import (
 	"context"
-
-	"net/http"
 	"net/url"
 	"strings"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
@@ -18,17 +13,13 @@ import (
 	"github.com/cogscope/cogscope/internal/termtext"
 )
 
-// sigv4Signer is --sigv4: the credentials the request is signed with,
-// and what the signature put in the request that the answer might echo
-// (redacted from what call prints).
+// sigv4Signer is --sigv4: the credentials the request is signed with
+// (cmdutil.SigV4 signs, and redacts what the answer might echo) and where
+// they came from.
 type sigv4Signer struct {
-	creds  aws.Credentials
-	region string
-	now    func() time.Time
+	cmdutil.SigV4
 	// source says where the credentials came from, for stderr.
 	source string
-	// lastSig is the last signature made.
-	lastSig string
 }
 
 // newSigner finds the credentials for --sigv4, by one rule:
@@ -43,7 +34,7 @@ type sigv4Signer struct {
 // local stack).
 func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) (*sigv4Signer, error) {
 	t := c.Target
-	s := &sigv4Signer{now: c.f.Clock()}
+	s := &sigv4Signer{SigV4: cmdutil.SigV4{Now: c.f.Clock()}}
 	poolID := o.IdentityPoolID
 	if poolID == "" && t.IsLoopback() {
 		poolID = identity.DemoPoolID(cmdutil.FirstNonEmpty(t.Region, flows.RegionOf(t.UserPoolID), "us-east-1"))
@@ -60,8 +51,8 @@ func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) 
 		if err != nil {
 			return nil, cmdutil.UsageErr("--sigv4: AWS credentials: %s", termtext.Line(err.Error()))
 		}
-		s.creds, s.source = cr, "the AWS credential chain"
-		s.region = cmdutil.FirstNonEmpty(regionOfURL(forURL), t.Region, cfg.Region)
+		s.Creds, s.source = cr, "the AWS credential chain"
+		s.Region = cmdutil.FirstNonEmpty(regionOfURL(forURL), t.Region, cfg.Region)
 	} else {
 		tokens, err := c.Tokens(ctx, forURL)
 		if err != nil {
@@ -76,34 +67,13 @@ func (o *CallOptions) newSigner(ctx context.Context, c *Context, forURL string) 
 			return nil, cmdutil.UsageErr("--sigv4: credentials from identity pool %s: %s", termtext.Line(poolID), termtext.Line(d.Message))
 		}
 		region, _, _ := strings.Cut(poolID, ":")
-		s.creds, s.region = res.Credentials, region
+		s.Creds, s.Region = res.Credentials, region
 		s.source = "identity pool " + termtext.Line(poolID) + " (role " + termtext.Line(res.RoleARN) + ")"
 	}
-	if s.region == "" {
+	if s.Region == "" {
 		return nil, cmdutil.UsageErr("--sigv4: no region to sign for (set --region)")
 	}
 	return s, nil
-}
-
-// Sign is apicall.Request.Sign: SigV4 for execute-api.
-func (s *sigv4Signer) Sign(req *http.Request, body []byte) error {
-	if err := idpool.SignRequest(req.Context(), req, body, s.creds, s.region, s.now()); err != nil {
-		return err
-	}
-	if _, sig, ok := strings.Cut(req.Header.Get("Authorization"), "Signature="); ok {
-		s.lastSig = sig
-	}
-	return nil
-}
-
-// redact removes the session token and the signature where the answer
-// echoes the request's headers.
-func (s *sigv4Signer) redact(r *apicall.ResponseInfo) {
-	if r == nil {
-		return
-	}
-	redactEcho(r, s.creds.SessionToken)
-	redactEcho(r, s.lastSig)
 }
 
 // regionOfURL is the region of an execute-api host

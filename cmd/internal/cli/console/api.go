@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/flows"
@@ -19,7 +21,9 @@ import (
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/apigw"
+	apiview "github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/service"
+	tokensview "github.com/cogscope/cogscope/ui/tokens"
 )
 
 // consoleAPI is view 3's service.API on top of internal/apicall and
@@ -37,6 +41,10 @@ type consoleAPI struct {
 	cfgErr error
 	base   string               // what a free-form PATH resolves against
 	routes map[string]routeInfo // by routeKey
+	// The AWS credentials SigV4 calls are signed with, the identity
+	// pool's for credsToken (an ID token), in credsRegion.
+	creds                   aws.Credentials
+	credsRegion, credsToken string
 }
 
 // routeInfo is where a listed route is called and its configuration.
@@ -110,12 +118,16 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 		for _, r := range prof.API.Routes {
 			method := cmdutil.FirstNonEmpty(strings.ToUpper(r.Method), "GET")
 			var cr *apiconfig.Route
+			var api *apiconfig.API
 			if a.cfg != nil {
 				if u, err := resolve(r.Path, a.base); err == nil {
-					_, cr = a.cfg.RouteFor(method, u)
+					api, cr = a.cfg.RouteFor(method, u)
 				}
 			}
 			sr := serviceRoute(name, method, r.Path, cr, "profile")
+			if api != nil {
+				sr.APIKind = apiKind(api)
+			}
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: a.base, config: cr}
 			out = append(out, sr)
 		}
@@ -143,6 +155,7 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 				continue
 			}
 			sr := serviceRoute(name, r.Method, r.Path, r, source)
+			sr.APIKind = apiKind(api)
 			sr.LogGroups = logview.RouteGroups(api, r)
 			a.routes[routeKey(sr.API, sr.Method, sr.Path)] = routeInfo{base: api.InvokeURL, config: r}
 			out = append(out, sr)
@@ -150,6 +163,9 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 	}
 	return out, nil
 }
+
+// apiKind is how the console names an API's kind: "HTTP", "REST".
+func apiKind(api *apiconfig.API) string { return strings.ToUpper(api.Kind) }
 
 func serviceRoute(api, method, path string, r *apiconfig.Route, source string) service.Route {
 	sr := service.Route{API: api, Method: method, Path: path, Authorizer: service.AuthNone, Source: source}
@@ -164,6 +180,8 @@ func serviceRoute(api, method, path string, r *apiconfig.Route, source string) s
 		sr.Authorizer = service.AuthCognito
 	case "CUSTOM":
 		sr.Authorizer = service.AuthLambda
+	case "AWS_IAM":
+		sr.Authorizer = service.AuthIAM
 	}
 	if r.Authorizer != nil {
 		sr.AuthorizerName = r.Authorizer.Name
@@ -190,6 +208,9 @@ func (a *consoleAPI) request(req service.CallRequest) (apicall.Request, *apiconf
 	case service.SendID:
 		r.TokenKind = apicall.TokenID
 	case service.SendNone:
+		r.TokenKind, r.Token = apicall.TokenNone, ""
+	case service.SendSigV4:
+		// Signed (Call sets Sign); the ID token is traded, not sent.
 		r.TokenKind, r.Token = apicall.TokenNone, ""
 	default:
 		r.TokenKind = apicall.TokenRaw
@@ -224,6 +245,14 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 		return nil, err
 	}
 	r, cr := a.request(req)
+	if cr != nil && cr.AuthorizationType == "AWS_IAM" {
+		if req.TokenChoice == service.SendSigV4 {
+			return nil, nil // the role's policy decides: nothing to predict
+		}
+		return &service.Warning{Status: http.StatusForbidden, FailedCheck: "sigv4_signature",
+			Reason: "AWS_IAM wants a signature: " + apiview.DefaultKeyMap().Token.Help().Key + " picks SigV4",
+			Fix:    apicall.FixPhrase(apicall.CauseIAM, fixHints)}, nil
+	}
 	if cr == nil || cr.Authorizer == nil {
 		return nil, nil
 	}
@@ -245,7 +274,8 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	}
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: cause.FixText}
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text),
+		Fix: apicall.FixPhrase(j.Cause, fixHints)}
 	return w, nil
 }
 
@@ -255,6 +285,14 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		return nil, err
 	}
 	r, cr := a.request(req)
+	var signer *cmdutil.SigV4
+	if req.TokenChoice == service.SendSigV4 {
+		var err error
+		if signer, err = a.signer(ctx, req.Token); err != nil {
+			return nil, err
+		}
+		r.Sign = signer.Sign
+	}
 	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
@@ -269,7 +307,40 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		return nil, &service.Failure{Transport: true, Err: err, Diagnosis: flows.Diagnosis{Message: msg,
 			Cause: "No answer came from the API.", Fix: transportFix(res)}}
 	}
+	// An integration that echoes the request's headers would show the
+	// token sent: the view gets the answer with it redacted.
+	apicall.RedactEcho(res.Response, r.Token)
+	if signer != nil {
+		signer.Redact(res.Response)
+	}
 	return callResult(res), nil
+}
+
+// signer signs a call with the AWS credentials the console's identity
+// pool gives for idToken (as the Tokens view's a shows them), traded once
+// per ID token while they last. Errors are *service.Failure.
+func (a *consoleAPI) signer(ctx context.Context, idToken string) (*cmdutil.SigV4, error) {
+	if idToken == "" {
+		return nil, service.NewFailure(flows.Diagnosis{Message: "no ID token to trade for AWS credentials",
+			Cause: "A SigV4-signed call uses the AWS credentials an identity pool gives for the session's ID token.",
+			Fix:   "Sign in on view 1."}, errors.New("no ID token"))
+	}
+	clock := a.c.f.Clock()
+	a.mu.Lock()
+	creds, region, tok := a.creds, a.credsRegion, a.credsToken
+	a.mu.Unlock()
+	if tok != idToken || creds.Expired() || (creds.CanExpire && creds.Expires.Before(clock().Add(time.Minute))) {
+		res, err := a.c.exchange(ctx, idToken, false)
+		if err != nil {
+			return nil, err
+		}
+		creds = res.Credentials
+		region, _, _ = strings.Cut(res.IdentityPoolID, ":")
+		a.mu.Lock()
+		a.creds, a.credsRegion, a.credsToken = creds, region, idToken
+		a.mu.Unlock()
+	}
+	return &cmdutil.SigV4{Creds: creds, Region: region, Now: clock}, nil
 }
 
 func transportFix(res *apicall.Result) string {
@@ -334,7 +405,7 @@ func callResult(res *apicall.Result) *service.CallResult {
 	if j.RouteProblem != "" && len(j.Known) > 0 {
 		diag += "; the API has: " + strings.Join(j.Known, ", ")
 	}
-	fix := cause.FixText
+	fix := apicall.FixPhrase(j.Cause, fixHints)
 	for _, w := range j.Warnings {
 		switch w {
 		case apicall.WarnBearerToRESTCognito:
@@ -346,6 +417,22 @@ func callResult(res *apicall.Result) *service.CallResult {
 	out.Judgement = &service.Judgement{Verdict: v, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Diagnosis: diag, Fix: fix}
 	return out
 }
+
+// fixHints are the console's keys that do a fix, by fix code (the
+// library's fix text names none; the CLI adds its flags): the API view's
+// token key, the Tokens view's AWS credentials key.
+var fixHints = func() map[string]apicall.Hint {
+	tk := apiview.DefaultKeyMap().Token.Help().Key
+	aws := tokensview.DefaultKeyMap().AWS.Help().Key
+	return map[string]apicall.Hint{
+		"send-token":          {After: "send a token", Text: " (" + tk + " picks the token sent)"},
+		"send-access-token":   {After: "send the access token", Text: " (" + tk + ": access)"},
+		"send-id-token":       {After: "send the ID token", Text: " (" + tk + ": ID)"},
+		"sign-request":        {After: "with AWS credentials", Text: " (" + tk + ": SigV4, the identity pool's for the ID token)"},
+		"check-role-policy":   {After: "the identity pool gives", Text: ": view 2, " + aws},
+		"refresh-credentials": {After: "get fresh credentials", Text: " (view 2, " + aws + ")"},
+	}
+}()
 
 // gatewayText is API Gateway's own words: the body's message and the
 // www-authenticate header.

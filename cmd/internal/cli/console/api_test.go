@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -47,9 +48,18 @@ func TestConsoleAPI(t *testing.T) {
 	scoped := byPath["GET /scoped cogscope-demo-http"]
 	admin := byPath["GET /admin cogscope-demo-http"]
 	profile := byPath["GET /profile cogscope-demo-rest"]
+	iam := byPath["GET /iam cogscope-demo-http"]
+	if iam.Authorizer != service.AuthIAM {
+		t.Errorf("GET /iam: authorizer %q, want %q", iam.Authorizer, service.AuthIAM)
+	}
 	if private.Authorizer != service.AuthJWT || scoped.Authorizer != service.AuthJWT || len(scoped.Scopes) != 1 ||
 		admin.Authorizer != service.AuthLambda || profile.Authorizer != service.AuthCognito || len(admin.LogGroups) != 2 {
 		t.Fatalf("authorizers: private %+v scoped %+v admin %+v profile %+v (all: %v)", private, scoped, admin, profile, keys(byPath))
+	}
+
+	// The demo's two /hello are told apart by their API's kind.
+	if h, r := byPath["GET /hello cogscope-demo-http"], byPath["GET /hello cogscope-demo-rest"]; h.APIKind != "HTTP" || r.APIKind != "REST" {
+		t.Errorf("API kinds of the two /hello: %q and %q, want HTTP and REST", h.APIKind, r.APIKind)
 	}
 
 	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
@@ -70,13 +80,19 @@ func TestConsoleAPI(t *testing.T) {
 		status      int
 		verdict     service.Verdict
 		failedCheck string
+		fix         string // the fix's words, in the console's terms
 	}{
-		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
-		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source"},
-		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope"},
-		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
-		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", ""},
-		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use"},
+		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", "", ""},
+		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source",
+			"send a token (t picks the token sent) in the header"},
+		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", "send the access token (t: access)"},
+		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", "", ""},
+		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", ""},
+		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use",
+			"send the ID token (t: ID), or add"},
+		{"IAM route signed with the identity pool's credentials", iam, service.SendSigV4, tk.IDToken, 0, 200, "", "", ""},
+		{"IAM route with the access token", iam, service.SendAccess, tk.AccessToken, 403, 403, service.VerdictForbidden, "sigv4_signature",
+			"sign the request with AWS credentials (t: SigV4"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,12 +105,36 @@ func TestConsoleAPI(t *testing.T) {
 			if (w == nil) != (tc.warn == 0) || (w != nil && (w.Status != tc.warn || w.FailedCheck != tc.failedCheck || w.Fix == "")) {
 				t.Errorf("check: %+v, want status %d failed check %s", w, tc.warn, tc.failedCheck)
 			}
+			if w != nil && (!strings.Contains(w.Fix, tc.fix) || strings.Contains(w.Fix, "--")) {
+				t.Errorf("check's fix %q, want %q and no CLI flag", w.Fix, tc.fix)
+			}
 			res, err := opts.API.Call(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Status != tc.status || res.RequestID == "" || res.Timings.Total <= 0 || len(res.Body) == 0 {
 				t.Fatalf("result %+v", res)
+			}
+			// The demo integration echoes the request's headers: the
+			// token sent is never shown.
+			if tc.token != "" && strings.Contains(string(res.Body), tc.token) {
+				t.Errorf("the body shows the token sent:\n%s", res.Body)
+			}
+			for _, h := range res.Headers {
+				if tc.token != "" && strings.Contains(h.Value, tc.token) {
+					t.Errorf("header %s shows the token sent", h.Name)
+				}
+			}
+			if tc.choice == service.SendSigV4 {
+				// The echo holds the signed request's headers: no session
+				// token, no signature.
+				for _, want := range []string{`"x-amz-security-token":"` + apicall.Redacted + `"`, "Signature=" + apicall.Redacted} {
+					if !strings.Contains(string(res.Body), want) {
+						t.Errorf("the signed call's echo lacks %s:\n%s", want, res.Body)
+					}
+				}
+			} else if tc.status == 200 && tc.route.API == private.API && !strings.Contains(string(res.Body), `"Bearer `+apicall.Redacted+`"`) {
+				t.Errorf("the echoed Authorization header is not redacted:\n%s", res.Body)
 			}
 			if tc.verdict == "" {
 				if res.Judgement != nil {
@@ -105,6 +145,9 @@ func TestConsoleAPI(t *testing.T) {
 			j := res.Judgement
 			if j == nil || j.Verdict != tc.verdict || j.FailedCheck != tc.failedCheck || j.Gateway == "" || j.Diagnosis == "" || j.Fix == "" {
 				t.Errorf("judgement %+v", j)
+			}
+			if j != nil && (!strings.Contains(j.Fix, tc.fix) || strings.Contains(j.Fix, "--")) {
+				t.Errorf("judgement's fix %q, want %q and no CLI flag", j.Fix, tc.fix)
 			}
 		})
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/idpool"
-	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/identity"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -17,7 +15,29 @@ import (
 // the identity pool named by $COGSCOPE_IDENTITY_POOL_ID, or, against the
 // local stack, its demo identity pool (the Tokens view's panel).
 func (ct consoleTokens) AWSCredentials(ctx context.Context, idToken string) (*service.AWSCredentials, error) {
-	c := ct.c
+	res, err := ct.c.exchange(ctx, idToken, true)
+	if err != nil {
+		return nil, err
+	}
+	out := &service.AWSCredentials{IdentityPoolID: res.IdentityPoolID, IdentityID: res.IdentityID, RoleARN: res.RoleARN,
+		Rule: "unknown", RuleNote: res.RuleNote, PrincipalTags: res.TagsCopy(), TagsNote: res.TagsNote,
+		CallerArn: res.CallerArn, AccessKeyID: res.Credentials.AccessKeyID}
+	if res.RuleKnown {
+		out.Rule = res.Rule.String()
+	}
+	if res.Credentials.CanExpire {
+		out.Expires = res.Credentials.Expires
+	}
+	return out, nil
+}
+
+var _ service.Credentials = consoleTokens{}
+
+// exchange trades idToken at the console's identity pool
+// ($COGSCOPE_IDENTITY_POOL_ID, else the local stack's demo pool). explain
+// asks for the role's rule and tags too (when there are AWS credentials
+// to read the pool's configuration with). Errors are *service.Failure.
+func (c *console) exchange(ctx context.Context, idToken string, explain bool) (*idpool.Result, error) {
 	t := c.current()
 	if t.Pending {
 		return nil, errStarting
@@ -36,28 +56,10 @@ func (ct consoleTokens) AWSCredentials(ctx context.Context, idToken string) (*se
 	if err != nil {
 		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: "AWS configuration: " + err.Error()}, Err: err}
 	}
-	clients := idpool.Clients{Identity: awsclient.CognitoIdentity(cfg, t.Endpoint), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
-		sc := cfg.Copy()
-		sc.Credentials = creds
-		if creds == nil {
-			sc.Credentials = aws.AnonymousCredentials{}
-		}
-		return awsclient.STS(sc, t.Endpoint)
-	}}
-	res, err := idpool.Exchange(ctx, clients, idpool.Request{IdentityPoolID: poolID, IDToken: idToken, NoExplain: !c.f.HasAWSCredentials(ctx, t)})
+	res, err := idpool.Exchange(ctx, cmdutil.IdentityPoolClients(cfg, t.Endpoint), idpool.Request{IdentityPoolID: poolID, IDToken: idToken,
+		NoExplain: !explain || !c.f.HasAWSCredentials(ctx, t)})
 	if err != nil {
 		return nil, service.NewFailure(idpool.Diagnose(err), err)
 	}
-	out := &service.AWSCredentials{IdentityPoolID: res.IdentityPoolID, IdentityID: res.IdentityID, RoleARN: res.RoleARN,
-		Rule: "unknown", RuleNote: res.RuleNote, PrincipalTags: res.TagsCopy(), TagsNote: res.TagsNote,
-		CallerArn: res.CallerArn, AccessKeyID: res.Credentials.AccessKeyID}
-	if res.RuleKnown {
-		out.Rule = res.Rule.String()
-	}
-	if res.Credentials.CanExpire {
-		out.Expires = res.Credentials.Expires
-	}
-	return out, nil
+	return res, nil
 }
-
-var _ service.Credentials = consoleTokens{}

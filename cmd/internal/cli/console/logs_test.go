@@ -118,3 +118,64 @@ func callDemo(t *testing.T, env *localtest.Env, path string) string {
 	resp.Body.Close()
 	return resp.Header.Get("apigw-requestid")
 }
+
+// The view starts a tail again when a group appears, with Since: the
+// restarted tail reads the window before it, so the lines the call that
+// created the group wrote (the authorizer's, logged before the restart)
+// are delivered.
+func TestConsoleLogsRestartReadsTheLinesOfTheCallThatCreatedTheGroup(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	logs := c.options().Logs.(*consoleLogs)
+	logs.recheck = 50 * time.Millisecond
+	if resp, err := http.Get(env.API.HTTPURL + "/hello"); err != nil { // the access log exists
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	groups := []string{env.API.HTTPLogGroup, "/aws/lambda/cogscope-demo-admins"}
+	since := time.Now()
+	ch, err := logs.Tail(ctx, service.TailRequest{Groups: groups, Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	for u := range ch { // ends when the authorizer's group appears
+		if u.Status != nil && u.Status.Mode == service.TailLive && u.Status.Err == nil && id == "" {
+			id = callDemo(t, env, "/admin")
+		}
+	}
+	if id == "" {
+		t.Fatal("the first tail never went live")
+	}
+	tailCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	ch, err = logs.Tail(tailCtx, service.TailRequest{Groups: groups, Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var access, decision bool
+	for u := range ch {
+		for _, ev := range u.Events {
+			if ev.RequestID != id {
+				continue
+			}
+			access = access || ev.Group == env.API.HTTPLogGroup
+			decision = decision || ev.Group == "/aws/lambda/cogscope-demo-admins"
+		}
+		if access && decision {
+			stop()
+		}
+	}
+	if !access || !decision {
+		t.Fatalf("request %s before the restart: access line %v, authorizer line %v", id, access, decision)
+	}
+}
