@@ -85,11 +85,25 @@ func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
 		}
 		a.cfgErr = err
 	} else {
-		a.cfgErr = errors.New("no AWS credentials to read API Gateway's configuration with")
+		a.cfgErr = errNoAPICredentials
 	}
 	a.routes = map[string]routeInfo{}
 	a.loaded = true
 	return t, nil
+}
+
+// errNoAPICredentials is why API Gateway's configuration was not read.
+var errNoAPICredentials = errors.New("no AWS credentials to read API Gateway's configuration with")
+
+// config is API Gateway's configuration as the view read it (nil, and
+// why, when it could not be read).
+func (a *consoleAPI) config(ctx context.Context) (*apiconfig.Config, error) {
+	if _, err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg, a.cfgErr
 }
 
 // Routes lists the profile's routes, else API Gateway's.

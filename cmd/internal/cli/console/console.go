@@ -179,9 +179,11 @@ func (c *console) options() ui.Options {
 		OpenURL: c.open,
 		NoColor: c.f.Env("NO_COLOR") != "",
 		Now:     c.f.Clock(),
-		API:     &consoleAPI{c: c},
 		Logs:    newConsoleLogs(c),
 	}
+	api := &consoleAPI{c: c}
+	o.API = api
+	o.Doctor = &consoleDoctor{c: c, api: api}
 	if t.Pending {
 		o.Connect = c.connect
 	} else if !t.Ephemeral {
