@@ -77,7 +77,7 @@ func New(t *theme.Theme, svc service.Doctor) Model {
 	m := Model{t: t, svc: svc, keys: DefaultKeyMap()}
 	m.input = textarea.New()
 	m.input.ShowLineNumbers = false
-	m.input.Prompt = "│ "
+	m.input.Prompt = ""
 	m.input.CharLimit = MaxPaste
 	m.input.Placeholder = "paste the error here: NotAuthorizedException: …, a response body, error=redirect_mismatch, 401 {\"message\":\"Unauthorized\"}"
 	m.input.KeyMap.InsertNewline = m.keys.Newline

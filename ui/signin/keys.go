@@ -38,14 +38,14 @@ func DefaultKeyMap() KeyMap {
 		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "identity provider")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll trace up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll trace down")),
-		Doctor:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "doctor: check the configuration")),
-		Explain:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explain a pasted error")),
+		Doctor:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "doctor")),
+		Explain:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explain an error")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Provider, k.Unmask, k.Doctor, k.Explain}
+	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Provider, k.Doctor, k.Explain, k.Unmask}
 }
 
 // FullHelp implements help.KeyMap.
