@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cogscope/cogscope/ui/internal/fakes"
+	"github.com/cogscope/cogscope/ui/service"
 )
 
 // The doctor pane on the Sign-in view: the checklist (d) and a pasted
@@ -115,5 +117,32 @@ func TestExplainKeepsThePasteWhenItFails(t *testing.T) {
 	}
 	if s := d.screen(); !strings.Contains(s, "confirmed cognito.flow-disabled by client.auth-flow") {
 		t.Errorf("the confirmation is not shown:\n%s", s)
+	}
+}
+
+// A call whose answer is not the one predicted before sending says so
+// beside both. Regenerate with
+//
+//	go test ./ui -run TestGoldenPreflightMismatch -update
+func TestGoldenPreflightMismatch(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		t.Run(fmt.Sprintf("api_preflight_mismatch_%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			o := demoOptions()
+			api := o.API.(*fakes.API)
+			body := []byte(`{"message":"Unauthorized"}`)
+			api.Results = map[string]*service.CallResult{"/private": {Status: 401, Body: body, Size: int64(len(body)),
+				Headers:   []service.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "Www-Authenticate", Value: `Bearer error="invalid_token" error_description="the token has expired"`}},
+				Judgement: &service.Judgement{Verdict: service.VerdictUnauthorized, FailedCheck: "exp", Gateway: `"Unauthorized"`, Diagnosis: "the token expired", Fix: "refresh (2, r)"},
+				Preflight: &service.Preflight{Outcome: service.PredictPass, Reason: "the token passes the JWT authorizer's checks", Differences: []string{"status"}}}}
+			d := newDriver(t, o, size[0], size[1])
+			d.keys("enter", "enter", "enter", "3", "down", "enter")
+			id := fakes.RequestID(1)
+			d.Until(func(m Model) bool {
+				return logsPage(m).Holds(id) && strings.Contains(ansi.Strip(m.render()), `"requestId":"`+id)
+			})
+			golden.RequireEqual(t, d.screen())
+		})
 	}
 }

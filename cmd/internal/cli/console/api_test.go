@@ -4,8 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	apigatewayv2types "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/local/localtest"
@@ -70,13 +75,14 @@ func TestConsoleAPI(t *testing.T) {
 		status      int
 		verdict     service.Verdict
 		failedCheck string
+		predicted   string // the preflight's outcome, which the answer agrees with
 	}{
-		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
-		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source"},
-		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope"},
-		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", ""},
-		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", ""},
-		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use"},
+		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", "", service.PredictPass},
+		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source", service.PredictRefuse},
+		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", service.PredictRefuse},
+		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", "", service.PredictUnknown},
+		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", service.PredictPass},
+		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use", service.PredictRefuse},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,6 +101,9 @@ func TestConsoleAPI(t *testing.T) {
 			}
 			if res.Status != tc.status || res.RequestID == "" || res.Timings.Total <= 0 || len(res.Body) == 0 {
 				t.Fatalf("result %+v", res)
+			}
+			if p := res.Preflight; p == nil || p.Outcome != tc.predicted || !p.Agrees {
+				t.Errorf("preflight %+v, want %s agreeing with %d", p, tc.predicted, res.Status)
 			}
 			if tc.verdict == "" {
 				if res.Judgement != nil {
@@ -166,4 +175,68 @@ func keys(m map[string]service.Route) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// The prediction is made from the configuration the view read; when the
+// authorizer changes afterwards, the answer disagrees and the result says
+// so beside it.
+func TestConsoleAPIFlagsAMismatch(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	api := c.options().API
+	routes, err := api.Routes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var private *service.Route
+	for i, r := range routes {
+		if r.Method == "GET" && r.Path == "/private" && strings.HasPrefix(r.API, "cogscope-demo-http") {
+			private = &routes[i]
+		}
+	}
+	if private == nil {
+		t.Fatalf("no GET /private in %+v", routes)
+	}
+	run, err := c.options().SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tk, err := drain(t, run)
+	if err != nil || tk == nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	// The JWT authorizer stops trusting the demo client.
+	v2 := env.APIGatewayV2Client()
+	auths, err := v2.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: aws.String(env.API.HTTPAPIID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for _, a := range auths.Items {
+		if a.AuthorizerType == apigatewayv2types.AuthorizerTypeJwt && a.JwtConfiguration != nil {
+			if _, err := v2.UpdateAuthorizer(ctx, &apigatewayv2.UpdateAuthorizerInput{ApiId: aws.String(env.API.HTTPAPIID), AuthorizerId: a.AuthorizerId,
+				JwtConfiguration: &apigatewayv2types.JWTConfiguration{Issuer: a.JwtConfiguration.Issuer, Audience: []string{"another-client"}}}); err != nil {
+				t.Fatal(err)
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		t.Fatal("no JWT authorizer to change")
+	}
+	res, err := api.Call(ctx, service.CallRequest{Route: private, Method: "GET", Path: "/private", TokenChoice: service.SendAccess, Token: tk.AccessToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Preflight
+	if res.Status != 401 || p == nil || p.Outcome != service.PredictPass || p.Agrees || !slices.Contains(p.Differences, "status") {
+		t.Fatalf("status %d, preflight %+v", res.Status, p)
+	}
 }
