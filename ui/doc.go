@@ -16,6 +16,8 @@
 //	                                  sending), Call; nil: view 3 says no API is configured
 //	Options.Logs     service.Logs     Groups, Tail (updates on a channel); nil: no log
 //	                                  service (view 4 and view 3's pane say so)
+//	Options.Doctor   service.Doctor   the doctor's checklist and pasted errors explained
+//	                                  (the Sign-in view's d and e); nil: the keys are off
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
 //	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
@@ -41,6 +43,7 @@
 //	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
 //	ui/api          view 3: routes, token per call, warning, response, judgement, history, log pane
 //	ui/logs         view 4 (and view 3's log pane): tail in a bounded ring, filter, pause, jump
+//	ui/doctor       the doctor pane of view 1: checklist (d), a pasted error explained (e)
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
