@@ -26,7 +26,11 @@ func (m Model) View() string {
 	if lines == nil || m.laidW != w {
 		lines = m.content(w)
 	}
-	return widgets.Pane(m.t, m.title(), widgets.Visible(lines, m.scroll, h), m.width, m.height, true)
+	title := m.title()
+	if len(lines) > h {
+		title += fmt.Sprintf(" · lines %d–%d of %d", m.scroll+1, min(m.scroll+h, len(lines)), len(lines))
+	}
+	return widgets.Pane(m.t, title, widgets.Visible(lines, m.scroll, h), m.width, m.height, true)
 }
 
 // layout lays the content out for the pane's width, once.

@@ -155,8 +155,18 @@ func (m *Model) SetDoctor(svc service.Doctor) {
 	m.doc.SetSize(m.docSize())
 }
 
-// docSize is the doctor pane's area: beside the picker and the form.
-func (m Model) docSize() (int, int) { return max(m.width-m.lay.leftW, 0), m.height }
+// docSize is the doctor pane's area: beside the picker and the form, or
+// the whole view when narrow.
+func (m Model) docSize() (int, int) {
+	if m.docFull() {
+		return m.width, m.height
+	}
+	return max(m.width-m.lay.leftW, 0), m.height
+}
+
+// docFull says the doctor pane takes the whole view: on a narrow screen
+// the picker beside it would leave it too little room.
+func (m Model) docFull() bool { return m.width < wideFrom }
 
 // DoctorOpen reports whether the doctor pane is shown.
 func (m Model) DoctorOpen() bool { return m.doc.IsOpen() }

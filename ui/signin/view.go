@@ -50,6 +50,9 @@ func (m Model) View() string {
 	}
 	l := m.panes()
 	if m.doc.IsOpen() {
+		if m.docFull() {
+			return m.doc.View()
+		}
 		left := widgets.Pane(m.t, "Sign in", m.leftView(l.leftW-2), l.leftW, l.leftH, false)
 		return widgets.Beside(left, m.doc.View())
 	}
