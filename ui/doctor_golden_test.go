@@ -146,3 +146,27 @@ func TestGoldenPreflightMismatch(t *testing.T) {
 		})
 	}
 }
+
+// A paste on the Sign-in view with no field focused opens the box with
+// the text; enter explains it.
+func TestAPasteOnSignInIsAnErrorToExplain(t *testing.T) {
+	t.Parallel()
+	doc := fakes.NewDoctor()
+	d := newDriver(t, Options{Target: fakes.Target(), SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), Doctor: doc}, 120, 40)
+	d.Send(tea.PasteMsg{Content: fakes.FlowDisabledMessage})
+	d.Settle()
+	if p := d.M.signIn.Doctor(); !p.Typing() || p.Input() != fakes.FlowDisabledMessage {
+		t.Fatalf("after the paste: typing %v, input %q", p.Typing(), p.Input())
+	}
+	d.keys("enter")
+	if x := d.M.signIn.Doctor().Explanation(); x == nil || x.Best == nil || len(doc.Texts()) != 1 {
+		t.Fatalf("explanation %+v, texts %q", x, doc.Texts())
+	}
+	// In a form field the paste is the field's.
+	d.keys("esc", "enter")
+	d.Send(tea.PasteMsg{Content: "alice"})
+	d.Settle()
+	if d.M.signIn.DoctorOpen() || len(doc.Texts()) != 1 {
+		t.Error("a paste into the form went to the doctor")
+	}
+}

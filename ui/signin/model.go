@@ -317,6 +317,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.trace, cmd = m.trace.Update(msg)
 		return m, cmd
 	case tea.PasteMsg:
+		if m.hasDoctor && m.focus == focusPicker {
+			// A paste with no field to go to is an error to explain: it
+			// opens the box with the text, for enter to explain.
+			var cmd, cmd2 tea.Cmd
+			m.doc, cmd = m.doc.Paste(m.doctorRequest())
+			m.doc, cmd2 = m.doc.Update(msg)
+			return m, tea.Batch(cmd, cmd2)
+		}
 		return m.toInput(msg)
 	case spinner.TickMsg:
 		if !m.phase.busy() {
