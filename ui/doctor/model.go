@@ -89,7 +89,7 @@ func New(t *theme.Theme, svc service.Doctor) Model {
 func (m *Model) SetTheme(t *theme.Theme) {
 	m.t = t
 	m.input.SetStyles(t.TextArea)
-	m.lines = nil
+	m.relayout()
 }
 
 // SetSize gives the pane its area (the pane's border included).
@@ -97,7 +97,16 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.input.SetWidth(max(w-2, 8))
 	m.input.SetHeight(max(h-2-inputHeader, 1))
+	m.relayout()
+}
+
+// relayout lays the content out again (a new size or theme).
+func (m *Model) relayout() {
 	m.lines = nil
+	if m.mode == modeChecks || m.mode == modeExplain {
+		m.layout()
+	}
+	m.scroll = min(m.scroll, max(len(m.lines)-(m.height-2), 0))
 }
 
 // inputHeader is how many lines the input mode shows above the text.
