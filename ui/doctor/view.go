@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -81,6 +82,9 @@ func (m Model) content(w int) []string {
 	return checklistLines(t, m.report, w)
 }
 
+// severity orders the checklist.
+var severity = map[service.CheckStatus]int{service.CheckFail: 0, service.CheckWarn: 1, service.CheckSkipped: 2, service.CheckOK: 3}
+
 // marks are the checks' glyphs and styles.
 func mark(t *theme.Theme, s service.CheckStatus) string {
 	switch s {
@@ -108,7 +112,11 @@ func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 		out = append(out, wrap(t.Muted, common.CleanLine(r.Target), w, "")...)
 	}
 	out = append(out, t.Text.Render(widgets.Cut(counts(r), w)), "")
-	for _, c := range r.Checks {
+	// What needs doing first: failures, warnings, then what could not be
+	// checked, then what passed (each in the rules' order).
+	checks := slices.Clone(r.Checks)
+	slices.SortStableFunc(checks, func(a, b service.Check) int { return severity[a.Status] - severity[b.Status] })
+	for _, c := range checks {
 		name := common.CleanLine(c.Name)
 		if c.Subject != "" {
 			name += " (" + common.CleanLine(c.Subject) + ")"
