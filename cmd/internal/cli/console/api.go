@@ -260,7 +260,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	}
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: cause.FixText}
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text), Fix: consoleFix(j.Cause)}
 	return w, nil
 }
 
@@ -391,7 +391,7 @@ func callResult(res *apicall.Result) *service.CallResult {
 	if j.RouteProblem != "" && len(j.Known) > 0 {
 		diag += "; the API has: " + strings.Join(j.Known, ", ")
 	}
-	fix := cause.FixText
+	fix := consoleFix(j.Cause)
 	for _, w := range j.Warnings {
 		switch w {
 		case apicall.WarnBearerToRESTCognito:
@@ -402,6 +402,25 @@ func callResult(res *apicall.Result) *service.CallResult {
 	}
 	out.Judgement = &service.Judgement{Verdict: v, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Diagnosis: diag, Fix: fix}
 	return out
+}
+
+// consoleFixes word apicall's fixes that name the command line's flags
+// or commands in the console's terms (its keys and views).
+var consoleFixes = map[string]string{
+	apicall.CauseNoToken:           "send a token (t: access or ID) in the header the authorizer reads",
+	apicall.CauseIDTokenNeedsScope: "send the access token (t picks the token)",
+	apicall.CauseAccessTokenForID:  "send the ID token (t picks the token), or add authorization scopes to the method",
+	apicall.CauseIAM:               "sign the request with AWS credentials (SigV4); the console sends bearer tokens only, cogscope call signs",
+	apicall.CauseIAMDenied:         "use credentials of a role allowed on the route (the Tokens view's a shows which role the identity pool gives), or allow the route in the role's policy",
+	apicall.CauseIAMCredentials:    "get fresh credentials (the Tokens view's a) and sign again",
+}
+
+// consoleFix is the fix of an apicall cause in the console's words.
+func consoleFix(cause string) string {
+	if f, ok := consoleFixes[cause]; ok {
+		return f
+	}
+	return apicall.Causes[cause].FixText
 }
 
 // gatewayText is API Gateway's own words: the body's message and the
