@@ -18,6 +18,9 @@
 //	                                  service (view 4 and view 3's pane say so); view 5
 //	                                  also asks it once per call for the route's lines
 //	                                  of the call's request id (a filter pattern, Since)
+//	                                  service (view 4 and view 3's pane say so)
+//	Options.Doctor   service.Doctor   the doctor's checklist and pasted errors explained
+//	                                  (the Sign-in view's d and e); nil: the keys are off
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
 //	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
@@ -45,6 +48,7 @@
 //	ui/logs         view 4 (and view 3's log pane): tail in a bounded ring, filter, pause, jump
 //	ui/timeline     view 5: the session in order — sign-ins and their steps, tokens (jti,
 //	                expiry), calls and their log lines by request id — and each one's detail
+//	ui/doctor       the doctor pane of view 1: checklist (d), a pasted error explained (e)
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)

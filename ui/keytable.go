@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/cogscope/cogscope/ui/api"
+	"github.com/cogscope/cogscope/ui/doctor"
 	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/timeline"
@@ -23,6 +24,7 @@ func KeyTable() string {
 	}{
 		{"everywhere", DefaultKeyMap().FullHelp()},
 		{"Sign in", signin.DefaultKeyMap().FullHelp()},
+		{"Sign in, doctor pane", doctor.DefaultKeyMap().FullHelp()},
 		{"Tokens", tokens.DefaultKeyMap().FullHelp()},
 		{"API", api.DefaultKeyMap().FullHelp()},
 		{"Logs", logs.DefaultKeyMap().FullHelp()},

@@ -126,6 +126,7 @@ func New(o Options) Model {
 	}
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
+	m.signIn.SetDoctor(o.Doctor)
 	m.connecting = o.Connect != nil
 	return m
 }

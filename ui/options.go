@@ -19,6 +19,9 @@ type Options struct {
 	// target has none: the views then say so.
 	API  service.API
 	Logs service.Logs
+	// Doctor checks the target's configuration and explains pasted
+	// errors (the Sign-in view's d and e); nil: the keys are off.
+	Doctor service.Doctor
 	// Session is a session to start with (the session store's latest),
 	// nil for none.
 	Session *flows.Tokens

@@ -6,6 +6,8 @@
 # timeouts:
 #
 #   1. SRP sign-in as the demo user (the form is pre-filled: enter, enter, enter);
+#      then the doctor's checklist (d) and an error pasted onto the view
+#      (tmux paste-buffer -p: a bracketed paste) explained;
 #   2. hosted-UI PKCE, the browser played by internal/e2e/scriptedbrowser
 #      ($BROWSER), which submits the hosted UI's login form over HTTP and
 #      follows the redirect to the console's loopback listener;
@@ -140,6 +142,20 @@ keys Enter # run
 wait_for 20 "signed in with SRP" "RespondToAuthChallenge" "PASSWORD_VERIFIER" "tokens"
 echo "ok: SRP sign-in"
 
+# 1b. The doctor's checklist for the target, then an error pasted onto the
+# view (bracketed paste) and explained.
+keys d
+wait_for 20 "Doctor · the SRP flow" "client.auth-flow" "ok ·"
+echo "ok: the doctor's checklist"
+keys Escape
+tmux -L "$sock" set-buffer -- "NotAuthorizedException: Incorrect username or password."
+tmux -L "$sock" paste-buffer -p -t "$session"
+wait_for 5 "Explain an error" "Incorrect username or password"
+keys Enter
+wait_for 20 "cognito.NotAuthorizedException.incorrect-password" "Checked against the target's configuration"
+echo "ok: a pasted error explained"
+keys Escape
+
 # 2. Hosted-UI PKCE; the scripted browser signs in.
 keys Down Down
 wait_for 5 "authorization code + PKCE"
@@ -219,6 +235,7 @@ else
 	wait_for 10 "will fail: 403"
 	keys Enter
 	wait_for 20 "403 Forbidden · GET /scoped" "failed check: scope" "diagnosis"
+	wait_for 10 "the answer is the one predicted before sending"
 	reqid=$(capture | sed -n 's/.*request id \([^ │]*\).*/\1/p' | head -n1)
 	[ -n "$reqid" ] || fail "no request id for the 403"
 	echo "ok: GET /scoped with the ID token: 403, failed check scope (request $reqid)"

@@ -30,7 +30,7 @@ var rules = []rule{
 		"cmdutil is what the commands share: it never reaches up to a command or the command tree"},
 	{module + "/internal/termtext", []string{module + "/", "github.com/", "charm.land/", "golang.org/"},
 		"termtext is a leaf every layer (flows, ui, cmd) may use: the standard library only"},
-	{module + "/ui", []string{module + "/cmd", module + "/internal/awsclient", module + "/internal/local",
+	{module + "/ui", []string{module + "/cmd", module + "/internal/awsclient", module + "/internal/local", module + "/internal/doctor", module + "/internal/apicall", module + "/internal/apiconfig",
 		"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/", "github.com/spf13/", "os/exec"},
 		"the console gets its services as interfaces from cmd: it never builds AWS clients, reads flags or runs commands"},
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 )
 
@@ -53,6 +54,31 @@ type Finding struct {
 	// that explains Error; Ref the failure-catalogue row ("a3").
 	Catalogue string `json:"catalogue,omitempty"`
 	Ref       string `json:"ref,omitempty"`
+
+	// template is Detail and Fix with their references ({flow:refresh},
+	// {input:redirect-uri}) not yet phrased: Run phrases them with
+	// flows.FlagWords, Phrase with another edge's words.
+	template flows.Text
+}
+
+// Phrase returns f with its detail and fix worded by w (the console's
+// words, where Detail and Fix carry the command line's).
+func (f Finding) Phrase(w flows.Words) Finding {
+	if f.template == (flows.Text{}) {
+		return f
+	}
+	t := f.template.Phrase(w)
+	f.Detail, f.Fix = t.Cause, t.Fix
+	return f
+}
+
+// phrased keeps f's text as a template and words it with FlagWords.
+func phrased(f Finding) Finding {
+	if !strings.Contains(f.Detail, "{") && !strings.Contains(f.Fix, "{") {
+		return f
+	}
+	f.template = flows.Text{Cause: f.Detail, Fix: f.Fix}
+	return f.Phrase(flows.FlagWords)
 }
 
 // Target is what the user signs in with: the pool, the client, the flow

@@ -465,6 +465,15 @@ func fillDefaults(s string) string {
 }
 
 func matchOf(e flows.Entry, score int, why []string) Match {
-	t := flows.Text{Cause: fillDefaults(e.Cause), Fix: fillDefaults(e.Fix)}.Phrase(flows.FlagWords)
-	return Match{ID: e.ID, Source: e.Source, Ref: e.Ref, Cause: t.Cause, Fix: t.Fix, Score: score, Why: why, Entry: e}
+	m := Match{ID: e.ID, Source: e.Source, Ref: e.Ref, Score: score, Why: why, Entry: e}
+	t := m.Phrase(flows.FlagWords)
+	m.Cause, m.Fix = t.Cause, t.Fix
+	return m
+}
+
+// Phrase words the match's cause and fix with w: Cause and Fix carry
+// flows.FlagWords' (the command line's), the console phrases them with
+// its own.
+func (m Match) Phrase(w flows.Words) flows.Text {
+	return flows.Text{Cause: fillDefaults(m.Entry.Cause), Fix: fillDefaults(m.Entry.Fix)}.Phrase(w)
 }

@@ -214,3 +214,20 @@ func gatewayBody(body string) bool {
 	}
 	return false
 }
+
+// CompareResponse sets the prediction beside a call's answer as apicall
+// received it (nil without one): `call --preflight` and the console's API
+// view compare alike.
+func CompareResponse(p Prediction, r *apicall.ResponseInfo) *Comparison {
+	if r == nil {
+		return nil
+	}
+	h := http.Header{}
+	for k, vs := range r.Headers {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
+	c := Compare(p, r.Status, h, r.Body)
+	return &c
+}

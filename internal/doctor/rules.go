@@ -75,7 +75,7 @@ func Run(t Target, c *Config) Report {
 		}
 		for _, f := range rule.Check(t, c) {
 			f.Name = rule.Name
-			r.Checks = append(r.Checks, f)
+			r.Checks = append(r.Checks, phrased(f))
 		}
 	}
 	return r
@@ -206,7 +206,7 @@ func checkSecret(t Target, c *Config) []Finding {
 	note := "front ends built on amazon-cognito-identity-js or Amplify cannot sign in with a client that has a secret"
 	if isAPIFlow(flowOf(t)) && !t.SecretKnown {
 		return []Finding{{Status: StatusFail, Detail: "the app client has a secret, so every call needs SECRET_HASH, and no secret was given; " + note,
-			Fix:       "give the client secret (--client-secret-stdin, or client_secret_env / client_secret_command in the profile), or use an app client without a secret for browser and mobile sign-in",
+			Fix:       "give the client secret ({input:client-secret-stdin}, or client_secret_env / client_secret_command in the profile), or use an app client without a secret for browser and mobile sign-in",
 			Error:     fmt.Sprintf("NotAuthorizedException: Client %s is configured for secret but secret was not received", t.ClientID),
 			Catalogue: "cognito.NotAuthorizedException.secret-missing", Ref: "a2"}}
 	}
@@ -244,7 +244,7 @@ func checkRotation(t Target, c *Config) []Finding {
 		st = StatusFail
 	}
 	return []Finding{{Status: st, Detail: detail,
-		Fix:       "refresh with GetTokensFromRefreshToken (--flow refresh), or turn rotation off",
+		Fix:       "refresh with GetTokensFromRefreshToken ({flow:refresh}), or turn rotation off",
 		Error:     "InvalidParameterException: REFRESH_TOKEN_AUTH is not supported for app clients with refresh token rotation enabled. Use GetTokensFromRefreshToken.",
 		Catalogue: "cognito.flow-disabled.refresh", Ref: "a19"}}
 }
@@ -309,7 +309,7 @@ func checkCallback(t Target, c *Config) []Finding {
 		detail += "; it differs from " + near
 	}
 	return []Finding{{Status: StatusFail, Subject: t.RedirectURI, Detail: detail,
-		Fix:       "add exactly " + t.RedirectURI + " to the app client's callback URLs, or pass a registered one with --redirect-uri",
+		Fix:       "add exactly " + t.RedirectURI + " to the app client's callback URLs, or pass a registered one with {input:redirect-uri}",
 		Error:     "redirect to <domain>/error?error=redirect_mismatch&client_id=" + t.ClientID + " (\"An error was encountered with the requested page\")",
 		Catalogue: "oauth.authorize.redirect_mismatch", Ref: "b20"}}
 }
@@ -359,7 +359,7 @@ func checkScopes(t Target, c *Config) []Finding {
 	if len(bad) > 0 {
 		out = append(out, Finding{Status: StatusFail, Subject: strings.Join(bad, " "),
 			Detail:    fmt.Sprintf("scope %s is not in the client's AllowedOAuthScopes (%s)", strings.Join(bad, ", "), strings.Join(allowed, ", ")),
-			Fix:       "request only allowed scopes (or leave --scope out to get all of them), or allow the scope on the app client",
+			Fix:       "request only allowed scopes (or {omit:scope} to get all of them), or allow the scope on the app client",
 			Error:     `{"error":"invalid_scope"}`,
 			Catalogue: "oauth.authorize.invalid_scope", Ref: "b24"})
 	}
@@ -677,7 +677,7 @@ func checkRouteScopes(t Target, c *Config) []Finding {
 			continue
 		}
 		f := Finding{Status: StatusFail, Subject: routeName(r),
-			Detail: fmt.Sprintf("the route needs one of %s; with --flow %s this client's access tokens carry only %s", strings.Join(r.Scopes, " "), flowOf(t), strings.Join(have, " ")),
+			Detail: fmt.Sprintf("the route needs one of %s; with {flow:%s} this client's access tokens carry only %s", strings.Join(r.Scopes, " "), flowOf(t), strings.Join(have, " ")),
 			Fix:    "sign in through the hosted UI (pkce) or client credentials with one of the route's scopes allowed on the client and requested", Ref: "c30"}
 		if isAPIFlow(flowOf(t)) {
 			f.Detail = fmt.Sprintf("the route needs one of %s; the API sign-in flows issue only %s", strings.Join(r.Scopes, " "), APIFlowScope)

@@ -415,6 +415,7 @@ func responseLines(t *theme.Theme, c *call, w int) []string {
 	if j := r.Judgement; j != nil && (j.Verdict != service.VerdictOK || j.FailedCheck != "") {
 		out = append(out, judgementLines(t, j, w)...)
 	}
+	out = append(out, preflightLines(t, r, w)...)
 	out = append(out, timingBar(t, r.Timings, w)...)
 	out = append(out, "", t.PaneTitle.Render("Headers"))
 	for _, h := range r.Headers {
@@ -576,8 +577,86 @@ func callStatus(c *call) tea.Cmd {
 		return common.StatusError(theme.Cross + " " + what + ": " + common.CleanLine(service.AsFailure(c.err).Error()))
 	}
 	s := fmt.Sprintf("%s → %d %s", what, c.res.Status, http.StatusText(c.res.Status))
+	if p := c.res.Preflight; p != nil && !p.Agrees {
+		s += " · not the answer predicted"
+	}
 	if c.res.Status >= 400 {
 		return common.StatusError(theme.Cross + " " + s)
 	}
 	return common.Status(theme.Check + " " + s)
+}
+
+// preflightLines set the prediction made before sending beside the
+// answer, in two columns (one above the other when narrow), and flag a
+// mismatch: cogscope's model of the authorizer is wrong, or its
+// configuration changed since it was read.
+func preflightLines(t *theme.Theme, r *service.CallResult, w int) []string {
+	p := r.Preflight
+	if p == nil {
+		return nil
+	}
+	if p.Outcome == service.PredictUnknown || p.Outcome == "" {
+		return wrapped(t.Muted, theme.Skip+" no prediction: "+common.CleanLine(p.Reason), w, "  ")
+	}
+	var out []string
+	if p.Agrees {
+		out = append(out, t.OK.Render(widgets.Cut(theme.Check+" the answer is the one predicted before sending", w)))
+	} else {
+		out = append(out, t.Error.Render(widgets.Cut(theme.Cross+" the answer is not the one predicted: it differs in "+strings.Join(p.Differences, ", ")+"", w)))
+		out = append(out, wrapped(t.Warn, "cogscope's model of the authorizer is wrong, or its configuration changed since it was read", w, "  ")...)
+	}
+	predicted := []string{t.Muted.Render("predicted")}
+	switch p.Outcome {
+	case service.PredictPass:
+		predicted = append(predicted, t.OK.Render("pass")+t.Text.Render(": reaches the integration"))
+	default:
+		head := statusStyle(t, p.Status).Render(fmt.Sprint(p.Status))
+		if p.Check != "" {
+			head += t.Muted.Render(" · check ") + t.Text.Render(common.CleanLine(p.Check))
+		}
+		predicted = append(predicted, head, t.Text.Render(common.CleanLine(p.Body)))
+		if p.WWWAuthenticate != "" {
+			predicted = append(predicted, t.Muted.Render("www-authenticate: ")+t.Text.Render(common.CleanLine(p.WWWAuthenticate)))
+		}
+	}
+	answered := []string{t.Muted.Render("answered"), statusStyle(t, r.Status).Render(fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status)))}
+	if b := strings.TrimSpace(string(r.Body)); len(b) <= 200 && !strings.Contains(b, "\n") {
+		answered = append(answered, t.Text.Render(common.CleanLine(b)))
+	}
+	for _, h := range r.Headers {
+		if strings.EqualFold(h.Name, "www-authenticate") {
+			answered = append(answered, t.Muted.Render("www-authenticate: ")+t.Text.Render(common.CleanLine(h.Value)))
+		}
+	}
+	if !p.Agrees && p.Reason != "" {
+		predicted = append(predicted, wrapped(t.Muted, "why: "+common.CleanLine(p.Reason), max((w-3)/2, 8), "")...)
+	}
+	if w < 50 {
+		for _, l := range append(predicted, answered...) {
+			out = append(out, "  "+widgets.Cut(l, w-2))
+		}
+		return out
+	}
+	colW := (w - 5) / 2
+	sep := t.Muted.Render(" │ ")
+	for i := range max(len(predicted), len(answered)) {
+		var l, rr string
+		if i < len(predicted) {
+			l = predicted[i]
+		}
+		if i < len(answered) {
+			rr = answered[i]
+		}
+		out = append(out, "  "+widgets.PadRight(widgets.Cut(l, colW), colW)+sep+widgets.Cut(rr, colW))
+	}
+	return out
+}
+
+// wrapped is text wrapped to w in style st, each line after indent.
+func wrapped(st lipgloss.Style, text string, w int, indent string) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(text, max(w-len(indent), 8), " "), "\n") {
+		out = append(out, indent+st.Render(l))
+	}
+	return out
 }

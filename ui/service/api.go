@@ -125,6 +125,10 @@ type CallResult struct {
 	Timings   Timings
 	// Judgement explains the response; nil when there is nothing to say.
 	Judgement *Judgement
+	// Preflight is the prediction made before sending, beside this
+	// answer; nil when there was nothing to predict from (no API
+	// configuration).
+	Preflight *Preflight
 }
 
 // Warning is the inspector's prediction, before sending, that API Gateway
@@ -155,4 +159,33 @@ type API interface {
 	// error is for not getting one (preferably a *Failure with Transport
 	// set and a diagnosis).
 	Call(ctx context.Context, req CallRequest) (*CallResult, error)
+}
+
+// The outcomes of a prediction.
+const (
+	PredictPass    = "pass"    // the request reaches the integration
+	PredictRefuse  = "refuse"  // API Gateway answers Status, Body, WWWAuthenticate itself
+	PredictUnknown = "unknown" // cogscope cannot tell (a Lambda authorizer decides, IAM, no configuration)
+)
+
+// Preflight is cogscope's prediction of API Gateway's answer, made from
+// the route's authorizer configuration before the call was sent, set
+// beside the answer that came.
+type Preflight struct {
+	// Outcome is PredictPass, PredictRefuse or PredictUnknown; for a
+	// refusal, Status, Body and WWWAuthenticate are the gateway's exact
+	// answer predicted, and Check the authorizer check that fails.
+	Outcome         string
+	Status          int
+	Body            string
+	WWWAuthenticate string
+	Check           string
+	// Reason says why in one line.
+	Reason string
+	// Agrees is false when the gateway answered otherwise: cogscope's
+	// model of the authorizer is wrong, or the configuration changed
+	// since it was read. Differences name what differs ("status",
+	// "body", "www-authenticate", "x-amzn-ErrorType").
+	Agrees      bool
+	Differences []string
 }

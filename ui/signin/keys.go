@@ -18,6 +18,8 @@ type KeyMap struct {
 	Provider key.Binding // p on the hosted-UI flow: the next identity provider
 	PageUp   key.Binding
 	PageDown key.Binding
+	Doctor   key.Binding // the doctor's checklist for the picked flow
+	Explain  key.Binding // paste an error to explain
 }
 
 // DefaultKeyMap returns the Sign-in bindings.
@@ -36,12 +38,14 @@ func DefaultKeyMap() KeyMap {
 		Provider: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "identity provider")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll trace up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll trace down")),
+		Doctor:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "doctor")),
+		Explain:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explain an error")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Provider, k.Unmask}
+	return []key.Binding{k.Pick, k.Run, k.Next, k.Back, k.Open, k.Copy, k.Provider, k.Doctor, k.Explain, k.Unmask}
 }
 
 // FullHelp implements help.KeyMap.
@@ -51,5 +55,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Next, k.Prev, k.Back},
 		{k.Unmask, k.Open, k.Copy, k.Provider},
 		{k.PageUp, k.PageDown},
+		{k.Doctor, k.Explain},
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/doctor"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
@@ -70,9 +71,15 @@ type Model struct {
 
 	session flows.Tokens // for the refresh flow
 
+	hasDoctor bool // SetDoctor gave a service: d and e work
+
 	// open opens a URL in the browser (the authorize URL again); nil
 	// when the console has no way to.
 	open func(string) error
+
+	// doc is the doctor pane (d: the checklist, e: a pasted error),
+	// drawn over the trace and the diagram while it is open.
+	doc doctor.Model
 }
 
 // formState is the picker and the form: the state the user edits.
@@ -132,8 +139,53 @@ func New(t *theme.Theme, svc service.SignIn, target service.Target) Model {
 	m.inputs[fieldScopes].SetValue(target.Scopes)
 	m.inputs[fieldClientScopes].Placeholder = "all the client allows"
 	m.inputs[fieldClientScopes].SetValue(target.ClientScopes)
+	m.doc = doctor.New(t, nil)
 	m.SetTheme(t)
 	return m
+}
+
+// SetDoctor gives the view the doctor service (d and e); without one the
+// keys are off.
+func (m *Model) SetDoctor(svc service.Doctor) {
+	if svc == nil {
+		return
+	}
+	m.doc = doctor.New(m.t, svc)
+	m.hasDoctor = true
+	m.doc.SetSize(m.docSize())
+}
+
+// docSize is the doctor pane's area: beside the picker and the form, or
+// the whole view when narrow.
+func (m Model) docSize() (int, int) {
+	if m.docFull() {
+		return m.width, m.height
+	}
+	return max(m.width-m.lay.leftW, 0), m.height
+}
+
+// docFull says the doctor pane takes the whole view: on a narrow screen
+// the picker beside it would leave it too little room.
+func (m Model) docFull() bool { return m.width < wideFrom }
+
+// DoctorOpen reports whether the doctor pane is shown.
+func (m Model) DoctorOpen() bool { return m.doc.IsOpen() }
+
+// Doctor is the doctor pane, for tests.
+func (m Model) Doctor() doctor.Model { return m.doc }
+
+// doctorRequest is what the doctor checks: the picked flow, with the
+// scopes of its form.
+func (m Model) doctorRequest() service.DoctorRequest {
+	e := menu[m.cursor]
+	req := service.DoctorRequest{Flow: e.flow}
+	switch e.flow {
+	case service.FlowPKCE:
+		req.Scopes = strings.Fields(m.inputs[fieldScopes].Value())
+	case service.FlowClientCredentials:
+		req.Scopes = strings.Fields(m.inputs[fieldClientScopes].Value())
+	}
+	return req
 }
 
 // SetTarget takes the target once it is known (the local stack started):
@@ -168,6 +220,7 @@ func (m *Model) SetTheme(t *theme.Theme) {
 	for f := range m.inputs {
 		m.inputs[f].SetStyles(t.TextInput)
 	}
+	m.doc.SetTheme(t)
 	m.refreshTrace()
 }
 
@@ -180,12 +233,13 @@ func (m *Model) SetSize(w, h int) {
 	}
 	m.trace.SetWidth(max(m.lay.traceW-2, 0))
 	m.trace.SetHeight(max(m.lay.traceH-2, 0))
+	m.doc.SetSize(m.docSize())
 	m.refreshTrace()
 }
 
 // Busy reports whether a flow is waiting for the service (not for the
 // user: a challenge to answer, a browser sign-in to finish).
-func (m Model) Busy() bool { return m.phase.busy() && m.browserURL() == "" }
+func (m Model) Busy() bool { return (m.phase.busy() && m.browserURL() == "") || m.doc.Busy() }
 
 // WaitsForBrowser reports whether the hosted UI waits for the user to
 // sign in in the browser.
@@ -194,12 +248,20 @@ func (m Model) WaitsForBrowser() bool { return m.browserURL() != "" }
 // Typing reports whether a form has the keyboard, so the root keeps its
 // single-letter keys to itself.
 func (m Model) Typing() bool {
+	if m.doc.IsOpen() {
+		return m.doc.Typing()
+	}
 	return m.focus == focusForm || m.focus == focusChallenge
 }
 
 // KeyMap returns the bindings that work in the current state.
 func (m Model) KeyMap() help.KeyMap {
+	if m.doc.IsOpen() {
+		return m.doc.KeyMap()
+	}
 	k := m.keys
+	k.Doctor.SetEnabled(m.hasDoctor && m.focus == focusPicker)
+	k.Explain.SetEnabled(m.hasDoctor && m.focus == focusPicker)
 	picker := m.focus == focusPicker && !m.fullPane
 	k.Up.SetEnabled(picker || m.focus == focusChallenge)
 	k.Down.SetEnabled(picker || m.focus == focusChallenge)
@@ -239,6 +301,14 @@ func (m Model) KeyMap() help.KeyMap {
 
 // Update handles keys, mouse and the run's messages.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	if m.doc.IsOpen() {
+		switch msg.(type) {
+		case tea.KeyPressMsg, tea.PasteMsg, tea.MouseWheelMsg:
+			var cmd tea.Cmd
+			m.doc, cmd = m.doc.Update(msg)
+			return m, cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -247,6 +317,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.trace, cmd = m.trace.Update(msg)
 		return m, cmd
 	case tea.PasteMsg:
+		if m.hasDoctor && m.focus == focusPicker {
+			// A paste with no field to go to is an error to explain: it
+			// opens the box with the text, for enter to explain.
+			var cmd, cmd2 tea.Cmd
+			m.doc, cmd = m.doc.Paste(m.doctorRequest())
+			m.doc, cmd2 = m.doc.Update(msg)
+			return m, tea.Batch(cmd, cmd2)
+		}
 		return m.toInput(msg)
 	case spinner.TickMsg:
 		if !m.phase.busy() {
@@ -276,10 +354,25 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	return m, nil
+	// The doctor's answers.
+	var cmd tea.Cmd
+	m.doc, cmd = m.doc.Update(msg)
+	return m, cmd
 }
 
 func (m Model) handleKey(k tea.KeyPressMsg) (Model, tea.Cmd) {
+	if m.hasDoctor && m.focus == focusPicker {
+		switch {
+		case key.Matches(k, m.keys.Doctor):
+			var cmd tea.Cmd
+			m.doc, cmd = m.doc.Run(m.doctorRequest())
+			return m, cmd
+		case key.Matches(k, m.keys.Explain):
+			var cmd tea.Cmd
+			m.doc, cmd = m.doc.Paste(m.doctorRequest())
+			return m, cmd
+		}
+	}
 	switch {
 	case m.fullPane:
 		if key.Matches(k, m.keys.Back) || key.Matches(k, m.keys.Run) {

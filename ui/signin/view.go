@@ -48,10 +48,17 @@ func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
+	l := m.panes()
+	if m.doc.IsOpen() {
+		if m.docFull() {
+			return m.doc.View()
+		}
+		left := widgets.Pane(m.t, "Sign in", m.leftView(l.leftW-2), l.leftW, l.leftH, false)
+		return widgets.Beside(left, m.doc.View())
+	}
 	if m.fullPane && m.failure != nil {
 		return m.fullPaneView()
 	}
-	l := m.panes()
 	left := widgets.Pane(m.t, "Sign in", m.leftView(l.leftW-2), l.leftW, l.leftH, m.focus != focusPicker)
 	if m.showingQR() && l.stacked {
 		// Scanning needs the whole code: when stacked, the QR pane takes

@@ -21,6 +21,7 @@ const (
 	Cross     = "✗"
 	Skip      = "–"
 	Warning   = "!"
+	Caution   = "⚠" // a doctor check that warns
 	Bullet    = "•"
 	Pointer   = "›"
 	Ellipsis  = "…"

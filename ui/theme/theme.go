@@ -10,6 +10,7 @@ import (
 	"image/color"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 )
@@ -107,6 +108,8 @@ type Theme struct {
 
 	Help      help.Styles
 	TextInput textinput.Styles
+	// TextArea styles multi-line inputs (the pasted error to explain).
+	TextArea textarea.Styles
 }
 
 // New builds the theme for a dark or light background; noColor wins over
@@ -175,5 +178,17 @@ func New(isDark, noColor bool) *Theme {
 	t.TextInput.Cursor.Color = p.Accent
 	// A static cursor: no blink ticks, and stable frames for tests.
 	t.TextInput.Cursor.Blink = false
+
+	t.TextArea = textarea.DefaultStyles(isDark)
+	for _, st := range []*textarea.StyleState{&t.TextArea.Focused, &t.TextArea.Blurred} {
+		st.Text = base.Foreground(p.Text)
+		st.Placeholder = base.Foreground(p.Muted).Faint(true)
+		st.Prompt = base.Foreground(p.Muted)
+		st.CursorLine = base
+		st.EndOfBuffer = base.Foreground(p.Muted)
+	}
+	t.TextArea.Focused.Prompt = base.Foreground(p.Accent)
+	t.TextArea.Cursor.Color = p.Accent
+	t.TextArea.Cursor.Blink = false
 	return t
 }

@@ -70,14 +70,9 @@ func (f *Factory) DoctorReport(ctx context.Context, fl DoctorFlags, notices io.W
 	if t.IsLoopback() {
 		read.API.Endpoint = t.Endpoint
 	}
-	var clients doctor.Clients
-	if f.HasAWSCredentials(ctx, t) {
-		cfg, err := f.AWSConfig(ctx, t)
-		if err != nil {
-			return dt, doctor.Report{}, UsageErr("AWS configuration: %v", err)
-		}
-		clients.Cognito = awsclient.Cognito(cfg, t.Endpoint)
-		clients.API = apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
+	clients, err := f.DoctorClients(ctx, t)
+	if err != nil {
+		return dt, doctor.Report{}, UsageErr("%v", err)
 	}
 	cfg, err := doctor.Read(ctx, clients, dt, read)
 	if err != nil {
@@ -88,4 +83,41 @@ func (f *Factory) DoctorReport(ctx context.Context, fl DoctorFlags, notices io.W
 		rep.Unread = append(rep.Unread, doctor.Unread{What: doctor.PartAPI, Op: "GetApis", Reason: "no --api-id given"})
 	}
 	return dt, rep, nil
+}
+
+// DoctorClients are the clients the doctor reads the target's
+// configuration with, built with the caller's AWS credentials; without
+// any, none (doctor.Read then lists every read as not made for want of
+// credentials).
+func (f *Factory) DoctorClients(ctx context.Context, t Target) (doctor.Clients, error) {
+	var clients doctor.Clients
+	if !f.HasAWSCredentials(ctx, t) {
+		return clients, nil
+	}
+	cfg, err := f.AWSConfig(ctx, t)
+	if err != nil {
+		return clients, fmt.Errorf("AWS configuration: %w", err)
+	}
+	clients.Cognito = awsclient.Cognito(cfg, t.Endpoint)
+	clients.API = apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
+	return clients, nil
+}
+
+// ConfirmCauses runs explain's spot checks for the target: the doctor's
+// report against the explanation's causes, cogscope's SRP TIMESTAMP
+// format, and, for causes that depend on the clock, the skew against the
+// service's Date header (clockErr says why it could not be measured).
+// `cogscope explain --check` and the console's pasted errors share it.
+func (f *Factory) ConfirmCauses(ctx context.Context, x doctor.Explanation, dt doctor.Target, rep doctor.Report) (cs []doctor.Confirmation, clockErr error) {
+	cs = doctor.Confirm(x, rep)
+	now := f.Clock()
+	cs = append(cs, doctor.ConfirmTimestamp(x, now())...)
+	if doctor.NeedsClock(x) {
+		skew, err := doctor.ClockSkew(ctx, f.HTTPClient(), dt.ServiceURL(), now)
+		if err != nil {
+			return cs, err
+		}
+		cs = append(cs, doctor.ConfirmClock(x, skew)...)
+	}
+	return cs, nil
 }

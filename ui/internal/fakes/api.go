@@ -143,11 +143,27 @@ func (a *API) answer(req service.CallRequest, n int) *service.CallResult {
 		}
 		res.Judgement = &service.Judgement{Verdict: verdict, FailedCheck: w.FailedCheck,
 			Gateway: w.Gateway, Diagnosis: w.Reason, Fix: w.Fix}
+		res.Preflight = &service.Preflight{Outcome: service.PredictRefuse, Status: w.Status, Body: w.Gateway, Check: w.FailedCheck,
+			Reason: w.Reason, Agrees: true}
+		for _, h := range res.Headers {
+			if h.Name == "Www-Authenticate" {
+				res.Preflight.WWWAuthenticate = h.Value
+			}
+		}
 		return res
 	}
 	body := []byte(`{"message":"hello from ` + req.Path + `","sub":"8f2c1a4e-6b3d-4e5f-9a7b-1c2d3e4f5a6b","scope":"aws.cognito.signin.user.admin","items":[1,2,3]}`)
-	return &service.CallResult{Status: 200, Headers: hdr("application/json", len(body)), Body: body, Size: int64(len(body)),
+	res := &service.CallResult{Status: 200, Headers: hdr("application/json", len(body)), Body: body, Size: int64(len(body)),
 		RequestID: id, Timings: timings, Judgement: &service.Judgement{Verdict: service.VerdictOK}}
+	switch {
+	case req.Route == nil:
+		res.Preflight = &service.Preflight{Outcome: service.PredictUnknown, Reason: "the route is not in the API's configuration", Agrees: true}
+	case req.Route.Authorizer == service.AuthLambda:
+		res.Preflight = &service.Preflight{Outcome: service.PredictUnknown, Reason: "the Lambda authorizer " + req.Route.AuthorizerName + " decides", Agrees: true}
+	default:
+		res.Preflight = &service.Preflight{Outcome: service.PredictPass, Reason: "the token passes the authorizer's checks", Agrees: true}
+	}
+	return res
 }
 
 // callLines are what the authorizer and the access log write for a call.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 
 	"github.com/cogscope/cogscope/internal/apicall"
@@ -31,17 +30,7 @@ func (c *Context) preflight(ctx context.Context, b *apicall.Built) doctor.Predic
 
 // compareAnswer sets the prediction beside the answer (nil without one).
 func compareAnswer(p doctor.Prediction, r *apicall.ResponseInfo) *doctor.Comparison {
-	if r == nil {
-		return nil
-	}
-	h := http.Header{}
-	for k, vs := range r.Headers {
-		for _, v := range vs {
-			h.Add(k, v)
-		}
-	}
-	cmp := doctor.Compare(p, r.Status, h, r.Body)
-	return &cmp
+	return doctor.CompareResponse(p, r)
 }
 
 // writePrediction prints the prediction, before the response.

@@ -20,6 +20,7 @@ import (
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	apiview "github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/service"
@@ -93,11 +94,25 @@ func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
 		}
 		a.cfgErr = err
 	} else {
-		a.cfgErr = errors.New("no AWS credentials to read API Gateway's configuration with")
+		a.cfgErr = errNoAPICredentials
 	}
 	a.routes = map[string]routeInfo{}
 	a.loaded = true
 	return t, nil
+}
+
+// errNoAPICredentials is why API Gateway's configuration was not read.
+var errNoAPICredentials = errors.New("no AWS credentials to read API Gateway's configuration with")
+
+// config is API Gateway's configuration as the view read it (nil, and
+// why, when it could not be read).
+func (a *consoleAPI) config(ctx context.Context) (*apiconfig.Config, error) {
+	if _, err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg, a.cfgErr
 }
 
 // Routes lists the profile's routes, else API Gateway's.
@@ -293,6 +308,7 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		}
 		r.Sign = signer.Sign
 	}
+	pred := a.predict(ctx, r, cr)
 	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
@@ -313,7 +329,48 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 	if signer != nil {
 		signer.Redact(res.Response)
 	}
-	return callResult(res), nil
+	out := callResult(res)
+	if pred != nil {
+		out.Preflight = preflightOf(*pred, doctor.CompareResponse(*pred, res.Response))
+	}
+	return out, nil
+}
+
+// predict is API Gateway's answer as doctor.Predict expects it, before
+// the call is sent (as `call --preflight` predicts it): the route's
+// authorizer (the listed route's, else the one the request's URL finds in
+// the configuration), the request's token, the issuer's JWKS. nil when
+// there is no API configuration to predict from.
+func (a *consoleAPI) predict(ctx context.Context, r apicall.Request, cr *apiconfig.Route) *doctor.Prediction {
+	a.mu.Lock()
+	cfg := a.cfg
+	a.mu.Unlock()
+	if cr == nil && cfg == nil {
+		return nil
+	}
+	b, err := apicall.Build(ctx, r)
+	if err != nil {
+		return nil // the call says what is wrong with it
+	}
+	if cr == nil {
+		_, cr = cfg.RouteFor(b.Info.Method, b.HTTP.URL)
+	}
+	in := doctor.PredictInput{Route: cr, Headers: b.HTTP.Header, Query: b.HTTP.URL.Query(), Keys: a.c.keys, Now: a.c.f.Clock()}
+	if t := a.c.current(); t.Endpoint != "" {
+		in.PoolIssuer = apicall.LocalPoolIssuer(t.Endpoint)
+	}
+	p := doctor.Predict(ctx, in)
+	return &p
+}
+
+// preflightOf is the prediction beside the answer, for the view.
+func preflightOf(p doctor.Prediction, c *doctor.Comparison) *service.Preflight {
+	out := &service.Preflight{Outcome: p.Outcome, Status: p.Status, Body: p.Body, WWWAuthenticate: p.WWWAuthenticate, Check: p.Check,
+		Reason: p.Reason, Agrees: true}
+	if c != nil {
+		out.Agrees, out.Differences = c.Agrees, c.Differences
+	}
+	return out
 }
 
 // signer signs a call with the AWS credentials the console's identity

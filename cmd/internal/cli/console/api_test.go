@@ -4,8 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
+	apigatewayv2types "github.com/aws/aws-sdk-go-v2/service/apigatewayv2/types"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
@@ -81,18 +86,19 @@ func TestConsoleAPI(t *testing.T) {
 		verdict     service.Verdict
 		failedCheck string
 		fix         string // the fix's words, in the console's terms
+		predicted   string // the preflight's outcome, which the answer agrees with
 	}{
-		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", "", ""},
+		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", "", "", service.PredictPass},
 		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source",
-			"send a token (t picks the token sent) in the header"},
-		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", "send the access token (t: access)"},
-		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", "", ""},
-		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", ""},
+			"send a token (t picks the token sent) in the header", service.PredictRefuse},
+		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", "send the access token (t: access)", service.PredictRefuse},
+		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", "", "", service.PredictUnknown},
+		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", "", service.PredictPass},
 		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use",
-			"send the ID token (t: ID), or add"},
-		{"IAM route signed with the identity pool's credentials", iam, service.SendSigV4, tk.IDToken, 0, 200, "", "", ""},
+			"send the ID token (t: ID), or add", service.PredictRefuse},
+		{"IAM route signed with the identity pool's credentials", iam, service.SendSigV4, tk.IDToken, 0, 200, "", "", "", service.PredictUnknown},
 		{"IAM route with the access token", iam, service.SendAccess, tk.AccessToken, 403, 403, service.VerdictForbidden, "sigv4_signature",
-			"sign the request with AWS credentials (t: SigV4"},
+			"sign the request with AWS credentials (t: SigV4", service.PredictUnknown},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,7 +108,7 @@ func TestConsoleAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (w == nil) != (tc.warn == 0) || (w != nil && (w.Status != tc.warn || w.FailedCheck != tc.failedCheck || w.Fix == "")) {
+			if (w == nil) != (tc.warn == 0) || (w != nil && (w.Status != tc.warn || w.FailedCheck != tc.failedCheck || w.Fix == "" || strings.Contains(w.Fix, "--"))) {
 				t.Errorf("check: %+v, want status %d failed check %s", w, tc.warn, tc.failedCheck)
 			}
 			if w != nil && (!strings.Contains(w.Fix, tc.fix) || strings.Contains(w.Fix, "--")) {
@@ -136,6 +142,9 @@ func TestConsoleAPI(t *testing.T) {
 			} else if tc.status == 200 && tc.route.API == private.API && !strings.Contains(string(res.Body), `"Bearer `+apicall.Redacted+`"`) {
 				t.Errorf("the echoed Authorization header is not redacted:\n%s", res.Body)
 			}
+			if p := res.Preflight; p == nil || p.Outcome != tc.predicted || !p.Agrees {
+				t.Errorf("preflight %+v, want %s agreeing with %d", p, tc.predicted, res.Status)
+			}
 			if tc.verdict == "" {
 				if res.Judgement != nil {
 					t.Errorf("judgement on a success: %+v", res.Judgement)
@@ -143,7 +152,8 @@ func TestConsoleAPI(t *testing.T) {
 				return
 			}
 			j := res.Judgement
-			if j == nil || j.Verdict != tc.verdict || j.FailedCheck != tc.failedCheck || j.Gateway == "" || j.Diagnosis == "" || j.Fix == "" {
+			if j == nil || j.Verdict != tc.verdict || j.FailedCheck != tc.failedCheck || j.Gateway == "" || j.Diagnosis == "" || j.Fix == "" ||
+				strings.Contains(j.Fix, "--") {
 				t.Errorf("judgement %+v", j)
 			}
 			if j != nil && (!strings.Contains(j.Fix, tc.fix) || strings.Contains(j.Fix, "--")) {
@@ -209,4 +219,68 @@ func keys(m map[string]service.Route) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// The prediction is made from the configuration the view read; when the
+// authorizer changes afterwards, the answer disagrees and the result says
+// so beside it.
+func TestConsoleAPIFlagsAMismatch(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	api := c.options().API
+	routes, err := api.Routes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var private *service.Route
+	for i, r := range routes {
+		if r.Method == "GET" && r.Path == "/private" && strings.HasPrefix(r.API, "cogscope-demo-http") {
+			private = &routes[i]
+		}
+	}
+	if private == nil {
+		t.Fatalf("no GET /private in %+v", routes)
+	}
+	run, err := c.options().SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: env.Demo.Username, Password: env.Demo.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tk, err := drain(t, run)
+	if err != nil || tk == nil {
+		t.Fatalf("sign-in: %v", err)
+	}
+	// The JWT authorizer stops trusting the demo client.
+	v2 := env.APIGatewayV2Client()
+	auths, err := v2.GetAuthorizers(ctx, &apigatewayv2.GetAuthorizersInput{ApiId: aws.String(env.API.HTTPAPIID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for _, a := range auths.Items {
+		if a.AuthorizerType == apigatewayv2types.AuthorizerTypeJwt && a.JwtConfiguration != nil {
+			if _, err := v2.UpdateAuthorizer(ctx, &apigatewayv2.UpdateAuthorizerInput{ApiId: aws.String(env.API.HTTPAPIID), AuthorizerId: a.AuthorizerId,
+				JwtConfiguration: &apigatewayv2types.JWTConfiguration{Issuer: a.JwtConfiguration.Issuer, Audience: []string{"another-client"}}}); err != nil {
+				t.Fatal(err)
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		t.Fatal("no JWT authorizer to change")
+	}
+	res, err := api.Call(ctx, service.CallRequest{Route: private, Method: "GET", Path: "/private", TokenChoice: service.SendAccess, Token: tk.AccessToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Preflight
+	if res.Status != 401 || p == nil || p.Outcome != service.PredictPass || p.Agrees || !slices.Contains(p.Differences, "status") {
+		t.Fatalf("status %d, preflight %+v", res.Status, p)
+	}
 }

@@ -1,7 +1,8 @@
 // Package console is the interactive console (plain `cogscope`): this
 // file runs the program and holds what its services share; target.go
 // shows where it points, signin.go runs the flows, tokens.go inspects and
-// refreshes, session.go keeps sessions.
+// refreshes, session.go keeps sessions, api.go and logs.go serve views 3
+// and 4, doctor.go checks the target and explains pasted errors.
 package console
 
 import (
@@ -179,9 +180,11 @@ func (c *console) options() ui.Options {
 		OpenURL: c.open,
 		NoColor: c.f.Env("NO_COLOR") != "",
 		Now:     c.f.Clock(),
-		API:     &consoleAPI{c: c},
 		Logs:    newConsoleLogs(c),
 	}
+	api := &consoleAPI{c: c}
+	o.API = api
+	o.Doctor = &consoleDoctor{c: c, api: api}
 	if t.Pending {
 		o.Connect = c.connect
 	} else if !t.Ephemeral {

@@ -115,15 +115,10 @@ func explainRun(ctx context.Context, o *ExplainOptions) error {
 		if err != nil {
 			return err
 		}
-		confirmations = doctor.Confirm(x, rep)
-		now := o.Factory.Clock()
-		confirmations = append(confirmations, doctor.ConfirmTimestamp(x, now())...)
-		if doctor.NeedsClock(x) {
-			if skew, err := doctor.ClockSkew(ctx, o.Factory.HTTPClient(), target.ServiceURL(), now); err != nil {
-				fmt.Fprintf(o.IO.ErrOut, "Could not measure the clock: %s\n", termtext.Line(err.Error()))
-			} else {
-				confirmations = append(confirmations, doctor.ConfirmClock(x, skew)...)
-			}
+		var clockErr error
+		confirmations, clockErr = o.Factory.ConfirmCauses(ctx, x, target, rep)
+		if clockErr != nil {
+			fmt.Fprintf(o.IO.ErrOut, "Could not measure the clock: %s\n", termtext.Line(clockErr.Error()))
 		}
 		if confirmations == nil {
 			confirmations = []doctor.Confirmation{}
