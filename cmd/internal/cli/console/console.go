@@ -181,6 +181,9 @@ func (c *console) options() ui.Options {
 		Now:     c.f.Clock(),
 		API:     &consoleAPI{c: c},
 		Logs:    newConsoleLogs(c),
+		// Read after the first frame (and after Connect): the
+		// credential chain alone can take seconds.
+		Providers: c.providers,
 	}
 	if t.Pending {
 		o.Connect = c.connect
@@ -210,9 +213,7 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	defer c.mu.Unlock()
 	c.target.UseDemo(demo)
 	c.stop = stop
-	v := targetView(c.target)
-	v.IdentityProviders = c.identityProviders(c.target)
-	return v, nil
+	return targetView(c.target), nil
 }
 
 // close stops the stack, waiting briefly for a start still under way.
