@@ -362,7 +362,7 @@ func (h *Handler) serveIDPResponse(w http.ResponseWriter, r *http.Request, dc *d
 			h.log.Debug("hosted UI: upstream userInfo failed", "provider", p.Name, "error", err)
 		}
 	}
-	h.finishFederation(w, r, dc, pf, cognito.FederatedIdentity{Provider: p.Name, Subject: idt.Subject, Claims: attrs}, "")
+	h.finishFederation(w, r, dc, pf, cognito.FederatedIdentity{Provider: p.Name, Subject: idt.Subject, Claims: attrs}, "", nil)
 }
 
 // idTokenProblem words a go-oidc verification failure.
@@ -406,7 +406,8 @@ func stringClaims(m map[string]any) map[string]string {
 
 // finishFederation creates or links the user and ends the sign-in;
 // prefix is put before a refusal's description (SAML's).
-func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *domainCtx, pf *pendingFederation, fi cognito.FederatedIdentity, prefix string) {
+// ss is the SAML session the sign-in came from (nil for OIDC).
+func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *domainCtx, pf *pendingFederation, fi cognito.FederatedIdentity, prefix string, ss *samlSession) {
 	st, err := h.svc.FederatedSignIn(dc.pool.ID, fi)
 	if err != nil {
 		var fe *cognito.FederationError
@@ -421,7 +422,7 @@ func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *d
 		h.refuse(w, r, dc, pf.req, &authFailure{code: "server_error", description: prefix + h.userMessage(err)})
 		return
 	}
-	h.startSession(w, dc, st.Username, st.Sub, st.AuthTime)
+	h.startSession(w, dc, st.Username, st.Sub, st.AuthTime, ss)
 	h.complete(w, r, dc, pf.req, st.Username, st.AuthTime)
 }
 
@@ -588,7 +589,7 @@ func (h *Handler) serveSAMLResponse(w http.ResponseWriter, r *http.Request, dc *
 			}
 		}
 	}
-	h.finishFederation(w, r, dc, pf, fi, msgSAMLProcessing)
+	h.finishFederation(w, r, dc, pf, fi, msgSAMLProcessing, fromAssertion(p.Name, assertion))
 }
 
 // samlProblem is the reason crewjam/saml keeps in PrivateErr.

@@ -1,7 +1,11 @@
 package hostedui_test
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -250,4 +254,120 @@ func TestSAMLRequestSigningWithATestIdP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// samlMessage is the XML of a SAML message sent with the HTTP-Redirect
+// binding (base64 of deflated XML).
+func samlMessage(t *testing.T, v string) string {
+	t.Helper()
+	raw := must(base64.StdEncoding.DecodeString(v))
+	return string(must(io.ReadAll(flate.NewReader(bytes.NewReader(raw)))))
+}
+
+// visited is the first GET the browser made to a URL whose path ends with
+// suffix, nil if none.
+func visited(b *oauthtest.Browser, suffix string) *url.URL {
+	for _, v := range b.Visited {
+		if raw, ok := strings.CutPrefix(v, "GET "); ok {
+			if u, err := url.Parse(raw); err == nil && strings.HasSuffix(u.Path, suffix) {
+				return u
+			}
+		}
+	}
+	return nil
+}
+
+// IDPSignout "true": /logout ends the domain session and sends the browser
+// to the IdP's SingleLogoutService with a LogoutRequest signed with the
+// pool's certificate (the assertion's NameID and SessionIndex); the
+// built-in IdP verifies it and answers at /saml2/logout with a signed
+// LogoutResponse, which is verified before the browser goes on to the
+// logout_uri. Without it, /logout goes straight to the logout_uri; a
+// tampered request or response stops the sign-out with an error page.
+func TestSAMLIdPSignOut(t *testing.T) {
+	t.Parallel()
+	env := demo(t)
+	ctx := context.Background()
+	sp := newSPPool(t, env, map[string]string{"MetadataURL": builtInIdP(env), "IDPSignout": "true"})
+	logout := sp.base + "/logout?" + url.Values{"client_id": {sp.client}, "logout_uri": {sp.app.signedOut()}}.Encode()
+
+	signedIn := func(t *testing.T) *oauthtest.Browser {
+		t.Helper()
+		b := fedUser()
+		if page, err := b.Open(ctx, sp.authorize()); err != nil || !strings.HasPrefix(page.URL, sp.app.callback()) {
+			t.Fatalf("sign-in: %v %s %q", err, page.URL, page.Body)
+		}
+		b.Visited = nil
+		return b
+	}
+
+	t.Run("through the IdP", func(t *testing.T) {
+		b := signedIn(t)
+		page, err := b.Open(ctx, logout)
+		if err != nil || page.URL != sp.app.signedOut() {
+			t.Fatalf("sign-out ended at %s (%v): %q; visited %v", page.URL, err, page.Body, b.Visited)
+		}
+		var hops []string
+		for _, v := range b.Visited {
+			hops = append(hops, endpointPath(must(url.Parse(strings.TrimPrefix(v, "GET "))).Path))
+		}
+		if want := "/logout /saml2/idp/slo /saml2/logout /signed-out"; strings.Join(hops, " ") != want {
+			t.Errorf("hops %v, want %s", hops, want)
+		}
+		q := visited(b, "/saml2/idp/slo").Query()
+		if q.Get("SigAlg") != dsig.RSASHA256SignatureMethod || q.Get("Signature") == "" {
+			t.Errorf("the LogoutRequest is not signed: %v", q)
+		}
+		req := samlMessage(t, q.Get("SAMLRequest"))
+		for _, w := range []string{"LogoutRequest", ">" + cognito.DemoUpstreamUsername + "</saml:NameID>", "SessionIndex>",
+			"urn:amazon:cognito:sp:" + sp.id} {
+			if !strings.Contains(req, w) {
+				t.Errorf("the LogoutRequest lacks %q:\n%s", w, req)
+			}
+		}
+		resp := samlMessage(t, visited(b, "/saml2/logout").Query().Get("SAMLResponse"))
+		if !strings.Contains(resp, "urn:oasis:names:tc:SAML:2.0:status:Success") {
+			t.Errorf("the IdP's LogoutResponse is not a success:\n%s", resp)
+		}
+		// The domain session is over: /logout again goes straight on.
+		b.Visited = nil
+		if page, err := b.Open(ctx, logout); err != nil || page.URL != sp.app.signedOut() || visited(b, "/saml2/idp/slo") != nil {
+			t.Errorf("a second sign-out went through the IdP again: %v %v", err, b.Visited)
+		}
+	})
+
+	tampered := []struct {
+		name, path, want string
+		tamper           func(q url.Values)
+	}{
+		{"request signature", "/saml2/idp/slo", "Bad Request", func(q url.Values) { q.Set("RelayState", q.Get("RelayState")+"x") }},
+		{"response signature", "/saml2/logout", "Error in SAML logout response processing", func(q url.Values) { q.Del("Signature"); q.Del("SigAlg") }},
+		{"response to another sign-out", "/saml2/logout", "Error in SAML logout response processing: the RelayState", func(q url.Values) { q.Set("RelayState", "forged") }},
+	}
+	for _, tc := range tampered {
+		t.Run(tc.name, func(t *testing.T) {
+			b := signedIn(t)
+			b.Tamper = func(u *url.URL) {
+				if strings.HasSuffix(u.Path, tc.path) {
+					q := u.Query()
+					tc.tamper(q)
+					u.RawQuery = q.Encode()
+				}
+			}
+			page, _ := b.Open(ctx, logout)
+			if page.Status != http.StatusBadRequest || !strings.Contains(page.Body, tc.want) || !strings.HasSuffix(must(url.Parse(page.URL)).Path, tc.path) {
+				t.Errorf("tampered %s: %d at %s: %q", tc.name, page.Status, page.URL, page.Body)
+			}
+		})
+	}
+
+	t.Run("without IDPSignout", func(t *testing.T) {
+		sp.update(t, map[string]string{"MetadataURL": builtInIdP(env), "IDPSignout": "false"})
+		defer sp.update(t, map[string]string{"MetadataURL": builtInIdP(env), "IDPSignout": "true"})
+		b := signedIn(t)
+		page, err := b.Open(ctx, logout)
+		if err != nil || page.URL != sp.app.signedOut() || visited(b, "/saml2/idp/slo") != nil {
+			t.Errorf("sign-out went %v (%v)", b.Visited, err)
+		}
+	})
 }

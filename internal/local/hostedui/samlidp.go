@@ -41,6 +41,7 @@ const (
 	pathIdPMetadata = "/saml2/idp/metadata"
 	pathIdPSSO      = "/saml2/idp/sso"
 	pathIdPLogin    = "/saml2/idp/login"
+	pathIdPSLO      = "/saml2/idp/slo"
 )
 
 type idpKey struct {
@@ -79,7 +80,9 @@ func (h *Handler) samlIdP(dc *domainCtx) (*saml.IdentityProvider, error) {
 	}
 	meta, _ := url.Parse(dc.url(pathIdPMetadata))
 	sso, _ := url.Parse(dc.url(pathIdPSSO))
-	return &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *meta, SSOURL: *sso,
+	slo, _ := url.Parse(dc.url(pathIdPSLO))
+	return &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *meta, SSOURL: *sso, LogoutURL: *slo,
+		LogoutBindings:          []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding},
 		ServiceProviderProvider: spLookup{h: h, root: strings.TrimSuffix(dc.base, dc.basePath), idp: meta.String()},
 		SessionProvider:         idpSessions{h: h, dc: dc}, Clock: dsig.NewFakeClockAt(h.now()),
 		Logger: slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
@@ -114,6 +117,20 @@ func (h *Handler) serveIdPSSO(w http.ResponseWriter, r *http.Request, dc *domain
 		return
 	}
 	idp.ServeSSO(w, r)
+}
+
+// serveIdPSLO is the built-in IdP's SingleLogoutService: it verifies the
+// SP's LogoutRequest (signed with the SP pool's SAML signing certificate,
+// which its SP metadata publishes), ends the session (the built-in IdP
+// keeps none: each sign-in asks for the password) and answers with a
+// signed LogoutResponse to the SP's single logout URL.
+func (h *Handler) serveIdPSLO(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
+	idp, err := h.samlIdP(dc)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	idp.ServeSLO(w, r)
 }
 
 // serveIdPLogin checks the form's credentials and answers the SSO request
@@ -154,9 +171,15 @@ func (s idpSessions) GetSession(w http.ResponseWriter, r *http.Request, _ *saml.
 		return nil
 	}
 	now := s.h.now()
-	return &saml.Session{ID: newCode(), CreateTime: now, ExpireTime: now.Add(time.Hour), NameID: u.Username,
+	return &saml.Session{ID: newCode(), Index: newCode(), CreateTime: now, ExpireTime: now.Add(time.Hour), NameID: u.Username,
 		UserName: u.Username, UserEmail: u.Attributes["email"], UserGivenName: u.Attributes["given_name"],
 		UserSurname: u.Attributes["family_name"], UserCommonName: u.Attributes["name"]}
+}
+
+// InvalidateSession ends the IdP session a LogoutRequest names: the
+// built-in IdP keeps none, so there is nothing to end.
+func (s idpSessions) InvalidateSession(http.ResponseWriter, *http.Request, *saml.IdpLogoutRequest) error {
+	return nil
 }
 
 // spLookup finds the pool whose SP entity id a request names, and
