@@ -312,9 +312,9 @@ func TestProvidersAreReadOnceTheTargetIsKnown(t *testing.T) {
 		want, lack []string
 	}{
 		{"from the pool", service.ProviderList{Names: []string{"Google", "CorpSAML"}, From: "ListIdentityProviders"},
-			[]string{"p: page / Google / CorpSAML", "p: page / Google / CorpSAML from ListIdentityProviders"}, []string{"not read"}},
+			[]string{"p: page / Google / CorpSAML", "p: page / Google / CorpSAML list from ListIdentityProviders"}, []string{"not read"}},
 		{"from the profile", service.ProviderList{Names: []string{"Corp\x1b[2JSAML"}, From: "profile dev", Unread: "no AWS credentials"},
-			[]string{"p: page / Corp\\x1b[2JSAML", "SAML from profile dev", "pool's providers not read: no AWS credentials"}, nil},
+			[]string{"p: page / Corp\\x1b[2JSAML", "SAML list from profile dev", "pool's providers not read: no AWS credentials"}, nil},
 		{"none", service.ProviderList{Unread: "AccessDeniedException (the credentials lack permission)"},
 			[]string{"no identity providers: AccessDeniedException"}, []string{"Sign in via"}},
 	}

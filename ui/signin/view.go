@@ -172,7 +172,7 @@ func (m Model) providerLines(w int) []string {
 		}
 		out = append(out, wrap("p: "+strings.Join(names, " / "))...)
 		if tg.ProvidersFrom != "" {
-			out = append(out, wrap("from "+termtext.Line(tg.ProvidersFrom))...)
+			out = append(out, wrap("list from "+termtext.Line(tg.ProvidersFrom))...)
 		}
 	}
 	if tg.ProvidersUnread != "" {
