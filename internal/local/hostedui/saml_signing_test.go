@@ -371,3 +371,37 @@ func TestSAMLIdPSignOut(t *testing.T) {
 		}
 	})
 }
+
+// The demo's SAML provider signs its AuthnRequests and signs out at the
+// built-in IdP, with no setup.
+func TestDemoSAMLProviderSignsAndSignsOut(t *testing.T) {
+	t.Parallel()
+	env := demo(t)
+	ctx := context.Background()
+	a := newApp(t)
+	appURL := must(url.Parse(a.srv.URL))
+	b := fedUser()
+	// The demo client's callback and sign-out URLs are on localhost:8765;
+	// the app listens elsewhere.
+	b.Tamper = func(u *url.URL) {
+		if u.Host == "localhost:8765" {
+			u.Host = appURL.Host
+		}
+	}
+	_, challenge := pkce(t)
+	page, err := b.Open(ctx, authorizeURL(env.Demo.HostedUI, "response_type", "code", "client_id", cognito.DemoPublicClientID,
+		"redirect_uri", callback, "scope", "openid email", "code_challenge", challenge, "code_challenge_method", "S256",
+		"identity_provider", cognito.DemoSAMLProvider))
+	if err != nil || a.last() == nil || a.last().Path != "/callback" || a.last().Query().Get("code") == "" {
+		t.Fatalf("sign-in: %v %s %q", err, page.URL, page.Body)
+	}
+	if q := ssoRequest(t, b, "/saml2/idp/sso").Query(); q.Get("SigAlg") != dsig.RSASHA256SignatureMethod || q.Get("Signature") == "" {
+		t.Errorf("the demo's AuthnRequest is not signed: %v", q)
+	}
+	b.Visited = nil
+	_, err = b.Open(ctx, env.Demo.HostedUI+"/logout?"+url.Values{"client_id": {cognito.DemoPublicClientID},
+		"logout_uri": {"http://localhost:8765/signed-out"}}.Encode())
+	if err != nil || visited(b, "/saml2/idp/slo") == nil || visited(b, "/saml2/logout") == nil || a.last().Path != "/signed-out" {
+		t.Errorf("sign-out: %v, visited %v, app saw %v", err, b.Visited, a.last())
+	}
+}
