@@ -29,6 +29,9 @@
 //	Options.Connect  func(ctx) (service.Target, error)
 //	                                  finishes the target after the first frame
 //	                                  (starting the local stack)
+//	Options.Providers func(ctx) service.ProviderList
+//	                                  the pool's identity providers, where the
+//	                                  list came from and why the pool was not read
 //	Options.NoColor, Options.Now
 //
 // The types the services exchange are flows' (Step, Challenge, Answer,

@@ -92,6 +92,9 @@ type connectedMsg struct {
 	err    error
 }
 
+// providersMsg is Options.Providers' answer.
+type providersMsg struct{ list service.ProviderList }
+
 // New builds the console. The background is Options.Background, assumed
 // dark when unknown, until the terminal says otherwise.
 func New(o Options) Model {
@@ -147,8 +150,19 @@ func (m Model) Init() tea.Cmd {
 			t, err := connect(context.Background())
 			return connectedMsg{target: t, err: err}
 		})
+	} else {
+		cmds = append(cmds, m.readProviders())
 	}
 	return tea.Batch(cmds...)
+}
+
+// readProviders asks Options.Providers for the pool's identity providers.
+func (m Model) readProviders() tea.Cmd {
+	read := m.opts.Providers
+	if read == nil {
+		return nil
+	}
+	return func() tea.Msg { return providersMsg{list: read(context.Background())} }
 }
 
 // askBackground asks the terminal for its background colour (OSC 11),
@@ -247,6 +261,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.opts.Target = msg.target
 		m.signIn.SetTarget(msg.target)
+		return m, m.readProviders()
+	case providersMsg:
+		m.opts.Target.SetProviders(msg.list)
+		m.signIn.SetTarget(m.opts.Target)
 		return m, nil
 	}
 	return m.broadcast(msg)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image/color"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -301,4 +302,70 @@ func TestHeaderNamesTheSessionsClient(t *testing.T) {
 	if h := header(); !strings.Contains(h, tg.ClientID) || strings.Contains(h, "confidentialclient01") {
 		t.Errorf("after SRP: %q", h)
 	}
+}
+
+// The pool's identity providers are read after the first frame, once the
+// target is known (after Connect): the hosted-UI form offers them and says
+// where they came from and why the pool's own list was not read.
+func TestProvidersAreReadOnceTheTargetIsKnown(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		list       service.ProviderList
+		want, lack []string
+	}{
+		{"from the pool", service.ProviderList{Names: []string{"Google", "CorpSAML"}, From: "ListIdentityProviders"},
+			[]string{"p: page / Google / CorpSAML", "p: page / Google / CorpSAML list from ListIdentityProviders"}, []string{"not read"}},
+		{"from the profile", service.ProviderList{Names: []string{"Corp\x1b[2JSAML"}, From: "profile dev", Unread: "no AWS credentials"},
+			[]string{"p: page / Corp\\x1b[2JSAML", "SAML list from profile dev", "pool's providers not read: no AWS credentials"}, nil},
+		{"none", service.ProviderList{Unread: "AccessDeniedException (the credentials lack permission)"},
+			[]string{"no identity providers: AccessDeniedException"}, []string{"Sign in via"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var connected atomic.Bool
+			ready := fakes.Target()
+			connect := func(context.Context) (service.Target, error) {
+				connected.Store(true)
+				return ready, nil
+			}
+			asked := make(chan bool, 1)
+			providers := func(context.Context) service.ProviderList {
+				asked <- connected.Load()
+				return tc.list
+			}
+			d := newDriver(t, Options{Target: service.Target{Kind: service.TargetLocal}, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(),
+				Connect: connect, Providers: providers}, 120, 40)
+			d.Until(func(m Model) bool { return m.opts.Target.ProvidersFrom != "" || m.opts.Target.ProvidersUnread != "" })
+			if after := <-asked; !after {
+				t.Fatal("the providers were read before the target was connected")
+			}
+			d.keys("down", "down")
+			s := leftPaneText(d.screen())
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("the hosted-UI form lacks %q:\n%s", w, s)
+				}
+			}
+			for _, w := range tc.lack {
+				if strings.Contains(s, w) {
+					t.Errorf("the hosted-UI form shows %q:\n%s", w, s)
+				}
+			}
+		})
+	}
+}
+
+// leftPaneText is the text of a screen's left pane, its wrapped lines
+// joined by spaces.
+func leftPaneText(screen string) string {
+	var words []string
+	for _, line := range strings.Split(screen, "\n") {
+		parts := strings.Split(line, "│")
+		if len(parts) >= 3 {
+			words = append(words, strings.Fields(parts[1])...)
+		}
+	}
+	return strings.Join(words, " ")
 }

@@ -50,6 +50,11 @@ type Options struct {
 	// it runs in a Cmd, and its Target replaces Options.Target. The
 	// services must read the target it produced.
 	Connect func(ctx context.Context) (service.Target, error)
+	// Providers, when set, lists the pool's federated identity providers
+	// for the hosted-UI flow to offer (Target.IdentityProviders). It runs
+	// in a Cmd once the target is known (after Connect, when set): reading
+	// the pool can take seconds.
+	Providers func(ctx context.Context) service.ProviderList
 }
 
 // Background is a terminal's background brightness.

@@ -23,7 +23,9 @@ type sdkV3Result struct {
 		HasSecret bool   `json:"hasSecret"`
 		TokenType string `json:"tokenType"`
 		ExpiresIn int    `json:"expiresIn"`
-		Error     *struct {
+		// Certificate is GetSigningCertificate's (base64 DER).
+		Certificate string `json:"certificate"`
+		Error       *struct {
 			Name      string `json:"name"`
 			Message   string `json:"message"`
 			Status    int    `json:"status"`
@@ -79,7 +81,7 @@ func TestJSSDKv3CreatesAndSignsIn(t *testing.T) {
 			t.Error("a client created without GenerateSecret has a secret")
 		}
 	}
-	for _, step := range []string{"CreateUserPool", "CreateUserPoolClient", "AdminCreateUser", "AdminSetUserPassword", "InitiateAuth", "GetUser"} {
+	for _, step := range []string{"CreateUserPool", "CreateUserPoolClient", "AdminCreateUser", "AdminSetUserPassword", "GetSigningCertificate", "InitiateAuth", "GetUser"} {
 		if !seen[step] {
 			t.Errorf("step %s missing from the output", step)
 		}
@@ -104,5 +106,15 @@ func TestJSSDKv3CreatesAndSignsIn(t *testing.T) {
 	}
 	if u.UserStatus != "CONFIRMED" {
 		t.Errorf("user status %s after AdminSetUserPassword Permanent, want CONFIRMED", u.UserStatus)
+	}
+	// The pool's SAML signing certificate reads the same through both.
+	cert, err := env.CognitoClient().GetSigningCertificate(context.Background(), &cip.GetSigningCertificateInput{UserPoolId: aws.String(out.PoolID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range out.Steps {
+		if s.Step == "GetSigningCertificate" && (s.Certificate == "" || s.Certificate != aws.ToString(cert.Certificate)) {
+			t.Errorf("GetSigningCertificate: the JS SDK read %.40q…, the Go SDK %.40q…", s.Certificate, aws.ToString(cert.Certificate))
+		}
 	}
 }

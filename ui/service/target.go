@@ -42,6 +42,27 @@ type Target struct {
 	// (names), which the hosted-UI flow offers to skip to
 	// (identity_provider); empty when they cannot be read.
 	IdentityProviders []string
+	// ProvidersFrom says where IdentityProviders came from
+	// ("ListIdentityProviders", "profile dev"); "" before cmd has looked.
+	// ProvidersUnread, when not "", is why the pool's own list could not
+	// be read (no AWS credentials, AccessDeniedException: …): the form
+	// says it.
+	ProvidersFrom, ProvidersUnread string
+}
+
+// ProviderList is what cmd learned of the pool's federated identity
+// providers: their names, where the names came from (the pool through
+// ListIdentityProviders, else the profile) and, when the pool could not
+// be read, why.
+type ProviderList struct {
+	Names  []string
+	From   string
+	Unread string
+}
+
+// SetProviders puts l into the target.
+func (t *Target) SetProviders(l ProviderList) {
+	t.IdentityProviders, t.ProvidersFrom, t.ProvidersUnread = l.Names, l.From, l.Unread
 }
 
 // Label is the short name of the target for the header.

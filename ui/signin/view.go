@@ -116,14 +116,8 @@ func (m Model) leftView(w int) string {
 			}
 			form = append(form, st.Render(fieldLabel(f)), m.inputs[f].View())
 		}
-		if e.flow == service.FlowPKCE && len(m.target.IdentityProviders) > 0 {
-			via := "the hosted UI's page"
-			if p := m.identityProvider(); p != "" {
-				via = p + " (identity_provider)"
-			}
-			form = append(form, t.Muted.Render("Sign in via"), t.Text.Render(via))
-			choices := "p: " + strings.Join(append([]string{"page"}, m.target.IdentityProviders...), " / ")
-			form = append(form, strings.Split(ansi.Wrap(t.Muted.Render(choices), w, " "), "\n")...)
+		if e.flow == service.FlowPKCE {
+			form = append(form, m.providerLines(w)...)
 		}
 		if e.flow == "refresh" {
 			if m.session.RefreshToken == "" {
@@ -162,6 +156,40 @@ func (m Model) leftView(w int) string {
 		lines = append(append(lines, ""), status...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// providerLines are the hosted-UI flow's choice of identity provider
+// (p cycles it), where the list came from, and why the pool's own list
+// could not be read. Names and reasons come from the pool, the profile or
+// an error: they are cleaned for the terminal.
+func (m Model) providerLines(w int) []string {
+	t, tg := m.t, m.target
+	wrap := func(s string) []string { return strings.Split(ansi.Wrap(t.Muted.Render(s), w, " "), "\n") }
+	var out []string
+	if len(tg.IdentityProviders) > 0 {
+		via := "the hosted UI's page"
+		if p := m.identityProvider(); p != "" {
+			via = termtext.Line(p) + " (identity_provider)"
+		}
+		out = append(out, t.Muted.Render("Sign in via"), t.Text.Render(via))
+		names := make([]string, 0, len(tg.IdentityProviders)+1)
+		names = append(names, "page")
+		for _, n := range tg.IdentityProviders {
+			names = append(names, termtext.Line(n))
+		}
+		out = append(out, wrap("p: "+strings.Join(names, " / "))...)
+		if tg.ProvidersFrom != "" {
+			out = append(out, wrap("list from "+termtext.Line(tg.ProvidersFrom))...)
+		}
+	}
+	if tg.ProvidersUnread != "" {
+		why := "pool's providers not read: " + termtext.Line(tg.ProvidersUnread)
+		if len(tg.IdentityProviders) == 0 {
+			why = "no identity providers: " + termtext.Line(tg.ProvidersUnread)
+		}
+		out = append(out, wrap(why)...)
+	}
+	return out
 }
 
 // dropBlank drops the empty lines of a form.

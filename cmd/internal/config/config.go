@@ -30,6 +30,10 @@
 //	callback_url = "http://localhost:8400/callback"
 //	logout_url   = "http://localhost:8400/"
 //	scopes       = ["openid", "email", "profile"]
+//	# The pool's federated identity providers, offered by the console's
+//	# hosted-UI flow when the pool cannot be read (ListIdentityProviders
+//	# needs AWS credentials); cogscope init fills it when it can read them.
+//	identity_providers = ["Google", "CorpSAML"]
 //
 //	[profiles.dev.api]
 //	base_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
@@ -109,6 +113,9 @@ type HostedUI struct {
 	CallbackURL string   `toml:"callback_url,omitempty"`
 	LogoutURL   string   `toml:"logout_url,omitempty"`
 	Scopes      []string `toml:"scopes,omitempty"`
+	// IdentityProviders are the pool's federated identity providers by
+	// name (ProviderName), for when the pool cannot be read.
+	IdentityProviders []string `toml:"identity_providers,omitempty"`
 }
 
 // API is the API Gateway the profile's tokens are for.

@@ -80,6 +80,10 @@ async function main() {
     await send(idp.AdminSetUserPasswordCommand, { UserPoolId: out.poolId, Username: username, Password: password, Permanent: true });
     return {};
   });
+  await step('GetSigningCertificate', async () => {
+    const r = await send(idp.GetSigningCertificateCommand, { UserPoolId: out.poolId });
+    return { certificate: r.Certificate };
+  });
   await step('InitiateAuth', async () => {
     const r = await send(idp.InitiateAuthCommand, {
       AuthFlow: 'USER_PASSWORD_AUTH', ClientId: out.clientId, AuthParameters: { USERNAME: username, PASSWORD: password },

@@ -85,7 +85,10 @@ func DemoSeed() Seed {
 				"oidc_issuer": "{issuer:" + DemoUpstreamPoolName + "}", "authorize_scopes": "openid email profile", "attributes_request_method": "GET"},
 			AttributeMapping: map[string]string{"email": "email", "email_verified": "email_verified", "name": "name"}},
 			{Name: DemoSAMLProvider, Type: "SAML", Identifiers: []string{"saml.upstream.example"},
-				Details:          map[string]string{"MetadataURL": "{domain:" + DemoUpstreamDomain + "}/saml2/idp/metadata", "IDPSignout": "false"},
+				Details: map[string]string{"MetadataURL": "{domain:" + DemoUpstreamDomain + "}/saml2/idp/metadata",
+					// Signed AuthnRequests and sign-out at the IdP, so that the demo
+					// shows both with no setup.
+					"RequestSigningAlgorithm": "rsa-sha256", "IDPSignout": "true"},
 				AttributeMapping: map[string]string{"email": "mail", "name": "cn"}}},
 	}, demoUpstream()}}
 }

@@ -34,6 +34,7 @@ func init() {
 		"UpdateIdentityProvider":          opUpdateIdentityProvider,
 		"DeleteIdentityProvider":          opDeleteIdentityProvider,
 		"GetIdentityProviderByIdentifier": opGetIdentityProviderByIdentifier,
+		"GetSigningCertificate":           opGetSigningCertificate,
 
 		// Groups.
 		"CreateGroup":              opCreateGroup,

@@ -85,6 +85,16 @@ func checkProviderDetails(typ string, d map[string]string) error {
 		if d["MetadataFile"] == "" && d["MetadataURL"] == "" {
 			return newErr(excInvalidParameter, "Either MetadataFile or MetadataURL is required for a SAML provider")
 		}
+		// Cognito takes rsa-sha256 only; IDPSignout and the other flags
+		// are "true" or "false". (The messages are ours.)
+		if a := d["RequestSigningAlgorithm"]; a != "" && a != "rsa-sha256" {
+			return errf(excInvalidParameter, "RequestSigningAlgorithm %s is not supported: use rsa-sha256", a)
+		}
+		for _, k := range []string{"IDPSignout", "IDPInit", "EncryptedResponses"} {
+			if v := d[k]; v != "" && v != "true" && v != "false" {
+				return errf(excInvalidParameter, "%s must be true or false", k)
+			}
+		}
 	case "Google", "Facebook", "LoginWithAmazon":
 		required = []string{"client_id", "client_secret", "authorize_scopes"}
 	case "SignInWithApple":

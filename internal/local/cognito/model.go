@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"crypto/x509"
 	"math/big"
 	"strings"
 	"time"
@@ -88,8 +89,12 @@ type pool struct {
 	CustomChallenges       []CustomChallengeSeed        `json:"customChallenges,omitempty"`
 	Devices                map[string]*device           `json:"devices"`
 	EstimatedNumberOfUsers int                          `json:"-"`
+	// SAMLKey signs the pool's SAML requests (SAMLSigning); made on
+	// first use.
+	SAMLKey *signingKey `json:"samlSigningKey,omitempty"`
 
-	bySub map[string]*user
+	bySub    map[string]*user
+	samlCert *x509.Certificate // SAMLKey's certificate, made on first use
 }
 
 func (p *pool) reindex() {

@@ -54,9 +54,10 @@ func (h *Handler) liveSession(r *http.Request, dc *domainCtx) *session {
 }
 
 // startSession signs the browser in to the domain for an hour.
-func (h *Handler) startSession(w http.ResponseWriter, dc *domainCtx, username, sub string, authTime time.Time) {
+// ss is the SAML session it came from (nil for other sign-ins).
+func (h *Handler) startSession(w http.ResponseWriter, dc *domainCtx, username, sub string, authTime time.Time, ss *samlSession) {
 	id := h.st.addSession(&session{poolID: dc.pool.ID, username: username, sub: sub, authTime: authTime,
-		expires: h.now().Add(sessionTTL)})
+		expires: h.now().Add(sessionTTL), saml: ss})
 	http.SetCookie(w, cookie(dc, sessionCookie, id, sessionTTL))
 }
 

@@ -22,14 +22,17 @@
 //	<base>/oauth2/token       POST              authorization_code, refresh_token, client_credentials
 //	<base>/oauth2/userInfo    GET, POST         user claims for a Bearer access token
 //	<base>/oauth2/revoke      POST              revoke a refresh token
-//	<base>/logout             GET               end the domain session
+//	<base>/logout             GET               end the domain session (and, IDPSignout, the SAML IdP's)
 //	<base>/error              GET               error page (?error=redirect_mismatch&client_id=…)
 //	<base>/oauth2/idpresponse GET               an OIDC identity provider's redirect (code, state)
 //	<base>/saml2/idpresponse  POST              SAML assertion consumer service (SAMLResponse, RelayState)
-//	<base>/saml2/metadata     GET               the pool's SAML SP metadata (the local stack's; Cognito documents it instead)
+//	<base>/saml2/metadata     GET               the pool's SAML SP metadata (the local stack's; Cognito documents it instead):
+//	                                            the pool's signing certificate, ACS, single logout <base>/saml2/logout
+//	<base>/saml2/logout       GET, POST         SAML single logout: the IdP's LogoutResponse (IDPSignout)
 //	<base>/saml2/idp/metadata GET               the pool as a built-in SAML IdP (local stack only): its metadata
 //	<base>/saml2/idp/sso      GET               … its SingleSignOnService (HTTP-Redirect): a sign-in form
 //	<base>/saml2/idp/login    POST              … the form (username, password of the pool's users)
+//	<base>/saml2/idp/slo      GET, POST         … its SingleLogoutService: verifies a LogoutRequest, answers a signed LogoutResponse
 //
 // <domain> is the pool's domain exactly as CreateUserPoolDomain named it:
 // a prefix ("cogscope-demo") or a custom domain ("auth.example.com"). For
@@ -84,13 +87,31 @@
 //     coreos/go-oidc (signature by the provider's JWKS, iss exactly
 //     oidc_issuer, aud the client_id, expiry, nonce), and adds userInfo's
 //     claims.
-//   - SAML: an AuthnRequest (HTTP-Redirect binding, unsigned) to the
-//     IdP's SingleSignOnService from MetadataFile (or MetadataURL), SP
-//     entity id urn:amazon:cognito:sp:<poolId>, ACS
-//     <base>/saml2/idpresponse; the response is verified with
+//   - SAML: an AuthnRequest (HTTP-Redirect binding) to the IdP's
+//     SingleSignOnService from MetadataFile (or MetadataURL), SP entity id
+//     urn:amazon:cognito:sp:<poolId>, ACS <base>/saml2/idpresponse;
+//     unsigned, or with ProviderDetails RequestSigningAlgorithm
+//     "rsa-sha256" signed (SigAlg and Signature over the query) with the
+//     pool's SAML signing certificate (cognito.SAMLSigning, what
+//     GetSigningCertificate returns, published as the signing key of
+//     <base>/saml2/metadata, which then says AuthnRequestsSigned). The
+//     built-in IdP requires a signed request from a pool whose provider
+//     for it signs (its SP metadata says so) and verifies it; the
+//     response is verified with
 //     crewjam/saml (signed response or assertion, audience, destination,
 //     InResponseTo, validity window by the stack's clock). IdP-initiated
 //     sign-in (no RelayState of ours) is not emulated.
+//
+// IdP sign-out: with a SAML provider's IDPSignout "true", /logout of a
+// session that came from it ends the domain session, then sends the
+// browser to the IdP's SingleLogoutService (HTTP-Redirect) with a
+// LogoutRequest signed with the pool's certificate (the assertion's NameID
+// and SessionIndex); the IdP's LogoutResponse comes back to
+// <base>/saml2/logout, is verified (signature, InResponseTo, destination,
+// issuer, status Success) and the browser goes on to the logout_uri (or
+// back to sign-in). A bad or unknown answer is a page "Error in SAML
+// logout response processing: <reason>" (ours: Cognito documents none).
+// IdP-initiated single logout is not emulated.
 //
 // Then cognito.FederatedSignIn maps the provider's claims (or SAML
 // attributes, by Name or FriendlyName) through AttributeMapping, creates

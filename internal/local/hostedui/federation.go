@@ -40,6 +40,7 @@ const (
 	pathIDPResponse  = "/oauth2/idpresponse"
 	pathSAMLResponse = "/saml2/idpresponse"
 	pathSAMLMetadata = "/saml2/metadata"
+	pathSAMLLogout   = "/saml2/logout"
 
 	// federationTTL bounds a sign-in waiting at the upstream provider.
 	federationTTL = 15 * time.Minute
@@ -361,7 +362,7 @@ func (h *Handler) serveIDPResponse(w http.ResponseWriter, r *http.Request, dc *d
 			h.log.Debug("hosted UI: upstream userInfo failed", "provider", p.Name, "error", err)
 		}
 	}
-	h.finishFederation(w, r, dc, pf, cognito.FederatedIdentity{Provider: p.Name, Subject: idt.Subject, Claims: attrs}, "")
+	h.finishFederation(w, r, dc, pf, cognito.FederatedIdentity{Provider: p.Name, Subject: idt.Subject, Claims: attrs}, "", nil)
 }
 
 // idTokenProblem words a go-oidc verification failure.
@@ -405,7 +406,8 @@ func stringClaims(m map[string]any) map[string]string {
 
 // finishFederation creates or links the user and ends the sign-in;
 // prefix is put before a refusal's description (SAML's).
-func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *domainCtx, pf *pendingFederation, fi cognito.FederatedIdentity, prefix string) {
+// ss is the SAML session the sign-in came from (nil for OIDC).
+func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *domainCtx, pf *pendingFederation, fi cognito.FederatedIdentity, prefix string, ss *samlSession) {
 	st, err := h.svc.FederatedSignIn(dc.pool.ID, fi)
 	if err != nil {
 		var fe *cognito.FederationError
@@ -420,7 +422,7 @@ func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *d
 		h.refuse(w, r, dc, pf.req, &authFailure{code: "server_error", description: prefix + h.userMessage(err)})
 		return
 	}
-	h.startSession(w, dc, st.Username, st.Sub, st.AuthTime)
+	h.startSession(w, dc, st.Username, st.Sub, st.AuthTime, ss)
 	h.complete(w, r, dc, pf.req, st.Username, st.AuthTime)
 }
 
@@ -428,7 +430,8 @@ func (h *Handler) finishFederation(w http.ResponseWriter, r *http.Request, dc *d
 // names it (the audience an IdP must put in its assertions).
 func spEntityID(poolID string) string { return "urn:amazon:cognito:sp:" + poolID }
 
-// samlSP builds the pool's service provider for one SAML provider.
+// samlSP builds the pool's service provider for one SAML provider, with
+// the provider's IdP metadata.
 func (h *Handler) samlSP(ctx context.Context, dc *domainCtx, p *cognito.HostedIdentityProvider) (*saml.ServiceProvider, error) {
 	data := []byte(p.Details["MetadataFile"])
 	if len(data) == 0 {
@@ -441,16 +444,79 @@ func (h *Handler) samlSP(ctx context.Context, dc *domainCtx, p *cognito.HostedId
 	if err != nil {
 		return nil, fmt.Errorf("the provider's metadata cannot be read: %w", err)
 	}
-	acs, err := url.Parse(dc.url(pathSAMLResponse))
+	sp, err := h.serviceProvider(dc.pool.ID, dc.base, p)
 	if err != nil {
 		return nil, err
 	}
-	meta, err := url.Parse(dc.url(pathSAMLMetadata))
-	if err != nil {
+	sp.IDPMetadata = ed
+	sp.AllowIDPInitiated = p.Details["IDPInit"] == "true"
+	return sp, nil
+}
+
+// ProviderDetails keys of a SAML provider that change what the SP sends
+// (CreateIdentityProvider's reference): RequestSigningAlgorithm
+// "rsa-sha256" signs AuthnRequests, IDPSignout "true" signs the user out
+// at the IdP too (a LogoutRequest from /logout).
+const (
+	detailRequestSigning = "RequestSigningAlgorithm"
+	detailIDPSignout     = "IDPSignout"
+	requestSigningRSA256 = "rsa-sha256"
+)
+
+// signsRequests reports whether the pool signs its AuthnRequests to p.
+func signsRequests(p *cognito.HostedIdentityProvider) bool {
+	return p != nil && p.Details[detailRequestSigning] == requestSigningRSA256
+}
+
+// signsOut reports whether /logout signs the user out at p too.
+func signsOut(p *cognito.HostedIdentityProvider) bool {
+	return p != nil && p.Type == "SAML" && p.Details[detailIDPSignout] == "true"
+}
+
+// serviceProvider is the pool's SAML service provider at base (the
+// domain's hosted-UI URL), for provider p (nil: the pool's own metadata).
+// The pool's SAML signing certificate (cognito.SAMLSigning, what
+// GetSigningCertificate returns) signs AuthnRequests when p asks for it
+// (RequestSigningAlgorithm rsa-sha256) and every LogoutRequest (the
+// single logout profile requires them signed); the metadata publishes it
+// as the signing key, and never as an encryption key (Cognito encrypts
+// only with EncryptedResponses, not emulated).
+func (h *Handler) serviceProvider(poolID, base string, p *cognito.HostedIdentityProvider) (*saml.ServiceProvider, error) {
+	acs, err1 := url.Parse(base + pathSAMLResponse)
+	meta, err2 := url.Parse(base + pathSAMLMetadata)
+	slo, err3 := url.Parse(base + pathSAMLLogout)
+	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, err
 	}
-	return &saml.ServiceProvider{EntityID: spEntityID(dc.pool.ID), AcsURL: *acs, MetadataURL: *meta, IDPMetadata: ed,
-		AllowIDPInitiated: p.Details["IDPInit"] == "true", Clock: dsig.NewFakeClockAt(h.now())}, nil
+	key, cert, err := h.svc.SAMLSigning(poolID)
+	if err != nil {
+		return nil, fmt.Errorf("the pool's SAML signing certificate: %w", err)
+	}
+	sp := &saml.ServiceProvider{EntityID: spEntityID(poolID), AcsURL: *acs, MetadataURL: *meta, SloURL: *slo,
+		Key: key, Certificate: cert, LogoutSignatureMethod: dsig.RSASHA256SignatureMethod,
+		LogoutBindings:                   []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding},
+		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
+		Clock:                            dsig.NewFakeClockAt(h.now())}
+	if signsRequests(p) {
+		sp.SignatureMethod = dsig.RSASHA256SignatureMethod
+	}
+	return sp, nil
+}
+
+// spMetadata is sp's metadata with the signing certificate only.
+func spMetadata(sp *saml.ServiceProvider) *saml.EntityDescriptor {
+	ed := sp.Metadata()
+	for i := range ed.SPSSODescriptors {
+		d := &ed.SPSSODescriptors[i]
+		keys := d.KeyDescriptors[:0]
+		for _, k := range d.KeyDescriptors {
+			if k.Use == "signing" {
+				keys = append(keys, k)
+			}
+		}
+		d.KeyDescriptors = keys
+	}
+	return ed
 }
 
 func (h *Handler) fetchMetadata(ctx context.Context, u string) ([]byte, error) {
@@ -523,7 +589,7 @@ func (h *Handler) serveSAMLResponse(w http.ResponseWriter, r *http.Request, dc *
 			}
 		}
 	}
-	h.finishFederation(w, r, dc, pf, fi, msgSAMLProcessing)
+	h.finishFederation(w, r, dc, pf, fi, msgSAMLProcessing, fromAssertion(p.Name, assertion))
 }
 
 // samlProblem is the reason crewjam/saml keeps in PrivateErr.
@@ -536,14 +602,27 @@ func samlProblem(err error) string {
 }
 
 // serveSAMLMetadata is GET /saml2/metadata: the pool's SP metadata (entity
-// id urn:amazon:cognito:sp:<poolId>, ACS <base>/saml2/idpresponse), to
-// register at a SAML IdP. Cognito documents the entity id and ACS URL
-// rather than serving a document; this endpoint is the local stack's.
+// id urn:amazon:cognito:sp:<poolId>, ACS <base>/saml2/idpresponse, single
+// logout <base>/saml2/logout, the pool's SAML signing certificate), to
+// register at a SAML IdP. AuthnRequestsSigned is true when one of the
+// pool's SAML providers has RequestSigningAlgorithm rsa-sha256. Cognito
+// documents the entity id and URLs and serves the certificate through
+// GetSigningCertificate rather than a document; this endpoint is the local
+// stack's.
 func (h *Handler) serveSAMLMetadata(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
-	acs, _ := url.Parse(dc.url(pathSAMLResponse))
-	meta, _ := url.Parse(dc.url(pathSAMLMetadata))
-	sp := &saml.ServiceProvider{EntityID: spEntityID(dc.pool.ID), AcsURL: *acs, MetadataURL: *meta}
-	out, err := xmlMarshal(sp.Metadata())
+	var signer *cognito.HostedIdentityProvider
+	for _, p := range h.svc.IdentityProviders(dc.pool.ID) {
+		if p.Type == "SAML" && signsRequests(&p) {
+			signer = &p
+			break
+		}
+	}
+	sp, err := h.serviceProvider(dc.pool.ID, dc.base, signer)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "Metadata unavailable", Message: err.Error()})
+		return
+	}
+	out, err := xmlMarshal(spMetadata(sp))
 	if err != nil {
 		writePage(w, http.StatusInternalServerError, errorPage{Title: "Metadata unavailable", Message: err.Error()})
 		return

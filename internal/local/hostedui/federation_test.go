@@ -11,6 +11,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"html"
+	"io"
+	"log"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -299,7 +301,7 @@ func newSAMLIdP(t *testing.T, spMetadata string) *samlIdP {
 	t.Cleanup(s.srv.Close)
 	base := must(url.Parse(s.srv.URL))
 	s.idp = &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *base.JoinPath("/metadata"), SSOURL: *base.JoinPath("/sso"),
-		ServiceProviderProvider: s, SessionProvider: s}
+		ServiceProviderProvider: s, SessionProvider: s, Logger: log.New(io.Discard, "", 0)}
 	return s
 }
 

@@ -128,3 +128,42 @@ func FuzzToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSAMLEndpoints feeds arbitrary queries to the SAML endpoints that take
+// a message from the browser: the pool's single logout (/saml2/logout) and
+// the built-in IdP's SingleSignOnService and SingleLogoutService: never a
+// panic or a dropped connection, and never a redirect but to the domain
+// or a registered URL.
+func FuzzSAMLEndpoints(f *testing.F) {
+	for _, q := range []string{
+		"SAMLResponse=nZJNb9swDIb%2FiqF7bMn5aCvEAbJ2wwJ0W7B0O%2BwyqBKTCZBITyKd9t8P&RelayState=x",
+		"SAMLRequest=%%%&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature=AAAA",
+		"SAMLRequest=fZDNCsIwEIRfJey9TX9QJDQpQhEERUH04C1slq5%2Fzu6&RelayState=",
+		"", "RelayState=forged", ";;&&==",
+	} {
+		for i := range 3 {
+			f.Add(q, i)
+		}
+	}
+	h := fuzzStack(f)
+	paths := []string{"/_domain/demo/saml2/logout", "/_domain/" + cognito.DemoUpstreamDomain + "/saml2/idp/slo",
+		"/_domain/" + cognito.DemoUpstreamDomain + "/saml2/idp/sso"}
+	f.Fuzz(func(t *testing.T, query string, which int) {
+		if which < 0 {
+			which = -which
+		}
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:9229/", nil)
+		r.URL.Path, r.URL.RawQuery = paths[which%len(paths)], query
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		switch w.Code {
+		case http.StatusOK, http.StatusBadRequest:
+		case http.StatusFound:
+			if loc := w.Header().Get("Location"); !strings.HasPrefix(loc, fuzzEndpoint+"/_domain/") {
+				t.Fatalf("redirect to %q for %q", loc, query)
+			}
+		default:
+			t.Fatalf("status %d for %q at %s: %s", w.Code, query, r.URL.Path, w.Body.String())
+		}
+	})
+}

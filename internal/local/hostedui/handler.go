@@ -28,7 +28,7 @@ const (
 )
 
 var endpointPaths = []string{pathAuthorize, pathLogin, pathMFA, pathSelectMFA, pathMFASetup, pathNewPassword,
-	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError, pathIDPResponse, pathSAMLResponse, pathSAMLMetadata, pathIdPMetadata, pathIdPSSO, pathIdPLogin}
+	pathToken, pathUserInfo, pathRevoke, pathLogout, pathError, pathIDPResponse, pathSAMLResponse, pathSAMLMetadata, pathSAMLLogout, pathIdPMetadata, pathIdPSSO, pathIdPLogin, pathIdPSLO}
 
 // BaseURL is the hosted-UI base URL of a domain (prefix or custom domain)
 // on a stack reached at endpoint, e.g.
@@ -80,6 +80,7 @@ type Handler struct {
 	st       *store
 	upstream *http.Client
 	fed      fedStore
+	logouts  logoutStore
 	idpKey   idpKey // the built-in SAML IdP's signing key, made on first use
 }
 
@@ -160,6 +161,8 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, dc *domainCtx, p
 		pathIDPResponse:  {get, h.serveIDPResponse},
 		pathSAMLResponse: {post, h.serveSAMLResponse},
 		pathSAMLMetadata: {get, h.serveSAMLMetadata},
+		pathSAMLLogout:   {[]string{http.MethodGet, http.MethodPost}, h.serveSAMLLogout},
+		pathIdPSLO:       {[]string{http.MethodGet, http.MethodPost}, h.serveIdPSLO},
 		pathIdPMetadata:  {get, h.serveIdPMetadata},
 		pathIdPSSO:       {get, h.serveIdPSSO},
 		pathIdPLogin:     {post, h.serveIdPLogin},

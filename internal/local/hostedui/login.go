@@ -113,7 +113,7 @@ func (h *Handler) userMessage(err error) string {
 // advance moves a sign-in on after a step: signed in, or the next page.
 func (h *Handler) advance(w http.ResponseWriter, r *http.Request, dc *domainCtx, p *pendingSignIn, msg string) {
 	if p.state.Next == "" {
-		h.startSession(w, dc, p.state.Username, p.state.Sub, p.state.AuthTime)
+		h.startSession(w, dc, p.state.Username, p.state.Sub, p.state.AuthTime, nil)
 		h.complete(w, r, dc, p.req, p.state.Username, p.state.AuthTime)
 		return
 	}

@@ -33,8 +33,7 @@ func (h *Handler) serveLogout(w http.ResponseWriter, r *http.Request, dc *domain
 			errorPage("redirect_mismatch")
 			return
 		}
-		h.endSession(w, r, dc)
-		http.Redirect(w, r, logoutURI, http.StatusFound)
+		h.signOut(w, r, dc, logoutURI)
 		return
 	}
 	redirectURI := q.Get("redirect_uri")
@@ -49,9 +48,20 @@ func (h *Handler) serveLogout(w http.ResponseWriter, r *http.Request, dc *domain
 		errorPage("invalid_request")
 		return
 	}
-	h.endSession(w, r, dc)
 	// Sign-in starts again with the same parameters; /login validates them.
-	http.Redirect(w, r, dc.url(pathLogin)+"?"+q.Encode(), http.StatusFound)
+	h.signOut(w, r, dc, dc.url(pathLogin)+"?"+q.Encode())
+}
+
+// signOut ends the domain session and sends the browser to next, through
+// the SAML IdP the session came from when its provider has IDPSignout.
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request, dc *domainCtx, next string) {
+	p, ss := h.idpSignOut(r, dc)
+	h.endSession(w, r, dc)
+	if p != nil {
+		h.startIdPSignOut(w, r, dc, p, ss, next)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusFound)
 }
 
 // serveErrorPage is GET /error, where refused authorize and logout

@@ -7,8 +7,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/xml"
-	"errors"
 	"html/template"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -41,6 +41,7 @@ const (
 	pathIdPMetadata = "/saml2/idp/metadata"
 	pathIdPSSO      = "/saml2/idp/sso"
 	pathIdPLogin    = "/saml2/idp/login"
+	pathIdPSLO      = "/saml2/idp/slo"
 )
 
 type idpKey struct {
@@ -79,9 +80,19 @@ func (h *Handler) samlIdP(dc *domainCtx) (*saml.IdentityProvider, error) {
 	}
 	meta, _ := url.Parse(dc.url(pathIdPMetadata))
 	sso, _ := url.Parse(dc.url(pathIdPSSO))
-	return &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *meta, SSOURL: *sso,
-		ServiceProviderProvider: spLookup{h: h, root: strings.TrimSuffix(dc.base, dc.basePath)},
-		SessionProvider:         idpSessions{h: h, dc: dc}, Clock: dsig.NewFakeClockAt(h.now())}, nil
+	slo, _ := url.Parse(dc.url(pathIdPSLO))
+	return &saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *meta, SSOURL: *sso, LogoutURL: *slo,
+		LogoutBindings:          []string{saml.HTTPRedirectBinding, saml.HTTPPostBinding},
+		ServiceProviderProvider: spLookup{h: h, root: strings.TrimSuffix(dc.base, dc.basePath), idp: meta.String()},
+		SessionProvider:         idpSessions{h: h, dc: dc}, Clock: dsig.NewFakeClockAt(h.now()),
+		Logger: slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
+		OnError: func(w http.ResponseWriter, _ *http.Request, status int, err error) {
+			// A request the IdP refuses (unsigned where the SP signs, a bad
+			// signature, an unknown SP): a page saying why, not a bare 400.
+			h.log.Debug("built-in SAML IdP refused a request", "pool", dc.pool.ID, "error", err)
+			writePage(w, status, errorPage{Title: "SAML request refused",
+				Message: "The SAML identity provider of user pool " + dc.pool.Name + " refused the request: " + err.Error()})
+		}}, nil
 }
 
 func (h *Handler) serveIdPMetadata(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
@@ -106,6 +117,20 @@ func (h *Handler) serveIdPSSO(w http.ResponseWriter, r *http.Request, dc *domain
 		return
 	}
 	idp.ServeSSO(w, r)
+}
+
+// serveIdPSLO is the built-in IdP's SingleLogoutService: it verifies the
+// SP's LogoutRequest (signed with the SP pool's SAML signing certificate,
+// which its SP metadata publishes), ends the session (the built-in IdP
+// keeps none: each sign-in asks for the password) and answers with a
+// signed LogoutResponse to the SP's single logout URL.
+func (h *Handler) serveIdPSLO(w http.ResponseWriter, r *http.Request, dc *domainCtx) {
+	idp, err := h.samlIdP(dc)
+	if err != nil {
+		writePage(w, http.StatusInternalServerError, errorPage{Title: "SAML IdP unavailable", Message: err.Error()})
+		return
+	}
+	idp.ServeSLO(w, r)
 }
 
 // serveIdPLogin checks the form's credentials and answers the SSO request
@@ -146,15 +171,26 @@ func (s idpSessions) GetSession(w http.ResponseWriter, r *http.Request, _ *saml.
 		return nil
 	}
 	now := s.h.now()
-	return &saml.Session{ID: newCode(), CreateTime: now, ExpireTime: now.Add(time.Hour), NameID: u.Username,
+	return &saml.Session{ID: newCode(), Index: newCode(), CreateTime: now, ExpireTime: now.Add(time.Hour), NameID: u.Username,
 		UserName: u.Username, UserEmail: u.Attributes["email"], UserGivenName: u.Attributes["given_name"],
 		UserSurname: u.Attributes["family_name"], UserCommonName: u.Attributes["name"]}
 }
 
-// spLookup finds the pool whose SP entity id a request names.
+// InvalidateSession ends the IdP session a LogoutRequest names: the
+// built-in IdP keeps none, so there is nothing to end.
+func (s idpSessions) InvalidateSession(http.ResponseWriter, *http.Request, *saml.IdpLogoutRequest) error {
+	return nil
+}
+
+// spLookup finds the pool whose SP entity id a request names, and
+// describes it as that pool's SAML provider for this IdP would have it
+// registered: its SAML signing certificate, and AuthnRequestsSigned when
+// the provider signs its requests (RequestSigningAlgorithm rsa-sha256),
+// so that the IdP then refuses an unsigned or badly signed AuthnRequest.
 type spLookup struct {
 	h    *Handler
 	root string
+	idp  string // this IdP's metadata URL
 }
 
 func (l spLookup) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDescriptor, error) {
@@ -166,14 +202,23 @@ func (l spLookup) GetServiceProvider(_ *http.Request, id string) (*saml.EntityDe
 	if err != nil || p.Domain == "" {
 		return nil, os.ErrNotExist
 	}
-	base := BaseURL(l.root, p.Domain)
-	acs, err1 := url.Parse(base + pathSAMLResponse)
-	meta, err2 := url.Parse(base + pathSAMLMetadata)
-	if err := errors.Join(err1, err2); err != nil {
+	sp, err := l.h.serviceProvider(poolID, BaseURL(l.root, p.Domain), l.provider(poolID))
+	if err != nil {
 		return nil, err
 	}
-	sp := &saml.ServiceProvider{EntityID: spEntityID(poolID), AcsURL: *acs, MetadataURL: *meta}
-	return sp.Metadata(), nil
+	return spMetadata(sp), nil
+}
+
+// provider is the SP pool's SAML provider whose metadata is this IdP's
+// (nil when none names it by MetadataURL).
+func (l spLookup) provider(poolID string) *cognito.HostedIdentityProvider {
+	ctx := context.WithValue(context.Background(), rootKey{}, l.root)
+	for _, p := range l.h.svc.IdentityProviders(poolID) {
+		if p.Type == "SAML" && l.h.expand(ctx, p.Details["MetadataURL"]) == l.idp {
+			return &p
+		}
+	}
+	return nil
 }
 
 var idpLoginPage = template.Must(template.New("idp").Parse(`<!DOCTYPE html>

@@ -27,6 +27,7 @@ const (
 type session struct {
 	poolID, username, sub string
 	authTime, expires     time.Time
+	saml                  *samlSession // signed in through a SAML provider
 }
 
 // pendingSignIn is a sign-in waiting for an MFA code, an MFA choice or a

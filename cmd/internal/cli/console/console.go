@@ -181,6 +181,9 @@ func (c *console) options() ui.Options {
 		NoColor: c.f.Env("NO_COLOR") != "",
 		Now:     c.f.Clock(),
 		Logs:    newConsoleLogs(c),
+		// Read after the first frame (and after Connect): the
+		// credential chain alone can take seconds.
+		Providers: c.providers,
 	}
 	api := &consoleAPI{c: c}
 	o.API = api
@@ -213,9 +216,7 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	defer c.mu.Unlock()
 	c.target.UseDemo(demo)
 	c.stop = stop
-	v := targetView(c.target)
-	v.IdentityProviders = c.identityProviders(c.target)
-	return v, nil
+	return targetView(c.target), nil
 }
 
 // close stops the stack, waiting briefly for a start still under way.

@@ -369,9 +369,11 @@ func TestConsoleStartsTheStackInProcess(t *testing.T) {
 	if tg.Kind != service.TargetLocal || !strings.HasPrefix(tg.Endpoint, "http://127.0.0.1:") || tg.PoolID != cognito.DemoPoolID || tg.Password != cognito.DemoPassword {
 		t.Fatalf("target %+v", tg)
 	}
-	// The hosted-UI flow offers the demo pool's identity providers.
-	if strings.Join(tg.IdentityProviders, " ") != cognito.DemoOIDCProvider+" "+cognito.DemoSAMLProvider {
-		t.Errorf("identity providers %v, want the demo's built-in upstream", tg.IdentityProviders)
+	// The hosted-UI flow offers the demo pool's identity providers, read
+	// from the stack the console started once it has started.
+	if l := opts.Providers(ctx); strings.Join(l.Names, " ") != cognito.DemoOIDCProvider+" "+cognito.DemoSAMLProvider ||
+		l.From != "ListIdentityProviders" || l.Unread != "" {
+		t.Errorf("identity providers %+v, want the demo's built-in upstream", l)
 	}
 	run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowClientCredentials, Scopes: []string{"cogscope-api/read"}})
 	if err != nil {

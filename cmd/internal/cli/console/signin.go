@@ -7,10 +7,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
@@ -209,29 +205,4 @@ func innermost(err error) error {
 		}
 		err = next
 	}
-}
-
-// identityProviders lists the pool's federated identity providers
-// (ListIdentityProviders, which needs credentials: the local stack takes
-// any), for the hosted-UI flow to offer; nil when they cannot be read.
-func (c *console) identityProviders(t cmdutil.Target) []string {
-	if t.UserPoolID == "" {
-		return nil
-	}
-	t.Region = regionOr(t.Region)
-	cfg, err := c.f.AWSConfig(c.ctx, t)
-	if err != nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(c.ctx, 5*time.Second)
-	defer cancel()
-	out, err := awsclient.Cognito(cfg, t.Endpoint).ListIdentityProviders(ctx, &cip.ListIdentityProvidersInput{UserPoolId: &t.UserPoolID, MaxResults: aws.Int32(60)})
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, p := range out.Providers {
-		names = append(names, aws.ToString(p.ProviderName))
-	}
-	return names
 }

@@ -2,7 +2,8 @@
 // file for a real user pool (or an emulator's). It asks for — or takes as
 // flags — the region, the pool id and the app client id, then reads the
 // rest with the caller's AWS credentials: the pool's domain
-// (DescribeUserPool, DescribeUserPoolDomain), the client's callback and
+// (DescribeUserPool, DescribeUserPoolDomain), its federated identity
+// providers (ListIdentityProviders), the client's callback and
 // sign-out URLs, flows, OAuth scopes and whether it has a secret
 // (DescribeUserPoolClient) and, given --api-id, the API's routes and the
 // log groups of its authorizers and stages (internal/apiconfig). What it
@@ -22,7 +23,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
@@ -313,6 +313,8 @@ func (r *reader) readPool(ctx context.Context) {
 		r.prof.HostedUI.Domain = domainURL(r.t.Endpoint, r.t.Region, domain, custom)
 	}
 
+	r.readProviders(ctx, c)
+
 	cl, err := c.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{
 		UserPoolId: aws.String(r.t.UserPoolID), ClientId: aws.String(r.t.ClientID)})
 	if err != nil {
@@ -338,6 +340,19 @@ func (r *reader) readPool(ctx context.Context) {
 		}
 		r.prof.HostedUI.Scopes = slices.Clone(upc.AllowedOAuthScopes)
 	}
+}
+
+// readProviders writes the pool's federated identity providers
+// (ListIdentityProviders, every page) to hosted_ui.identity_providers,
+// for the console to offer when it cannot read the pool itself.
+func (r *reader) readProviders(ctx context.Context, c *cip.Client) {
+	names, err := cmdutil.ListIdentityProviders(ctx, c, r.t.UserPoolID)
+	if err != nil {
+		r.unread("the pool's identity providers (ListIdentityProviders)", err)
+		return
+	}
+	r.res.Read = append(r.res.Read, fmt.Sprintf("the pool's identity providers (ListIdentityProviders, %d)", len(names)))
+	r.prof.HostedUI.IdentityProviders = names
 }
 
 // readAPIs adds the routes of the first API (its invoke URL is the
@@ -481,21 +496,7 @@ func why(err error) string {
 		}
 		return re.Error()
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		msg := ae.ErrorCode()
-		switch ae.ErrorCode() {
-		case "AccessDeniedException", "AccessDenied":
-			msg += " (the credentials lack permission: cognito-idp:Describe*, apigateway:GET)"
-		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException":
-			msg += " (the AWS credentials were refused)"
-		}
-		if m := ae.ErrorMessage(); m != "" {
-			msg += ": " + m
-		}
-		return msg
-	}
-	return err.Error()
+	return cmdutil.WhyUnread(err, "cognito-idp:Describe*, cognito-idp:ListIdentityProviders, apigateway:GET")
 }
 
 func printResult(w io.Writer, res *Result) {
@@ -520,6 +521,7 @@ func printResult(w io.Writer, res *Result) {
 	line("hosted_ui.domain", p.HostedUI.Domain)
 	line("hosted_ui.callback_url", p.HostedUI.CallbackURL)
 	line("hosted_ui.scopes", strings.Join(p.HostedUI.Scopes, " "))
+	line("hosted_ui.identity_providers", strings.Join(p.HostedUI.IdentityProviders, " "))
 	line("api.base_url", p.API.BaseURL)
 	for _, rt := range p.API.Routes {
 		line("api.routes", rt.Name+" = "+rt.Method+" "+rt.Path)

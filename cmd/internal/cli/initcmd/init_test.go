@@ -95,6 +95,9 @@ func TestInitThenLogin(t *testing.T) {
 					CallbackURL: "http://localhost:8765/callback",
 					LogoutURL:   "http://localhost:8765/signed-out",
 					Scopes:      []string{"openid", "email", "profile", "aws.cognito.signin.user.admin"},
+					// The pool's providers, for the console to offer
+					// when it cannot read the pool.
+					IdentityProviders: []string{cognito.DemoOIDCProvider, cognito.DemoSAMLProvider},
 				}
 				if !equalHosted(p.HostedUI, want) {
 					t.Errorf("hosted_ui = %+v, want %+v", p.HostedUI, want)
@@ -200,7 +203,8 @@ func TestInitThenLogin(t *testing.T) {
 }
 
 func equalHosted(a, b config.HostedUI) bool {
-	return a.Domain == b.Domain && a.CallbackURL == b.CallbackURL && a.LogoutURL == b.LogoutURL && slices.Equal(a.Scopes, b.Scopes)
+	return a.Domain == b.Domain && a.CallbackURL == b.CallbackURL && a.LogoutURL == b.LogoutURL && slices.Equal(a.Scopes, b.Scopes) &&
+		slices.Equal(a.IdentityProviders, b.IdentityProviders)
 }
 
 // Without AWS credentials init writes what it was given and says what it
