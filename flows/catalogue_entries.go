@@ -32,7 +32,7 @@ var cognitoEntries = []Entry{
 	{ID: "cognito.NotAuthorizedException.incorrect-password-srp", Source: SourceCognito, Code: "NotAuthorizedException",
 		Context: Context{Message: "incorrect username or password", Condition: "srp"}, Ref: "a4",
 		Cause: "Wrong password, or a user that does not exist while the client hides that (PreventUserExistenceErrors). With SRP the user pool ID is the other suspect: Cognito finds the pool from the app client, but the password proof hashes in the pool's name (the part of the user pool ID after the underscore), so a pool ID that is not the app client's pool (a typo, another pool) gets this same answer. So do a malformed TIMESTAMP and a clock far off.{timestamp_note}{clock_note}",
-		Fix:   "Check the password and the username, and that {input:user-pool-id} is the app client's pool; try {flow:password} (USER_PASSWORD_AUTH, if the client allows it), which needs no pool ID, to tell a wrong password from a wrong pool ID or an SRP problem; compare the machine's clock with the server_time in the trace."},
+		Fix:   "Check the password and the username, and that {input:user-pool-id} is the app client's pool; try {flow:password} (USER_PASSWORD_AUTH, if the client allows it), which needs no pool ID, to tell a wrong password from a wrong pool ID or an SRP problem; compare the machine's clock with the serverTime in the trace."},
 	{ID: "cognito.NotAuthorizedException.incorrect-password", Source: SourceCognito, Code: "NotAuthorizedException",
 		Context: Context{Message: "incorrect username or password"}, Ref: "a4",
 		Cause: "Wrong password, or a user that does not exist while the client hides that (PreventUserExistenceErrors).",

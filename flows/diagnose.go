@@ -17,7 +17,7 @@ import (
 type Diagnosis struct {
 	Type      string `json:"type,omitempty"` // AWS's __type, e.g. NotAuthorizedException
 	Message   string `json:"message"`        // AWS's message (or the error's text)
-	RequestID string `json:"request_id,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 	Operation string `json:"operation,omitempty"` // what the flow was doing, e.g. "respond to PASSWORD_VERIFIER"
 	Cause     string `json:"cause"`               // what went wrong, plainly
 	Fix       string `json:"fix,omitempty"`       // what to do about it

@@ -127,8 +127,9 @@
 // Every flow records an ordered list of Steps, delivered live to
 // Options.OnStep and kept on the flow (Trace). A Step marshals to JSON as
 // follows; this shape is public and stable (fields may be added, none
-// renamed or removed). Empty fields are omitted except index, kind,
-// operation, title, started and duration_ms.
+// renamed or removed; the keys are camelCase, as every command's --json).
+// Empty fields are omitted except index, kind, operation, title, started
+// and durationMs.
 //
 //	{
 //	  "index": 2,                        // 1-based position
@@ -136,22 +137,22 @@
 //	                                     // "decision" (refresh choice, retry, dropped device)
 //	  "operation": "RespondToAuthChallenge", // or PASSWORD_CLAIM, DEVICE_VERIFIER, DECISION
 //	  "title": "RespondToAuthChallenge PASSWORD_VERIFIER → tokens",
-//	  "auth_flow": "USER_SRP_AUTH",      // InitiateAuth only
+//	  "authFlow": "USER_SRP_AUTH",       // InitiateAuth only
 //	  "challenge": "PASSWORD_VERIFIER",  // the challenge answered / computed for
-//	  "next_challenge": "SOFTWARE_TOKEN_MFA",
+//	  "nextChallenge": "SOFTWARE_TOKEN_MFA",
 //	  "request":  {"ChallengeResponses.USERNAME": "alice", "ChallengeResponses.SECRET_HASH": "[redacted]", …},
 //	  "response": {"AuthenticationResult.IdToken": "eyJraWQiOi…x9Q2A (1043 chars)", …},
 //	  "error": {"type": "NotAuthorizedException", "message": "Incorrect username or password.",
-//	            "request_id": "…", "http_status": 400},
-//	  "request_id": "0b6e…",
-//	  "secret_hash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
-//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "A": "hex", "B": "hex",
+//	            "requestId": "…", "httpStatus": 400},
+//	  "requestId": "0b6e…",
+//	  "secretHash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
+//	  "srp": {"subject": "user", "poolName": "AbCdEfGhI", "userId": "7c1e…", "srpA": "hex", "srpB": "hex",
 //	          "salt": "hex", "u": "hex", "x": "[redacted]", "key": "[redacted]",
-//	          "secret_block": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
+//	          "secretBlock": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
 //	  "notes": ["SECRET_HASH computed from \"7c1e…\" (USER_ID_FOR_SRP)."],
 //	  "started": "2026-11-26T10:00:00.123Z",
-//	  "duration_ms": 12.3,
-//	  "server_time": "2026-11-26T10:00:00Z" // the response's Date header (clock skew)
+//	  "durationMs": 12.3,
+//	  "serverTime": "2026-11-26T10:00:00Z" // the response's Date header (clock skew)
 //	}
 //
 // request and response hold the members sent and received, flattened with
@@ -162,7 +163,7 @@
 // client secrets, the TOTP secret, the device password, SRP x and key) and
 // long opaque values are shortened to their first and last characters
 // with their length (ID and access tokens, Session, SECRET_BLOCK, SRP_A,
-// SRP_B). The SRP values are named as the protocol names them: "A" and "B"
-// are the public values (SRP_A, SRP_B), upper case; the client's private
+// SRP_B). The SRP values are named as the protocol names them: "srpA" and
+// "srpB" are the public values A and B (SRP_A, SRP_B); the client's private
 // `a` is never recorded.
 package flows

@@ -46,7 +46,7 @@ func TestClassify(t *testing.T) {
 		{"X-Amz-Security-Token", "t", Secret, true},
 		{"srp.x", "ab", Secret, true},
 		{"srp.key", "ab", Secret, true},
-		{"srp.secret_block", long, Short, false},
+		{"srp.secretBlock", long, Short, false},
 		{"srp.a", "ab", Plain, false},
 		{"srp.salt", "ab", Plain, false},
 		{"AuthParameters.USERNAME", "alice", Plain, false},
