@@ -86,8 +86,10 @@
 //	type Facts struct{ Source, Code, Message, Operation, Grant, Flow string; Conditions []string; Params map[string]string }
 //	func Lookup(Facts) (Entry, bool);  func Explain(*Diagnosis, Facts) bool
 //	type Text struct{ Cause, Fix string }; (Text) Phrase(Words) Text; (Text) Refs() []Ref
-//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting
+//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting, env
 //	type Words interface{ Flow, Scope, Input, Omit, Setting(string) string }
+//	type EnvWords interface{ Env(name string) string } // Words that show {env:NAME} with its value (the CLI)
+//	func ProxyFacts(*Facts, error) bool             // a dead HTTP(S)_PROXY (internal/proxyerr): conditions proxy-http, proxy-https, proxy
 //	var FlagWords Words                             // the default: references as command-line flags
 //	func UnverifiedClaims(token string) (Claims, error) // no signature check
 //	type Claims struct{ TokenUse, Username, Sub, ClientID, Issuer string; IssuedAt, ExpiresAt, AuthTime time.Time }
@@ -101,8 +103,9 @@
 // catalogue that matches them (Lookup). An entry's Cause and Fix are
 // templates: {name} placeholders are filled from the facts, and
 // references ({flow:password}, {scope:openid email}, {input:redirect-uri},
-// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}) are phrased by an edge's
-// Words. Diagnosis.Cause and Fix carry them phrased as command-line flags
+// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}, {env:HTTPS_PROXY}) are
+// phrased by an edge's Words ({env:…} only the proxy variables: the CLI
+// shows them with their value, a password masked; others name them). Diagnosis.Cause and Fix carry them phrased as command-line flags
 // (FlagWords); Diagnosis.Template keeps them unphrased for another edge
 // (the console words them as its views and profile keys). The catalogue
 // is exported for `cogscope explain` and the troubleshooting page.

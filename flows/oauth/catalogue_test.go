@@ -98,7 +98,7 @@ func TestCatalogueEntries(t *testing.T) {
 			"HTTP_PROXY sends plain-http requests to idp.internal.example through it, so the request never got to the provider", "add idp.internal.example to NO_PROXY"},
 		{"oauth-client.unreachable.proxy-https", &url.Error{Op: "Post", URL: "https://auth.example.com/oauth2/token", Err: &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
 			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}}},
-			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "Check the proxy HTTPS_PROXY names"},
+			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "Check the proxy that HTTPS_PROXY names"},
 		{"oauth-client.unreachable.proxy", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
 			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}},
 			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},
