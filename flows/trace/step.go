@@ -14,6 +14,8 @@ const (
 
 // Step is one entry of a trace. Its JSON form is public and stable (see
 // package flows' documentation); new fields may be added, none renamed.
+// Its keys are camelCase, the one style of every command's --json; the
+// keys of Request and Response are Cognito's member names (data).
 // Secrets in it are already redacted unless it was recorded with Reveal.
 type Step struct {
 	Index int      `json:"index"` // 1-based position in the trace
