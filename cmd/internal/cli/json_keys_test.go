@@ -24,14 +24,20 @@ import (
 // jsonKey is the one key style of every command's --json: camelCase.
 var jsonKey = regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
 
+// timeKey names a member that holds a time, which is an RFC 3339 string,
+// except where a case says the time is another's shape (CloudWatch Logs'
+// events in epoch milliseconds, SRP's TIMESTAMP as sent).
+var timeKey = regexp.MustCompile(`(At|Time)$|^(started|expiration|timestamp)$`)
+
 // badJSONKeys decodes out (one JSON document, or one a line with lines
 // set) and returns every object key that is not camelCase, as
 // "path.key", except under dataPaths: objects whose keys are data (a
 // token's claims, HTTP header names, Cognito's request members), named as
 // "trace[].request" ("" is the document itself). It also returns how many
 // keys it checked, so that a document with nothing to check cannot pass
-// unnoticed.
-func badJSONKeys(t *testing.T, out string, lines bool, dataPaths []string) (bad []string, checked int) {
+// unnoticed. A time (timeKey) that is not an RFC 3339 string is bad too,
+// unless its path starts with one of otherTimes.
+func badJSONKeys(t *testing.T, out string, lines bool, dataPaths []string, otherTimes ...string) (bad []string, checked int) {
 	t.Helper()
 	var docs []any
 	dec := json.NewDecoder(strings.NewReader(out))
@@ -67,6 +73,14 @@ func badJSONKeys(t *testing.T, out string, lines bool, dataPaths []string) (bad 
 				}
 				if !jsonKey.MatchString(k) {
 					bad = append(bad, p)
+				}
+				other := slices.ContainsFunc(otherTimes, func(pre string) bool { return strings.HasPrefix(p, pre) })
+				if timeKey.MatchString(k) && !other {
+					if ts, ok := e.(string); !ok {
+						bad = append(bad, p+" (a time that is not an RFC 3339 string)")
+					} else if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
+						bad = append(bad, p+" (not RFC 3339: "+ts+")")
+					}
 				}
 				walk(e, p)
 			}
@@ -117,16 +131,20 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 		lines bool   // one document a line
 		codes []int  // the exit codes that print the document
 		data  []string
+		// otherTimes are paths whose times keep another's shape:
+		// CloudWatch Logs' events (epoch milliseconds, as tail documents),
+		// SRP's TIMESTAMP (the text sent to Cognito).
+		otherTimes []string
 		// want are keys (paths) the document must hold, so that the
 		// case covers what it claims to.
 		want []string
 	}{
 		{name: "login srp", stdin: cognito.DemoPassword + "\n", args: []string{"login", "--username", "demo", "--password-stdin", "--no-save", "--json"},
-			data: loginData, want: []string{"tokens.accessToken", "tokens.expiresIn", "trace[].durationMs", "trace[].authFlow", "trace[].srp.srpB", "trace[].srp.secretBlock", "trace[].requestId"}},
+			data: loginData, otherTimes: []string{"trace[].srp.timestamp"}, want: []string{"tokens.accessToken", "tokens.expiresIn", "trace[].durationMs", "trace[].authFlow", "trace[].srp.srpB", "trace[].srp.secretBlock", "trace[].requestId"}},
 		{name: "login refused", stdin: "wrong\n", args: []string{"login", "--flow", "password", "--username", "demo", "--password-stdin", "--no-save", "--json"},
 			codes: []int{cmdutil.ExitRefused}, data: loginData, want: []string{"error.requestId", "error.cause", "trace[].error.httpStatus", "trace[].error.requestId"}},
 		{name: "login challenge", stdin: cognito.DemoPassword + "\n", args: []string{"login", "--username", "mfa-demo", "--password-stdin", "--no-save", "--json"},
-			codes: []int{cmdutil.ExitUsage}, data: loginData, want: []string{"challenge.issuedAt", "trace[].nextChallenge"}},
+			codes: []int{cmdutil.ExitUsage}, data: loginData, otherTimes: []string{"trace[].srp.timestamp"}, want: []string{"challenge.issuedAt", "trace[].nextChallenge", "trace[].started"}},
 		{name: "login refresh", args: []string{"login", "--flow", "refresh", "--no-save", "--json"},
 			data: loginData, want: []string{"tokens.refreshToken", "trace[].operation"}},
 		{name: "login client credentials refused", stdin: "wrong\n", args: []string{"login", "--flow", "client-credentials", "--client-id", cognito.DemoSecretClientID, "--client-secret-stdin", "--no-save", "--json"},
@@ -138,12 +156,12 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 		{name: "inspect rest-cognito", args: []string{"inspect", "--json", "--authorizer", "rest-cognito", "--issuer", cognito.DemoPoolID, access},
 			codes: []int{cmdutil.ExitRefused}, data: []string{"header", "claims"}, want: []string{"authorizer.responseType", "authorizer.errorType"}},
 		{name: "call", args: []string{"call", "--json", "/admin", "--logs"},
-			data: []string{"request.headers", "response.headers"}, want: []string{"response.status", "timings"}},
+			data: []string{"request.headers", "response.headers"}, otherTimes: []string{"logs."}, want: []string{"response.status", "timings"}},
 		{name: "call refused", args: []string{"call", "--json", "/private", "--token", "none"},
 			codes: []int{cmdutil.ExitRefused}, data: []string{"request.headers", "response.headers"}, want: []string{"judgement"}},
-		{name: "tail", args: []string{"tail", "--json", "--since", "1h"}, lines: true, want: []string{"logGroup", "eventId", "ingestionTime"}},
+		{name: "tail", args: []string{"tail", "--json", "--since", "1h"}, lines: true, otherTimes: []string{""}, want: []string{"logGroup", "eventId", "ingestionTime"}},
 		{name: "userinfo", args: []string{"userinfo", "--json"}, data: []string{""}},
-		{name: "credentials", args: []string{"credentials", "--json"}, data: []string{"principalTags"}, want: []string{"identityId", "credentials.accessKeyId"}},
+		{name: "credentials", args: []string{"credentials", "--json"}, data: []string{"principalTags"}, want: []string{"identityId", "credentials.accessKeyId", "expiration"}},
 		{name: "doctor", args: []string{"doctor", "--json"}, codes: []int{0, cmdutil.ExitRefused}, want: []string{"checks[].name"}},
 		{name: "explain", args: []string{"explain", "--json", "NotAuthorizedException: Incorrect username or password."}, want: []string{"candidates"}},
 		{name: "init", dir: "init", args: []string{"init", "--json", "--profile", "p", "--user-pool-id", cognito.DemoPoolID, "--client-id", cognito.DemoPublicClientID},
@@ -181,7 +199,7 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 			if !slices.Contains(codes, r.code) {
 				t.Fatalf("exit %d, want one of %v\nstdout:\n%s\nstderr:\n%s", r.code, codes, r.out, r.errOut)
 			}
-			bad, checked := badJSONKeys(t, r.out, c.lines, c.data)
+			bad, checked := badJSONKeys(t, r.out, c.lines, c.data, c.otherTimes...)
 			if len(bad) > 0 {
 				t.Errorf("keys not camelCase: %v\n%s", bad, r.out)
 			}
