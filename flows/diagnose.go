@@ -244,8 +244,8 @@ func orDefault(s, d string) string {
 // (internal/proxyerr): Condition "proxy-http" or "proxy-https" (the
 // request's scheme says whether HTTP_PROXY or HTTPS_PROXY sent it through
 // the proxy), else "proxy"; Params "proxy" (the proxy's address: "at
-// 127.0.0.1:3128", or "(from the environment)"), "proxy_at" (" at
-// 127.0.0.1:3128" or "") and "host" (the request's host, for NO_PROXY).
+// 127.0.0.1:3128", or "(from the environment)") and "host" (the
+// request's host, for NO_PROXY).
 // It reports whether err was such a failure. flows/oauth uses it too.
 func ProxyFacts(f *Facts, err error) bool {
 	pf, ok := proxyerr.Of(err)
@@ -263,9 +263,9 @@ func ProxyFacts(f *Facts, err error) bool {
 	default:
 		f.Conditions = []string{"proxy"}
 	}
-	f.Params["proxy"], f.Params["proxy_at"] = "(from the environment)", ""
+	f.Params["proxy"] = "(from the environment)"
 	if pf.Addr != "" {
-		f.Params["proxy"], f.Params["proxy_at"] = "at "+pf.Addr, " at "+pf.Addr
+		f.Params["proxy"] = "at " + pf.Addr
 	}
 	f.Params["host"] = orDefault(pf.Host, "the endpoint's host")
 	return true
