@@ -193,7 +193,7 @@ func TestTokensJSONKeepsEveryKey(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"id_token", "access_token", "refresh_token", "expires_in", "token_type"} {
+	for _, k := range []string{"idToken", "accessToken", "refreshToken", "expiresIn", "tokenType"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("tokens JSON %s lacks %q", b, k)
 		}

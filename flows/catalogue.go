@@ -26,6 +26,8 @@ import (
 //	                       redirect-uri, username, client-secret-stdin, timeout, prompt, reveal, json, client-auth)
 //	{omit:scope}           leaving an input out
 //	{setting:ALLOW_USER_SRP_AUTH}  an app-client or pool setting (phrased as AWS names it)
+//	{env:HTTPS_PROXY}      an environment variable; an edge that implements EnvWords
+//	                       shows it with its value (HTTPS_PROXY=http://…), others name it
 
 // Where an error comes from: the Source of an Entry.
 const (
@@ -179,7 +181,7 @@ func fill(tmpl string, params map[string]string) string {
 
 var (
 	placeholder = lazyregexp.New(`\{[a-z0-9_]+\}`)
-	reference   = lazyregexp.New(`\{(flow|scope|input|omit|setting):([^{}]*)\}`)
+	reference   = lazyregexp.New(`\{(flow|scope|input|omit|setting|env):([^{}]*)\}`)
 )
 
 // Text is a cause and a fix with their references not yet phrased.
@@ -202,8 +204,8 @@ func (t Text) Refs() []Ref {
 	return refs
 }
 
-// Ref is one reference of a fix: Kind "flow", "scope", "input", "omit" or
-// "setting", and the name.
+// Ref is one reference of a fix: Kind "flow", "scope", "input", "omit",
+// "setting" or "env", and the name.
 type Ref struct{ Kind, Name string }
 
 func phrase(s string, w Words) string {
@@ -221,6 +223,11 @@ func phrase(s string, w Words) string {
 			return w.Input(sub[2])
 		case "omit":
 			return w.Omit(sub[2])
+		case "env":
+			if ew, ok := w.(EnvWords); ok {
+				return ew.Env(sub[2])
+			}
+			return sub[2]
 		}
 		return w.Setting(sub[2])
 	})
@@ -234,6 +241,15 @@ type Words interface {
 	Input(name string) string  // "redirect-uri" → "--redirect-uri"
 	Omit(name string) string   // "scope" → "leave --scope out"
 	Setting(name string) string
+}
+
+// EnvWords is implemented by the Words of an edge that may show an
+// environment variable with its value (the command line, which reads the
+// environment): Env("HTTPS_PROXY") → "HTTPS_PROXY=http://127.0.0.1:3128".
+// Words without it name the variable bare. Env must show only what is
+// safe to print: the catalogue's variables are the proxy settings.
+type EnvWords interface {
+	Env(name string) string
 }
 
 // FlagWords phrases references as cogscope's options are spelled on the

@@ -26,9 +26,14 @@ func TestCatalogueEntries(t *testing.T) {
 	refresh := func(ce *CallError) { ce.Flow = KindRefreshTokenAuth }
 	skew := 5 * time.Minute
 	dial := &url.Error{Op: "Post", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
-	// What Go's transport returns when HTTPS_PROXY names a dead proxy.
-	deadProxy := &url.Error{Op: "Post", URL: "https://cognito-idp.us-east-1.amazonaws.com/", Err: &net.OpError{Op: "proxyconnect", Net: "tcp",
-		Err: &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, Err: errors.New("connect: connection refused")}}}
+	// What Go's transport returns when HTTPS_PROXY (an https URL) or
+	// HTTP_PROXY (plain http) names a dead proxy (internal/proxyerr's
+	// tests take these shapes from a real transport); without the URL,
+	// which variable sent it is unknown.
+	proxyDial := &net.OpError{Op: "proxyconnect", Net: "tcp",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9}, Err: errors.New("connect: connection refused")}}
+	deadProxy := &url.Error{Op: "Post", URL: "https://cognito-idp.us-east-1.amazonaws.com/", Err: proxyDial}
+	deadHTTPProxy := &url.Error{Op: "Post", URL: "http://cognito.internal.example:9229/", Err: proxyDial}
 	rows := []struct {
 		id    string
 		err   error
@@ -98,7 +103,10 @@ func TestCatalogueEntries(t *testing.T) {
 		{"local.not-cognito", &smithy.DeserializationError{Err: errors.New("failed to decode response body, invalid character '<' looking for beginning of value")}, "not in Cognito's JSON protocol (an HTML page).", "Check --endpoint:"},
 		{"local.bad-response.srp", fmt.Errorf("%w: PASSWORD_VERIFIER from Cognito has a bad SRP_B: zero", ErrBadResponse), "SRP values were unsafe", "check --endpoint"},
 		{"local.bad-response", fmt.Errorf("%w: neither tokens nor a challenge", ErrBadResponse), "never does: neither tokens nor a challenge.", "check --endpoint"},
-		{"local.unreachable.proxy", callErr(KindUserSRP, "", deadProxy), "The HTTP proxy at 127.0.0.1:9 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},
+		{"local.unreachable.proxy-http", callErr(KindUserSRP, "", deadHTTPProxy), "The HTTP proxy at 127.0.0.1:9 could not be reached (Post \"http://cognito.internal.example:9229/\": proxyconnect tcp: dial tcp 127.0.0.1:9: connect: connection refused): HTTP_PROXY sends plain-http requests to cognito.internal.example through it",
+			"Check the proxy that HTTP_PROXY names: start it, or correct or unset the variable; or add cognito.internal.example to NO_PROXY"},
+		{"local.unreachable.proxy-https", callErr(KindUserSRP, "", deadProxy), "The HTTP proxy at 127.0.0.1:9 could not be reached", "Check the proxy that HTTPS_PROXY names: start it, or correct or unset the variable; or add cognito-idp.us-east-1.amazonaws.com to NO_PROXY"},
+		{"local.unreachable.proxy", callErr(KindUserSRP, "", proxyDial), "The HTTP proxy at 127.0.0.1:9 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},
 		{"local.unreachable", callErr(KindUserSRP, "", dial), "could not be reached (Post", "Check --endpoint and the region"},
 		{"local.no-credentials", errors.New("failed to retrieve credentials"), "needs AWS credentials", "AWS_PROFILE"},
 		{"local.other", errors.New("entropy source failed"), "before Cognito answered: entropy source failed.", ""},
@@ -153,6 +161,11 @@ func TestCatalogueShape(t *testing.T) {
 		for _, m := range ref.FindAllStringSubmatch(e.Cause+e.Fix, -1) {
 			switch m[1] {
 			case "flow", "scope", "input", "omit", "setting":
+			case "env":
+				// Only the proxy settings: an edge shows them with their value.
+				if m[0] != "{env:HTTP_PROXY}" && m[0] != "{env:HTTPS_PROXY}" {
+					t.Errorf("%s: %s is not a proxy variable", e.ID, m[0])
+				}
 			default:
 				t.Errorf("%s: unknown reference %s", e.ID, m[0])
 			}
@@ -177,6 +190,10 @@ func (testWords) Input(n string) string   { return "INPUT(" + n + ")" }
 func (testWords) Omit(n string) string    { return "OMIT(" + n + ")" }
 func (testWords) Setting(n string) string { return "SETTING(" + n + ")" }
 
+type envWords struct{ testWords }
+
+func (envWords) Env(n string) string { return "ENV(" + n + ")" }
+
 func TestPhrase(t *testing.T) {
 	t.Parallel()
 	d := Diagnose(callErr(KindUserSRP, "PASSWORD_VERIFIER", &smithy.GenericAPIError{Code: "NotAuthorizedException", Message: "Incorrect username or password."}))
@@ -194,6 +211,15 @@ func TestPhrase(t *testing.T) {
 	}
 	if got := tx.Phrase(testWords{}).Fix; got != "FLOW(pkce) SCOPE(openid email), OMIT(scope), SETTING(ALLOW_USER_AUTH)" {
 		t.Errorf("testWords: %q", got)
+	}
+	// An environment variable: named bare by Words without Env, shown
+	// by EnvWords as they choose.
+	env := Text{Cause: "{env:HTTPS_PROXY} is set", Fix: "unset {env:HTTPS_PROXY}"}
+	if got := env.Phrase(FlagWords); got != (Text{Cause: "HTTPS_PROXY is set", Fix: "unset HTTPS_PROXY"}) {
+		t.Errorf("FlagWords env: %+v", got)
+	}
+	if got := env.Phrase(envWords{testWords{}}); got.Fix != "unset ENV(HTTPS_PROXY)" {
+		t.Errorf("EnvWords env: %+v", got)
 	}
 	// A diagnosis not made from the table keeps its words.
 	plain := Diagnosis{Cause: "c --flow x", Fix: "f"}

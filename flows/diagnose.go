@@ -11,13 +11,15 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+
+	"github.com/cogscope/cogscope/internal/proxyerr"
 )
 
 // Diagnosis explains an error in plain language, beside AWS's own words.
 type Diagnosis struct {
 	Type      string `json:"type,omitempty"` // AWS's __type, e.g. NotAuthorizedException
 	Message   string `json:"message"`        // AWS's message (or the error's text)
-	RequestID string `json:"request_id,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 	Operation string `json:"operation,omitempty"` // what the flow was doing, e.g. "respond to PASSWORD_VERIFIER"
 	Cause     string `json:"cause"`               // what went wrong, plainly
 	Fix       string `json:"fix,omitempty"`       // what to do about it
@@ -136,10 +138,7 @@ func localFacts(err error) Facts {
 		}
 	case errors.As(err, &urlErr), errors.As(err, &ne):
 		f.Code = "unreachable"
-		if proxy, ok := ProxyOf(err); ok {
-			f.Conditions = []string{"proxy"}
-			f.Params["proxy"] = proxy
-		}
+		ProxyFacts(&f, err)
 	case strings.Contains(strings.ToLower(err.Error()), "credentials"):
 		f.Code = "no-credentials"
 	}
@@ -241,29 +240,33 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// ProxyOf says whether err is the failure to reach an HTTP proxy (Go's
-// transport reports it as "proxyconnect"), and which: a dead HTTPS_PROXY
-// is then the thing to check, not the endpoint. The proxy is named by the
-// address dialled, which is where HTTPS_PROXY or HTTP_PROXY points.
-func ProxyOf(err error) (string, bool) {
-	var oe *net.OpError
-	for e := err; errors.As(e, &oe); e = oe.Err {
-		if oe.Op == "proxyconnect" {
-			addr := ""
-			var inner *net.OpError
-			if errors.As(oe.Err, &inner) && inner.Addr != nil {
-				addr = inner.Addr.String()
-			} else if oe.Addr != nil {
-				addr = oe.Addr.String()
-			}
-			if addr == "" {
-				return "(from the environment)", true
-			}
-			return "at " + addr, true
-		}
-		if oe.Err == nil {
-			break
-		}
+// ProxyFacts adds to f what a dead HTTP proxy behind err says
+// (internal/proxyerr): Condition "proxy-http" or "proxy-https" (the
+// request's scheme says whether HTTP_PROXY or HTTPS_PROXY sent it through
+// the proxy), else "proxy"; Params "proxy" (the proxy's address: "at
+// 127.0.0.1:3128", or "(from the environment)") and "host" (the
+// request's host, for NO_PROXY).
+// It reports whether err was such a failure. flows/oauth uses it too.
+func ProxyFacts(f *Facts, err error) bool {
+	pf, ok := proxyerr.Of(err)
+	if !ok {
+		return false
 	}
-	return "", false
+	if f.Params == nil {
+		f.Params = map[string]string{}
+	}
+	switch pf.Var {
+	case proxyerr.HTTP:
+		f.Conditions = []string{"proxy-http"}
+	case proxyerr.HTTPS:
+		f.Conditions = []string{"proxy-https"}
+	default:
+		f.Conditions = []string{"proxy"}
+	}
+	f.Params["proxy"] = "(from the environment)"
+	if pf.Addr != "" {
+		f.Params["proxy"] = "at " + pf.Addr
+	}
+	f.Params["host"] = orDefault(pf.Host, "the endpoint's host")
+	return true
 }

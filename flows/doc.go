@@ -86,8 +86,10 @@
 //	type Facts struct{ Source, Code, Message, Operation, Grant, Flow string; Conditions []string; Params map[string]string }
 //	func Lookup(Facts) (Entry, bool);  func Explain(*Diagnosis, Facts) bool
 //	type Text struct{ Cause, Fix string }; (Text) Phrase(Words) Text; (Text) Refs() []Ref
-//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting
+//	type Ref struct{ Kind, Name string }            // Kind: flow, scope, input, omit, setting, env
 //	type Words interface{ Flow, Scope, Input, Omit, Setting(string) string }
+//	type EnvWords interface{ Env(name string) string } // Words that show {env:NAME} with its value (the CLI)
+//	func ProxyFacts(*Facts, error) bool             // a dead HTTP(S)_PROXY (internal/proxyerr): conditions proxy-http, proxy-https, proxy
 //	var FlagWords Words                             // the default: references as command-line flags
 //	func UnverifiedClaims(token string) (Claims, error) // no signature check
 //	type Claims struct{ TokenUse, Username, Sub, ClientID, Issuer string; IssuedAt, ExpiresAt, AuthTime time.Time }
@@ -101,8 +103,9 @@
 // catalogue that matches them (Lookup). An entry's Cause and Fix are
 // templates: {name} placeholders are filled from the facts, and
 // references ({flow:password}, {scope:openid email}, {input:redirect-uri},
-// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}) are phrased by an edge's
-// Words. Diagnosis.Cause and Fix carry them phrased as command-line flags
+// {omit:scope}, {setting:ALLOW_USER_SRP_AUTH}, {env:HTTPS_PROXY}) are
+// phrased by an edge's Words ({env:…} only the proxy variables: the CLI
+// shows them with their value, a password masked; others name them). Diagnosis.Cause and Fix carry them phrased as command-line flags
 // (FlagWords); Diagnosis.Template keeps them unphrased for another edge
 // (the console words them as its views and profile keys). The catalogue
 // is exported for `cogscope explain` and the troubleshooting page.
@@ -127,8 +130,9 @@
 // Every flow records an ordered list of Steps, delivered live to
 // Options.OnStep and kept on the flow (Trace). A Step marshals to JSON as
 // follows; this shape is public and stable (fields may be added, none
-// renamed or removed). Empty fields are omitted except index, kind,
-// operation, title, started and duration_ms.
+// renamed or removed; the keys are camelCase, as every command's --json).
+// Empty fields are omitted except index, kind, operation, title, started
+// and durationMs.
 //
 //	{
 //	  "index": 2,                        // 1-based position
@@ -136,22 +140,22 @@
 //	                                     // "decision" (refresh choice, retry, dropped device)
 //	  "operation": "RespondToAuthChallenge", // or PASSWORD_CLAIM, DEVICE_VERIFIER, DECISION
 //	  "title": "RespondToAuthChallenge PASSWORD_VERIFIER → tokens",
-//	  "auth_flow": "USER_SRP_AUTH",      // InitiateAuth only
+//	  "authFlow": "USER_SRP_AUTH",       // InitiateAuth only
 //	  "challenge": "PASSWORD_VERIFIER",  // the challenge answered / computed for
-//	  "next_challenge": "SOFTWARE_TOKEN_MFA",
+//	  "nextChallenge": "SOFTWARE_TOKEN_MFA",
 //	  "request":  {"ChallengeResponses.USERNAME": "alice", "ChallengeResponses.SECRET_HASH": "[redacted]", …},
 //	  "response": {"AuthenticationResult.IdToken": "eyJraWQiOi…x9Q2A (1043 chars)", …},
 //	  "error": {"type": "NotAuthorizedException", "message": "Incorrect username or password.",
-//	            "request_id": "…", "http_status": 400},
-//	  "request_id": "0b6e…",
-//	  "secret_hash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
-//	  "srp": {"subject": "user", "pool_name": "AbCdEfGhI", "user_id": "7c1e…", "A": "hex", "B": "hex",
+//	            "requestId": "…", "httpStatus": 400},
+//	  "requestId": "0b6e…",
+//	  "secretHash": {"username": "7c1e…", "source": "USER_ID_FOR_SRP"},
+//	  "srp": {"subject": "user", "poolName": "AbCdEfGhI", "userId": "7c1e…", "srpA": "hex", "srpB": "hex",
 //	          "salt": "hex", "u": "hex", "x": "[redacted]", "key": "[redacted]",
-//	          "secret_block": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
+//	          "secretBlock": "…", "timestamp": "Tue Nov 3 09:05:01 UTC 2026", "signature": "base64"},
 //	  "notes": ["SECRET_HASH computed from \"7c1e…\" (USER_ID_FOR_SRP)."],
 //	  "started": "2026-11-26T10:00:00.123Z",
-//	  "duration_ms": 12.3,
-//	  "server_time": "2026-11-26T10:00:00Z" // the response's Date header (clock skew)
+//	  "durationMs": 12.3,
+//	  "serverTime": "2026-11-26T10:00:00Z" // the response's Date header (clock skew)
 //	}
 //
 // request and response hold the members sent and received, flattened with
@@ -162,7 +166,7 @@
 // client secrets, the TOTP secret, the device password, SRP x and key) and
 // long opaque values are shortened to their first and last characters
 // with their length (ID and access tokens, Session, SECRET_BLOCK, SRP_A,
-// SRP_B). The SRP values are named as the protocol names them: "A" and "B"
-// are the public values (SRP_A, SRP_B), upper case; the client's private
+// SRP_B). The SRP values are named as the protocol names them: "srpA" and
+// "srpB" are the public values A and B (SRP_A, SRP_B); the client's private
 // `a` is never recorded.
 package flows

@@ -46,7 +46,7 @@ func (f *Flow) claim(challenge, subject string, c *srp.Client, poolName, userID,
 	v := &SRPValues{
 		Subject: subject, PoolName: poolName, UserID: userID,
 		A: c.AHex(), B: srp.Hex(in.B), Salt: srp.Hex(in.salt),
-		SecretBlock: r.Value("srp.secret_block", in.blockB),
+		SecretBlock: r.Value("srp.secretBlock", in.blockB),
 	}
 	r.Step.SRP = v
 	vals, err := c.Key(poolName, userID, password, in.salt, in.B)

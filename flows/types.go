@@ -43,11 +43,11 @@ func (k Kind) IsRefresh() bool {
 // token the flow did not get, such as client_credentials' ID and refresh
 // tokens, is ""), so scripts can rely on the shape.
 type Tokens struct {
-	IDToken      string `json:"id_token"`
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token"`
-	ExpiresIn    int32  `json:"expires_in"`
-	TokenType    string `json:"token_type"`
+	IDToken      string `json:"idToken"`
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	ExpiresIn    int32  `json:"expiresIn"`
+	TokenType    string `json:"tokenType"`
 
 	// IssuedAt is when the flow received the tokens (the flow's clock).
 	IssuedAt time.Time `json:"-"`
@@ -61,9 +61,9 @@ type Tokens struct {
 // later sign-in needs to answer DEVICE_SRP_AUTH. Password is a secret; keep
 // it only in the 0600 session store.
 type Device struct {
-	Key        string `json:"device_key"`
-	GroupKey   string `json:"device_group_key"`
-	Password   string `json:"device_password"`
+	Key        string `json:"deviceKey"`
+	GroupKey   string `json:"deviceGroupKey"`
+	Password   string `json:"devicePassword"`
 	Remembered bool   `json:"remembered"`
 }
 
@@ -117,24 +117,24 @@ type Challenge struct {
 	Prompt     string            `json:"prompt"`               // one plain-language line: what is being asked
 	Fields     []Field           `json:"fields,omitempty"`     // the answer form
 
-	DeliveryMedium string `json:"delivery_medium,omitempty"` // SMS or EMAIL for codes that were sent
-	Destination    string `json:"destination,omitempty"`     // masked phone or e-mail the code went to
+	DeliveryMedium string `json:"deliveryMedium,omitempty"` // SMS or EMAIL for codes that were sent
+	Destination    string `json:"destination,omitempty"`    // masked phone or e-mail the code went to
 	// Options are the choices of SELECT_MFA_TYPE / SELECT_CHALLENGE.
 	Options []string `json:"options,omitempty"`
 	// RequiredAttributes and UserAttributes come with NEW_PASSWORD_REQUIRED;
 	// names are bare ("email", not "userAttributes.email").
-	RequiredAttributes []string          `json:"required_attributes,omitempty"`
-	UserAttributes     map[string]string `json:"user_attributes,omitempty"`
+	RequiredAttributes []string          `json:"requiredAttributes,omitempty"`
+	UserAttributes     map[string]string `json:"userAttributes,omitempty"`
 	// OTPAuthURI is the authenticator enrolment URI of MFA_SETUP
 	// (otpauth://totp/<issuer>:<user>?secret=…&issuer=…). It contains the
 	// TOTP secret: show it to the user, never log it.
-	OTPAuthURI string `json:"otpauth_uri,omitempty"`
+	OTPAuthURI string `json:"otpauthUri,omitempty"`
 	// Unanswerable explains why a terminal cannot answer this challenge
 	// (WEB_AUTHN); empty when it can.
 	Unanswerable string `json:"unanswerable,omitempty"`
 	// IssuedAt is when Cognito issued the challenge's Session (the flow's
 	// clock); sessions live 3 to 15 minutes (the client's AuthSessionValidity).
-	IssuedAt time.Time `json:"issued_at"`
+	IssuedAt time.Time `json:"issuedAt"`
 }
 
 // Answer holds a challenge's answer, keyed by Field.Name.

@@ -148,12 +148,12 @@ func TestStepJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"index":1,"kind":"call","operation":"InitiateAuth","title":"t","started":"2026-11-26T00:00:00Z","duration_ms":0}`
+	want := `{"index":1,"kind":"call","operation":"InitiateAuth","title":"t","started":"2026-11-26T00:00:00Z","durationMs":0}`
 	if string(b) != want {
 		t.Errorf("JSON = %s\nwant   %s", b, want)
 	}
 	tk, _ := json.Marshal(Tokens{IDToken: "i", AccessToken: "a", RefreshToken: "r", ExpiresIn: 3600, TokenType: "Bearer", IssuedAt: time.Now()})
-	if string(tk) != `{"id_token":"i","access_token":"a","refresh_token":"r","expires_in":3600,"token_type":"Bearer"}` {
+	if string(tk) != `{"idToken":"i","accessToken":"a","refreshToken":"r","expiresIn":3600,"tokenType":"Bearer"}` {
 		t.Errorf("tokens JSON = %s", tk)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -92,6 +93,12 @@ func TestCatalogueEntries(t *testing.T) {
 		{"oauth-client.invalid-input", fmt.Errorf("%w: no client id", flows.ErrInvalidOptions), "nothing was sent", "input named"},
 		{"oauth-client.cancelled", context.Canceled, "listener is closed", ""},
 		{"oauth-client.deadline", context.DeadlineExceeded, "did not answer in time", "network path"},
+		{"oauth-client.unreachable.proxy-http", &url.Error{Op: "Get", URL: "http://idp.internal.example/.well-known/openid-configuration", Err: &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}}},
+			"HTTP_PROXY sends plain-http requests to idp.internal.example through it, so the request never got to the provider", "add idp.internal.example to NO_PROXY"},
+		{"oauth-client.unreachable.proxy-https", &url.Error{Op: "Post", URL: "https://auth.example.com/oauth2/token", Err: &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
+			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}}},
+			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "Check the proxy that HTTPS_PROXY names"},
 		{"oauth-client.unreachable.proxy", &net.OpError{Op: "proxyconnect", Net: "tcp", Err: &net.OpError{Op: "dial", Net: "tcp",
 			Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}, Err: errors.New("connection refused")}},
 			"The HTTP proxy at 127.0.0.1:3128 could not be reached", "HTTPS_PROXY or HTTP_PROXY"},

@@ -191,7 +191,7 @@ type Result struct {
 	Scope string `json:"scope,omitempty"`
 	// RedirectURI is the redirect URI used (authorization code), with the
 	// port actually listened on.
-	RedirectURI string `json:"redirect_uri,omitempty"`
+	RedirectURI string `json:"redirectUri,omitempty"`
 }
 
 // normaliseURL checks an absolute http(s) URL and drops a trailing slash.

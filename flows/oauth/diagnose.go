@@ -103,10 +103,7 @@ func Diagnose(err error) flows.Diagnosis {
 		f.Code = "deadline"
 	case errors.As(err, &ue), errors.As(err, &ne), errors.As(err, &ope):
 		f.Code = "unreachable"
-		if proxy, ok := flows.ProxyOf(err); ok {
-			f.Conditions = []string{"proxy"}
-			f.Params["proxy"] = proxy
-		}
+		flows.ProxyFacts(&f, err)
 	}
 	flows.Explain(&d, f)
 	return d

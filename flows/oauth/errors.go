@@ -19,23 +19,23 @@ type Error struct {
 	Op string `json:"op"`
 	// Grant is the grant_type of a token request.
 	Grant       string `json:"grant,omitempty"`
-	Code        string `json:"error"`                       // invalid_grant, redirect_mismatch, …
-	Description string `json:"error_description,omitempty"` // the provider's words, when it sent some
-	URI         string `json:"error_uri,omitempty"`
-	HTTPStatus  int    `json:"http_status,omitempty"`
-	RequestID   string `json:"request_id,omitempty"`
+	Code        string `json:"error"`                      // invalid_grant, redirect_mismatch, …
+	Description string `json:"errorDescription,omitempty"` // the provider's words, when it sent some
+	URI         string `json:"errorUri,omitempty"`
+	HTTPStatus  int    `json:"httpStatus,omitempty"`
+	RequestID   string `json:"requestId,omitempty"`
 	// ErrorPage is true when the provider showed the error on its own page
 	// instead of redirecting to the app: Cognito does this for
 	// redirect_mismatch and unknown clients, so the loopback listener never
 	// hears of it.
-	ErrorPage bool `json:"error_page,omitempty"`
+	ErrorPage bool `json:"errorPage,omitempty"`
 	// ClientAuth is how the client authenticated (token and revoke
 	// requests): "" for a public client, else ClientSecretBasic or
 	// ClientSecretPost.
-	ClientAuth ClientAuth `json:"client_auth,omitempty"`
+	ClientAuth ClientAuth `json:"clientAuth,omitempty"`
 	// RedirectURI is the redirect_uri of the authorization request, for
 	// redirect_mismatch and invalid_grant.
-	RedirectURI string `json:"redirect_uri,omitempty"`
+	RedirectURI string `json:"redirectUri,omitempty"`
 }
 
 func (e *Error) Error() string {

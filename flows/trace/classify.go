@@ -93,7 +93,7 @@ var rules = []Rule{
 	// SRP intermediate values (Step.SRP).
 	{"srp.x", KindSRP, Secret, "derived from the password"},
 	{"srp.key", KindSRP, Secret, "the HKDF key derived from the password"},
-	{"srp.secret_block", KindSRP, Short, "Cognito's opaque SRP state"},
+	{"srp.secretBlock", KindSRP, Short, "Cognito's opaque SRP state"},
 }
 
 var (

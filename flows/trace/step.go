@@ -14,6 +14,8 @@ const (
 
 // Step is one entry of a trace. Its JSON form is public and stable (see
 // package flows' documentation); new fields may be added, none renamed.
+// Its keys are camelCase, the one style of every command's --json; the
+// keys of Request and Response are Cognito's member names (data).
 // Secrets in it are already redacted unless it was recorded with Reveal.
 type Step struct {
 	Index int      `json:"index"` // 1-based position in the trace
@@ -24,12 +26,12 @@ type Step struct {
 	// Title is a one-line summary, e.g. "InitiateAuth USER_SRP_AUTH → PASSWORD_VERIFIER".
 	Title string `json:"title"`
 	// AuthFlow is the AuthFlow sent (InitiateAuth / AdminInitiateAuth).
-	AuthFlow string `json:"auth_flow,omitempty"`
+	AuthFlow string `json:"authFlow,omitempty"`
 	// Challenge is the challenge this step answers (RespondToAuthChallenge)
 	// or computes for (PASSWORD_CLAIM).
 	Challenge string `json:"challenge,omitempty"`
 	// NextChallenge is the challenge Cognito returned, if any.
-	NextChallenge string `json:"next_challenge,omitempty"`
+	NextChallenge string `json:"nextChallenge,omitempty"`
 
 	// Request and Response are the members sent and received, flattened
 	// with dots ("AuthParameters.USERNAME", "AuthenticationResult.IdToken");
@@ -39,21 +41,21 @@ type Step struct {
 	// Error is the service's refusal (or the transport failure) of a call.
 	Error *APIError `json:"error,omitempty"`
 	// RequestID is the request id of the call, when the service sent one.
-	RequestID string `json:"request_id,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
 
 	// SecretHash says which username SECRET_HASH was computed from, for
 	// app clients with a secret.
-	SecretHash *SecretHashInfo `json:"secret_hash,omitempty"`
+	SecretHash *SecretHashInfo `json:"secretHash,omitempty"`
 	// SRP holds the intermediate values of a password-claim computation.
 	SRP *SRPValues `json:"srp,omitempty"`
 	// Notes explain, in plain language, what happened and why.
 	Notes []string `json:"notes,omitempty"`
 
 	Started    time.Time `json:"started"`
-	DurationMS float64   `json:"duration_ms"`
+	DurationMS float64   `json:"durationMs"`
 	// ServerTime is the Date header of the response, which shows clock
 	// skew against the machine (matters for SRP's TIMESTAMP).
-	ServerTime *time.Time `json:"server_time,omitempty"`
+	ServerTime *time.Time `json:"serverTime,omitempty"`
 }
 
 // APIError is the part of a service's error a user needs: AWS's __type (or
@@ -61,8 +63,8 @@ type Step struct {
 type APIError struct {
 	Type       string `json:"type"` // e.g. NotAuthorizedException; empty for transport failures
 	Message    string `json:"message"`
-	RequestID  string `json:"request_id,omitempty"`
-	HTTPStatus int    `json:"http_status,omitempty"`
+	RequestID  string `json:"requestId,omitempty"`
+	HTTPStatus int    `json:"httpStatus,omitempty"`
 }
 
 func (e *APIError) String() string {
@@ -87,16 +89,16 @@ type SecretHashInfo struct {
 // device. Numbers are lower-case hex. X and Key are derived from the
 // password and are "[redacted]" unless Reveal.
 type SRPValues struct {
-	Subject     string `json:"subject"`   // "user" or "device"
-	PoolName    string `json:"pool_name"` // user pool name, or the device group key
-	UserID      string `json:"user_id"`   // USER_ID_FOR_SRP, or the device key
-	A           string `json:"A"`         // the public value A = g^a sent as SRP_A (the private a is never recorded)
-	B           string `json:"B"`         // the public value B received as SRP_B
+	Subject     string `json:"subject"`  // "user" or "device"
+	PoolName    string `json:"poolName"` // user pool name, or the device group key
+	UserID      string `json:"userId"`   // USER_ID_FOR_SRP, or the device key
+	A           string `json:"srpA"`     // the public value A = g^a sent as SRP_A (the private a is never recorded)
+	B           string `json:"srpB"`     // the public value B received as SRP_B
 	Salt        string `json:"salt"`
 	U           string `json:"u"`
 	X           string `json:"x"`
 	Key         string `json:"key"` // the 16-byte HKDF key
-	SecretBlock string `json:"secret_block"`
+	SecretBlock string `json:"secretBlock"`
 	Timestamp   string `json:"timestamp"`
 	Signature   string `json:"signature"`
 }

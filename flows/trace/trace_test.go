@@ -46,7 +46,7 @@ func TestClassify(t *testing.T) {
 		{"X-Amz-Security-Token", "t", Secret, true},
 		{"srp.x", "ab", Secret, true},
 		{"srp.key", "ab", Secret, true},
-		{"srp.secret_block", long, Short, false},
+		{"srp.secretBlock", long, Short, false},
 		{"srp.a", "ab", Plain, false},
 		{"srp.salt", "ab", Plain, false},
 		{"AuthParameters.USERNAME", "alice", Plain, false},
@@ -240,8 +240,9 @@ func TestExchange(t *testing.T) {
 	}
 }
 
-// The SRP public values are named as the protocol names them, upper case:
-// a lower-case "a" would read as the private value.
+// The SRP public values are named after the parameters that carry them
+// (SRP_A, SRP_B) in the one camelCase key style: a bare lower-case "a"
+// would read as the private value, and an upper-case key breaks the style.
 func TestSRPValuesJSONNames(t *testing.T) {
 	t.Parallel()
 	b, err := json.Marshal(SRPValues{A: "0a", B: "0b"})
@@ -252,10 +253,10 @@ func TestSRPValuesJSONNames(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m["A"] != "0a" || m["B"] != "0b" {
-		t.Errorf("SRP JSON = %s, want the public values as \"A\" and \"B\"", b)
+	if m["srpA"] != "0a" || m["srpB"] != "0b" {
+		t.Errorf("SRP JSON = %s, want the public values as \"srpA\" and \"srpB\"", b)
 	}
-	for _, k := range []string{"a", "b"} {
+	for _, k := range []string{"a", "b", "A", "B"} {
 		if _, ok := m[k]; ok {
 			t.Errorf("SRP JSON has %q: %s", k, b)
 		}

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/proxyerr"
 )
 
 // Token kinds as the CLI names them.
@@ -384,6 +385,7 @@ const (
 	ErrKindTLS      = "tls"
 	ErrKindTimeout  = "timeout"
 	ErrKindRedirect = "redirect"
+	ErrKindProxy    = "proxy" // the HTTP proxy the request went through could not be reached
 	ErrKindOther    = "network"
 )
 
@@ -392,6 +394,9 @@ type CallError struct {
 	Kind    string `json:"kind"`
 	Message string `json:"message"`
 	Err     error  `json:"-"`
+	// Proxy is the dead proxy of ErrKindProxy, for an edge to name with
+	// its setting (proxyerr.Failure.Describe).
+	Proxy *proxyerr.Failure `json:"-"`
 }
 
 func (e *CallError) Error() string { return e.Message }
@@ -542,32 +547,38 @@ func classify(err error, target string, timeout time.Duration) *CallError {
 	var certErr x509.CertificateInvalidError
 	var recErr tls.RecordHeaderError
 	var tlsVerify *tls.CertificateVerificationError
+	if pf, ok := proxyerr.Of(err); ok {
+		// Before the refused connection: it is the proxy's, not the
+		// target's (Go sends a request through HTTP_PROXY or HTTPS_PROXY
+		// for every host but localhost and loopback addresses).
+		return &CallError{Kind: ErrKindProxy, Message: pf.Describe(nil), Err: err, Proxy: &pf}
+	}
 	switch {
 	case errors.Is(err, ErrRedirectLoop):
-		return &CallError{ErrKindRedirect, fmt.Sprintf("redirect loop calling %s: %s", target, strings.TrimPrefix(unwrapURL(err).Error(), ErrRedirectLoop.Error()+": ")), err}
+		return &CallError{ErrKindRedirect, fmt.Sprintf("redirect loop calling %s: %s", target, strings.TrimPrefix(unwrapURL(err).Error(), ErrRedirectLoop.Error()+": ")), err, nil}
 	case strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects"):
-		return &CallError{ErrKindRedirect, fmt.Sprintf("too many redirects calling %s: %v", target, unwrapURL(err)), err}
+		return &CallError{ErrKindRedirect, fmt.Sprintf("too many redirects calling %s: %v", target, unwrapURL(err)), err, nil}
 	case errors.As(err, &unknownCA):
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: %s presents a certificate signed by an unknown authority (self-signed, or a private CA this machine does not trust)", target), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: %s presents a certificate signed by an unknown authority (self-signed, or a private CA this machine does not trust)", target), err, nil}
 	case errors.As(err, &hostErr):
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s is for another host name: %v", target, hostErr), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s is for another host name: %v", target, hostErr), err, nil}
 	case errors.As(err, &certErr):
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s is not valid: %v", target, certErr), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s is not valid: %v", target, certErr), err, nil}
 	case errors.As(err, &tlsVerify):
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s could not be verified: %v", target, tlsVerify.Err), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: the certificate of %s could not be verified: %v", target, tlsVerify.Err), err, nil}
 	case errors.As(err, &recErr):
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: %s did not answer TLS (is it plain http://?)", target), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS: %s did not answer TLS (is it plain http://?)", target), err, nil}
 	case errors.As(err, &dnsErr):
-		return &CallError{ErrKindDNS, fmt.Sprintf("cannot resolve %s: %v", dnsErr.Name, dnsErr.Err), err}
+		return &CallError{ErrKindDNS, fmt.Sprintf("cannot resolve %s: %v", dnsErr.Name, dnsErr.Err), err, nil}
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return &CallError{ErrKindConnect, fmt.Sprintf("connection refused by %s: nothing listens there (is the server, or `cogscope local`, running?)", hostOf(target)), err}
+		return &CallError{ErrKindConnect, fmt.Sprintf("connection refused by %s: nothing listens there (is the server, or `cogscope local`, running?)", hostOf(target)), err, nil}
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return &CallError{ErrKindTimeout, fmt.Sprintf("no answer from %s within %s", target, timeout), err}
+		return &CallError{ErrKindTimeout, fmt.Sprintf("no answer from %s within %s", target, timeout), err, nil}
 	}
 	if strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:") {
-		return &CallError{ErrKindTLS, fmt.Sprintf("TLS with %s failed: %v", target, unwrapURL(err)), err}
+		return &CallError{ErrKindTLS, fmt.Sprintf("TLS with %s failed: %v", target, unwrapURL(err)), err, nil}
 	}
-	return &CallError{ErrKindOther, fmt.Sprintf("calling %s failed: %v", target, unwrapURL(err)), err}
+	return &CallError{ErrKindOther, fmt.Sprintf("calling %s failed: %v", target, unwrapURL(err)), err, nil}
 }
 
 func isTimeout(err error) bool {

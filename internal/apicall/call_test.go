@@ -373,6 +373,35 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A proxy that is not running (the closed listener) in front of a
+	// host that is not loopback: the proxy is named, not the host, which
+	// is never resolved. The client's transport takes the proxy from
+	// http.ProxyURL: ProxyFromEnvironment gives it the same URL for such
+	// a host, once per process (cmd/internal/cli's TestDeadProxy sets the
+	// real variables).
+	for _, target := range []string{"http://api.proxy-test.invalid/orders", "https://api.proxy-test.invalid/orders"} {
+		t.Run("dead proxy "+target[:strings.Index(target, ":")], func(t *testing.T) {
+			proxyURL, _ := url.Parse(strings.TrimSuffix(closedURL, "/x"))
+			client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}, Timeout: 10 * time.Second}
+			res, err := apicall.Do(ctx, apicall.Request{Target: target}, apicall.Options{Client: client})
+			var ce *apicall.CallError
+			if !errors.As(err, &ce) || ce.Kind != apicall.ErrKindProxy || ce.Proxy == nil || res == nil || res.ExitCode(0) != 2 {
+				t.Fatalf("err = %#v (%v), want kind proxy", ce, err)
+			}
+			want := "HTTP_PROXY"
+			if strings.HasPrefix(target, "https") {
+				want = "HTTPS_PROXY"
+			}
+			for _, w := range []string{"cannot reach the HTTP proxy at " + proxyURL.Host + " that " + want + " names", "add api.proxy-test.invalid to NO_PROXY"} {
+				if !strings.Contains(ce.Message, w) {
+					t.Errorf("message %q lacks %q", ce.Message, w)
+				}
+			}
+			if strings.Contains(ce.Message, "nothing listens there") {
+				t.Errorf("the host is blamed: %q", ce.Message)
+			}
+		})
+	}
 	t.Run("10 MB body", func(t *testing.T) {
 		res, err := apicall.Do(ctx, apicall.Request{Target: srv.URL + "/big"}, apicall.Options{})
 		if err != nil {

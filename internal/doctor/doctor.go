@@ -25,6 +25,7 @@ import (
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/proxyerr"
 )
 
 // Status is a check's outcome.
@@ -311,6 +312,11 @@ func unreadOf(part, op string, err error) Unread {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		u.Code, u.Reason = ae.ErrorCode(), ae.ErrorMessage()
+	}
+	if pf, ok := proxyerr.Of(err); ok {
+		// The proxy was not reached, not the endpoint.
+		u.Reason = pf.Describe(nil)
+		return u
 	}
 	low := strings.ToLower(err.Error())
 	if errors.Is(err, ErrNoCredentials) || strings.Contains(low, "no valid credential") || strings.Contains(low, "failed to retrieve credentials") ||

@@ -93,7 +93,7 @@ func TraceStep(t *theme.Theme, s flows.Step, f *service.Failure, unmask bool, wi
 	if v := s.SRP; v != nil {
 		// Labelled as the protocol names them; masked by their JSON name.
 		for _, p := range []struct{ label, json, value string }{
-			{"A", "A", v.A}, {"B", "B", v.B}, {"salt", "salt", v.Salt}, {"u", "u", v.U},
+			{"A", "srpA", v.A}, {"B", "srpB", v.B}, {"salt", "salt", v.Salt}, {"u", "u", v.U},
 			{"x", "x", v.X}, {"key", "key", v.Key}, {"TIMESTAMP", "timestamp", v.Timestamp},
 			{"signature", "signature", v.Signature},
 		} {

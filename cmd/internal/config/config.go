@@ -92,52 +92,52 @@ type File struct {
 // other commands need around them. Later features add fields (in their own
 // sub-tables where they have several); none is ever renamed.
 type Profile struct {
-	Region              string `toml:"region,omitempty"`
-	UserPoolID          string `toml:"user_pool_id,omitempty"`
-	ClientID            string `toml:"client_id,omitempty"`
-	ClientSecretEnv     string `toml:"client_secret_env,omitempty"`
-	ClientSecretCommand string `toml:"client_secret_command,omitempty"`
-	Username            string `toml:"username,omitempty"`
-	Flow                string `toml:"flow,omitempty"`
-	Endpoint            string `toml:"endpoint,omitempty"`
-	AWSProfile          string `toml:"aws_profile,omitempty"`
+	Region              string `toml:"region,omitempty" json:"region,omitempty"`
+	UserPoolID          string `toml:"user_pool_id,omitempty" json:"userPoolId,omitempty"`
+	ClientID            string `toml:"client_id,omitempty" json:"clientId,omitempty"`
+	ClientSecretEnv     string `toml:"client_secret_env,omitempty" json:"clientSecretEnv,omitempty"`
+	ClientSecretCommand string `toml:"client_secret_command,omitempty" json:"clientSecretCommand,omitempty"`
+	Username            string `toml:"username,omitempty" json:"username,omitempty"`
+	Flow                string `toml:"flow,omitempty" json:"flow,omitempty"`
+	Endpoint            string `toml:"endpoint,omitempty" json:"endpoint,omitempty"`
+	AWSProfile          string `toml:"aws_profile,omitempty" json:"awsProfile,omitempty"`
 
-	HostedUI HostedUI `toml:"hosted_ui,omitempty"`
-	API      API      `toml:"api,omitempty"`
-	Logs     Logs     `toml:"logs,omitempty"`
+	HostedUI HostedUI `toml:"hosted_ui,omitempty" json:"hostedUI,omitzero"`
+	API      API      `toml:"api,omitempty" json:"api,omitzero"`
+	Logs     Logs     `toml:"logs,omitempty" json:"logs,omitzero"`
 }
 
 // HostedUI is the profile's managed-login (OAuth) settings.
 type HostedUI struct {
-	Domain      string   `toml:"domain,omitempty"` // base URL of the pool's domain
-	CallbackURL string   `toml:"callback_url,omitempty"`
-	LogoutURL   string   `toml:"logout_url,omitempty"`
-	Scopes      []string `toml:"scopes,omitempty"`
+	Domain      string   `toml:"domain,omitempty" json:"domain,omitempty"` // base URL of the pool's domain
+	CallbackURL string   `toml:"callback_url,omitempty" json:"callbackUrl,omitempty"`
+	LogoutURL   string   `toml:"logout_url,omitempty" json:"logoutUrl,omitempty"`
+	Scopes      []string `toml:"scopes,omitempty" json:"scopes,omitempty"`
 	// IdentityProviders are the pool's federated identity providers by
 	// name (ProviderName), for when the pool cannot be read.
-	IdentityProviders []string `toml:"identity_providers,omitempty"`
+	IdentityProviders []string `toml:"identity_providers,omitempty" json:"identityProviders,omitempty"`
 }
 
 // API is the API Gateway the profile's tokens are for.
 type API struct {
-	BaseURL string  `toml:"base_url,omitempty"`
-	Routes  []Route `toml:"routes,omitempty"`
+	BaseURL string  `toml:"base_url,omitempty" json:"baseUrl,omitempty"`
+	Routes  []Route `toml:"routes,omitempty" json:"routes,omitempty"`
 }
 
 // Route is one API route to call with a token.
 type Route struct {
-	Name   string `toml:"name"`
-	Method string `toml:"method,omitempty"` // default GET
-	Path   string `toml:"path"`
+	Name   string `toml:"name" json:"name"`
+	Method string `toml:"method,omitempty" json:"method,omitempty"` // default GET
+	Path   string `toml:"path" json:"path"`
 	// Token is the token kind `cogscope call --routes` sends: access
 	// (default), id or none; Expect the status it wants (0: any 2xx).
-	Token  string `toml:"token,omitempty"`
-	Expect int    `toml:"expect,omitempty"`
+	Token  string `toml:"token,omitempty" json:"token,omitempty"`
+	Expect int    `toml:"expect,omitempty" json:"expect,omitempty"`
 }
 
 // Logs are the CloudWatch log groups to tail beside the profile.
 type Logs struct {
-	Groups []string `toml:"groups,omitempty"`
+	Groups []string `toml:"groups,omitempty" json:"groups,omitempty"`
 }
 
 // ErrUnknownProfile is wrapped by File.Profile for a name the file lacks.

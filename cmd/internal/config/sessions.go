@@ -17,6 +17,10 @@ import (
 // Session is what the store keeps for one profile: the last sign-in's
 // tokens and the devices remembered for its users. Tokens and device
 // passwords are secrets; the file is 0600.
+//
+// Its JSON is the store's file format, not a --json output: its keys stay
+// snake_case as earlier releases wrote them, so saved sessions keep
+// loading (the commands' --json documents are camelCase).
 type Session struct {
 	Profile    string `json:"profile,omitempty"`
 	Region     string `json:"region,omitempty"`

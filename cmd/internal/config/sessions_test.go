@@ -230,3 +230,45 @@ func TestSaveWritesTheTemporaryFileInTheSessionDirectory(t *testing.T) {
 		t.Fatalf("session directory holds %v, want only dev.json", entries)
 	}
 }
+
+// TestStoreReadsEarlierFiles: the session file's keys are the store's
+// format, not a --json output, and stay as earlier releases wrote them
+// (snake_case), so a session saved before still loads; saving it again
+// keeps them.
+func TestStoreReadsEarlierFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := NewStore(dir)
+	old := `{"profile":"dev","region":"us-east-1","endpoint":"http://127.0.0.1:9229","user_pool_id":"us-east-1_Abc","client_id":"c",` +
+		`"flow":"srp","username":"alice","tokens":{"id_token":"id","access_token":"at","refresh_token":"rt","expires_in":3600,"token_type":"Bearer"},` +
+		`"obtained_at":"2026-11-26T10:00:00Z","devices":{"alice":{"device_key":"us-east-1_dev","device_group_key":"g","device_password":"pw","remembered":true,"confirmed_at":"2026-11-26T10:00:00Z"}}}`
+	p := filepath.Join(dir, "sessions", "dev.json")
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load("dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := got.DeviceFor("alice")
+	if got.UserPoolID != "us-east-1_Abc" || got.ClientID != "c" || got.Tokens == nil || got.Tokens.AccessToken != "at" ||
+		got.Tokens.RefreshToken != "rt" || got.Tokens.IDToken != "id" || got.Tokens.ExpiresIn != 3600 || got.Tokens.TokenType != "Bearer" ||
+		got.ObtainedAt.IsZero() || !ok || d.Key != "us-east-1_dev" || d.GroupKey != "g" || d.Password != "pw" || !d.Remembered {
+		t.Fatalf("loaded %+v (device %+v)", got, d)
+	}
+	if err := s.Save("dev", got); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"user_pool_id"`, `"access_token"`, `"refresh_token"`, `"expires_in"`, `"device_group_key"`, `"obtained_at"`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("saved session lacks %s: %s", k, b)
+		}
+	}
+}

@@ -366,7 +366,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	case res.Response == nil:
 		msg := "no answer"
 		if res.Error != nil {
-			msg = termtext.Line(res.Error.Message)
+			msg = termtext.Line(errorText(res.Error))
 		}
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: errors.New(msg), Silent: o.JSON}
 	default:

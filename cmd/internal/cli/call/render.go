@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
@@ -32,7 +33,7 @@ func writeResult(w io.Writer, res *apicall.Result, c *Context) {
 	fmt.Fprintf(w, "%s %s  [%s]\n", rq.Method, termtext.Line(rq.URL), tok)
 	if res.Response == nil {
 		if res.Error != nil {
-			fmt.Fprintf(w, "no answer (%s): %s\n", res.Error.Kind, termtext.Line(res.Error.Message))
+			fmt.Fprintf(w, "no answer (%s): %s\n", res.Error.Kind, termtext.Line(errorText(res.Error)))
 		}
 		writeTimings(w, res.Timings)
 		return
@@ -294,4 +295,14 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// errorText is a failed call in the command line's words: a dead proxy is
+// named by its setting with the value (HTTP_PROXY=http://…), which only
+// the command line reads.
+func errorText(e *apicall.CallError) string {
+	if e.Proxy != nil {
+		return e.Proxy.Describe(cmdutil.ProxySetting)
+	}
+	return e.Message
 }

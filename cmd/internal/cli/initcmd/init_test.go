@@ -192,7 +192,7 @@ func TestInitThenLogin(t *testing.T) {
 			}
 			var doc struct {
 				Tokens struct {
-					AccessToken string `json:"access_token"`
+					AccessToken string `json:"accessToken"`
 				} `json:"tokens"`
 			}
 			if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Tokens.AccessToken == "" {

@@ -137,9 +137,9 @@ type judgeJSON struct {
 	Allowed         bool     `json:"allowed"`
 	Status          int      `json:"status,omitempty"`
 	Body            string   `json:"body,omitempty"`
-	WWWAuthenticate string   `json:"www_authenticate,omitempty"`
-	ResponseType    string   `json:"response_type,omitempty"`
-	ErrorType       string   `json:"error_type,omitempty"`
+	WWWAuthenticate string   `json:"wwwAuthenticate,omitempty"`
+	ResponseType    string   `json:"responseType,omitempty"`
+	ErrorType       string   `json:"errorType,omitempty"`
 	Reason          string   `json:"reason"`
 	Mistakes        []string `json:"mistakes"`
 	Caveats         []string `json:"caveats"`

@@ -133,7 +133,7 @@ func TestLoginJSON(t *testing.T) {
 	if err := dec.Decode(&doc); err != nil {
 		t.Fatalf("stdout is not the documented JSON: %v\n%s", err, r.out)
 	}
-	keys := []string{"access_token", "expires_in", "id_token", "refresh_token", "token_type"}
+	keys := []string{"accessToken", "expiresIn", "idToken", "refreshToken", "tokenType"}
 	if len(doc.Tokens) != len(keys) {
 		t.Errorf("tokens keys = %v", doc.Tokens)
 	}
@@ -315,14 +315,14 @@ flow = "password"
 	}
 	var doc struct {
 		Tokens struct {
-			AccessToken  string `json:"access_token"`
-			RefreshToken string `json:"refresh_token"`
+			AccessToken  string `json:"accessToken"`
+			RefreshToken string `json:"refreshToken"`
 		} `json:"tokens"`
 		Trace []struct {
-			AuthFlow   string `json:"auth_flow"`
+			AuthFlow   string `json:"authFlow"`
 			SecretHash *struct {
 				Username, Source string
-			} `json:"secret_hash"`
+			} `json:"secretHash"`
 		} `json:"trace"`
 	}
 	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {

@@ -65,7 +65,7 @@ func TestLoginScriptedChallenges(t *testing.T) {
 			}
 			var doc struct {
 				Tokens struct {
-					AccessToken string `json:"access_token"`
+					AccessToken string `json:"accessToken"`
 				} `json:"tokens"`
 			}
 			if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Tokens.AccessToken == "" {

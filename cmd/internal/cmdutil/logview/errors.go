@@ -9,6 +9,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/logtail"
+	"github.com/cogscope/cogscope/internal/proxyerr"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
 
@@ -47,6 +48,11 @@ func Explain(err error, t cmdutil.Target) (msg string, refused bool) {
 			where = "the profile's aws_profile " + t.AWSProfile + " in " + where
 		}
 		return "no AWS credentials found: the SDK tried " + where + " — " + termtext.Block(err.Error()), false
+	}
+	if pf, ok := proxyerr.Of(err); ok {
+		// Not the endpoint: the proxy Go's transport sent the request
+		// through (every host but localhost and loopback addresses).
+		return "CloudWatch Logs: " + termtext.Line(pf.Describe(cmdutil.ProxySetting)), false
 	}
 	var ne net.Error
 	var oe *net.OpError
