@@ -9,6 +9,7 @@ import (
 	"github.com/cogscope/cogscope/ui/logs"
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/tokens"
+	tourpane "github.com/cogscope/cogscope/ui/tour"
 )
 
 // KeyTable is the console's keys as a Markdown table, generated from the
@@ -25,6 +26,7 @@ func KeyTable() string {
 		{"Tokens", tokens.DefaultKeyMap().FullHelp()},
 		{"API", api.DefaultKeyMap().FullHelp()},
 		{"Logs", logs.DefaultKeyMap().FullHelp()},
+		{"Tour", tourpane.DefaultKeyMap().FullHelp()},
 	}
 	for _, s := range sections {
 		for _, g := range s.groups {

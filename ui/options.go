@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -47,6 +48,10 @@ type Options struct {
 	// it runs in a Cmd, and its Target replaces Options.Target. The
 	// services must read the target it produced.
 	Connect func(ctx context.Context) (service.Target, error)
+	// Tour is the demo's tour (internal/tour.Demo()), given only on the
+	// local stack's demo: `t` opens it and the footer announces it. Nil:
+	// no tour.
+	Tour []tour.Case
 }
 
 // Background is a terminal's background brightness.

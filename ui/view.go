@@ -44,7 +44,12 @@ func (m Model) render() string {
 	return frame
 }
 
-func (m Model) activeView() string { return m.pages[m.active].View() }
+func (m Model) activeView() string {
+	if m.showTour {
+		return m.tour.View()
+	}
+	return m.pages[m.active].View()
+}
 
 // headerView is two lines: the target (where calls go), then the views.
 func (m Model) headerView() string {
@@ -159,7 +164,11 @@ func (m Model) withHelp(frame string) string {
 	global := m.keys.FullHelp()
 	hm := m.help
 	hm.SetWidth(0)
-	title := m.t.PaneTitle.Render(pageTitles[m.active] + " keys")
+	name := pageTitles[m.active]
+	if m.showTour {
+		name = "Tour"
+	}
+	title := m.t.PaneTitle.Render(name + " keys")
 	body := title + "\n" + hm.FullHelpView(page) + "\n\n" +
 		m.t.PaneTitle.Render("Everywhere") + "\n" + hm.FullHelpView(global) + "\n\n" +
 		m.t.Muted.Render("? or esc closes this help")

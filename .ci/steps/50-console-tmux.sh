@@ -198,7 +198,7 @@ else
 	wait_for 20 "200 OK · GET /private" "request id"
 	echo "ok: GET /private with the access token: 200"
 	pick GET /scoped
-	keys t
+	keys a
 	wait_for 10 "will fail: 403"
 	keys Enter
 	wait_for 20 "403 Forbidden · GET /scoped" "failed check: scope" "diagnosis"

@@ -77,7 +77,7 @@ func TestIDTokenOnScopedRouteWarnsThenShowsJudgement(t *testing.T) {
 	t.Parallel()
 	svc := fakes.NewAPI(nil)
 	d := newView(t, svc, 120, 36)
-	d.Keys("down", "down", "t")
+	d.Keys("down", "down", "a")
 	if d.M.choice != service.SendID {
 		t.Fatalf("t chooses the ID token, got %s", d.M.choice)
 	}
@@ -99,7 +99,7 @@ func TestHistoryResendAndBrowse(t *testing.T) {
 	t.Parallel()
 	svc := fakes.NewAPI(nil)
 	d := newView(t, svc, 120, 36)
-	d.Keys("down", "enter", "down", "t", "t", "enter") // /private access, /scoped none
+	d.Keys("down", "enter", "down", "a", "a", "enter") // /private access, /scoped none
 	if d.M.Calls() != 2 || svc.Calls()[1].TokenChoice != service.SendNone || svc.Calls()[1].Token != "" {
 		t.Fatalf("calls %+v", svc.Calls())
 	}

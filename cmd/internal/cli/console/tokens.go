@@ -3,11 +3,13 @@ package console
 import (
 	"context"
 	"fmt"
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"slices"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -32,6 +34,14 @@ func (ct consoleTokens) Inspect(ctx context.Context, raw string, use service.Tok
 		opts.ClientIDs = []string{t.ClientID}
 		if t.CCClientID != "" && t.CCClientID != t.ClientID {
 			opts.ClientIDs = append(opts.ClientIDs, t.CCClientID)
+		}
+		if demoStack(t) {
+			// The tour signs in as the demo's other clients too.
+			for _, id := range []string{tour.SecretClientID, tour.RotateClientID, tour.NoSRPClientID, tour.MachineClientID} {
+				if !slices.Contains(opts.ClientIDs, id) {
+					opts.ClientIDs = append(opts.ClientIDs, id)
+				}
+			}
 		}
 	}
 	switch use {
