@@ -39,7 +39,7 @@ func Demo() []Case {
 		{ID: "totp", Section: SectionUsers, Title: "A user with TOTP MFA",
 			Do:        "Sign in → SRP → " + MFAUsername + " / " + Password + ", then type the code shown below",
 			Expect:    "Cognito asks SOFTWARE_TOKEN_MFA; the authenticator code gives tokens",
-			Why:       "an MFA challenge the app never handles; secret " + TOTPSecret,
+			Why:       "an MFA challenge the app never handles",
 			Try:       Try{View: ViewSignIn, Flow: FlowSRP, Username: MFAUsername, Password: Password},
 			Challenge: "SOFTWARE_TOKEN_MFA",
 			match: func(e Event) (string, bool) {

@@ -39,13 +39,13 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous case")),
 		Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next case")),
-		Try:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set the case up in its view")),
+		Try:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set the case up")),
 		Close: key.NewBinding(key.WithKeys("esc", "t"), key.WithHelp("t/esc", "close the tour")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
-func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Try, k.Close} }
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Try, k.Close, k.Up, k.Down} }
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Up, k.Down, k.Try, k.Close}} }
