@@ -257,6 +257,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.tour.Update(msg)
+	case tourpane.TickedMsg:
+		// Said after whatever the view said about the same event.
+		text := msg.Text
+		if m.status.Text != "" && !m.status.Err {
+			text = m.status.Text + " · " + text
+		}
+		return m.Update(common.StatusMsg{Text: text})
 	case common.TryMsg:
 		// The tour's case, set up in its view.
 		m.closeTour()

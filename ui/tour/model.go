@@ -168,8 +168,12 @@ func (m Model) saw(ev tour.Event) (Model, tea.Cmd) {
 		return m, nil
 	}
 	text := fmt.Sprintf("tour %s %s (%d/%d): t shows it", theme.Check, strings.Join(fresh, "; "), len(m.done), len(m.cases))
-	return m, common.Status(text)
+	return m, func() tea.Msg { return TickedMsg{Text: text} }
 }
+
+// TickedMsg says that cases were ticked off, for the status line: the
+// root adds it to what the view said rather than replacing it.
+type TickedMsg struct{ Text string }
 
 // signInEvent is the Sign-in view's report in the tour's terms.
 func signInEvent(msg common.SignInEventMsg) tour.Event {

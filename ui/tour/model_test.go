@@ -76,7 +76,7 @@ func TestReportsTickCasesOff(t *testing.T) {
 				t.Fatalf("status cmd %v for %v", cmd != nil, tc.ticked)
 			}
 			if cmd != nil {
-				if st, ok := cmd().(common.StatusMsg); !ok || !strings.Contains(st.Text, "tour ✓") {
+				if st, ok := cmd().(TickedMsg); !ok || !strings.Contains(st.Text, "tour ✓") {
 					t.Errorf("status %+v", st)
 				}
 				// The same again: still ticked, nothing said.
