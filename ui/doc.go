@@ -24,6 +24,8 @@
 //	Options.Connect  func(ctx) (service.Target, error)
 //	                                  finishes the target after the first frame
 //	                                  (starting the local stack)
+//	Options.Tour     []tour.Case      the demo's tour (internal/tour.Demo()), on the local
+//	                                  stack's demo only: `t` opens it; nil: no tour
 //	Options.NoColor, Options.Now
 //
 // The types the services exchange are flows' (Step, Challenge, Answer,
@@ -41,6 +43,7 @@
 //	ui/tokens       view 2: token tabs, claims, checks, lifetime bar, r/c/v/p
 //	ui/api          view 3: routes, token per call, warning, response, judgement, history, log pane
 //	ui/logs         view 4 (and view 3's log pane): tail in a bounded ring, filter, pause, jump
+//	ui/tour         the demo's tour: cases ticked off from the views' reports, enter sets one up
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)
