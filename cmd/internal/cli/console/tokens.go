@@ -75,6 +75,7 @@ func (ct consoleTokens) Refresh(ctx context.Context, s flows.Tokens) (flows.Toke
 	if err != nil {
 		return flows.Tokens{}, err
 	}
+	t.ClientID, t.ClientSecret = tourClient(t, s)
 	fl, err := flows.New(flows.Options{Kind: flows.KindRefresh, API: api, UserPoolID: t.UserPoolID,
 		ClientID: t.ClientID, ClientSecret: t.ClientSecret, RefreshToken: s.RefreshToken, AccessToken: s.AccessToken, Now: ct.c.f.Clock()})
 	if err != nil {
@@ -100,4 +101,24 @@ func (ct consoleTokens) hostedRefresh(ctx context.Context, t cmdutil.Target, s f
 		return flows.Tokens{}, hostedFailureOf(err)
 	}
 	return *res.Tokens, nil
+}
+
+// tourClient is the app client a session's refresh goes to: on the demo
+// stack, the client the tour signed in as (the access token's client_id,
+// one of the demo's, whose secrets are public); the target's otherwise.
+func tourClient(t cmdutil.Target, s flows.Tokens) (id, secret string) {
+	if !demoStack(t) {
+		return t.ClientID, t.ClientSecret
+	}
+	c, err := flows.UnverifiedClaims(s.AccessToken)
+	if err != nil || c.ClientID == "" || c.ClientID == t.ClientID {
+		return t.ClientID, t.ClientSecret
+	}
+	switch c.ClientID {
+	case tour.SecretClientID:
+		return c.ClientID, tour.ClientSecret
+	case tour.RotateClientID, tour.NoSRPClientID:
+		return c.ClientID, ""
+	}
+	return t.ClientID, t.ClientSecret
 }

@@ -131,3 +131,42 @@ func TestConsoleRotationCase(t *testing.T) {
 		t.Fatalf("the refresh did not rotate: rotated %v, same token %v", tokens.RefreshRotated, tokens.RefreshToken == first.RefreshToken)
 	}
 }
+
+// The Tokens view's refresh (r) of a session the tour signed in on
+// another demo client goes to that client.
+func TestConsoleRefreshesOnTheTourClient(t *testing.T) {
+	t.Parallel()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	ctx := context.Background()
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	opts := c.options()
+	for _, tc := range []struct{ client, secret string }{
+		{tour.SecretClientID, tour.ClientSecret},
+		{tour.RotateClientID, ""},
+		{tour.PublicClientID, ""},
+	} {
+		t.Run(tc.client, func(t *testing.T) {
+			run, err := opts.SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: tour.Username, Password: tour.Password,
+				ClientID: tc.client, ClientSecret: tc.secret})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, first, err := drain(t, run)
+			if err != nil || first == nil {
+				t.Fatalf("sign-in: %v", err)
+			}
+			next, err := opts.Tokens.Refresh(ctx, *first)
+			if err != nil {
+				t.Fatalf("refresh of a %s session: %v", tc.client, err)
+			}
+			if got := tour.Claims(next.AccessToken)["client_id"]; got != tc.client {
+				t.Errorf("refreshed tokens of %v, want %s", got, tc.client)
+			}
+		})
+	}
+}
