@@ -99,7 +99,7 @@ func TestJourneyCallAndItsLogLines(t *testing.T) {
 	press(tm, "enter")
 	waitFor(t, tm, "200 OK", fakes.RequestID(1))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
-	press(tm, "t")
+	press(tm, "a")
 	waitFor(t, tm, "will fail: 403")
 	press(tm, "enter")
 	waitFor(t, tm, "403 Forbidden", "failed check: scope", "diagnosis", `"requestId":"`+fakes.RequestID(2))

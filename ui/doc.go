@@ -32,6 +32,8 @@
 //	Options.Providers func(ctx) service.ProviderList
 //	                                  the pool's identity providers, where the
 //	                                  list came from and why the pool was not read
+//	Options.Tour     []tour.Case      the demo's tour (internal/tour.Demo()), on the local
+//	                                  stack's demo only: `t` opens it; nil: no tour
 //	Options.NoColor, Options.Now
 //
 // The types the services exchange are flows' (Step, Challenge, Answer,
@@ -52,6 +54,7 @@
 //	ui/timeline     view 5: the session in order — sign-ins and their steps, tokens (jti,
 //	                expiry), calls and their log lines by request id — and each one's detail
 //	ui/doctor       the doctor pane of view 1: checklist (d), a pasted error explained (e)
+//	ui/tour         the demo's tour: cases ticked off from the views' reports, enter sets one up
 //	ui/service      the service interfaces and the flows bridge
 //	ui/common       messages shared by the root and the views
 //	ui/widgets      leaf render functions (pane, lifetime bar, sequence diagram, QR)

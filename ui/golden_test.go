@@ -89,14 +89,14 @@ func TestGoldenAPIAndLogs(t *testing.T) {
 		})
 	}
 	private := func(d *driver) { signedIn(d); d.keys("3", "down", "enter"); logged(d) }
-	scopedID := func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t"); d.keys("enter"); logged(d) }
+	scopedID := func(d *driver) { signedIn(d); d.keys("3", "down", "down", "a"); d.keys("enter"); logged(d) }
 	cases := []struct {
 		name  string
 		setup func(d *driver)
 	}{
 		{"api_routes", func(d *driver) { d.keys("3") }},
 		{"api_private_200", private},
-		{"api_scoped_id_warning", func(d *driver) { signedIn(d); d.keys("3", "down", "down", "t") }},
+		{"api_scoped_id_warning", func(d *driver) { signedIn(d); d.keys("3", "down", "down", "a") }},
 		{"api_scoped_id_403", scopedID},
 		{"api_free_form", func(d *driver) { signedIn(d); d.keys("3", "e") }},
 		{"logs_tail", func(d *driver) { d.keys("4") }},

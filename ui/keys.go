@@ -17,6 +17,9 @@ type KeyMap struct {
 	NextView  key.Binding
 	PrevView  key.Binding
 	CloseHelp key.Binding
+	// Tour opens and closes the demo's tour; enabled only when the
+	// console has one (the local stack's demo).
+	Tour key.Binding
 }
 
 // DefaultKeyMap returns the global bindings.
@@ -34,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		NextView:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		PrevView:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc", "close help")),
+		Tour:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tour (demo stack)")),
 	}
 }
 
@@ -45,13 +49,13 @@ func (k KeyMap) pageBindings() [numPages]key.Binding {
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Views, k.Help, k.Quit}
+	return []key.Binding{k.Views, k.Tour, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.SignIn, k.Tokens, k.API, k.Logs, k.Timeline},
-		{k.NextView, k.PrevView, k.Help, k.Quit, k.ForceQuit},
+		{k.NextView, k.PrevView, k.Tour, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/cogscope/cogscope/ui/signin"
 	"github.com/cogscope/cogscope/ui/timeline"
 	"github.com/cogscope/cogscope/ui/tokens"
+	tourpane "github.com/cogscope/cogscope/ui/tour"
 )
 
 // KeyTable is the console's keys as a Markdown table, generated from the
@@ -29,6 +30,7 @@ func KeyTable() string {
 		{"API", api.DefaultKeyMap().FullHelp()},
 		{"Logs", logs.DefaultKeyMap().FullHelp()},
 		{"Timeline", timeline.DefaultKeyMap().FullHelp()},
+		{"Tour", tourpane.DefaultKeyMap().FullHelp()},
 	}
 	for _, s := range sections {
 		for _, g := range s.groups {

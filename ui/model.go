@@ -17,6 +17,7 @@ import (
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/timeline"
 	"github.com/cogscope/cogscope/ui/tokens"
+	tourpane "github.com/cogscope/cogscope/ui/tour"
 )
 
 // Page names one of the five views.
@@ -74,6 +75,12 @@ type Model struct {
 	// model, for what only it does (the target, the browser).
 	pages  [numPages]page
 	signIn *signin.Model
+
+	// tour is the demo's tour (nil without one), drawn over the body
+	// while showTour; tourModel is its model, for Open and Close.
+	tour      page
+	tourModel *tourpane.Model
+	showTour  bool
 }
 
 // statusClearMsg clears the status line it was armed for.
@@ -127,6 +134,11 @@ func New(o Options) Model {
 		// common.SessionMsg) into a bounded store of its own.
 		PageTimeline: newPage(timeline.New(t, o.Tokens, o.Logs, o.Now, timeline.Options{})),
 	}
+	if len(o.Tour) > 0 {
+		tp := newPage(tourpane.New(t, o.Tour, o.Now))
+		m.tour, m.tourModel = tp, &tp.M
+	}
+	m.keys.Tour.SetEnabled(m.tour != nil)
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
 	m.signIn.SetDoctor(o.Doctor)
@@ -187,6 +199,9 @@ func (m Model) Busy() bool {
 	return false
 }
 
+// TourOpen reports whether the tour is shown.
+func (m Model) TourOpen() bool { return m.showTour }
+
 // HelpOpen reports whether the help overlay is shown.
 func (m Model) HelpOpen() bool { return m.showHelp }
 
@@ -237,6 +252,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if save := m.opts.SaveSession; save != nil && !msg.Stored {
 			cmd = tea.Batch(cmd, saveCmd(save, msg))
 		}
+		if m.tour != nil && msg.SignIn != nil {
+			cmd = tea.Batch(cmd, m.tour.Update(*msg.SignIn))
+		}
 		return next, cmd
 	case sessionSavedMsg:
 		if msg.err != nil {
@@ -252,6 +270,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.ShowLogsMsg:
 		// A call's lines, from the API view: the Logs view jumps there.
 		m.active = PageLogs
+		return m.broadcast(msg)
+	case common.SignInEventMsg, common.CallDoneMsg:
+		// What happened, for the tour (the views send, and ignore, them).
+		if m.tour == nil {
+			return m, nil
+		}
+		return m, m.tour.Update(msg)
+	case tourpane.TickedMsg:
+		// Said after whatever the view said about the same event.
+		text := msg.Text
+		if m.status.Text != "" && !m.status.Err {
+			text = m.status.Text + " · " + text
+		}
+		return m.Update(common.StatusMsg{Text: text})
+	case common.TryMsg:
+		// The tour's case, set up in its view.
+		m.closeTour()
+		switch msg.View {
+		case "signin":
+			m.active = PageSignIn
+		case "api":
+			m.active = PageAPI
+		}
 		return m.broadcast(msg)
 	case connectedMsg:
 		m.connecting = false
@@ -288,10 +329,30 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.showTour {
+		switch {
+		case key.Matches(k, m.keys.Quit):
+			return m, tea.Quit
+		case key.Matches(k, m.keys.Help):
+			m.showHelp = true
+			return m, nil
+		case key.Matches(k, m.keys.Tour), k.String() == "esc":
+			m.closeTour()
+			return m, nil
+		case m.pageKey(k) >= 0:
+			m.closeTour()
+			m.active = m.pageKey(k)
+			return m, nil
+		}
+		return m, m.tour.Update(k)
+	}
 	if m.typing() {
 		return m.updateActive(k)
 	}
 	switch {
+	case m.tour != nil && key.Matches(k, m.keys.Tour):
+		m.showTour = true
+		return m, m.tourModel.Open()
 	case key.Matches(k, m.keys.Quit):
 		return m, tea.Quit
 	case key.Matches(k, m.keys.Help):
@@ -319,6 +380,14 @@ func (m Model) pageKey(k tea.KeyPressMsg) Page {
 	return -1
 }
 
+// closeTour hides the tour.
+func (m *Model) closeTour() {
+	if m.tourModel != nil {
+		m.tourModel.Close()
+	}
+	m.showTour = false
+}
+
 // typing reports whether the active view has a text field focused.
 func (m Model) typing() bool { return m.pages[m.active].Typing() }
 
@@ -342,9 +411,12 @@ func saveCmd(save func(context.Context, flows.Tokens, string) (string, error), m
 // broadcast hands msg to every view: async results carry ids, so each
 // view takes its own and drops the rest.
 func (m Model) broadcast(msg tea.Msg) (tea.Model, tea.Cmd) {
-	var cmds [numPages]tea.Cmd
+	var cmds [numPages + 1]tea.Cmd
 	for i, p := range m.pages {
 		cmds[i] = p.Update(msg)
+	}
+	if m.tour != nil {
+		cmds[numPages] = m.tour.Update(msg) // its clock
 	}
 	return m, tea.Batch(cmds[:]...)
 }
@@ -357,6 +429,9 @@ func (m *Model) layout() {
 	}
 	for _, p := range m.pages {
 		p.SetSize(w, h)
+	}
+	if m.tour != nil {
+		m.tour.SetSize(w, h)
 	}
 	m.help.SetWidth(w)
 }
@@ -371,7 +446,15 @@ func (m *Model) setTheme(t *theme.Theme) {
 	for _, p := range m.pages {
 		p.SetTheme(t)
 	}
+	if m.tour != nil {
+		m.tour.SetTheme(t)
+	}
 }
 
-// pageKeys is the active view's bindings.
-func (m Model) pageKeys() help.KeyMap { return m.pages[m.active].KeyMap() }
+// pageKeys is the active view's bindings (the tour's while it is shown).
+func (m Model) pageKeys() help.KeyMap {
+	if m.showTour {
+		return m.tour.KeyMap()
+	}
+	return m.pages[m.active].KeyMap()
+}

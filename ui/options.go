@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -55,6 +56,11 @@ type Options struct {
 	// in a Cmd once the target is known (after Connect, when set): reading
 	// the pool can take seconds.
 	Providers func(ctx context.Context) service.ProviderList
+
+	// Tour is the demo's tour (internal/tour.Demo()), given only on the
+	// local stack's demo: `t` opens it and the footer announces it. Nil:
+	// no tour.
+	Tour []tour.Case
 }
 
 // Background is a terminal's background brightness.

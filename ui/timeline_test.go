@@ -21,7 +21,7 @@ func timelinePage(m Model) timeline.Model {
 // both calls' log lines to reach the Logs view.
 func session(d *driver) {
 	d.keys("enter", "enter", "enter", "3", "down", "enter")
-	d.keys("down", "t", "enter")
+	d.keys("down", "a", "enter")
 	for _, n := range []int{1, 2} {
 		id := fakes.RequestID(n)
 		d.Until(func(m Model) bool { return logsPage(m).Holds(id) })

@@ -44,7 +44,12 @@ func (m Model) render() string {
 	return frame
 }
 
-func (m Model) activeView() string { return m.pages[m.active].View() }
+func (m Model) activeView() string {
+	if m.showTour {
+		return m.tour.View()
+	}
+	return m.pages[m.active].View()
+}
 
 // minHint is the least room the local stack's hint is shown in.
 const minHint = 16
@@ -164,7 +169,11 @@ func (m Model) withHelp(frame string) string {
 	global := m.keys.FullHelp()
 	hm := m.help
 	hm.SetWidth(0)
-	title := m.t.PaneTitle.Render(pageTitles[m.active] + " keys")
+	name := pageTitles[m.active]
+	if m.showTour {
+		name = "Tour"
+	}
+	title := m.t.PaneTitle.Render(name + " keys")
 	body := title + "\n" + hm.FullHelpView(page) + "\n\n" +
 		m.t.PaneTitle.Render("Everywhere") + "\n" + hm.FullHelpView(global) + "\n\n" +
 		m.t.Muted.Render("? or esc closes this help")

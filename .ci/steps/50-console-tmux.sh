@@ -5,7 +5,9 @@
 # `tmux send-keys` and read only by `tmux capture-pane`, polling with
 # timeouts:
 #
-#   1. SRP sign-in as the demo user (the form is pre-filled: enter, enter, enter);
+#   0. the tour (t): its cases listed, the first one set up with enter;
+#   1. SRP sign-in as the demo user (the form is pre-filled: enter, enter,
+#      enter), which the tour then shows ticked off with what happened;
 #      then the doctor's checklist (d) and an error pasted onto the view
 #      (tmux paste-buffer -p: a bracketed paste) explained;
 #   2. hosted-UI PKCE, the browser played by internal/e2e/scriptedbrowser
@@ -134,6 +136,16 @@ wait_for 10 "cogscope │" "1 Sign in" "Trace"
 frame_ms=$((($(date +%s%N) - start_ns) / 1000000))
 wait_for 20 "local stack http://127.0.0.1:" "> demo" "no AWS target"
 
+# 0. The tour: announced in the footer, opened with t; enter on its first
+# case sets the Sign-in view up for it.
+wait_for 5 "t tour (demo stack)"
+keys t
+wait_for 5 "Tour · 0/16 done" "A clean sign-in" "What to try" "Passw0rd!"
+keys Enter
+wait_for 5 "ready: SRP"
+wait_gone 5 "What to try"
+echo "ok: the tour opens with t and sets its first case up"
+
 # 1. SRP as the demo user.
 keys Enter # edit the form: username
 wait_for 5 "next / run"
@@ -141,6 +153,11 @@ keys Enter # password
 keys Enter # run
 wait_for 20 "signed in with SRP" "RespondToAuthChallenge" "PASSWORD_VERIFIER" "tokens"
 echo "ok: SRP sign-in"
+keys t
+wait_for 5 "✓ A clean sign-in" "✓ A user in the admins group" "✓ Happened" "signed in as demo with SRP"
+keys t
+wait_gone 5 "What to try"
+echo "ok: the tour ticked the sign-in off, with what happened"
 
 # 1b. The doctor's checklist for the target, then an error pasted onto the
 # view (bracketed paste) and explained.
@@ -231,7 +248,7 @@ else
 	wait_for 20 "200 OK · GET /private" "request id"
 	echo "ok: GET /private with the access token: 200"
 	pick GET /scoped
-	keys t
+	keys a
 	wait_for 10 "will fail: 403"
 	keys Enter
 	wait_for 20 "403 Forbidden · GET /scoped" "failed check: scope" "diagnosis"

@@ -30,7 +30,7 @@ func DefaultKeyMap() KeyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next route")),
 		Pick:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "route")),
 		Send:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
-		Token:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "token: access/ID/none/pasted")),
+		Token:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "token: access/ID/none/pasted")),
 		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste a token to send")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "free-form request")),
 		Resend:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-send the call shown")),

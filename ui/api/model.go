@@ -257,6 +257,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.tags = apiTags(msg.routes)
 		m.sel = 0
 		return m, tea.Batch(m.selected()...)
+	case common.TryMsg:
+		if msg.View != "api" {
+			return m, nil
+		}
+		return m.try(msg)
 	case checkedMsg:
 		if msg.id != m.checkID {
 			return m, nil
@@ -274,7 +279,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				if c == m.current() && c.res != nil {
 					m.logs.Highlight(common.CleanLine(c.res.RequestID))
 				}
-				return m, callStatus(c)
+				return m, tea.Batch(callStatus(c), callDone(c))
 			}
 		}
 		return m, nil
@@ -599,4 +604,42 @@ func callCmd(svc service.API, id int, req service.CallRequest) tea.Cmd {
 		res, err := svc.Call(ctx, req)
 		return calledMsg{id: id, req: req, res: res, err: err}
 	}
+}
+
+// callDone tells whoever follows the console's progress (the tour) that
+// c was answered.
+func callDone(c *call) tea.Cmd {
+	msg := common.CallDoneMsg{Method: c.req.Method, Path: c.req.Path, Token: string(c.req.TokenChoice)}
+	if r := c.req.Route; r != nil {
+		msg.Path = r.Path
+	}
+	if c.req.Token == "" {
+		msg.Token = string(service.SendNone)
+	}
+	switch {
+	case c.err != nil:
+		msg.Err = c.err.Error()
+	case c.res != nil:
+		msg.Status = c.res.Status
+		if j := c.res.Judgement; j != nil {
+			msg.FailedCheck, msg.Diagnosis = j.FailedCheck, j.Diagnosis
+		}
+	}
+	return func() tea.Msg { return msg }
+}
+
+// try selects the route of the tour's case and the token it sends.
+func (m Model) try(msg common.TryMsg) (Model, tea.Cmd) {
+	for i, r := range m.routes {
+		if r.Path == msg.Path && (r.Method == msg.Method || r.Method == "ANY") {
+			m.sel = i
+			break
+		}
+	}
+	switch service.TokenChoice(msg.Token) {
+	case service.SendAccess, service.SendID, service.SendNone:
+		m.choice = service.TokenChoice(msg.Token)
+	}
+	cmds := m.selected()
+	return m, tea.Batch(append(cmds, common.Status("ready: "+msg.Method+" "+msg.Path+" with the "+string(m.choice)+" token: press enter"))...)
 }

@@ -77,7 +77,7 @@ func TestIDTokenOnScopedRouteWarnsThenShowsJudgement(t *testing.T) {
 	t.Parallel()
 	svc := fakes.NewAPI(nil)
 	d := newView(t, svc, 120, 36)
-	d.Keys("down", "down", "t")
+	d.Keys("down", "down", "a")
 	if d.M.choice != service.SendID {
 		t.Fatalf("t chooses the ID token, got %s", d.M.choice)
 	}
@@ -99,7 +99,7 @@ func TestHistoryResendAndBrowse(t *testing.T) {
 	t.Parallel()
 	svc := fakes.NewAPI(nil)
 	d := newView(t, svc, 120, 36)
-	d.Keys("down", "enter", "down", "t", "t", "enter") // /private access, /scoped none
+	d.Keys("down", "enter", "down", "a", "a", "enter") // /private access, /scoped none
 	if d.M.Calls() != 2 || svc.Calls()[1].TokenChoice != service.SendNone || svc.Calls()[1].Token != "" {
 		t.Fatalf("calls %+v", svc.Calls())
 	}
@@ -315,15 +315,15 @@ func TestIAMRouteOffersSigV4(t *testing.T) {
 	}
 	d := newView(t, svc, 120, 36)
 	v := screen(d.M)
-	for _, want := range []string{"GET    /iam", "iam", "AWS_IAM: a token is no use, sign the call", "(t: SigV4)",
-		"token (t)  access  ID none SigV4 pasted"} {
+	for _, want := range []string{"GET    /iam", "iam", "AWS_IAM: a token is no use, sign the call", "(a: SigV4)",
+		"token (a)  access  ID none SigV4 pasted"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	d.Keys("t", "t", "t")
+	d.Keys("a", "a", "a")
 	if d.M.choice != service.SendSigV4 {
-		t.Fatalf("t three times chose %q, want SigV4", d.M.choice)
+		t.Fatalf("a three times chose %q, want SigV4", d.M.choice)
 	}
 	if v := screen(d.M); !strings.Contains(v, "SigV4-signed by the identity pool's AWS") {
 		t.Errorf("the request pane does not say how the call is signed:\n%s", v)

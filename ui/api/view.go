@@ -297,7 +297,7 @@ func (m Model) requestLines(w, rows int) string {
 		}
 	case r.Authorizer == service.AuthIAM:
 		// Without the service's warning, say it plainly.
-		for _, l := range strings.Split(ansi.Wrap(theme.Warning+" AWS_IAM: a token is no use, sign the call (t: SigV4)", max(w, 8), " "), "\n") {
+		for _, l := range strings.Split(ansi.Wrap(theme.Warning+" AWS_IAM: a token is no use, sign the call ("+m.keys.Token.Help().Key+": SigV4)", max(w, 8), " "), "\n") {
 			out = append(out, t.Warn.Render(l))
 		}
 	case r.Authorizer != service.AuthNone:
@@ -322,7 +322,7 @@ func (m Model) tokenLine() string {
 			parts = append(parts, t.Muted.Render(label))
 		}
 	}
-	line := t.Muted.Render("token (t) ") + strings.Join(parts, " ")
+	line := t.Muted.Render("token ("+m.keys.Token.Help().Key+") ") + strings.Join(parts, " ")
 	if m.choice != service.SendNone && m.tokenFor(m.choice) == "" {
 		line += " " + t.Warn.Render("none yet")
 	}

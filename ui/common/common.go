@@ -46,6 +46,10 @@ type SessionMsg struct {
 	// Stored is set for the session the console started with: it comes
 	// from the session store and is not saved again.
 	Stored bool
+	// SignIn, from the Sign-in view, tells the sign-in that produced
+	// them, for the tour (carried here rather than sent apart, so that
+	// the view's commands stay as they were).
+	SignIn *SignInEventMsg
 }
 
 // Session is a Cmd that announces tokens obtained by flow.
@@ -86,4 +90,47 @@ func ClipboardSent(what string) string {
 // root switches to it, and the Logs view jumps there.
 type ShowLogsMsg struct {
 	RequestID string
+}
+
+// SignInEventMsg reports a sign-in that reached an end for the user: a
+// challenge to answer, tokens, or a failure. The Sign-in view sends it
+// for whoever follows the console's progress (the tour); views ignore it.
+type SignInEventMsg struct {
+	// Flow is the flow (a service.Flow), Username the name typed, and
+	// ClientID the app client the flow ran as.
+	Flow, Username, ClientID string
+	// Challenge is the challenge Cognito asks (the run waits for the
+	// user); else Tokens or Failure is set.
+	Challenge string
+	Tokens    *flows.Tokens
+	Failure   *flows.Diagnosis
+	// Steps are the run's steps so far (unredacted: never shown from
+	// here).
+	Steps []flows.Step
+}
+
+// CallDoneMsg reports an API call the API view made and its answer.
+type CallDoneMsg struct {
+	// Method and Path are the route's (or the free-form request's);
+	// Token says which token was sent ("access", "id", "pasted", or
+	// "none" when none was).
+	Method, Path, Token string
+	// Status is the answer's status (0: no answer, Err says why);
+	// FailedCheck and Diagnosis are the judgement's.
+	Status                 int
+	FailedCheck, Diagnosis string
+	Err                    string
+}
+
+// TryMsg asks a view to get ready for something to try (the tour's
+// case): the Sign-in view picks Flow and fills the form, and signs in as
+// ClientID (with ClientSecret, "" for none) instead of the target's
+// client until the next TryMsg; the API view selects the route of Method
+// and Path and the token. The root shows View ("signin" or "api").
+type TryMsg struct {
+	View                                           string
+	Flow, Username, Password, ClientID, ClientName string
+	ClientSecret                                   string
+	Scopes                                         []string
+	Method, Path, Token                            string
 }

@@ -32,6 +32,11 @@ type SignInRequest struct {
 	// IdentityProvider, for FlowPKCE, skips the hosted UI's page for one
 	// of Target.IdentityProviders ("" shows the page).
 	IdentityProvider string
+	// ClientID, when set, signs in as this app client instead of the
+	// target's (the client-credentials client for that flow), with
+	// ClientSecret ("" sends none): the tour's cases on the demo stack.
+	ClientID     string
+	ClientSecret string
 }
 
 // Event is one thing a running flow reports. Exactly one of Step,

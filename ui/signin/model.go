@@ -91,6 +91,10 @@ type formState struct {
 	// idp picks the hosted-UI flow's identity provider: 0 the hosted
 	// UI's page, i the target's IdentityProviders[i-1].
 	idp int
+	// client, when set (the tour's TryMsg), is the app client flows run
+	// as instead of the target's, with clientSecret ("" sends none);
+	// clientName names it in the form.
+	client, clientSecret, clientName string
 }
 
 // runState is one run of a flow: its id (stale results are dropped), phase,
@@ -102,6 +106,7 @@ type runState struct {
 	run       service.Run
 	cancel    context.CancelFunc
 	ran       entry // the flow of the current run
+	req       service.SignInRequest
 	steps     []flows.Step
 	failure   *service.Failure
 	fullPane  bool
@@ -336,6 +341,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case common.SessionMsg:
 		m.session = msg.Tokens
 		return m, nil
+	case common.TryMsg:
+		if msg.View != "signin" {
+			return m, nil
+		}
+		return m.try(msg)
 	case runStartedMsg:
 		return m.started(msg)
 	case runEventMsg:
@@ -502,6 +512,7 @@ func (m Model) start() (Model, tea.Cmd) {
 		Username: strings.TrimSpace(m.inputs[fieldUsername].Value()),
 		Password: m.inputs[fieldPassword].Value(),
 		Scopes:   strings.Fields(m.inputs[fieldScopes].Value()),
+		ClientID: m.client, ClientSecret: m.clientSecret,
 	}
 	if e.flow == service.FlowClientCredentials {
 		req.Scopes = strings.Fields(m.inputs[fieldClientScopes].Value())
@@ -530,6 +541,7 @@ func (m Model) start() (Model, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.ran = e
+	m.req = req
 	m.phase = phaseStarting
 	m.run = nil
 	m.steps = nil
@@ -586,12 +598,18 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 			m.challenge.err = refusalText(ev.Refused, ev.TriesLeft)
 			return m, tea.Batch(next, cmd, common.StatusError(theme.Cross+" Cognito refused the "+ev.Challenge.Name+" answer: try again"))
 		}
-		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name))
+		said := m.said()
+		said.Challenge = ev.Challenge.Name
+		return m, tea.Batch(next, cmd, common.Status("Cognito asks: "+ev.Challenge.Name), tell(said))
 	case ev.Tokens != nil:
 		m.phase = phaseDone
 		m.session = *ev.Tokens
 		m.release()
-		return m, tea.Batch(next, common.Session(*ev.Tokens, m.ran.title+" sign-in", string(m.ran.flow)),
+		said := m.said()
+		tk := *ev.Tokens
+		said.Tokens = &tk
+		session := common.SessionMsg{Tokens: tk, From: m.ran.title + " sign-in", Flow: string(m.ran.flow), SignIn: &said}
+		return m, tea.Batch(next, func() tea.Msg { return session },
 			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens"))
 	case ev.Err != nil:
 		m2, cmd := m.fail(ev.Err)
@@ -635,7 +653,61 @@ func (m Model) fail(err error) (Model, tea.Cmd) {
 	case short == "":
 		short = f.Message
 	}
-	return m, common.StatusError(theme.Cross + " " + m.ran.title + " sign-in failed: " + short)
+	said := m.said()
+	d := f.Diagnosis
+	said.Failure = &d
+	return m, tea.Batch(common.StatusError(theme.Cross+" "+m.ran.title+" sign-in failed: "+short), tell(said))
+}
+
+// said is the run as common.SignInEventMsg tells it: the flow, the user
+// and the app client it ran as, the steps so far.
+func (m Model) said() common.SignInEventMsg {
+	client := m.req.ClientID
+	if client == "" {
+		client = m.target.ClientID
+		if m.req.Flow == service.FlowClientCredentials && m.target.CCClientID != "" {
+			client = m.target.CCClientID
+		}
+	}
+	return common.SignInEventMsg{Flow: string(m.req.Flow), Username: m.req.Username, ClientID: client,
+		Steps: append([]flows.Step(nil), m.steps...)}
+}
+
+func tell(msg common.SignInEventMsg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// try gets the view ready for the tour's case: the flow picked, the form
+// filled, and the app client to run as.
+func (m Model) try(msg common.TryMsg) (Model, tea.Cmd) {
+	for i, e := range menu {
+		if string(e.flow) == msg.Flow {
+			m.cursor = i
+		}
+	}
+	if msg.Username != "" {
+		m.inputs[fieldUsername].SetValue(msg.Username)
+	}
+	if msg.Password != "" {
+		m.inputs[fieldPassword].SetValue(msg.Password)
+	}
+	if len(msg.Scopes) > 0 {
+		m.inputs[fieldClientScopes].SetValue(strings.Join(msg.Scopes, " "))
+	}
+	m.client, m.clientSecret, m.clientName = msg.ClientID, msg.ClientSecret, msg.ClientName
+	m.blurInputs()
+	m.focus = focusPicker
+	text := "ready: " + menu[m.cursor].title
+	if m.client != "" {
+		text += " as app client " + m.clientLabel()
+	}
+	return m, common.Status(text + ": press enter")
+}
+
+// clientLabel names the app client the tour picked.
+func (m Model) clientLabel() string {
+	if m.clientName != "" {
+		return m.clientName
+	}
+	return m.client
 }
 
 // cancelRun abandons the current run; its late events are dropped.

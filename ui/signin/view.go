@@ -109,6 +109,13 @@ func (m Model) leftView(w int) string {
 	if m.focus == focusChallenge {
 		form = strings.Split(m.challenge.view(t, w), "\n")
 	} else {
+		if m.client != "" {
+			secret := "without its secret"
+			if m.clientSecret != "" {
+				secret = "with its secret"
+			}
+			form = append(form, t.Muted.Render("App client (tour)"), t.Text.Render(widgets.Cut(m.clientLabel()+" "+secret, w)))
+		}
 		for i, f := range e.fields {
 			st := t.Muted
 			if m.focus == focusForm && i == m.field {

@@ -17,6 +17,17 @@ const (
 	DemoNewUsername    = "new-user"
 	DemoTempPassword   = "TempPassw0rd!"
 
+	// Added for the console's tour (each shows one classic mistake):
+	// a user who never confirmed the sign-up, a client without
+	// ALLOW_USER_SRP_AUTH, and a machine client (client credentials
+	// only) with the resource server "test" granting test/test.read.
+	DemoUnconfirmedUsername   = "unconfirmed-user"
+	DemoNoSRPClientID         = "cogscopedemonosrpclient001"
+	DemoMachineClientID       = "cogscopedemomachineclient1"
+	DemoMachineClientSecret   = "machineclientsecretforthecogscopelocalstack01234567"
+	DemoMachineScope          = "test/test.read"
+	DemoMachineResourceServer = "test"
+
 	// The built-in upstream: a second pool whose hosted UI is the demo
 	// pool's OpenID provider DemoOIDCProvider.
 	DemoUpstreamPoolName     = "cogscope-upstream"
@@ -30,12 +41,15 @@ const (
 )
 
 // DemoSeed is the built-in demo: one pool (verified e-mail addresses work
-// as sign-in aliases) with three app clients (public;
-// confidential with DemoClientSecret; public with refresh-token rotation),
-// three users (demo, an admin in group "admins"; mfa-demo, enrolled in
-// TOTP with DemoTOTPSecret; new-user, who must set a new password), two
-// groups, a resource server with read/write scopes, and a one-round custom
-// challenge ("What is 6 x 7?" → "42") for CUSTOM_AUTH.
+// as sign-in aliases) with five app clients (public;
+// confidential with DemoClientSecret; public with refresh-token rotation;
+// public without ALLOW_USER_SRP_AUTH; a machine client allowed only
+// client_credentials for test/test.read), four users (demo, an admin in
+// group "admins"; mfa-demo, enrolled in TOTP with DemoTOTPSecret;
+// new-user, who must set a new password; unconfirmed-user, who never
+// confirmed the sign-up), two groups, resource servers cogscope-api
+// (read/write) and test (test.read), and a one-round custom challenge
+// ("What is 6 x 7?" → "42") for CUSTOM_AUTH.
 func DemoSeed() Seed {
 	allFlows := []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH"}
 	one, ten := 1, 10
@@ -60,13 +74,18 @@ func DemoSeed() Seed {
 				AllowedOAuthFlowsUserPoolClient: true, CallbackURLs: []string{"http://localhost:8765/callback"}, SupportedIdentityProviders: []string{"COGNITO"}},
 			{ID: DemoRotateClientID, Name: "demo-rotation", ExplicitAuthFlows: []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"},
 				RefreshTokenRotation: &RefreshRotationSeed{Feature: "ENABLED", RetryGracePeriodSeconds: 10}},
+			{ID: DemoNoSRPClientID, Name: "demo-srp-off", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}},
+			{ID: DemoMachineClientID, Name: "demo-machine", Secret: DemoMachineClientSecret,
+				ExplicitAuthFlows: []string{"ALLOW_REFRESH_TOKEN_AUTH"}, AllowedOAuthFlows: []string{"client_credentials"},
+				AllowedOAuthScopes: []string{DemoMachineScope}, AllowedOAuthFlowsUserPoolClient: true, SupportedIdentityProviders: []string{"COGNITO"}},
 		},
 		Groups: []GroupSeed{
 			{Name: "admins", Description: "Administrators", Precedence: &one, RoleArn: "arn:aws:iam::123456789012:role/cogscope-demo-admins"},
 			{Name: "users", Description: "Everyone", Precedence: &ten},
 		},
 		ResourceServers: []ResourceServerSeed{{Identifier: "cogscope-api", Name: "cogscope demo API",
-			Scopes: []ScopeSeed{{Name: "read", Description: "Read access"}, {Name: "write", Description: "Write access"}}}},
+			Scopes: []ScopeSeed{{Name: "read", Description: "Read access"}, {Name: "write", Description: "Write access"}}},
+			{Identifier: DemoMachineResourceServer, Name: "test API", Scopes: []ScopeSeed{{Name: "test.read", Description: "Read the test API"}}}},
 		Users: []UserSeed{
 			{Username: DemoUsername, Password: DemoPassword, Groups: []string{"admins", "users"},
 				Sub:        "5b1f0e8a-3c1d-4c7e-9a62-0d2f6c1e7a11",
@@ -77,6 +96,9 @@ func DemoSeed() Seed {
 			{Username: DemoNewUsername, Password: DemoTempPassword, Status: statusForceChange,
 				Sub:        "9d3b0e4f-2c5a-4f9b-9d6e-3a7f1b0c4d33",
 				Attributes: map[string]string{"email": "new-user@example.com", "email_verified": "true"}},
+			{Username: DemoUnconfirmedUsername, Password: DemoPassword, Status: statusUnconfirmed, Quiet: true,
+				Sub:        "4a7c1e9b-8d2f-4b6a-9e3c-6b8a2d1f5e55",
+				Attributes: map[string]string{"email": "unconfirmed@example.com"}},
 		},
 		CustomChallenges: []CustomChallengeSeed{{Rounds: []ChallengeRound{{
 			PublicParameters: map[string]string{"question": "What is 6 x 7?"}, Answer: "42"}}}},

@@ -311,7 +311,7 @@ func (s *Service) seedUser(p *pool, ps *PoolSeed, us UserSeed) error {
 	if status == statusForceChange {
 		u.TempPasswordAt = s.now().UTC()
 	}
-	if status == statusUnconfirmed {
+	if status == statusUnconfirmed && !us.Quiet {
 		s.sendConfirmation(p, u)
 	}
 	return nil

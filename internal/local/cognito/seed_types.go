@@ -144,6 +144,10 @@ type UserSeed struct {
 	// WebAuthnCredentials are credential ids; a user with any is offered
 	// the WEB_AUTHN challenge in USER_AUTH (which a terminal cannot answer).
 	WebAuthnCredentials []string `json:"webAuthnCredentials,omitempty" yaml:"webAuthnCredentials,omitempty"`
+	// Quiet, for an UNCONFIRMED user, sends no confirmation code when
+	// the seed loads (the demo's user, whose code nobody needs, would
+	// otherwise log one at every start). Not part of seed files.
+	Quiet bool `json:"-" yaml:"-"`
 }
 
 // GroupSeed declares a group; members are listed on the users.

@@ -93,7 +93,7 @@ func TestDescribe(t *testing.T) {
 	b, _ := json.Marshal(info)
 	var generic []map[string]any
 	_ = json.Unmarshal(b, &generic)
-	if len(info) != 2 || info[0].Issuer != e.srv.URL+"/"+DemoPoolID || len(info[0].Clients) != 3 || info[1].Name != DemoUpstreamPoolName {
+	if len(info) != 2 || info[0].Issuer != e.srv.URL+"/"+DemoPoolID || len(info[0].Clients) != 5 || info[1].Name != DemoUpstreamPoolName {
 		t.Fatalf("%s", b)
 	}
 	for _, k := range []string{"id", "name", "issuer", "clients", "users"} {

@@ -90,15 +90,15 @@ func TestConsoleAPI(t *testing.T) {
 	}{
 		{"private with the access token", private, service.SendAccess, tk.AccessToken, 0, 200, "", "", "", service.PredictPass},
 		{"private without a token", private, service.SendNone, "", 401, 401, service.VerdictUnauthorized, "identity_source",
-			"send a token (t picks the token sent) in the header", service.PredictRefuse},
-		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", "send the access token (t: access)", service.PredictRefuse},
+			"send a token (a picks the token sent) in the header", service.PredictRefuse},
+		{"scoped with the ID token", scoped, service.SendID, tk.IDToken, 403, 403, service.VerdictForbidden, "scope", "send the access token (a: access)", service.PredictRefuse},
 		{"admin as an admin", admin, service.SendAccess, tk.AccessToken, 0, 200, "", "", "", service.PredictUnknown},
 		{"REST profile with the ID token", profile, service.SendID, tk.IDToken, 0, 200, "", "", "", service.PredictPass},
 		{"REST profile with the access token", profile, service.SendAccess, tk.AccessToken, 401, 401, service.VerdictUnauthorized, "token_use",
-			"send the ID token (t: ID), or add", service.PredictRefuse},
+			"send the ID token (a: ID), or add", service.PredictRefuse},
 		{"IAM route signed with the identity pool's credentials", iam, service.SendSigV4, tk.IDToken, 0, 200, "", "", "", service.PredictUnknown},
 		{"IAM route with the access token", iam, service.SendAccess, tk.AccessToken, 403, 403, service.VerdictForbidden, "sigv4_signature",
-			"sign the request with AWS credentials (t: SigV4", service.PredictUnknown},
+			"sign the request with AWS credentials (a: SigV4", service.PredictUnknown},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -23,6 +23,8 @@ import (
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -193,7 +195,21 @@ func (c *console) options() ui.Options {
 	} else if !t.Ephemeral {
 		o.SaveSession = c.saveSession
 	}
+	if demoStack(t) {
+		o.Tour = tour.Demo()
+	}
 	return o
+}
+
+// demoStack reports whether the console targets the local stack's demo
+// (in-process, or a `cogscope local` at --endpoint with the demo pool and
+// client): only there does the tour's data hold, so only there is it
+// offered.
+func demoStack(t cmdutil.Target) bool {
+	if t.Pending || t.Ephemeral {
+		return true
+	}
+	return t.Endpoint != "" && t.UserPoolID == cognito.DemoPoolID && t.ClientID == cognito.DemoPublicClientID
 }
 
 // connect starts the local stack in-process on a free loopback port and

@@ -47,6 +47,11 @@ func (c *console) prepare(req service.SignInRequest) (service.RunFunc, error) {
 	if err != nil {
 		return nil, err
 	}
+	if req.ClientID != "" {
+		// The tour's case: another app client of the pool, with the
+		// secret it gives (none is a case of its own).
+		t.ClientID, t.ClientSecret = req.ClientID, req.ClientSecret
+	}
 	opts := flows.Options{
 		Kind: kind, API: api, UserPoolID: t.UserPoolID, ClientID: t.ClientID, ClientSecret: t.ClientSecret,
 		Username: req.Username, Password: req.Password, RefreshToken: req.RefreshToken, AccessToken: req.AccessToken,
@@ -84,6 +89,11 @@ func (c *console) prepareHosted(t cmdutil.Target, req service.SignInRequest) (se
 		OpenBrowser: c.open, Timeout: c.redirectTimeout, IdentityProvider: req.IdentityProvider,
 	}
 	cc := req.Flow == service.FlowClientCredentials
+	if req.ClientID != "" {
+		// The tour's case: another app client of the pool.
+		opts.ClientID, opts.ClientSecret = req.ClientID, req.ClientSecret
+		t.CCClientID, t.CCClientSecret = req.ClientID, req.ClientSecret
+	}
 	if cc {
 		opts.ClientID, opts.ClientSecret, opts.RedirectURI, opts.OpenBrowser = t.CCClientID, t.CCClientSecret, "", nil
 		if opts.ClientSecret == "" {

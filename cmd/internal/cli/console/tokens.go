@@ -3,11 +3,13 @@ package console
 import (
 	"context"
 	"fmt"
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"slices"
 
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -32,6 +34,14 @@ func (ct consoleTokens) Inspect(ctx context.Context, raw string, use service.Tok
 		opts.ClientIDs = []string{t.ClientID}
 		if t.CCClientID != "" && t.CCClientID != t.ClientID {
 			opts.ClientIDs = append(opts.ClientIDs, t.CCClientID)
+		}
+		if demoStack(t) {
+			// The tour signs in as the demo's other clients too.
+			for _, id := range []string{tour.SecretClientID, tour.RotateClientID, tour.NoSRPClientID, tour.MachineClientID} {
+				if !slices.Contains(opts.ClientIDs, id) {
+					opts.ClientIDs = append(opts.ClientIDs, id)
+				}
+			}
 		}
 	}
 	switch use {
@@ -65,6 +75,7 @@ func (ct consoleTokens) Refresh(ctx context.Context, s flows.Tokens) (flows.Toke
 	if err != nil {
 		return flows.Tokens{}, err
 	}
+	t.ClientID, t.ClientSecret = tourClient(t, s)
 	fl, err := flows.New(flows.Options{Kind: flows.KindRefresh, API: api, UserPoolID: t.UserPoolID,
 		ClientID: t.ClientID, ClientSecret: t.ClientSecret, RefreshToken: s.RefreshToken, AccessToken: s.AccessToken, Now: ct.c.f.Clock()})
 	if err != nil {
@@ -90,4 +101,24 @@ func (ct consoleTokens) hostedRefresh(ctx context.Context, t cmdutil.Target, s f
 		return flows.Tokens{}, hostedFailureOf(err)
 	}
 	return *res.Tokens, nil
+}
+
+// tourClient is the app client a session's refresh goes to: on the demo
+// stack, the client the tour signed in as (the access token's client_id,
+// one of the demo's, whose secrets are public); the target's otherwise.
+func tourClient(t cmdutil.Target, s flows.Tokens) (id, secret string) {
+	if !demoStack(t) {
+		return t.ClientID, t.ClientSecret
+	}
+	c, err := flows.UnverifiedClaims(s.AccessToken)
+	if err != nil || c.ClientID == "" || c.ClientID == t.ClientID {
+		return t.ClientID, t.ClientSecret
+	}
+	switch c.ClientID {
+	case tour.SecretClientID:
+		return c.ClientID, tour.ClientSecret
+	case tour.RotateClientID, tour.NoSRPClientID:
+		return c.ClientID, ""
+	}
+	return t.ClientID, t.ClientSecret
 }
