@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/transcript"
 )
 
 // SavedSession loads the session saved for clientID's sign-in at t (the
@@ -97,4 +100,61 @@ func (f *Factory) loadSession(t Target) (*config.Session, error) {
 		return nil, &ExitError{Code: ExitRefused, Err: fmt.Errorf("the session %s holds no tokens (signed out?): sign in with `cogscope login`", t.SessionKey(t.ClientID))}
 	}
 	return sess, nil
+}
+
+// Transcripts is the store of recorded sessions (internal/transcript),
+// beside the session store: what `cogscope transcript export` writes and
+// `cogscope replay` re-runs.
+func (f *Factory) Transcripts() *transcript.Store {
+	return transcript.NewStore(f.Paths().StateDir)
+}
+
+// TranscriptTarget is t as a transcript records it.
+func TranscriptTarget(t Target, clientID, apiBaseURL string) transcript.Target {
+	return transcript.Target{Profile: t.Profile, Region: t.Region, Endpoint: t.Endpoint, UserPoolID: t.UserPoolID,
+		ClientID: FirstNonEmpty(clientID, t.ClientID), Username: t.Username, APIBaseURL: apiBaseURL}
+}
+
+// RecordTranscript adds an entry to the target's recorded sessions
+// (fresh: a new session, for a sign-in that is not a refresh). A target
+// on an in-process stack is not recorded (it ends with the command). A
+// failure to record is said on stderr and does not fail the command.
+func (f *Factory) RecordTranscript(t Target, clientID string, o transcript.RecordOptions, fn func(*transcript.Transcript)) {
+	if t.Ephemeral || t.Pending {
+		return
+	}
+	if o.Now.IsZero() {
+		o.Now = f.Clock()()
+	}
+	if err := f.Transcripts().Record(t.SessionKey(clientID), o, fn); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "cogscope: warning: the session was not recorded for `cogscope transcript`: %v\n", err)
+	}
+}
+
+// VerifyForTranscript is the inspector's report of each JWT of a
+// sign-in, verified against the target's issuer and client with the
+// given key source (nil entries when a token cannot be verified: the
+// transcript then keeps its offline checks).
+func VerifyForTranscript(ctx context.Context, t Target, clientID string, keys inspect.KeySource, now func() time.Time, tokens map[string]string) map[string]*inspect.Report {
+	out := map[string]*inspect.Report{}
+	issuer := t.Issuer
+	if issuer == "" && t.UserPoolID != "" {
+		issuer = t.PoolIssuer()
+	}
+	for use, raw := range tokens {
+		if raw == "" || issuer == "" || keys == nil {
+			continue
+		}
+		v, err := inspect.NewVerifier(inspect.Options{Issuer: issuer, ClientIDs: []string{clientID}, TokenUse: use, Keys: keys, Now: now})
+		if err != nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		rep, err := v.Verify(ctx, raw)
+		cancel()
+		if err == nil && rep != nil {
+			out[use] = rep
+		}
+	}
+	return out
 }
