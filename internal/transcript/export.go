@@ -216,8 +216,9 @@ func writeSignIn(b *strings.Builder, n int, s SignIn) {
 	}
 }
 
+// abbrev cuts long values (SRP's public numbers are 768 hex digits).
 func abbrev(s string) string {
-	if len(s) > 40 {
+	if len(s) > 80 {
 		return s[:16] + "…" + s[len(s)-8:]
 	}
 	return s

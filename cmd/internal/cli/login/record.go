@@ -20,6 +20,12 @@ func (l *run) record(ctx context.Context, steps []flows.Step, tk *flows.Tokens, 
 	var issued transcript.IssuedTokens
 	if tk != nil {
 		issued = transcript.IssuedTokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken}
+		// A refresh that did not rotate hands back the refresh token it
+		// started from: nothing new was issued, but it stays a secret.
+		if l.flow.needsRefresh && !tk.RefreshRotated {
+			extraSecrets = append(extraSecrets, tk.RefreshToken)
+			issued.RefreshToken = ""
+		}
 	}
 	keys := inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
 	reports := cmdutil.VerifyForTranscript(ctx, t, t.ClientID, keys, f.Clock(),

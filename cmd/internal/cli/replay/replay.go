@@ -314,6 +314,9 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 			}
 			issued = transcript.IssuedTokens{IDToken: res.Tokens.IDToken, AccessToken: res.Tokens.AccessToken, RefreshToken: res.Tokens.RefreshToken}
 			r.secrets = append(r.secrets, issued.IDToken, issued.AccessToken, issued.RefreshToken)
+			if s.Flow == "refresh" && !res.Tokens.RefreshRotated {
+				issued.RefreshToken = "" // handed back, not issued
+			}
 		}
 		reports := cmdutil.VerifyForTranscript(ctx, t, t.ClientID, r.keys, now, map[string]string{"id": issued.IDToken, "access": issued.AccessToken})
 		out.SignIns = append(out.SignIns, transcript.SignInFrom(s.Flow, fl.Trace(), issued, reports, runErr, now()))
