@@ -9,6 +9,8 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/logtail"
 	"github.com/cogscope/cogscope/internal/transcript"
 )
 
@@ -116,19 +118,75 @@ func TranscriptTarget(t Target, clientID, apiBaseURL string) transcript.Target {
 }
 
 // RecordTranscript adds an entry to the target's recorded sessions
-// (fresh: a new session, for a sign-in that is not a refresh). A target
-// on an in-process stack is not recorded (it ends with the command). A
-// failure to record is said on stderr and does not fail the command.
-func (f *Factory) RecordTranscript(t Target, clientID string, o transcript.RecordOptions, fn func(*transcript.Transcript)) {
+// (o.Fresh: a new session, for a sign-in that is not a refresh). A
+// target on an in-process stack is not recorded (it ends with the
+// command).
+func (f *Factory) RecordTranscript(t Target, clientID string, o transcript.RecordOptions, fn func(*transcript.Transcript)) error {
 	if t.Ephemeral || t.Pending {
-		return
+		return nil
 	}
 	if o.Now.IsZero() {
 		o.Now = f.Clock()()
 	}
 	if err := f.Transcripts().Record(t.SessionKey(clientID), o, fn); err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "cogscope: warning: the session was not recorded for `cogscope transcript`: %v\n", err)
+		return fmt.Errorf("the session was not recorded for `cogscope transcript`: %w", err)
 	}
+	return nil
+}
+
+// RecordSignIn records a sign-in (or refresh) of clientID at t: flow is
+// login's --flow name (srp, password, refresh, pkce, …), refresh says it
+// carries on the latest session rather than starting one; steps are the
+// flow's trace, tk its tokens (nil when it ended without), runErr how it
+// ended. The tokens are decoded and verified against the pool's keys
+// (keys: nil for a fresh JWKS cache on the factory's HTTP client).
+// secrets are values known to be secret beyond the target's password and
+// client secret and the tokens (the refresh token sent). login, and the
+// console's sign-ins, call it.
+func (f *Factory) RecordSignIn(ctx context.Context, t Target, clientID, flow string, refresh bool, steps []flows.Step,
+	tk *flows.Tokens, runErr error, keys inspect.KeySource, secrets ...string) error {
+	if t.Ephemeral || t.Pending {
+		return nil
+	}
+	var issued transcript.IssuedTokens
+	if tk != nil {
+		issued = transcript.IssuedTokens{IDToken: tk.IDToken, AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken}
+		secrets = append(secrets, tk.RefreshToken)
+		// A refresh that did not rotate hands back the refresh token it
+		// started from: nothing new was issued.
+		if refresh && !tk.RefreshRotated {
+			issued.RefreshToken = ""
+		}
+	}
+	if keys == nil {
+		keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
+	}
+	reports := VerifyForTranscript(ctx, t, clientID, keys, f.Clock(), map[string]string{"id": issued.IDToken, "access": issued.AccessToken})
+	now := f.Clock()()
+	s := transcript.SignInFrom(flow, steps, issued, reports, runErr, now)
+	target := TranscriptTarget(t, clientID, "")
+	if u := TokenUsername(issued.AccessToken); u != "" {
+		target.Username = u
+	}
+	secrets = append(secrets, t.Password, t.ClientSecret, t.CCClientSecret, issued.IDToken, issued.AccessToken)
+	return f.RecordTranscript(t, clientID, transcript.RecordOptions{Fresh: !refresh, Target: target, Now: now, Secrets: secrets},
+		func(tr *transcript.Transcript) { tr.SignIns = append(tr.SignIns, s) })
+}
+
+// RecordCall records an API call made at t with token (only its jti is
+// kept) against the API at baseURL, with its matched log lines (nil
+// without). `cogscope call` and the console's API view call it.
+func (f *Factory) RecordCall(t Target, baseURL string, res *apicall.Result, token string, logs *logtail.CallLogs, started time.Time) error {
+	if res == nil || t.Ephemeral || t.Pending {
+		return nil
+	}
+	jti := ""
+	if token != "" {
+		jti = transcript.TokenFrom("", token, nil, started).JTI
+	}
+	call := transcript.CallFrom(res, jti, baseURL, logs, started)
+	return f.RecordTranscript(t, t.ClientID, transcript.RecordOptions{Target: TranscriptTarget(t, t.ClientID, baseURL), Secrets: []string{token}},
+		func(tr *transcript.Transcript) { tr.Calls = append(tr.Calls, call) })
 }
 
 // VerifyForTranscript is the inspector's report of each JWT of a
