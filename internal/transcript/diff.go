@@ -42,10 +42,12 @@ func (c *Comparison) Differences() int {
 
 // Diff compares a recorded session with its replay, labelled la and lb.
 func Diff(a, b *Transcript, la, lb string) *Comparison {
-	if la == "" || la == lb {
+	if same := la == lb; la == "" || same {
 		la = "recorded"
-	}
-	if lb == "" || la == lb {
+		if lb == "" || same {
+			lb = "replay"
+		}
+	} else if lb == "" {
 		lb = "replay"
 	}
 	c := &Comparison{A: la, B: lb, Steps: []StepDiff{}}
