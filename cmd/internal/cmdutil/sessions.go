@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
@@ -215,4 +216,19 @@ func VerifyForTranscript(ctx context.Context, t Target, clientID string, keys in
 		}
 	}
 	return out
+}
+
+// ExportTranscript writes the latest recorded session of clientID's
+// sign-ins at t in format (transcript.FormatMarkdown or FormatJSON),
+// masked: `cogscope transcript export` and a console key share it.
+// transcript.ErrNoTranscript (wrapped) when nothing was recorded.
+func (f *Factory) ExportTranscript(t Target, clientID, format string, w io.Writer) (*transcript.Transcript, error) {
+	if t.Ephemeral || t.Pending {
+		return nil, fmt.Errorf("%w: the in-process local stack records nothing", transcript.ErrNoTranscript)
+	}
+	tr, err := f.Transcripts().Latest(t.SessionKey(clientID))
+	if err != nil {
+		return nil, err
+	}
+	return tr, transcript.Write(w, tr, format)
 }

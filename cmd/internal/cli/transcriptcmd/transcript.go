@@ -107,15 +107,12 @@ func exportRun(ctx context.Context, o *ExportOptions) error {
 		return cmdutil.UsageErr("no target: give --profile, --user-pool-id and --client-id, or the --endpoint of a running `cogscope local` (the in-process stack records nothing)")
 	}
 	key := t.SessionKey(t.ClientID)
-	tr, err := f.Transcripts().Latest(key)
+	var buf bytes.Buffer
+	tr, err := f.ExportTranscript(t, t.ClientID, o.Format, &buf)
 	switch {
 	case errors.Is(err, transcript.ErrNoTranscript):
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("no recorded session for %s: sign in with `cogscope login` (and call with `cogscope call`) first", key)}
 	case err != nil:
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
-	}
-	var buf bytes.Buffer
-	if err := transcript.Write(&buf, tr, o.Format); err != nil {
 		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 	}
 	if o.Output == "" || o.Output == "-" {
