@@ -149,10 +149,33 @@ func (r *redactor) add(key, what string, where ...string) {
 	}
 }
 
-// text masks JWT signatures and known secrets in free text.
+// jwePattern finds compact JWE (a Cognito refresh token): five parts,
+// masked whole.
+var jwePattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+
+// text masks known secrets, encrypted tokens, JWT signatures and secret
+// URL query parameters in free text.
 func (r *redactor) text(s, where string) string {
 	if s == "" {
 		return s
+	}
+	// Known secrets first: a token is replaced whole before the patterns
+	// below change it.
+	for _, sec := range r.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, Masked)
+			r.add("known-secret", "a value known to be secret (the password, a token, the client secret) found in text", where)
+		}
+	}
+	if jwePattern.MatchString(s) {
+		s = jwePattern.ReplaceAllString(s, Masked)
+		r.add("encrypted-token", "encrypted tokens (a refresh token) found in text", where)
+	}
+	if strings.Contains(s, "://") && !strings.ContainsAny(s, " \n\t") {
+		if u := trace.RedactURL(s, false); u != s {
+			s = strings.ReplaceAll(u, trace.Redacted, Masked)
+			r.add("url-query", "secret query parameters of a URL (an authorization code)", where)
+		}
 	}
 	if jwtPattern.MatchString(s) {
 		s = jwtPattern.ReplaceAllStringFunc(s, func(tok string) string {
@@ -160,12 +183,6 @@ func (r *redactor) text(s, where string) string {
 			return tok[:i+1] + Masked
 		})
 		r.add("signature", "token signatures (the header and claims are kept)", where)
-	}
-	for _, sec := range r.secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, Masked)
-			r.add("known-secret", "a value known to be secret (the password, a token, the client secret) found in text", where)
-		}
 	}
 	return s
 }
@@ -235,11 +252,7 @@ func (r *redactor) signIn(n int, s *SignIn) {
 
 func (r *redactor) call(n int, c *Call) {
 	where := fmt.Sprintf("call %d", n)
-	u := trace.RedactURL(c.URL, false)
-	if u != c.URL {
-		r.add("url-query", "secret query parameters of a called URL", where)
-	}
-	c.URL = r.text(strings.ReplaceAll(u, trace.Redacted, Masked), where)
+	c.URL = r.text(c.URL, where)
 	c.Path = r.text(strings.ReplaceAll(trace.RedactURL(c.Path, false), trace.Redacted, Masked), where)
 	c.Message = r.text(c.Message, where)
 	c.Error = r.text(c.Error, where)

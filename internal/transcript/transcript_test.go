@@ -82,12 +82,16 @@ func TestRedactTextAndKnownSecrets(t *testing.T) {
 			SRP:   &SRP{A: "aa", X: "1234", Key: "beef", Signature: "m1", SecretBlock: "blk"}}},
 		Tokens: []Token{TokenFrom("access", tok, nil, time.Now()), {Use: "refresh"}},
 	}}
+	jwe := "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.ENCKEYpart.IVpart12.CIPHERTEXTpart.TAGpart"
+	tr.SignIns[0].Steps = append(tr.SignIns[0].Steps, Step{Index: 2,
+		Request:  map[string]string{"url": "https://auth.example.com/callback?code=abc123code&state=s1"},
+		Response: map[string]string{"body": `{"access_token":"` + tok + `","refresh_token":"` + jwe + `"}`}})
 	tr.Calls = []Call{{URL: "https://api.example.com/x?code=abc&page=2", Message: "echo " + tok,
 		Logs: []LogLine{{Message: `{"authorization":"Bearer ` + tok + `"}`}}}}
 	Redact(tr, "hunter2!!", "")
 	b, _ := json.Marshal(tr)
 	doc := string(b)
-	for _, secret := range []string{sig, "hunter2!!", "1234", "beef", `"m1"`, "code=abc"} {
+	for _, secret := range []string{sig, "hunter2!!", "1234", "beef", `"m1"`, "code=abc", "abc123code", "CIPHERTEXTpart", "ENCKEYpart"} {
 		if strings.Contains(doc, secret) {
 			t.Errorf("redacted transcript holds %q:\n%s", secret, doc)
 		}
@@ -105,7 +109,7 @@ func TestRedactTextAndKnownSecrets(t *testing.T) {
 	for _, m := range tr.Masked {
 		keys[m.Key] = true
 	}
-	for _, k := range []string{"signature", "known-secret", "srp.x", "srp.key", "srp.signature", "srp.secret_block", "refresh_token", "url-query"} {
+	for _, k := range []string{"signature", "known-secret", "srp.x", "srp.key", "srp.signature", "srp.secret_block", "refresh_token", "url-query", "encrypted-token"} {
 		if !keys[k] {
 			t.Errorf("masked list lacks %s: %v", k, keys)
 		}
