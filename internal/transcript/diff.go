@@ -27,6 +27,8 @@ type StepDiff struct {
 	B           string   `json:"b"`
 	Same        bool     `json:"same"`
 	Differences []string `json:"differences,omitempty"`
+	// Note says why a step was not compared (a call the replay skipped).
+	Note string `json:"note,omitempty"`
 }
 
 // Differences counts the steps that differ.
@@ -72,7 +74,11 @@ func Diff(a, b *Transcript, la, lb string) *Comparison {
 		} else {
 			cb := b.Calls[i]
 			sd.B = callOutcome(&cb)
-			sd.Differences = diffCall(a, b, &ca, &cb, la, lb)
+			if cb.Skipped != "" {
+				sd.B, sd.Note = "skipped", cb.Skipped
+			} else {
+				sd.Differences = diffCall(a, b, &ca, &cb, la, lb)
+			}
 		}
 		sd.Same = len(sd.Differences) == 0
 		c.Steps = append(c.Steps, sd)

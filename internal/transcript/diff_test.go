@@ -76,6 +76,10 @@ func TestDiff(t *testing.T) {
 			}
 		})
 	}
+	skipped := session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"}, Call{Method: "GET", Path: "/private", Skipped: "a raw token"})
+	if c := Diff(dev, skipped, "dev", "prod"); !c.Same || c.Steps[1].B != "skipped" || c.Steps[1].Note != "a raw token" {
+		t.Errorf("a skipped call: %+v", c.Steps[1])
+	}
 	if c := Diff(dev, dev, "dev", "dev"); c.A != "recorded" || c.B != "replay" || !c.Same {
 		t.Errorf("same labels: %s %s, same %v", c.A, c.B, c.Same)
 	}

@@ -185,6 +185,10 @@ type Call struct {
 	Logs        []LogLine    `json:"logs,omitempty"`
 	// Error is why no answer came (network, timeout).
 	Error string `json:"error,omitempty"`
+	// Skipped, in a replay, says why the call was not re-sent (it sent a
+	// pasted token or a signature the replay cannot reproduce); such a
+	// call is not compared.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // Explanation is why API Gateway refused a call (internal/apicall's

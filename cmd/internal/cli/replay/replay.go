@@ -388,7 +388,7 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 			token = tokens.IDToken
 		}
 	default:
-		skipped.Error = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
+		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
 		return skipped, nil
 	}
 	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
@@ -458,6 +458,9 @@ func writeComparison(io *cmdutil.IOStreams, c *transcript.Comparison, replayed *
 			termtext.Line(c.B), termtext.Line(s.B), mark)
 		for _, d := range s.Differences {
 			fmt.Fprintf(w, "      %s\n", termtext.Line(d))
+		}
+		if s.Note != "" {
+			fmt.Fprintf(w, "      (not compared: %s)\n", termtext.Line(s.Note))
 		}
 	}
 	fmt.Fprintln(w)
