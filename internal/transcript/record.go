@@ -239,3 +239,26 @@ func PathOf(u, base string) string {
 	}
 	return u
 }
+
+// CallFromSmoke builds a call from one row of a smoke run (`cogscope
+// call --routes`): no body, no log lines; the row's path is resolved
+// against base (the row's API).
+func CallFromSmoke(r apicall.SmokeResult, base string, started time.Time) Call {
+	path := r.Route.Path
+	c := Call{Method: r.Route.Method, Path: path, URL: path, TokenKind: r.Route.Token, Started: started.UTC(),
+		DurationMS: float64(r.Duration) / float64(time.Millisecond), Status: r.Status, RequestID: r.RequestID, Error: r.Error}
+	if c.Method == "" {
+		c.Method = "GET"
+	}
+	if c.TokenKind == "" {
+		c.TokenKind = apicall.TokenAccess
+	}
+	if b := strings.TrimRight(base, "/"); b != "" && strings.HasPrefix(path, "/") {
+		c.URL = b + path
+	}
+	if j := r.Judge; j != nil {
+		c.Explanation = &Explanation{FailedCheck: j.FailedCheck, Cause: j.Cause, Fix: j.Fix, Reason: j.Reason,
+			Mistakes: append([]string(nil), j.Mistakes...)}
+	}
+	return c
+}

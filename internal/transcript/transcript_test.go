@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/apicall"
 )
 
 // jwt builds an unsigned-looking compact JWS with the given claims (the
@@ -274,4 +275,15 @@ func FuzzReadJSON(f *testing.F) {
 		_ = WriteMarkdown(&buf, tr)
 		_ = Diff(tr, tr, "a", "b")
 	})
+}
+
+func TestCallFromSmoke(t *testing.T) {
+	t.Parallel()
+	r := apicall.SmokeResult{Route: apicall.SmokeRoute{Path: "/orders", Token: "id", Expect: 200}, Status: 403, RequestID: "rid",
+		Duration: apicall.Duration(2 * time.Millisecond), Judge: &apicall.Judgement{FailedCheck: "scope", Cause: "missing-scope"}}
+	c := CallFromSmoke(r, "https://api.example.com/prod/", time.Now())
+	if c.Method != "GET" || c.Path != "/orders" || c.URL != "https://api.example.com/prod/orders" || c.TokenKind != "id" ||
+		c.Status != 403 || c.RequestID != "rid" || c.DurationMS != 2 || c.Explanation == nil || c.Explanation.FailedCheck != "scope" {
+		t.Errorf("call %+v", c)
+	}
 }

@@ -185,9 +185,17 @@ func (f *Factory) RecordCall(t Target, baseURL string, res *apicall.Result, toke
 	if token != "" {
 		jti = transcript.TokenFrom("", token, nil, started).JTI
 	}
-	call := transcript.CallFrom(res, jti, baseURL, logs, started)
-	return f.RecordTranscript(t, t.ClientID, transcript.RecordOptions{Target: TranscriptTarget(t, t.ClientID, baseURL), Secrets: []string{token}},
-		func(tr *transcript.Transcript) { tr.Calls = append(tr.Calls, call) })
+	return f.RecordCalls(t, baseURL, []transcript.Call{transcript.CallFrom(res, jti, baseURL, logs, started)}, token)
+}
+
+// RecordCalls records calls made at t against the API at baseURL (a
+// smoke run's rows); secrets are the tokens sent.
+func (f *Factory) RecordCalls(t Target, baseURL string, calls []transcript.Call, secrets ...string) error {
+	if len(calls) == 0 || t.Ephemeral || t.Pending {
+		return nil
+	}
+	return f.RecordTranscript(t, t.ClientID, transcript.RecordOptions{Target: TranscriptTarget(t, t.ClientID, baseURL), Secrets: secrets},
+		func(tr *transcript.Transcript) { tr.Calls = append(tr.Calls, calls...) })
 }
 
 // VerifyForTranscript is the inspector's report of each JWT of a
