@@ -216,22 +216,6 @@ func New(target Target, now time.Time) *Transcript {
 		Masked: []MaskedItem{}, SignIns: []SignIn{}, Calls: []Call{}}
 }
 
-// LastTokens are the tokens of the latest sign-in that issued some, by
-// use.
-func (t *Transcript) LastTokens() map[string]Token {
-	for i := len(t.SignIns) - 1; i >= 0; i-- {
-		if len(t.SignIns[i].Tokens) == 0 {
-			continue
-		}
-		m := map[string]Token{}
-		for _, tk := range t.SignIns[i].Tokens {
-			m[tk.Use] = tk
-		}
-		return m
-	}
-	return nil
-}
-
 // TokenByJTI finds a recorded token by its jti.
 func (t *Transcript) TokenByJTI(jti string) (Token, bool) {
 	if jti == "" {

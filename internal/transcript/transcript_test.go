@@ -287,3 +287,29 @@ func TestCallFromSmoke(t *testing.T) {
 		t.Errorf("call %+v", c)
 	}
 }
+
+// Every row a transcript adds masks its key, wherever it is found.
+func TestEveryRuleMasks(t *testing.T) {
+	t.Parallel()
+	for _, r := range Rules() {
+		key := r.Key
+		if !strings.HasPrefix(key, "srp.") {
+			key = "ChallengeResponses." + key
+		}
+		if what, ok := whatOf(key, "value"); !ok || what != r.What {
+			t.Errorf("%s: masked %v as %q, want %q", key, ok, what, r.What)
+		}
+	}
+	for _, r := range trace.Rules() {
+		if r.Class == trace.Plain || r.Kind == trace.KindHeader && r.Class == trace.Short {
+			continue
+		}
+		key := r.Key
+		if r.Kind == trace.KindMember {
+			key = "X." + key
+		}
+		if _, ok := whatOf(key, "value"); !ok && !publicShort[r.Key] {
+			t.Errorf("trace's row %s (%v) is not masked in a transcript", r.Key, r.Class)
+		}
+	}
+}
