@@ -50,12 +50,16 @@ func clone(t *Transcript) *Transcript {
 // terminal would act on (C1 controls, bidi and format characters) are
 // written as \u escapes, so the document is the same data and safe to
 // print.
-func WriteJSON(w io.Writer, t *Transcript) error {
+func WriteJSON(w io.Writer, t *Transcript) error { return EncodeJSON(w, t) }
+
+// EncodeJSON writes v as indented JSON with the characters a terminal
+// would act on written as \u escapes (replay's --json document).
+func EncodeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(t); err != nil {
-		return fmt.Errorf("encode transcript: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
 	}
 	_, err := w.Write(escapeFormatChars(buf.Bytes()))
 	return err

@@ -7,7 +7,6 @@ package replay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -137,13 +136,9 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	}
 	cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
 	if o.JSON {
-		var b strings.Builder
-		enc := json.NewEncoder(&b)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(Document{Version: transcript.Version, Comparison: cmp, Replay: replayed}); err != nil {
+		if err := transcript.EncodeJSON(o.IO.Out, Document{Version: transcript.Version, Comparison: cmp, Replay: replayed}); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
 		}
-		fmt.Fprint(o.IO.Out, termtext.Block(b.String()))
 	} else {
 		writeComparison(o.IO, cmp, replayed)
 	}
