@@ -347,7 +347,11 @@ func fatal(ctx context.Context, err error) error {
 		return nil
 	}
 	d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(strings.TrimSpace(d.Cause+" "+d.Fix+" ("+err.Error()+")")))}
+	text := strings.TrimSpace(d.Cause + " " + d.Fix)
+	if text == "" {
+		text = err.Error()
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
 }
 
 // answerer answers SOFTWARE_TOKEN_MFA from --totp-secret-env, nothing

@@ -376,4 +376,18 @@ func TestReplayBadInput(t *testing.T) {
 	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", filepath.Join(w.dir, "missing.json")); code != 2 {
 		t.Errorf("missing file: exit %d (%s)", code, errOut)
 	}
+
+	// A good transcript, but no password, or an environment that does
+	// not answer: exit 2, not a difference.
+	if err := os.WriteFile(bad, []byte(`{"version": 1, "target": {"username": "alice"}, "signIns": [{"flow": "srp"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", bad); code != 2 || !strings.Contains(errOut, "no password for alice") {
+		t.Errorf("no password: exit %d, %s", code, errOut)
+	}
+	w.env["PW"] = password
+	code, out, errOut := w.run(t, "", "--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", bad, "--password-env", "PW")
+	if code != 2 || out != "" {
+		t.Errorf("unreachable: exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
 }
