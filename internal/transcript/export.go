@@ -322,6 +322,21 @@ func writeCall(b *strings.Builder, n int, c Call) {
 		fmt.Fprintf(b, " (jti %s)", code(c.TokenJTI))
 	}
 	fmt.Fprintf(b, ", %.0f ms\n- URL %s\n", c.DurationMS, code(c.URL))
+	if len(c.Headers) > 0 {
+		names := make([]string, 0, len(c.Headers))
+		for k := range c.Headers {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		parts := make([]string, 0, len(names))
+		for _, k := range names {
+			parts = append(parts, code(k+": "+strings.Join(c.Headers[k], ", ")))
+		}
+		fmt.Fprintf(b, "- request headers: %s\n", strings.Join(parts, ", "))
+	}
+	if c.BodyBytes > 0 {
+		fmt.Fprintf(b, "- request body: %d bytes (not kept)\n", c.BodyBytes)
+	}
 	if c.RequestID != "" {
 		fmt.Fprintf(b, "- request id %s\n", code(c.RequestID))
 	}

@@ -181,6 +181,13 @@ func CallFrom(res *apicall.Result, tokenJTI, baseURL string, logs *logtail.CallL
 		return c
 	}
 	c.Method, c.URL, c.TokenKind = res.Request.Method, res.Request.URL, res.Request.TokenKind
+	c.BodyBytes = res.Request.BodyBytes
+	if len(res.Request.Headers) > 0 {
+		c.Headers = make(map[string][]string, len(res.Request.Headers))
+		for k, v := range res.Request.Headers {
+			c.Headers[k] = append([]string(nil), v...)
+		}
+	}
 	c.Path = PathOf(c.URL, baseURL)
 	c.DurationMS = float64(res.Timings.Total) / float64(time.Millisecond)
 	if r := res.Response; r != nil {

@@ -254,6 +254,16 @@ func (r *redactor) call(n int, c *Call) {
 	where := fmt.Sprintf("call %d", n)
 	c.URL = r.text(c.URL, where)
 	c.Path = r.text(strings.ReplaceAll(trace.RedactURL(c.Path, false), trace.Redacted, Masked), where)
+	for k, vs := range c.Headers {
+		for i, v := range vs {
+			if what, ok := whatOf(k, v); ok && v != "" {
+				vs[i] = Masked
+				r.add(k, what, where+", request header")
+				continue
+			}
+			vs[i] = r.text(v, where+", request header")
+		}
+	}
 	c.Message = r.text(c.Message, where)
 	c.Error = r.text(c.Error, where)
 	if x := c.Explanation; x != nil {

@@ -172,6 +172,10 @@ type Call struct {
 	// what a replay sends to the other environment's API.
 	Path      string `json:"path"`
 	TokenKind string `json:"tokenKind"` // access, id, raw, none, sigv4
+	// Headers are the request's headers (credentials masked); BodyBytes
+	// the size of its body.
+	Headers   map[string][]string `json:"headers,omitempty"`
+	BodyBytes int                 `json:"bodyBytes,omitempty"`
 	// TokenJTI is the jti of the token sent, when it was a JWT.
 	TokenJTI   string    `json:"tokenJti,omitempty"`
 	Started    time.Time `json:"started"`

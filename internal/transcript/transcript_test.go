@@ -88,14 +88,18 @@ func TestRedactTextAndKnownSecrets(t *testing.T) {
 		Request:  map[string]string{"url": "https://auth.example.com/callback?code=abc123code&state=s1"},
 		Response: map[string]string{"body": `{"access_token":"` + tok + `","refresh_token":"` + jwe + `"}`}})
 	tr.Calls = []Call{{URL: "https://api.example.com/x?code=abc&page=2", Message: "echo " + tok,
+		Headers: map[string][]string{"Authorization": {"Bearer " + tok}, "X-Api-Key": {"apikeyvalue123"}, "Accept": {"application/json"}},
 		Logs: []LogLine{{Message: `{"authorization":"Bearer ` + tok + `"}`}}}}
 	Redact(tr, "hunter2!!", "")
 	b, _ := json.Marshal(tr)
 	doc := string(b)
-	for _, secret := range []string{sig, "hunter2!!", "1234", "beef", `"m1"`, "code=abc", "abc123code", "CIPHERTEXTpart", "ENCKEYpart"} {
+	for _, secret := range []string{sig, "hunter2!!", "1234", "beef", `"m1"`, "code=abc", "abc123code", "CIPHERTEXTpart", "ENCKEYpart", "apikeyvalue123"} {
 		if strings.Contains(doc, secret) {
 			t.Errorf("redacted transcript holds %q:\n%s", secret, doc)
 		}
+	}
+	if got := tr.Calls[0].Headers["Accept"][0]; got != "application/json" {
+		t.Errorf("Accept = %q, want it kept", got)
 	}
 	if got := tr.SignIns[0].Steps[0].SRP.A; got != "aa" {
 		t.Errorf("SRP A = %q, want it kept", got)
