@@ -89,7 +89,7 @@ func TestRedactTextAndKnownSecrets(t *testing.T) {
 		Response: map[string]string{"body": `{"access_token":"` + tok + `","refresh_token":"` + jwe + `"}`}})
 	tr.Calls = []Call{{URL: "https://api.example.com/x?code=abc&page=2", Message: "echo " + tok,
 		Headers: map[string][]string{"Authorization": {"Bearer " + tok}, "X-Api-Key": {"apikeyvalue123"}, "Accept": {"application/json"}},
-		Logs: []LogLine{{Message: `{"authorization":"Bearer ` + tok + `"}`}}}}
+		Logs:    []LogLine{{Message: `{"authorization":"Bearer ` + tok + `"}`}}}}
 	Redact(tr, "hunter2!!", "")
 	b, _ := json.Marshal(tr)
 	doc := string(b)
