@@ -119,6 +119,12 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 	if access == "" {
 		t.Fatal("no access token saved")
 	}
+	// The sign-in was recorded: its transcript, for replay (against the
+	// same pool, so the outcomes are the same).
+	transcriptFile := filepath.Join(dir, "session.json")
+	if r := run("", "transcript", "export", "--format", "json", "--output", transcriptFile); r.code != 0 {
+		t.Fatalf("transcript export: exit %d\n%s", r.code, r.errOut)
+	}
 
 	// login's trace members and a challenge's parameters are Cognito's
 	// names; claims, headers and principal tags are data too.
@@ -167,6 +173,12 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 		{name: "init", dir: "init", args: []string{"init", "--json", "--profile", "p", "--user-pool-id", cognito.DemoPoolID, "--client-id", cognito.DemoPublicClientID},
 			want: []string{"written.userPoolId", "written.clientId", "written.hostedUI.callbackUrl"}},
 		{name: "version", args: []string{"version", "--json"}, want: []string{"version"}},
+		{name: "transcript export", args: []string{"transcript", "export", "--format", "json"},
+			data:       []string{"calls[].headers", "signIns[].steps[].request", "signIns[].steps[].response", "signIns[].tokens[].claims", "signIns[].tokens[].header"},
+			otherTimes: []string{"signIns[].steps[].srp.timestamp"}, want: []string{"version", "masked", "signIns[].steps[].srp.srpA"}},
+		{name: "replay", stdin: cognito.DemoPassword + "\n", args: []string{"replay", transcriptFile, "--password-stdin", "--json"},
+			data:       []string{"replay.signIns[].steps[].request", "replay.signIns[].steps[].response", "replay.signIns[].tokens[].claims", "replay.signIns[].tokens[].header"},
+			otherTimes: []string{"replay.signIns[].steps[].srp.timestamp"}, want: []string{"comparison.same", "replay.signIns[].steps[].srp.srpB"}},
 	}
 	covered := map[string]bool{"local": true} // TestJSONKeysLocal
 	for _, c := range cases {

@@ -24,8 +24,10 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/local"
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
 	"github.com/cogscope/cogscope/cmd/internal/cli/logout"
+	"github.com/cogscope/cogscope/cmd/internal/cli/replay"
 	"github.com/cogscope/cogscope/cmd/internal/cli/tail"
 	"github.com/cogscope/cogscope/cmd/internal/cli/token"
+	"github.com/cogscope/cogscope/cmd/internal/cli/transcriptcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cli/userinfo"
 	"github.com/cogscope/cogscope/cmd/internal/cli/version"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
@@ -110,6 +112,8 @@ logs. With no AWS target configured it runs against a local stack.`
 		doctorCmd,
 		explainCmd,
 		initcmd.NewCmdInit(f, nil),
+		transcriptcmd.NewCmdTranscript(f, nil),
+		replay.NewCmdReplay(f, nil),
 	)
 	return root
 }

@@ -336,6 +336,7 @@ func callRun(ctx context.Context, o *CallOptions) error {
 		logs, logsErr = o.findCallLogs(ctx, c, res, started)
 		doc = resultWithLogs{Result: res, Logs: logsJSON(logs, logsErr)}
 	}
+	o.record(c, res, req.Token, logs, started)
 	var comparison *doctor.Comparison
 	if prediction != nil {
 		comparison = compareAnswer(*prediction, res.Response)

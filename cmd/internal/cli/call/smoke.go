@@ -14,6 +14,7 @@ import (
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/termtext"
+	"github.com/cogscope/cogscope/internal/transcript"
 )
 
 // smokePlan is the rows to run, each with the base URL it resolves
@@ -64,13 +65,22 @@ func smokeRun(ctx context.Context, o *CallOptions, c *Context) error {
 	}
 	x := c.Explainer(ctx)
 	results := make([]apicall.SmokeResult, 0, len(plan.rows))
+	recorded := make([]transcript.Call, 0, len(plan.rows))
 	for i, r := range plan.rows {
+		started := time.Now()
 		out := apicall.Smoke(ctx, []apicall.SmokeRoute{r}, apicall.SmokeOptions{BaseURL: plan.bases[i], Tokens: tokens,
 			AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Timeout: o.Timeout, Call: apicall.Options{Explain: x}})
 		results = append(results, out...)
+		for _, res := range out {
+			recorded = append(recorded, transcript.CallFromSmoke(res, plan.bases[i], started))
+		}
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	// Recorded for `cogscope transcript` (the tokens sent are secrets).
+	if err := o.Factory.RecordCalls(c.Target, c.BaseURL, recorded, tokens[apicall.TokenAccess], tokens[apicall.TokenID], tokens[apicall.TokenRaw]); err != nil {
+		fmt.Fprintf(o.IO.ErrOut, "cogscope: warning: %s\n", termtext.Line(err.Error()))
 	}
 	failed := apicall.Failed(results)
 	if o.JUnit != "" {

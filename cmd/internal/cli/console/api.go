@@ -309,7 +309,12 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		r.Sign = signer.Sign
 	}
 	pred := a.predict(ctx, r, cr)
+	started := time.Now()
 	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
+	// Recorded as `cogscope call` records (cmdutil.RecordCall), for
+	// `cogscope transcript export`; a failure cannot be shown under the
+	// console's screen and does not change the call.
+	_ = a.c.f.RecordCall(a.c.current(), a.base, res, r.Token, nil, started)
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
 		return nil, &service.Failure{Diagnosis: flows.Diagnosis{Message: ue.Msg, Cause: "The request cannot be sent as written.",

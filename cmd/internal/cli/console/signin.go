@@ -67,11 +67,29 @@ func (c *console) prepare(req service.SignInRequest) (service.RunFunc, error) {
 			return nil, failureOf(err)
 		}
 		res, err := flows.Run(ctx, fl, ask)
+		var tk *flows.Tokens
+		if res != nil {
+			tk = res.Tokens
+		}
+		c.recordSignIn(ctx, t, t.ClientID, string(req.Flow), kind == flows.KindRefresh, fl.Trace(), tk, err, req.Password, req.RefreshToken, req.AccessToken)
 		if err != nil {
 			return nil, failureOf(err)
 		}
 		return res.Tokens, nil
 	}, nil
+}
+
+// recordSignIn adds a sign-in to the target's recorded session, as
+// `cogscope login` does (cmdutil.RecordSignIn): `cogscope transcript
+// export` then writes it. The trace was recorded unredacted (the console
+// masks it itself); the transcript masks it by the same table and by the
+// known secrets. A failure to record cannot be shown under the console's
+// screen and does not change the sign-in: it is dropped.
+func (c *console) recordSignIn(ctx context.Context, t cmdutil.Target, clientID, flow string, refresh bool, steps []flows.Step, tk *flows.Tokens, err error, secrets ...string) {
+	if ctx.Err() != nil {
+		return // cancelled (esc): nothing worth keeping
+	}
+	_ = c.f.RecordSignIn(ctx, t, clientID, flow, refresh, steps, tk, err, nil, secrets...)
 }
 
 // prepareHosted runs the authorization code flow with PKCE (the browser
@@ -118,6 +136,11 @@ func (c *console) prepareHosted(t cmdutil.Target, req service.SignInRequest) (se
 			// Returns when ctx is cancelled (esc), closing the listener.
 			res, err = client.AuthorizationCode(ctx)
 		}
+		var tk *flows.Tokens
+		if res != nil {
+			tk = res.Tokens
+		}
+		c.recordSignIn(ctx, t, opts.ClientID, string(req.Flow), false, client.Trace(), tk, err, opts.ClientSecret)
 		if err != nil {
 			return nil, hostedFailureOf(err)
 		}

@@ -261,6 +261,13 @@ func runHostedLogin(ctx context.Context, l *run) error {
 	if save {
 		saveErr = l.saveHosted(res)
 	}
+	if o.Save && !t.Ephemeral {
+		var tk *flows.Tokens
+		if res != nil {
+			tk = res.Tokens
+		}
+		l.record(ctx, client.Trace(), tk, runErr, refreshToken, t.ClientSecret, t.CCClientSecret)
+	}
 	if o.JSON {
 		if err := writeHostedJSON(l.io.Out, fres, client.Trace(), runErr); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}

@@ -313,6 +313,13 @@ func runAPILogin(ctx context.Context, l *run) error {
 	if res != nil && save && (res.Done() || res.ForgottenDevice != "") {
 		saveErr = l.save(res, opts)
 	}
+	if save {
+		var tk *flows.Tokens
+		if res != nil {
+			tk = res.Tokens
+		}
+		l.record(ctx, flow.Trace(), tk, runErr, opts.RefreshToken, opts.AccessToken)
+	}
 	if o.JSON {
 		if err := writeLoginJSON(l.io.Out, res, flow.Trace(), runErr); err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("write output: %w", err)}

@@ -1,0 +1,471 @@
+// Package replay is `cogscope replay FILE`: the sign-ins and calls of an
+// exported transcript (internal/transcript, JSON) re-run against another
+// environment — another profile, pool or client — and a step-by-step diff
+// of the outcomes: which challenges one asks for and the other does not,
+// which calls one answers and the other refuses, and why.
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/spf13/cobra"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/local/apigw"
+	"github.com/cogscope/cogscope/internal/termtext"
+	"github.com/cogscope/cogscope/internal/transcript"
+)
+
+// ReplayOptions are `cogscope replay`'s inputs; replayRun reads only
+// these, never cobra.
+type ReplayOptions struct {
+	IO      *cmdutil.IOStreams
+	Factory *cmdutil.Factory
+
+	File string
+
+	UserPoolID, ClientID, Username string
+	// The password, when a sign-in needs one and the target does not know
+	// it (the local demo user's is known): stdin, an environment
+	// variable, or the terminal.
+	PasswordStdin bool
+	PasswordEnv   string
+	// TOTPSecretEnv answers SOFTWARE_TOKEN_MFA from a base32 secret.
+	TOTPSecretEnv string
+	JSON          bool
+
+	FlagsSet map[string]bool
+}
+
+// replayable are the --flow names a replay can re-run without a browser.
+var replayable = map[string]flows.Kind{
+	"srp": flows.KindUserSRP, "password": flows.KindUserPassword, "refresh": flows.KindRefresh,
+}
+
+// NewCmdReplay is `cogscope replay FILE`. runF, when not nil, is called
+// with the parsed options instead of replayRun (tests of the flags).
+func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Command {
+	o := &ReplayOptions{IO: &f.IO, Factory: f}
+	cmd := &cobra.Command{
+		Use:   "replay FILE",
+		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
+		Long: `Re-run the sign-ins (srp, password, refresh) and the API calls of a transcript
+exported with "cogscope transcript export --format json" against the target
+of this command — usually another --profile — and print, step by step, where
+the outcomes differ: a challenge one environment asks for and the other does
+not, a sign-in one refuses, a call one answers and the other refuses, with
+the reason ("dev 200, prod 401: ` + "`aud`" + ` differs (dev client 4ymsan…, prod
+client 7c2k…)"). Calls go to the same paths under the target's API
+(api.base_url; on the local stack its demo HTTP API) with the tokens the
+replayed sign-in got.
+
+The transcript keeps no secret, so the password is asked for: on the
+terminal, or from --password-stdin or --password-env NAME (as login takes
+it). A challenge the recorded session did not meet stops the replay's
+sign-in and is reported; --totp-secret-env NAME answers SOFTWARE_TOKEN_MFA.
+
+Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
+I/O error (an unreadable transcript, an environment that cannot be
+reached).`,
+		Example: `  cogscope --profile dev transcript export --format json --output dev.json
+  cogscope --profile prod replay dev.json
+  pass show cognito/alice | cogscope --profile prod replay dev.json --password-stdin --json
+  cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.File, o.FlagsSet = args[0], cmdutil.FlagsSet(cmd)
+			if o.PasswordStdin && o.PasswordEnv != "" {
+				return cmdutil.UsageErr("give --password-stdin or --password-env, not both")
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return replayRun(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "the pool to replay against (default: the profile's)")
+	fl.StringVar(&o.ClientID, "client-id", "", "the app client to replay with (default: the profile's)")
+	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
+	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
+	fl.StringVar(&o.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
+	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
+	return cmd
+}
+
+// Document is the --json output.
+type Document struct {
+	Version    int                    `json:"version"`
+	Comparison *transcript.Comparison `json:"comparison"`
+	Replay     *transcript.Transcript `json:"replay"`
+}
+
+func replayRun(ctx context.Context, o *ReplayOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rec, err := readTranscript(o.File)
+	if err != nil {
+		return err
+	}
+	for i, s := range rec.SignIns {
+		if _, ok := replayable[s.Flow]; !ok {
+			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password and refresh)", i+1, o.File, termtext.Line(s.Flow))
+		}
+	}
+	r, err := newRunner(ctx, o, rec)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	replayed, err := r.run(ctx, rec)
+	if err != nil {
+		return err
+	}
+	cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
+	if o.JSON {
+		if err := transcript.EncodeJSON(o.IO.Out, Document{Version: transcript.Version, Comparison: cmp, Replay: replayed}); err != nil {
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err}
+		}
+	} else {
+		writeComparison(o.IO, cmp, replayed)
+	}
+	if !cmp.Same {
+		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Silent: true, Err: fmt.Errorf("%d step(s) differ", cmp.Differences())}
+	}
+	return nil
+}
+
+func readTranscript(name string) (*transcript.Transcript, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, cmdutil.UsageErr("%v", err)
+	}
+	defer fh.Close()
+	t, err := transcript.ReadJSON(fh)
+	if err != nil {
+		return nil, cmdutil.UsageErr("%s: %v", name, err)
+	}
+	return t, nil
+}
+
+// runner replays against one target.
+type runner struct {
+	f        *cmdutil.Factory
+	o        *ReplayOptions
+	target   cmdutil.Target
+	baseURL  string
+	username string
+	password string
+	stdin    *cmdutil.LineReader
+	totp     string
+	stop     func()
+	secrets  []string
+	keys     *inspect.Cache
+	explain  *apicall.Explainer
+}
+
+func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
+	f := o.Factory
+	r := &runner{f: f, o: o, stdin: cmdutil.NewLineReader(ctx, o.IO.In)}
+	t, err := f.ResolveTargetWith(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID, Username: o.Username})
+	if err != nil {
+		return nil, err
+	}
+	if t.Pending {
+		demo, stop, err := f.LocalDemo(ctx, "", f.Global.Region)
+		if err != nil {
+			return nil, cmdutil.UsageErr("%v", err)
+		}
+		r.stop = stop
+		t.UseDemo(demo)
+		fmt.Fprintf(o.IO.ErrOut, "No target configured: replaying against the local stack's demo pool at %s (started for this command).\n", t.Endpoint)
+	}
+	if t.UserPoolID == "" || t.ClientID == "" {
+		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
+	}
+	r.target = t
+	prof, err := f.Profile()
+	if err != nil {
+		return nil, err
+	}
+	r.baseURL = prof.API.BaseURL
+	if r.baseURL == "" && t.Endpoint != "" {
+		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
+	}
+	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
+	if o.TOTPSecretEnv != "" {
+		sec := strings.ToUpper(strings.ReplaceAll(f.Env(o.TOTPSecretEnv), " ", ""))
+		if _, err := totp.GenerateCode(sec, f.Clock()()); sec == "" || err != nil {
+			return nil, cmdutil.UsageErr("--totp-secret-env %s: $%s is not a base32 TOTP secret", o.TOTPSecretEnv, o.TOTPSecretEnv)
+		}
+		r.totp = sec
+	}
+	needPassword := false
+	for _, s := range rec.SignIns {
+		needPassword = needPassword || s.Flow != "refresh"
+	}
+	if needPassword {
+		if err := r.readPassword(); err != nil {
+			return nil, err
+		}
+	}
+	r.secrets = []string{r.password, t.ClientSecret}
+	r.keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
+	return r, nil
+}
+
+func (r *runner) close() {
+	if r.stop != nil {
+		r.stop()
+	}
+}
+
+// readPassword takes the password as login does: the target's own (the
+// demo user's), --password-stdin, --password-env, or the terminal.
+func (r *runner) readPassword() error {
+	o, t := r.o, r.target
+	switch {
+	case o.PasswordStdin:
+		pw, err := r.stdin.Line("password")
+		if err != nil {
+			return err
+		}
+		r.password = pw
+	case o.PasswordEnv != "":
+		r.password = r.f.Env(o.PasswordEnv)
+		if r.password == "" {
+			return cmdutil.UsageErr("--password-env %s: $%s is empty or not set", o.PasswordEnv, o.PasswordEnv)
+		}
+	case t.Password != "" && strings.EqualFold(r.username, t.Username):
+		r.password = t.Password
+	case o.IO.InTTY:
+		pw, err := r.stdin.Secret(*o.IO, fmt.Sprintf("Password for %s: ", r.username))
+		if err != nil {
+			return err
+		}
+		r.password = pw
+	default:
+		return cmdutil.UsageErr("no password for %s: use --password-stdin or --password-env (stdin is not a terminal to prompt on)", r.username)
+	}
+	if r.password == "" {
+		return cmdutil.UsageErr("the password is empty")
+	}
+	return nil
+}
+
+// run re-runs rec's sign-ins, then its calls, and records them as a
+// transcript of the target.
+func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcript.Transcript, error) {
+	f, t := r.f, r.target
+	now := f.Clock()
+	out := transcript.New(cmdutil.TranscriptTarget(t, t.ClientID, r.baseURL), now())
+	out.Target.Username = r.username
+	cfg, err := f.AWSConfig(ctx, t)
+	if err != nil {
+		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
+	}
+	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
+	var tokens *flows.Tokens
+	for _, s := range rec.SignIns {
+		opts := flows.Options{Kind: replayable[s.Flow], API: api, UserPoolID: t.UserPoolID, ClientID: t.ClientID,
+			ClientSecret: t.ClientSecret, Username: r.username, Password: r.password, Now: now}
+		if s.Flow == "refresh" {
+			if tokens == nil || tokens.RefreshToken == "" {
+				out.SignIns = append(out.SignIns, transcript.SignIn{Flow: s.Flow, Started: now().UTC(), Outcome: transcript.OutcomeStopped,
+					Error: &transcript.Error{Message: "no refresh token: the replay's earlier sign-in issued none"}})
+				continue
+			}
+			opts.RefreshToken, opts.AccessToken = tokens.RefreshToken, tokens.AccessToken
+		}
+		fl, err := flows.New(opts)
+		if err != nil {
+			return nil, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
+		}
+		res, runErr := flows.Run(ctx, fl, r.answerer())
+		if err := fatal(ctx, runErr); err != nil {
+			return nil, err
+		}
+		var issued transcript.IssuedTokens
+		if res != nil && res.Tokens != nil {
+			if tokens == nil || res.Tokens.RefreshToken != "" {
+				tokens = res.Tokens
+			} else {
+				keep := tokens.RefreshToken
+				tokens = res.Tokens
+				tokens.RefreshToken = keep
+			}
+			issued = transcript.IssuedTokens{IDToken: res.Tokens.IDToken, AccessToken: res.Tokens.AccessToken, RefreshToken: res.Tokens.RefreshToken}
+			r.secrets = append(r.secrets, issued.IDToken, issued.AccessToken, issued.RefreshToken)
+			if s.Flow == "refresh" && !res.Tokens.RefreshRotated {
+				issued.RefreshToken = "" // handed back, not issued
+			}
+		}
+		reports := cmdutil.VerifyForTranscript(ctx, t, t.ClientID, r.keys, now, map[string]string{"id": issued.IDToken, "access": issued.AccessToken})
+		out.SignIns = append(out.SignIns, transcript.SignInFrom(s.Flow, fl.Trace(), issued, reports, runErr, now()))
+	}
+	for _, c := range rec.Calls {
+		call, err := r.call(ctx, c, tokens)
+		if err != nil {
+			return nil, err
+		}
+		out.Calls = append(out.Calls, call)
+	}
+	out.Updated = now().UTC()
+	transcript.Redact(out, r.secrets...)
+	return out, nil
+}
+
+// fatal is a sign-in's error that ends the replay (exit 2, or 130 when
+// interrupted): not a refusal, which is an outcome to compare, nor a
+// challenge the replay could not answer.
+func fatal(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: ctx.Err()}
+	}
+	var ce *flows.CallError
+	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
+		return nil
+	}
+	var ue *flows.UnanswerableError
+	if errors.As(err, &ue) {
+		return nil
+	}
+	d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
+	text := strings.TrimSpace(d.Cause + " " + d.Fix)
+	if text == "" {
+		text = err.Error()
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
+}
+
+// answerer answers SOFTWARE_TOKEN_MFA from --totp-secret-env, nothing
+// else: a challenge the recorded session did not meet is a difference to
+// report, not a question to ask.
+func (r *runner) answerer() flows.Answerer {
+	return flows.AnswererFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
+		if r.totp != "" && c.Name == "SOFTWARE_TOKEN_MFA" {
+			code, err := totp.GenerateCode(r.totp, r.f.Clock()())
+			if err != nil {
+				return nil, err
+			}
+			return flows.Answer{flows.FieldCode: code}, nil
+		}
+		return flows.NonInteractive.Answer(ctx, c)
+	})
+}
+
+// call re-sends one recorded call with the replay's token of the same
+// kind, to the same path under the target's API.
+func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Tokens) (transcript.Call, error) {
+	started := r.f.Clock()()
+	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
+	var token string
+	switch c.TokenKind {
+	case apicall.TokenNone:
+	case apicall.TokenAccess, apicall.TokenID:
+		if tokens == nil {
+			return skipped, nil // not sent: no token
+		}
+		token = tokens.AccessToken
+		if c.TokenKind == apicall.TokenID {
+			token = tokens.IDToken
+		}
+	default:
+		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
+		return skipped, nil
+	}
+	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
+	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
+	var ue *apicall.UsageError
+	if errors.As(err, &ue) {
+		return skipped, cmdutil.UsageErr("call %s %s: %s", termtext.Line(c.Method), termtext.Line(c.Path), termtext.Line(err.Error()))
+	}
+	if res != nil && res.Response != nil && explainable(res.Response) {
+		if b, err := apicall.Build(ctx, req); err == nil {
+			res.Judgement = r.explainer(ctx).Explain(ctx, b, res.Response)
+		}
+	}
+	jti := ""
+	if token != "" {
+		jti = transcript.TokenFrom("", token, nil, started).JTI
+	}
+	return transcript.CallFrom(res, jti, r.baseURL, nil, started), nil
+}
+
+// explainable says which answers get an explanation: 401/403, a
+// gateway's 404, a 500 (as `cogscope call`).
+func explainable(resp *apicall.ResponseInfo) bool {
+	s := resp.Status
+	return s == 401 || s == 403 || s == 500 || (s == 404 && resp.RequestIDHeader == "apigw-requestid")
+}
+
+// explainer reads API Gateway's configuration once, with the target's
+// credentials (without them the explanation is from the answer alone).
+func (r *runner) explainer(ctx context.Context) *apicall.Explainer {
+	if r.explain != nil {
+		return r.explain
+	}
+	t, f := r.target, r.f
+	x := &apicall.Explainer{Keys: r.keys, Now: f.Clock()}
+	if t.Endpoint != "" {
+		x.PoolIssuer = apicall.LocalPoolIssuer(t.Endpoint)
+	}
+	if f.HasAWSCredentials(ctx, t) {
+		if cfg, err := f.AWSConfig(ctx, t); err == nil {
+			region := cmdutil.FirstNonEmpty(t.Region, cfg.Region)
+			clients := apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
+			x.Config, _ = apiconfig.Read(ctx, clients, apiconfig.Options{Endpoint: t.Endpoint, Region: region})
+		}
+	}
+	r.explain = x
+	return x
+}
+
+// writeComparison prints the diff for people.
+func writeComparison(io *cmdutil.IOStreams, c *transcript.Comparison, replayed *transcript.Transcript) {
+	w := io.Out
+	tg := replayed.Target
+	fmt.Fprintf(w, "Replayed against %s (pool %s, client %s, user %s) at %s.\n\n", termtext.Line(c.B),
+		termtext.Line(tg.UserPoolID), termtext.Line(tg.ClientID), termtext.Line(tg.Username), replayed.Updated.Format(time.RFC3339))
+	width := 0
+	for _, s := range c.Steps {
+		width = max(width, len(s.Step)+1+len([]rune(s.What)))
+	}
+	for _, s := range c.Steps {
+		mark := "same"
+		if !s.Same {
+			mark = "DIFFERS"
+		}
+		label := s.Step + " " + s.What
+		fmt.Fprintf(w, "  %-*s  %s %s, %s %s  %s\n", width, termtext.Line(label), termtext.Line(c.A), termtext.Line(s.A),
+			termtext.Line(c.B), termtext.Line(s.B), mark)
+		for _, d := range s.Differences {
+			fmt.Fprintf(w, "      %s\n", termtext.Line(d))
+		}
+		if s.Note != "" {
+			fmt.Fprintf(w, "      (not compared: %s)\n", termtext.Line(s.Note))
+		}
+	}
+	fmt.Fprintln(w)
+	if c.Same {
+		fmt.Fprintf(w, "No difference: %s behaves as %s did.\n", termtext.Line(c.B), termtext.Line(c.A))
+		return
+	}
+	fmt.Fprintf(w, "%d of %d step(s) differ.\n", c.Differences(), len(c.Steps))
+}
