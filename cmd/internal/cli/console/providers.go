@@ -2,7 +2,11 @@ package console
 
 import (
 	"context"
+	"slices"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/awsclient"
@@ -16,7 +20,8 @@ const providersTimeout = 5 * time.Second
 // providers is what the hosted-UI flow offers as identity providers, for
 // every target: the pool's own list (ListIdentityProviders, signed with
 // the target's AWS configuration, the same path as every other AWS call;
-// the local stack takes any credentials) when it can be read, else the
+// the local stack takes any credentials; those the app client supports)
+// when it can be read, else the
 // profile's hosted_ui.identity_providers, with why the pool was not read.
 func (c *console) providers(ctx context.Context) service.ProviderList {
 	t := c.current()
@@ -59,11 +64,29 @@ func (c *console) poolProviders(ctx context.Context, t cmdutil.Target) (names []
 	if creds, err := cfg.Credentials.Retrieve(ctx); err != nil || !creds.HasKeys() {
 		return nil, noCredentials
 	}
-	names, err = cmdutil.ListIdentityProviders(ctx, awsclient.Cognito(cfg, t.Endpoint), t.UserPoolID)
+	cl := awsclient.Cognito(cfg, t.Endpoint)
+	names, err = cmdutil.ListIdentityProviders(ctx, cl, t.UserPoolID)
 	if err != nil {
 		return nil, cmdutil.WhyUnread(err, "cognito-idp:ListIdentityProviders")
 	}
-	return names, ""
+	return clientSupported(ctx, cl, t, names), ""
+}
+
+// clientSupported keeps the providers the app client lists in its
+// SupportedIdentityProviders: the hosted UI refuses the others for this
+// client ("unauthorized_client"), so offering them would only lead to that
+// error. When the client cannot be described (no permission, an unknown
+// client) the pool's whole list is offered.
+func clientSupported(ctx context.Context, cl *cip.Client, t cmdutil.Target, names []string) []string {
+	if t.ClientID == "" {
+		return names
+	}
+	out, err := cl.DescribeUserPoolClient(ctx, &cip.DescribeUserPoolClientInput{UserPoolId: aws.String(t.UserPoolID), ClientId: aws.String(t.ClientID)})
+	if err != nil || out.UserPoolClient == nil {
+		return names
+	}
+	supported := out.UserPoolClient.SupportedIdentityProviders
+	return slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(supported, n) })
 }
 
 // noCredentials is why the pool's providers were not read without AWS

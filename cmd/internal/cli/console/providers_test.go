@@ -23,6 +23,11 @@ import (
 // providerProfile is a profile "corp" for a pool behind endpoint, naming
 // the given identity providers.
 func providerProfile(endpoint, poolID string, names ...string) string {
+	return clientProfile(endpoint, poolID, "someclient", names...)
+}
+
+// clientProfile is providerProfile for the app client clientID.
+func clientProfile(endpoint, poolID, clientID string, names ...string) string {
 	list := ""
 	if len(names) > 0 {
 		quoted := make([]string, len(names))
@@ -36,11 +41,11 @@ func providerProfile(endpoint, poolID string, names ...string) string {
 [profiles.corp]
 endpoint     = %q
 user_pool_id = %q
-client_id    = "someclient"
+client_id    = %q
 
 [profiles.corp.hosted_ui]
 callback_url = "http://localhost:8400/callback"
-%s`, endpoint, poolID, list)
+%s`, endpoint, poolID, clientID, list)
 }
 
 // The hosted-UI flow's providers for a target the console did not start:
@@ -71,6 +76,17 @@ func TestConsoleProvidersOfATarget(t *testing.T) {
 		created = append(created, name)
 	}
 
+	// An app client that supports two of them (and the pool's own
+	// sign-in): only those are offered for it.
+	supported := []string{"Okta03", "Okta41"}
+	cc, err := cl.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: &poolID, ClientName: aws.String("web"),
+		SupportedIdentityProviders: append([]string{"COGNITO"}, supported...), CallbackURLs: []string{"http://localhost:8400/callback"},
+		AllowedOAuthFlows: []types.OAuthFlowType{types.OAuthFlowTypeCode}, AllowedOAuthScopes: []string{"openid"}, AllowedOAuthFlowsUserPoolClient: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	webClient := aws.ToString(cc.UserPoolClient.ClientId)
+
 	// An "AWS" that refuses the caller's credentials.
 	denied := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		awsjson.WriteError(w, &awsjson.Error{Type: "AccessDeniedException", Status: http.StatusForbidden,
@@ -96,6 +112,8 @@ func TestConsoleProvidersOfATarget(t *testing.T) {
 	}{
 		{"credentials: the pool's list, every page", providerProfile(le.Endpoint, poolID, "FromProfile"), withCreds,
 			created, "ListIdentityProviders", nil},
+		{"credentials: the providers the app client supports", clientProfile(le.Endpoint, poolID, webClient), withCreds,
+			supported, "ListIdentityProviders", nil},
 		{"credentials: the demo pool", providerProfile(le.Endpoint, cognito.DemoPoolID), withCreds,
 			[]string{cognito.DemoOIDCProvider, cognito.DemoSAMLProvider}, "ListIdentityProviders", nil},
 		{"no credentials: the profile's list", providerProfile(le.Endpoint, poolID, "FromProfile", "Other"), noCreds,
