@@ -259,8 +259,20 @@ var FlagWords Words = flagWords{}
 
 type flagWords struct{}
 
-func (flagWords) Flow(name string) string    { return "--flow " + name }
-func (flagWords) Scope(s string) string      { return `--scope "` + s + `"` }
-func (flagWords) Input(name string) string   { return "--" + name }
+// profileAlternative is where the profile gives what an input flag gives:
+// the command line names both, the console (which reads the profile)
+// names it once in its own words.
+var profileAlternative = map[string]string{
+	"client-secret-stdin": "client_secret_env / client_secret_command in the profile",
+}
+
+func (flagWords) Flow(name string) string { return "--flow " + name }
+func (flagWords) Scope(s string) string   { return `--scope "` + s + `"` }
+func (flagWords) Input(name string) string {
+	if alt, ok := profileAlternative[name]; ok {
+		return "--" + name + ", or " + alt
+	}
+	return "--" + name
+}
 func (flagWords) Omit(name string) string    { return "leave --" + name + " out" }
 func (flagWords) Setting(name string) string { return name }

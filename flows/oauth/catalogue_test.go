@@ -56,7 +56,7 @@ func TestCatalogueEntries(t *testing.T) {
 		{"oauth.token.invalid_grant.code", oe(OpToken, GrantAuthorizationCode, "invalid_grant"), "single-use", "verifier (--reveal)"},
 		{"oauth.token.invalid_grant.refresh", oe(OpToken, GrantRefreshToken, "invalid_grant"), "rotated out", "same --client-id"},
 		{"oauth.token.invalid_grant", oe(OpToken, GrantClientCredentials, "invalid_grant"), "does not accept the grant", "description above"},
-		{"oauth.token.invalid_client", oe(OpToken, GrantAuthorizationCode, "invalid_client", basic), "sent with HTTP Basic", "--client-secret-stdin); if the client is configured for the other method, switch with --client-auth basic|post"},
+		{"oauth.token.invalid_client", oe(OpToken, GrantAuthorizationCode, "invalid_client", basic), "sent with HTTP Basic", "--client-secret-stdin, or client_secret_env / client_secret_command in the profile); if the client is configured for the other method, switch with --client-auth basic|post"},
 		{"oauth.token.unauthorized_client.client_credentials", oe(OpToken, GrantClientCredentials, "unauthorized_client"), "may not use client_credentials", "custom (resource-server) scope"},
 		{"oauth.token.unauthorized_client.refresh", oe(OpToken, GrantRefreshToken, "unauthorized_client"), "may not refresh", "Enable refresh"},
 		{"oauth.token.unauthorized_client", oe(OpToken, GrantAuthorizationCode, "unauthorized_client"), "at the token endpoint", "authorization code grant"},

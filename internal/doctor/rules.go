@@ -206,7 +206,7 @@ func checkSecret(t Target, c *Config) []Finding {
 	note := "front ends built on amazon-cognito-identity-js or Amplify cannot sign in with a client that has a secret"
 	if isAPIFlow(flowOf(t)) && !t.SecretKnown {
 		return []Finding{{Status: StatusFail, Detail: "the app client has a secret, so every call needs SECRET_HASH, and no secret was given; " + note,
-			Fix:       "give the client secret ({input:client-secret-stdin}, or client_secret_env / client_secret_command in the profile), or use an app client without a secret for browser and mobile sign-in",
+			Fix:       "give the client secret ({input:client-secret-stdin}), or use an app client without a secret for browser and mobile sign-in",
 			Error:     fmt.Sprintf("NotAuthorizedException: Client %s is configured for secret but secret was not received", t.ClientID),
 			Catalogue: "cognito.NotAuthorizedException.secret-missing", Ref: "a2"}}
 	}
