@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -74,11 +75,13 @@ type Judgement struct {
 }
 
 // arnRe matches a user pool ARN.
-var arnRe = regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d*:userpool/(.+)$`)
+var arnRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d*:userpool/(.+)$`)
+})
 
 // IssuerFromPoolARN turns a user pool ARN into its issuer URL.
 func IssuerFromPoolARN(arn string) (string, error) {
-	m := arnRe.FindStringSubmatch(strings.TrimSpace(arn))
+	m := arnRe().FindStringSubmatch(strings.TrimSpace(arn))
 	if m == nil {
 		return "", fmt.Errorf("%q is not a user pool ARN (arn:aws:cognito-idp:<region>:<account>:userpool/<poolId>)", arn)
 	}

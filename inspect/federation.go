@@ -75,7 +75,7 @@ func explainFederation(r *Report) {
 		case "cognito:groups":
 			for _, g := range c.Items {
 				for _, id := range ids {
-					if id.ProviderName != "" && strings.HasSuffix(g, "_"+id.ProviderName) && poolIDRe.MatchString(strings.TrimSuffix(g, "_"+id.ProviderName)) {
+					if id.ProviderName != "" && strings.HasSuffix(g, "_"+id.ProviderName) && poolIDRe().MatchString(strings.TrimSuffix(g, "_"+id.ProviderName)) {
 						c.Meaning += "; " + g + " is the group Cognito adds every user of the " + id.ProviderName + " identity provider to (<poolId>_<provider>)"
 					}
 				}

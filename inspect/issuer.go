@@ -4,16 +4,19 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // cognitoIssuerRe matches both Cognito issuer host forms.
-var cognitoIssuerRe = regexp.MustCompile(`^https://(?:issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([^/]+)$`)
+var cognitoIssuerRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://(?:issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([^/]+)$`)
+})
 
 // ParseCognitoIssuer splits a Cognito issuer URL
 // (https://cognito-idp.<region>.amazonaws.com/<poolId>) into pool id and
 // region.
 func ParseCognitoIssuer(iss string) (poolID, region string, ok bool) {
-	m := cognitoIssuerRe.FindStringSubmatch(iss)
+	m := cognitoIssuerRe().FindStringSubmatch(iss)
 	if m == nil {
 		return "", "", false
 	}
@@ -27,13 +30,13 @@ func DescribeIssuer(iss string) IssuerInfo {
 	// A user pool id is <region>_<letters and digits>, its region the
 	// host's: anything else under a Cognito host is not a pool's issuer.
 	if pool, region, ok := ParseCognitoIssuer(iss); ok {
-		if m := poolIDRe.FindStringSubmatch(pool); m != nil && m[1] == region {
+		if m := poolIDRe().FindStringSubmatch(pool); m != nil && m[1] == region {
 			info.Cognito, info.Pool, info.Region = true, pool, region
 		}
 		return info
 	}
 	if i := strings.LastIndexByte(iss, '/'); i >= 0 && strings.Contains(iss[:i], "://") {
-		if m := poolIDRe.FindStringSubmatch(iss[i+1:]); m != nil {
+		if m := poolIDRe().FindStringSubmatch(iss[i+1:]); m != nil {
 			info.PoolShaped, info.Pool, info.Region = true, iss[i+1:], m[1]
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -59,7 +60,7 @@ type Verifier struct {
 	pinned bool
 }
 
-var poolIDRe = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$`)
+var poolIDRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$`) })
 
 // CognitoIssuer is the issuer URL of a user pool:
 // https://cognito-idp.<region>.amazonaws.com/<poolId>.
@@ -70,7 +71,7 @@ func CognitoIssuer(region, poolID string) string {
 // ExpandIssuer turns a bare user-pool id into its Cognito issuer URL and
 // returns anything else unchanged.
 func ExpandIssuer(s string) string {
-	if m := poolIDRe.FindStringSubmatch(s); m != nil {
+	if m := poolIDRe().FindStringSubmatch(s); m != nil {
 		return CognitoIssuer(m[1], s)
 	}
 	return s

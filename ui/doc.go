@@ -27,7 +27,7 @@
 //	Options.OpenURL  func(url string) error
 //	                                  opens the hosted UI's authorize URL again (`o`)
 //	Options.Connect  func(ctx) (service.Target, error)
-//	                                  finishes the target after the first frame
+//	                                  finishes the target a frame after the first window size
 //	                                  (starting the local stack)
 //	Options.Providers func(ctx) service.ProviderList
 //	                                  the pool's identity providers, where the

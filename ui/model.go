@@ -62,6 +62,7 @@ type Model struct {
 	active        Page
 	showHelp      bool
 	connecting    bool  // Options.Connect has not answered yet
+	connectArmed  bool  // the first sized frame armed Options.Connect
 	connectErr    error // what Connect failed with
 	// sessionClient is the client of the session when it is not the
 	// target's (after client credentials): the header names it.
@@ -92,6 +93,16 @@ type sessionSavedMsg struct {
 	where string
 	err   error
 }
+
+// connectAfter is how long after the first sized frame Options.Connect
+// starts: the renderer writes a frame on its next tick (60 a second), and
+// starting the local stack (signing keys, the seed) must not compete with
+// it for the CPU (2 cores on a loaded machine: the first frame took twice
+// as long with the stack starting beside it).
+const connectAfter = 25 * time.Millisecond
+
+// connectMsg starts Options.Connect, once the first frame is out.
+type connectMsg struct{}
 
 // connectedMsg is Options.Connect's answer.
 type connectedMsg struct {
@@ -157,15 +168,29 @@ func (m Model) Init() tea.Cmd {
 	if s := m.opts.Session; s != nil && !tokensEmpty(*s) {
 		cmds = append(cmds, common.StoredSession(*s))
 	}
-	if connect := m.opts.Connect; connect != nil {
-		cmds = append(cmds, func() tea.Msg {
-			t, err := connect(context.Background())
-			return connectedMsg{target: t, err: err}
-		})
-	} else {
+	if m.opts.Connect == nil {
 		cmds = append(cmds, m.readProviders())
 	}
 	return tea.Batch(cmds...)
+}
+
+// armConnect schedules Options.Connect after the first frame that has a
+// size (the frames before it are empty), once.
+func (m *Model) armConnect() tea.Cmd {
+	if m.opts.Connect == nil || m.connectArmed {
+		return nil
+	}
+	m.connectArmed = true
+	return tea.Tick(connectAfter, func(time.Time) tea.Msg { return connectMsg{} })
+}
+
+// connectCmd runs Options.Connect.
+func (m Model) connectCmd() tea.Cmd {
+	connect := m.opts.Connect
+	return func() tea.Msg {
+		t, err := connect(context.Background())
+		return connectedMsg{target: t, err: err}
+	}
 }
 
 // readProviders asks Options.Providers for the pool's identity providers.
@@ -216,7 +241,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
+		return m, m.armConnect()
+	case connectMsg:
+		return m, m.connectCmd()
 	case tea.BackgroundColorMsg:
 		if !m.opts.FixedBackground {
 			m.setTheme(theme.New(msg.IsDark(), m.opts.NoColor))

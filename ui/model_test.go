@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -231,6 +232,70 @@ func TestConnectFinishesTheTargetAfterTheFirstFrame(t *testing.T) {
 	failed.Until(func(m Model) bool { return !m.connecting })
 	if s := failed.screen(); !strings.Contains(s, "failed: listen: address in use") {
 		t.Fatalf("a stack that cannot start says so:\n%s", s)
+	}
+}
+
+// TestConnectStartsAfterTheFirstSizedFrame: the local stack does not start
+// beside the first frame (Init starts nothing that connects); the window
+// size arms it once, a frame's tick later.
+func TestConnectStartsAfterTheFirstSizedFrame(t *testing.T) {
+	t.Parallel()
+	calls := make(chan struct{}, 4)
+	connect := func(context.Context) (service.Target, error) {
+		calls <- struct{}{}
+		return fakes.Target(), nil
+	}
+	m := New(Options{Target: service.Target{Kind: service.TargetLocal}, SignIn: fakes.NewSignIn(), Tokens: fakes.NewTokens(), Connect: connect})
+	// Every Cmd of Init, batches expanded, run to its end but the tokens'
+	// countdown (a one-second tick).
+	var run func(cmd tea.Cmd, depth int)
+	run = func(cmd tea.Cmd, depth int) {
+		if cmd == nil || depth > 3 {
+			return
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- cmd() }()
+		select {
+		case msg := <-done:
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					run(c, depth+1)
+				}
+			}
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	run(m.Init(), 0)
+	select {
+	case <-calls:
+		t.Fatal("Init started Connect: the stack starts beside the first frame")
+	default:
+	}
+
+	start := time.Now()
+	next, cmd := m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if cmd == nil {
+		t.Fatal("the first window size did not arm Connect")
+	}
+	msg := cmd()
+	if waited := time.Since(start); waited < connectAfter {
+		t.Errorf("Connect armed after %s, want at least %s", waited, connectAfter)
+	}
+	if _, ok := msg.(connectMsg); !ok {
+		t.Fatalf("the armed Cmd answered %T, want connectMsg", msg)
+	}
+	if _, again := next.(Model).Update(tea.WindowSizeMsg{Width: 100, Height: 30}); again != nil {
+		t.Error("a second window size armed Connect again")
+	}
+	_, cmd = next.Update(msg)
+	if cmd == nil {
+		t.Fatal("connectMsg did not start Connect")
+	}
+	if got, ok := cmd().(connectedMsg); !ok || got.err != nil {
+		t.Fatalf("Connect's Cmd answered %#v", got)
+	}
+	if len(calls) != 1 {
+		t.Errorf("Connect ran %d times, want once", len(calls))
 	}
 }
 

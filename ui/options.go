@@ -47,9 +47,11 @@ type Options struct {
 	// Cmd.
 	SaveSession func(ctx context.Context, t flows.Tokens, flow string) (where string, err error)
 	// Connect, when set, finishes setting up the target after the first
-	// frame (starting the local stack takes longer than a frame should):
-	// it runs in a Cmd, and its Target replaces Options.Target. The
-	// services must read the target it produced.
+	// frame (starting the local stack takes longer than a frame should,
+	// and it must not compete with that frame for the CPU): it starts a
+	// little after the first window size, runs in a Cmd, and its Target
+	// replaces Options.Target. The services must read the target it
+	// produced.
 	Connect func(ctx context.Context) (service.Target, error)
 	// Providers, when set, lists the pool's federated identity providers
 	// for the hosted-UI flow to offer (Target.IdentityProviders). It runs

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cogscope/cogscope/flows"
@@ -197,7 +198,9 @@ func (c *Client) handOver(ar *authRequest, recv *receiver) {
 	}
 }
 
-var pageErrorRE = regexp.MustCompile(`\berror\s*[:=]\s*"?([a-z][a-z_]+)"?(?:\s+error_description\s*[:=]\s*"?([^"]+)"?)?`)
+var pageErrorRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\berror\s*[:=]\s*"?([a-z][a-z_]+)"?(?:\s+error_description\s*[:=]\s*"?([^"]+)"?)?`)
+})
 
 // preflight GETs the authorize URL without following the redirect: a
 // refused request shows at once (Cognito sends redirect_mismatch to its
@@ -258,7 +261,7 @@ func (c *Client) preflight(ctx context.Context, ep *Endpoints, ar *authRequest) 
 		oe := &Error{Op: OpAuthorize, HTTPStatus: res.StatusCode, ErrorPage: true, Description: termtext.Line(snippet(body))}
 		if eb, ok := parseErrorBody(body); ok {
 			oe.Code, oe.Description = eb.Error, eb.Description
-		} else if m := pageErrorRE.FindStringSubmatch(oe.Description); m != nil {
+		} else if m := pageErrorRE().FindStringSubmatch(oe.Description); m != nil {
 			oe.Code = m[1]
 			if m[2] != "" {
 				oe.Description = strings.TrimSpace(m[2])

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -27,9 +28,12 @@ func (c *Client) do(req *http.Request) (*http.Response, []byte, error) {
 	return res, body, nil
 }
 
+// The patterns are compiled on first use, not at every start of cogscope.
 var (
-	tagRE   = regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]+>`)
-	spaceRE = regexp.MustCompile(`\s+`)
+	tagRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]+>`)
+	})
+	spaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 )
 
 // snippet is the start of a body as readable text (tags dropped), for
@@ -40,9 +44,9 @@ func snippet(body []byte) string {
 		return fmt.Sprintf("(%d bytes, not text)", len(body))
 	}
 	if strings.Contains(s, "<") {
-		s = tagRE.ReplaceAllString(s, " ")
+		s = tagRE().ReplaceAllString(s, " ")
 	}
-	s = strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+	s = strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 	if r := []rune(s); len(r) > 200 {
 		s = string(r[:200]) + "…"
 	}
@@ -66,12 +70,14 @@ func parseErrorBody(body []byte) (errorBody, bool) {
 	return eb, true
 }
 
-var authParamRE = regexp.MustCompile(`([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))`)
+var authParamRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))`)
+})
 
 // parseWWWAuthenticate reads error and error_description from a Bearer
 // challenge (RFC 6750 §3), as Cognito's userInfo endpoint sends them.
 func parseWWWAuthenticate(h string) (code, desc string) {
-	for _, m := range authParamRE.FindAllStringSubmatch(h, -1) {
+	for _, m := range authParamRE().FindAllStringSubmatch(h, -1) {
 		v := m[2]
 		if m[3] != "" {
 			v = m[3]

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Explainer explains 401/403 (and gateway 404/500) answers.
@@ -95,7 +95,7 @@ type WWWAuthenticate struct {
 	Scope            string `json:"scope"`
 }
 
-var wwwParamRe = regexp.MustCompile(`([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))`)
+var wwwParamRe = lazyregexp.New(`([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]+))`)
 
 // ParseWWWAuthenticate reads `Bearer scope="" error="invalid_token"
 // error_description="…"` (AWS separates with spaces; commas are accepted

@@ -5,11 +5,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/cogscope/cogscope/internal/apiconfig"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // SmokeRoute is one row of a smoke run: a profile's [[routes]] entry, or
@@ -163,7 +163,7 @@ func RightToken(r apiconfig.Route) string {
 	return TokenAccess
 }
 
-var paramRe = regexp.MustCompile(`\{[^{}/]+\}`)
+var paramRe = lazyregexp.New(`\{[^{}/]+\}`)
 
 // RoutesFromConfig turns API Gateway's routes into smoke rows: each route
 // with its right token (expect 2xx, or 403 for AWS_IAM) and, when

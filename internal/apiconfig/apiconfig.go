@@ -17,13 +17,14 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/smithy-go"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // HTTPAPIClient is the part of the apigatewayv2 client Read uses.
@@ -279,7 +280,7 @@ func invokeURL(opts Options, id, stage string) string {
 	return u
 }
 
-var logGroupARNRe = regexp.MustCompile(`^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$`)
+var logGroupARNRe = lazyregexp.New(`^arn:aws[a-z-]*:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$`)
 
 // LogGroupFromARN is the log group a destination ARN names ("" if none).
 func LogGroupFromARN(arn string) string {
@@ -289,7 +290,7 @@ func LogGroupFromARN(arn string) string {
 	return ""
 }
 
-var functionARNRe = regexp.MustCompile(`(arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:([A-Za-z0-9_-]+)(?::[^/]+)?)/invocations$`)
+var functionARNRe = lazyregexp.New(`(arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:([A-Za-z0-9_-]+)(?::[^/]+)?)/invocations$`)
 
 // functionOf parses an authorizerUri into the function ARN and name.
 func functionOf(uri string) (string, string) {

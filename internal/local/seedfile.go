@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"go.yaml.in/yaml/v3"
@@ -161,8 +161,8 @@ func describeYAMLError(err error) string {
 }
 
 var (
-	yamlUnknownField = regexp.MustCompile(`^(line \d+): field (\S+) not found in type \S+$`)
-	yamlWrongType    = regexp.MustCompile("^(line \\d+): cannot unmarshal !!(\\w+) (`.*`) into (\\S+)$")
+	yamlUnknownField = lazyregexp.New(`^(line \d+): field (\S+) not found in type \S+$`)
+	yamlWrongType    = lazyregexp.New("^(line \\d+): cannot unmarshal !!(\\w+) (`.*`) into (\\S+)$")
 )
 
 // rewordYAML turns one of yaml's type errors into seed-file words:

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // LineKind is what a Lambda log line is.
@@ -46,8 +47,8 @@ type LambdaLine struct {
 }
 
 var (
-	uuidRE     = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	reportPart = regexp.MustCompile(`^\s*([A-Za-z ]+):\s*([0-9.]+)\s*(ms|MB)?\s*$`)
+	uuidRE     = lazyregexp.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reportPart = lazyregexp.New(`^\s*([A-Za-z ]+):\s*([0-9.]+)\s*(ms|MB)?\s*$`)
 )
 
 // ParseLambdaLine recognises Lambda's platform lines (START, END, REPORT,

@@ -2,12 +2,12 @@ package transcript
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cogscope/cogscope/flows/trace"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Rule is a row a transcript adds to flows/trace's table: values a trace
@@ -95,7 +95,7 @@ func traceWhy(key string) string {
 
 // jwtPattern finds compact JWS anywhere in text (a note, a log line, a
 // body that echoed a header): header.payload.signature.
-var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{16,}`)
+var jwtPattern = lazyregexp.New(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{16,}`)
 
 // redactor masks one transcript and remembers what it masked.
 type redactor struct {
@@ -151,7 +151,7 @@ func (r *redactor) add(key, what string, where ...string) {
 
 // jwePattern finds compact JWE (a Cognito refresh token): five parts,
 // masked whole.
-var jwePattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+var jwePattern = lazyregexp.New(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
 
 // text masks known secrets, encrypted tokens, JWT signatures and secret
 // URL query parameters in free text.

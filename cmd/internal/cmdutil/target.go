@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // Target is where a command goes: the profile it came from, the AWS side
@@ -345,7 +345,7 @@ func FirstNonEmpty(vs ...string) string {
 
 // regionName is the shape of an AWS region's name: us-east-1,
 // us-gov-west-1, cn-northwest-1, eu-isoe-west-1.
-var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+var regionName = lazyregexp.New(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
 // ValidateRegion refuses what cannot be an AWS region's name (a typo, a
 // pool id, a URL), so that it is reported as the region, not as the pool

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	dsig "github.com/russellhaering/goxmldsig"
 	"golang.org/x/oauth2"
 
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 )
 
@@ -133,7 +133,7 @@ func loopbackClient() *http.Client {
 // stack's URL, "{issuer:<pool name>}" the issuer of the pool of that
 // name, and "{domain:<domain>}" a domain's hosted-UI base URL. Cognito has
 // no such thing; the demo seed's built-in upstream uses them.
-var placeholderRE = regexp.MustCompile(`\{(endpoint|issuer:[^}]+|domain:[^}]+)\}`)
+var placeholderRE = lazyregexp.New(`\{(endpoint|issuer:[^}]+|domain:[^}]+)\}`)
 
 type rootKey struct{}
 

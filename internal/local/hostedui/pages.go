@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"sync"
 )
 
 // The pages are plain server-rendered HTML: no script, one form each.
 // html/template escapes every value we echo (usernames, error messages,
-// URLs, challenge parameters).
-var pages = template.Must(template.New("pages").Parse(`
+// URLs, challenge parameters). They are parsed on first use, not at every
+// start of cogscope.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("pages").Parse(`
 {{define "head"}}<!DOCTYPE html>
 <html lang="{{if .Lang}}{{.Lang}}{{else}}en{{end}}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -96,6 +99,7 @@ code{word-break:break-all}
 {{if .Code}}<p>Error: <code id="error-code">{{.Code}}</code>{{if .ClientID}} (client <code>{{.ClientID}}</code>){{end}}</p>{{end}}
 {{template "foot" .}}{{end}}
 `))
+})
 
 // page is what every template reads; each page uses the fields it needs.
 type page struct {
@@ -131,7 +135,7 @@ func writePage(w http.ResponseWriter, status int, e errorPage) {
 // becomes a 500 rather than half a page.
 func render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := pages().ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "hosted UI: render "+name+": "+err.Error(), http.StatusInternalServerError)
 		return
 	}

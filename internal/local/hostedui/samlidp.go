@@ -221,7 +221,8 @@ func (l spLookup) provider(poolID string) *cognito.HostedIdentityProvider {
 	return nil
 }
 
-var idpLoginPage = template.Must(template.New("idp").Parse(`<!DOCTYPE html>
+var idpLoginPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("idp").Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in ({{.Pool}} SAML IdP)</title></head>
 <body><main>
 <h1>Sign in</h1>
@@ -235,10 +236,11 @@ var idpLoginPage = template.Must(template.New("idp").Parse(`<!DOCTYPE html>
 </form>
 </main></body></html>
 `))
+})
 
 func renderIdPLogin(w http.ResponseWriter, dc *domainCtx, sso, username, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = idpLoginPage.Execute(w, map[string]string{"Pool": dc.pool.Name, "Error": msg, "Action": dc.url(pathIdPLogin),
+	_ = idpLoginPage().Execute(w, map[string]string{"Pool": dc.pool.Name, "Error": msg, "Action": dc.url(pathIdPLogin),
 		"SSO": sso, "Username": username})
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 // The filter pattern syntax of FilterLogEvents and StartLiveTail (protocol
@@ -83,7 +85,7 @@ func (p *textPattern) match(msg string) bool {
 	return false
 }
 
-var regexAllowed = regexp.MustCompile(`^[A-Za-z0-9:_#=@/;,\-^$?\[\]{}|\\*+. ]*$`)
+var regexAllowed = lazyregexp.New(`^[A-Za-z0-9:_#=@/;,\-^$?\[\]{}|\\*+. ]*$`)
 
 func compileTextPattern(p string) (matcher, error) {
 	out := &textPattern{}

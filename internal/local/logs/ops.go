@@ -2,17 +2,18 @@ package logs
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cogscope/cogscope/internal/lazyregexp"
 )
 
 var (
-	groupNameRE  = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
-	streamNameRE = regexp.MustCompile(`^[^:*]*$`)
+	groupNameRE  = lazyregexp.New(`^[\.\-_/#A-Za-z0-9]+$`)
+	streamNameRE = lazyregexp.New(`^[^:*]*$`)
 )
 
 const (

@@ -266,7 +266,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 		}
 		return &service.Warning{Status: http.StatusForbidden, FailedCheck: "sigv4_signature",
 			Reason: "AWS_IAM wants a signature: " + apiview.DefaultKeyMap().Token.Help().Key + " picks SigV4",
-			Fix:    apicall.FixPhrase(apicall.CauseIAM, fixHints)}, nil
+			Fix:    apicall.FixPhrase(apicall.CauseIAM, fixHints())}, nil
 	}
 	if cr == nil || cr.Authorizer == nil {
 		return nil, nil
@@ -290,7 +290,7 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
 	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text),
-		Fix: apicall.FixPhrase(j.Cause, fixHints)}
+		Fix: apicall.FixPhrase(j.Cause, fixHints())}
 	return w, nil
 }
 
@@ -467,7 +467,7 @@ func callResult(res *apicall.Result) *service.CallResult {
 	if j.RouteProblem != "" && len(j.Known) > 0 {
 		diag += "; the API has: " + strings.Join(j.Known, ", ")
 	}
-	fix := apicall.FixPhrase(j.Cause, fixHints)
+	fix := apicall.FixPhrase(j.Cause, fixHints())
 	for _, w := range j.Warnings {
 		switch w {
 		case apicall.WarnBearerToRESTCognito:
@@ -482,8 +482,9 @@ func callResult(res *apicall.Result) *service.CallResult {
 
 // fixHints are the console's keys that do a fix, by fix code (the
 // library's fix text names none; the CLI adds its flags): the API view's
-// token key, the Tokens view's AWS credentials key.
-var fixHints = func() map[string]apicall.Hint {
+// token key, the Tokens view's AWS credentials key. Built on first use:
+// two whole key maps are not built at every start of cogscope.
+var fixHints = sync.OnceValue(func() map[string]apicall.Hint {
 	tk := apiview.DefaultKeyMap().Token.Help().Key
 	aws := tokensview.DefaultKeyMap().AWS.Help().Key
 	return map[string]apicall.Hint{
@@ -494,7 +495,7 @@ var fixHints = func() map[string]apicall.Hint {
 		"check-role-policy":   {After: "the identity pool gives", Text: ": view 2, " + aws},
 		"refresh-credentials": {After: "get fresh credentials", Text: " (view 2, " + aws + ")"},
 	}
-}()
+})
 
 // gatewayText is API Gateway's own words: the body's message and the
 // www-authenticate header.
