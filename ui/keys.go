@@ -41,7 +41,7 @@ func DefaultKeyMap() KeyMap {
 		PrevView:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc", "close help")),
 		Tour:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tour (demo stack)")),
-		Export:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export the session's transcript (Markdown)")),
+		Export:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export transcript (Markdown)")),
 	}
 }
 
