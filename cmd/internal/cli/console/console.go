@@ -236,7 +236,7 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	}
 	// Where the demo's sessions are recorded; without it (no temporary
 	// directory) they are not, and x says there is nothing to export.
-	dir, _ := os.MkdirTemp("", "cogscope-demo-transcripts-")
+	dir := newDemoDir(c.f.Clock()())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.target.UseDemo(demo)

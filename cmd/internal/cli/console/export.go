@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cogscope/cogscope/internal/atomicfile"
 	"github.com/cogscope/cogscope/internal/transcript"
@@ -88,6 +89,41 @@ func (c *console) writeExport(key string, data []byte) (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("export the transcript: %d files named %s* already in %s", maxExportTries, base, dir)
+}
+
+// demoDirPattern names the demo's temporary directories (os.MkdirTemp).
+const demoDirPattern = "cogscope-demo-transcripts-"
+
+// demoDirMaxAge is the age past which a demo's temporary directory is
+// taken to be left behind by a console that could not remove it (killed,
+// or its terminal closed under it): the next demo removes it.
+const demoDirMaxAge = 24 * time.Hour
+
+// newDemoDir makes the demo's temporary directory, first removing those
+// older demos left behind (sweepDemoDirs); "" when none can be made (the
+// demo then records nothing).
+func newDemoDir(now time.Time) string {
+	sweepDemoDirs(os.TempDir(), now)
+	dir, err := os.MkdirTemp("", demoDirPattern+"*")
+	if err != nil {
+		return ""
+	}
+	return dir
+}
+
+// sweepDemoDirs removes the demo directories under tmp last changed more
+// than demoDirMaxAge before now. What they hold is masked already; this
+// only keeps them from piling up. Directories it cannot remove (another
+// user's) are left alone.
+func sweepDemoDirs(tmp string, now time.Time) {
+	old, _ := filepath.Glob(filepath.Join(tmp, demoDirPattern+"*"))
+	for _, d := range old {
+		fi, err := os.Lstat(d)
+		if err != nil || !fi.IsDir() || now.Sub(fi.ModTime()) < demoDirMaxAge {
+			continue
+		}
+		_ = os.RemoveAll(d)
+	}
 }
 
 // demoTranscripts is where the in-process stack's sessions are recorded

@@ -179,3 +179,42 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// A demo's temporary directory left behind (a console killed) is removed
+// by a later demo once it is a day old; a recent one (another console's)
+// and what is not a demo's directory stay.
+func TestSweepDemoDirs(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	now := time.Date(2026, 12, 6, 16, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		dir  bool
+		age  time.Duration
+		gone bool
+	}{
+		{demoDirPattern + "1", true, 25 * time.Hour, true},
+		{demoDirPattern + "2", true, time.Hour, false},
+		{demoDirPattern + "3", false, 48 * time.Hour, false}, // a file
+		{"cogscope-other-4", true, 48 * time.Hour, false},
+	}
+	for _, c := range cases {
+		p := filepath.Join(tmp, c.name)
+		if c.dir {
+			if err := os.MkdirAll(filepath.Join(p, "transcripts"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-c.age), now.Add(-c.age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweepDemoDirs(tmp, now)
+	for _, c := range cases {
+		if gone := !fileExists(filepath.Join(tmp, c.name)); gone != c.gone {
+			t.Errorf("%s (age %v): removed %v, want %v", c.name, c.age, gone, c.gone)
+		}
+	}
+}
