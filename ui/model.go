@@ -204,8 +204,12 @@ func (m Model) askBackground() tea.Cmd {
 // Active returns the view on screen.
 func (m Model) Active() Page { return m.active }
 
-// Busy reports whether a view waits for a service.
+// Busy reports whether a view, or the transcript's export, waits for a
+// service.
 func (m Model) Busy() bool {
+	if m.exporting {
+		return true
+	}
 	for _, p := range m.pages {
 		if p.Busy() {
 			return true
