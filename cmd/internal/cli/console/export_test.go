@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,9 +116,25 @@ func TestConsoleExportsTheTranscript(t *testing.T) {
 		t.Errorf("the first export was replaced by nothing")
 	}
 
+	// Names all taken (this second's hundred exports) is an error that
+	// says where, not a file replaced.
+	dir := filepath.Dir(p1)
+	base := strings.TrimSuffix(p1, ".md")
+	for i := 3; i <= maxExportTries; i++ {
+		if err := os.WriteFile(fmt.Sprintf("%s-%d.md", base, i), []byte("kept"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := export(ctx); err == nil || errors.Is(err, service.ErrNothingRecorded) || !strings.Contains(err.Error(), dir) {
+		t.Errorf("export with every name taken: %q %v", p, err)
+	}
+	if b, _ := os.ReadFile(base + "-3.md"); string(b) != "kept" {
+		t.Errorf("an existing file was replaced: %q", b)
+	}
+
 	// A transcripts directory that cannot be written is an error that
 	// says where, not a panic or a silent success.
-	dir := filepath.Dir(p1)
+	f.Now = func() time.Time { return at.Add(time.Second) }
 	if err := os.Chmod(dir, 0o500); err != nil {
 		t.Fatal(err)
 	}
