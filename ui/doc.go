@@ -24,6 +24,12 @@
 //	Options.Session  *flows.Tokens    tokens to start with (the session store's)
 //	Options.SaveSession func(ctx, flows.Tokens, flow string) (where string, err error)
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
+//	Options.ExportTranscript func(ctx) (path string, err error)
+//	                                  writes the target's latest recorded session as
+//	                                  Markdown to a new file (`x`, in a Cmd; the status
+//	                                  line names the file); an error wrapping
+//	                                  service.ErrNothingRecorded: nothing to export yet;
+//	                                  nil: the key is off
 //	Options.OpenURL  func(url string) error
 //	                                  opens the hosted UI's authorize URL again (`o`)
 //	Options.Connect  func(ctx) (service.Target, error)

@@ -69,7 +69,9 @@ func TestGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%s_%dx%d", c.name, c.w, c.h), func(t *testing.T) {
 			t.Parallel()
-			d := newDriver(t, Options{Target: fakes.Target(), SignIn: signIn(c.name), Tokens: fakes.NewTokens()}, c.w, c.h)
+			// cmd always gives the export: the help lists x.
+			d := newDriver(t, Options{Target: fakes.Target(), SignIn: signIn(c.name), Tokens: fakes.NewTokens(),
+				ExportTranscript: (&exporter{path: exportPath}).export}, c.w, c.h)
 			c.setup(d)
 			golden.RequireEqual(t, d.screen())
 		})

@@ -20,6 +20,9 @@ type KeyMap struct {
 	// Tour opens and closes the demo's tour; enabled only when the
 	// console has one (the local stack's demo).
 	Tour key.Binding
+	// Export writes the target's latest recorded session as Markdown
+	// (Options.ExportTranscript); enabled only when the console can.
+	Export key.Binding
 }
 
 // DefaultKeyMap returns the global bindings.
@@ -38,6 +41,7 @@ func DefaultKeyMap() KeyMap {
 		PrevView:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous view")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("?/esc", "close help")),
 		Tour:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tour (demo stack)")),
+		Export:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export transcript (Markdown)")),
 	}
 }
 
@@ -56,6 +60,6 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.SignIn, k.Tokens, k.API, k.Logs, k.Timeline},
-		{k.NextView, k.PrevView, k.Tour, k.Help, k.Quit, k.ForceQuit},
+		{k.NextView, k.PrevView, k.Tour, k.Export, k.Help, k.Quit, k.ForceQuit},
 	}
 }

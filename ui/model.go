@@ -2,13 +2,16 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/cogscope/cogscope/ui/api"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/logs"
@@ -18,6 +21,7 @@ import (
 	"github.com/cogscope/cogscope/ui/timeline"
 	"github.com/cogscope/cogscope/ui/tokens"
 	tourpane "github.com/cogscope/cogscope/ui/tour"
+	"github.com/cogscope/cogscope/ui/widgets"
 )
 
 // Page names one of the five views.
@@ -82,6 +86,10 @@ type Model struct {
 	tour      page
 	tourModel *tourpane.Model
 	showTour  bool
+
+	// exporting is true while Options.ExportTranscript runs: another x
+	// waits for it.
+	exporting bool
 }
 
 // statusClearMsg clears the status line it was armed for.
@@ -103,6 +111,12 @@ const connectAfter = 25 * time.Millisecond
 
 // connectMsg starts Options.Connect, once the first frame is out.
 type connectMsg struct{}
+
+// transcriptExportedMsg is Options.ExportTranscript's answer.
+type transcriptExportedMsg struct {
+	path string
+	err  error
+}
 
 // connectedMsg is Options.Connect's answer.
 type connectedMsg struct {
@@ -150,6 +164,7 @@ func New(o Options) Model {
 		m.tour, m.tourModel = tp, &tp.M
 	}
 	m.keys.Tour.SetEnabled(m.tour != nil)
+	m.keys.Export.SetEnabled(o.ExportTranscript != nil)
 	m.help.Styles = t.Help
 	m.signIn.SetOpenURL(o.OpenURL)
 	m.signIn.SetDoctor(o.Doctor)
@@ -214,8 +229,12 @@ func (m Model) askBackground() tea.Cmd {
 // Active returns the view on screen.
 func (m Model) Active() Page { return m.active }
 
-// Busy reports whether a view waits for a service.
+// Busy reports whether a view, or the transcript's export, waits for a
+// service.
 func (m Model) Busy() bool {
+	if m.exporting {
+		return true
+	}
 	for _, p := range m.pages {
 		if p.Busy() {
 			return true
@@ -321,6 +340,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.active = PageAPI
 		}
 		return m.broadcast(msg)
+	case transcriptExportedMsg:
+		m.exporting = false
+		return m.Update(m.exportedStatus(msg))
 	case connectedMsg:
 		m.connecting = false
 		if msg.err != nil {
@@ -366,6 +388,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(k, m.keys.Tour), k.String() == "esc":
 			m.closeTour()
 			return m, nil
+		case key.Matches(k, m.keys.Export):
+			return m.export()
 		case m.pageKey(k) >= 0:
 			m.closeTour()
 			m.active = m.pageKey(k)
@@ -385,6 +409,8 @@ func (m Model) handleKey(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(k, m.keys.Help):
 		m.showHelp = true
 		return m, nil
+	case key.Matches(k, m.keys.Export):
+		return m.export()
 	case m.pageKey(k) >= 0:
 		m.active = m.pageKey(k)
 	case key.Matches(k, m.keys.NextView):
@@ -421,6 +447,48 @@ func (m Model) typing() bool { return m.pages[m.active].Typing() }
 // updateActive hands msg to the active view only.
 func (m Model) updateActive(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.pages[m.active].Update(msg)
+}
+
+// exportTimeout bounds writing a transcript.
+const exportTimeout = 30 * time.Second
+
+// export runs Options.ExportTranscript in a Cmd (x); the status line
+// says it is under way, then where the file is. A press while one runs
+// is dropped. Key bindings that are disabled never match, so without
+// ExportTranscript x goes on to the view.
+func (m Model) export() (tea.Model, tea.Cmd) {
+	if m.exporting {
+		return m, nil
+	}
+	m.exporting = true
+	write := m.opts.ExportTranscript
+	run := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+		defer cancel()
+		path, err := write(ctx)
+		return transcriptExportedMsg{path: path, err: err}
+	}
+	next, status := m.Update(common.StatusMsg{Text: "exporting the transcript…"})
+	return next, tea.Batch(status, run)
+}
+
+// exportedStatus says where the transcript went, the whole path when the
+// line can hold it (else without the words before it, then cut in the
+// middle to keep the file's name), or why not.
+func (m Model) exportedStatus(msg transcriptExportedMsg) common.StatusMsg {
+	switch {
+	case errors.Is(msg.err, service.ErrNothingRecorded):
+		return common.StatusMsg{Text: termtext.Line(msg.err.Error())}
+	case msg.err != nil:
+		return common.StatusMsg{Text: termtext.Line(theme.Cross + " the transcript was not written: " + msg.err.Error()), Err: true}
+	}
+	path := termtext.Line(msg.path)
+	for _, prefix := range []string{theme.Check + " transcript (Markdown, secrets masked) written to ", theme.Check + " transcript written to "} {
+		if text := prefix + path; ansi.StringWidth(text) <= m.width {
+			return common.StatusMsg{Text: text}
+		}
+	}
+	return common.StatusMsg{Text: widgets.CutMiddle(path, m.width)}
 }
 
 // saveTimeout bounds writing the session file.

@@ -46,6 +46,12 @@ type Options struct {
 	// stack's tokens die with it). flow is a service.Flow. It runs in a
 	// Cmd.
 	SaveSession func(ctx context.Context, t flows.Tokens, flow string) (where string, err error)
+	// ExportTranscript writes the latest recorded session of the target
+	// (its sign-ins and calls, secrets masked) to a new Markdown file and
+	// returns the file's path; `x` runs it in a Cmd and shows the path on
+	// the status line. An error wrapping service.ErrNothingRecorded says
+	// there is nothing to export yet. Nil: the key is off.
+	ExportTranscript func(ctx context.Context) (path string, err error)
 	// Connect, when set, finishes setting up the target after the first
 	// frame (starting the local stack takes longer than a frame should,
 	// and it must not compete with that frame for the CPU): it starts a

@@ -21,7 +21,8 @@
 #      skipped, said so, while the console has no log service (view 3's
 #      log pane says so);
 #   6. the Timeline view (5): the SRP sign-in, the 403 call and its log
-#      line, in that order;
+#      line, in that order; then x, the session's transcript exported as
+#      Markdown to a new 0600 file the status line names;
 #   7. quit (q): exit code 0, the terminal restored (no alternate screen,
 #      cursor shown, mouse reporting off).
 #
@@ -172,6 +173,9 @@ keys Enter
 wait_for 20 "cognito.NotAuthorizedException.incorrect-password" "Checked against the target's configuration"
 echo "ok: a pasted error explained"
 keys Escape
+# Wait for the pane to close: an Escape followed at once by the arrows
+# below can reach the console as one alt+↓.
+wait_gone 5 "Checked against the target's configuration"
 
 # 2. Hosted-UI PKCE; the scripted browser signs in.
 keys Down Down
@@ -284,6 +288,25 @@ else
 		echo "ok: the Timeline view: the SRP sign-in, GET /scoped → 403, then its log line (request $reqid)"
 	fi
 fi
+
+# 6b. x: the latest recorded session (the demo records into a temporary
+# directory of its own) written as Markdown to a new 0600 file beside the
+# recorded sessions; the status line names it (its path cut in the middle
+# when the line cannot hold it: the file name stays).
+keys x
+exports="$home/.local/state/cogscope/transcripts"
+deadline=$((SECONDS + 10))
+until export_file=$(ls "$exports"/*.md 2>/dev/null | head -n1) && [ -n "$export_file" ]; do
+	[ "$SECONDS" -ge "$deadline" ] && fail "x wrote no transcript in $exports"
+	sleep 0.05
+done
+export_name=$(basename "$export_file")
+wait_for 10 "${export_name: -32}"
+[ "$(stat -c %a "$export_file")" = 600 ] || fail "the transcript $export_file is not 0600"
+grep -qF "# cogscope session transcript" "$export_file" || fail "the transcript $export_file is not the Markdown export"
+grep -qF "## Sign-in 1: pkce — signed-in" "$export_file" || fail "the transcript's latest session does not start with the PKCE sign-in"
+if grep -qF "Passw0rd!" "$export_file"; then fail "the transcript holds the demo password"; fi
+echo "ok: x wrote the latest session (the PKCE sign-in, the refresh, the calls) to $export_name, 0600, and named it"
 
 # 7. Quit: exit status 0 and the terminal restored.
 keys q

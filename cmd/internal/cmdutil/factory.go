@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cogscope/cogscope/cmd/internal/config"
+	"github.com/cogscope/cogscope/internal/transcript"
 )
 
 // IOStreams are the streams a command reads and writes. Data goes to Out,
@@ -61,6 +62,11 @@ type Factory struct {
 	// AWSConfigFunc builds the SDK configuration of a target; nil is
 	// DefaultAWSConfig. Tests give a hermetic one.
 	AWSConfigFunc func(ctx context.Context, f *Factory, t Target) (aws.Config, error)
+	// EphemeralTranscripts, when set, is where the sessions of a target
+	// on the in-process local stack are recorded (nil, or a nil store:
+	// they are not, the stack ends with the command). The console sets it
+	// for its demo, so that its export key has something to write.
+	EphemeralTranscripts func() *transcript.Store
 
 	// debug and progress watch every HTTP exchange once InstallHTTPHooks
 	// has run: --debug's log, a terminal's progress line.

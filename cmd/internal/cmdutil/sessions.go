@@ -112,6 +112,23 @@ func (f *Factory) Transcripts() *transcript.Store {
 	return transcript.NewStore(f.Paths().StateDir)
 }
 
+// transcriptStore is where t's sessions are recorded: the state
+// directory's store; for a target on the in-process local stack
+// EphemeralTranscripts' (nil: not recorded); nil for a stack yet to
+// start.
+func (f *Factory) transcriptStore(t Target) *transcript.Store {
+	switch {
+	case t.Pending:
+		return nil
+	case t.Ephemeral:
+		if f.EphemeralTranscripts == nil {
+			return nil
+		}
+		return f.EphemeralTranscripts()
+	}
+	return f.Transcripts()
+}
+
 // TranscriptTarget is t as a transcript records it.
 func TranscriptTarget(t Target, clientID, apiBaseURL string) transcript.Target {
 	return transcript.Target{Profile: t.Profile, Region: t.Region, Endpoint: t.Endpoint, UserPoolID: t.UserPoolID,
@@ -121,15 +138,16 @@ func TranscriptTarget(t Target, clientID, apiBaseURL string) transcript.Target {
 // RecordTranscript adds an entry to the target's recorded sessions
 // (o.Fresh: a new session, for a sign-in that is not a refresh). A
 // target on an in-process stack is not recorded (it ends with the
-// command).
+// command), unless EphemeralTranscripts gives it a store.
 func (f *Factory) RecordTranscript(t Target, clientID string, o transcript.RecordOptions, fn func(*transcript.Transcript)) error {
-	if t.Ephemeral || t.Pending {
+	store := f.transcriptStore(t)
+	if store == nil {
 		return nil
 	}
 	if o.Now.IsZero() {
 		o.Now = f.Clock()()
 	}
-	if err := f.Transcripts().Record(t.SessionKey(clientID), o, fn); err != nil {
+	if err := store.Record(t.SessionKey(clientID), o, fn); err != nil {
 		return fmt.Errorf("the session was not recorded for `cogscope transcript`: %w", err)
 	}
 	return nil
@@ -146,8 +164,8 @@ func (f *Factory) RecordTranscript(t Target, clientID string, o transcript.Recor
 // console's sign-ins, call it.
 func (f *Factory) RecordSignIn(ctx context.Context, t Target, clientID, flow string, refresh bool, steps []flows.Step,
 	tk *flows.Tokens, runErr error, keys inspect.KeySource, secrets ...string) error {
-	if t.Ephemeral || t.Pending {
-		return nil
+	if f.transcriptStore(t) == nil {
+		return nil // not recorded: spare the verification
 	}
 	var issued transcript.IssuedTokens
 	if tk != nil {
@@ -178,7 +196,7 @@ func (f *Factory) RecordSignIn(ctx context.Context, t Target, clientID, flow str
 // kept) against the API at baseURL, with its matched log lines (nil
 // without). `cogscope call` and the console's API view call it.
 func (f *Factory) RecordCall(t Target, baseURL string, res *apicall.Result, token string, logs *logtail.CallLogs, started time.Time) error {
-	if res == nil || t.Ephemeral || t.Pending {
+	if res == nil || f.transcriptStore(t) == nil {
 		return nil
 	}
 	jti := ""
@@ -191,7 +209,7 @@ func (f *Factory) RecordCall(t Target, baseURL string, res *apicall.Result, toke
 // RecordCalls records calls made at t against the API at baseURL (a
 // smoke run's rows); secrets are the tokens sent.
 func (f *Factory) RecordCalls(t Target, baseURL string, calls []transcript.Call, secrets ...string) error {
-	if len(calls) == 0 || t.Ephemeral || t.Pending {
+	if len(calls) == 0 {
 		return nil
 	}
 	return f.RecordTranscript(t, t.ClientID, transcript.RecordOptions{Target: TranscriptTarget(t, t.ClientID, baseURL), Secrets: secrets},
@@ -229,12 +247,14 @@ func VerifyForTranscript(ctx context.Context, t Target, clientID string, keys in
 // ExportTranscript writes the latest recorded session of clientID's
 // sign-ins at t in format (transcript.FormatMarkdown or FormatJSON),
 // masked: `cogscope transcript export` and a console key share it.
-// transcript.ErrNoTranscript (wrapped) when nothing was recorded.
+// transcript.ErrNoTranscript (wrapped) when nothing was recorded (an
+// in-process stack records nothing unless EphemeralTranscripts is set).
 func (f *Factory) ExportTranscript(t Target, clientID, format string, w io.Writer) (*transcript.Transcript, error) {
-	if t.Ephemeral || t.Pending {
+	store := f.transcriptStore(t)
+	if store == nil {
 		return nil, fmt.Errorf("%w: the in-process local stack records nothing", transcript.ErrNoTranscript)
 	}
-	tr, err := f.Transcripts().Latest(t.SessionKey(clientID))
+	tr, err := store.Latest(t.SessionKey(clientID))
 	if err != nil {
 		return nil, err
 	}

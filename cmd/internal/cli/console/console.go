@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,6 +149,7 @@ type console struct {
 	mu      sync.Mutex
 	target  cmdutil.Target
 	stop    func()        // stops the in-process stack
+	demoDir string        // the in-process stack's recorded sessions (export.go), removed by close
 	started bool          // connect has begun
 	closed  bool          // close has run: connect must not start a stack
 	done    chan struct{} // closed when connect has returned (or was never needed)
@@ -168,6 +170,9 @@ func newConsole(ctx context.Context, f *cmdutil.Factory, fl cmdutil.TargetFlags)
 	if !t.Pending {
 		close(c.done)
 		c.session = c.loadSession()
+	} else {
+		// The demo records its sessions for x, until the console quits.
+		f.EphemeralTranscripts = c.demoTranscripts
 	}
 	return c, nil
 }
@@ -185,7 +190,8 @@ func (c *console) options() ui.Options {
 		Logs:    newConsoleLogs(c),
 		// Read after the first frame (and after Connect): the
 		// credential chain alone can take seconds.
-		Providers: c.providers,
+		Providers:        c.providers,
+		ExportTranscript: c.exportTranscript,
 	}
 	api := &consoleAPI{c: c}
 	o.API = api
@@ -228,10 +234,13 @@ func (c *console) connect(context.Context) (service.Target, error) {
 	if err != nil {
 		return targetView(c.current()), err
 	}
+	// Where the demo's sessions are recorded; without it (no temporary
+	// directory) they are not, and x says there is nothing to export.
+	dir := newDemoDir(c.f.Clock()())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.target.UseDemo(demo)
-	c.stop = stop
+	c.stop, c.demoDir = stop, dir
 	return targetView(c.target), nil
 }
 
@@ -248,11 +257,14 @@ func (c *console) close() {
 		}
 	}
 	c.mu.Lock()
-	stop := c.stop
-	c.stop = nil
+	stop, dir := c.stop, c.demoDir
+	c.stop, c.demoDir = nil, ""
 	c.mu.Unlock()
 	if stop != nil {
 		stop()
+	}
+	if dir != "" {
+		_ = os.RemoveAll(dir)
 	}
 }
 
