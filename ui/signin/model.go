@@ -498,8 +498,12 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		m.phase = phaseDone
 		m.session = *ev.Tokens
 		m.release()
-		return m, tea.Batch(next, common.Session(*ev.Tokens, m.ran.title+" sign-in", string(m.ran.flow)),
-			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens"))
+		// The session first, then the status that says to press 2: the
+		// Tokens view holds the tokens by the time it says so (a batch
+		// could deliver the status first, and a quick 2 then r found no
+		// session to refresh).
+		return m, tea.Batch(next, tea.Sequence(common.Session(*ev.Tokens, m.ran.title+" sign-in", string(m.ran.flow)),
+			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens")))
 	case ev.Err != nil:
 		m2, cmd := m.fail(ev.Err)
 		return m2, tea.Batch(next, cmd)
