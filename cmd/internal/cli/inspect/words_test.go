@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	jwtinspect "github.com/cogscope/cogscope/inspect"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/words/*.golden from the command's output")
@@ -84,5 +86,16 @@ func TestInspectWordsItsFlags(t *testing.T) {
 				t.Errorf("the command line names its flags, got none:\n%s", got)
 			}
 		})
+	}
+}
+
+// Every fix code the inspector leaves to an edge names its flag here.
+func TestCheckHintsNameAFlagForEveryFix(t *testing.T) {
+	t.Parallel()
+	h := checkHints("https://issuer.example/")
+	for _, fx := range jwtinspect.FixCodes {
+		if !strings.Contains(h[fx].Text, "--") {
+			t.Errorf("fix %s: %+v names no flag", fx, h[fx])
+		}
 	}
 }
