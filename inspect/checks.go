@@ -15,6 +15,12 @@ func skipCheck(name CheckName, why string) Check {
 	return Check{Name: name, Status: StatusSkipped, Detail: why}
 }
 
+// fixed is c with the code of the fix its text leaves for an edge to word.
+func fixed(c Check, fix string) Check {
+	c.Fix = fix
+	return c
+}
+
 // step runs one check by name.
 func (e *evaluation) step(name CheckName) Check {
 	switch name {
@@ -163,14 +169,14 @@ func (e *evaluation) checkAlg() Check {
 	}
 	var unknown *UnknownKidError
 	if e.keyErr != nil && !errors.As(e.keyErr, &unknown) {
-		return skipCheck(CheckAlg, "not checked against the keys: "+e.keyErr.Error())
+		return fixed(skipCheck(CheckAlg, "not checked against the keys: "+e.keyErr.Error()), fixOf(e.keyErr))
 	}
 	// No key for this token (kid missing or unknown): the alg must still be
 	// one the issuer's keys declare.
 	iss, kctx := e.keyIssuer()
 	keys, err := e.v.keys.Keys(kctx, iss)
 	if err != nil {
-		return skipCheck(CheckAlg, "not checked against the keys: "+err.Error())
+		return fixed(skipCheck(CheckAlg, "not checked against the keys: "+err.Error()), fixOf(err))
 	}
 	if len(keys) == 0 {
 		// Nothing to hold the alg against: an empty JWKS is the kid
@@ -218,7 +224,7 @@ func (e *evaluation) checkKid() Check {
 			}
 			return c
 		}
-		return skipCheck(CheckKid, "keys unavailable: "+e.keyErr.Error())
+		return fixed(skipCheck(CheckKid, "keys unavailable: "+e.keyErr.Error()), fixOf(e.keyErr))
 	}
 	if e.key == nil {
 		return skipCheck(CheckKid, "keys unavailable")
@@ -244,7 +250,7 @@ func (e *evaluation) checkSignature() Check {
 	if e.key == nil || e.key.RSA == nil {
 		if e.keyErr != nil {
 			e.ioErr = e.keyErr
-			return skipCheck(CheckSignature, "not checked: keys unavailable: "+e.keyErr.Error())
+			return fixed(skipCheck(CheckSignature, "not checked: keys unavailable: "+e.keyErr.Error()), fixOf(e.keyErr))
 		}
 		return skipCheck(CheckSignature, "not checked: no usable key")
 	}
@@ -276,18 +282,18 @@ func (e *evaluation) checkIss() Check {
 	if want == "" {
 		if e.v.pinned {
 			if !e.cs.present(cIss) {
-				return skipCheck(CheckIss, "no expected issuer given (--issuer), and the token has no iss; the signature was checked with the keys given")
+				return fixed(skipCheck(CheckIss, "no expected issuer given, and the token has no iss; the signature was checked with the keys given"), FixExpectIssuer)
 			}
-			return skipCheck(CheckIss, fmt.Sprintf("no expected issuer given (--issuer); iss %q (%s) is not compared, the signature was checked with the keys given", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
+			return fixed(skipCheck(CheckIss, fmt.Sprintf("no expected issuer given; iss %q (%s) is not compared, the signature was checked with the keys given", e.cs.iss, DescribeIssuer(e.cs.iss).text())), FixExpectIssuer)
 		}
 		if !e.cs.present(cIss) || e.cs.iss == "" {
 			c := failCheck(CheckIss, "no expected issuer given and the token has no iss: nothing says whose keys could vouch for it")
-			c.Hint = "give the expected issuer (--issuer, a profile or a session) or the JWKS (--jwks)"
+			c.Hint, c.Fix = "give the expected issuer", FixGiveIssuer
 			return c
 		}
 		c := failCheck(CheckIss, fmt.Sprintf("unconfirmed issuer: the signature was checked against the token's own issuer %q (%s), which nobody confirmed; "+
 			"whoever wrote the token chose those keys, so the signature proves nothing", e.cs.iss, DescribeIssuer(e.cs.iss).text()))
-		c.Hint = fmt.Sprintf("if this is the issuer you expect, say so: --issuer %q (or a profile or session), or give its JWKS (--jwks)", e.cs.iss)
+		c.Hint, c.Fix = "if this is the issuer you expect, say so", FixConfirmIssuer
 		return c
 	}
 	if !e.cs.present(cIss) || e.cs.iss == "" {
@@ -327,9 +333,9 @@ func (e *evaluation) checkTokenUse() Check {
 	case e.cs.wrong(cTokenUse):
 		return failCheck(CheckTokenUse, "token_use is not a string")
 	case !required && tu == "":
-		return skipCheck(CheckTokenUse, "the token has no token_use, which only Cognito tokens carry: not required, since the issuer is not a Cognito user pool and no --token-use was given")
+		return fixed(skipCheck(CheckTokenUse, "the token has no token_use, which only Cognito tokens carry: not required, since the issuer is not a Cognito user pool"), FixExpectTokenUse)
 	case !required && tu != "id" && tu != "access":
-		return skipCheck(CheckTokenUse, fmt.Sprintf("token_use is %q, not a Cognito kind: not required, since the issuer is not a Cognito user pool and no --token-use was given", tu))
+		return fixed(skipCheck(CheckTokenUse, fmt.Sprintf("token_use is %q, not a Cognito kind: not required, since the issuer is not a Cognito user pool", tu)), FixExpectTokenUse)
 	case tu == "":
 		c := failCheck(CheckTokenUse, "the token has no token_use: it is not a Cognito ID or access token")
 		if want == "" {
@@ -355,7 +361,7 @@ func (e *evaluation) checkTokenUse() Check {
 			c.Detail = "access: an access token (what the bearer may call)"
 		}
 		if want == "" {
-			c.Detail += "; either kind accepted (no --token-use)"
+			c.Detail, c.Fix = c.Detail+"; either kind accepted", FixAnyTokenUse
 		}
 	}
 	return c
@@ -419,7 +425,7 @@ func (e *evaluation) checkAud() Check {
 		return failCheck(CheckAud, a.bad)
 	}
 	if len(e.v.clients) == 0 {
-		return skipCheck(CheckAud, "no expected client id given (--client-id)")
+		return fixed(skipCheck(CheckAud, "no expected client id given"), FixExpectClientID)
 	}
 	want := e.v.opts.ClientIDs
 	if a.field == "" {
@@ -464,7 +470,7 @@ func (e *evaluation) checkExp() Check {
 		}
 		c.Hint = "get a new token (refresh it); a cached or saved token was reused"
 		if e.now.Sub(exp) < closeCall {
-			c.Hint += "; if it expired just now, compare this machine's clock with the issuer's (--skew)"
+			c.Hint, c.Fix = c.Hint+"; if it expired just now, compare this machine's clock with the issuer's", FixSkew
 		}
 		return c
 	}
@@ -493,7 +499,7 @@ func (e *evaluation) checkNbf() Check {
 	}
 	if e.cs.nbf-e.v.skewSec > e.nowSec {
 		c := failCheck(CheckNbf, "not valid until "+whenText(secondsTime(e.cs.nbf), e.now))
-		c.Hint = "this machine's clock may be behind the issuer's (--skew)"
+		c.Hint, c.Fix = "this machine's clock may be behind the issuer's", FixSkew
 		return c
 	}
 	c := Check{Name: CheckNbf, Status: StatusOK}
@@ -512,12 +518,12 @@ func (e *evaluation) checkIat() Check {
 	}
 	if e.cs.present(cIat) && e.cs.iat-e.v.skewSec > e.nowSec {
 		c := failCheck(CheckIat, "issued in the future: iat is "+whenText(secondsTime(e.cs.iat), e.now))
-		c.Hint = "this machine's clock is behind the issuer's, or iat was forged (--skew allows for drift)"
+		c.Hint, c.Fix = "this machine's clock is behind the issuer's, or iat was forged", FixSkewDrift
 		return c
 	}
 	if e.cs.present(cAuthTime) && e.cs.authTime-e.v.skewSec > e.nowSec {
 		c := failCheck(CheckIat, "auth_time (the sign-in) is in the future: "+whenText(secondsTime(e.cs.authTime), e.now))
-		c.Hint = "this machine's clock is behind the issuer's (--skew allows for drift)"
+		c.Hint, c.Fix = "this machine's clock is behind the issuer's", FixSkewDrift
 		return c
 	}
 	if !e.cs.present(cIat) {
@@ -542,7 +548,7 @@ func (e *evaluation) checkScope() Check {
 	}
 	want := e.v.opts.Scopes
 	if len(want) == 0 {
-		return skipCheck(CheckScope, "no required scope given (--scope)")
+		return fixed(skipCheck(CheckScope, "no required scope given"), FixRequireScope)
 	}
 	if e.cs.scope == "" {
 		c := failCheck(CheckScope, fmt.Sprintf("the token has no scope; required: %s", oneOf(want)))
@@ -579,7 +585,7 @@ func scopeHint(have []string) string {
 func (e *evaluation) checkGroup() Check {
 	want := e.v.opts.Groups
 	if len(want) == 0 {
-		return skipCheck(CheckGroup, "no required group given (--group)")
+		return fixed(skipCheck(CheckGroup, "no required group given"), FixRequireGroup)
 	}
 	switch {
 	case e.cs.wrong(cGroups):

@@ -42,7 +42,7 @@
 //
 // A Report holds Header and Claims as []Claim{Name, Value (raw JSON),
 // Display, Items, Time, Meaning, Known, Check, Status}, Checks as
-// []Check{Name, Status ok|fail|skipped, Detail, Hint, Attack} in the order
+// []Check{Name, Status ok|fail|skipped, Detail, Hint, Attack, Fix} in the order
 // parse, alg, kid, signature, iss, token_use, aud, exp, nbf, iat, scope,
 // group (CheckNames), Valid, Kind (id|access|unknown), Now, Lifetime{Known,
 // IssuedAt, ExpiresAt, NotBefore, Now, Total, Remaining, Elapsed 0..1} for
@@ -50,10 +50,24 @@
 // `--json` form {"header", "claims", "checks": [{"name", "status",
 // "detail"}], "valid", "trust", "issuer"}.
 //
+// Texts name no flag, key or command: the command line and the console
+// give an expected issuer, keys or a clock allowance in different ways.
+// Where a text leaves one for the edge to name, Check.Fix (and
+// PolicyError.Fix, for a refused fetch) holds its code (FixExpectIssuer,
+// FixConfirmIssuer, FixSkew, FixRelaxFetch... — FixCodes lists them), and
+// the edge adds its words, keyed by the code, as apicall's FixPhrase does
+// for a refused call:
+//
+//	type Hint struct{ After, Text string }           // Text goes after After, or at the end
+//	func Phrase(text, fix string, hints map[string]Hint) string
+//	func (Check) Phrase(hints) Check                  // to Hint when set, else to Detail
+//	func (*Report) Phrase(hints) *Report              // a copy, every check phrased
+//	func PhraseError(err, hints) error                // the PolicyError's fix in err's message
+//
 // Valid means: the signature verified, no check failed, and someone other
 // than the token vouched for the keys (see Trust below). A check with
-// nothing to compare against (no --client-id, no --scope...) is skipped and
-// says why. Scopes and groups need at least one match, as API Gateway and
+// nothing to compare against (no expected client id, no required
+// scope...) is skipped and says why. Scopes and groups need at least one match, as API Gateway and
 // aws-jwt-verify do. The alg check accepts only RS256/RS384/RS512 as the
 // key declares; "none", HS* with an RSA key and alg/key mismatches fail
 // with Check.Attack naming the attack (AttackAlgNone, AttackKeyConfusion,

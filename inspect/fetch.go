@@ -22,7 +22,8 @@ import (
 // PolicyError says the fetch policy refused a URL or an address.
 type PolicyError struct {
 	URL    string // the URL refused (an issuer, a JWKS URL or a redirect)
-	Reason string
+	Reason string // names no flag: Fix is the code an edge words (Phrase)
+	Fix    string // the fix code (FixRelaxFetch…), "" when no option lifts the refusal
 }
 
 func (e *PolicyError) Error() string {
@@ -103,17 +104,18 @@ type fetchRule struct {
 	private bool
 }
 
-// allow checks an address against the rule.
-func (r fetchRule) allow(a netip.Addr) error {
+// allow checks an address against the rule: why it is refused and the
+// code of the fix, or "" when it is allowed.
+func (r fetchRule) allow(a netip.Addr) (why, fix string) {
 	switch c := classifyAddr(a); {
 	case c == addrLinkLocal || c == addrMetadata || c == addrUnusable:
-		return fmt.Errorf("%s is %s, never fetched from", a, c)
+		return fmt.Sprintf("%s is %s, never fetched from", a, c), ""
 	case r.loopbackOnly && c != addrLoopback:
-		return fmt.Errorf("plain http is allowed only to loopback, and %s is %s (use https, or --relaxed-fetch for a local emulator)", a, c)
+		return fmt.Sprintf("plain http is allowed only to loopback, and %s is %s (use https)", a, c), FixRelaxFetch
 	case c == addrPrivate && !r.private:
-		return fmt.Errorf("%s is %s and the issuer is unconfirmed (give --issuer to confirm it, or --relaxed-fetch for a local emulator)", a, c)
+		return fmt.Sprintf("%s is %s and the issuer is unconfirmed", a, c), FixConfirmOrRelax
 	}
-	return nil
+	return "", ""
 }
 
 // unconfirmedKey marks a context whose key lookups follow a token's own
@@ -146,6 +148,7 @@ func (c *Cache) ruleFor(ctx context.Context, u *url.URL) fetchRule {
 // relaxed), and an IP-literal host allowed by rule.
 func (c *Cache) checkURL(raw string, u *url.URL, rule fetchRule) error {
 	refuse := func(why string) error { return &PolicyError{URL: u.Redacted(), Reason: why} }
+	refuseFix := func(why, fix string) error { return &PolicyError{URL: u.Redacted(), Reason: why, Fix: fix} }
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http", u.Host == "", u.Opaque != "":
 		return refuse("not an http(s) URL with a host")
@@ -158,11 +161,11 @@ func (c *Cache) checkURL(raw string, u *url.URL, rule fetchRule) error {
 	}
 	host := u.Hostname()
 	if a, err := netip.ParseAddr(host); err == nil {
-		if err := rule.allow(a); err != nil {
-			return refuse(err.Error())
+		if why, fix := rule.allow(a); why != "" {
+			return refuseFix(why, fix)
 		}
 	} else if rule.loopbackOnly && !isLocalhostName(host) {
-		return refuse("plain http is allowed only to loopback (localhost, 127.0.0.1, [::1]); use https, or --relaxed-fetch for a local emulator")
+		return refuseFix("plain http is allowed only to loopback (localhost, 127.0.0.1, [::1]); use https", FixRelaxFetch)
 	}
 	return nil
 }
@@ -185,7 +188,7 @@ func hasDotSegment(p string) bool {
 func (c *Cache) jwksURLOf(issuer string) (string, error) {
 	u, err := url.Parse(issuer)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", &PolicyError{URL: issuer, Reason: "the issuer is not an http(s) URL, so its JWKS cannot be fetched; give the JWKS explicitly (--jwks)"}
+		return "", &PolicyError{URL: issuer, Reason: "the issuer is not an http(s) URL, so its JWKS cannot be fetched", Fix: FixGiveJWKS}
 	}
 	// The strictest rule here; the fetch applies the one that fits.
 	if err := c.checkURL(issuer, u, fetchRule{loopbackOnly: u.Scheme == "http" && !c.opts.RelaxFetch, private: true}); err != nil {
@@ -226,8 +229,8 @@ func (c *Cache) policyClient() *http.Client {
 			if err != nil {
 				return &PolicyError{URL: addr, Reason: "cannot read the resolved address " + address}
 			}
-			if err := rule.allow(ap.Addr()); err != nil {
-				return &PolicyError{URL: addr, Reason: "it resolved to " + err.Error()}
+			if why, fix := rule.allow(ap.Addr()); why != "" {
+				return &PolicyError{URL: addr, Reason: "it resolved to " + why, Fix: fix}
 			}
 			return nil
 		}

@@ -54,6 +54,12 @@ type Check struct {
 	// Attack, when set, names the attack a refused token matches (alg
 	// "none", HMAC/RSA key confusion, algorithm substitution).
 	Attack string
+	// Fix, when set, is the code (FixExpectIssuer…) of what the user
+	// could give to change this outcome — an expected issuer, keys, a
+	// clock allowance — which only an edge can name (a flag, a profile
+	// key). Detail and Hint name no flag: an edge adds its words with
+	// Phrase, to Hint when the check has one, else to Detail.
+	Fix string
 }
 
 // OK reports whether the check passed.

@@ -168,8 +168,8 @@ func TestVerifySkipsChecksWithoutExpectations(t *testing.T) {
 			t.Errorf("%s = %s %q, want skipped with a reason", name, c.Status, c.Detail)
 		}
 	}
-	if !strings.Contains(r.Check(CheckAud).Detail, "--client-id") {
-		t.Errorf("aud skip detail %q does not say which flag is missing", r.Check(CheckAud).Detail)
+	if c := r.Check(CheckAud); c.Fix != FixExpectClientID || strings.Contains(c.Detail, "--") {
+		t.Errorf("aud skip %+v does not code what is missing (the edge names it)", c)
 	}
 }
 

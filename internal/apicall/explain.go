@@ -197,22 +197,15 @@ var Causes = map[string]struct{ Fix, Text, FixText, Catalogue string }{
 
 // Hint is an edge's own words for a fix: how to do it there (a CLI
 // flag, a console key). Text goes right after the words After of the
-// fix's text, or at its end when After is "" or not found.
-type Hint struct{ After, Text string }
+// fix's text, or at its end when After is "" or not found. It is the
+// inspector's (inspect.Hint), which words its checks' fixes the same way.
+type Hint = inspect.Hint
 
 // FixPhrase is cause's FixText with the hint hints holds for its Fix
 // code; "" for a cause without a fix.
 func FixPhrase(cause string, hints map[string]Hint) string {
 	c := Causes[cause]
-	h, ok := hints[c.Fix]
-	if c.FixText == "" || !ok || h.Text == "" {
-		return c.FixText
-	}
-	if i := strings.Index(c.FixText, h.After); h.After != "" && i >= 0 {
-		at := i + len(h.After)
-		return c.FixText[:at] + h.Text + c.FixText[at:]
-	}
-	return c.FixText + h.Text
+	return inspect.Phrase(c.FixText, c.Fix, hints)
 }
 
 // Explain builds the judgement of a refused call.

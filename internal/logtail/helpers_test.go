@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -123,4 +124,66 @@ func exactlyOnce(t *testing.T, evs []logtail.Event, want []string) {
 	for m, n := range count {
 		t.Fatalf("unexpected %q delivered %d times", m, n)
 	}
+}
+
+// waitNotices waits until cond holds over the notices, or fails after d
+// (a guard against a hang, not a speed target).
+func (c *collector) waitNotices(t *testing.T, d time.Duration, what string, cond func([]logtail.Notice) bool) {
+	t.Helper()
+	waitUntil(t, d, what, func() bool {
+		_, ns := c.snapshot()
+		return cond(ns)
+	}, c.snapshot)
+}
+
+// count is how many notices of kind k the collector holds.
+func (c *collector) count(k logtail.NoticeKind) int {
+	_, ns := c.snapshot()
+	n := 0
+	for _, x := range ns {
+		if x.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// waitUntil polls cond until it holds, or fails after d, saying what the
+// collector (if any) holds.
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool, state func() ([]logtail.Event, []logtail.Notice)) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			if state != nil {
+				evs, ns := state()
+				t.Fatalf("%s: not within %v (%d events; notices %+v)", what, d, len(evs), ns)
+			}
+			t.Fatalf("%s: not within %v", what, d)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// callCounter counts the requests of one operation the service answered,
+// so that a test can wait for rounds of polling rather than for time.
+type callCounter struct {
+	target string // X-Amz-Target, e.g. Logs_20140328.FilterLogEvents
+	n      atomic.Int64
+}
+
+func (c *callCounter) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if r.Header.Get("X-Amz-Target") == c.target {
+			c.n.Add(1)
+		}
+	})
+}
+
+// waitRounds waits until n more requests than now were answered.
+func (c *callCounter) waitRounds(t *testing.T, n int64, what string) {
+	t.Helper()
+	from := c.n.Load()
+	waitUntil(t, 30*time.Second, what, func() bool { return c.n.Load() >= from+n }, nil)
 }

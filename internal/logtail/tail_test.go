@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -95,8 +96,9 @@ func TestTailHistory(t *testing.T) {
 	}
 }
 
-// Follow uses Live Tail: events written after it started arrive within
-// 1 s; the --since window comes first; stopping the consumer ends it.
+// Follow uses Live Tail: events written after it started arrive (how fast
+// is BenchmarkTailUnderLoad's live lag); the --since window comes first; stopping the
+// consumer ends it.
 func TestTailFollowLive(t *testing.T) {
 	t.Parallel()
 	env := localtest.Start(t)
@@ -104,13 +106,10 @@ func TestTailFollowLive(t *testing.T) {
 	groups, _ := logtail.ResolveGroups(context.Background(), env.LogsClient(), []string{"g"})
 	c := newCollector()
 	runTail(t, env.LogsClient(), logtail.Options{Groups: groups, Follow: true, Since: time.Now().Add(-2 * time.Minute)}, c)
-	c.waitFor(t, 5*time.Second, "history", func(evs []logtail.Event) bool { return len(evs) == 1 })
-	for !c.hasNotice(logtail.NoticeLiveTail) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	written := time.Now()
-	env.Logs.Write("g", "s", written, "live one")
-	c.waitFor(t, time.Second, "live event within 1s", func(evs []logtail.Event) bool { return len(evs) == 2 })
+	c.waitFor(t, 30*time.Second, "history", func(evs []logtail.Event) bool { return len(evs) == 1 })
+	c.waitNotices(t, 30*time.Second, "the session", func([]logtail.Notice) bool { return c.hasNotice(logtail.NoticeLiveTail) })
+	env.Logs.Write("g", "s", time.Now(), "live one")
+	c.waitFor(t, 30*time.Second, "the live event", func(evs []logtail.Event) bool { return len(evs) == 2 })
 	evs, _ := c.snapshot()
 	if evs[1].Message != "live one" || evs[1].EventID != "" || evs[1].LogGroup != "g" {
 		t.Fatalf("got %+v", evs)
@@ -120,13 +119,26 @@ func TestTailFollowLive(t *testing.T) {
 	}
 
 	// A consumer that stops reading ends Tail, which closes the session.
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// The event is written once the session has begun (else Live Tail
+	// would rightly never show it).
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	done := make(chan error, 1)
+	begun := make(chan struct{})
+	var once sync.Once
+	notify := func(n logtail.Notice) {
+		if n.Kind == logtail.NoticeLiveTail {
+			once.Do(func() { close(begun) })
+		}
+	}
 	go func() {
-		done <- logtail.Tail(ctx, env.LogsClient(), logtail.Options{Groups: groups, Follow: true}, func(logtail.Event) bool { return false })
+		done <- logtail.Tail(ctx, env.LogsClient(), logtail.Options{Groups: groups, Follow: true, Notify: notify}, func(logtail.Event) bool { return false })
 	}()
-	time.Sleep(300 * time.Millisecond)
+	select {
+	case <-begun:
+	case err := <-done:
+		t.Fatalf("Tail ended before its session began: %v", err)
+	}
 	env.Logs.Write("g", "s", time.Now(), "stop here")
 	if err := <-done; err != nil {
 		t.Fatalf("Tail after the consumer stopped: %v", err)
@@ -151,25 +163,23 @@ func TestTailFallsBackToPolling(t *testing.T) {
 	t.Parallel()
 	svc := logs.New(logs.Options{})
 	svc.Write("g", "s", time.Now().Add(-time.Hour), "old")
-	c := serve(t, svc, refuseLiveTail)
+	filters := &callCounter{target: "Logs_20140328.FilterLogEvents"}
+	c := serve(t, svc, func(h http.Handler) http.Handler { return refuseLiveTail(filters.wrap(h)) })
 	groups, err := logtail.ResolveGroups(context.Background(), c, []string{"g"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	col := newCollector()
 	runTail(t, c, logtail.Options{Groups: groups, Follow: true, PollInterval: 50 * time.Millisecond}, col)
-	deadline := time.Now().Add(5 * time.Second)
-	for !col.hasNotice(logtail.NoticePolling) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	col.waitNotices(t, 30*time.Second, "polling", func(ns []logtail.Notice) bool { return len(ns) > 0 })
 	_, ns := col.snapshot()
 	var ae smithy.APIError
 	if len(ns) == 0 || ns[0].Kind != logtail.NoticePolling || !errors.As(ns[0].Err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
 		t.Fatalf("notices %+v", ns)
 	}
 	svc.Write("g", "s", time.Now(), "new")
-	col.waitFor(t, 3*time.Second, "polled event", func(evs []logtail.Event) bool { return len(evs) == 1 })
-	time.Sleep(200 * time.Millisecond) // a few more rounds: no repeats, no "old"
+	col.waitFor(t, 30*time.Second, "polled event", func(evs []logtail.Event) bool { return len(evs) == 1 })
+	filters.waitRounds(t, 3, "three more polling rounds") // no repeats, no "old"
 	evs, _ := col.snapshot()
 	exactlyOnce(t, evs, []string{"new"})
 }
@@ -214,7 +224,8 @@ func (b *bufferWriter) Write(p []byte) (int, error) { b.buf = append(b.buf, p...
 func TestPollingCursorExactlyOnce(t *testing.T) {
 	t.Parallel()
 	svc := logs.New(logs.Options{})
-	c := serve(t, svc, cutFilterOnce(3))
+	filters := &callCounter{target: "Logs_20140328.FilterLogEvents"}
+	c := serve(t, svc, func(h http.Handler) http.Handler { return cutFilterOnce(3)(filters.wrap(h)) })
 	svc.Write("g", "s", time.Now().Add(-time.Hour), "before")
 	groups, err := logtail.ResolveGroups(context.Background(), c, []string{"g"})
 	if err != nil {
@@ -232,15 +243,15 @@ func TestPollingCursorExactlyOnce(t *testing.T) {
 		want = append(want, m)
 		svc.Write("g", fmt.Sprint("s", i%4), ts, m)
 	}
-	col.waitFor(t, 30*time.Second, "10,000 events", func(evs []logtail.Event) bool { return len(evs) >= 10_000 })
+	col.waitFor(t, 60*time.Second, "10,000 events", func(evs []logtail.Event) bool { return len(evs) >= 10_000 })
 	// Late events: older than the newest seen, within the overlap.
 	for i := range 5 {
 		m := fmt.Sprint("late ", i)
 		want = append(want, m)
 		svc.Write("g", "s9", ts.Add(-time.Duration(i+1)*300*time.Millisecond), m)
 	}
-	col.waitFor(t, 20*time.Second, "late events", func(evs []logtail.Event) bool { return len(evs) >= 10_005 })
-	time.Sleep(300 * time.Millisecond) // more rounds: no repeats
+	col.waitFor(t, 60*time.Second, "late events", func(evs []logtail.Event) bool { return len(evs) >= 10_005 })
+	filters.waitRounds(t, 3, "three more polling rounds") // no repeats
 	evs, _ := col.snapshot()
 	exactlyOnce(t, evs, want)
 	if !col.hasNotice(logtail.NoticeRetry) {
@@ -249,38 +260,54 @@ func TestPollingCursorExactlyOnce(t *testing.T) {
 }
 
 // At the session cap (SessionTimeoutException) Tail reconnects, says so,
-// and loses nothing written while it reconnected.
+// and loses nothing written while it reconnected. Nothing here counts on
+// the machine's speed: events are written until Tail has reconnected at
+// the cap three times, and duplicates are looked for once two more
+// catch-ups (each rereads the last Overlap) have come after the last one.
 func TestTailReconnectsAtTheCap(t *testing.T) {
 	t.Parallel()
 	env := localtest.Start(t)
-	env.Logs.Write("g", "s", time.Now(), "x")
-	env.Logs.SetLiveTailLimits(0, 700*time.Millisecond)
+	// A second before the tail, as in TestTailDroppedStream: a catch-up
+	// starts at the millisecond the tail began, inclusive.
+	env.Logs.Write("g", "s", time.Now().Add(-time.Second), "x")
+	env.Logs.SetLiveTailLimits(0, 500*time.Millisecond)
 	groups, _ := logtail.ResolveGroups(context.Background(), env.LogsClient(), []string{"g"})
 	col := newCollector()
 	runTail(t, env.LogsClient(), logtail.Options{Groups: groups, Follow: true, Overlap: 2 * time.Second}, col)
-	for !col.hasNotice(logtail.NoticeLiveTail) {
-		time.Sleep(10 * time.Millisecond)
+	col.waitNotices(t, 30*time.Second, "the first session", func([]logtail.Notice) bool { return col.hasNotice(logtail.NoticeLiveTail) })
+	timeouts := func() int {
+		_, ns := col.snapshot()
+		n := 0
+		for _, x := range ns {
+			var te *types.SessionTimeoutException
+			if x.Kind == logtail.NoticeReconnect && errors.As(x.Err, &te) {
+				n++
+			}
+		}
+		return n
 	}
 	var want []string
-	for i := range 60 { // 3 s: several sessions
+	deadline := time.Now().Add(60 * time.Second)
+	for i := 0; timeouts() < 3; i++ { // some in sessions, some between them
+		if time.Now().After(deadline) {
+			_, ns := col.snapshot()
+			t.Fatalf("%d reconnects at the cap in 60 s; notices %+v", timeouts(), ns)
+		}
 		m := fmt.Sprint("ev ", i)
 		want = append(want, m)
 		env.Logs.Write("g", "s", time.Now(), m)
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	col.waitFor(t, 5*time.Second, "all events", func(evs []logtail.Event) bool { return len(evs) >= len(want) })
-	time.Sleep(800 * time.Millisecond)
+	col.waitFor(t, 30*time.Second, "all events", func(evs []logtail.Event) bool { return len(evs) >= len(want) })
+	caught := col.count(logtail.NoticeCatchUp)
+	col.waitNotices(t, 30*time.Second, "two more catch-ups", func([]logtail.Notice) bool { return col.count(logtail.NoticeCatchUp) >= caught+2 })
 	evs, ns := col.snapshot()
 	exactlyOnce(t, evs, want)
-	var timeouts int
 	for _, n := range ns {
 		var te *types.SessionTimeoutException
-		if n.Kind == logtail.NoticeReconnect && errors.As(n.Err, &te) {
-			timeouts++
+		if n.Kind == logtail.NoticeReconnect && !errors.As(n.Err, &te) {
+			t.Errorf("a reconnect for another reason than the cap: %+v", n)
 		}
-	}
-	if timeouts < 2 {
-		t.Fatalf("%d reconnects at the cap; notices %+v", timeouts, ns)
 	}
 }
 
@@ -343,9 +370,7 @@ func TestTailDroppedStream(t *testing.T) {
 	groups, _ := logtail.ResolveGroups(context.Background(), c, []string{"g"})
 	col := newCollector()
 	runTail(t, c, logtail.Options{Groups: groups, Follow: true, MaxBackoff: 100 * time.Millisecond}, col)
-	for !col.hasNotice(logtail.NoticeLiveTail) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	col.waitNotices(t, 30*time.Second, "the first session", func([]logtail.Notice) bool { return col.hasNotice(logtail.NoticeLiveTail) })
 	var want []string
 	for i := range 20 {
 		m := fmt.Sprintf("event %02d with some length to cross the cut", i)
@@ -353,8 +378,14 @@ func TestTailDroppedStream(t *testing.T) {
 		svc.Write("g", "s", time.Now(), m)
 		time.Sleep(30 * time.Millisecond)
 	}
-	col.waitFor(t, 5*time.Second, "all events", func(evs []logtail.Event) bool { return len(evs) >= len(want) })
-	time.Sleep(500 * time.Millisecond)
+	col.waitFor(t, 30*time.Second, "all events", func(evs []logtail.Event) bool { return len(evs) >= len(want) })
+	// Duplicates would come from the reconnect's catch-up beside the live
+	// session: once it is over, a last event that arrives live comes after
+	// anything either could still deliver.
+	col.waitNotices(t, 30*time.Second, "the catch-up", func([]logtail.Notice) bool { return col.hasNotice(logtail.NoticeCatchUp) })
+	want = append(want, "the last")
+	svc.Write("g", "s", time.Now(), "the last")
+	col.waitFor(t, 30*time.Second, "the last event", func(evs []logtail.Event) bool { return len(evs) >= len(want) })
 	evs, ns := col.snapshot()
 	exactlyOnce(t, evs, want)
 	reconnected := false

@@ -74,6 +74,36 @@ func BenchmarkFrame100k(b *testing.B) {
 	})
 }
 
+// BenchmarkWaitBatchFlood is the wait Cmd taking a backlog of 5,000
+// queued updates (a flood that piled up while a frame was drawn) into one
+// message (the time taken, not the frame's wait for more). The ms/batch
+// metric must stay well inside one frame: target ≤ 16 ms (TestFloodIsBatched asserts the batching itself).
+func BenchmarkWaitBatchFlood(b *testing.B) {
+	const n = 5000
+	updates := make([]service.TailUpdate, n)
+	for i := range updates {
+		updates[i] = service.TailUpdate{Events: []service.LogEvent{lineOf(i)}}
+	}
+	b.ReportAllocs()
+	var took time.Duration
+	for b.Loop() {
+		// Closed after the backlog, so the Cmd returns when it has
+		// taken it rather than waiting out the frame for more.
+		ch := make(chan service.TailUpdate, n)
+		for _, u := range updates {
+			ch <- u
+		}
+		close(ch)
+		start := time.Now()
+		msg := waitCmd(1, ch)().(batchMsg)
+		took += time.Since(start)
+		if len(msg.events) != n || !msg.closed {
+			b.Fatalf("batch of %d, want %d", len(msg.events), n)
+		}
+	}
+	b.ReportMetric(float64(took.Microseconds())/1000/float64(b.N), "ms/batch")
+}
+
 // BenchmarkIngest10kPerSecond is one second of a 10,000 events/s tail as
 // the program sees it: 60 batches (one a frame) of 167 events, each
 // Update followed by one frame drawn. The cpu-% metric is the share of

@@ -254,8 +254,11 @@ func TestNoService(t *testing.T) {
 }
 
 // A flood arrives as one message per frame: the wait Cmd gathers what is
-// on the channel; a channel that closes mid-batch says so with the
-// events it had.
+// queued on the channel (all of it, whatever the machine's speed: the
+// frame bounds only the wait for more), in order, none lost, at most
+// maxBatch events a message; a channel that closes mid-batch says so with
+// the events it had. How fast a backlog is taken is
+// BenchmarkWaitBatchFlood's.
 func TestFloodIsBatched(t *testing.T) {
 	t.Parallel()
 	ch := make(chan service.TailUpdate, 6000)
@@ -267,20 +270,30 @@ func TestFloodIsBatched(t *testing.T) {
 	if msg.id != 7 || len(msg.events) != 5000 || msg.status == nil || msg.status.Mode != service.TailPolling || msg.closed {
 		t.Fatalf("one batch of 5000 and the status, got %d events, status %+v, closed %v", len(msg.events), msg.status, msg.closed)
 	}
+	for i, e := range msg.events {
+		if want := fmt.Sprint("e", i); e.ID != want {
+			t.Fatalf("event %d is %s, want %s: in order, none lost", i, e.ID, want)
+		}
+	}
 	ch <- service.TailUpdate{Events: []service.LogEvent{event(1, fakes.AccessLogGroup, "last")}}
 	close(ch)
 	msg = waitCmd(7, ch)().(batchMsg)
 	if len(msg.events) != 1 || !msg.closed {
 		t.Fatalf("the last event and the close: %+v", msg)
 	}
-	// A batch is bounded, so one Update never takes too long.
+	// A batch is bounded, so one Update never takes too long; the rest
+	// comes in the next message, none lost.
 	big := make(chan service.TailUpdate, 3)
 	for range 3 {
 		evs := make([]service.LogEvent, maxBatch/2)
 		big <- service.TailUpdate{Events: evs}
 	}
-	if msg := waitCmd(1, big)().(batchMsg); len(msg.events) != maxBatch {
-		t.Fatalf("batch of %d, bound %d", len(msg.events), maxBatch)
+	close(big)
+	if msg := waitCmd(1, big)().(batchMsg); len(msg.events) != maxBatch || msg.closed {
+		t.Fatalf("batch of %d (closed %v), bound %d", len(msg.events), msg.closed, maxBatch)
+	}
+	if msg := waitCmd(1, big)().(batchMsg); len(msg.events) != maxBatch/2 || !msg.closed {
+		t.Fatalf("the rest: %d events (closed %v), want %d and the close", len(msg.events), msg.closed, maxBatch/2)
 	}
 }
 

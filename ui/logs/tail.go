@@ -81,19 +81,39 @@ func waitCmd(id int64, ch <-chan service.TailUpdate) tea.Cmd {
 		timer := time.NewTimer(frame)
 		defer timer.Stop()
 		for len(msg.events) < maxBatch {
+			// What is already queued is taken first, however long the
+			// taking lasts: the frame bounds only the wait for more, so
+			// a backlog is never split by the clock of a busy machine.
 			select {
 			case u, ok := <-ch:
-				if !ok {
-					msg.closed = true
+				if !msg.take(u, ok) {
 					return msg
 				}
-				msg.add(u)
+				continue
+			default:
+			}
+			select {
+			case u, ok := <-ch:
+				if !msg.take(u, ok) {
+					return msg
+				}
 			case <-timer.C:
 				return msg
 			}
 		}
 		return msg
 	}
+}
+
+// take adds a received update, or marks the batch closed when the
+// channel was (ok false); it reports whether to go on gathering.
+func (b *batchMsg) take(u service.TailUpdate, ok bool) bool {
+	if !ok {
+		b.closed = true
+		return false
+	}
+	b.add(u)
+	return true
 }
 
 // Records implements service.Recorded: the lines that carry a request

@@ -24,8 +24,13 @@ func next(t *testing.T, r Run) (Event, bool) {
 func TestBridgeStreamsStepsChallengeAndTokens(t *testing.T) {
 	t.Parallel()
 	var got flows.Answer
+	// The flow waits until the test has answered too early: without the
+	// gate it could already be at its challenge, and the early answer
+	// would be taken.
+	gate := make(chan struct{})
 	sign := NewSignIn(func(req SignInRequest) (RunFunc, error) {
 		return func(ctx context.Context, onStep func(flows.Step), ask flows.Answerer) (*flows.Tokens, error) {
+			<-gate
 			onStep(flows.Step{Index: 1, Operation: "InitiateAuth"})
 			a, err := ask.Answer(ctx, &flows.Challenge{Name: "SOFTWARE_TOKEN_MFA"})
 			if err != nil {
@@ -43,6 +48,7 @@ func TestBridgeStreamsStepsChallengeAndTokens(t *testing.T) {
 	if err := run.Answer(flows.Answer{"code": "000000"}); !errors.Is(err, ErrNotWaiting) {
 		t.Fatalf("Answer before any challenge = %v, want ErrNotWaiting", err)
 	}
+	close(gate)
 	if ev, _ := next(t, run); ev.Step == nil || ev.Step.Index != 1 {
 		t.Fatalf("first event %+v, want step 1", ev)
 	}

@@ -609,8 +609,12 @@ func (m Model) event(msg runEventMsg) (Model, tea.Cmd) {
 		tk := *ev.Tokens
 		said.Tokens = &tk
 		session := common.SessionMsg{Tokens: tk, From: m.ran.title + " sign-in", Flow: string(m.ran.flow), SignIn: &said}
-		return m, tea.Batch(next, func() tea.Msg { return session },
-			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens"))
+		// The session first, then the status that says to press 2: the
+		// Tokens view holds the tokens by the time it says so (a batch
+		// could deliver the status first, and a quick 2 then r found no
+		// session to refresh).
+		return m, tea.Batch(next, tea.Sequence(func() tea.Msg { return session },
+			common.Status(theme.Check+" signed in with "+m.ran.title+": press 2 to inspect the tokens")))
 	case ev.Err != nil:
 		m2, cmd := m.fail(ev.Err)
 		return m2, tea.Batch(next, cmd)

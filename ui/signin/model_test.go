@@ -129,8 +129,15 @@ func TestRunStreamsStepsAndHandsOverTheSession(t *testing.T) {
 	}
 	var session *common.SessionMsg
 	for _, k := range d.TakeKept() {
-		if s, ok := k.(common.SessionMsg); ok {
-			session = &s
+		switch k := k.(type) {
+		case common.SessionMsg:
+			session = &k
+		case common.StatusMsg:
+			// "press 2 to inspect the tokens" must be true when said: the
+			// session reaches the root (and the Tokens view) first.
+			if strings.Contains(k.Text, "signed in with") && session == nil {
+				t.Fatalf("the status %q came before the session", k.Text)
+			}
 		}
 	}
 	if session == nil || session.Tokens.AccessToken != fakes.AccessToken {

@@ -13,6 +13,7 @@ package teststep
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -75,6 +76,17 @@ func (d *Driver[M]) result(msg tea.Msg) {
 		for _, c := range msg {
 			d.Do(c)
 		}
+		return
+	}
+	if cmds, ok := sequence(msg); ok {
+		// tea.Sequence: one after the other, their messages in order.
+		go func() {
+			for _, c := range cmds {
+				if c != nil {
+					d.results <- c()
+				}
+			}
+		}()
 		return
 	}
 	if d.keep(msg) {
@@ -164,4 +176,18 @@ func Key(k string) tea.KeyPressMsg {
 		panic(fmt.Sprintf("teststep: unknown key %q", k))
 	}
 	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// sequence reports whether msg is tea.Sequence's (an unexported []tea.Cmd
+// type other than tea.BatchMsg) and returns its Cmds.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i], _ = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }

@@ -18,8 +18,26 @@ import (
 // at the hosted UI's token endpoint when the target names no pool.
 type consoleTokens struct{ c *console }
 
+// tokenHints word what a check's text, or a fetch refusal, leaves for an
+// edge to name (inspect's fix codes) by what the console offers: the
+// profile, its views. The console has no --issuer, --jwks, --skew or
+// --relaxed-fetch, so where it offers nothing the library's plain words
+// stand alone (the command line's words are inspect's checkHints).
+var tokenHints = map[string]inspect.Hint{
+	inspect.FixExpectIssuer:   {After: "no expected issuer given", Text: " (the profile's user_pool_id gives one)"},
+	inspect.FixGiveIssuer:     {Text: " in the profile (its user_pool_id)"},
+	inspect.FixConfirmIssuer:  {Text: ": name its pool in the profile's user_pool_id, whose issuer the console trusts"},
+	inspect.FixExpectTokenUse: {Text: ", and a pasted token may be of either kind"},
+	inspect.FixAnyTokenUse:    {Text: " (a pasted token)"},
+	inspect.FixExpectClientID: {Text: " (a pasted token is not held to the profile's client_id)"},
+	inspect.FixRequireScope:   {Text: " (the API view holds a token to its route's scopes)"},
+	inspect.FixConfirmOrRelax: {After: "the issuer is unconfirmed", Text: " (the profile's user_pool_id confirms it)"},
+	// FixSkew, FixSkewDrift, FixRequireGroup, FixRelaxFetch, FixGiveJWKS:
+	// nothing in the console does them.
+}
+
 func (ct consoleTokens) Describe(raw string) *inspect.Report {
-	return inspect.Describe(raw, ct.c.f.Clock()())
+	return inspect.Describe(raw, ct.c.f.Clock()()).Phrase(tokenHints)
 }
 
 func (ct consoleTokens) Inspect(ctx context.Context, raw string, use service.TokenUse) (*inspect.Report, error) {
@@ -55,9 +73,12 @@ func (ct consoleTokens) Inspect(ctx context.Context, raw string, use service.Tok
 	r, err := v.Verify(ctx, raw)
 	if r == nil && err != nil {
 		// Empty input and the like: a description says what it is.
-		return inspect.Describe(raw, ct.c.f.Clock()()), nil
+		return ct.Describe(raw), nil
 	}
-	return r, err
+	if err != nil {
+		err = inspect.PhraseError(err, tokenHints)
+	}
+	return r.Phrase(tokenHints), err
 }
 
 func (ct consoleTokens) Refresh(ctx context.Context, s flows.Tokens) (flows.Tokens, error) {

@@ -164,6 +164,7 @@ func runJudge(ctx context.Context, f *cmdutil.Factory, o *InspectOptions, az jwt
 	if rep == nil {
 		rep = jwtinspect.Describe(raw, at) // refused before the token was read
 	}
+	rep, hints := phraseReport(rep)
 	if jerr != nil && !j.Allowed && j.Status == 0 {
 		j.Reason = "not judged: the issuer's keys could not be had"
 	}
@@ -178,9 +179,9 @@ func runJudge(ctx context.Context, f *cmdutil.Factory, o *InspectOptions, az jwt
 	if jerr != nil {
 		var fe *jwtinspect.FetchError
 		if errors.As(jerr, &fe) {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot judge: %v", fe)}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot judge: %v", jwtinspect.PhraseError(fe, hints))}
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot judge: %v", jerr)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot judge: %v", jwtinspect.PhraseError(jerr, hints))}
 	}
 	if !j.Allowed {
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("refused by the authorizer"), Silent: true}

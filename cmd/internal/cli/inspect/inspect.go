@@ -204,6 +204,7 @@ func inspectRun(ctx context.Context, o *InspectOptions) error {
 	if errors.Is(verr, jwtinspect.ErrEmpty) {
 		return cmdutil.UsageErr("no token: the input is empty")
 	}
+	rep, hints := phraseReport(rep)
 	if o.JSON {
 		b, err := rep.MarshalJSON()
 		if err != nil {
@@ -218,9 +219,9 @@ func inspectRun(ctx context.Context, o *InspectOptions) error {
 	if verr != nil {
 		var fe *jwtinspect.FetchError
 		if errors.As(verr, &fe) {
-			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot verify: %v", fe)}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot verify: %v", jwtinspect.PhraseError(fe, hints))}
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot verify: %v", verr)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("cannot verify: %v", jwtinspect.PhraseError(verr, hints))}
 	}
 	if !rep.Valid {
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("token invalid"), Silent: true}

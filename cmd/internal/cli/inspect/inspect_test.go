@@ -51,6 +51,9 @@ func inspectKey(t *testing.T) *rsa.PrivateKey {
 
 func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
+// dropClaim, as a value in inspectToken's kv, leaves the claim out.
+type dropClaim struct{}
+
 // inspectToken signs Cognito-shaped access-token claims, overridden by kv.
 func inspectToken(t *testing.T, kv ...any) string {
 	t.Helper()
@@ -61,6 +64,10 @@ func inspectToken(t *testing.T, kv ...any) string {
 		"exp": inspectNow.Add(55 * time.Minute).Unix(), "jti": "j1", "username": "jane",
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
+		if _, drop := kv[i+1].(dropClaim); drop {
+			delete(c, kv[i].(string))
+			continue
+		}
 		c[kv[i].(string)] = kv[i+1]
 	}
 	hdr, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": inspKid})
