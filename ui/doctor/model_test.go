@@ -137,7 +137,7 @@ func TestViewNeutralisesEscapes(t *testing.T) {
 	evil := "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e"
 	rep := &service.DoctorReport{Target: "pool " + evil, Checks: []service.Check{{Name: "client" + evil, Subject: evil, Status: service.CheckFail,
 		Detail: evil, Fix: evil, Error: evil, Catalogue: evil}}, Unread: []service.Unread{{What: evil, Op: evil, Reason: evil}}}
-	x := &service.Explanation{Best: &service.Cause{ID: evil, Ref: evil, Cause: evil, Fix: evil, Why: []string{evil}},
+	x := &service.Explanation{Best: &service.Cause{ID: evil, Link: evil, Cause: evil, Fix: evil, Why: []string{evil}},
 		Others: []service.Cause{{ID: evil, Cause: evil}}, Confirmations: []service.Confirmation{{Cause: evil, Check: evil, Subject: evil,
 			Verdict: service.Confirmed, Detail: evil, Fix: evil}}, Notes: []string{evil}, Checked: true}
 	m := newPane(fakes.NewDoctor())

@@ -104,7 +104,7 @@ func counts(r *service.DoctorReport) string {
 }
 
 // checklistLines: what was checked and the counts, then each check (a
-// warning's or failure's error, fix and catalogue entry under it), then
+// warning's or failure's error, fix, catalogue entry and its link under it), then
 // what could not be read and why.
 func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 	var out []string
@@ -136,14 +136,8 @@ func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 		if c.Status == service.CheckWarn || c.Status == service.CheckFail {
 			out = append(out, labelled(t, "error", c.Error, w)...)
 			out = append(out, labelled(t, "fix", c.Fix, w)...)
-			see := c.Catalogue
-			if c.Ref != "" {
-				if see != "" {
-					see += " · "
-				}
-				see += "failure catalogue " + c.Ref
-			}
-			out = append(out, labelled(t, "see", see, w)...)
+			out = append(out, labelled(t, "see", c.Catalogue, w)...)
+			out = append(out, labelled(t, "link", c.Link, w)...)
 		}
 	}
 	out = append(out, unreadLines(t, r.Unread, w)...)
@@ -241,13 +235,10 @@ func explanationLines(t *theme.Theme, text string, x *service.Explanation, w int
 	return append(out, unreadLines(t, x.Unread, w)...)
 }
 
-// causeLines are one cause: its id and row, the cause, the fix, and what
-// matched.
+// causeLines are one cause: its id, the cause, the fix, what matched and
+// its link on the troubleshooting page.
 func causeLines(t *theme.Theme, c service.Cause, w int, indent string) []string {
 	head := common.CleanLine(c.ID)
-	if c.Ref != "" {
-		head += t.Muted.Render(" (failure catalogue " + common.CleanLine(c.Ref) + ")")
-	}
 	out := []string{widgets.Cut(indent+t.Accent.Render(head), w)}
 	iw := w - len(indent)
 	for _, l := range labelled(t, "cause", c.Cause, iw) {
@@ -260,6 +251,9 @@ func causeLines(t *theme.Theme, c service.Cause, w int, indent string) []string 
 		for _, l := range labelled(t, "matched", strings.Join(c.Why, ", "), iw) {
 			out = append(out, indent+l)
 		}
+	}
+	for _, l := range labelled(t, "link", c.Link, iw) {
+		out = append(out, indent+l)
 	}
 	return out
 }
