@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -137,7 +138,7 @@ func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 			out = append(out, labelled(t, "error", c.Error, w)...)
 			out = append(out, labelled(t, "fix", c.Fix, w)...)
 			out = append(out, labelled(t, "see", c.Catalogue, w)...)
-			out = append(out, labelled(t, "link", c.Link, w)...)
+			out = append(out, linkLines(t, c.Link, w)...)
 		}
 	}
 	out = append(out, unreadLines(t, r.Unread, w)...)
@@ -252,10 +253,28 @@ func causeLines(t *theme.Theme, c service.Cause, w int, indent string) []string 
 			out = append(out, indent+l)
 		}
 	}
-	for _, l := range labelled(t, "link", c.Link, iw) {
+	for _, l := range linkLines(t, c.Link, iw) {
 		out = append(out, indent+l)
 	}
 	return out
+}
+
+// linkLines is "    link    docs/troubleshooting.md#<entry>", a
+// terminal hyperlink (OSC 8) to the entry on the troubleshooting page:
+// the whole address does not fit a pane. Nothing for an empty link or
+// one that is not to the page (the page's anchors are plain: letters,
+// digits, '-', '.', '_').
+func linkLines(t *theme.Theme, link string, w int) []string {
+	frag, ok := strings.CutPrefix(link, flows.TroubleshootingURL+"#")
+	if !ok || frag == "" || strings.IndexFunc(frag, func(r rune) bool {
+		return r != '-' && r != '.' && r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
+	}) >= 0 {
+		return nil
+	}
+	const labelW = 8
+	text := "docs/troubleshooting.md#" + frag
+	return []string{widgets.Cut("    "+t.Muted.Render(widgets.PadRight("link", labelW))+
+		ansi.SetHyperlink(link)+t.Text.Render(text)+ansi.ResetHyperlink(), w)}
 }
 
 // labelled is "    label  text", the text wrapped under itself; nothing
