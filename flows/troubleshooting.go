@@ -16,6 +16,17 @@ const TroubleshootingURL = "https://github.com/cogscope/cogscope/blob/main/docs/
 // RefURL is the link to a catalogue entry on the troubleshooting page.
 func RefURL(entryID string) string { return TroubleshootingURL + "#" + anchor(entryID) }
 
+// EntryURL is RefURL(entryID) when entryID is an entry of the catalogue
+// (and so has its anchor on the troubleshooting page); "", false for
+// any other id (explain's API Gateway, JWT and Logs entries are not on
+// the page).
+func EntryURL(entryID string) (string, bool) {
+	if _, ok := EntryByID(entryID); !ok {
+		return "", false
+	}
+	return RefURL(entryID), true
+}
+
 // anchor is an entry ID as an HTML id: letters, digits, '-' and '.' are
 // kept; anything else becomes '-'.
 func anchor(id string) string {

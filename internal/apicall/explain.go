@@ -56,10 +56,13 @@ type Judgement struct {
 	FailedCheck string `json:"failedCheck,omitempty"`
 	// Cause and Fix are stable codes (see Causes); Catalogue the
 	// failure-catalogue row.
-	Cause     string   `json:"cause"`
-	Fix       string   `json:"fix,omitempty"`
-	Catalogue string   `json:"catalogue,omitempty"`
-	Warnings  []string `json:"warnings,omitempty"`
+	Cause     string `json:"cause"`
+	Fix       string `json:"fix,omitempty"`
+	Catalogue string `json:"catalogue,omitempty"`
+	// Entry is the `cogscope explain` entry of the cause (EntryID):
+	// "gateway.forbidden.scope".
+	Entry    string   `json:"entry,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 	// Reason, Mistakes and Caveats come from the inspector's judgement.
 	Reason   string   `json:"reason,omitempty"`
 	Mistakes []string `json:"mistakes,omitempty"`
@@ -195,6 +198,48 @@ var Causes = map[string]struct{ Fix, Text, FixText, Catalogue string }{
 	CauseUnknown:            {"", "the answer does not match a known authorizer refusal", "", ""},
 }
 
+// causeEntries are the `cogscope explain` entries (doctor.Entries,
+// gateway.* and jwt.*) of the causes that have one; EntryID picks
+// between the HTTP API and REST words where they differ.
+var causeEntries = map[string]string{
+	CauseUnknownRoute:       "gateway.not-found",
+	CauseNoToken:            "gateway.unauthorized",
+	CauseExpired:            "gateway.jwt.expired",
+	CauseWrongAudience:      "gateway.jwt.audience",
+	CauseWrongIssuer:        "gateway.jwt.issuer",
+	CauseUnknownKey:         "gateway.jwt.signature",
+	CauseBadSignature:       "gateway.jwt.signature",
+	CauseMalformed:          "gateway.jwt.invalid_token",
+	CauseNotYetValid:        "gateway.jwt.expired",
+	CauseIDTokenNeedsScope:  "gateway.forbidden.scope",
+	CauseAccessTokenForID:   "gateway.unauthorized",
+	CauseMissingScope:       "gateway.forbidden.scope",
+	CauseLambdaDenied:       "gateway.forbidden",
+	CauseLambdaUnauthorized: "gateway.unauthorized",
+	CausePolicyDenied:       "gateway.lambda.policy",
+	CauseExplicitDeny:       "gateway.lambda.explicit-deny",
+	CauseAuthorizerError:    "gateway.authorizer-configuration",
+	CauseIAM:                "gateway.iam",
+}
+
+// EntryID is the `cogscope explain` entry that explains j's cause, ""
+// when there is none (an IAM policy or signing refusal, an unknown
+// answer). A REST API's unknown route answers 403 Missing
+// Authentication Token, and its Cognito authorizer words an expired
+// token its own way.
+func EntryID(j *Judgement) string {
+	if j == nil {
+		return ""
+	}
+	switch {
+	case j.Cause == CauseUnknownRoute && j.Status == 403:
+		return "gateway.missing-authentication-token"
+	case j.Cause == CauseExpired && j.Route != nil && j.Route.AuthorizationType == "COGNITO_USER_POOLS":
+		return "gateway.expired.rest"
+	}
+	return causeEntries[j.Cause]
+}
+
 // Hint is an edge's own words for a fix: how to do it there (a CLI
 // flag, a console key). Text goes right after the words After of the
 // fix's text, or at its end when After is "" or not found. It is the
@@ -240,6 +285,7 @@ func (x *Explainer) Explain(ctx context.Context, b *Built, resp *ResponseInfo) *
 	j.LogGroups = x.logGroups(b, j)
 	c := Causes[j.Cause]
 	j.Fix, j.Catalogue = c.Fix, c.Catalogue
+	j.Entry = EntryID(j)
 	if j.Route != nil && j.Route.AuthorizationType == "COGNITO_USER_POOLS" && b.Info.TokenScheme == SchemeBearer && resp.Status == 401 {
 		j.Warnings = append(j.Warnings, WarnBearerToRESTCognito)
 	}

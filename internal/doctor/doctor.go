@@ -55,6 +55,10 @@ type Finding struct {
 	// that explains Error; Ref the failure-catalogue row ("a3").
 	Catalogue string `json:"catalogue,omitempty"`
 	Ref       string `json:"ref,omitempty"`
+	// Link is Catalogue's entry on the troubleshooting page
+	// (flows.EntryURL), when it is one of the flows' catalogue; Run
+	// fills it (phrased).
+	Link string `json:"link,omitempty"`
 
 	// template is Detail and Fix with their references ({flow:refresh},
 	// {input:redirect-uri}) not yet phrased: Run phrases them with
@@ -73,8 +77,10 @@ func (f Finding) Phrase(w flows.Words) Finding {
 	return f
 }
 
-// phrased keeps f's text as a template and words it with FlagWords.
+// phrased keeps f's text as a template and words it with FlagWords,
+// and links its catalogue entry.
 func phrased(f Finding) Finding {
+	f.Link, _ = flows.EntryURL(f.Catalogue)
 	if !strings.Contains(f.Detail, "{") && !strings.Contains(f.Fix, "{") {
 		return f
 	}

@@ -27,14 +27,17 @@ type Clue struct {
 // Match is one catalogue entry the text matches, with its cause and fix
 // phrased with flows.FlagWords (the CLI's words).
 type Match struct {
-	ID     string      `json:"id"`
-	Source string      `json:"source"`
-	Ref    string      `json:"ref,omitempty"`
-	Cause  string      `json:"cause"`
-	Fix    string      `json:"fix,omitempty"`
-	Score  int         `json:"score"`
-	Why    []string    `json:"why,omitempty"`
-	Entry  flows.Entry `json:"-"`
+	ID     string `json:"id"`
+	Source string `json:"source"`
+	Ref    string `json:"ref,omitempty"`
+	// Link is the entry on the troubleshooting page (flows.EntryURL),
+	// for the flows' catalogue entries; "" for explain's own.
+	Link  string      `json:"link,omitempty"`
+	Cause string      `json:"cause"`
+	Fix   string      `json:"fix,omitempty"`
+	Score int         `json:"score"`
+	Why   []string    `json:"why,omitempty"`
+	Entry flows.Entry `json:"-"`
 }
 
 // Explanation is Explain's answer. Best is nil when nothing matched;
@@ -466,6 +469,7 @@ func fillDefaults(s string) string {
 
 func matchOf(e flows.Entry, score int, why []string) Match {
 	m := Match{ID: e.ID, Source: e.Source, Ref: e.Ref, Score: score, Why: why, Entry: e}
+	m.Link, _ = flows.EntryURL(e.ID)
 	t := m.Phrase(flows.FlagWords)
 	m.Cause, m.Fix = t.Cause, t.Fix
 	return m

@@ -1,11 +1,14 @@
 package doctor_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/doctor"
 )
 
@@ -264,5 +267,68 @@ func TestIdentityPoolAndSTSTextsFindTheirService(t *testing.T) {
 	// identity.login-token is gone: one entry per cause.
 	if _, ok := doctor.EntryByID("identity.login-token"); ok {
 		t.Error("identity.login-token duplicates cognito-identity.NotAuthorizedException.could-not-verify")
+	}
+}
+
+// TestEveryLinkIsAnEntryOnThePage walks every entry explain knows, every
+// rule's and every API call cause's: an entry of the flows' catalogue
+// links to its anchor on docs/troubleshooting.md, any other links
+// nowhere, and every id a rule or a cause names is an entry.
+func TestEveryLinkIsAnEntryOnThePage(t *testing.T) {
+	t.Parallel()
+	page, err := os.ReadFile("../../docs/troubleshooting.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onPage := func(link string) bool {
+		frag, ok := strings.CutPrefix(link, flows.TroubleshootingURL+"#")
+		return ok && frag != "" && strings.Contains(string(page), `<a id="`+frag+`"></a>`)
+	}
+	linked := 0
+	for _, e := range doctor.Entries() {
+		x := doctor.Explain(e.ID)
+		if x.Best == nil || x.Best.ID != e.ID {
+			t.Errorf("explain %s: best %+v", e.ID, x.Best)
+			continue
+		}
+		_, inCatalogue := flows.EntryByID(e.ID)
+		switch {
+		case inCatalogue && !onPage(x.Best.Link):
+			t.Errorf("%s links %q, not its entry on the page", e.ID, x.Best.Link)
+		case !inCatalogue && x.Best.Link != "":
+			t.Errorf("%s is not on the page but links %q", e.ID, x.Best.Link)
+		case inCatalogue:
+			linked++
+		}
+	}
+	if linked == 0 || linked != len(flows.Catalogue()) {
+		t.Errorf("%d entries linked, want the catalogue's %d", linked, len(flows.Catalogue()))
+	}
+	for _, r := range doctor.Rules() {
+		for _, id := range r.Explains {
+			if link, ok := flows.EntryURL(id); ok && !onPage(link) {
+				t.Errorf("rule %s: %s links %q, not on the page", r.Name, id, link)
+			}
+		}
+	}
+	for cause, c := range apicall.Causes {
+		for _, j := range []apicall.Judgement{
+			{Cause: cause, Status: 401}, {Cause: cause, Status: 403}, {Cause: cause, Status: 404},
+			{Cause: cause, Status: 401, Route: &apiconfig.Route{AuthorizationType: "COGNITO_USER_POOLS"}},
+		} {
+			id := apicall.EntryID(&j)
+			if id == "" {
+				// Only a cause without a row of its own, or an IAM
+				// refusal past the signature, has no entry.
+				if c.Catalogue != "" && c.Catalogue != "c32" {
+					t.Errorf("cause %s (row %s) has no explain entry", cause, c.Catalogue)
+				}
+				continue
+			}
+			e, ok := doctor.EntryByID(id)
+			if !ok || e.Source != doctor.SourceGateway {
+				t.Errorf("cause %s names %q, not an API Gateway entry (%v)", cause, id, ok)
+			}
+		}
 	}
 }

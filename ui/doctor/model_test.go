@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/internal/fakes"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -136,8 +137,8 @@ func TestViewNeutralisesEscapes(t *testing.T) {
 	t.Parallel()
 	evil := "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e"
 	rep := &service.DoctorReport{Target: "pool " + evil, Checks: []service.Check{{Name: "client" + evil, Subject: evil, Status: service.CheckFail,
-		Detail: evil, Fix: evil, Error: evil, Catalogue: evil}}, Unread: []service.Unread{{What: evil, Op: evil, Reason: evil}}}
-	x := &service.Explanation{Best: &service.Cause{ID: evil, Ref: evil, Cause: evil, Fix: evil, Why: []string{evil}},
+		Detail: evil, Fix: evil, Error: evil, Catalogue: evil, Link: flows.TroubleshootingURL + "#" + evil}}, Unread: []service.Unread{{What: evil, Op: evil, Reason: evil}}}
+	x := &service.Explanation{Best: &service.Cause{ID: evil, Link: evil, Cause: evil, Fix: evil, Why: []string{evil}},
 		Others: []service.Cause{{ID: evil, Cause: evil}}, Confirmations: []service.Confirmation{{Cause: evil, Check: evil, Subject: evil,
 			Verdict: service.Confirmed, Detail: evil, Fix: evil}}, Notes: []string{evil}, Checked: true}
 	m := newPane(fakes.NewDoctor())
@@ -152,6 +153,50 @@ func TestViewNeutralisesEscapes(t *testing.T) {
 				t.Errorf("view holds %q", bad)
 			}
 		}
+	}
+}
+
+// A check's or cause's catalogue entry is a hyperlink to its entry on
+// the troubleshooting page, shown as the page's path; a link anywhere
+// else, or with more than an anchor after the page, is not shown.
+func TestViewLinksTheTroubleshootingPage(t *testing.T) {
+	t.Parallel()
+	page := flows.RefURL("cognito.flow-disabled")
+	cases := []struct {
+		name, link string
+		shown      bool
+	}{
+		{"the page's entry", page, true},
+		{"another site", "https://example.com/docs/troubleshooting.md#cognito.flow-disabled", false},
+		{"an anchor with a query", page + "?x=1", false},
+		{"an anchor with a space", page + " x", false},
+		{"the page without an anchor", flows.TroubleshootingURL + "#", false},
+		{"none", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			rep := &service.DoctorReport{Checks: []service.Check{{Name: "client.auth-flow", Status: service.CheckFail,
+				Detail: "USER_SRP_AUTH is off", Catalogue: "cognito.flow-disabled", Link: c.link}}}
+			x := &service.Explanation{Best: &service.Cause{ID: "cognito.flow-disabled", Link: c.link, Cause: "the flow is off"}}
+			m := newPane(fakes.NewDoctor())
+			m.SetSize(120, 40)
+			m, _ = m.Run(service.DoctorRequest{})
+			m, _ = m.Update(doctorMsg{id: m.id, report: rep})
+			views := []string{m.View()}
+			m.mode, m.explained, m.explanation, m.lines = modeExplain, "text", x, nil
+			views = append(views, m.View())
+			for i, v := range views {
+				hyper := strings.Contains(v, ansi.SetHyperlink(page))
+				text := strings.Contains(ansi.Strip(v), "link    docs/troubleshooting.md#cognito.flow-disabled")
+				if hyper != c.shown || text != c.shown {
+					t.Errorf("view %d: hyperlink %v, text %v; want %v:\n%s", i, hyper, text, c.shown, ansi.Strip(v))
+				}
+				if c.shown && !strings.Contains(v, ansi.ResetHyperlink()) {
+					t.Errorf("view %d: the hyperlink is not closed", i)
+				}
+			}
+		})
 	}
 }
 

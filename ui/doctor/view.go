@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/common"
 	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
@@ -104,7 +105,7 @@ func counts(r *service.DoctorReport) string {
 }
 
 // checklistLines: what was checked and the counts, then each check (a
-// warning's or failure's error, fix and catalogue entry under it), then
+// warning's or failure's error, fix, catalogue entry and its link under it), then
 // what could not be read and why.
 func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 	var out []string
@@ -136,14 +137,8 @@ func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 		if c.Status == service.CheckWarn || c.Status == service.CheckFail {
 			out = append(out, labelled(t, "error", c.Error, w)...)
 			out = append(out, labelled(t, "fix", c.Fix, w)...)
-			see := c.Catalogue
-			if c.Ref != "" {
-				if see != "" {
-					see += " · "
-				}
-				see += "failure catalogue " + c.Ref
-			}
-			out = append(out, labelled(t, "see", see, w)...)
+			out = append(out, labelled(t, "see", c.Catalogue, w)...)
+			out = append(out, linkLines(t, c.Link, w)...)
 		}
 	}
 	out = append(out, unreadLines(t, r.Unread, w)...)
@@ -241,13 +236,10 @@ func explanationLines(t *theme.Theme, text string, x *service.Explanation, w int
 	return append(out, unreadLines(t, x.Unread, w)...)
 }
 
-// causeLines are one cause: its id and row, the cause, the fix, and what
-// matched.
+// causeLines are one cause: its id, the cause, the fix, what matched and
+// its link on the troubleshooting page.
 func causeLines(t *theme.Theme, c service.Cause, w int, indent string) []string {
 	head := common.CleanLine(c.ID)
-	if c.Ref != "" {
-		head += t.Muted.Render(" (failure catalogue " + common.CleanLine(c.Ref) + ")")
-	}
 	out := []string{widgets.Cut(indent+t.Accent.Render(head), w)}
 	iw := w - len(indent)
 	for _, l := range labelled(t, "cause", c.Cause, iw) {
@@ -261,7 +253,28 @@ func causeLines(t *theme.Theme, c service.Cause, w int, indent string) []string 
 			out = append(out, indent+l)
 		}
 	}
+	for _, l := range linkLines(t, c.Link, iw) {
+		out = append(out, indent+l)
+	}
 	return out
+}
+
+// linkLines is "    link    docs/troubleshooting.md#<entry>", a
+// terminal hyperlink (OSC 8) to the entry on the troubleshooting page:
+// the whole address does not fit a pane. Nothing for an empty link or
+// one that is not to the page (the page's anchors are plain: letters,
+// digits, '-', '.', '_').
+func linkLines(t *theme.Theme, link string, w int) []string {
+	frag, ok := strings.CutPrefix(link, flows.TroubleshootingURL+"#")
+	if !ok || frag == "" || strings.IndexFunc(frag, func(r rune) bool {
+		return r != '-' && r != '.' && r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
+	}) >= 0 {
+		return nil
+	}
+	const labelW = 8
+	text := "docs/troubleshooting.md#" + frag
+	return []string{widgets.Cut("    "+t.Muted.Render(widgets.PadRight("link", labelW))+
+		ansi.SetHyperlink(link)+t.Text.Render(text)+ansi.ResetHyperlink(), w)}
 }
 
 // labelled is "    label  text", the text wrapped under itself; nothing

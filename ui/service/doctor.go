@@ -31,8 +31,9 @@ type Check struct {
 	Status        CheckStatus
 	Detail, Fix   string
 	// Error is the exact error the user would see; Catalogue the
-	// diagnosis entry that explains it and Ref its failure-catalogue row.
-	Error, Catalogue, Ref string
+	// diagnosis entry that explains it and Link that entry on the
+	// troubleshooting page ("" when it has none there).
+	Error, Catalogue, Link string
 }
 
 // Unread is a part of the configuration the doctor could not read.
@@ -78,7 +79,9 @@ const (
 // Cause is one catalogue entry a pasted error matches, its cause and fix
 // phrased in the console's words.
 type Cause struct {
-	ID, Ref    string
+	// Link is the entry on the troubleshooting page, "" when it has
+	// none there.
+	ID, Link   string
 	Cause, Fix string
 	// Why lists what of the text matched ("code NotAuthorizedException").
 	Why []string

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -94,7 +95,7 @@ func DoctorReport() *service.DoctorReport {
 			{Name: "client.auth-flow", Subject: "srp", Status: service.CheckFail,
 				Detail: "the flow srp needs ALLOW_USER_SRP_AUTH, which is not in the client's ExplicitAuthFlows (ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH)",
 				Fix:    "add ALLOW_USER_SRP_AUTH to the app client's authentication flows, or sign in with a flow it allows",
-				Error:  "InvalidParameterException: USER_SRP_AUTH is not enabled for the client.", Catalogue: "cognito.flow-disabled", Ref: "a3"},
+				Error:  "InvalidParameterException: USER_SRP_AUTH is not enabled for the client.", Catalogue: "cognito.flow-disabled", Link: flows.RefURL("cognito.flow-disabled")},
 			{Name: "client.secret", Status: service.CheckOK, Detail: "the app client has no secret: no SECRET_HASH needed"},
 			{Name: "client.refresh-rotation", Status: service.CheckWarn,
 				Detail: "refresh-token rotation is on: REFRESH_TOKEN_AUTH is refused",
@@ -111,7 +112,7 @@ func DoctorReport() *service.DoctorReport {
 // by the client's configuration.
 func FlowDisabledExplanation() *service.Explanation {
 	return &service.Explanation{
-		Best: &service.Cause{ID: "cognito.flow-disabled", Ref: "a3",
+		Best: &service.Cause{ID: "cognito.flow-disabled", Link: flows.RefURL("cognito.flow-disabled"),
 			Cause: "The app client does not allow this authentication flow: its ExplicitAuthFlows lack the flow's ALLOW_… setting.",
 			Fix:   "Add the flow's ALLOW_… setting to the app client's authentication flows, or pick a flow it allows (the Password flow).",
 			Why:   []string{"code InvalidParameterException", `message "is not enabled for the client"`}},

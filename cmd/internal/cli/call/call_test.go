@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +26,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 )
@@ -145,6 +148,7 @@ type callDoc struct {
 	Judgement *struct {
 		FailedCheck string   `json:"failedCheck"`
 		Cause       string   `json:"cause"`
+		Entry       string   `json:"entry"`
 		Warnings    []string `json:"warnings"`
 		Predicted   *struct {
 			Agrees bool `json:"agrees"`
@@ -264,6 +268,21 @@ func TestCallDemoRoutes(t *testing.T) {
 			}
 			if c.failedCheck != "" && c.status >= 400 && !strings.Contains(human, "failed check   "+c.failedCheck) {
 				t.Errorf("human output does not name the failed check %s:\n%s", c.failedCheck, human)
+			}
+			// The refusal names the explain entry of its cause, one for
+			// this status; never a failure-catalogue row code.
+			if strings.Contains(human, "failure catalogue") {
+				t.Errorf("human output names a failure-catalogue row:\n%s", human)
+			}
+			if c.failedCheck != "" && c.status >= 400 {
+				id := d.Judgement.Entry
+				ent, ok := doctor.EntryByID(id)
+				if !ok || !slices.Contains(strings.Split(ent.Code, "|"), strconv.Itoa(c.status)) {
+					t.Errorf("judgement's entry %q (%v, code %q) does not explain a %d", id, ok, ent.Code, c.status)
+				}
+				if !strings.Contains(human, "see            cogscope explain "+id+"\n") {
+					t.Errorf("human output does not point at %s:\n%s", id, human)
+				}
 			}
 		})
 	}

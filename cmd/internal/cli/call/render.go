@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
@@ -285,8 +286,11 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 	if len(j.LogGroups) > 0 {
 		row("logs", termtext.Line(strings.Join(j.LogGroups, ", ")))
 	}
-	if cause.Catalogue != "" {
-		row("catalogue", "failure catalogue "+cause.Catalogue)
+	if j.Entry != "" {
+		row("see", "cogscope explain "+termtext.Line(j.Entry))
+		if link, ok := flows.EntryURL(j.Entry); ok {
+			row("link", link)
+		}
 	}
 }
 

@@ -182,12 +182,12 @@ func describe(dt doctor.Target, api *apiconfig.Config) string {
 func checkOf(f doctor.Finding) service.Check {
 	f = f.Phrase(service.Words)
 	return service.Check{Name: f.Name, Subject: f.Subject, Status: service.CheckStatus(f.Status), Detail: f.Detail, Fix: f.Fix,
-		Error: f.Error, Catalogue: f.Catalogue, Ref: f.Ref}
+		Error: f.Error, Catalogue: f.Catalogue, Link: f.Link}
 }
 
 func causeOf(m doctor.Match) service.Cause {
 	t := m.Phrase(service.Words)
-	return service.Cause{ID: m.ID, Ref: m.Ref, Cause: t.Cause, Fix: t.Fix, Why: m.Why}
+	return service.Cause{ID: m.ID, Link: m.Link, Cause: t.Cause, Fix: t.Fix, Why: m.Why}
 }
 
 func unreadOf(us []doctor.Unread) []service.Unread {

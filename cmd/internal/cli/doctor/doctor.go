@@ -117,7 +117,10 @@ func writeText(w io.Writer, t lib.Target, rep lib.Report) {
 				fmt.Fprintf(w, "    fix:   %s\n", s(c.Fix))
 			}
 			if c.Catalogue != "" || c.Ref != "" {
-				fmt.Fprintf(w, "    see:   cogscope explain %s\n", cmdutil.FirstNonEmpty(c.Catalogue, c.Ref))
+				fmt.Fprintf(w, "    see:   cogscope explain %s\n", s(cmdutil.FirstNonEmpty(c.Catalogue, c.Ref)))
+			}
+			if c.Link != "" {
+				fmt.Fprintf(w, "    link:  %s\n", s(c.Link))
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
 	lib "github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
@@ -122,6 +123,10 @@ func TestDoctorOnTheLocalStack(t *testing.T) {
 		if len(f) != 1 || f[0].Status != lib.StatusFail || f[0].Error != "InvalidParameterException: USER_SRP_AUTH is not enabled for the client." || f[0].Fix == "" {
 			t.Errorf("client.auth-flow = %+v", f)
 		}
+		// --json keeps the row code and links the entry on the page.
+		if len(f) == 1 && (f[0].Catalogue != "cognito.flow-disabled" || f[0].Ref != "a3" || f[0].Link != flows.RefURL("cognito.flow-disabled")) {
+			t.Errorf("client.auth-flow's entry: catalogue %q ref %q link %q", f[0].Catalogue, f[0].Ref, f[0].Link)
+		}
 		if api := find(d, "api.issuer"); len(api) != 1 || api[0].Status != lib.StatusSkipped {
 			t.Errorf("without --api-id the API checks are skipped: %+v", api)
 		}
@@ -129,6 +134,20 @@ func TestDoctorOnTheLocalStack(t *testing.T) {
 			if !slices.Contains([]lib.Status{lib.StatusOK, lib.StatusWarn, lib.StatusFail, lib.StatusSkipped}, c.Status) || c.Name == "" || c.Detail == "" {
 				t.Errorf("check %+v", c)
 			}
+		}
+	})
+	t.Run("a misconfigured client (text) links its entry, not a row", func(t *testing.T) {
+		code, out, _ := run(t, nil, "doctor", "--endpoint", env.Endpoint, "--user-pool-id", cognito.DemoPoolID, "--client-id", badID)
+		if code != cmdutil.ExitRefused {
+			t.Errorf("exit %d, want 1", code)
+		}
+		for _, want := range []string{"    see:   cogscope explain cognito.flow-disabled\n", "    link:  " + flows.RefURL("cognito.flow-disabled") + "\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "failure catalogue") {
+			t.Errorf("output names a failure-catalogue row:\n%s", out)
 		}
 	})
 	t.Run("a sound client passes (text)", func(t *testing.T) {

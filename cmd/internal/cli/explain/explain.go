@@ -1,5 +1,5 @@
 // Package explain is `cogscope explain`: it decodes any error text — or a
-// catalogue id, or a failure-catalogue row — into its cause and fix
+// catalogue id — into its cause and fix
 // (internal/doctor's Explain over the diagnosis table).
 package explain
 
@@ -48,8 +48,9 @@ func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.
 an SDK error string), the hosted UI's (error=redirect_mismatch, {"error":"invalid_grant"}),
 API Gateway's (401 {"message":"Unauthorized"}, a www-authenticate header), a JWT library's
 or CloudWatch Logs' — against cogscope's catalogue of causes, and prints the cause and
-the fix. A catalogue id (cognito.flow-disabled) or a failure-catalogue row (c28) works too.
-When the text fits several causes equally, they are all listed.
+the fix, with a link to the cause on cogscope's troubleshooting page (docs/troubleshooting.md)
+where it has one. A catalogue id (cognito.flow-disabled) works too. When the text fits
+several causes equally, they are all listed.
 
 --check reads the current target's configuration (the profile, or the flags
 cogscope doctor takes) and says which cause it confirms: a doctor check that
@@ -89,7 +90,7 @@ Exit codes: 0 explained, 1 nothing matched (or several causes fit equally), 2 us
 	cmd.Flags().StringVar(&o.Target.RedirectURI, "redirect-uri", "", "with --check: the hosted-UI redirect URI")
 	cmd.Flags().StringVar(&o.Target.Scope, "scope", "", "with --check: the hosted-UI scopes, space-separated")
 	cmd.Flags().StringSliceVar(&o.Target.APIIDs, "api-id", nil, "with --check: API Gateway API ids to read (repeatable)")
-	cmd.Flags().BoolVar(&o.List, "list", false, "list every catalogue entry (id, failure-catalogue row, what it matches)")
+	cmd.Flags().BoolVar(&o.List, "list", false, "list every catalogue entry (id, what it matches)")
 	return cmd
 }
 
@@ -173,17 +174,16 @@ func write(w io.Writer, x doctor.Explanation) {
 
 func writeMatch(w io.Writer, m doctor.Match, indent string) {
 	s := termtext.Line
-	ref := ""
-	if m.Ref != "" {
-		ref = " (failure catalogue " + m.Ref + ")"
-	}
-	fmt.Fprintf(w, "%s%s%s\n", indent, m.ID, ref)
+	fmt.Fprintf(w, "%s%s\n", indent, s(m.ID))
 	fmt.Fprintf(w, "%s  cause: %s\n", indent, s(m.Cause))
 	if m.Fix != "" {
 		fmt.Fprintf(w, "%s  fix:   %s\n", indent, s(m.Fix))
 	}
 	if len(m.Why) > 0 {
 		fmt.Fprintf(w, "%s  matched on: %s\n", indent, s(strings.Join(m.Why, ", ")))
+	}
+	if m.Link != "" {
+		fmt.Fprintf(w, "%s  see:   %s\n", indent, s(m.Link))
 	}
 }
 
@@ -197,9 +197,6 @@ func firstSentence(t string) string {
 func list(o *ExplainOptions) error {
 	for _, e := range doctor.Entries() {
 		line := e.ID
-		if e.Ref != "" {
-			line += " [" + e.Ref + "]"
-		}
 		what := []string{}
 		if e.Code != "" {
 			what = append(what, "code "+strings.ReplaceAll(e.Code, "|", " or "))
