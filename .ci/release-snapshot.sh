@@ -69,6 +69,12 @@ mkdir -p "$home"
 run() {
 	env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_STATE_HOME="$home/.local/state" "$@"
 }
+# exec_run is run in place of the shell that calls it: started with & in a
+# subshell, its pid is cogscope's own, so that kill stops the stack (with
+# run, $! was a subshell's and the stack outlived the script).
+exec_run() {
+	exec env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_STATE_HOME="$home/.local/state" "$@"
+}
 
 run "$bin" version | tee "$tmp/version"
 # cogscope 0.0.1-next (0123456789ab, 2026-12-06T10:00:00Z) go1.27.3
@@ -77,7 +83,7 @@ run "$bin" version | tee "$tmp/version"
 grep -Eq '^cogscope [0-9]+\.[0-9]+\.[0-9]+[^ ]* \(([0-9a-f]{12}|none), [0-9]{4}-[0-9]{2}-[0-9]{2}T[^)]*\) go1\.27\.3$' "$tmp/version" \
 	|| fail "cogscope version does not print version, commit and date"
 
-run "$bin" local --addr 127.0.0.1:0 --json >"$tmp/local.out" 2>"$tmp/local.err" &
+(exec_run "$bin" local --addr 127.0.0.1:0 --json) >"$tmp/local.out" 2>"$tmp/local.err" &
 local_pid=$!
 for _ in $(seq 1 150); do
 	[ -s "$tmp/local.out" ] && break
