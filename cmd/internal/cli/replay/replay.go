@@ -18,6 +18,7 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
@@ -43,14 +44,30 @@ type ReplayOptions struct {
 	PasswordEnv   string
 	// TOTPSecretEnv answers SOFTWARE_TOKEN_MFA from a base32 secret.
 	TOTPSecretEnv string
-	JSON          bool
+	// ClientSecretStdin reads the app client's secret (client-credentials
+	// sign-ins) from the first line of stdin, before the password; without
+	// it the profile's client_secret_env / client_secret_command is used.
+	ClientSecretStdin bool
+	JSON              bool
 
 	FlagsSet map[string]bool
 }
 
-// replayable are the --flow names a replay can re-run without a browser.
+// replayable are the --flow names a replay can re-run through the
+// user-pools API.
 var replayable = map[string]flows.Kind{
 	"srp": flows.KindUserSRP, "password": flows.KindUserPassword, "refresh": flows.KindRefresh,
+}
+
+// flowClientCredentials is login's --flow name of the OAuth
+// client_credentials grant, which replay re-runs at the target's token
+// endpoint.
+const flowClientCredentials = "client-credentials"
+
+// canReplay says whether replay re-runs a sign-in of that --flow.
+func canReplay(flow string) bool {
+	_, ok := replayable[flow]
+	return ok || flow == flowClientCredentials
 }
 
 // NewCmdReplay is `cogscope replay FILE`. runF, when not nil, is called
@@ -100,6 +117,7 @@ reached).`,
 	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
 	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
+	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials sign-ins: read the app client's secret from the first line of stdin (before the password)")
 	fl.StringVar(&o.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
@@ -121,8 +139,8 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 		return err
 	}
 	for i, s := range rec.SignIns {
-		if _, ok := replayable[s.Flow]; !ok {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password and refresh)", i+1, o.File, termtext.Line(s.Flow))
+		if !canReplay(s.Flow) {
+			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh and client-credentials)", i+1, o.File, termtext.Line(s.Flow))
 		}
 	}
 	r, err := newRunner(ctx, o, rec)
@@ -170,11 +188,14 @@ type runner struct {
 	username string
 	password string
 	stdin    *cmdutil.LineReader
-	totp     string
-	stop     func()
-	secrets  []string
-	keys     *inspect.Cache
-	explain  *apicall.Explainer
+	// ccClientID and ccSecret are the client of client-credentials
+	// sign-ins: the target's client and its secret.
+	ccClientID, ccSecret string
+	totp                 string
+	stop                 func()
+	secrets              []string
+	keys                 *inspect.Cache
+	explain              *apicall.Explainer
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
@@ -213,16 +234,27 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		}
 		r.totp = sec
 	}
-	needPassword := false
+	needPassword, needSecret := false, false
 	for _, s := range rec.SignIns {
-		needPassword = needPassword || s.Flow != "refresh"
+		needPassword = needPassword || s.Flow == "srp" || s.Flow == "password"
+		needSecret = needSecret || s.Flow == flowClientCredentials
+	}
+	if o.ClientSecretStdin && !needSecret {
+		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins; %s has none", o.File)
+	}
+	// Secrets from stdin in login's order: the client secret, then the
+	// password.
+	if needSecret {
+		if err := r.readClientSecret(); err != nil {
+			return nil, err
+		}
 	}
 	if needPassword {
 		if err := r.readPassword(); err != nil {
 			return nil, err
 		}
 	}
-	r.secrets = []string{r.password, t.ClientSecret}
+	r.secrets = []string{r.password, t.ClientSecret, r.ccSecret}
 	r.keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
 	return r, nil
 }
@@ -231,6 +263,78 @@ func (r *runner) close() {
 	if r.stop != nil {
 		r.stop()
 	}
+}
+
+// readClientSecret takes the app client's secret as `cogscope login --flow
+// client-credentials` does: --client-secret-stdin, else the one the target
+// resolved (the profile's client_secret_env / client_secret_command, or
+// the local demo's).
+func (r *runner) readClientSecret() error {
+	t := r.target
+	// A profile's target has CCClientID = ClientID; the local demo's is
+	// its confidential machine client.
+	r.ccClientID, r.ccSecret = t.CCClientID, t.CCClientSecret
+	if r.ccClientID == "" {
+		r.ccClientID, r.ccSecret = t.ClientID, t.ClientSecret
+	}
+	if r.o.ClientSecretStdin {
+		v, err := r.stdin.Line("client secret")
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			return cmdutil.UsageErr("the client secret on stdin is empty")
+		}
+		r.ccSecret = v
+	}
+	if r.ccSecret == "" {
+		return cmdutil.UsageErr("the transcript's %s sign-in needs app client %s's secret: --client-secret-stdin, or client_secret_env / client_secret_command in the profile",
+			flowClientCredentials, r.ccClientID)
+	}
+	return nil
+}
+
+// recordedScopes are the scopes a recorded client-credentials sign-in
+// asked for: the token request's scope, else the scopes its access token
+// was granted.
+func recordedScopes(s transcript.SignIn) []string {
+	for _, st := range s.Steps {
+		if st.Operation == oauth.OpToken && st.Request["scope"] != "" {
+			return strings.Fields(st.Request["scope"])
+		}
+	}
+	for _, tk := range s.Tokens {
+		if tk.Use == "access" {
+			return tk.Scopes
+		}
+	}
+	return nil
+}
+
+// clientCredentials re-runs a client_credentials grant at the target's
+// token endpoint, with the recorded scopes.
+// The result's err is the grant's (a refusal is an outcome); the error
+// returned is bad options (exit 2).
+func (r *runner) clientCredentials(ctx context.Context, s transcript.SignIn) (ccOutcome, error) {
+	t := r.target
+	client, err := oauth.New(oauth.Options{Issuer: t.Issuer, Domain: t.Domain, ClientID: r.ccClientID, ClientSecret: r.ccSecret,
+		Scopes: recordedScopes(s), HTTPClient: r.f.HTTP, Now: r.f.Clock()})
+	if err != nil {
+		return ccOutcome{}, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
+	}
+	res, runErr := client.ClientCredentials(ctx)
+	out := ccOutcome{steps: client.Trace(), err: runErr}
+	if res != nil {
+		out.tokens = res.Tokens
+	}
+	return out, nil
+}
+
+// ccOutcome is a replayed client_credentials grant.
+type ccOutcome struct {
+	tokens *flows.Tokens
+	steps  []flows.Step
+	err    error
 }
 
 // readPassword takes the password as login does: the target's own (the
@@ -280,6 +384,24 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
 	var tokens *flows.Tokens
 	for _, s := range rec.SignIns {
+		if s.Flow == flowClientCredentials {
+			cc, err := r.clientCredentials(ctx, s)
+			if err != nil {
+				return nil, err
+			}
+			if err := fatal(ctx, cc.err); err != nil {
+				return nil, err
+			}
+			var issued transcript.IssuedTokens
+			if tk := cc.tokens; tk != nil {
+				tokens = tk
+				issued = transcript.IssuedTokens{AccessToken: tk.AccessToken}
+				r.secrets = append(r.secrets, tk.AccessToken)
+			}
+			reports := cmdutil.VerifyForTranscript(ctx, t, r.ccClientID, r.keys, now, map[string]string{"access": issued.AccessToken})
+			out.SignIns = append(out.SignIns, transcript.SignInFrom(s.Flow, cc.steps, issued, reports, cc.err, now()))
+			continue
+		}
 		opts := flows.Options{Kind: replayable[s.Flow], API: api, UserPoolID: t.UserPoolID, ClientID: t.ClientID,
 			ClientSecret: t.ClientSecret, Username: r.username, Password: r.password, Now: now}
 		if s.Flow == "refresh" {
@@ -345,6 +467,10 @@ func fatal(ctx context.Context, err error) error {
 	var ue *flows.UnanswerableError
 	if errors.As(err, &ue) {
 		return nil
+	}
+	var oe *oauth.Error
+	if errors.As(err, &oe) && oe.Code != "" {
+		return nil // the provider's OAuth error: an outcome
 	}
 	d := cmdutil.CLIDiagnosis(flows.Diagnose(err))
 	text := strings.TrimSpace(d.Cause + " " + d.Fix)

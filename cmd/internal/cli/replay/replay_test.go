@@ -391,3 +391,118 @@ func TestReplayBadInput(t *testing.T) {
 		t.Errorf("unreachable: exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
 	}
 }
+
+// TestReplayClientCredentials: a client_credentials grant recorded on the
+// demo pool's confidential client, replayed against a twin pool whose
+// client is allowed the same scope (the secret from the profile's
+// client_secret_env, or from --client-secret-stdin) reports no difference;
+// against a client not allowed the recorded scope it reports the
+// refusal; without any secret it is a usage error.
+func TestReplayClientCredentials(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	const (
+		scope      = "cogscope-api/read"
+		ccTwin     = "cctwinclient00000000000001"
+		twinSecret = "twinclientsecretforthereplaytest0123456789abcdefgh"
+	)
+	err := w.stack.Cognito.ApplySeed(cognito.Seed{UserPools: []cognito.PoolSeed{{Name: "cctwin", Domain: "cogscope-cctwin",
+		ResourceServers: []cognito.ResourceServerSeed{{Identifier: "cogscope-api", Name: "api", Scopes: []cognito.ScopeSeed{{Name: "read"}, {Name: "write"}}}},
+		Clients: []cognito.ClientSeed{{ID: ccTwin, Name: "cctwin", Secret: twinSecret, AllowedOAuthFlows: []string{"client_credentials"},
+			AllowedOAuthScopes: []string{scope}, AllowedOAuthFlowsUserPoolClient: true, SupportedIdentityProviders: []string{"COGNITO"}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var twinPool string
+	for _, p := range w.stack.Cognito.Describe() {
+		if p.Name == "cctwin" {
+			twinPool = p.ID
+		}
+	}
+	profile := func(name, pool, client, secretEnv string) string {
+		return fmt.Sprintf("[profiles.%s]\nregion = %q\nendpoint = %q\nuser_pool_id = %q\nclient_id = %q\nclient_secret_env = %q\n",
+			name, w.stack.Region, w.stack.Endpoint, pool, client, secretEnv)
+	}
+	cfg, err := os.ReadFile(w.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, profile("ccdev", cognito.DemoPoolID, cognito.DemoSecretClientID, "CC_DEV_SECRET")+
+		profile("cctwin", twinPool, ccTwin, "CC_TWIN_SECRET")+
+		profile("ccmachine", cognito.DemoPoolID, cognito.DemoMachineClientID, "CC_MACHINE_SECRET")+
+		fmt.Sprintf("[profiles.ccbare]\nregion = %q\nendpoint = %q\nuser_pool_id = %q\nclient_id = %q\n", w.stack.Region, w.stack.Endpoint, twinPool, ccTwin)...)
+	if err := os.WriteFile(w.cfg, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.env["CC_DEV_SECRET"], w.env["CC_TWIN_SECRET"], w.env["CC_MACHINE_SECRET"] = cognito.DemoClientSecret, twinSecret, cognito.DemoMachineClientSecret
+
+	w.must(t, "", "--profile", "ccdev", "login", "--flow", "client-credentials", "--scope", scope)
+	file := filepath.Join(w.dir, "cc.json")
+	w.must(t, "", "--profile", "ccdev", "transcript", "export", "--format", "json", "--output", file)
+	rec, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(rec), cognito.DemoClientSecret) || !strings.Contains(string(rec), `"flow": "client-credentials"`) {
+		t.Fatalf("the recorded transcript:\n%s", rec)
+	}
+
+	cases := []struct {
+		name     string
+		stdin    string
+		profile  string
+		args     []string
+		wantCode int
+		// granted are the scopes of the replay's access token (nil: no token).
+		granted []string
+		want    []string // in sign-in 1's differences
+	}{
+		{"twin, secret from the profile", "", "cctwin", nil, 0, []string{scope}, nil},
+		{"twin, secret on stdin", twinSecret + "\n", "ccbare", []string{"--client-secret-stdin"}, 0, []string{scope}, nil},
+		{"client without the scope", "", "ccmachine", nil, 1, nil, []string{"invalid_scope"}},
+		{"wrong secret", "wrong\n", "cctwin", []string{"--client-secret-stdin"}, 1, nil, []string{"invalid_client"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, tc.stdin, append([]string{"--profile", tc.profile, "replay", file, "--json"}, tc.args...)...)
+			if code != tc.wantCode {
+				t.Fatalf("exit %d, want %d\nstderr: %s\nstdout: %s", code, tc.wantCode, errOut, out)
+			}
+			var doc Document
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("replay --json: %v\n%s", err, out)
+			}
+			c := doc.Comparison
+			if len(c.Steps) != 1 || c.Steps[0].Same != (tc.wantCode == 0) || c.Same != (tc.wantCode == 0) {
+				t.Fatalf("comparison: %+v", c)
+			}
+			all := strings.Join(c.Steps[0].Differences, "\n")
+			for _, want := range tc.want {
+				if !strings.Contains(all, want) {
+					t.Errorf("differences lack %q:\n%s", want, all)
+				}
+			}
+			si := doc.Replay.SignIns[0]
+			var got []string
+			for _, tk := range si.Tokens {
+				if tk.Use == "access" {
+					got = tk.Scopes
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tc.granted, " ") {
+				t.Errorf("replayed access token scopes %v, want %v (sign-in %+v)", got, tc.granted, si)
+			}
+			for _, s := range []string{twinSecret, cognito.DemoMachineClientSecret} {
+				if strings.Contains(out, s) || strings.Contains(errOut, s) {
+					t.Error("the replay's output holds the client secret")
+				}
+			}
+		})
+	}
+	t.Run("no secret", func(t *testing.T) {
+		code, _, errOut := w.run(t, "", "--profile", "ccbare", "replay", file)
+		if code != cmdutil.ExitUsage || !strings.Contains(errOut, "--client-secret-stdin, or client_secret_env") {
+			t.Fatalf("exit %d\n%s", code, errOut)
+		}
+	})
+}
