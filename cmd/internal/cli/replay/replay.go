@@ -77,7 +77,7 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
-		Long: `Re-run the sign-ins (srp, password, refresh) and the API calls of a transcript
+		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials) and the API calls of a transcript
 exported with "cogscope transcript export --format json" against the target
 of this command — usually another --profile — and print, step by step, where
 the outcomes differ: a challenge one environment asks for and the other does
@@ -92,13 +92,20 @@ terminal, or from --password-stdin or --password-env NAME (as login takes
 it). A challenge the recorded session did not meet stops the replay's
 sign-in and is reported; --totp-secret-env NAME answers SOFTWARE_TOKEN_MFA.
 
+A client-credentials sign-in is re-run at the target's token endpoint with
+the scopes the recorded one requested; the target client's secret comes
+from --client-secret-stdin (read before the password) or the profile's
+client_secret_env / client_secret_command, as login takes it. Hosted-UI
+(pkce) sign-ins are not re-run: such a transcript is refused (exit 2).
+
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
 reached).`,
 		Example: `  cogscope --profile dev transcript export --format json --output dev.json
   cogscope --profile prod replay dev.json
   pass show cognito/alice | cogscope --profile prod replay dev.json --password-stdin --json
-  cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP`,
+  cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP
+  pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File, o.FlagsSet = args[0], cmdutil.FlagsSet(cmd)
