@@ -146,6 +146,9 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 		return err
 	}
 	for i, s := range rec.SignIns {
+		if s.Flow == "pkce" {
+			return cmdutil.UsageErr("sign-in %d of %s used --flow pkce, which replay cannot re-run: a hosted-UI sign-in needs a browser and a person (replay re-runs srp, password, refresh and client-credentials)", i+1, o.File)
+		}
 		if !canReplay(s.Flow) {
 			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh and client-credentials)", i+1, o.File, termtext.Line(s.Flow))
 		}

@@ -363,7 +363,8 @@ func TestReplayBadInput(t *testing.T) {
 		{"empty", "", "empty"},
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
-		{"hosted flow", `{"version": 1, "signIns": [{"flow": "pkce"}]}`, "cannot re-run"},
+		{"hosted flow", `{"version": 1, "signIns": [{"flow": "pkce"}]}`, "cannot re-run: a hosted-UI sign-in needs a browser"},
+		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh and client-credentials)"},
 	} {
 		if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
 			t.Fatal(err)
@@ -384,6 +385,9 @@ func TestReplayBadInput(t *testing.T) {
 	}
 	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", bad); code != 2 || !strings.Contains(errOut, "no password for alice") {
 		t.Errorf("no password: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := w.run(t, "x\n", "--profile", "twin", "replay", bad, "--client-secret-stdin"); code != 2 || !strings.Contains(errOut, "--client-secret-stdin applies to client-credentials sign-ins") {
+		t.Errorf("client secret without a client-credentials sign-in: exit %d, %s", code, errOut)
 	}
 	w.env["PW"] = password
 	code, out, errOut := w.run(t, "", "--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", bad, "--password-env", "PW")
