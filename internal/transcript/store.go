@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/cogscope/cogscope/internal/atomicfile"
@@ -57,20 +56,7 @@ func (s *Store) Path(key string) (string, error) {
 	if key == "" {
 		return "", errors.New("transcript key is empty")
 	}
-	var b strings.Builder
-	for _, r := range key {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteRune('_')
-		}
-	}
-	name := strings.TrimLeft(b.String(), ".")
-	if name == "" {
-		name = "_"
-	}
-	return filepath.Join(s.Dir, "transcripts", name+".json"), nil
+	return filepath.Join(s.Dir, "transcripts", atomicfile.SafeName(key)+".json"), nil
 }
 
 // Load returns key's sessions, oldest first (none: an empty list).

@@ -86,20 +86,7 @@ func (s *Store) path(key string) (string, error) {
 	if key == "" {
 		return "", errors.New("session key is empty")
 	}
-	var b strings.Builder
-	for _, r := range key {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteRune(r)
-		default:
-			b.WriteRune('_')
-		}
-	}
-	name := strings.TrimLeft(b.String(), ".")
-	if name == "" {
-		name = "_"
-	}
-	return filepath.Join(s.Dir, "sessions", name+".json"), nil
+	return filepath.Join(s.Dir, "sessions", atomicfile.SafeName(key)+".json"), nil
 }
 
 // maxSessionBytes bounds a session file: tokens and a few devices are
