@@ -23,14 +23,8 @@ import (
 // be refused, and calls answered and explained.
 func TestConsoleAPI(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	opts := c.options()
 	if opts.API == nil {
 		t.Fatal("no API service")
@@ -226,14 +220,8 @@ func keys(m map[string]service.Route) []string {
 // so beside it.
 func TestConsoleAPIFlagsAMismatch(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	api := c.options().API
 	routes, err := api.Routes(ctx)
 	if err != nil {

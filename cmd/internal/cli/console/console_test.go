@@ -48,6 +48,21 @@ type consoleEnv struct {
 	env map[string]string
 }
 
+// endpointConsole is the console cmd builds for `--endpoint` at a local
+// stack of the test's own, with a fresh config and state; it is closed
+// when the test ends.
+func endpointConsole(ctx context.Context, t *testing.T) (*console, *localtest.Env) {
+	t.Helper()
+	env := localtest.Start(t)
+	e := newConsoleEnv(t, "")
+	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.close)
+	return c, env
+}
+
 func newConsoleEnv(t *testing.T, configTOML string) *consoleEnv {
 	t.Helper()
 	dir := t.TempDir()
@@ -218,14 +233,8 @@ func drain(t *testing.T, run service.Run) (steps []flows.Step, tokens *flows.Tok
 // does.
 func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	opts := c.options()
 	if opts.Connect != nil {
 		t.Fatal("a `cogscope local` at --endpoint needs no start")
@@ -309,14 +318,8 @@ func TestConsoleServicesAgainstTheLocalStack(t *testing.T) {
 
 func TestConsoleSaysWhenTheServiceIsGone(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	opts := c.options()
 	if err := env.Stack.Close(); err != nil {
 		t.Fatal(err)

@@ -10,10 +10,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/identity"
-	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -21,14 +19,8 @@ import (
 // demo identity pool, and explains a refusal in the console's words.
 func TestConsoleAWSCredentials(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	creds, ok := c.options().Tokens.(service.Credentials)
 	if !ok {
 		t.Fatal("the console's Tokens service offers no AWS credentials")

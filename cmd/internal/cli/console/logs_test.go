@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -20,15 +19,9 @@ import (
 // when it appears, the tail ends so that the view restarts it.
 func TestConsoleLogsAgainstTheLocalStack(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	logs := c.options().Logs
 	if logs == nil {
 		t.Fatal("no Logs service wired")
@@ -125,15 +118,9 @@ func callDemo(t *testing.T, env *localtest.Env, path string) string {
 // are delivered.
 func TestConsoleLogsRestartReadsTheLinesOfTheCallThatCreatedTheGroup(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, env := endpointConsole(ctx, t)
 	logs := c.options().Logs.(*consoleLogs)
 	logs.recheck = 50 * time.Millisecond
 	if resp, err := http.Get(env.API.HTTPURL + "/hello"); err != nil { // the access log exists

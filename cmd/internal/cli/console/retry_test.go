@@ -8,10 +8,8 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local/cognito"
-	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -20,15 +18,9 @@ import (
 // Cognito's refusal, and the right one then signs in.
 func TestConsoleRetriesAWrongMFACode(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, _ := endpointConsole(ctx, t)
 	run, err := c.options().SignIn.Start(ctx, service.SignInRequest{Flow: service.FlowSRP, Username: cognito.DemoMFAUsername, Password: cognito.DemoPassword})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
-	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/internal/tour"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -39,14 +38,8 @@ func TestTourOnlyOnTheDemo(t *testing.T) {
 // none) replaces the target's, and the Tokens view accepts their tokens.
 func TestConsoleSignInAsTheTourClient(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, _ := endpointConsole(ctx, t)
 	opts := c.options()
 	if len(opts.Tour) == 0 {
 		t.Fatal("no tour on the demo stack at --endpoint")
@@ -98,14 +91,8 @@ func TestConsoleSignInAsTheTourClient(t *testing.T) {
 // Sign-in view's Refresh on the same client rotates the refresh token.
 func TestConsoleRotationCase(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, _ := endpointConsole(ctx, t)
 	opts := c.options()
 	cs, _ := tour.CaseByID(tour.Demo(), "rotation")
 	try := cs.Try
@@ -136,14 +123,8 @@ func TestConsoleRotationCase(t *testing.T) {
 // another demo client goes to that client.
 func TestConsoleRefreshesOnTheTourClient(t *testing.T) {
 	t.Parallel()
-	env := localtest.Start(t)
-	e := newConsoleEnv(t, "")
 	ctx := context.Background()
-	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{Endpoint: env.Endpoint}), cmdutil.TargetFlags{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	c, _ := endpointConsole(ctx, t)
 	opts := c.options()
 	for _, tc := range []struct{ client, secret string }{
 		{tour.SecretClientID, tour.ClientSecret},
