@@ -225,8 +225,26 @@ func list(v []string) string {
 
 // short is an id cut for a sentence: "4ymsan…".
 func short(s string) string {
-	if r := []rune(s); len(r) > 8 {
-		return string(r[:6]) + "…"
+	return cut(s, 6)
+}
+
+// shortPair cuts two ids that a sentence contrasts far enough to tell
+// apart: "4ymsan…" and "7c2k1q…", but "cogscopedemopub…" and
+// "cogscopedemorot…" when they share a prefix.
+func shortPair(a, b string) (string, string) {
+	ra, rb := []rune(a), []rune(b)
+	common := 0
+	for common < len(ra) && common < len(rb) && ra[common] == rb[common] {
+		common++
+	}
+	n := max(6, common+3)
+	return cut(a, n), cut(b, n)
+}
+
+// cut keeps the first n runes of s, when that drops at least three.
+func cut(s string, n int) string {
+	if r := []rune(s); len(r) > n+2 {
+		return string(r[:n]) + "…"
 	}
 	return s
 }
@@ -262,7 +280,8 @@ func diffCall(ta, tb *Transcript, a, b *Call, la, lb string) []string {
 	switch x.FailedCheck {
 	case "aud":
 		if tka.ClientID != tkb.ClientID {
-			return []string{fmt.Sprintf("%s: `aud` differs (%s client %s, %s client %s)", head, la, short(tka.ClientID), lb, short(tkb.ClientID))}
+			ca, cb := shortPair(tka.ClientID, tkb.ClientID)
+			return []string{fmt.Sprintf("%s: `aud` differs (%s client %s, %s client %s)", head, la, ca, lb, cb)}
 		}
 		return []string{fmt.Sprintf("%s: `aud`: %s's authorizer does not accept client %s", head, refused, short(tkb.ClientID))}
 	case "scope":

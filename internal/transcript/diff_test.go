@@ -84,3 +84,22 @@ func TestDiff(t *testing.T) {
 		t.Errorf("same labels: %s %s, same %v", c.A, c.B, c.Same)
 	}
 }
+
+func TestShortPairTellsIDsApart(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ a, b, wantA, wantB string }{
+		{"4ymsanabcdefgh", "7c2kxyzabcdefg", "4ymsan…", "7c2kxy…"},
+		{"cogscopedemopublicclient01", "cogscopedemorotateclient01", "cogscopedemopub…", "cogscopedemorot…"},
+		{"short", "shorts", "short", "shorts"},
+		{"abcdefghijk", "abcdefghijk", "abcdefghijk", "abcdefghijk"},
+	}
+	for _, tc := range cases {
+		a, b := shortPair(tc.a, tc.b)
+		if a != tc.wantA || b != tc.wantB {
+			t.Errorf("shortPair(%q, %q) = %q, %q; want %q, %q", tc.a, tc.b, a, b, tc.wantA, tc.wantB)
+		}
+		if tc.a != tc.b && a == b {
+			t.Errorf("shortPair(%q, %q) cut both to %q", tc.a, tc.b, a)
+		}
+	}
+}
