@@ -51,8 +51,11 @@ each pool's JWKS and OpenID discovery documents) on one endpoint, as AWS
 would. Point cogscope at it with --endpoint URL (or COGSCOPE_ENDPOINT), and
 the AWS CLI with --endpoint-url URL. Any credentials are accepted.
 
-Without --seed it creates the demo pool (ids in the README); with --state
-FILE pools and users survive restarts.`,
+Without --seed it creates the demo pool and the demo APIs (ids in the
+README); with --state FILE pools and users survive restarts. Once ready it
+prints the pools, clients and users, the API Gateway APIs (ids, invoke URLs,
+routes with their authorizer kind), the log groups and the cogscope init
+line that writes a profile for the stack (--json: one JSON line instead).`,
 		Example: `  cogscope local
   cogscope local --addr 127.0.0.1:0 --json
   cogscope local --seed pools.yaml --state ~/.cache/cogscope-local.json`,
