@@ -541,7 +541,7 @@ func TestSmokeAndJUnit(t *testing.T) {
 		NoSign: "no AWS credentials (test)"})
 	if apicall.Failed(results) != 3 || !results[0].Pass || !results[1].Pass || results[2].Pass || results[2].Status != 403 ||
 		results[3].Pass || !strings.Contains(results[3].Error, "no refresh token") ||
-		results[4].Pass || results[4].Status != 0 || results[4].Error != "not sent: the route wants a SigV4 signature, and no AWS credentials (test)" {
+		results[4].Pass || results[4].Status != 0 || results[4].Error != "not sent: the route wants a SigV4 signature and cannot be signed: no AWS credentials (test)" {
 		t.Fatalf("results %+v", results)
 	}
 	var buf bytes.Buffer

@@ -52,8 +52,7 @@ type SmokeOptions struct {
 	Tokens map[string]string
 	// Sign signs the rows whose kind is TokenSigV4 (Request.Sign); when
 	// it is nil such a row is not sent and fails with NoSign, the plain
-	// reason no credentials could be had (default: "no AWS credentials
-	// to sign with").
+	// reason no credentials could be had (default: "no AWS credentials").
 	Sign       func(req *http.Request, body []byte) error
 	NoSign     string
 	AuthScheme string // default bearer
@@ -79,9 +78,9 @@ func Smoke(ctx context.Context, routes []SmokeRoute, opts SmokeOptions) []SmokeR
 			if opts.Sign == nil {
 				why := opts.NoSign
 				if why == "" {
-					why = "no AWS credentials to sign with"
+					why = "no AWS credentials"
 				}
-				res.Error = "not sent: the route wants a SigV4 signature, and " + why
+				res.Error = "not sent: the route wants a SigV4 signature and cannot be signed: " + why
 				out = append(out, res)
 				continue
 			}

@@ -683,7 +683,7 @@ expect = 403
 		{"every route of the demo HTTP API", api, nil, 0,
 			[]string{"none 200 true", "access 200 true", "none 401 true", "access 200 true", "none 401 true", "access 200 true", "none 401 true", "sigv4 200 true", "none 403 true"}, ""},
 		{"no credentials to sign with", api + routes, []string{"--identity-pool-id", e.stack.Region + ":11111111-2222-3333-4444-555555555555"}, 1,
-			[]string{"access 200 true", "sigv4 0 false", "none 403 true"}, "not sent: the route wants a SigV4 signature, and no credentials to sign with: credentials from identity pool"},
+			[]string{"access 200 true", "sigv4 0 false", "none 403 true"}, "not sent: the route wants a SigV4 signature and cannot be signed: credentials from identity pool"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -136,7 +136,7 @@ func (o *CallOptions) smokeSigner(ctx context.Context, c *Context, p *smokePlan)
 	if err != nil {
 		why := strings.TrimPrefix(err.Error(), "--sigv4: ")
 		fmt.Fprintf(o.IO.ErrOut, "note: AWS_IAM routes are not signed: %s\n", termtext.Line(why))
-		return nil, "no credentials to sign with: " + why
+		return nil, why
 	}
 	fmt.Fprintf(o.IO.ErrOut, "Signing AWS_IAM routes with SigV4 (execute-api, %s) with credentials from %s.\n", s.Region, s.source)
 	return s.Sign, ""
