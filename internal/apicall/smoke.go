@@ -18,6 +18,8 @@ import (
 type SmokeRoute struct {
 	Method string `json:"method" toml:"method"`
 	Path   string `json:"path" toml:"path"` // a path (resolved against the base URL) or a full URL
+	// Token is the kind sent: access, id, raw, none, or sigv4 (no token:
+	// signed by SmokeOptions.Sign).
 	Token  string `json:"token" toml:"token"`
 	Expect int    `json:"expect" toml:"expect"` // 0 = any 2xx
 	// Config is the route's configuration when known (it feeds the
