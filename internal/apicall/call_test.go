@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -499,9 +500,23 @@ func TestSmokeAndJUnit(t *testing.T) {
 	if len(rows) < 14 {
 		t.Fatalf("rows from config: %+v", rows)
 	}
+	// The AWS_IAM route is called signed (credentials from the demo
+	// identity pool for the ID token) and, as the negative row, unsigned.
+	var iamRows []string
+	for _, r := range rows {
+		if strings.HasSuffix(r.Path, "/iam") {
+			iamRows = append(iamRows, fmt.Sprintf("%s:%d", r.Token, r.Expect))
+		}
+	}
+	if strings.Join(iamRows, " ") != "sigv4:0 none:403" {
+		t.Errorf("GET /iam rows = %v, want a signed one (2xx) and an unsigned one (403)", iamRows)
+	}
 	results := apicall.Smoke(context.Background(), rows, apicall.SmokeOptions{Tokens: tokens, AuthScheme: "raw",
-		Call: apicall.Options{Explain: f.explainer()}})
+		Sign: signerFor(t, f.env, f.tokens["id"], f.clock.Now), Call: apicall.Options{Explain: f.explainer()}})
 	for _, r := range results {
+		if r.Route.Token == apicall.TokenSigV4 && r.Status != 200 {
+			t.Errorf("signed %s: status %d (%s)", r.Route.Path, r.Status, r.Error)
+		}
 		// The Lambda policy cached for GET /lambda/orders denies GET
 		// /lambda/profile with the same token, as on AWS.
 		if r.Route.Path == f.env.API.RestURL+"/lambda/profile" && r.Route.Token == "access" {
@@ -520,10 +535,13 @@ func TestSmokeAndJUnit(t *testing.T) {
 		{Method: "GET", Path: "/private", Token: "access"},
 		{Method: "GET", Path: "/scoped", Token: "id", Expect: 200}, // wrong: an ID token gets 403
 		{Method: "GET", Path: "/private", Token: "refresh"},        // no such token
+		{Method: "GET", Path: "/iam", Token: "sigv4"},              // no credentials to sign with
 	}
-	results = apicall.Smoke(context.Background(), profile, apicall.SmokeOptions{BaseURL: f.env.API.HTTPURL, Tokens: tokens})
-	if apicall.Failed(results) != 2 || !results[0].Pass || !results[1].Pass || results[2].Pass || results[2].Status != 403 ||
-		results[3].Pass || !strings.Contains(results[3].Error, "no refresh token") {
+	results = apicall.Smoke(context.Background(), profile, apicall.SmokeOptions{BaseURL: f.env.API.HTTPURL, Tokens: tokens,
+		NoSign: "no AWS credentials (test)"})
+	if apicall.Failed(results) != 3 || !results[0].Pass || !results[1].Pass || results[2].Pass || results[2].Status != 403 ||
+		results[3].Pass || !strings.Contains(results[3].Error, "no refresh token") ||
+		results[4].Pass || results[4].Status != 0 || results[4].Error != "not sent: the route wants a SigV4 signature and cannot be signed: no AWS credentials (test)" {
 		t.Fatalf("results %+v", results)
 	}
 	var buf bytes.Buffer
@@ -549,8 +567,9 @@ func TestSmokeAndJUnit(t *testing.T) {
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("JUnit does not parse: %v\n%s", err, buf.String())
 	}
-	if doc.Tests != 4 || doc.Failures != 2 || len(doc.Suite.Cases) != 4 || doc.Suite.Cases[2].Failure == nil ||
-		doc.Suite.Cases[2].Failure.Message != "status 403, want 200" || doc.Suite.Cases[3].Error == nil || doc.Suite.Cases[0].Failure != nil {
+	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suite.Cases) != 5 || doc.Suite.Cases[2].Failure == nil ||
+		doc.Suite.Cases[2].Failure.Message != "status 403, want 200" || doc.Suite.Cases[3].Error == nil || doc.Suite.Cases[0].Failure != nil ||
+		doc.Suite.Cases[4].Name != "GET /iam (sigv4)" || doc.Suite.Cases[4].Error == nil {
 		t.Errorf("JUnit = %+v\n%s", doc, buf.String())
 	}
 }
@@ -612,6 +631,58 @@ func TestBuildSigns(t *testing.T) {
 	failing := func(*http.Request, []byte) error { return errors.New("no credentials") }
 	if _, err := apicall.Build(context.Background(), apicall.Request{Target: "http://127.0.0.1:1/iam", Sign: failing}); !errors.As(err, &ue) || !strings.Contains(err.Error(), "no credentials") {
 		t.Errorf("failing Sign: %v", err)
+	}
+}
+
+// signerFor signs with the credentials the demo identity pool gives for
+// idToken (the authenticated role, allowed on GET /iam).
+func signerFor(t *testing.T, env *localtest.Env, idToken string, now func() time.Time) func(*http.Request, []byte) error {
+	t.Helper()
+	clients := idpool.Clients{Identity: env.IdentityClient(), STS: func(creds aws.CredentialsProvider) idpool.STSAPI {
+		cfg := env.AWSConfig()
+		cfg.Credentials = creds
+		if creds == nil {
+			cfg.Credentials = aws.AnonymousCredentials{}
+		}
+		return env.STSClient(cfg)
+	}}
+	res, err := idpool.Exchange(context.Background(), clients, idpool.Request{IdentityPoolID: env.Demo.IdentityPoolID, IDToken: idToken, NoExplain: true})
+	if err != nil {
+		t.Fatalf("identity pool exchange: %v", err)
+	}
+	return func(r *http.Request, body []byte) error {
+		return idpool.SignRequest(r.Context(), r, body, res.Credentials, env.Region, now())
+	}
+}
+
+// TestRightTokenAndExpectedStatus: the token each authorizer kind wants
+// and the status each kind of request should get.
+func TestRightTokenAndExpectedStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		route                 apiconfig.Route
+		right                 string
+		signed, none, wrongID int
+	}{
+		{apiconfig.Route{AuthorizationType: "NONE"}, "none", 0, 0, 0},
+		{apiconfig.Route{AuthorizationType: "AWS_IAM"}, "sigv4", 0, 403, 403},
+		{apiconfig.Route{AuthorizationType: "JWT", Scopes: []string{"s"}}, "access", 0, 401, 403},
+		{apiconfig.Route{AuthorizationType: "COGNITO_USER_POOLS"}, "id", 0, 401, 0},
+		{apiconfig.Route{AuthorizationType: "CUSTOM"}, "access", 0, 401, 0},
+	}
+	for _, tt := range tests {
+		if got := apicall.RightToken(tt.route); got != tt.right {
+			t.Errorf("%s: RightToken %q, want %q", tt.route.AuthorizationType, got, tt.right)
+		}
+		if got := apicall.ExpectedStatus(tt.route, tt.right); got != tt.signed {
+			t.Errorf("%s with %s: expect %d, want %d", tt.route.AuthorizationType, tt.right, got, tt.signed)
+		}
+		if got := apicall.ExpectedStatus(tt.route, apicall.TokenNone); got != tt.none {
+			t.Errorf("%s without a token: expect %d, want %d", tt.route.AuthorizationType, got, tt.none)
+		}
+		if got := apicall.ExpectedStatus(tt.route, apicall.TokenID); got != tt.wrongID {
+			t.Errorf("%s with the ID token: expect %d, want %d", tt.route.AuthorizationType, got, tt.wrongID)
+		}
 	}
 }
 

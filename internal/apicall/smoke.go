@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -17,6 +18,8 @@ import (
 type SmokeRoute struct {
 	Method string `json:"method" toml:"method"`
 	Path   string `json:"path" toml:"path"` // a path (resolved against the base URL) or a full URL
+	// Token is the kind sent: access, id, raw, none, or sigv4 (no token:
+	// signed by SmokeOptions.Sign).
 	Token  string `json:"token" toml:"token"`
 	Expect int    `json:"expect" toml:"expect"` // 0 = any 2xx
 	// Config is the route's configuration when known (it feeds the
@@ -48,7 +51,12 @@ type SmokeOptions struct {
 	BaseURL string
 	// Tokens by kind (access, id, raw); "none" sends none. A row whose
 	// kind has no token fails with a clear error.
-	Tokens     map[string]string
+	Tokens map[string]string
+	// Sign signs the rows whose kind is TokenSigV4 (Request.Sign); when
+	// it is nil such a row is not sent and fails with NoSign, the plain
+	// reason no credentials could be had (default: "no AWS credentials").
+	Sign       func(req *http.Request, body []byte) error
+	NoSign     string
 	AuthScheme string // default bearer
 	AuthHeader string
 	Timeout    time.Duration
@@ -65,7 +73,21 @@ func Smoke(ctx context.Context, routes []SmokeRoute, opts SmokeOptions) []SmokeR
 			kind = TokenAccess
 		}
 		tok := ""
-		if kind != TokenNone {
+		var sign func(*http.Request, []byte) error
+		switch kind {
+		case TokenNone:
+		case TokenSigV4:
+			if opts.Sign == nil {
+				why := opts.NoSign
+				if why == "" {
+					why = "no AWS credentials"
+				}
+				res.Error = "not sent: the route wants a SigV4 signature and cannot be signed: " + why
+				out = append(out, res)
+				continue
+			}
+			sign = opts.Sign
+		default:
 			tok = opts.Tokens[kind]
 			if tok == "" {
 				res.Error = fmt.Sprintf("no %s token to send (sign in first, or give --token none)", kind)
@@ -79,8 +101,12 @@ func Smoke(ctx context.Context, routes []SmokeRoute, opts SmokeOptions) []SmokeR
 			x.Route = r.Config
 			callOpts.Explain = &x
 		}
-		call, err := Do(ctx, Request{Method: r.Method, Target: r.Path, BaseURL: opts.BaseURL, Token: tok, TokenKind: kind,
-			AuthScheme: opts.AuthScheme, AuthHeader: opts.AuthHeader, Timeout: opts.Timeout}, callOpts)
+		sendKind := kind
+		if sign != nil {
+			sendKind = TokenNone // Build marks the signed request TokenSigV4
+		}
+		call, err := Do(ctx, Request{Method: r.Method, Target: r.Path, BaseURL: opts.BaseURL, Token: tok, TokenKind: sendKind,
+			AuthScheme: opts.AuthScheme, AuthHeader: opts.AuthHeader, Timeout: opts.Timeout, Sign: sign}, callOpts)
 		if call != nil {
 			res.Duration = call.Timings.Total
 			if call.Response != nil {
@@ -118,13 +144,17 @@ func Failed(results []SmokeResult) int {
 // (an ID token fails a route with scopes: 403); a Cognito authorizer
 // wants the ID token without scopes and an access token with them (else
 // 401); a Lambda authorizer is assumed to accept the right token; AWS_IAM
-// refuses unsigned calls (403). 0 means "any 2xx".
+// takes a SigV4-signed call (kind TokenSigV4) and refuses any other
+// (403). 0 means "any 2xx".
 func ExpectedStatus(r apiconfig.Route, kind string) int {
 	none := kind == TokenNone
 	switch r.AuthorizationType {
 	case "", "NONE":
 		return 0
 	case "AWS_IAM":
+		if kind == TokenSigV4 {
+			return 0
+		}
 		return 403
 	case "JWT":
 		switch {
@@ -151,12 +181,14 @@ func ExpectedStatus(r apiconfig.Route, kind string) int {
 }
 
 // RightToken is the token kind a route should accept: none without an
-// authorizer, the ID token for a Cognito authorizer without scopes, the
-// access token otherwise.
+// authorizer, a SigV4 signature (TokenSigV4) for AWS_IAM, the ID token
+// for a Cognito authorizer without scopes, the access token otherwise.
 func RightToken(r apiconfig.Route) string {
 	switch {
 	case r.AuthorizationType == "" || r.AuthorizationType == "NONE":
 		return TokenNone
+	case r.AuthorizationType == "AWS_IAM":
+		return TokenSigV4
 	case r.AuthorizationType == "COGNITO_USER_POOLS" && len(r.Scopes) == 0:
 		return TokenID
 	}
@@ -166,9 +198,10 @@ func RightToken(r apiconfig.Route) string {
 var paramRe = lazyregexp.New(`\{[^{}/]+\}`)
 
 // RoutesFromConfig turns API Gateway's routes into smoke rows: each route
-// with its right token (expect 2xx, or 403 for AWS_IAM) and, when
-// negative is set, once more without a token (expect 401). Path
-// parameters become "1"; $default routes are skipped.
+// with its right token (expect 2xx; an AWS_IAM route signed, TokenSigV4)
+// and, when negative is set, once more without a token (expect 401, or
+// 403 for AWS_IAM). Path parameters become "1"; $default routes are
+// skipped.
 func RoutesFromConfig(api apiconfig.API, negative bool) []SmokeRoute {
 	var out []SmokeRoute
 	for i := range api.Routes {
@@ -183,7 +216,7 @@ func RoutesFromConfig(api apiconfig.API, negative bool) []SmokeRoute {
 		path := paramRe.ReplaceAllString(r.Path, "1")
 		kind := RightToken(*r)
 		out = append(out, SmokeRoute{Method: method, Path: path, Token: kind, Expect: ExpectedStatus(*r, kind), Config: r})
-		if negative && kind != TokenNone && r.AuthorizationType != "AWS_IAM" {
+		if negative && kind != TokenNone {
 			out = append(out, SmokeRoute{Method: method, Path: path, Token: TokenNone, Expect: ExpectedStatus(*r, TokenNone), Config: r})
 		}
 	}

@@ -130,7 +130,8 @@ type Route struct {
 	Method string `toml:"method,omitempty" json:"method,omitempty"` // default GET
 	Path   string `toml:"path" json:"path"`
 	// Token is the token kind `cogscope call --routes` sends: access
-	// (default), id or none; Expect the status it wants (0: any 2xx).
+	// (default), id, none, or sigv4 (no token: the request is SigV4-signed,
+	// for AWS_IAM routes); Expect the status it wants (0: any 2xx).
 	Token  string `toml:"token,omitempty" json:"token,omitempty"`
 	Expect int    `toml:"expect,omitempty" json:"expect,omitempty"`
 }
@@ -253,9 +254,9 @@ func (p Profile) check() error {
 			return fmt.Errorf("api.routes[%d] needs a name and a path", i)
 		}
 		switch r.Token {
-		case "", "access", "id", "none":
+		case "", "access", "id", "none", "sigv4":
 		default:
-			return fmt.Errorf("api.routes[%d] (%s): token %q: want access, id or none", i, r.Name, r.Token)
+			return fmt.Errorf("api.routes[%d] (%s): token %q: want access, id, none or sigv4", i, r.Name, r.Token)
 		}
 		if r.Expect != 0 && (r.Expect < 100 || r.Expect > 599) {
 			return fmt.Errorf("api.routes[%d] (%s): expect %d is not an HTTP status", i, r.Name, r.Expect)

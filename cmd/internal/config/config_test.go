@@ -32,6 +32,10 @@ base_url = "https://abc.execute-api.eu-west-1.amazonaws.com/prod"
 [[profiles.dev.api.routes]]
 name = "me"
 path = "/me"
+[[profiles.dev.api.routes]]
+name = "reports"
+path = "/reports"
+token = "sigv4"
 
 [profiles.dev.logs]
 groups = ["/aws/lambda/authorizer"]
@@ -70,7 +74,7 @@ func TestLoadSample(t *testing.T) {
 	if p.HostedUI.CallbackURL != "http://localhost:8400/callback" || len(p.HostedUI.Scopes) != 2 {
 		t.Errorf("hosted_ui = %+v", p.HostedUI)
 	}
-	if len(p.API.Routes) != 1 || p.API.Routes[0].Path != "/me" || p.Logs.Groups[0] != "/aws/lambda/authorizer" {
+	if len(p.API.Routes) != 2 || p.API.Routes[0].Path != "/me" || p.API.Routes[1].Token != "sigv4" || p.Logs.Groups[0] != "/aws/lambda/authorizer" {
 		t.Errorf("api/logs = %+v %+v", p.API, p.Logs)
 	}
 	if got := f.Names(); strings.Join(got, ",") != "dev,prod" {
@@ -117,6 +121,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad default", "default_profile='x'\n[profiles.a]\n", `default_profile "x" is not a profile (have: a)`},
 		{"syntax", "[profiles.a\n", "line 1"},
 		{"route without path", "[profiles.a.api]\n[[profiles.a.api.routes]]\nname='x'\n", "needs a name and a path"},
+		{"bad route token", "[profiles.a.api]\n[[profiles.a.api.routes]]\nname='x'\npath='/x'\ntoken='bogus'\n", `api.routes[0] (x): token "bogus": want access, id, none or sigv4`},
+		{"bad route expect", "[profiles.a.api]\n[[profiles.a.api.routes]]\nname='x'\npath='/x'\nexpect=42\n", "expect 42 is not an HTTP status"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

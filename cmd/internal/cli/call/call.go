@@ -116,7 +116,10 @@ in --json) and, after the response, whether the gateway agreed.
 --routes runs every route of the profile's [[api.routes]] (method, path,
 token, expect) or, with none, every route API Gateway reports, with the
 status its authorizer should give, as a pass/fail table; --junit FILE writes
-JUnit XML for CI.
+JUnit XML for CI. A route whose token is sigv4 (an AWS_IAM route) is signed
+with the credentials --sigv4 would use (--identity-pool-id, the local
+stack's demo identity pool, or the AWS credential chain); without any, it
+fails saying so, and the other routes still run.
 
 Exit status: 0 on a 2xx answer (or the --expect status; with --routes, every
 route as expected), 1 on another status, 2 on bad input or when no answer
@@ -130,7 +133,8 @@ came (network, TLS, timeout, redirect loop).`,
   cogscope call /scoped --token id --preflight
   cogscope call /iam --sigv4
   cogscope call https://abc123.execute-api.eu-west-1.amazonaws.com/reports --sigv4 --identity-pool-id eu-west-1:11111111-2222-3333-4444-555555555555
-  cogscope call --routes --junit smoke.xml`,
+  cogscope call --routes --junit smoke.xml
+  cogscope call --routes --identity-pool-id eu-west-1:11111111-2222-3333-4444-555555555555`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.FlagsSet = cmdutil.FlagsSet(cmd)
@@ -155,7 +159,7 @@ came (network, TLS, timeout, redirect loop).`,
 	fl.StringVar(&o.AuthScheme, "auth-scheme", apicall.SchemeBearer, `"bearer" (Authorization: Bearer <token>) or "raw" (the bare token, as REST Cognito authorizers document)`)
 	fl.StringVar(&o.AuthHeader, "auth-header", "Authorization", "the header the token goes in")
 	fl.BoolVar(&o.SigV4, "sigv4", false, "sign the request with SigV4 (service execute-api) instead of sending a token, for AWS_IAM routes")
-	fl.StringVar(&o.IdentityPoolID, "identity-pool-id", "", "with --sigv4: get the credentials by trading the session's ID token at this identity pool (default on the local stack: its demo identity pool; elsewhere the AWS credential chain)")
+	fl.StringVar(&o.IdentityPoolID, "identity-pool-id", "", "with --sigv4 (or --routes, for its AWS_IAM routes): get the credentials by trading the session's ID token at this identity pool (default on the local stack: its demo identity pool; elsewhere the AWS credential chain)")
 	fl.StringArrayVarP(&o.Headers, "header", "H", nil, `extra header "Name: value" (repeatable)`)
 	fl.StringVarP(&o.Data, "data", "d", "", "request body, or @FILE to send a file's content")
 	fl.DurationVar(&o.Timeout, "timeout", 30*time.Second, "give up on the call after this long")
@@ -199,8 +203,8 @@ func (o *CallOptions) check() error {
 				return cmdutil.UsageErr("--sigv4 and --%s: a signed request carries no token; give one or the other", name)
 			}
 		}
-	} else if set["identity-pool-id"] {
-		return cmdutil.UsageErr("--identity-pool-id needs --sigv4 (it names where the signing credentials come from)")
+	} else if set["identity-pool-id"] && !o.Routes {
+		return cmdutil.UsageErr("--identity-pool-id needs --sigv4 or --routes (it names where the signing credentials come from)")
 	}
 	if set["identity-pool-id"] && !validIdentityPoolID(o.IdentityPoolID) {
 		return cmdutil.UsageErr("--identity-pool-id %q: want <region>:<uuid>", o.IdentityPoolID)

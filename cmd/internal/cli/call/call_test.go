@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,7 +121,14 @@ func (e *env) call(t *testing.T, stdin string, args ...string) (int, string, str
 // saveSession saves tokens where login would.
 func (e *env) saveSession(t *testing.T, tk flows.Tokens) {
 	t.Helper()
-	tgt := cmdutil.Target{Endpoint: e.stack.Endpoint, UserPoolID: e.stack.Demo.PoolID, ClientID: e.stack.Demo.ClientID, Region: e.stack.Region}
+	e.saveSessionAs(t, "", tk)
+}
+
+// saveSessionAs saves tokens where `cogscope --profile profile login`
+// would.
+func (e *env) saveSessionAs(t *testing.T, profile string, tk flows.Tokens) {
+	t.Helper()
+	tgt := cmdutil.Target{Profile: profile, Endpoint: e.stack.Endpoint, UserPoolID: e.stack.Demo.PoolID, ClientID: e.stack.Demo.ClientID, Region: e.stack.Region}
 	s := &config.Session{}
 	cmdutil.RecordTokens(s, tgt, tgt.ClientID, "srp", "demo", tk)
 	store := config.NewStore(filepath.Join(e.dir, "s", "cogscope"))
@@ -566,21 +574,10 @@ token = "none"
 	// from API Gateway, with statuses derived from the authorizers.
 	writeProfile("")
 	code, out, errOut = e.run(t, "", "--profile", "p", "call", "--routes", "--json")
-	var doc struct {
-		From    string `json:"from"`
-		Failed  int    `json:"failed"`
-		Results []struct {
-			Route struct{ Path string }
-			Pass  bool   `json:"pass"`
-			Cause string `json:"cause"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("--json: %v\n%s\n%s", err, out, errOut)
-	}
-	// 8: GET /iam (AWS_IAM) is called with the bearer token and expected
-	// to be refused.
-	if doc.From != "apigateway" || len(doc.Results) != 8 {
+	doc := decodeSmoke(t, out, errOut)
+	// 9: each route with its right token (GET /iam signed) and, but
+	// /hello, once unsigned and without a token.
+	if doc.From != "apigateway" || len(doc.Results) != 9 {
 		t.Fatalf("from %s, %d rows: %s", doc.From, len(doc.Results), out)
 	}
 	// The demo user's SRP access token lacks the scope /scoped wants:
@@ -588,12 +585,148 @@ token = "none"
 	if code != 1 || doc.Failed != 1 {
 		t.Fatalf("exit %d, failed %d: %s", code, doc.Failed, out)
 	}
+	var iam []string
 	for _, r := range doc.Results {
 		if !r.Pass && (r.Route.Path != "/scoped" || r.Cause != "missing-scope") {
 			t.Errorf("unexpected failure %+v", r)
 		}
-		if r.Route.Path == "/iam" && r.Cause != "iam-signature-required" {
-			t.Errorf("/iam with a bearer token: cause %q, want iam-signature-required", r.Cause)
+		if r.Route.Path == "/iam" {
+			iam = append(iam, fmt.Sprintf("%s %d %v %s", r.Route.Token, r.Status, r.Pass, r.Cause))
 		}
+	}
+	if want := []string{"sigv4 200 true ", "none 403 true iam-signature-required"}; !slices.Equal(iam, want) {
+		t.Errorf("GET /iam rows %q, want %q", iam, want)
+	}
+	if !strings.Contains(errOut, "Signing AWS_IAM routes with SigV4 (execute-api, "+e.stack.Region+") with credentials from identity pool ") {
+		t.Errorf("stderr does not say how /iam was signed: %s", errOut)
+	}
+}
+
+// smokeJSON is the part of `call --routes --json` the tests read.
+type smokeJSON struct {
+	From    string `json:"from"`
+	Failed  int    `json:"failed"`
+	Results []struct {
+		Route struct {
+			Method, Path, Token string
+			Expect              int
+		} `json:"route"`
+		Status int    `json:"status"`
+		Pass   bool   `json:"pass"`
+		Error  string `json:"error"`
+		Cause  string `json:"cause"`
+	} `json:"results"`
+}
+
+func decodeSmoke(t *testing.T, out, errOut string) smokeJSON {
+	t.Helper()
+	var doc smokeJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("--json: %v\n%s\n%s", err, out, errOut)
+	}
+	return doc
+}
+
+// TestCallSmokeSigV4 runs the demo APIs' routes as a smoke test: a
+// profile route with token = "sigv4" is signed (credentials from the
+// demo identity pool for the session's ID token) and passes, as do all
+// the demo HTTP API's routes for a session whose access token carries the
+// demo scope; without credentials to sign with, the AWS_IAM row fails
+// saying why and the others still run.
+func TestCallSmokeSigV4(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	// A hosted-UI sign-in granted cogscope-api/read (as `cogscope login
+	// --flow pkce --scope ...` would save).
+	tk, err := e.stack.Cognito.MintTokens(cognito.MintRequest{ClientID: e.stack.Demo.ClientID, Username: cognito.DemoUsername,
+		Scopes: []string{"openid", "email", "aws.cognito.signin.user.admin", "cogscope-api/read"}, IDToken: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.saveSessionAs(t, "p", flows.Tokens{AccessToken: tk.AccessToken, IDToken: tk.IDToken, ExpiresIn: int32(tk.ExpiresIn), TokenType: "Bearer"})
+	cfgDir := filepath.Join(e.dir, "c", "cogscope")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeProfile := func(doc string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api := "[profiles.p.api]\nbase_url = \"" + e.stack.API.HTTPURL + "\"\n"
+	routes := `
+[[profiles.p.api.routes]]
+name = "private"
+path = "/private"
+[[profiles.p.api.routes]]
+name = "iam"
+path = "/iam"
+token = "sigv4"
+[[profiles.p.api.routes]]
+name = "iam-unsigned"
+path = "/iam"
+token = "none"
+expect = 403
+`
+	tests := []struct {
+		name, profile string
+		args          []string
+		code          int
+		rows          []string // token status pass, in order
+		why           string   // a row's error
+	}{
+		{"profile route signed", api + routes, nil, 0,
+			[]string{"access 200 true", "sigv4 200 true", "none 403 true"}, ""},
+		// hello; private, scoped, admin each with its token and without;
+		// iam signed and unsigned.
+		{"every route of the demo HTTP API", api, nil, 0,
+			[]string{"none 200 true", "access 200 true", "none 401 true", "access 200 true", "none 401 true", "access 200 true", "none 401 true", "sigv4 200 true", "none 403 true"}, ""},
+		{"no credentials to sign with", api + routes, []string{"--identity-pool-id", e.stack.Region + ":11111111-2222-3333-4444-555555555555"}, 1,
+			[]string{"access 200 true", "sigv4 0 false", "none 403 true"}, "not sent: the route wants a SigV4 signature and cannot be signed: credentials from identity pool"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			writeProfile(tt.profile)
+			code, out, errOut := e.run(t, "", append([]string{"--profile", "p", "call", "--routes", "--json"}, tt.args...)...)
+			doc := decodeSmoke(t, out, errOut)
+			var rows []string
+			for _, r := range doc.Results {
+				rows = append(rows, fmt.Sprintf("%s %d %v", r.Route.Token, r.Status, r.Pass))
+				if r.Route.Token == "sigv4" && tt.why != "" && !strings.HasPrefix(r.Error, tt.why) {
+					t.Errorf("the unsigned row's error %q, want %q…", r.Error, tt.why)
+				}
+			}
+			if code != tt.code || !slices.Equal(rows, tt.rows) {
+				t.Errorf("exit %d, rows\n%q\nwant exit %d,\n%q\n%s", code, rows, tt.code, tt.rows, errOut)
+			}
+		})
+	}
+
+	// The table and the JUnit file name the token kind sigv4.
+	writeProfile(api + routes)
+	junit := filepath.Join(e.dir, "sigv4.xml")
+	code, out, errOut := e.run(t, "", "--profile", "p", "call", "--routes", "--junit", junit)
+	if code != 0 || !regexp.MustCompile(`(?m)^PASS  GET /iam +sigv4 +2xx +200 `).MatchString(out) {
+		t.Errorf("table: exit %d\n%s\n%s", code, out, errOut)
+	}
+	raw, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `<testcase name="GET /iam (sigv4)"`) {
+		t.Errorf("JUnit does not name the sigv4 row:\n%s", raw)
+	}
+
+	// A token kind that is not one is refused, naming the kinds.
+	writeProfile(api + `
+[[profiles.p.api.routes]]
+name = "iam"
+path = "/iam"
+token = "bogus"
+`)
+	code, _, errOut = e.run(t, "", "--profile", "p", "call", "--routes")
+	if code != 2 || !strings.Contains(errOut, `token "bogus": want access, id, none or sigv4`) {
+		t.Errorf("token bogus: exit %d, %s", code, errOut)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -45,31 +46,21 @@ func smokeRun(ctx context.Context, o *CallOptions, c *Context) error {
 			return cmdutil.UsageErr("--bearer-stdin: no token on stdin")
 		}
 		tokens[apicall.TokenAccess], tokens[apicall.TokenID], tokens[apicall.TokenRaw] = string(b), string(b), string(b)
-	} else if needsToken(plan.rows) {
-		forURL := ""
-		for i, r := range plan.rows {
-			if r.Token != apicall.TokenNone {
-				if u, err := resolveURL(r.Path, plan.bases[i]); err == nil {
-					forURL = u.String()
-				}
-				if !c.OnStack(forURL) {
-					break
-				}
-			}
-		}
+	} else if forURL, ok := plan.firstURL(isBearer, c.OnStack); ok {
 		tk, err := c.Tokens(ctx, forURL)
 		if err != nil {
 			return err
 		}
 		tokens = tk
 	}
+	sign, noSign := o.smokeSigner(ctx, c, plan)
 	x := c.Explainer(ctx)
 	results := make([]apicall.SmokeResult, 0, len(plan.rows))
 	recorded := make([]transcript.Call, 0, len(plan.rows))
 	for i, r := range plan.rows {
 		started := time.Now()
 		out := apicall.Smoke(ctx, []apicall.SmokeRoute{r}, apicall.SmokeOptions{BaseURL: plan.bases[i], Tokens: tokens,
-			AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Timeout: o.Timeout, Call: apicall.Options{Explain: x}})
+			Sign: sign, NoSign: noSign, AuthScheme: o.AuthScheme, AuthHeader: o.AuthHeader, Timeout: o.Timeout, Call: apicall.Options{Explain: x}})
 		results = append(results, out...)
 		for _, res := range out {
 			recorded = append(recorded, transcript.CallFromSmoke(res, plan.bases[i], started))
@@ -103,13 +94,52 @@ func smokeRun(ctx context.Context, o *CallOptions, c *Context) error {
 	return nil
 }
 
-func needsToken(rows []apicall.SmokeRoute) bool {
-	for _, r := range rows {
-		if r.Token != apicall.TokenNone {
-			return true
+// isBearer says which rows send a token of the session's: not none,
+// not a SigV4 signature.
+func isBearer(r apicall.SmokeRoute) bool {
+	return r.Token != apicall.TokenNone && r.Token != apicall.TokenSigV4
+}
+
+// isSigned says which rows are SigV4-signed (AWS_IAM routes).
+func isSigned(r apicall.SmokeRoute) bool { return r.Token == apicall.TokenSigV4 }
+
+// firstURL is the URL of the first row that want(s) something, preferring
+// one off the local stack (the demo user's tokens go only to the stack:
+// asking for one off it gets the refusal), and whether any row wants it.
+func (p *smokePlan) firstURL(want func(apicall.SmokeRoute) bool, onStack func(string) bool) (string, bool) {
+	forURL, found := "", false
+	for i, r := range p.rows {
+		if !want(r) {
+			continue
+		}
+		found = true
+		if u, err := resolveURL(r.Path, p.bases[i]); err == nil {
+			forURL = u.String()
+		}
+		if !onStack(forURL) {
+			break
 		}
 	}
-	return false
+	return forURL, found
+}
+
+// smokeSigner finds the credentials the plan's AWS_IAM rows are signed
+// with, as `call --sigv4` does (newSigner: --identity-pool-id, the local
+// stack's demo identity pool, else the AWS credential chain). Without
+// any, the rows are not sent and say why (noSign); the rest still run.
+func (o *CallOptions) smokeSigner(ctx context.Context, c *Context, p *smokePlan) (sign func(*http.Request, []byte) error, noSign string) {
+	forURL, ok := p.firstURL(isSigned, c.OnStack)
+	if !ok {
+		return nil, ""
+	}
+	s, err := o.newSigner(ctx, c, forURL)
+	if err != nil {
+		why := strings.TrimPrefix(err.Error(), "--sigv4: ")
+		fmt.Fprintf(o.IO.ErrOut, "note: AWS_IAM routes are not signed: %s\n", termtext.Line(why))
+		return nil, why
+	}
+	fmt.Fprintf(o.IO.ErrOut, "Signing AWS_IAM routes with SigV4 (execute-api, %s) with credentials from %s.\n", s.Region, s.source)
+	return s.Sign, ""
 }
 
 // planSmoke takes the profile's [[api.routes]], else every route API

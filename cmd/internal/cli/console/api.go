@@ -140,6 +140,12 @@ func (a *consoleAPI) Routes(ctx context.Context) ([]service.Route, error) {
 				}
 			}
 			sr := serviceRoute(name, method, r.Path, cr, "profile")
+			if cr == nil && r.Token == apicall.TokenSigV4 {
+				// API Gateway's configuration does not say (unread, or
+				// no such route): the profile declares it AWS_IAM, and
+				// the view offers SigV4 for it.
+				sr.Authorizer = service.AuthIAM
+			}
 			if api != nil {
 				sr.APIKind = apiKind(api)
 			}

@@ -189,6 +189,14 @@ path = "/hello"
 [[profiles.p.api.routes]]
 name = "private"
 path = "/private"
+[[profiles.p.api.routes]]
+name = "iam"
+path = "/iam"
+token = "sigv4"
+[[profiles.p.api.routes]]
+name = "reports"
+path = "/reports"
+token = "sigv4"
 `)
 	ctx := context.Background()
 	c, err := newConsole(ctx, e.factory(cmdutil.GlobalOptions{}), cmdutil.TargetFlags{})
@@ -198,8 +206,14 @@ path = "/private"
 	defer c.close()
 	api := c.options().API
 	routes, err := api.Routes(ctx)
-	if err != nil || len(routes) != 2 || routes[0].Path != "/hello" || routes[1].Authorizer != service.AuthJWT || routes[1].Source != "profile" {
+	if err != nil || len(routes) != 4 || routes[0].Path != "/hello" || routes[1].Authorizer != service.AuthJWT || routes[1].Source != "profile" {
 		t.Fatalf("routes %+v %v", routes, err)
+	}
+	// token = "sigv4": AWS_IAM, from API Gateway's configuration (/iam)
+	// or, where it names no such route, from the profile (/reports) —
+	// so the view offers SigV4 for both.
+	if routes[2].Authorizer != service.AuthIAM || routes[3].Authorizer != service.AuthIAM {
+		t.Errorf("sigv4 routes: %+v, %+v; want both AWS_IAM", routes[2], routes[3])
 	}
 	res, err := api.Call(ctx, service.CallRequest{Route: &routes[1], Method: "GET", Path: "/private", TokenChoice: service.SendNone})
 	if err != nil || res.Status != 401 || res.Judgement == nil || res.Judgement.FailedCheck != "identity_source" {

@@ -28,6 +28,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/config"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/lazyregexp"
@@ -406,7 +407,7 @@ func (r *reader) readAPIs(ctx context.Context, ids []string) {
 				method = "GET"
 			}
 			n := routeName(method, rt.Path, names)
-			r.prof.API.Routes = append(r.prof.API.Routes, config.Route{Name: n, Method: method, Path: rt.Path, Token: routeToken(rt)})
+			r.prof.API.Routes = append(r.prof.API.Routes, config.Route{Name: n, Method: method, Path: rt.Path, Token: apicall.RightToken(rt)})
 		}
 	}
 	for _, id := range ids {
@@ -415,19 +416,6 @@ func (r *reader) readAPIs(ctx context.Context, ids []string) {
 		}
 	}
 	r.prof.Logs.Groups = groups
-}
-
-// routeToken is the token `cogscope call --routes` sends a route: none
-// without an authorizer, the ID token to a REST Cognito authorizer without
-// scopes (it reads the ID token's aud), the access token otherwise.
-func routeToken(rt apiconfig.Route) string {
-	switch {
-	case rt.AuthorizationType == "NONE" || rt.AuthorizationType == "":
-		return "none"
-	case rt.AuthorizationType == "COGNITO_USER_POOLS" && len(rt.Scopes) == 0:
-		return "id"
-	}
-	return "access"
 }
 
 func problemFor(ps []*apiconfig.ReadError, id string) bool {
@@ -506,9 +494,11 @@ func printResult(w io.Writer, res *Result) {
 	}
 	fmt.Fprintf(w, "Wrote profile %s%s to %s\n", common.CleanLine(res.Profile), def, common.CleanLine(res.Path))
 	p := res.Written
+	// The keys are aligned to the longest one printed.
+	var rows [][2]string
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "  %-22s %s\n", k, common.CleanLine(v))
+			rows = append(rows, [2]string{k, v})
 		}
 	}
 	line("region", p.Region)
@@ -524,9 +514,16 @@ func printResult(w io.Writer, res *Result) {
 	line("hosted_ui.identity_providers", strings.Join(p.HostedUI.IdentityProviders, " "))
 	line("api.base_url", p.API.BaseURL)
 	for _, rt := range p.API.Routes {
-		line("api.routes", rt.Name+" = "+rt.Method+" "+rt.Path)
+		line("api.routes", rt.Name+" = "+rt.Method+" "+rt.Path+" ("+cmdutil.FirstNonEmpty(rt.Token, "access")+")")
 	}
 	line("logs.groups", strings.Join(p.Logs.Groups, " "))
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s %s\n", width, r[0], common.CleanLine(r[1]))
+	}
 	if len(res.Unread) > 0 {
 		fmt.Fprintln(w, "Could not read:")
 		for _, u := range res.Unread {

@@ -84,6 +84,9 @@ func TestInitThenLogin(t *testing.T) {
 		args      []string
 		secretEnv map[string]string
 		check     func(t *testing.T, p config.Profile)
+		// smoke: after login, `call --routes` runs the routes init
+		// wrote; these are the rows it should fail ("" for none).
+		smoke []string
 	}{
 		{
 			name:    "public client with an HTTP API",
@@ -112,7 +115,7 @@ func TestInitThenLogin(t *testing.T) {
 				for _, r := range p.API.Routes {
 					paths = append(paths, r.Method+" "+r.Path+" "+r.Token)
 				}
-				for _, w := range []string{"GET /hello none", "GET /private access", "GET /scoped access", "GET /admin access"} {
+				for _, w := range []string{"GET /hello none", "GET /private access", "GET /scoped access", "GET /admin access", "GET /iam sigv4"} {
 					if !slices.Contains(paths, w) {
 						t.Errorf("api.routes %v lack %s", paths, w)
 					}
@@ -123,6 +126,9 @@ func TestInitThenLogin(t *testing.T) {
 					}
 				}
 			},
+			// GET /iam is signed and passes; GET /scoped wants a scope
+			// an SRP sign-in never gets (by design of the demo).
+			smoke: []string{"/scoped"},
 		},
 		{
 			name:      "confidential client names its secret's variable",
@@ -197,6 +203,32 @@ func TestInitThenLogin(t *testing.T) {
 			}
 			if err := json.Unmarshal([]byte(r.out), &doc); err != nil || doc.Tokens.AccessToken == "" {
 				t.Errorf("login printed no access token (%v):\n%s", err, r.out)
+			}
+			if tt.smoke == nil {
+				return
+			}
+			r = e.run(t, "", false, "call", "--routes", "--json")
+			var smoke struct {
+				Results []struct {
+					Route  struct{ Path, Token string }
+					Status int
+					Pass   bool
+				}
+			}
+			if err := json.Unmarshal([]byte(r.out), &smoke); err != nil || len(smoke.Results) != len(p.API.Routes) {
+				t.Fatalf("call --routes: exit %d, %v\n%s\n%s", r.code, err, r.out, r.errOut)
+			}
+			var failed []string
+			for _, res := range smoke.Results {
+				if !res.Pass {
+					failed = append(failed, res.Route.Path)
+				}
+				if res.Route.Path == "/iam" && (res.Route.Token != "sigv4" || res.Status != 200) {
+					t.Errorf("GET /iam: token %s, status %d; want signed, 200\n%s", res.Route.Token, res.Status, r.errOut)
+				}
+			}
+			if !slices.Equal(failed, tt.smoke) {
+				t.Errorf("call --routes failed %v, want %v\n%s", failed, tt.smoke, r.out)
 			}
 		})
 	}
@@ -361,5 +393,43 @@ func TestInitPasswordOnlyClient(t *testing.T) {
 	r = e.run(t, cognito.DemoPassword+"\n", false, "login", "--password-stdin")
 	if r.code != 0 {
 		t.Errorf("login: exit %d\n%s", r.code, r.errOut)
+	}
+}
+
+// The summary's values start in one column, after the longest key
+// printed (hosted_ui.identity_providers is the longest here).
+func TestInitSummaryAligned(t *testing.T) {
+	t.Parallel()
+	stack := localtest.Start(t)
+	e := newEnv(t)
+	r := e.run(t, "", false, "init", "--profile", "dev", "--endpoint", stack.Endpoint, "--user-pool-id", cognito.DemoPoolID,
+		"--client-id", cognito.DemoPublicClientID, "--api-id", stack.API.HTTPAPIID)
+	if r.code != 0 {
+		t.Fatalf("init: exit %d\n%s", r.code, r.errOut)
+	}
+	longest := "hosted_ui.identity_providers"
+	col := -1
+	keys := 0
+	for _, l := range strings.Split(r.errOut, "\n") {
+		rest, ok := strings.CutPrefix(l, "  ")
+		if !ok || strings.HasPrefix(rest, " ") {
+			continue
+		}
+		key, _, _ := strings.Cut(rest, " ")
+		// The value starts after the key's padding.
+		at := 2 + len(key) + len(rest[len(key):]) - len(strings.TrimLeft(rest[len(key):], " "))
+		if col == -1 {
+			col = at
+		}
+		if at != col {
+			t.Errorf("%q: value at column %d, want %d", l, at, col)
+		}
+		keys++
+	}
+	if keys < 10 || col != 2+len(longest)+1 || !strings.Contains(r.errOut, "  "+longest+" "+cognito.DemoOIDCProvider+" "+cognito.DemoSAMLProvider+"\n") {
+		t.Errorf("%d keys, values at column %d, want %d:\n%s", keys, col, 2+len(longest)+1, r.errOut)
+	}
+	if !strings.Contains(r.errOut, "iam = GET /iam (sigv4)") {
+		t.Errorf("the summary does not say how GET /iam is called:\n%s", r.errOut)
 	}
 }

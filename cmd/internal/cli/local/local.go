@@ -2,6 +2,7 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,11 +10,14 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	localstack "github.com/cogscope/cogscope/internal/local"
+	"github.com/cogscope/cogscope/internal/local/apigw"
+	"github.com/cogscope/cogscope/internal/termtext"
 	"github.com/spf13/cobra"
 )
 
@@ -47,8 +51,11 @@ each pool's JWKS and OpenID discovery documents) on one endpoint, as AWS
 would. Point cogscope at it with --endpoint URL (or COGSCOPE_ENDPOINT), and
 the AWS CLI with --endpoint-url URL. Any credentials are accepted.
 
-Without --seed it creates the demo pool (ids in the README); with --state
-FILE pools and users survive restarts.`,
+Without --seed it creates the demo pool and the demo APIs (ids in the
+README); with --state FILE pools and users survive restarts. Once ready it
+prints the pools, clients and users, the API Gateway APIs (ids, invoke URLs,
+routes with their authorizer kind), the log groups and the cogscope init
+line that writes a profile for the stack (--json: one JSON line instead).`,
 		Example: `  cogscope local
   cogscope local --addr 127.0.0.1:0 --json
   cogscope local --seed pools.yaml --state ~/.cache/cogscope-local.json`,
@@ -175,9 +182,93 @@ func announce(w io.Writer, stack *localstack.Stack, opts *LocalOptions) error {
 			}
 		}
 	}
+	writeAPIs(&b, info)
 	fmt.Fprintf(&b, "\nPoint cogscope at it:  cogscope --endpoint %s …   (or COGSCOPE_ENDPOINT=%s)\n", info.Endpoint, info.Endpoint)
+	if init := initLine(info); init != "" {
+		fmt.Fprintf(&b, "Write a profile:       %s\n", init)
+	}
 	fmt.Fprintf(&b, "The AWS CLI:           aws --endpoint-url %s cognito-idp list-user-pools --max-results 10\n", info.Endpoint)
 	fmt.Fprintf(&b, "Stop with Ctrl-C.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// apisOf is every API the stack serves: the HTTP and REST APIs Info names
+// one by one, or all of them when there are more.
+func apisOf(info localstack.Info) []apigw.APIInfo {
+	if len(info.APIs) > 0 {
+		return info.APIs
+	}
+	var out []apigw.APIInfo
+	for _, a := range []*apigw.APIInfo{info.API, info.RestAPI} {
+		if a != nil {
+			out = append(out, *a)
+		}
+	}
+	return out
+}
+
+// authorizerWords name a route's authorizer kind (apigw.RouteInfo's) in
+// the banner.
+var authorizerWords = map[string]string{"none": "none", "jwt": "JWT", "cognito": "Cognito user pool", "lambda": "Lambda", "iam": "AWS_IAM (SigV4)"}
+
+// writeAPIs adds the API Gateway APIs (id, name, invoke URL, each route
+// with its authorizer kind and scopes) and the log groups, in the pools'
+// style: the ids are what `cogscope init --api-id` and `cogscope tail`
+// take.
+func writeAPIs(b *strings.Builder, info localstack.Info) {
+	for _, a := range apisOf(info) {
+		kind, stage := "HTTP API", ""
+		if a.Type == "rest" {
+			kind, stage = "REST API", "  (stage "+termtext.Line(a.Stage)+")"
+		}
+		fmt.Fprintf(b, "\n%-9s  %s  %s%s\n", kind, termtext.Line(a.ID), termtext.Line(a.Name), stage)
+		fmt.Fprintf(b, "  url      %s\n", a.URL)
+		width := 0
+		for _, r := range a.Routes {
+			width = max(width, len(termtext.Line(r.Method+" "+r.Path)))
+		}
+		for _, r := range a.Routes {
+			auth := cmp.Or(authorizerWords[r.Authorizer], r.Authorizer)
+			if len(r.Scopes) > 0 {
+				auth += ", scope " + strings.Join(r.Scopes, " ")
+			}
+			fmt.Fprintf(b, "  route    %-*s  %s\n", width, termtext.Line(r.Method+" "+r.Path), termtext.Line(auth))
+		}
+	}
+	groups := slices.Clone(info.APILogGroups)
+	for _, g := range info.Logs.Groups {
+		if !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	slices.Sort(groups)
+	if len(groups) > 0 {
+		fmt.Fprintf(b, "\nlog groups (CloudWatch Logs on the same endpoint)\n")
+		for _, g := range groups {
+			fmt.Fprintf(b, "  %s\n", termtext.Line(g))
+		}
+	}
+}
+
+// initLine is the `cogscope init` that writes a profile for the stack:
+// its first pool, that pool's first client without a secret (else its
+// first), the first API; "" without a pool and a client.
+func initLine(info localstack.Info) string {
+	if len(info.UserPools) == 0 || len(info.UserPools[0].Clients) == 0 {
+		return ""
+	}
+	p := info.UserPools[0]
+	client := p.Clients[0].ID
+	for _, c := range p.Clients {
+		if !c.HasSecret {
+			client = c.ID
+			break
+		}
+	}
+	line := fmt.Sprintf("cogscope init --profile local --endpoint %s --user-pool-id %s --client-id %s", info.Endpoint, termtext.Line(p.ID), termtext.Line(client))
+	if apis := apisOf(info); len(apis) > 0 {
+		line += " --api-id " + termtext.Line(apis[0].ID)
+	}
+	return line
 }

@@ -18,6 +18,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	localstack "github.com/cogscope/cogscope/internal/local"
+	"github.com/cogscope/cogscope/internal/local/apigw"
 )
 
 // localBuffer is a stream the server's goroutines may write while the test
@@ -285,6 +287,24 @@ func TestLocalHumanOutput(t *testing.T) {
 			t.Errorf("announcement lacks %q:\n%s", want, out)
 		}
 	}
+	// The demo APIs (their ids, invoke URLs, routes and authorizer
+	// kinds), the log groups and the init line that takes them.
+	ep := strings.TrimPrefix(first, "cogscope local: serving on ")
+	ep, _, _ = strings.Cut(ep, " ")
+	for _, want := range []string{
+		"\nHTTP API   cogshttp01  cogscope-demo-http\n  url      " + ep + "/_api/cogshttp01\n  route    GET /hello    none\n" +
+			"  route    GET /private  JWT\n  route    GET /scoped   JWT, scope cogscope-api/read\n  route    GET /admin    Lambda\n" +
+			"  route    GET /iam      AWS_IAM (SigV4)\n",
+		"\nREST API   cogsrest01  cogscope-demo-rest  (stage prod)\n  url      " + ep + "/_api/cogsrest01/prod\n",
+		"  route    GET /orders          Cognito user pool, scope cogscope-api/read\n",
+		"\nlog groups (CloudWatch Logs on the same endpoint)\n  /aws/apigateway/cogscope-demo-http\n  /aws/apigateway/cogscope-demo-rest\n" +
+			"  /aws/lambda/cogscope-demo-admins\n  /aws/lambda/cogscope-demo-policy\n",
+		"Write a profile:       cogscope init --profile local --endpoint " + ep + " --user-pool-id us-east-1_CogScope1 --client-id cogscopedemopublicclient01 --api-id cogshttp01\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("announcement lacks\n%s\n---\n%s", want, out)
+		}
+	}
 	if code := r.stop(t); code != cmdutil.ExitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -496,5 +516,62 @@ func TestDescribeListenError(t *testing.T) {
 	other := errors.New("listen on x: boom")
 	if got := describeListenError("x", other); got != other.Error() {
 		t.Errorf("unrelated errors pass through unchanged; got %q", got)
+	}
+}
+
+// TestWriteAPIs: every API is listed (all of Info.APIs when there are
+// more than one of a kind), a route's scopes follow its authorizer, the
+// log groups are listed once each, and seed-file text is made safe for
+// the terminal.
+func TestWriteAPIs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		info localstack.Info
+		want []string
+		not  []string
+	}{
+		{
+			name: "no APIs, no groups",
+			info: localstack.Info{Endpoint: "http://127.0.0.1:1"},
+			not:  []string{"API", "log groups"},
+		},
+		{
+			name: "three APIs",
+			info: localstack.Info{Endpoint: "http://127.0.0.1:1",
+				APIs: []apigw.APIInfo{
+					{ID: "one", Name: "first", Type: "http", URL: "http://127.0.0.1:1/_api/one", Routes: []apigw.RouteInfo{{Method: "GET", Path: "/x", Authorizer: "iam"}}},
+					{ID: "two", Name: "bad\x1b[31mname", Type: "http", URL: "http://127.0.0.1:1/_api/two", Routes: []apigw.RouteInfo{{Method: "ANY", Path: "$default", Authorizer: "none"}}},
+					{ID: "three", Name: "rest", Type: "rest", Stage: "dev", URL: "http://127.0.0.1:1/_api/three/dev",
+						Routes: []apigw.RouteInfo{{Method: "GET", Path: "/orders/{id}", Authorizer: "cognito", Scopes: []string{"a/read", "a/write"}}}},
+				},
+				APILogGroups: []string{"/aws/apigateway/one"},
+				Logs:         localstack.LogsInfo{Groups: []string{"/aws/apigateway/one", "/custom"}},
+			},
+			want: []string{
+				"\nHTTP API   one  first\n  url      http://127.0.0.1:1/_api/one\n  route    GET /x  AWS_IAM (SigV4)\n",
+				"\nHTTP API   two  bad\\x1b[31mname\n",
+				"  route    ANY $default  none\n",
+				"\nREST API   three  rest  (stage dev)\n  url      http://127.0.0.1:1/_api/three/dev\n  route    GET /orders/{id}  Cognito user pool, scope a/read a/write\n",
+				"\nlog groups (CloudWatch Logs on the same endpoint)\n  /aws/apigateway/one\n  /custom\n",
+			},
+			not: []string{"\x1b"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			writeAPIs(&b, tt.info)
+			for _, w := range tt.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(b.String(), n) {
+					t.Errorf("holds %q:\n%s", n, b.String())
+				}
+			}
+		})
 	}
 }
