@@ -18,8 +18,9 @@ func RefURL(entryID string) string { return TroubleshootingURL + "#" + anchor(en
 
 // EntryURL is RefURL(entryID) when entryID is an entry of the catalogue
 // (and so has its anchor on the troubleshooting page); "", false for
-// any other id (explain's API Gateway, JWT and Logs entries are not on
-// the page).
+// any other id. The page also holds the explain table's API Gateway,
+// JWT, CloudWatch Logs and SigV4 entries, which flows does not know:
+// internal/doctor's EntryURL links every entry explain knows.
 func EntryURL(entryID string) (string, bool) {
 	if _, ok := EntryByID(entryID); !ok {
 		return "", false
@@ -47,16 +48,31 @@ var sourceTitles = []struct{ source, title, about string }{
 	{SourceSTS, "STS refused", "STS (AssumeRoleWithWebIdentity, in the basic identity-pool flow) answered with an error code."},
 }
 
+// PageSection is a section of the troubleshooting page beyond the
+// catalogue's: entries of another table (internal/doctor's API Gateway,
+// JWT, CloudWatch Logs and SigV4 entries, which `cogscope explain`
+// knows) under a title, in the catalogue's format.
+type PageSection struct {
+	Title, About string
+	Entries      []Entry
+	// Errors holds, per entry id, the exact error text the entry
+	// explains (a status and body, a library's message), which heads
+	// the entry; an entry without one is headed by its code.
+	Errors map[string]string
+}
+
 // TroubleshootingPage is docs/troubleshooting.md: every entry of the
 // catalogue, in the order diagnoses try them, with its code, context,
-// cause and fix worded for the command line. `go generate ./flows`
-// writes it; a test keeps the file equal to it.
-func TroubleshootingPage() string {
+// cause and fix worded for the command line, then the sections of more
+// (explain's own entries). `go generate ./flows` writes it (with
+// internal/doctor's sections); a test keeps the file equal to it.
+func TroubleshootingPage(more ...PageSection) string {
 	var b strings.Builder
 	b.WriteString(`# Troubleshooting
 
-<!-- Generated from the diagnosis catalogue (flows.Catalogue) by
-     ` + "`go generate ./flows`" + `. Do not edit: change the catalogue. -->
+<!-- Generated from the diagnosis catalogue (flows.Catalogue) and the
+     explain table (internal/doctor) by ` + "`go generate ./flows`" + `.
+     Do not edit: change the tables. -->
 
 Every failure cogscope explains is here, as the command line words it.
 A diagnosis's ` + "`ref`" + ` (in ` + "`--json`" + `) links to its entry. Within a code,
@@ -77,29 +93,65 @@ profile's keys).
 	for _, s := range sections {
 		fmt.Fprintf(&b, "## %s\n\n%s\n\n", s.title, s.about)
 		for _, e := range catalogue {
-			if e.Source != s.source {
-				continue
+			if e.Source == s.source {
+				writePageEntry(&b, e, "")
 			}
-			code := e.Code
-			if code == "" {
-				code = "any other"
-			}
-			fmt.Fprintf(&b, "### <a id=\"%s\"></a>%s\n\n", anchor(e.ID), markdownText(strings.ReplaceAll(code, "|", " or ")))
-			fmt.Fprintf(&b, "`%s`", e.ID)
-			if ctx := e.Context.String(); ctx != "" {
-				fmt.Fprintf(&b, " — %s", markdownText(ctx))
-			}
-			b.WriteString("\n\n")
-			// Facts first: a reference may hold one ({setting:{allow_setting}}).
-			t := Text{Cause: factsShown(e.Cause), Fix: factsShown(e.Fix)}.Phrase(FlagWords)
-			fmt.Fprintf(&b, "- **Cause:** %s\n", markdownText(t.Cause))
-			if t.Fix != "" {
-				fmt.Fprintf(&b, "- **Fix:** %s\n", markdownText(t.Fix))
-			}
-			b.WriteString("\n")
+		}
+	}
+	for _, s := range more {
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", s.Title, s.About)
+		for _, e := range s.Entries {
+			writePageEntry(&b, e, s.Errors[e.ID])
 		}
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// writePageEntry writes one entry: its anchor and heading (the exact
+// error when known, else the code), its id and context, the cause and
+// the fix.
+func writePageEntry(b *strings.Builder, e Entry, exact string) {
+	heading := markdownText(strings.ReplaceAll(e.Code, "|", " or "))
+	switch {
+	case exact != "":
+		heading = codeSpan(exact)
+	case e.Code == "":
+		heading = "any other"
+	}
+	fmt.Fprintf(b, "### <a id=\"%s\"></a>%s\n\n", anchor(e.ID), heading)
+	fmt.Fprintf(b, "`%s`", e.ID)
+	if ctx := e.Context.String(); ctx != "" {
+		fmt.Fprintf(b, " — %s", markdownText(ctx))
+	}
+	b.WriteString("\n\n")
+	// Facts first: a reference may hold one ({setting:{allow_setting}}).
+	t := Text{Cause: factsShown(e.Cause), Fix: factsShown(e.Fix)}.Phrase(FlagWords)
+	fmt.Fprintf(b, "- **Cause:** %s\n", markdownText(t.Cause))
+	if t.Fix != "" {
+		fmt.Fprintf(b, "- **Fix:** %s\n", markdownText(t.Fix))
+	}
+	b.WriteString("\n")
+}
+
+// codeSpan is s as Markdown inline code: fenced with one more backtick
+// than the longest run inside it, padded when it starts or ends with
+// one; a line break becomes a space (a code span is one line).
+func codeSpan(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }
 
 // factsShown writes a template's facts (fill's placeholders) as ‹name›;

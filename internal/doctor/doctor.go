@@ -56,8 +56,8 @@ type Finding struct {
 	Catalogue string `json:"catalogue,omitempty"`
 	Ref       string `json:"ref,omitempty"`
 	// Link is Catalogue's entry on the troubleshooting page
-	// (flows.EntryURL), when it is one of the flows' catalogue; Run
-	// fills it (phrased).
+	// (EntryURL: flows' catalogue and the explain table); Run fills it
+	// (phrased).
 	Link string `json:"link,omitempty"`
 
 	// template is Detail and Fix with their references ({flow:refresh},
@@ -80,7 +80,7 @@ func (f Finding) Phrase(w flows.Words) Finding {
 // phrased keeps f's text as a template and words it with FlagWords,
 // and links its catalogue entry.
 func phrased(f Finding) Finding {
-	f.Link, _ = flows.EntryURL(f.Catalogue)
+	f.Link, _ = EntryURL(f.Catalogue)
 	if !strings.Contains(f.Detail, "{") && !strings.Contains(f.Fix, "{") {
 		return f
 	}

@@ -30,8 +30,8 @@ type Match struct {
 	ID     string `json:"id"`
 	Source string `json:"source"`
 	Ref    string `json:"ref,omitempty"`
-	// Link is the entry on the troubleshooting page (flows.EntryURL),
-	// for the flows' catalogue entries; "" for explain's own.
+	// Link is the entry on the troubleshooting page (EntryURL): every
+	// entry Explain knows has one.
 	Link  string      `json:"link,omitempty"`
 	Cause string      `json:"cause"`
 	Fix   string      `json:"fix,omitempty"`
@@ -469,7 +469,7 @@ func fillDefaults(s string) string {
 
 func matchOf(e flows.Entry, score int, why []string) Match {
 	m := Match{ID: e.ID, Source: e.Source, Ref: e.Ref, Score: score, Why: why, Entry: e}
-	m.Link, _ = flows.EntryURL(e.ID)
+	m.Link, _ = EntryURL(e.ID)
 	t := m.Phrase(flows.FlagWords)
 	m.Cause, m.Fix = t.Cause, t.Fix
 	return m

@@ -271,43 +271,52 @@ func TestIdentityPoolAndSTSTextsFindTheirService(t *testing.T) {
 }
 
 // TestEveryLinkIsAnEntryOnThePage walks every entry explain knows, every
-// rule's and every API call cause's: an entry of the flows' catalogue
-// links to its anchor on docs/troubleshooting.md, any other links
-// nowhere, and every id a rule or a cause names is an entry.
+// rule's and every API call cause's: each links to its own anchor on
+// docs/troubleshooting.md (flows' catalogue and the explain table's API
+// Gateway, JWT, Logs and SigV4 entries alike), and every id a rule or a
+// cause names is an entry.
 func TestEveryLinkIsAnEntryOnThePage(t *testing.T) {
 	t.Parallel()
 	page, err := os.ReadFile("../../docs/troubleshooting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	onPage := func(link string) bool {
+	onPage := func(id, link string) bool {
 		frag, ok := strings.CutPrefix(link, flows.TroubleshootingURL+"#")
-		return ok && frag != "" && strings.Contains(string(page), `<a id="`+frag+`"></a>`)
+		return ok && frag == id && strings.Contains(string(page), `<a id="`+frag+`"></a>`)
 	}
-	linked := 0
+	linked, sources := 0, map[string]int{}
 	for _, e := range doctor.Entries() {
 		x := doctor.Explain(e.ID)
 		if x.Best == nil || x.Best.ID != e.ID {
 			t.Errorf("explain %s: best %+v", e.ID, x.Best)
 			continue
 		}
-		_, inCatalogue := flows.EntryByID(e.ID)
-		switch {
-		case inCatalogue && !onPage(x.Best.Link):
+		if !onPage(e.ID, x.Best.Link) {
 			t.Errorf("%s links %q, not its entry on the page", e.ID, x.Best.Link)
-		case !inCatalogue && x.Best.Link != "":
-			t.Errorf("%s is not on the page but links %q", e.ID, x.Best.Link)
-		case inCatalogue:
-			linked++
+			continue
+		}
+		if link, ok := doctor.EntryURL(e.ID); !ok || link != x.Best.Link {
+			t.Errorf("EntryURL(%s) = %q, %v; the match links %q", e.ID, link, ok, x.Best.Link)
+		}
+		linked++
+		sources[e.Source]++
+	}
+	if want := len(flows.Catalogue()) + len(doctor.ExplainEntries()); linked != want {
+		t.Errorf("%d entries linked, want every entry explain knows (%d)", linked, want)
+	}
+	for _, src := range []string{doctor.SourceGateway, doctor.SourceJWT, doctor.SourceLogs, doctor.SourceIdentity, flows.SourceCognito} {
+		if sources[src] == 0 {
+			t.Errorf("no entry of source %s links to the page", src)
 		}
 	}
-	if linked == 0 || linked != len(flows.Catalogue()) {
-		t.Errorf("%d entries linked, want the catalogue's %d", linked, len(flows.Catalogue()))
+	if link, ok := doctor.EntryURL("gateway.no-such-entry"); ok || link != "" {
+		t.Errorf("an unknown id links %q", link)
 	}
 	for _, r := range doctor.Rules() {
 		for _, id := range r.Explains {
-			if link, ok := flows.EntryURL(id); ok && !onPage(link) {
-				t.Errorf("rule %s: %s links %q, not on the page", r.Name, id, link)
+			if link, ok := doctor.EntryURL(id); !ok || !onPage(id, link) {
+				t.Errorf("rule %s: %s links %q (%v), not on the page", r.Name, id, link, ok)
 			}
 		}
 	}
@@ -329,6 +338,66 @@ func TestEveryLinkIsAnEntryOnThePage(t *testing.T) {
 			if !ok || e.Source != doctor.SourceGateway {
 				t.Errorf("cause %s names %q, not an API Gateway entry (%v)", cause, id, ok)
 			}
+			if link, ok := doctor.EntryURL(id); !ok || !onPage(id, link) {
+				t.Errorf("cause %s: %s links %q (%v), not on the page", cause, id, link, ok)
+			}
 		}
+	}
+}
+
+// TestTroubleshootingPageUpToDate: docs/troubleshooting.md is what the
+// catalogue and the explain table generate (`go generate ./flows` after
+// changing either), with a section per explain source after flows'.
+func TestTroubleshootingPageUpToDate(t *testing.T) {
+	t.Parallel()
+	want := doctor.TroubleshootingPage()
+	got, err := os.ReadFile("../../docs/troubleshooting.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Fatal("docs/troubleshooting.md is not the catalogue's and the explain table's: run `go generate ./flows`")
+	}
+	if !strings.HasPrefix(want, strings.TrimRight(flows.TroubleshootingPage(), "\n")+"\n\n") {
+		t.Error("the page does not start with flows' catalogue")
+	}
+	seen := map[string]bool{}
+	for _, e := range doctor.Entries() {
+		if seen[e.ID] {
+			t.Errorf("two entries share the id %q", e.ID)
+		}
+		seen[e.ID] = true
+	}
+	for _, sec := range doctor.TroubleshootingSections() {
+		if !strings.Contains(want, "\n## "+sec.Title+"\n") {
+			t.Errorf("no section %q on the page", sec.Title)
+		}
+		if len(sec.Entries) == 0 {
+			t.Errorf("section %q is empty", sec.Title)
+		}
+	}
+}
+
+// TestExplainErrorsAreTheirEntries: each explain entry is headed on the
+// page by the exact error it explains, and explain, given that text,
+// finds that entry (so the heading and the table cannot drift apart).
+func TestExplainErrorsAreTheirEntries(t *testing.T) {
+	t.Parallel()
+	page := doctor.TroubleshootingPage()
+	for _, e := range doctor.ExplainEntries() {
+		text, ok := doctor.ExplainError(e.ID)
+		if !ok || text == "" {
+			t.Errorf("%s has no exact error for its heading", e.ID)
+			continue
+		}
+		if x := doctor.Explain(text); x.Best == nil || x.Best.ID != e.ID {
+			t.Errorf("Explain(%q) = %+v (ambiguous %v), want %s", text, x.Best, x.Ambiguous, e.ID)
+		}
+		if !strings.Contains(page, `<a id="`+e.ID+`"></a>`+"`"+text+"`\n") {
+			t.Errorf("%s is not headed by %q on the page", e.ID, text)
+		}
+	}
+	if _, ok := doctor.ExplainError("cognito.flow-disabled"); ok {
+		t.Error("flows' entries are headed by their code, not an explain error")
 	}
 }

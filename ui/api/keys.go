@@ -8,7 +8,7 @@ type KeyMap struct {
 	Down     key.Binding
 	Pick     key.Binding // ↑/↓ in the short help, standing for Up and Down
 	Send     key.Binding
-	Token    key.Binding
+	Token    key.Binding // every choice tokenChoices can offer, by its tokenLabel, in its order (SigV4 on AWS_IAM routes and the free-form request)
 	Paste    key.Binding
 	Edit     key.Binding
 	Resend   key.Binding
@@ -30,7 +30,7 @@ func DefaultKeyMap() KeyMap {
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next route")),
 		Pick:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "route")),
 		Send:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
-		Token:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "token: access/ID/none/pasted")),
+		Token:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "token: access/ID/none/SigV4/pasted")),
 		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste a token to send")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "free-form request")),
 		Resend:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-send the call shown")),

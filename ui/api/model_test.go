@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -340,5 +341,43 @@ func TestIAMRouteOffersSigV4(t *testing.T) {
 	d.Keys("down")
 	if d.M.choice != service.SendAccess || strings.Contains(screen(d.M), "SigV4") {
 		t.Fatalf("on a JWT route: choice %q\n%s", d.M.choice, screen(d.M))
+	}
+}
+
+// TestTokenHelpNamesEveryChoice: the a key's help names every token the
+// view can pick with a, as the view names it and in the order a cycles
+// through them — SigV4 included, which an AWS_IAM route (and the
+// free-form request) offers — and the view's own help line shows it.
+func TestTokenHelpNamesEveryChoice(t *testing.T) {
+	t.Parallel()
+	svc := fakes.NewAPI(nil)
+	svc.RouteList = []service.Route{{API: "demo-http", APIKind: "HTTP", Method: "GET", Path: "/iam", Authorizer: service.AuthIAM}}
+	d := newView(t, svc, 120, 36)
+	var labels []string
+	for _, c := range d.M.tokenChoices() {
+		labels = append(labels, tokenLabel(c))
+	}
+	if !slices.Contains(labels, "SigV4") {
+		t.Fatalf("an AWS_IAM route does not offer SigV4: %v", labels)
+	}
+	help := DefaultKeyMap().Token.Help()
+	if want := "token: " + strings.Join(labels, "/"); help.Desc != want {
+		t.Errorf("the a key's help is %q, want %q", help.Desc, want)
+	}
+	// Each a press picks the next choice the help names.
+	for i := range labels {
+		if got := tokenLabel(d.M.choice); got != labels[i] {
+			t.Errorf("after %d presses of a the view sends %q, want %q", i, got, labels[i])
+		}
+		if i < len(labels)-1 {
+			d.Keys("a")
+		}
+	}
+	var short []string
+	for _, b := range d.M.keys.ShortHelp() {
+		short = append(short, b.Help().Key+" "+b.Help().Desc)
+	}
+	if !slices.Contains(short, "a token: access/ID/none/SigV4/pasted") {
+		t.Errorf("the short help lacks the token choices with SigV4: %q", short)
 	}
 }

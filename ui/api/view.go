@@ -309,13 +309,18 @@ func (m Model) requestLines(w, rows int) string {
 	return strings.Join(out, "\n")
 }
 
+// tokenLabel is a token choice as the view (and the a key's help) names it.
+func tokenLabel(c service.TokenChoice) string {
+	return map[service.TokenChoice]string{service.SendAccess: "access", service.SendID: "ID",
+		service.SendNone: "none", service.SendPasted: "pasted", service.SendSigV4: "SigV4"}[c]
+}
+
 // tokenLine names the token enter sends.
 func (m Model) tokenLine() string {
 	t := m.t
 	var parts []string
 	for _, c := range m.tokenChoices() {
-		label := map[service.TokenChoice]string{service.SendAccess: "access", service.SendID: "ID",
-			service.SendNone: "none", service.SendPasted: "pasted", service.SendSigV4: "SigV4"}[c]
+		label := tokenLabel(c)
 		if c == m.choice {
 			parts = append(parts, t.TabActive.Render(label))
 		} else {

@@ -121,6 +121,11 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 	}
 	// The sign-in was recorded: its transcript, for replay (against the
 	// same pool, so the outcomes are the same).
+	// logout signs out a session of its own (the shared one stays).
+	logoutDir := filepath.Join(dir, "logout")
+	if r := runIn(t, logoutDir, cognito.DemoPassword+"\n", append(append([]string{}, ep...), "login", "--username", "demo", "--password-stdin")...); r.code != 0 {
+		t.Fatalf("login for logout: exit %d\n%s", r.code, r.errOut)
+	}
 	transcriptFile := filepath.Join(dir, "session.json")
 	if r := run("", "transcript", "export", "--format", "json", "--output", transcriptFile); r.code != 0 {
 		t.Fatalf("transcript export: exit %d\n%s", r.code, r.errOut)
@@ -167,6 +172,11 @@ func TestJSONKeysAreCamelCase(t *testing.T) {
 			codes: []int{cmdutil.ExitRefused}, data: []string{"request.headers", "response.headers"}, want: []string{"judgement"}},
 		{name: "tail", args: []string{"tail", "--json", "--since", "1h"}, lines: true, otherTimes: []string{""}, want: []string{"logGroup", "eventId", "ingestionTime"}},
 		{name: "userinfo", args: []string{"userinfo", "--json"}, data: []string{""}},
+		{name: "token", args: []string{"token", "--json"},
+			want: []string{"session", "flow", "obtainedAt", "kind", "token", "tokenUse", "clientId", "issuedAt", "expiresAt", "authTime", "expired", "expiresInSeconds"}},
+		{name: "token refresh", args: []string{"token", "refresh", "--json"}, want: []string{"session", "kind", "token", "obtainedAt"}},
+		{name: "logout", dir: "logout", args: []string{"logout", "--json", "--logout-uri", "http://localhost:8765/signed-out"},
+			want: []string{"session", "operation", "global", "tokensRemoved", "logoutUrl"}},
 		{name: "credentials", args: []string{"credentials", "--json"}, data: []string{"principalTags"}, want: []string{"identityId", "credentials.accessKeyId", "expiration"}},
 		{name: "doctor", args: []string{"doctor", "--json"}, codes: []int{0, cmdutil.ExitRefused}, want: []string{"checks[].name"}},
 		{name: "explain", args: []string{"explain", "--json", "NotAuthorizedException: Incorrect username or password."}, want: []string{"candidates"}},

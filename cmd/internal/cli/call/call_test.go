@@ -291,6 +291,10 @@ func TestCallDemoRoutes(t *testing.T) {
 				if !strings.Contains(human, "see            cogscope explain "+id+"\n") {
 					t.Errorf("human output does not point at %s:\n%s", id, human)
 				}
+				// and links its entry on the troubleshooting page.
+				if !strings.Contains(human, "link           "+flows.RefURL(id)+"\n") {
+					t.Errorf("human output does not link %s on the troubleshooting page:\n%s", id, human)
+				}
 			}
 		})
 	}

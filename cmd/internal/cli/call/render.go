@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
-	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/apicall"
+	"github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/termtext"
 )
 
@@ -288,7 +288,7 @@ func writeJudgement(w io.Writer, j *apicall.Judgement, rq apicall.RequestInfo) {
 	}
 	if j.Entry != "" {
 		row("see", "cogscope explain "+termtext.Line(j.Entry))
-		if link, ok := flows.EntryURL(j.Entry); ok {
+		if link, ok := doctor.EntryURL(j.Entry); ok {
 			row("link", link)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local/cognito"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
@@ -146,6 +147,21 @@ func TestConsoleExplainsAPastedError(t *testing.T) {
 	for _, c := range x.Confirmations {
 		if c.Check == "client.auth-flow" && c.Verdict != service.RuledOut {
 			t.Errorf("password flow: %+v", c)
+		}
+	}
+	if x.Best == nil || x.Best.Link != flows.RefURL("cognito.flow-disabled") {
+		t.Errorf("the cause does not link its entry on the troubleshooting page: %+v", x.Best)
+	}
+	// The explain table's own causes (API Gateway, JWT libraries, Logs)
+	// link to their entries on the page too.
+	for text, id := range map[string]string{
+		`401 {"message":"The incoming token has expired"}`:                            "gateway.expired.rest",
+		"CognitoJwtInvalidTokenUseError: Token use not allowed: id. Expected: access": "jwt.token-use",
+		"ResourceNotFoundException: The specified log group does not exist.":          "logs.group-not-found",
+	} {
+		x, err := doc.Explain(ctx, text, service.DoctorRequest{Flow: service.FlowSRP})
+		if err != nil || x.Best == nil || x.Best.ID != id || x.Best.Link != flows.RefURL(id) {
+			t.Errorf("%s: %+v %v", text, x.Best, err)
 		}
 	}
 	// Text that matches nothing is said to, without reading anything.

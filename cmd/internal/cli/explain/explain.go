@@ -48,8 +48,8 @@ func NewCmdExplain(f *cmdutil.Factory, runF func(*ExplainOptions) error) *cobra.
 an SDK error string), the hosted UI's (error=redirect_mismatch, {"error":"invalid_grant"}),
 API Gateway's (401 {"message":"Unauthorized"}, a www-authenticate header), a JWT library's
 or CloudWatch Logs' — against cogscope's catalogue of causes, and prints the cause and
-the fix, with a link to the cause on cogscope's troubleshooting page (docs/troubleshooting.md)
-where it has one. A catalogue id (cognito.flow-disabled) works too. When the text fits
+the fix, with a link to the cause on cogscope's troubleshooting page (docs/troubleshooting.md,
+which lists every cause explain knows). A catalogue id (cognito.flow-disabled) works too. When the text fits
 several causes equally, they are all listed.
 
 --check reads the current target's configuration (the profile, or the flags

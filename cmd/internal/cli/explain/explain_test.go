@@ -63,13 +63,17 @@ func TestExplain(t *testing.T) {
 		code   int
 		wantIn []string
 		// notIn: no row code of the failure catalogue (a document users
-		// do not have), no link for an entry the page lacks.
+		// do not have); every entry links to the page, explain's own too.
 		notIn []string
 	}{
 		{"argument", "", []string{"explain", "InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client"}, 0,
 			[]string{"cognito.flow-disabled\n", "cause:", "fix:", "see:   " + flows.RefURL("cognito.flow-disabled") + "\n"}, []string{"failure catalogue", "(a3)"}},
 		{"stdin", `HTTP/2 401` + "\n" + `www-authenticate: Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"`, []string{"explain"}, 0,
-			[]string{"gateway.jwt.audience", "audience"}, []string{"failure catalogue", "(c28)", "see:", "troubleshooting"}},
+			[]string{"gateway.jwt.audience", "audience", "see:   " + flows.RefURL("gateway.jwt.audience") + "\n"}, []string{"failure catalogue", "(c28)"}},
+		{"jwt library", "", []string{"explain", "CognitoJwtInvalidTokenUseError: Token use not allowed: id. Expected: access"}, 0,
+			[]string{"jwt.token-use\n", "see:   " + flows.RefURL("jwt.token-use") + "\n"}, []string{"(d36)"}},
+		{"logs", "", []string{"explain", "ResourceNotFoundException: The specified log group does not exist."}, 0,
+			[]string{"logs.group-not-found\n", "see:   " + flows.RefURL("logs.group-not-found") + "\n"}, []string{"(e48)"}},
 		{"ambiguous", "", []string{"explain", "invalid_scope"}, 1, []string{"2 causes fit", "oauth.authorize.invalid_scope", "oauth.token.invalid_scope"}, nil},
 		{"nothing", "", []string{"explain", "the weather is fine"}, 1, []string{"No cause in the catalogue"}, nil},
 		{"id", "", []string{"explain", "cognito.NotAuthorizedException.secret-hash-none-sent"}, 0, []string{"none was sent"}, nil},

@@ -5,6 +5,7 @@ package logout
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -29,6 +30,23 @@ type LogoutOptions struct {
 	Global      bool   // GlobalSignOut: every session of the user, everywhere
 	LogoutURI   string // print the hosted UI's /logout URL landing here
 	KeepSession bool   // do not remove the tokens from the session store
+	JSON        bool   // print what was done as one JSON document (Doc)
+}
+
+// Doc is `cogscope logout --json`: what was signed out, what was
+// removed, and the hosted UI's /logout URL when asked for. It holds no
+// token.
+type Doc struct {
+	Session string `json:"session"` // the session store's key
+	// Operation is the call that revoked: RevokeToken (the session's
+	// refresh token and the access tokens minted from it) or
+	// GlobalSignOut (every refresh token of the user, on every device).
+	Operation string `json:"operation"`
+	Global    bool   `json:"global"`
+	// TokensRemoved: the tokens left the session store (false with
+	// --keep-session); remembered devices stay.
+	TokensRemoved bool   `json:"tokensRemoved"`
+	LogoutURL     string `json:"logoutUrl,omitempty"` // --logout-uri: open it to end the hosted UI's browser session
 }
 
 // NewCmdLogout signs the saved session out.
@@ -47,11 +65,17 @@ The hosted UI keeps its own browser session (a cookie on the Cognito
 domain): --logout-uri URL prints the domain's /logout URL, which ends it and
 lands on URL (one of the app client's sign-out URLs).
 
+--json prints one JSON document on stdout instead of the messages:
+{"session", "operation" (RevokeToken or GlobalSignOut), "global",
+"tokensRemoved", "logoutUrl" (with --logout-uri)}. On an error stdout is
+empty and stderr says why.
+
 Exit codes: 0 signed out, 1 no session or Cognito refused, 2 usage or
 network error.`,
 		Example: `  cogscope logout
   cogscope --profile dev logout --global
-  cogscope logout --logout-uri http://localhost:8765/signed-out | xargs open`,
+  cogscope logout --logout-uri http://localhost:8765/signed-out | xargs open
+  cogscope logout --json | jq -r .operation`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -66,6 +90,7 @@ network error.`,
 	fl.BoolVar(&o.Global, "global", false, "GlobalSignOut: revoke every refresh token of the user, not only this session's")
 	fl.StringVar(&o.LogoutURI, "logout-uri", "", "also print the hosted UI's /logout URL that ends the browser session and lands on `URL`")
 	fl.BoolVar(&o.KeepSession, "keep-session", false, "keep the (now revoked) tokens in the session store")
+	fl.BoolVar(&o.JSON, "json", false, `print {"session", "operation", "global", "tokensRemoved", "logoutUrl"} as JSON`)
 	return cmd
 }
 
@@ -98,15 +123,23 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		return cmdutil.UsageErr("AWS configuration: %v", err)
 	}
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
+	doc := Doc{Session: t.SessionKey(t.ClientID), Global: o.Global, LogoutURL: logoutURL}
+	// say tells people what was done; --json's document says it instead.
+	say := func(line string) {
+		if !o.JSON {
+			fmt.Fprintln(o.IO.ErrOut, line)
+		}
+	}
 	switch {
 	case o.Global:
 		if tk.AccessToken == "" {
 			return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: errors.New("GlobalSignOut needs the session's access token, and it has none")}
 		}
+		doc.Operation = "GlobalSignOut"
 		if _, err := api.GlobalSignOut(ctx, &cip.GlobalSignOutInput{AccessToken: aws.String(tk.AccessToken)}); err != nil {
-			return cmdutil.CognitoFailure("GlobalSignOut", err)
+			return cmdutil.CognitoFailure(doc.Operation, err)
 		}
-		fmt.Fprintln(o.IO.ErrOut, "Signed out everywhere: every refresh token of the user is revoked.")
+		say("Signed out everywhere: every refresh token of the user is revoked.")
 	default:
 		if tk.RefreshToken == "" {
 			return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("the session has no refresh token to revoke (the %s flow gives none); --global signs the user out with the access token", sess.Flow)}
@@ -119,10 +152,11 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		if secret != "" {
 			in.ClientSecret = aws.String(secret)
 		}
+		doc.Operation = "RevokeToken"
 		if _, err := api.RevokeToken(ctx, in); err != nil {
-			return cmdutil.CognitoFailure("RevokeToken", err)
+			return cmdutil.CognitoFailure(doc.Operation, err)
 		}
-		fmt.Fprintln(o.IO.ErrOut, "Revoked the refresh token and the access tokens minted from it.")
+		say("Revoked the refresh token and the access tokens minted from it.")
 	}
 	if !o.KeepSession {
 		key := t.SessionKey(t.ClientID)
@@ -133,7 +167,13 @@ func logoutRun(ctx context.Context, o *LogoutOptions) error {
 		if err != nil {
 			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("signed out, but the session was not updated: %w", err)}
 		}
-		fmt.Fprintf(o.IO.ErrOut, "Removed the tokens from session %s.\n", key)
+		doc.TokensRemoved = true
+		say(fmt.Sprintf("Removed the tokens from session %s.", key))
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
 	}
 	if logoutURL != "" {
 		fmt.Fprintln(o.IO.ErrOut, "Open this URL in the browser to end the hosted UI's session:")

@@ -4,6 +4,7 @@ package token
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,32 @@ type TokenOptions struct {
 	ClientID   string
 	// AllowExpired prints an expired access or ID token anyway.
 	AllowExpired bool
+	// JSON prints the token with its session and lifetime as one JSON
+	// document (Doc).
+	JSON bool
+}
+
+// Doc is `cogscope token --json`: the one token asked for (never
+// another: the refresh token only for `token refresh --json`), the
+// session it was read from and, for an access or ID token, a summary of
+// its claims, read without checking the signature (`cogscope inspect`
+// verifies). Times are RFC 3339.
+type Doc struct {
+	Session    string    `json:"session"`             // the session store's key
+	Flow       string    `json:"flow,omitempty"`      // the sign-in that saved it (srp, pkce, refresh, …)
+	ObtainedAt time.Time `json:"obtainedAt,omitzero"` // when the session's tokens were saved
+	Kind       string    `json:"kind"`                // access, id or refresh
+	Token      string    `json:"token"`
+	TokenUse   string    `json:"tokenUse,omitempty"`         // the token_use claim
+	Username   string    `json:"username,omitempty"`         // username or cognito:username
+	Subject    string    `json:"subject,omitempty"`          // sub
+	ClientID   string    `json:"clientId,omitempty"`         // client_id or aud
+	Issuer     string    `json:"issuer,omitempty"`           // iss
+	IssuedAt   time.Time `json:"issuedAt,omitzero"`          // iat
+	ExpiresAt  time.Time `json:"expiresAt,omitzero"`         // exp
+	AuthTime   time.Time `json:"authTime,omitzero"`          // auth_time
+	Expired    *bool     `json:"expired,omitempty"`          // exp has passed by this machine's clock (--allow-expired), when exp is known
+	ExpiresIn  *int64    `json:"expiresInSeconds,omitempty"` // seconds left (negative: expired), when exp is known
 }
 
 // Kinds are the tokens a session holds, by the name the command takes.
@@ -44,10 +71,19 @@ profile's, else the demo pool of the ` + "`cogscope local`" + ` at --endpoint. A
 ID token that has expired is refused (exit 1) unless --allow-expired:
 refresh it with ` + "`cogscope login --flow refresh`" + `.
 
+--json prints one JSON document instead: {"session", "flow", "obtainedAt",
+"kind", "token", and for an access or ID token "tokenUse", "username",
+"subject", "clientId", "issuer", "issuedAt", "expiresAt", "authTime",
+"expired", "expiresInSeconds"} — the claims read without checking the
+signature (` + "`cogscope inspect`" + ` verifies). It holds only the token asked
+for: the refresh token only with ` + "`token refresh --json`" + `. On an error
+stdout is empty and stderr says why.
+
 Exit codes: 0 printed, 1 no session or the token expired, 2 usage.`,
 		Example: `  curl -H "Authorization: Bearer $(cogscope token)" https://api.example.com/me
   cogscope --profile dev token id | cogscope inspect -
-  cogscope --endpoint http://127.0.0.1:9229 token refresh`,
+  cogscope --endpoint http://127.0.0.1:9229 token refresh
+  cogscope token id --json | jq -r .expiresAt`,
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []cobra.Completion{"access\tthe access token (default)", "id\tthe ID token", "refresh\tthe refresh token"},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -65,6 +101,7 @@ Exit codes: 0 printed, 1 no session or the token expired, 2 usage.`,
 	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "user pool ID of the session (default: the profile's)")
 	fl.StringVar(&o.ClientID, "client-id", "", "app client ID of the session (default: the profile's)")
 	fl.BoolVar(&o.AllowExpired, "allow-expired", false, "print an expired access or ID token instead of refusing")
+	fl.BoolVar(&o.JSON, "json", false, `print {"session", "kind", "token", "expiresAt", …} as JSON (the claims unverified)`)
 	return cmd
 }
 
@@ -94,13 +131,26 @@ func tokenRun(ctx context.Context, o *TokenOptions) error {
 		// that is not Cognito, and must not reach a terminal.
 		return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("the saved %s token holds characters no token has (spaces or controls): not printing it", o.Kind)}
 	}
-	if o.Kind != "refresh" && !o.AllowExpired {
-		if c, err := flows.UnverifiedClaims(tk); err == nil && !c.ExpiresAt.IsZero() {
-			if now := f.Clock()(); !now.Before(c.ExpiresAt) {
-				return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("the saved %s token expired %s ago: refresh it with `cogscope login --flow refresh` (or --allow-expired)",
-					o.Kind, now.Sub(c.ExpiresAt).Round(time.Second))}
+	now := f.Clock()()
+	doc := Doc{Session: t.SessionKey(t.ClientID), Flow: sess.Flow, ObtainedAt: sess.ObtainedAt.UTC(), Kind: o.Kind, Token: tk}
+	if o.Kind != "refresh" {
+		if c, err := flows.UnverifiedClaims(tk); err == nil {
+			doc.TokenUse, doc.Username, doc.Subject, doc.ClientID, doc.Issuer = c.TokenUse, c.Username, c.Sub, c.ClientID, c.Issuer
+			doc.IssuedAt, doc.ExpiresAt, doc.AuthTime = c.IssuedAt.UTC(), c.ExpiresAt.UTC(), c.AuthTime.UTC()
+			if !c.ExpiresAt.IsZero() {
+				left, expired := int64(c.ExpiresAt.Sub(now)/time.Second), !now.Before(c.ExpiresAt)
+				doc.ExpiresIn, doc.Expired = &left, &expired
 			}
 		}
+		if doc.Expired != nil && *doc.Expired && !o.AllowExpired {
+			return &cmdutil.ExitError{Code: cmdutil.ExitRefused, Err: fmt.Errorf("the saved %s token expired %s ago: refresh it with `cogscope login --flow refresh` (or --allow-expired)",
+				o.Kind, now.Sub(doc.ExpiresAt).Round(time.Second))}
+		}
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc) // JSON escapes controls
 	}
 	_, err = fmt.Fprintln(o.IO.Out, tk)
 	return err
