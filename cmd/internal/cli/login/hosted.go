@@ -116,7 +116,7 @@ func (l *run) resolveHostedTarget(ctx context.Context, prof cmdutil.ActiveProfil
 	}
 	if t.Issuer == "" && t.Domain == "" && t.UserPoolID == "" && t.Endpoint != "" {
 		// `cogscope local` (or an emulator) and a client: its pool.
-		if err := l.resolveHostedPool(ctx, &t); err != nil {
+		if err := f.ResolveHostedPool(ctx, &t); err != nil {
 			return err
 		}
 	}
@@ -139,7 +139,7 @@ func (l *run) resolveHostedTarget(ctx context.Context, prof cmdutil.ActiveProfil
 		return cmdutil.UsageErr("--flow %s needs the app client's secret: --client-secret-stdin, or client_secret_env / client_secret_command in the profile", flowClientCredentials)
 	}
 	if l.flow.name == flowPKCE && t.RedirectURI == "" && t.UserPoolID != "" {
-		if err := l.resolveHostedCallback(ctx, &t); err != nil {
+		if err := f.ResolveHostedCallback(ctx, &t, l.io.ErrOut); err != nil {
 			return err
 		}
 	}
