@@ -250,7 +250,7 @@ func (r *runner) sayHosted(n int, ar authorizeRequest) {
 		who += " (the demo user: " + t.Username + " / " + t.Password + ")"
 	}
 	fmt.Fprintf(o.IO.ErrOut, "Replaying sign-in %d of %s (pkce, the hosted UI; %s) with app client %s: it needs a browser and a person to %s.\n",
-		n, o.File, termtext.Line(asked), t.ClientID, termtext.Line(who))
+		n, termtext.Line(o.File), termtext.Line(asked), t.ClientID, termtext.Line(who))
 }
 
 // hostedFatal is a hosted-UI sign-in's error that ends the replay:
