@@ -17,6 +17,8 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
 	"github.com/cogscope/cogscope/cmd/internal/cli/transcriptcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/cmdtest"
+	"github.com/cogscope/cogscope/flows/oauth"
 	"github.com/cogscope/cogscope/flows/oauth/oauthtest"
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	"github.com/cogscope/cogscope/internal/local/cognito"
@@ -466,5 +468,31 @@ func TestReplayHostedBadInput(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", strings.TrimSuffix(strings.TrimPrefix(w.cb, "http://"), "/callback"), time.Second); err == nil {
 		c.Close()
 		t.Errorf("the callback port is still open")
+	}
+}
+
+// TestNewCmdReplayHostedFlags parses the pkce sign-ins' flags through
+// runF.
+func TestNewCmdReplayHostedFlags(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		args    []string
+		want    HostedOptions
+		wantErr string
+	}{
+		{"defaults", []string{"f.json"}, HostedOptions{Timeout: oauth.DefaultTimeout}, ""},
+		{"given", []string{"f.json", "--redirect-uri", "http://localhost:8765/callback", "--no-browser", "--timeout", "90s"},
+			HostedOptions{RedirectURI: "http://localhost:8765/callback", NoBrowser: true, Timeout: 90 * time.Second}, ""},
+		{"bad duration", []string{"f.json", "--timeout", "soon"}, HostedOptions{}, "invalid argument \"soon\""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, o := cmdtest.ParseFlags(t, NewCmdReplay, tc.args, tc.wantErr)
+			if tc.wantErr == "" && o.Hosted != tc.want {
+				t.Errorf("hosted options %+v, want %+v", o.Hosted, tc.want)
+			}
+		})
 	}
 }
