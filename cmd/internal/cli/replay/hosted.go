@@ -243,11 +243,12 @@ func (r *runner) sayHosted(n int, ar authorizeRequest) {
 		asked += ", idp_identifier " + ar.idpIdentifier
 	}
 	who := "sign in again"
-	if r.username != "" {
+	switch {
+	case t.Password != "" && t.Username != "":
+		// The local demo's user, whose password is no secret.
+		who = "sign in as the demo user " + t.Username + " / " + t.Password
+	case r.username != "":
 		who = "sign in again as " + r.username
-	}
-	if t.Password != "" && strings.EqualFold(r.username, t.Username) {
-		who += " (the demo user: " + t.Username + " / " + t.Password + ")"
 	}
 	fmt.Fprintf(o.IO.ErrOut, "Replaying sign-in %d of %s (pkce, the hosted UI; %s) with app client %s: it needs a browser and a person to %s.\n",
 		n, termtext.Line(o.File), termtext.Line(asked), t.ClientID, termtext.Line(who))

@@ -361,6 +361,29 @@ func TestReplayHostedUI(t *testing.T) {
 			}
 		}
 	})
+	// No target configured: the in-process stack's demo pool, its client
+	// and callback; the person signs in as the demo user.
+	t.Run("demo", func(t *testing.T) {
+		demoSignIn := func(u string) {
+			b := oauthtest.New(map[string]string{"username": cognito.DemoUsername, "password": cognito.DemoPassword})
+			if p, err := b.Open(ctx, u); err != nil || !strings.Contains(p.Body, "Signed in") {
+				t.Errorf("browser: %v; last page %d %.200q", err, p.Status, p.Body)
+			}
+		}
+		r := w.runHosted(t, ctx, "", demoSignIn, "replay", file, "--json")
+		var doc Document
+		if err := json.Unmarshal([]byte(r.out), &doc); err != nil || r.code == cmdutil.ExitUsage {
+			t.Fatalf("exit %d, %v\n%s\n%s", r.code, err, r.errOut, r.out)
+		}
+		if s := doc.Comparison.Steps; s[0].B != "signed in" || s[1].B != "signed in" || r.opened != 1 {
+			t.Errorf("steps %+v, opened %d", s, r.opened)
+		}
+		for _, want := range []string{"local stack's demo pool", "sign in as the demo user " + cognito.DemoUsername} {
+			if !strings.Contains(r.errOut, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, r.errOut)
+			}
+		}
+	})
 	// Ctrl-C while waiting for the browser: exit 130.
 	t.Run("interrupted", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -494,5 +517,41 @@ func TestNewCmdReplayHostedFlags(t *testing.T) {
 				t.Errorf("hosted options %+v, want %+v", o.Hosted, tc.want)
 			}
 		})
+	}
+}
+
+// TestRecordedAuthorize reads what a recorded pkce sign-in asked the
+// authorize endpoint for: the Authorize step's parameters, else the URL
+// its check sent (a refused request has no Authorize step).
+func TestRecordedAuthorize(t *testing.T) {
+	t.Parallel()
+	step := func(op string, req map[string]string) transcript.Step {
+		return transcript.Step{Operation: op, Request: req}
+	}
+	checkURL := "http://127.0.0.1:9/_domain/d/oauth2/authorize?client_id=c&identity_provider=Okta&idp_identifier=example.com" +
+		"&redirect_uri=http%3A%2F%2Flocalhost%3A8765%2Fcallback&scope=openid%20email&state=%5Bmasked%5D"
+	cases := []struct {
+		name  string
+		steps []transcript.Step
+		want  authorizeRequest
+	}{
+		{"none", nil, authorizeRequest{}},
+		{"authorize step", []transcript.Step{step(oauth.OpAuthorizeCheck, map[string]string{"url": "http://x/oauth2/authorize?scope=other"}),
+			step(oauth.OpAuthorize, map[string]string{"scope": "openid profile", "identity_provider": "Google", "redirect_uri": "http://localhost:1/cb"})},
+			authorizeRequest{scopes: []string{"openid", "profile"}, identityProvider: "Google", redirectURI: "http://localhost:1/cb"}},
+		{"refused check only", []transcript.Step{step(oauth.OpDiscovery, map[string]string{"url": "http://x/.well-known/openid-configuration"}),
+			step(oauth.OpAuthorizeCheck, map[string]string{"url": checkURL})},
+			authorizeRequest{scopes: []string{"openid", "email"}, identityProvider: "Okta", idpIdentifier: "example.com", redirectURI: "http://localhost:8765/callback"}},
+		{"default scopes", []transcript.Step{step(oauth.OpAuthorize, map[string]string{"url": "http://x/oauth2/authorize?client_id=c", "client_id": "c"})},
+			authorizeRequest{}},
+		{"masked value", []transcript.Step{step(oauth.OpAuthorize, map[string]string{"scope": "openid", "identity_provider": transcript.Masked})},
+			authorizeRequest{scopes: []string{"openid"}}},
+	}
+	for _, tc := range cases {
+		got := recordedAuthorize(transcript.SignIn{Flow: "pkce", Steps: tc.steps})
+		if !slices.Equal(got.scopes, tc.want.scopes) || got.identityProvider != tc.want.identityProvider ||
+			got.idpIdentifier != tc.want.idpIdentifier || got.redirectURI != tc.want.redirectURI {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }
