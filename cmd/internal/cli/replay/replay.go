@@ -46,8 +46,8 @@ type ReplayOptions struct {
 	TOTPSecretEnv string
 	// ClientSecretStdin reads the app client's secret (client-credentials
 	// and hosted-UI sign-ins) from the first line of stdin, before the
-	// password; without it the profile's client_secret_env /
-	// client_secret_command is used (and then only read without it).
+	// password. Without it the profile's client_secret_env /
+	// client_secret_command is used; with it that is never read.
 	ClientSecretStdin bool
 	JSON              bool
 	// Hosted are the pkce sign-ins' flags (hosted.go).
