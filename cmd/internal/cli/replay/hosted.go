@@ -60,6 +60,33 @@ func addHostedFlags(fl *pflag.FlagSet, h *HostedOptions) {
 	fl.DurationVar(&h.Timeout, "timeout", oauth.DefaultTimeout, "pkce sign-ins: how long to wait for each browser redirect")
 }
 
+// hostedWithoutPool lets a transcript of hosted-UI sign-ins alone (pkce,
+// refresh-token, client-credentials) be replayed against a target that
+// names a client but no pool, as login does: by its hosted_ui.domain, or,
+// on an endpoint (the local stack, an emulator), by the pool found to
+// have the client. It says whether the target may go without a pool.
+func (r *runner) hostedWithoutPool(ctx context.Context, t *cmdutil.Target, rec *transcript.Transcript) (bool, error) {
+	if t.UserPoolID != "" || t.ClientID == "" || len(rec.SignIns) == 0 {
+		return false, nil
+	}
+	for _, s := range rec.SignIns {
+		if !isHosted(s.Flow) && s.Flow != flowClientCredentials {
+			return false, nil
+		}
+	}
+	if t.Issuer != "" || t.Domain != "" {
+		return true, nil
+	}
+	if t.Endpoint == "" {
+		return false, nil
+	}
+	if err := r.f.ResolveHostedPool(ctx, t); err != nil {
+		return false, err
+	}
+	t.Issuer = t.PoolIssuer()
+	return true, nil
+}
+
 // prepareHosted checks the pkce flags against the transcript and picks
 // the redirect URI, before anything is sent.
 func (r *runner) prepareHosted(ctx context.Context, rec *transcript.Transcript) error {

@@ -44,6 +44,7 @@ const (
 //	hnarrow  pool htwin, client hnarrowClient allowed scope openid only
 //	hcb      pool htwin, client hcbClient registering another loopback callback; hosted_ui.callback_url = cb
 //	hweb     pool htwin, client hwebClient registering no loopback callback
+//	hnopool  no pool: client htwinClient on the stack's endpoint (its pool is looked up)
 type hostedWorld struct {
 	*world
 	cb string // the loopback callback most clients register
@@ -98,7 +99,8 @@ func newHostedWorld(t *testing.T) *hostedWorld {
 		profile("hsecret", pools["htwin"], hconfClient, "htwinapi01", "client_secret_env = \"HCONF_SECRET_UNSET\"\n")+
 		profile("hnarrow", pools["htwin"], hnarrowClient, "htwinapi01", "")+
 		profile("hcb", pools["htwin"], hcbClient, "htwinapi01", "")+fmt.Sprintf("[profiles.hcb.hosted_ui]\ncallback_url = %q\n", w.cb)+
-		profile("hweb", pools["htwin"], hwebClient, "htwinapi01", "")...)
+		profile("hweb", pools["htwin"], hwebClient, "htwinapi01", "")+
+		strings.Replace(profile("hnopool", "", htwinClient, "htwinapi01", ""), "user_pool_id = \"\"\n", "", 1)...)
 	if err := os.WriteFile(w.cfg, cfg, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +279,7 @@ func TestReplayHostedUI(t *testing.T) {
 		{"twin, no browser", "htwin", "", []string{"--no-browser"}, 0, 1, "signed in", nil, []string{"Open this URL in a browser to sign in:"}},
 		{"confidential client, secret on stdin", "hsecret", hconfSecret + "\n", []string{"--client-secret-stdin"}, 0, 1, "signed in", nil, nil},
 		{"scope not allowed", "hnarrow", "", nil, 1, 0, "refused (invalid_scope)", []string{"hdev signed in, hnarrow refused (invalid_scope): AuthorizeCheck invalid_scope"}, nil},
+		{"client without its pool", "hnopool", "", nil, 0, 1, "signed in", nil, []string{"Using the app client's loopback callback URL " + w.cb}},
 		{"callback differs", "hcb", "", nil, 1, 0, "refused (redirect_mismatch)", []string{"hdev signed in, hcb refused (redirect_mismatch): AuthorizeCheck redirect_mismatch"}, nil},
 	}
 	for _, tc := range cases {

@@ -252,7 +252,11 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		t.UseDemo(demo)
 		fmt.Fprintf(o.IO.ErrOut, "No target configured: replaying against the local stack's demo pool at %s (started for this command).\n", t.Endpoint)
 	}
-	if t.UserPoolID == "" || t.ClientID == "" {
+	poolless, err := r.hostedWithoutPool(ctx, &t, rec)
+	if err != nil {
+		return nil, err
+	}
+	if (t.UserPoolID == "" && !poolless) || t.ClientID == "" {
 		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
 	}
 	if hosted && o.ClientSecretStdin {
