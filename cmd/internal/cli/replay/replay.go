@@ -80,8 +80,8 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
-		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials, pkce, refresh-token) and the API calls of a transcript
-exported with "cogscope transcript export --format json" against the target
+		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials, pkce,
+refresh-token) and the API calls of a transcript exported with "cogscope transcript export --format json" against the target
 of this command — usually another --profile — and print, step by step, where
 the outcomes differ: a challenge one environment asks for and the other does
 not, a sign-in one refuses, a call one answers and the other refuses, with
