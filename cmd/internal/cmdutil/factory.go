@@ -67,6 +67,9 @@ type Factory struct {
 	// they are not, the stack ends with the command). The console sets it
 	// for its demo, so that its export key has something to write.
 	EphemeralTranscripts func() *transcript.Store
+	// OpenBrowser, when set, opens a URL instead of $BROWSER or the
+	// desktop's opener (see Browser): a test's scripted browser.
+	OpenBrowser func(url string) error
 
 	// debug and progress watch every HTTP exchange once InstallHTTPHooks
 	// has run: --debug's log, a terminal's progress line.

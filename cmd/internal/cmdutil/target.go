@@ -64,6 +64,9 @@ type TargetFlags struct {
 	UserPoolID, ClientID, Username string
 	Issuer, Domain, RedirectURI    string
 	Scope                          string
+	// Secret is how the command takes the app client's secret besides
+	// the profile (ResolveTargetWith reads it with ClientSecretFrom).
+	Secret ClientSecretFlags
 }
 
 // ActiveProfile is the config file's profile a command runs with.
@@ -146,7 +149,9 @@ func (f *Factory) ResolveTarget(ctx context.Context) (Target, error) {
 }
 
 // ResolveTargetWith is ResolveTarget with a command's own target flags
-// (the console's --user-pool-id and --client-id) over the profile's.
+// (the console's --user-pool-id and --client-id) over the profile's, and
+// its own client-secret flags (replay's --client-secret-stdin) over the
+// profile's reference, which is then not read.
 func (f *Factory) ResolveTargetWith(ctx context.Context, fl TargetFlags) (Target, error) {
 	p, err := f.Profile()
 	if err != nil {
@@ -171,9 +176,9 @@ func (f *Factory) ResolveTargetWith(ctx context.Context, fl TargetFlags) (Target
 	if err := t.Check(false, false); err != nil {
 		return t, err
 	}
-	secret, err := t.ProfileSecret(ctx)
+	secret, err := t.ClientSecretFrom(ctx, fl.Secret)
 	if err != nil {
-		return t, UsageErr("profile %s: %v", p.Name, err)
+		return t, err
 	}
 	t.ClientSecret = secret
 	t.CCClientID, t.CCClientSecret = t.ClientID, secret

@@ -116,7 +116,7 @@ func (l *run) resolveHostedTarget(ctx context.Context, prof cmdutil.ActiveProfil
 	}
 	if t.Issuer == "" && t.Domain == "" && t.UserPoolID == "" && t.Endpoint != "" {
 		// `cogscope local` (or an emulator) and a client: its pool.
-		if err := l.resolveHostedPool(ctx, &t); err != nil {
+		if err := f.ResolveHostedPool(ctx, &t); err != nil {
 			return err
 		}
 	}
@@ -130,7 +130,7 @@ func (l *run) resolveHostedTarget(ctx context.Context, prof cmdutil.ActiveProfil
 
 	// Secrets from stdin, in the order resolve uses: client secret, then
 	// refresh token.
-	secret, err := l.clientSecret(ctx, t, prof.Name)
+	secret, err := l.clientSecret(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (l *run) resolveHostedTarget(ctx context.Context, prof cmdutil.ActiveProfil
 		return cmdutil.UsageErr("--flow %s needs the app client's secret: --client-secret-stdin, or client_secret_env / client_secret_command in the profile", flowClientCredentials)
 	}
 	if l.flow.name == flowPKCE && t.RedirectURI == "" && t.UserPoolID != "" {
-		if err := l.resolveHostedCallback(ctx, &t); err != nil {
+		if err := f.ResolveHostedCallback(ctx, &t, l.io.ErrOut); err != nil {
 			return err
 		}
 	}
@@ -221,14 +221,7 @@ func runHostedLogin(ctx context.Context, l *run) error {
 	opts.OnAuthorizeURL = func(u string) {
 		mu.Lock()
 		defer mu.Unlock()
-		w := l.io.ErrOut
-		if o.Hosted.NoBrowser {
-			fmt.Fprintln(w, "Open this URL in a browser to sign in:")
-		} else {
-			fmt.Fprintln(w, "Opening the browser to sign in; if it does not open, visit:")
-		}
-		fmt.Fprintln(w, u)
-		fmt.Fprintf(w, "Waiting up to %s for the redirect (Ctrl-C to cancel)…\n", o.Hosted.Timeout)
+		cmdutil.WriteAuthorizeURL(l.io.ErrOut, u, o.Hosted.NoBrowser, o.Hosted.Timeout)
 	}
 	client, err := oauth.New(opts)
 	if err != nil {

@@ -76,7 +76,7 @@ func (l *run) resolve(ctx context.Context) error {
 	}
 
 	// Secrets from stdin, in a fixed order.
-	secret, err := l.clientSecret(ctx, t, prof.Name)
+	secret, err := l.clientSecret(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -141,26 +141,12 @@ func (l *run) stdinValue(what string) (string, error) {
 	return v, nil
 }
 
-// clientSecret picks the app client's secret: --client-secret-stdin (read
-// first, before any other stdin secret), else --client-secret, else the
-// one the target already has (the demo's), else the profile's reference.
-func (l *run) clientSecret(ctx context.Context, t cmdutil.Target, profName string) (string, error) {
+// clientSecret picks the app client's secret as every command does
+// (cmdutil's ClientSecretFrom): --client-secret-stdin, --client-secret,
+// the target's own (the demo's), the profile's reference.
+func (l *run) clientSecret(ctx context.Context, t cmdutil.Target) (string, error) {
 	o := l.o
-	switch {
-	case o.ClientSecretStdin && o.ClientSecret != "":
-		return "", cmdutil.UsageErr("give --client-secret or --client-secret-stdin, not both")
-	case o.ClientSecretStdin:
-		return l.stdinValue("client secret")
-	case o.ClientSecret != "":
-		return o.ClientSecret, nil
-	case t.ClientSecret != "":
-		return t.ClientSecret, nil
-	}
-	s, err := t.ProfileSecret(ctx)
-	if err != nil {
-		return "", cmdutil.UsageErr("profile %s: %v", profName, err)
-	}
-	return s, nil
+	return t.ClientSecretFrom(ctx, cmdutil.ClientSecretFlags{Stdin: o.ClientSecretStdin, Value: o.ClientSecret, Read: l.stdinValue})
 }
 
 // preferredChallenges are the values USER_AUTH's PREFERRED_CHALLENGE takes.

@@ -45,10 +45,13 @@ type ReplayOptions struct {
 	// TOTPSecretEnv answers SOFTWARE_TOKEN_MFA from a base32 secret.
 	TOTPSecretEnv string
 	// ClientSecretStdin reads the app client's secret (client-credentials
-	// sign-ins) from the first line of stdin, before the password; without
-	// it the profile's client_secret_env / client_secret_command is used.
+	// and hosted-UI sign-ins) from the first line of stdin, before the
+	// password. Without it the profile's client_secret_env /
+	// client_secret_command is used; with it that is never read.
 	ClientSecretStdin bool
 	JSON              bool
+	// Hosted are the pkce sign-ins' flags (hosted.go).
+	Hosted HostedOptions
 
 	FlagsSet map[string]bool
 }
@@ -67,7 +70,7 @@ const flowClientCredentials = "client-credentials"
 // canReplay says whether replay re-runs a sign-in of that --flow.
 func canReplay(flow string) bool {
 	_, ok := replayable[flow]
-	return ok || flow == flowClientCredentials
+	return ok || flow == flowClientCredentials || isHosted(flow)
 }
 
 // NewCmdReplay is `cogscope replay FILE`. runF, when not nil, is called
@@ -77,8 +80,8 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
-		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials) and the API calls of a transcript
-exported with "cogscope transcript export --format json" against the target
+		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials, pkce,
+refresh-token) and the API calls of a transcript exported with "cogscope transcript export --format json" against the target
 of this command — usually another --profile — and print, step by step, where
 the outcomes differ: a challenge one environment asks for and the other does
 not, a sign-in one refuses, a call one answers and the other refuses, with
@@ -95,8 +98,20 @@ sign-in and is reported; --totp-secret-env NAME answers SOFTWARE_TOKEN_MFA.
 A client-credentials sign-in is re-run at the target's token endpoint with
 the scopes the recorded one requested; the target client's secret comes
 from --client-secret-stdin (read before the password) or the profile's
-client_secret_env / client_secret_command, as login takes it. Hosted-UI
-(pkce) sign-ins are not re-run: such a transcript is refused (exit 2).
+client_secret_env / client_secret_command, as login takes it.
+
+A pkce sign-in (the hosted UI) is re-run against the target's hosted UI
+(its pool's issuer, or the profile's hosted_ui.domain) with the scopes and
+identity provider the recorded one asked for: the transcript keeps no
+password, so a browser opens (or, with --no-browser, the URL is printed
+alone on a line of stderr) and the person signs in again; replay waits up
+to --timeout for the redirect. The redirect URI is --redirect-uri, else the
+profile's hosted_ui.callback_url, else the app client's registered loopback
+callback URL, else the recorded one. A refresh-token sign-in refreshes the
+tokens of the replay's earlier sign-in at the token endpoint. A refusal
+(redirect_mismatch, invalid_scope, unauthorized_client) is an outcome
+compared like the others; a confidential client's secret is taken as
+above.
 
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
@@ -105,7 +120,8 @@ reached).`,
   cogscope --profile prod replay dev.json
   pass show cognito/alice | cogscope --profile prod replay dev.json --password-stdin --json
   cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP
-  pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin`,
+  pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin
+  cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File, o.FlagsSet = args[0], cmdutil.FlagsSet(cmd)
@@ -124,8 +140,9 @@ reached).`,
 	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
 	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
-	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials sign-ins: read the app client's secret from the first line of stdin (before the password)")
+	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
 	fl.StringVar(&o.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
+	addHostedFlags(fl, &o.Hosted)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
 }
@@ -146,11 +163,8 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 		return err
 	}
 	for i, s := range rec.SignIns {
-		if s.Flow == "pkce" {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow pkce, which replay cannot re-run: a hosted-UI sign-in needs a browser and a person (replay re-runs srp, password, refresh and client-credentials)", i+1, o.File)
-		}
 		if !canReplay(s.Flow) {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh and client-credentials)", i+1, o.File, termtext.Line(s.Flow))
+			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh, client-credentials, pkce and refresh-token)", i+1, o.File, termtext.Line(s.Flow))
 		}
 	}
 	r, err := newRunner(ctx, o, rec)
@@ -201,17 +215,31 @@ type runner struct {
 	// ccClientID and ccSecret are the client of client-credentials
 	// sign-ins: the target's client and its secret.
 	ccClientID, ccSecret string
-	totp                 string
-	stop                 func()
-	secrets              []string
-	keys                 *inspect.Cache
-	explain              *apicall.Explainer
+	// stdinSecret is --client-secret-stdin's line once read.
+	stdinSecret string
+	totp        string
+	stop        func()
+	secrets     []string
+	keys        *inspect.Cache
+	explain     *apicall.Explainer
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
 	f := o.Factory
 	r := &runner{f: f, o: o, stdin: cmdutil.NewLineReader(ctx, o.IO.In)}
-	t, err := f.ResolveTargetWith(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID, Username: o.Username})
+	needPassword, needSecret, hosted := false, false, false
+	for _, s := range rec.SignIns {
+		needPassword = needPassword || s.Flow == "srp" || s.Flow == "password"
+		needSecret = needSecret || s.Flow == flowClientCredentials
+		hosted = hosted || isHosted(s.Flow)
+	}
+	if o.ClientSecretStdin && !needSecret && !hosted {
+		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins and hosted-UI ones (pkce, refresh-token); %s has none", o.File)
+	}
+	// --client-secret-stdin wins over the profile's reference, which is
+	// then not read (an unset client_secret_env is no error).
+	t, err := f.ResolveTargetWith(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID, Username: o.Username,
+		Secret: cmdutil.ClientSecretFlags{Stdin: o.ClientSecretStdin, Read: r.clientSecretLine}})
 	if err != nil {
 		return nil, err
 	}
@@ -224,10 +252,22 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		t.UseDemo(demo)
 		fmt.Fprintf(o.IO.ErrOut, "No target configured: replaying against the local stack's demo pool at %s (started for this command).\n", t.Endpoint)
 	}
-	if t.UserPoolID == "" || t.ClientID == "" {
+	poolless, err := r.hostedWithoutPool(ctx, &t, rec)
+	if err != nil {
+		return nil, err
+	}
+	if (t.UserPoolID == "" && !poolless) || t.ClientID == "" {
 		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
 	}
+	if hosted && o.ClientSecretStdin {
+		if t.ClientSecret, err = r.clientSecretLine("client secret"); err != nil {
+			return nil, err
+		}
+	}
 	r.target = t
+	if err := r.prepareHosted(ctx, rec); err != nil {
+		return nil, err
+	}
 	prof, err := f.Profile()
 	if err != nil {
 		return nil, err
@@ -244,14 +284,6 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		}
 		r.totp = sec
 	}
-	needPassword, needSecret := false, false
-	for _, s := range rec.SignIns {
-		needPassword = needPassword || s.Flow == "srp" || s.Flow == "password"
-		needSecret = needSecret || s.Flow == flowClientCredentials
-	}
-	if o.ClientSecretStdin && !needSecret {
-		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins; %s has none", o.File)
-	}
 	// Secrets from stdin in login's order: the client secret, then the
 	// password.
 	if needSecret {
@@ -264,7 +296,7 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 			return nil, err
 		}
 	}
-	r.secrets = []string{r.password, t.ClientSecret, r.ccSecret}
+	r.secrets = []string{r.password, r.target.ClientSecret, r.ccSecret}
 	r.keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
 	return r, nil
 }
@@ -288,12 +320,9 @@ func (r *runner) readClientSecret() error {
 		r.ccClientID, r.ccSecret = t.ClientID, t.ClientSecret
 	}
 	if r.o.ClientSecretStdin {
-		v, err := r.stdin.Line("client secret")
+		v, err := r.clientSecretLine("client secret")
 		if err != nil {
 			return err
-		}
-		if v == "" {
-			return cmdutil.UsageErr("the client secret on stdin is empty")
 		}
 		r.ccSecret = v
 	}
@@ -302,6 +331,24 @@ func (r *runner) readClientSecret() error {
 			flowClientCredentials, r.ccClientID)
 	}
 	return nil
+}
+
+// clientSecretLine reads --client-secret-stdin's line once, however
+// many times it is asked for (the target's resolution, then the
+// client-credentials client's).
+func (r *runner) clientSecretLine(what string) (string, error) {
+	if r.stdinSecret != "" {
+		return r.stdinSecret, nil
+	}
+	v, err := r.stdin.Line(what)
+	if err != nil {
+		return "", err
+	}
+	if v == "" {
+		return "", cmdutil.UsageErr("the %s on stdin is empty", what)
+	}
+	r.stdinSecret = v
+	return v, nil
 }
 
 // recordedScopes are the scopes a recorded client-credentials sign-in
@@ -393,7 +440,16 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	}
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
 	var tokens *flows.Tokens
-	for _, s := range rec.SignIns {
+	for i, s := range rec.SignIns {
+		if isHosted(s.Flow) {
+			si, tk, err := r.hosted(ctx, i+1, s, tokens)
+			if err != nil {
+				return nil, err
+			}
+			tokens = tk
+			out.SignIns = append(out.SignIns, si)
+			continue
+		}
 		if s.Flow == flowClientCredentials {
 			cc, err := r.clientCredentials(ctx, s)
 			if err != nil {
