@@ -1,4 +1,4 @@
-package login
+package cmdutil
 
 import (
 	"context"
@@ -10,28 +10,34 @@ import (
 
 	"github.com/mdp/qrterminal/v3"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 )
 
-// prompter answers challenges on the terminal: the questions go to
+// Prompter answers challenges on the terminal: the questions go to
 // stderr, the answers come from stdin, secrets with echo off. It is a
 // flows.Retrier: a mistyped code or a new password the policy refuses is
-// asked for again, up to maxAttempts answers per challenge.
-type prompter struct {
-	io *cmdutil.IOStreams
-	in *cmdutil.LineReader
+// asked for again, up to maxAttempts answers per challenge. `cogscope
+// login` and `cogscope replay` ask through it.
+type Prompter struct {
+	io *IOStreams
+	in *LineReader
 
 	// last is the challenge asked last and tries how many answers it got.
 	last  *flows.Challenge
 	tries int
 }
 
+// NewPrompter asks on io's stderr and reads the answers through in (the
+// command's one LineReader of stdin).
+func NewPrompter(io *IOStreams, in *LineReader) *Prompter {
+	return &Prompter{io: io, in: in}
+}
+
 // maxAttempts is how many answers the prompter gives one challenge: Cognito
 // keeps a challenge's session for about as many wrong codes.
 const maxAttempts = 3
 
-func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, error) {
+func (p *Prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, error) {
 	w := p.io.ErrOut
 	if c != p.last {
 		p.last, p.tries = c, 0
@@ -72,7 +78,7 @@ func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 
 // Retry implements flows.Retrier: it says why the answer was refused and
 // whether there is another try.
-func (p *prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool {
+func (p *Prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool {
 	w := p.io.ErrOut
 	var ce *flows.CallError
 	msg := err.Error()
@@ -91,7 +97,7 @@ func (p *prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool 
 
 // newPassword asks for a new password twice, with echo off: a typo no one
 // can see must not become the account's password.
-func (p *prompter) newPassword(fl flows.Field) (string, error) {
+func (p *Prompter) newPassword(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for range maxAttempts {
 		v, err := p.in.Secret(*p.io, "  "+fl.Label+": ")
@@ -107,7 +113,7 @@ func (p *prompter) newPassword(fl flows.Field) (string, error) {
 		}
 		fmt.Fprintln(w, "  The two passwords differ.")
 	}
-	return "", cmdutil.UsageErr("the new password was not typed the same twice")
+	return "", UsageErr("the new password was not typed the same twice")
 }
 
 func plural(n int, one, many string) string {
@@ -118,7 +124,7 @@ func plural(n int, one, many string) string {
 }
 
 // choose lists the options and takes a number or a name.
-func (p *prompter) choose(fl flows.Field) (string, error) {
+func (p *Prompter) choose(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for i, o := range fl.Options {
 		fmt.Fprintf(w, "  %d) %s\n", i+1, o)
@@ -139,7 +145,7 @@ func (p *prompter) choose(fl flows.Field) (string, error) {
 		}
 		fmt.Fprintf(w, "  %q is not one of the choices.\n", v)
 	}
-	return "", cmdutil.UsageErr("no valid choice for %s", fl.Label)
+	return "", UsageErr("no valid choice for %s", fl.Label)
 }
 
 func formatAttrs(m map[string]string) string {
