@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pquerna/otp/totp"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
@@ -42,8 +41,8 @@ type ReplayOptions struct {
 	// variable, or the terminal.
 	PasswordStdin bool
 	PasswordEnv   string
-	// TOTPSecretEnv answers SOFTWARE_TOKEN_MFA from a base32 secret.
-	TOTPSecretEnv string
+	// Script answers challenges as login's flags do (challenges.go).
+	Script cmdutil.ScriptOptions
 	// ClientSecretStdin reads the app client's secret (client-credentials
 	// sign-ins) from the first line of stdin, before the password; without
 	// it the profile's client_secret_env / client_secret_command is used.
@@ -57,6 +56,7 @@ type ReplayOptions struct {
 // user-pools API.
 var replayable = map[string]flows.Kind{
 	"srp": flows.KindUserSRP, "password": flows.KindUserPassword, "refresh": flows.KindRefresh,
+	"user-auth": flows.KindUserAuth, "custom": flows.KindCustom, "custom-srp": flows.KindCustomSRP,
 }
 
 // flowClientCredentials is login's --flow name of the OAuth
@@ -77,10 +77,11 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
-		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials) and the API calls of a transcript
-exported with "cogscope transcript export --format json" against the target
-of this command — usually another --profile — and print, step by step, where
-the outcomes differ: a challenge one environment asks for and the other does
+		Long: `Re-run the sign-ins (srp, password, refresh, user-auth, custom, custom-srp,
+client-credentials) and the API calls of a transcript exported with
+"cogscope transcript export --format json" against the target of this
+command — usually another --profile — and print, step by step, where the
+outcomes differ: a challenge one environment asks for and the other does
 not, a sign-in one refuses, a call one answers and the other refuses, with
 the reason ("dev 200, prod 401: ` + "`aud`" + ` differs (dev client 4ymsan…, prod
 client 7c2k…)"). Calls go to the same paths under the target's API
@@ -89,22 +90,40 @@ replayed sign-in got.
 
 The transcript keeps no secret, so the password is asked for: on the
 terminal, or from --password-stdin or --password-env NAME (as login takes
-it). A challenge the recorded session did not meet stops the replay's
-sign-in and is reported; --totp-secret-env NAME answers SOFTWARE_TOKEN_MFA.
+it). A sign-in is re-run with what the recording kept that is not secret:
+USER_AUTH's PREFERRED_CHALLENGE, and the factor (SELECT_CHALLENGE) or
+second factor (SELECT_MFA_TYPE) it chose when the target offers it.
+
+Challenges are answered as login answers them, with the same flags:
+--new-password-stdin or --new-password-env NAME (NEW_PASSWORD_REQUIRED),
+--totp-secret-env NAME (SOFTWARE_TOKEN_MFA), --mfa-code-command CMD (SMS and
+e-mail codes), --answer NAME=VALUE (custom challenges: --answer
+CUSTOM_CHALLENGE=42; any field by name). A challenge the flags do not
+answer is asked on the terminal only when the recorded session met it too;
+without a terminal the replay stops (exit 2) naming the flag that would
+answer it. A challenge the recorded session did not meet is a difference to
+report, not a question to ask: the sign-in stops there ("prod asks for
+SOFTWARE_TOKEN_MFA where dev did not"), unless a flag answers it — then it is
+still reported, and the calls are compared with the tokens it got. Answers,
+codes and new passwords appear nowhere in the output.
 
 A client-credentials sign-in is re-run at the target's token endpoint with
 the scopes the recorded one requested; the target client's secret comes
 from --client-secret-stdin (read before the password) or the profile's
 client_secret_env / client_secret_command, as login takes it. Hosted-UI
 (pkce) sign-ins are not re-run: such a transcript is refused (exit 2).
+Secrets on stdin are read in login's order: the client secret, the
+password, the new password.
 
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
-reached).`,
+reached, a challenge the recording met that nothing answers).`,
 		Example: `  cogscope --profile dev transcript export --format json --output dev.json
   cogscope --profile prod replay dev.json
   pass show cognito/alice | cogscope --profile prod replay dev.json --password-stdin --json
   cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP
+  cogscope --profile prod replay custom.json --answer CUSTOM_CHALLENGE=42
+  cogscope --profile prod replay otp.json --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
   pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -125,7 +144,7 @@ reached).`,
 	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials sign-ins: read the app client's secret from the first line of stdin (before the password)")
-	fl.StringVar(&o.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
+	cmdutil.AddScriptFlags(fl, &o.Script)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
 }
@@ -147,11 +166,14 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	}
 	for i, s := range rec.SignIns {
 		if s.Flow == "pkce" {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow pkce, which replay cannot re-run: a hosted-UI sign-in needs a browser and a person (replay re-runs srp, password, refresh and client-credentials)", i+1, o.File)
+			return cmdutil.UsageErr("sign-in %d of %s used --flow pkce, which replay cannot re-run: a hosted-UI sign-in needs a browser and a person (replay re-runs %s)", i+1, o.File, replayableNames)
 		}
 		if !canReplay(s.Flow) {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh and client-credentials)", i+1, o.File, termtext.Line(s.Flow))
+			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs %s)", i+1, o.File, termtext.Line(s.Flow), replayableNames)
 		}
+	}
+	if err := checkScriptFlags(o, rec); err != nil {
+		return err
 	}
 	r, err := newRunner(ctx, o, rec)
 	if err != nil {
@@ -201,11 +223,14 @@ type runner struct {
 	// ccClientID and ccSecret are the client of client-credentials
 	// sign-ins: the target's client and its secret.
 	ccClientID, ccSecret string
-	totp                 string
-	stop                 func()
-	secrets              []string
-	keys                 *inspect.Cache
-	explain              *apicall.Explainer
+	// script answers challenges from the flags; prompter, on a
+	// terminal, those the recorded session met (challenges.go).
+	script   *cmdutil.Scripted
+	prompter *cmdutil.Prompter
+	stop     func()
+	secrets  []string
+	keys     *inspect.Cache
+	explain  *apicall.Explainer
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
@@ -237,16 +262,9 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
 	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
-	if o.TOTPSecretEnv != "" {
-		sec := strings.ToUpper(strings.ReplaceAll(f.Env(o.TOTPSecretEnv), " ", ""))
-		if _, err := totp.GenerateCode(sec, f.Clock()()); sec == "" || err != nil {
-			return nil, cmdutil.UsageErr("--totp-secret-env %s: $%s is not a base32 TOTP secret", o.TOTPSecretEnv, o.TOTPSecretEnv)
-		}
-		r.totp = sec
-	}
 	needPassword, needSecret := false, false
 	for _, s := range rec.SignIns {
-		needPassword = needPassword || s.Flow == "srp" || s.Flow == "password"
+		needPassword = needPassword || sentPassword(s) || (s.Flow == "user-auth" && o.Script.ChoosesPassword())
 		needSecret = needSecret || s.Flow == flowClientCredentials
 	}
 	if o.ClientSecretStdin && !needSecret {
@@ -264,7 +282,16 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 			return nil, err
 		}
 	}
-	r.secrets = []string{r.password, t.ClientSecret, r.ccSecret}
+	// Then the new password (--new-password-stdin), as login reads them.
+	script, err := cmdutil.NewScripted(o.Script, f.Env, r.stdinValue, f.Clock(), flows.NonInteractive)
+	if err != nil {
+		return nil, err
+	}
+	r.script = script
+	if o.IO.InTTY {
+		r.prompter = cmdutil.NewPrompter(o.IO, r.stdin)
+	}
+	r.secrets = append([]string{r.password, t.ClientSecret, r.ccSecret}, script.Secrets()...)
 	r.keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
 	return r, nil
 }
@@ -393,7 +420,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	}
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
 	var tokens *flows.Tokens
-	for _, s := range rec.SignIns {
+	for i, s := range rec.SignIns {
 		if s.Flow == flowClientCredentials {
 			cc, err := r.clientCredentials(ctx, s)
 			if err != nil {
@@ -414,6 +441,9 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		}
 		opts := flows.Options{Kind: replayable[s.Flow], API: api, UserPoolID: t.UserPoolID, ClientID: t.ClientID,
 			ClientSecret: t.ClientSecret, Username: r.username, Password: r.password, Now: now}
+		if s.Flow == "user-auth" {
+			opts.PreferredChallenge = recordedPreferred(s)
+		}
 		if s.Flow == "refresh" {
 			if tokens == nil || tokens.RefreshToken == "" {
 				out.SignIns = append(out.SignIns, transcript.SignIn{Flow: s.Flow, Started: now().UTC(), Outcome: transcript.OutcomeStopped,
@@ -426,7 +456,10 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if err != nil {
 			return nil, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
 		}
-		res, runErr := flows.Run(ctx, fl, r.answerer())
+		res, runErr := flows.Run(ctx, fl, r.answererFor(i+1, s))
+		if err := answerFailure(ctx, runErr); err != nil {
+			return nil, err
+		}
 		if err := fatal(ctx, runErr); err != nil {
 			return nil, err
 		}
@@ -488,22 +521,6 @@ func fatal(ctx context.Context, err error) error {
 		text = err.Error()
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
-}
-
-// answerer answers SOFTWARE_TOKEN_MFA from --totp-secret-env, nothing
-// else: a challenge the recorded session did not meet is a difference to
-// report, not a question to ask.
-func (r *runner) answerer() flows.Answerer {
-	return flows.AnswererFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
-		if r.totp != "" && c.Name == "SOFTWARE_TOKEN_MFA" {
-			code, err := totp.GenerateCode(r.totp, r.f.Clock()())
-			if err != nil {
-				return nil, err
-			}
-			return flows.Answer{flows.FieldCode: code}, nil
-		}
-		return flows.NonInteractive.Answer(ctx, c)
-	})
 }
 
 // call re-sends one recorded call with the replay's token of the same

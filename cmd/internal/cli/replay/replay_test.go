@@ -364,7 +364,7 @@ func TestReplayBadInput(t *testing.T) {
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
 		{"hosted flow", `{"version": 1, "signIns": [{"flow": "pkce"}]}`, "cannot re-run: a hosted-UI sign-in needs a browser"},
-		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh and client-credentials)"},
+		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh, user-auth, custom, custom-srp and client-credentials)"},
 	} {
 		if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
 			t.Fatal(err)
