@@ -50,9 +50,9 @@ type world struct {
 	cfg   string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...localtest.Option) *world {
 	t.Helper()
-	w := &world{stack: localtest.Start(t), dir: t.TempDir()}
+	w := &world{stack: localtest.Start(t, opts...), dir: t.TempDir()}
 	flowsAllowed := []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 	alice := cognito.UserSeed{Username: user, Password: password}
 	client := func(id string) cognito.ClientSeed {
