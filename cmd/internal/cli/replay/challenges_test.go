@@ -161,20 +161,32 @@ func TestReplayChallenges(t *testing.T) {
 	choice := w.export(t, "cdev", "choice.json")
 	w.must(t, tempPassword+"\n", "--profile", "cdev", "login", "--username", newbie, "--password-stdin", "--new-password-env", "NEWPW")
 	newpw := w.export(t, "cdev", "newpw.json")
+	w.must(t, password+"\n", "--profile", "cdev", "login", "--flow", "custom-srp", "--password-stdin", "--answer", "CUSTOM_CHALLENGE="+customAnswer)
+	customSRP := w.export(t, "cdev", "custom-srp.json")
+	// A sign-in that stopped at a challenge no one answered is recorded too.
+	if code, _, errOut := w.run(t, "", "--profile", "cdev", "login", "--flow", "custom"); code != cmdutil.ExitUsage {
+		t.Fatalf("login --flow custom without an answer: exit %d\n%s", code, errOut)
+	}
+	stopped := w.export(t, "cdev", "stopped.json")
 
 	// What the recordings kept that the replay re-runs with.
 	for _, c := range []struct {
 		file, flow string
 		met        []string
 	}{{custom, "custom", []string{"CUSTOM_CHALLENGE"}}, {otp, "user-auth", []string{"EMAIL_OTP"}},
-		{choice, "user-auth", []string{"SELECT_CHALLENGE"}}, {newpw, "srp", []string{"PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"}}} {
+		{choice, "user-auth", []string{"SELECT_CHALLENGE"}}, {newpw, "srp", []string{"PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED"}},
+		{customSRP, "custom-srp", []string{"PASSWORD_VERIFIER", "CUSTOM_CHALLENGE"}}, {stopped, "custom", []string{"CUSTOM_CHALLENGE"}}} {
 		rec, err := readTranscript(c.file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := rec.SignIns[0]
-		if s.Flow != c.flow || s.Outcome != transcript.OutcomeSignedIn || strings.Join(s.Challenges, ",") != strings.Join(c.met, ",") {
-			t.Fatalf("%s: recorded %s %s meeting %v; want %s meeting %v", filepath.Base(c.file), s.Flow, s.Outcome, s.Challenges, c.flow, c.met)
+		want := transcript.OutcomeSignedIn
+		if c.file == stopped {
+			want = transcript.OutcomeStopped
+		}
+		if s.Flow != c.flow || s.Outcome != want || strings.Join(s.Challenges, ",") != strings.Join(c.met, ",") {
+			t.Fatalf("%s: recorded %s %s meeting %v; want %s %s meeting %v", filepath.Base(c.file), s.Flow, s.Outcome, s.Challenges, c.flow, want, c.met)
 		}
 	}
 
@@ -200,6 +212,9 @@ func TestReplayChallenges(t *testing.T) {
 			stderr: []string{"asks for CUSTOM_CHALLENGE, as the recorded one did, and nothing answers it"}},
 		{name: "custom, a wrong answer then the right one on the terminal", file: custom, stdin: "wrong-answer\n" + customAnswer + "\n", tty: true,
 			args: []string{"--profile", "ctwin"}},
+		{name: "custom-srp, --answer", file: customSRP, stdin: password + "\n", args: []string{"--profile", "ctwin", "--password-stdin", "--answer", "CUSTOM_CHALLENGE=" + customAnswer}},
+		{name: "a recording that stopped unanswered stops there again, unasked", file: stopped, tty: true, args: []string{"--profile", "ctwin"},
+			notStderr: "CUSTOM_CHALLENGE:"},
 		{name: "e-mail code, --mfa-code-command", file: otp, args: []string{"--profile", "ctwin", "--mfa-code-command", w.fetch("ctwin")}},
 		{name: "e-mail code, no flag, no terminal", file: otp, args: []string{"--profile", "ctwin"}, code: 2,
 			stderr: []string{"asks for EMAIL_OTP, as the recorded one did, and nothing answers it: give --mfa-code-command CMD or --answer code=CODE"}},
@@ -266,7 +281,11 @@ func TestReplayChallenges(t *testing.T) {
 					}
 				}
 			}
-			if code == 0 && doc.Replay.SignIns[0].Outcome != transcript.OutcomeSignedIn {
+			wantOutcome := transcript.OutcomeSignedIn
+			if tc.file == stopped {
+				wantOutcome = transcript.OutcomeStopped
+			}
+			if code == 0 && doc.Replay.SignIns[0].Outcome != wantOutcome {
 				t.Errorf("replayed sign-in: %+v", doc.Replay.SignIns[0])
 			}
 		})
