@@ -98,7 +98,8 @@ Challenges are answered as login answers them, with the same flags:
 --new-password-stdin or --new-password-env NAME (NEW_PASSWORD_REQUIRED),
 --totp-secret-env NAME (SOFTWARE_TOKEN_MFA), --mfa-code-command CMD (SMS and
 e-mail codes), --answer NAME=VALUE (custom challenges: --answer
-CUSTOM_CHALLENGE=42; any field by name). A challenge the flags do not
+CUSTOM_CHALLENGE=42; any field by name; repeated values are used in turn,
+across the transcript's sign-ins). A challenge the flags do not
 answer is asked on the terminal only when the recorded session met it too;
 without a terminal the replay stops (exit 2) naming the flag that would
 answer it. A challenge the recorded session did not meet is a difference to
@@ -266,6 +267,9 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	for _, s := range rec.SignIns {
 		needPassword = needPassword || sentPassword(s) || (s.Flow == "user-auth" && o.Script.ChoosesPassword())
 		needSecret = needSecret || s.Flow == flowClientCredentials
+	}
+	if (o.PasswordStdin || o.PasswordEnv != "") && !needPassword {
+		return nil, cmdutil.UsageErr("--password-stdin and --password-env apply to sign-ins that send the password; %s has none (its flows: %s)", o.File, flowList(rec))
 	}
 	if o.ClientSecretStdin && !needSecret {
 		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins; %s has none", o.File)
