@@ -11,10 +11,12 @@ import (
 	"github.com/mdp/qrterminal/v3"
 
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // Prompter answers challenges on the terminal: the questions go to
-// stderr, the answers come from stdin, secrets with echo off. It is a
+// stderr (what came from the server made printable), the answers come
+// from stdin, secrets with echo off. It is a
 // flows.Retrier: a mistyped code or a new password the policy refuses is
 // asked for again, up to maxAttempts answers per challenge. `cogscope
 // login` and `cogscope replay` ask through it.
@@ -41,13 +43,13 @@ func (p *Prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 	w := p.io.ErrOut
 	if c != p.last {
 		p.last, p.tries = c, 0
-		fmt.Fprintf(w, "\n%s: %s\n", c.Name, c.Prompt)
+		fmt.Fprintf(w, "\n%s: %s\n", termtext.Line(c.Name), termtext.Line(c.Prompt))
 		if c.OTPAuthURI != "" {
 			qrterminal.GenerateHalfBlock(c.OTPAuthURI, qrterminal.L, w)
-			fmt.Fprintf(w, "%s\n", c.OTPAuthURI)
+			fmt.Fprintf(w, "%s\n", termtext.Line(c.OTPAuthURI))
 		}
 		if len(c.UserAttributes) > 0 {
-			fmt.Fprintf(w, "Current attributes: %s\n", formatAttrs(c.UserAttributes))
+			fmt.Fprintf(w, "Current attributes: %s\n", termtext.Line(formatAttrs(c.UserAttributes)))
 		}
 	}
 	p.tries++
@@ -61,9 +63,9 @@ func (p *Prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 		case fl.Name == flows.FieldNewPassword:
 			v, err = p.newPassword(fl)
 		case fl.Secret:
-			v, err = p.in.Secret(*p.io, "  "+fl.Label+": ")
+			v, err = p.in.Secret(*p.io, "  "+termtext.Line(fl.Label)+": ")
 		default:
-			v, err = p.in.Prompt(w, "  "+fl.Label+": ")
+			v, err = p.in.Prompt(w, "  "+termtext.Line(fl.Label)+": ")
 		}
 		if err != nil {
 			return nil, err
@@ -91,7 +93,7 @@ func (p *Prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool 
 	if c != p.last || left <= 0 {
 		return false
 	}
-	fmt.Fprintf(w, "  ✗ %s\n  Try again (%d %s left).\n", msg, left, plural(left, "try", "tries"))
+	fmt.Fprintf(w, "  ✗ %s\n  Try again (%d %s left).\n", termtext.Line(msg), left, plural(left, "try", "tries"))
 	return true
 }
 
@@ -100,7 +102,7 @@ func (p *Prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool 
 func (p *Prompter) newPassword(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for range maxAttempts {
-		v, err := p.in.Secret(*p.io, "  "+fl.Label+": ")
+		v, err := p.in.Secret(*p.io, "  "+termtext.Line(fl.Label)+": ")
 		if err != nil {
 			return "", err
 		}
@@ -127,10 +129,10 @@ func plural(n int, one, many string) string {
 func (p *Prompter) choose(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for i, o := range fl.Options {
-		fmt.Fprintf(w, "  %d) %s\n", i+1, o)
+		fmt.Fprintf(w, "  %d) %s\n", i+1, termtext.Line(o))
 	}
 	for range 3 {
-		v, err := p.in.Prompt(w, "  "+fl.Label+": ")
+		v, err := p.in.Prompt(w, "  "+termtext.Line(fl.Label)+": ")
 		if err != nil {
 			return "", err
 		}

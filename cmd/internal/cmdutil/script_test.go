@@ -72,3 +72,28 @@ func TestRunShell(t *testing.T) {
 		t.Errorf("a command past its context: %v after %s", err, time.Since(start))
 	}
 }
+
+// TestPrompterPrintable: what a challenge brings from the server (its
+// prompt, options, attribute names) reaches the terminal printable, and
+// the answers are read as typed.
+func TestPrompterPrintable(t *testing.T) {
+	t.Parallel()
+	var errOut strings.Builder
+	io := &IOStreams{In: strings.NewReader("2\nblue\n"), Out: &errOut, ErrOut: &errOut, InTTY: true}
+	p := NewPrompter(io, NewLineReader(context.Background(), io.In))
+	c := &flows.Challenge{Name: "CUSTOM_CHALLENGE", Prompt: "Answer: colour=\x1b[2Jred\x07",
+		Fields: []flows.Field{{Name: flows.FieldChoice, Label: "Pick", Options: []string{"a\x1b]0;x\x07", "b"}}, {Name: "userAttributes.col\x1bour", Label: "col\x1bour"}}}
+	a, err := p.Answer(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a[flows.FieldChoice] != "b" || a["userAttributes.col\x1bour"] != "blue" {
+		t.Errorf("answers %q", a)
+	}
+	if strings.ContainsAny(errOut.String(), "\x1b\x07") {
+		t.Errorf("a control character reached the terminal: %q", errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "CUSTOM_CHALLENGE: Answer: colour=") {
+		t.Errorf("the prompt is not shown: %q", errOut.String())
+	}
+}
