@@ -195,11 +195,7 @@ stderr), 2 usage, input or I/O error.`,
 	// One of the pair is enough: saving is the default, --no-save turns
 	// it off. --save stays accepted for the scripts that pass it.
 	_ = fl.MarkHidden("save")
-	fl.BoolVar(&o.Script.NewPasswordStdin, "new-password-stdin", false, "NEW_PASSWORD_REQUIRED: read the new password from the next line of stdin (after --password-stdin's)")
-	fl.StringVar(&o.Script.NewPasswordEnv, "new-password-env", "", "NEW_PASSWORD_REQUIRED: take the new password from environment variable `NAME`")
-	fl.StringVar(&o.Script.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
-	fl.StringVar(&o.Script.MFACodeCommand, "mfa-code-command", "", "SMS/e-mail codes: run `CMD` through the shell (60 s at most) and answer with its trimmed stdout")
-	fl.StringArrayVar(&o.Script.Answers, "answer", nil, "answer a challenge field, `NAME=VALUE` (CUSTOM_CHALLENGE=42, answer=42, choice=EMAIL_OTP, userAttributes.email=…); repeatable")
+	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedLoginFlags(cmd, &o.Hosted)
 	flowNames := make([]string, len(loginFlows))
 	for i, lf := range loginFlows {
@@ -224,9 +220,9 @@ type run struct {
 	// clientAuth is how a hosted-UI flow sends the client secret.
 	clientAuth oauth.ClientAuth
 	store      *config.Store
-	key        string    // session key
-	script     *scripted // the flags' answers to challenges, then the terminal's
-	stop       func()    // stops an in-process local stack
+	key        string            // session key
+	script     *cmdutil.Scripted // the flags' answers to challenges, then the terminal's
+	stop       func()            // stops an in-process local stack
 }
 
 // loginRun signs in as o says.
@@ -302,9 +298,9 @@ func runAPILogin(ctx context.Context, l *run) error {
 	}
 	var answerer flows.Answerer = flows.NonInteractive
 	if l.io.InTTY {
-		answerer = &prompter{io: l.io, in: l.stdin}
+		answerer = cmdutil.NewPrompter(l.io, l.stdin)
 	}
-	l.script.next = answerer
+	l.script.Next = answerer
 	answerer = l.script
 	res, runErr := flows.Run(ctx, flow, answerer)
 

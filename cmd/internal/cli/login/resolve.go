@@ -95,7 +95,7 @@ func (l *run) resolve(ctx context.Context) error {
 		}
 		t.Username = u
 	}
-	needPassword := lf.needsPassword || (lf.passwordMaybe && (isPasswordFactor(o.PreferredChallenge) || scriptedPasswordChoice(o.Script)))
+	needPassword := lf.needsPassword || (lf.passwordMaybe && (cmdutil.IsPasswordFactor(o.PreferredChallenge) || o.Script.ChoosesPassword()))
 	switch {
 	case o.PasswordStdin:
 		pw, err := l.stdinValue("password")
@@ -117,7 +117,7 @@ func (l *run) resolve(ctx context.Context) error {
 	case needPassword:
 		return cmdutil.UsageErr("no password: use --password-stdin (stdin is not a terminal to prompt on)")
 	}
-	script, err := newScripted(o.Script, f.Env, l.stdinValue, f.Clock(), flows.NonInteractive)
+	script, err := cmdutil.NewScripted(o.Script, f.Env, l.stdinValue, f.Clock(), flows.NonInteractive)
 	if err != nil {
 		return err
 	}
@@ -183,18 +183,4 @@ func checkAPIFlowFlags(lf loginFlow, o *LoginOptions) error {
 		return cmdutil.UsageErr("--password-stdin does not apply to --flow %s: a refresh needs no password", lf.name)
 	}
 	return nil
-}
-
-func isPasswordFactor(c string) bool { return c == "PASSWORD" || c == "PASSWORD_SRP" }
-
-// scriptedPasswordChoice says whether an --answer picks a password factor
-// of USER_AUTH's SELECT_CHALLENGE: the password is then needed up front.
-func scriptedPasswordChoice(s ScriptOptions) bool {
-	for _, a := range s.Answers {
-		name, v, _ := strings.Cut(a, "=")
-		if (name == flows.FieldChoice || name == "SELECT_CHALLENGE") && isPasswordFactor(strings.ToUpper(strings.TrimSpace(v))) {
-			return true
-		}
-	}
-	return false
 }

@@ -19,7 +19,12 @@ func TestNewCmdReplayFlags(t *testing.T) {
 		{"all", []string{"dev.json", "--json", "--password-stdin", "--username", "bob", "--user-pool-id", "eu-west-1_AbC", "--client-id", "c1", "--totp-secret-env", "T"},
 			func(o *ReplayOptions) bool {
 				return o.JSON && o.PasswordStdin && o.Username == "bob" && o.UserPoolID == "eu-west-1_AbC" && o.ClientID == "c1" &&
-					o.TOTPSecretEnv == "T" && o.FlagsSet["json"] && o.FlagsSet["password-stdin"]
+					o.Script.TOTPSecretEnv == "T" && o.FlagsSet["json"] && o.FlagsSet["password-stdin"]
+			}, ""},
+		{"login's challenge flags", []string{"f", "--answer", "CUSTOM_CHALLENGE=42", "--answer", "code=1", "--mfa-code-command", "fetch", "--new-password-env", "NP", "--new-password-stdin"},
+			func(o *ReplayOptions) bool {
+				s := o.Script
+				return len(s.Answers) == 2 && s.Answers[1] == "code=1" && s.MFACodeCommand == "fetch" && s.NewPasswordEnv == "NP" && s.NewPasswordStdin && o.FlagsSet["answer"]
 			}, ""},
 		{"password env", []string{"f", "--password-env", "PW"}, func(o *ReplayOptions) bool { return o.PasswordEnv == "PW" }, ""},
 		{"no file", nil, nil, "accepts 1 arg"},

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pquerna/otp/totp"
 	"github.com/spf13/cobra"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
@@ -42,8 +41,8 @@ type ReplayOptions struct {
 	// variable, or the terminal.
 	PasswordStdin bool
 	PasswordEnv   string
-	// TOTPSecretEnv answers SOFTWARE_TOKEN_MFA from a base32 secret.
-	TOTPSecretEnv string
+	// Script answers challenges as login's flags do (challenges.go).
+	Script cmdutil.ScriptOptions
 	// ClientSecretStdin reads the app client's secret (client-credentials
 	// and hosted-UI sign-ins) from the first line of stdin, before the
 	// password. Without it the profile's client_secret_env /
@@ -60,6 +59,7 @@ type ReplayOptions struct {
 // user-pools API.
 var replayable = map[string]flows.Kind{
 	"srp": flows.KindUserSRP, "password": flows.KindUserPassword, "refresh": flows.KindRefresh,
+	"user-auth": flows.KindUserAuth, "custom": flows.KindCustom, "custom-srp": flows.KindCustomSRP,
 }
 
 // flowClientCredentials is login's --flow name of the OAuth
@@ -80,8 +80,9 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(*ReplayOptions) error) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Re-run a transcript's sign-ins and calls against another environment and diff the outcomes",
-		Long: `Re-run the sign-ins (srp, password, refresh, client-credentials, pkce,
-refresh-token) and the API calls of a transcript exported with "cogscope transcript export --format json" against the target
+		Long: `Re-run the sign-ins (srp, password, refresh, user-auth, custom, custom-srp,
+client-credentials, pkce, refresh-token) and the API calls of a transcript
+exported with "cogscope transcript export --format json" against the target
 of this command — usually another --profile — and print, step by step, where
 the outcomes differ: a challenge one environment asks for and the other does
 not, a sign-in one refuses, a call one answers and the other refuses, with
@@ -92,8 +93,23 @@ replayed sign-in got.
 
 The transcript keeps no secret, so the password is asked for: on the
 terminal, or from --password-stdin or --password-env NAME (as login takes
-it). A challenge the recorded session did not meet stops the replay's
-sign-in and is reported; --totp-secret-env NAME answers SOFTWARE_TOKEN_MFA.
+it). A sign-in is re-run with what the recording kept that is not secret:
+USER_AUTH's PREFERRED_CHALLENGE, and the factor (SELECT_CHALLENGE) or
+second factor (SELECT_MFA_TYPE) it chose when the target offers it.
+
+Challenges are answered as login answers them, with the same flags:
+--new-password-stdin or --new-password-env NAME (NEW_PASSWORD_REQUIRED),
+--totp-secret-env NAME (SOFTWARE_TOKEN_MFA), --mfa-code-command CMD (SMS and
+e-mail codes), --answer NAME=VALUE (custom challenges: --answer
+CUSTOM_CHALLENGE=42; any field by name; repeated values are used in turn,
+across the transcript's sign-ins). A challenge the flags do not
+answer is asked on the terminal only when the recorded session met it too;
+without a terminal the replay stops (exit 2) naming the flag that would
+answer it. A challenge the recorded session did not meet is a difference to
+report, not a question to ask: the sign-in stops there ("prod asks for
+SOFTWARE_TOKEN_MFA where dev did not"), unless a flag answers it — then it is
+still reported, and the calls are compared with the tokens it got. Answers,
+codes and new passwords appear nowhere in the output.
 
 A client-credentials sign-in is re-run at the target's token endpoint with
 the scopes the recorded one requested; the target client's secret comes
@@ -113,14 +129,19 @@ tokens of the replay's earlier sign-in at the token endpoint. A refusal
 compared like the others; a confidential client's secret is taken as
 above.
 
+Secrets on stdin are read in login's order: the client secret, the
+password, the new password.
+
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
-reached).`,
+reached, a challenge the recording met that nothing answers).`,
 		Example: `  cogscope --profile dev transcript export --format json --output dev.json
   cogscope --profile prod replay dev.json
   pass show cognito/alice | cogscope --profile prod replay dev.json --password-stdin --json
   cogscope --profile staging replay dev.json --password-env ALICE_PASSWORD --totp-secret-env ALICE_TOTP
   pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin
+  cogscope --profile prod replay custom.json --answer CUSTOM_CHALLENGE=42
+  cogscope --profile prod replay otp.json --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
   cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -141,7 +162,7 @@ reached).`,
 	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
-	fl.StringVar(&o.TOTPSecretEnv, "totp-secret-env", "", "SOFTWARE_TOKEN_MFA: compute the code from the base32 TOTP secret in environment variable `NAME`")
+	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
@@ -164,8 +185,11 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	}
 	for i, s := range rec.SignIns {
 		if !canReplay(s.Flow) {
-			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs srp, password, refresh, client-credentials, pkce and refresh-token)", i+1, o.File, termtext.Line(s.Flow))
+			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs %s)", i+1, o.File, termtext.Line(s.Flow), replayableNames)
 		}
+	}
+	if err := checkScriptFlags(o, rec); err != nil {
+		return err
 	}
 	r, err := newRunner(ctx, o, rec)
 	if err != nil {
@@ -217,11 +241,14 @@ type runner struct {
 	ccClientID, ccSecret string
 	// stdinSecret is --client-secret-stdin's line once read.
 	stdinSecret string
-	totp        string
-	stop        func()
-	secrets     []string
-	keys        *inspect.Cache
-	explain     *apicall.Explainer
+	// script answers challenges from the flags; prompter, on a
+	// terminal, those the recorded session met (challenges.go).
+	script   *cmdutil.Scripted
+	prompter *cmdutil.Prompter
+	stop     func()
+	secrets  []string
+	keys     *inspect.Cache
+	explain  *apicall.Explainer
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
@@ -229,9 +256,12 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	r := &runner{f: f, o: o, stdin: cmdutil.NewLineReader(ctx, o.IO.In)}
 	needPassword, needSecret, hosted := false, false, false
 	for _, s := range rec.SignIns {
-		needPassword = needPassword || s.Flow == "srp" || s.Flow == "password"
+		needPassword = needPassword || sentPassword(s) || (s.Flow == "user-auth" && o.Script.ChoosesPassword())
 		needSecret = needSecret || s.Flow == flowClientCredentials
 		hosted = hosted || isHosted(s.Flow)
+	}
+	if (o.PasswordStdin || o.PasswordEnv != "") && !needPassword {
+		return nil, cmdutil.UsageErr("--password-stdin and --password-env apply to sign-ins that send the password; %s has none (its flows: %s)", o.File, flowList(rec))
 	}
 	if o.ClientSecretStdin && !needSecret && !hosted {
 		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins and hosted-UI ones (pkce, refresh-token); %s has none", o.File)
@@ -277,13 +307,6 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
 	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
-	if o.TOTPSecretEnv != "" {
-		sec := strings.ToUpper(strings.ReplaceAll(f.Env(o.TOTPSecretEnv), " ", ""))
-		if _, err := totp.GenerateCode(sec, f.Clock()()); sec == "" || err != nil {
-			return nil, cmdutil.UsageErr("--totp-secret-env %s: $%s is not a base32 TOTP secret", o.TOTPSecretEnv, o.TOTPSecretEnv)
-		}
-		r.totp = sec
-	}
 	// Secrets from stdin in login's order: the client secret, then the
 	// password.
 	if needSecret {
@@ -296,7 +319,16 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 			return nil, err
 		}
 	}
-	r.secrets = []string{r.password, r.target.ClientSecret, r.ccSecret}
+	// Then the new password (--new-password-stdin), as login reads them.
+	script, err := cmdutil.NewScripted(o.Script, f.Env, r.stdinValue, f.Clock(), flows.NonInteractive)
+	if err != nil {
+		return nil, err
+	}
+	r.script = script
+	if o.IO.InTTY {
+		r.prompter = cmdutil.NewPrompter(o.IO, r.stdin)
+	}
+	r.secrets = append([]string{r.password, r.target.ClientSecret, r.ccSecret}, script.Secrets()...)
 	r.keys = inspect.NewCache(inspect.CacheOptions{Client: f.HTTPClient(), Now: f.Now})
 	return r, nil
 }
@@ -470,6 +502,9 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		}
 		opts := flows.Options{Kind: replayable[s.Flow], API: api, UserPoolID: t.UserPoolID, ClientID: t.ClientID,
 			ClientSecret: t.ClientSecret, Username: r.username, Password: r.password, Now: now}
+		if s.Flow == "user-auth" {
+			opts.PreferredChallenge = recordedPreferred(s)
+		}
 		if s.Flow == "refresh" {
 			if tokens == nil || tokens.RefreshToken == "" {
 				out.SignIns = append(out.SignIns, transcript.SignIn{Flow: s.Flow, Started: now().UTC(), Outcome: transcript.OutcomeStopped,
@@ -482,7 +517,10 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if err != nil {
 			return nil, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
 		}
-		res, runErr := flows.Run(ctx, fl, r.answerer())
+		res, runErr := flows.Run(ctx, fl, r.answererFor(i+1, s))
+		if err := answerFailure(ctx, runErr); err != nil {
+			return nil, err
+		}
 		if err := fatal(ctx, runErr); err != nil {
 			return nil, err
 		}
@@ -544,22 +582,6 @@ func fatal(ctx context.Context, err error) error {
 		text = err.Error()
 	}
 	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
-}
-
-// answerer answers SOFTWARE_TOKEN_MFA from --totp-secret-env, nothing
-// else: a challenge the recorded session did not meet is a difference to
-// report, not a question to ask.
-func (r *runner) answerer() flows.Answerer {
-	return flows.AnswererFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
-		if r.totp != "" && c.Name == "SOFTWARE_TOKEN_MFA" {
-			code, err := totp.GenerateCode(r.totp, r.f.Clock()())
-			if err != nil {
-				return nil, err
-			}
-			return flows.Answer{flows.FieldCode: code}, nil
-		}
-		return flows.NonInteractive.Answer(ctx, c)
-	})
 }
 
 // call re-sends one recorded call with the replay's token of the same

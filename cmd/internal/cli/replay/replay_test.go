@@ -50,9 +50,9 @@ type world struct {
 	cfg   string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...localtest.Option) *world {
 	t.Helper()
-	w := &world{stack: localtest.Start(t), dir: t.TempDir()}
+	w := &world{stack: localtest.Start(t, opts...), dir: t.TempDir()}
 	flowsAllowed := []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 	alice := cognito.UserSeed{Username: user, Password: password}
 	client := func(id string) cognito.ClientSeed {
@@ -363,7 +363,7 @@ func TestReplayBadInput(t *testing.T) {
 		{"empty", "", "empty"},
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
-		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "used --flow device-code, which replay cannot re-run (it re-runs srp,"},
+		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh, user-auth, custom, custom-srp, client-credentials, pkce and refresh-token)"},
 	} {
 		if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package login
+package cmdutil
 
 import (
 	"context"
@@ -10,38 +10,46 @@ import (
 
 	"github.com/mdp/qrterminal/v3"
 
-	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
-// prompter answers challenges on the terminal: the questions go to
-// stderr, the answers come from stdin, secrets with echo off. It is a
+// Prompter answers challenges on the terminal: the questions go to
+// stderr (what came from the server made printable), the answers come
+// from stdin, secrets with echo off. It is a
 // flows.Retrier: a mistyped code or a new password the policy refuses is
-// asked for again, up to maxAttempts answers per challenge.
-type prompter struct {
-	io *cmdutil.IOStreams
-	in *cmdutil.LineReader
+// asked for again, up to maxAttempts answers per challenge. `cogscope
+// login` and `cogscope replay` ask through it.
+type Prompter struct {
+	io *IOStreams
+	in *LineReader
 
 	// last is the challenge asked last and tries how many answers it got.
 	last  *flows.Challenge
 	tries int
 }
 
+// NewPrompter asks on io's stderr and reads the answers through in (the
+// command's one LineReader of stdin).
+func NewPrompter(io *IOStreams, in *LineReader) *Prompter {
+	return &Prompter{io: io, in: in}
+}
+
 // maxAttempts is how many answers the prompter gives one challenge: Cognito
 // keeps a challenge's session for about as many wrong codes.
 const maxAttempts = 3
 
-func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, error) {
+func (p *Prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, error) {
 	w := p.io.ErrOut
 	if c != p.last {
 		p.last, p.tries = c, 0
-		fmt.Fprintf(w, "\n%s: %s\n", c.Name, c.Prompt)
+		fmt.Fprintf(w, "\n%s: %s\n", termtext.Line(c.Name), termtext.Line(c.Prompt))
 		if c.OTPAuthURI != "" {
 			qrterminal.GenerateHalfBlock(c.OTPAuthURI, qrterminal.L, w)
-			fmt.Fprintf(w, "%s\n", c.OTPAuthURI)
+			fmt.Fprintf(w, "%s\n", termtext.Line(c.OTPAuthURI))
 		}
 		if len(c.UserAttributes) > 0 {
-			fmt.Fprintf(w, "Current attributes: %s\n", formatAttrs(c.UserAttributes))
+			fmt.Fprintf(w, "Current attributes: %s\n", termtext.Line(formatAttrs(c.UserAttributes)))
 		}
 	}
 	p.tries++
@@ -55,9 +63,9 @@ func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 		case fl.Name == flows.FieldNewPassword:
 			v, err = p.newPassword(fl)
 		case fl.Secret:
-			v, err = p.in.Secret(*p.io, "  "+fl.Label+": ")
+			v, err = p.in.Secret(*p.io, "  "+termtext.Line(fl.Label)+": ")
 		default:
-			v, err = p.in.Prompt(w, "  "+fl.Label+": ")
+			v, err = p.in.Prompt(w, "  "+termtext.Line(fl.Label)+": ")
 		}
 		if err != nil {
 			return nil, err
@@ -72,7 +80,7 @@ func (p *prompter) Answer(_ context.Context, c *flows.Challenge) (flows.Answer, 
 
 // Retry implements flows.Retrier: it says why the answer was refused and
 // whether there is another try.
-func (p *prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool {
+func (p *Prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool {
 	w := p.io.ErrOut
 	var ce *flows.CallError
 	msg := err.Error()
@@ -85,16 +93,16 @@ func (p *prompter) Retry(_ context.Context, c *flows.Challenge, err error) bool 
 	if c != p.last || left <= 0 {
 		return false
 	}
-	fmt.Fprintf(w, "  ✗ %s\n  Try again (%d %s left).\n", msg, left, plural(left, "try", "tries"))
+	fmt.Fprintf(w, "  ✗ %s\n  Try again (%d %s left).\n", termtext.Line(msg), left, plural(left, "try", "tries"))
 	return true
 }
 
 // newPassword asks for a new password twice, with echo off: a typo no one
 // can see must not become the account's password.
-func (p *prompter) newPassword(fl flows.Field) (string, error) {
+func (p *Prompter) newPassword(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for range maxAttempts {
-		v, err := p.in.Secret(*p.io, "  "+fl.Label+": ")
+		v, err := p.in.Secret(*p.io, "  "+termtext.Line(fl.Label)+": ")
 		if err != nil {
 			return "", err
 		}
@@ -107,7 +115,7 @@ func (p *prompter) newPassword(fl flows.Field) (string, error) {
 		}
 		fmt.Fprintln(w, "  The two passwords differ.")
 	}
-	return "", cmdutil.UsageErr("the new password was not typed the same twice")
+	return "", UsageErr("the new password was not typed the same twice")
 }
 
 func plural(n int, one, many string) string {
@@ -118,13 +126,13 @@ func plural(n int, one, many string) string {
 }
 
 // choose lists the options and takes a number or a name.
-func (p *prompter) choose(fl flows.Field) (string, error) {
+func (p *Prompter) choose(fl flows.Field) (string, error) {
 	w := p.io.ErrOut
 	for i, o := range fl.Options {
-		fmt.Fprintf(w, "  %d) %s\n", i+1, o)
+		fmt.Fprintf(w, "  %d) %s\n", i+1, termtext.Line(o))
 	}
 	for range 3 {
-		v, err := p.in.Prompt(w, "  "+fl.Label+": ")
+		v, err := p.in.Prompt(w, "  "+termtext.Line(fl.Label)+": ")
 		if err != nil {
 			return "", err
 		}
@@ -139,7 +147,7 @@ func (p *prompter) choose(fl flows.Field) (string, error) {
 		}
 		fmt.Fprintf(w, "  %q is not one of the choices.\n", v)
 	}
-	return "", cmdutil.UsageErr("no valid choice for %s", fl.Label)
+	return "", UsageErr("no valid choice for %s", fl.Label)
 }
 
 func formatAttrs(m map[string]string) string {
