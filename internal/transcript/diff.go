@@ -144,8 +144,10 @@ func diffSignIn(a, b *SignIn, la, lb string) []string {
 
 func errLine(e *Error) string {
 	s := e.Message
-	if e.Type != "" {
+	if e.Type != "" && s != "" {
 		s = e.Type + ": " + s
+	} else if e.Type != "" {
+		s = e.Type
 	}
 	if e.Operation != "" {
 		s = e.Operation + " " + s

@@ -122,7 +122,18 @@ func (r *runner) prepareHosted(ctx context.Context, rec *transcript.Transcript) 
 		t.RedirectURI = h.RedirectURI
 	case t.RedirectURI == "" && t.UserPoolID != "":
 		if err := r.f.ResolveHostedCallback(ctx, t, o.IO.ErrOut); err != nil {
-			return err
+			// The target's client registers no loopback callback: for a
+			// replay that is a difference between the environments, not
+			// bad input. The recorded URI is tried, and the hosted UI's
+			// refusal (redirect_mismatch) is the outcome compared.
+			recorded := recordedAuthorize(rec.SignIns[first]).redirectURI
+			if recorded == "" {
+				return err
+			}
+			t.RedirectURI = recorded
+			fmt.Fprintf(o.IO.ErrOut, "cogscope: warning: %s; trying the recorded redirect URI %s, which its hosted UI will refuse unless it is registered.\n",
+				termtext.Line(err.Error()), termtext.Line(recorded))
+			return nil
 		}
 	}
 	if t.RedirectURI == "" {
@@ -252,7 +263,21 @@ func (r *runner) hosted(ctx context.Context, n int, s transcript.SignIn, tokens 
 		tokens = &tk
 	}
 	reports := cmdutil.VerifyForTranscript(ctx, t, t.ClientID, r.keys, now, map[string]string{"id": issued.IDToken, "access": issued.AccessToken})
-	return transcript.SignInFrom(s.Flow, client.Trace(), issued, reports, runErr, now()), tokens, nil
+	si := transcript.SignInFrom(s.Flow, client.Trace(), issued, reports, runErr, now())
+	if si.Error != nil && si.Error.Message == "" && runErr != nil {
+		// Cognito's error page (redirect_mismatch) says nothing more than
+		// its code: the diagnosis says why.
+		si.Error.Message = firstSentence(cmdutil.CLIDiagnosis(oauth.Diagnose(runErr)).Cause)
+	}
+	return si, tokens, nil
+}
+
+// firstSentence is s up to its first ". ".
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
 
 // sayHosted tells, on stderr, which sign-in of the transcript is being

@@ -281,6 +281,11 @@ func TestReplayHostedUI(t *testing.T) {
 		{"scope not allowed", "hnarrow", "", nil, 1, 0, "refused (invalid_scope)", []string{"hdev signed in, hnarrow refused (invalid_scope): AuthorizeCheck invalid_scope"}, nil},
 		{"client without its pool", "hnopool", "", nil, 0, 1, "signed in", nil, []string{"Using the app client's loopback callback URL " + w.cb}},
 		{"callback differs", "hcb", "", nil, 1, 0, "refused (redirect_mismatch)", []string{"hdev signed in, hcb refused (redirect_mismatch): AuthorizeCheck redirect_mismatch"}, nil},
+		// A client with no loopback callback is a difference between the
+		// environments, not bad input: the recorded URI is tried.
+		{"client registers no loopback callback", "hweb", "", nil, 1, 0, "refused (redirect_mismatch)",
+			[]string{"hweb refused (redirect_mismatch): AuthorizeCheck redirect_mismatch: The redirect URI \"" + w.cb + "\" is not one of the app client's callback URLs."},
+			[]string{"has no loopback callback URL", "trying the recorded redirect URI " + w.cb}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
