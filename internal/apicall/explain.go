@@ -30,6 +30,11 @@ type Explainer struct {
 	// means AWS's https://cognito-idp.<region>.amazonaws.com/<id>. A local
 	// stack's is <endpoint>/<id>.
 	PoolIssuer func(poolID string) string
+	// Judged is the inspector's judgement of this very request against
+	// this route, when the caller made it before sending
+	// (doctor.Prediction.Judgement, from JudgeRoute): Explain rests on it
+	// instead of judging the token a second time. nil: Explain judges.
+	Judged *inspect.Judgement
 }
 
 // Judgement is the explanation of a refused call, as data: stable codes
@@ -296,25 +301,27 @@ func (x *Explainer) Explain(ctx context.Context, b *Built, resp *ResponseInfo) *
 	return j
 }
 
-// judge runs the inspector's authorizer judgement for JWT and Cognito
-// routes.
+// judge sets the inspector's authorizer judgement of the request (the
+// caller's, Judged, else JudgeRoute's) for JWT and Cognito routes.
 func (x *Explainer) judge(ctx context.Context, b *Built, j *Judgement) {
-	r := j.Route
-	if r == nil || r.Authorizer == nil || x.Keys == nil || (r.AuthorizationType == "JWT" && r.Authorizer.Type != "JWT") {
-		return
-	}
-	a, ok := InspectAuthorizer(r, x.PoolIssuer)
-	if !ok {
-		return
-	}
-	now := time.Now
-	if x.Now != nil {
-		now = x.Now
-	}
-	jd, err := inspect.Judge(ctx, a, b.HTTP.Header, x.Keys, now())
-	if err != nil || jd == nil {
-		j.Caveats = append(j.Caveats, "the inspector could not judge the token: "+errText(err))
-		return
+	jd := x.Judged
+	if jd == nil {
+		if x.Keys == nil {
+			return
+		}
+		now := time.Now
+		if x.Now != nil {
+			now = x.Now
+		}
+		var err error
+		var ok bool
+		if jd, ok, err = JudgeRoute(ctx, j.Route, b.HTTP.Header, x.Keys, now(), x.PoolIssuer); !ok {
+			return
+		}
+		if err != nil || jd == nil {
+			j.Caveats = append(j.Caveats, "the inspector could not judge the token: "+errText(err))
+			return
+		}
 	}
 	j.Reason, j.Mistakes, j.Caveats = jd.Reason, jd.Mistakes, append(j.Caveats, jd.Caveats...)
 	p := &Prediction{Status: jd.Status, Body: jd.Body, WWWAuthenticate: jd.WWWAuthenticate}
@@ -322,6 +329,25 @@ func (x *Explainer) judge(ctx context.Context, b *Built, j *Judgement) {
 	p.Agrees = (jd.Allowed && observedAllowed) || (!jd.Allowed && jd.Status == j.Status)
 	j.Predicted = p
 	j.FailedCheck = FailedCheck(jd)
+}
+
+// JudgeRoute is the inspector's judgement of a request's token (in
+// headers) by route r's authorizer, at now: the one judgement both the
+// doctor's prediction before a call and Explain after it rest on. ok is
+// false when there is nothing the inspector models: a route that is not
+// JWT (with a JWT authorizer) or COGNITO_USER_POOLS, an authorizer not
+// read. err is the inspector's (the issuer's keys could not be had).
+func JudgeRoute(ctx context.Context, r *apiconfig.Route, headers http.Header, keys inspect.KeySource, now time.Time,
+	poolIssuer func(poolID string) string) (jd *inspect.Judgement, ok bool, err error) {
+	if r != nil && r.Authorizer != nil && r.AuthorizationType == "JWT" && r.Authorizer.Type != "JWT" {
+		return nil, false, nil
+	}
+	a, ok := InspectAuthorizer(r, poolIssuer)
+	if !ok {
+		return nil, false, nil
+	}
+	jd, err = inspect.Judge(ctx, a, headers, keys, now)
+	return jd, true, err
 }
 
 func errText(err error) string {

@@ -35,6 +35,12 @@ type Prediction struct {
 	Check   string   `json:"check,omitempty"`
 	Reason  string   `json:"reason"`
 	Caveats []string `json:"caveats,omitempty"`
+	// Judgement is the inspector's judgement the prediction rests on (JWT
+	// and Cognito routes; nil otherwise): the one judgement of the call.
+	// An explanation of the answer takes it (apicall.Explainer.Judged)
+	// rather than judging the token again, and the console derives its
+	// warning before sending from it.
+	Judgement *inspect.Judgement `json:"-"`
 }
 
 // PredictInput is a call about to be sent.
@@ -88,14 +94,16 @@ func predictJWT(ctx context.Context, in PredictInput, now time.Time) Prediction 
 	if in.Keys == nil {
 		return Prediction{Outcome: OutcomeUnknown, Reason: "no key source to verify the token with"}
 	}
-	// Predict calls this for JWT and COGNITO_USER_POOLS routes with an
-	// authorizer only: the model always exists.
-	a, _ := apicall.InspectAuthorizer(in.Route, in.PoolIssuer)
-	jd, err := inspect.Judge(ctx, a, in.Headers, in.Keys, now)
+	jd, ok, err := apicall.JudgeRoute(ctx, in.Route, in.Headers, in.Keys, now, in.PoolIssuer)
+	if !ok {
+		// A JWT route whose authorizer is not a JWT one: API Gateway
+		// refuses to configure it, and the inspector has no model of it.
+		return Prediction{Outcome: OutcomeUnknown, Reason: fmt.Sprintf("the route's %s authorization does not match its %s authorizer", in.Route.AuthorizationType, in.Route.Authorizer.Type)}
+	}
 	if err != nil || jd == nil {
 		return Prediction{Outcome: OutcomeUnknown, Reason: fmt.Sprintf("the token could not be judged: %v", err)}
 	}
-	p := Prediction{Reason: jd.Reason, Caveats: jd.Caveats}
+	p := Prediction{Reason: jd.Reason, Caveats: jd.Caveats, Judgement: jd}
 	if jd.Allowed {
 		p.Outcome = OutcomePass
 		return p

@@ -17,6 +17,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil/logview"
 	"github.com/cogscope/cogscope/flows"
+	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
 	"github.com/cogscope/cogscope/internal/awsclient"
@@ -46,6 +47,17 @@ type consoleAPI struct {
 	// pool's for credsToken (an ID token), in credsRegion.
 	creds                   aws.Credentials
 	credsRegion, credsToken string
+	// keys, when set, resolve the issuers' JWKS instead of the console's
+	// cache (tests count the lookups through it).
+	keys inspect.KeySource
+}
+
+// keySource is where the route's authorizer finds the issuer's keys.
+func (a *consoleAPI) keySource() inspect.KeySource {
+	if a.keys != nil {
+		return a.keys
+	}
+	return a.c.keys
 }
 
 // routeInfo is where a listed route is called and its configuration.
@@ -251,16 +263,17 @@ func (a *consoleAPI) explainer(cr *apiconfig.Route) *apicall.Explainer {
 	a.mu.Lock()
 	cfg := a.cfg
 	a.mu.Unlock()
-	x := &apicall.Explainer{Route: cr, Config: cfg, Keys: a.c.keys, Now: a.c.f.Clock()}
+	x := &apicall.Explainer{Route: cr, Config: cfg, Keys: a.keySource(), Now: a.c.f.Clock()}
 	if t.Endpoint != "" {
 		x.PoolIssuer = apicall.LocalPoolIssuer(t.Endpoint)
 	}
 	return x
 }
 
-// Check predicts the gateway's answer before sending: the explainer's
+// Check predicts the gateway's answer before sending: doctor.Predict's
 // judgement of the request (the inspector's, for JWT and Cognito
-// authorizers), phrased as a warning when it would be refused.
+// authorizers) — the one the call's Preflight shows beside the answer —
+// phrased as a warning when it would be refused.
 func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*service.Warning, error) {
 	if _, err := a.load(ctx); err != nil {
 		return nil, err
@@ -281,21 +294,23 @@ func (a *consoleAPI) Check(ctx context.Context, req service.CallRequest) (*servi
 	if err != nil {
 		return nil, nil // the call will say what is wrong with it
 	}
-	x := a.explainer(cr)
-	// The judgement runs on the request alone; the answer given here
-	// only frames it.
-	pre := x.Explain(ctx, b, &apicall.ResponseInfo{Status: http.StatusUnauthorized})
-	p := pre.Predicted
-	if p == nil || p.Status == 0 {
+	p := a.predictBuilt(ctx, b, cr)
+	// Only the inspector's refusals are warned of: a Lambda authorizer's
+	// missing identity source is left to the call's answer.
+	if p.Outcome != doctor.OutcomeRefuse || p.Judgement == nil {
 		return nil, nil
 	}
+	// The predicted answer, explained as the real one will be, on the
+	// same judgement: the cause, the check and the fix.
 	h := map[string][]string{}
 	if p.WWWAuthenticate != "" {
 		h["Www-Authenticate"] = []string{p.WWWAuthenticate}
 	}
+	x := a.explainer(cr)
+	x.Judged = p.Judgement
 	j := x.Explain(ctx, b, &apicall.ResponseInfo{Status: p.Status, Body: p.Body, Headers: h})
 	cause := apicall.Causes[j.Cause]
-	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(pre.Reason, cause.Text),
+	w := &service.Warning{Status: p.Status, FailedCheck: j.FailedCheck, Gateway: gatewayText(j), Reason: cmp.Or(p.Reason, cause.Text),
 		Fix: apicall.FixPhrase(j.Cause, fixHints())}
 	return w, nil
 }
@@ -315,8 +330,13 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 		r.Sign = signer.Sign
 	}
 	pred := a.predict(ctx, r, cr)
+	x := a.explainer(cr)
+	if pred != nil {
+		// The judgement made before sending explains the answer too.
+		x.Judged = pred.Judgement
+	}
 	started := time.Now()
-	res, err := apicall.Do(ctx, r, apicall.Options{Explain: a.explainer(cr)})
+	res, err := apicall.Do(ctx, r, apicall.Options{Explain: x})
 	// Recorded as `cogscope call` records (cmdutil.RecordCall), for
 	// `cogscope transcript export`; a failure cannot be shown under the
 	// console's screen and does not change the call.
@@ -351,7 +371,8 @@ func (a *consoleAPI) Call(ctx context.Context, req service.CallRequest) (*servic
 // the call is sent (as `call --preflight` predicts it): the route's
 // authorizer (the listed route's, else the one the request's URL finds in
 // the configuration), the request's token, the issuer's JWKS. nil when
-// there is no API configuration to predict from.
+// there is no API configuration to predict from. Its Judgement is the
+// call's one judgement of the token: the answer's explanation rests on it.
 func (a *consoleAPI) predict(ctx context.Context, r apicall.Request, cr *apiconfig.Route) *doctor.Prediction {
 	a.mu.Lock()
 	cfg := a.cfg
@@ -366,12 +387,18 @@ func (a *consoleAPI) predict(ctx context.Context, r apicall.Request, cr *apiconf
 	if cr == nil {
 		_, cr = cfg.RouteFor(b.Info.Method, b.HTTP.URL)
 	}
-	in := doctor.PredictInput{Route: cr, Headers: b.HTTP.Header, Query: b.HTTP.URL.Query(), Keys: a.c.keys, Now: a.c.f.Clock()}
+	p := a.predictBuilt(ctx, b, cr)
+	return &p
+}
+
+// predictBuilt is doctor.Predict on a built request and its route (nil:
+// not in the configuration).
+func (a *consoleAPI) predictBuilt(ctx context.Context, b *apicall.Built, cr *apiconfig.Route) doctor.Prediction {
+	in := doctor.PredictInput{Route: cr, Headers: b.HTTP.Header, Query: b.HTTP.URL.Query(), Keys: a.keySource(), Now: a.c.f.Clock()}
 	if t := a.c.current(); t.Endpoint != "" {
 		in.PoolIssuer = apicall.LocalPoolIssuer(t.Endpoint)
 	}
-	p := doctor.Predict(ctx, in)
-	return &p
+	return doctor.Predict(ctx, in)
 }
 
 // preflightOf is the prediction beside the answer, for the view.

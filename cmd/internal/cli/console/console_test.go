@@ -51,7 +51,7 @@ type consoleEnv struct {
 // endpointConsole is the console cmd builds for `--endpoint` at a local
 // stack of the test's own, with a fresh config and state; it is closed
 // when the test ends.
-func endpointConsole(ctx context.Context, t *testing.T) (*console, *localtest.Env) {
+func endpointConsole(ctx context.Context, t testing.TB) (*console, *localtest.Env) {
 	t.Helper()
 	env := localtest.Start(t)
 	e := newConsoleEnv(t, "")
@@ -63,7 +63,7 @@ func endpointConsole(ctx context.Context, t *testing.T) (*console, *localtest.En
 	return c, env
 }
 
-func newConsoleEnv(t *testing.T, configTOML string) *consoleEnv {
+func newConsoleEnv(t testing.TB, configTOML string) *consoleEnv {
 	t.Helper()
 	dir := t.TempDir()
 	e := &consoleEnv{dir: dir, env: map[string]string{
@@ -204,7 +204,7 @@ client_secret_env = "UNSET_SECRET"
 }
 
 // drain reads a run's events to its end.
-func drain(t *testing.T, run service.Run) (steps []flows.Step, tokens *flows.Tokens, err error) {
+func drain(t testing.TB, run service.Run) (steps []flows.Step, tokens *flows.Tokens, err error) {
 	t.Helper()
 	timeout := time.After(20 * time.Second)
 	for {
