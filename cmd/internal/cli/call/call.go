@@ -328,6 +328,11 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if x := c.Explainer(ctx); x != nil {
+			if prediction != nil {
+				// --preflight judged the token before sending: the
+				// answer is explained on that judgement, not a second.
+				x.Judged = prediction.Judgement
+			}
 			if b, err := apicall.Build(ctx, req); err == nil {
 				res.Judgement = x.Explain(ctx, b, res.Response)
 			}
