@@ -299,7 +299,107 @@ func Explain(text string) Explanation {
 			x.Candidates = append(x.Candidates, matchOf(e, score, why))
 		}
 	}
+	preferSpecific(x.Candidates)
 	return settle(x)
+}
+
+// preferSpecific ranks every candidate below the more specific
+// candidates it generalises (generalisations): API Gateway's generic
+// answer — `401 {"message":"Unauthorized"}` — is part of every JWT
+// authorizer's refusal, whose www-authenticate header says which check
+// failed, so when both match the text the header's entry explains more
+// of it. A candidate keeps its score when no more specific one matched
+// (the body alone is the generic entry's).
+func preferSpecific(cs []Match) {
+	at := make(map[string]int, len(cs))
+	for i, c := range cs {
+		at[c.ID] = i
+	}
+	// A chain of generalisations is shorter than the candidates: each
+	// round settles one more link.
+	for range cs {
+		changed := false
+		for i := range cs {
+			for _, g := range generalisations()[cs[i].ID] {
+				j, ok := at[g]
+				if !ok || cs[j].Score < cs[i].Score {
+					continue
+				}
+				cs[j].Score = cs[i].Score - 1
+				if why := "less specific than " + cs[i].ID; !slices.Contains(cs[j].Why, why) {
+					cs[j].Why = append(cs[j].Why, why)
+				}
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// generalisations are, per entry of the explain table, the entries
+// whose exact error (ExplainError) is part of its own: the general
+// entry's text, each ‹…› (a part that varies) or … standing for any
+// text, is found in the specific entry's, and not the reverse. So
+// `401 {"message":"Unauthorized"}` generalises every JWT authorizer
+// refusal, and the header with error_description="‹another reason›"
+// generalises each reason of its own (audience, issuer, …).
+var generalisations = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	ids := slices.Sorted(maps.Keys(explainErrors))
+	for _, specific := range ids {
+		for _, general := range ids {
+			if general != specific && generalises(explainErrors[general], explainErrors[specific]) &&
+				!generalises(explainErrors[specific], explainErrors[general]) {
+				out[specific] = append(out[specific], general)
+			}
+		}
+	}
+	return out
+})
+
+// generalises says whether the exact error general, its varying parts
+// (‹…›, …) standing for any text, occurs in the exact error specific.
+func generalises(general, specific string) bool {
+	rest := specific
+	for _, lit := range literalParts(general) {
+		i := strings.Index(rest, lit)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(lit):]
+	}
+	return true
+}
+
+// literalParts are an exact error's fixed parts, in order: the text
+// between its varying parts (‹…› and …).
+func literalParts(s string) []string {
+	var out []string
+	add := func(p string) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	for s != "" {
+		i := strings.IndexAny(s, "‹…")
+		if i < 0 {
+			add(s)
+			break
+		}
+		add(s[:i])
+		if strings.HasPrefix(s[i:], "…") {
+			s = s[i+len("…"):]
+			continue
+		}
+		end := strings.Index(s[i:], "›")
+		if end < 0 {
+			break // an unclosed ‹: the rest varies
+		}
+		s = s[i+end+len("›"):]
+	}
+	return out
 }
 
 var refRe = lazyregexp.New(`^[a-fA-F][0-9]{1,2}$`)
