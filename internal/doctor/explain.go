@@ -160,6 +160,22 @@ var userPoolCodes = sync.OnceValue(func() map[string]bool {
 	return out
 })
 
+var (
+	// gatewayBodyRe is a JSON object holding only a message, as API
+	// Gateway answers (compact or pretty-printed).
+	gatewayBodyRe = lazyregexp.New(`\{\s*"([Mm]essage)"\s*:\s*("[^"\\]*"|null)\s*\}`)
+	// bearerErrRe is a bearer challenge's error (www-authenticate).
+	bearerErrRe = lazyregexp.New(`(?i)\bbearer\b[^\n]*?\berror\s*=\s*"?(invalid_token|insufficient_scope)\b`)
+)
+
+// bearerStatus is the status of a bearer challenge's error (RFC 6750
+// §3.1).
+var bearerStatus = map[string]string{"invalid_token": "401", "insufficient_scope": "403"}
+
+// hostedUIOps are the operations of the hosted UI's endpoints
+// (endpointRe): a text showing one was answered there.
+var hostedUIOps = []string{"Authorize", "Token", "Revoke", "UserInfo"}
+
 // identityOps and stsOps are the operations that show which service
 // answered (identity pools' "NotAuthorizedException" is not the user
 // pool's).
@@ -201,6 +217,15 @@ func clues(text string) Clue {
 	}
 	for _, m := range statusRe.FindAllStringSubmatch(text, -1) {
 		add(m[1])
+	}
+	// A paste without its status line still shows the status: API
+	// Gateway's own bodies are each its answer of one status, and a
+	// bearer challenge's error names one (RFC 6750 §3.1).
+	for _, m := range gatewayBodyRe.FindAllStringSubmatch(text, -1) {
+		add(gatewayBodies[`{"`+m[1]+`":`+m[2]+`}`])
+	}
+	for _, m := range bearerErrRe.FindAllStringSubmatch(text, -1) {
+		add(bearerStatus[strings.ToLower(m[1])])
 	}
 	for _, code := range slices.Sorted(maps.Keys(stsCodeRes())) {
 		if stsCodeRes()[code].MatchString(text) {
@@ -322,14 +347,16 @@ func preferSpecific(cs []Match) {
 		for i := range cs {
 			for _, g := range generalisations()[cs[i].ID] {
 				j, ok := at[g]
-				if !ok || cs[j].Score < cs[i].Score {
+				if !ok {
 					continue
 				}
-				cs[j].Score = cs[i].Score - 1
 				if why := "less specific than " + cs[i].ID; !slices.Contains(cs[j].Why, why) {
 					cs[j].Why = append(cs[j].Why, why)
 				}
-				changed = true
+				if cs[j].Score >= cs[i].Score {
+					cs[j].Score = cs[i].Score - 1
+					changed = true
+				}
 			}
 		}
 		if !changed {
@@ -475,6 +502,9 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		}
 		score += 20 + len(best)/4
 		why = append(why, `message "`+best+`"`)
+	}
+	if e.Source == SourceGateway && slices.Contains(hostedUIOps, c.Operation) {
+		return 0, nil, false // the hosted UI's endpoint answered, not API Gateway (userInfo's 401 invalid_token)
 	}
 	if e.Source == SourceJWT && slices.ContainsFunc(c.Codes, func(code string) bool { return awsCodes()[code] }) {
 		return 0, nil, false // an AWS service's answer, not a JWT library's ("Token expired" of STS)

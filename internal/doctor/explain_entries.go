@@ -144,5 +144,21 @@ var explainEntries = []flows.Entry{
 		Fix:   "Use polling (cogscope tail --poll)."},
 }
 
+// gatewayBodies are the bodies API Gateway answers with of its own
+// (protocol reference §6, §6.2, §6.3), each with its status: a paste
+// of the body alone still shows the status.
+var gatewayBodies = map[string]string{
+	`{"message":"Unauthorized"}`:                                                         "401",
+	`{"message":"The incoming token has expired"}`:                                       "401",
+	`{"message":"Forbidden"}`:                                                            "403",
+	`{"message":"Missing Authentication Token"}`:                                         "403",
+	`{"Message":"User is not authorized to access this resource"}`:                       "403",
+	`{"Message":"User is not authorized to access this resource with an explicit deny"}`: "403",
+	`{"Message":"User is not authorized to access this resource with an explicit deny in an identity-based policy"}`: "403",
+	`{"message":"Not Found"}`:             "404",
+	`{"message":null}`:                    "500",
+	`{"message":"Internal Server Error"}`: "500",
+}
+
 // ExplainEntries returns the explain table beyond flows.Catalogue.
 func ExplainEntries() []flows.Entry { return append([]flows.Entry(nil), explainEntries...) }
