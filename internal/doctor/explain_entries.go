@@ -38,7 +38,10 @@ var explainEntries = []flows.Entry{
 		Cause: "An HTTP API JWT authorizer refused the token's times: exp has passed, or nbf/iat are ahead of the gateway's clock.",
 		Fix:   "Refresh the session ({flow:refresh}) or sign in again; check the clocks."},
 	{ID: "gateway.jwt.invalid_token", Source: SourceGateway, Code: "401",
-		Context: flows.Context{Message: "invalid_token"}, Ref: "c28",
+		// API Gateway's bearer challenge (scope="" first, spaces between
+		// the parameters), not the userInfo endpoint's (error="invalid_token",
+		// with a comma and no scheme).
+		Context: flows.Context{Message: `scope="" error="invalid_token"|error="invalid_token" error_description`}, Ref: "c28",
 		Cause: "An HTTP API JWT authorizer refused the token (its www-authenticate error_description says which check).",
 		Fix:   "Compare the token's iss, aud/client_id and exp with the authorizer (cogscope call explains the refusal; cogscope doctor --api-id checks the configuration)."},
 	{ID: "gateway.forbidden.scope", Source: SourceGateway, Code: "403",

@@ -195,18 +195,26 @@ func TestAmbiguousPastesStayAmbiguous(t *testing.T) {
 	}
 }
 
-// A paste that shows the hosted UI's userInfo endpoint answered is not
-// API Gateway's, though its status and www-authenticate look alike.
+// The hosted UI's userInfo endpoint refuses a token with a 401 and a
+// www-authenticate of its own (protocol reference §4.4): a paste that
+// shows the endpoint, or the endpoint's challenge, is not API Gateway's.
 func TestUserInfoRefusalIsNotTheGateway(t *testing.T) {
 	t.Parallel()
-	text := "GET /oauth2/userInfo HTTP/1.1\n\nHTTP/1.1 401 Unauthorized\nWWW-Authenticate: error=\"invalid_token\", error_description=\"Access token is expired, disabled, or deleted, or the user has globally signed out.\""
-	x := doctor.Explain(text)
-	if x.Best == nil || x.Best.ID != "oauth.userinfo.invalid_token" {
-		t.Fatalf("Explain(%q) = %s, want oauth.userinfo.invalid_token", text, describe(x))
-	}
-	for _, c := range x.Candidates {
-		if c.Source == doctor.SourceGateway {
-			t.Errorf("candidate %s: the gateway did not answer", c.ID)
+	const challenge = `WWW-Authenticate: error="invalid_token", error_description="Access token is expired, disabled, or deleted, or the user has globally signed out."`
+	for _, text := range []string{
+		"GET /oauth2/userInfo HTTP/1.1\n\nHTTP/1.1 401 Unauthorized\n" + challenge,
+		"> GET /oauth2/userInfo HTTP/2\n< HTTP/2 401\n< " + challenge,
+		"HTTP/2 401\n" + challenge,
+	} {
+		x := doctor.Explain(text)
+		if x.Best == nil || x.Best.ID != "oauth.userinfo.invalid_token" {
+			t.Errorf("Explain(%q) = %s, want oauth.userinfo.invalid_token", text, describe(x))
+			continue
+		}
+		for _, c := range x.Candidates {
+			if c.Source == doctor.SourceGateway {
+				t.Errorf("Explain(%q): candidate %s, but the gateway did not answer", text, c.ID)
+			}
 		}
 	}
 }
