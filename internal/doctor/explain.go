@@ -3,10 +3,12 @@ package doctor
 import (
 	"encoding/json"
 	"maps"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -310,22 +312,55 @@ func Explain(text string) Explanation {
 		return settle(x)
 	}
 	x.Clue = clues(text)
+	// An HTTP status line's reason phrase (HTTP/1.1 401 Unauthorized) is
+	// the status in words, whoever answered: it is no message of API
+	// Gateway's — unless nothing else in the text is.
+	bare := withoutReasonPhrases(text)
+	x.Candidates = scoreAll(x.Clue, bare)
+	if len(x.Candidates) == 0 && bare != text {
+		x.Candidates = scoreAll(x.Clue, text)
+	}
+	preferSpecific(x.Candidates)
+	return settle(x)
+}
+
+// scoreAll scores every explainable entry against text.
+func scoreAll(c Clue, text string) []Match {
 	// A redirect URL carries the provider's words form-encoded
 	// (error_description=Bad+id_token+issuer…): match their decoded form too.
 	low := strings.ToLower(text)
 	if dec, err := url.QueryUnescape(text); err == nil && dec != text {
 		low += "\n" + strings.ToLower(dec)
 	}
+	var out []Match
 	for _, e := range allEntries() {
 		if !slices.Contains(explainable, e.Source) {
 			continue
 		}
-		if score, why, ok := scoreEntry(e, x.Clue, low); ok {
-			x.Candidates = append(x.Candidates, matchOf(e, score, why))
+		if score, why, ok := scoreEntry(e, c, low); ok {
+			out = append(out, matchOf(e, score, why))
 		}
 	}
-	preferSpecific(x.Candidates)
-	return settle(x)
+	return out
+}
+
+// statusLineRe is an HTTP status line (curl -i, -v's "< "), its reason
+// phrase apart.
+var statusLineRe = lazyregexp.New(`(?m)^([<>*]?[ \t]*HTTP/\d(?:\.\d)?[ \t]+(\d{3}))[ \t]+([A-Za-z][A-Za-z' -]*?)[ \t]*(\r?)$`)
+
+// withoutReasonPhrases is text with the reason phrase of each status
+// line dropped when it is the status's standard one.
+func withoutReasonPhrases(text string) string {
+	return statusLineRe.ReplaceAllStringFunc(text, func(line string) string {
+		m := statusLineRe.FindStringSubmatch(line)
+		if m == nil {
+			return line
+		}
+		if code, err := strconv.Atoi(m[2]); err != nil || !strings.EqualFold(m[3], http.StatusText(code)) {
+			return line
+		}
+		return m[1] + m[4]
+	})
 }
 
 // preferSpecific ranks every candidate below the more specific

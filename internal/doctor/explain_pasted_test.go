@@ -205,6 +205,7 @@ func TestUserInfoRefusalIsNotTheGateway(t *testing.T) {
 		"GET /oauth2/userInfo HTTP/1.1\n\nHTTP/1.1 401 Unauthorized\n" + challenge,
 		"> GET /oauth2/userInfo HTTP/2\n< HTTP/2 401\n< " + challenge,
 		"HTTP/2 401\n" + challenge,
+		"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n" + challenge,
 	} {
 		x := doctor.Explain(text)
 		if x.Best == nil || x.Best.ID != "oauth.userinfo.invalid_token" {
@@ -233,4 +234,40 @@ func describe(x doctor.Explanation) string {
 		b.WriteString(" | " + c.ID + "(" + itoa(c.Score) + ")")
 	}
 	return b.String()
+}
+
+// An HTTP/1.1 status line's reason phrase is the status in words, sent
+// by any server: it is not API Gateway's body, so another service's
+// answer in a curl -i dump is that service's — and the status line
+// alone is still the gateway's generic answer.
+func TestReasonPhraseIsNotTheGatewaysBody(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, text string
+		want       []string // the best, or every candidate of an ambiguous answer
+	}{
+		{"the token endpoint's 401", "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json;charset=UTF-8\r\n\r\n{\"error\":\"invalid_client\"}",
+			[]string{"oauth.revoke.invalid_client", "oauth.token.invalid_client"}},
+		{"Cognito's 500", "HTTP/1.1 500 Internal Server Error\r\nx-amzn-ErrorType: InternalErrorException\r\n\r\n{\"__type\":\"InternalErrorException\",\"message\":\"Internal error\"}",
+			[]string{"cognito.InternalErrorException"}},
+		{"curl -v, the status line alone", "< HTTP/1.1 401 Unauthorized", []string{"gateway.unauthorized"}},
+		{"the gateway's body under it", "HTTP/1.1 401 Unauthorized\r\n\r\n{\"message\":\"Unauthorized\"}", []string{"gateway.unauthorized"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			x := doctor.Explain(tc.text)
+			var got []string
+			if x.Best != nil {
+				got = []string{x.Best.ID}
+			} else {
+				for _, c := range x.Candidates {
+					got = append(got, c.ID)
+				}
+				slices.Sort(got)
+			}
+			if !slices.Equal(got, tc.want) || (len(tc.want) > 1) != x.Ambiguous {
+				t.Errorf("Explain(%q) = %s, want %v", tc.text, describe(x), tc.want)
+			}
+		})
+	}
 }
