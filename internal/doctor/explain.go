@@ -3,10 +3,12 @@ package doctor
 import (
 	"encoding/json"
 	"maps"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -160,6 +162,22 @@ var userPoolCodes = sync.OnceValue(func() map[string]bool {
 	return out
 })
 
+var (
+	// gatewayBodyRe is a JSON object holding only a message, as API
+	// Gateway answers (compact or pretty-printed).
+	gatewayBodyRe = lazyregexp.New(`\{\s*"([Mm]essage)"\s*:\s*("[^"\\]*"|null)\s*\}`)
+	// bearerErrRe is a bearer challenge's error (www-authenticate).
+	bearerErrRe = lazyregexp.New(`(?i)\bbearer\b[^\n]*?\berror\s*=\s*"?(invalid_token|insufficient_scope)\b`)
+)
+
+// bearerStatus is the status of a bearer challenge's error (RFC 6750
+// §3.1).
+var bearerStatus = map[string]string{"invalid_token": "401", "insufficient_scope": "403"}
+
+// hostedUIOps are the operations of the hosted UI's endpoints
+// (endpointRe): a text showing one was answered there.
+var hostedUIOps = []string{"Authorize", "Token", "Revoke", "UserInfo"}
+
 // identityOps and stsOps are the operations that show which service
 // answered (identity pools' "NotAuthorizedException" is not the user
 // pool's).
@@ -201,6 +219,15 @@ func clues(text string) Clue {
 	}
 	for _, m := range statusRe.FindAllStringSubmatch(text, -1) {
 		add(m[1])
+	}
+	// A paste without its status line still shows the status: API
+	// Gateway's own bodies are each its answer of one status, and a
+	// bearer challenge's error names one (RFC 6750 §3.1).
+	for _, m := range gatewayBodyRe.FindAllStringSubmatch(text, -1) {
+		add(gatewayBodies[`{"`+m[1]+`":`+m[2]+`}`])
+	}
+	for _, m := range bearerErrRe.FindAllStringSubmatch(text, -1) {
+		add(bearerStatus[strings.ToLower(m[1])])
 	}
 	for _, code := range slices.Sorted(maps.Keys(stsCodeRes())) {
 		if stsCodeRes()[code].MatchString(text) {
@@ -285,21 +312,156 @@ func Explain(text string) Explanation {
 		return settle(x)
 	}
 	x.Clue = clues(text)
+	// An HTTP status line's reason phrase (HTTP/1.1 401 Unauthorized) is
+	// the status in words, whoever answered: it is no message of API
+	// Gateway's — unless nothing else in the text is.
+	bare := withoutReasonPhrases(text)
+	x.Candidates = scoreAll(x.Clue, bare)
+	if len(x.Candidates) == 0 && bare != text {
+		x.Candidates = scoreAll(x.Clue, text)
+	}
+	preferSpecific(x.Candidates)
+	return settle(x)
+}
+
+// scoreAll scores every explainable entry against text.
+func scoreAll(c Clue, text string) []Match {
 	// A redirect URL carries the provider's words form-encoded
 	// (error_description=Bad+id_token+issuer…): match their decoded form too.
 	low := strings.ToLower(text)
 	if dec, err := url.QueryUnescape(text); err == nil && dec != text {
 		low += "\n" + strings.ToLower(dec)
 	}
+	var out []Match
 	for _, e := range allEntries() {
 		if !slices.Contains(explainable, e.Source) {
 			continue
 		}
-		if score, why, ok := scoreEntry(e, x.Clue, low); ok {
-			x.Candidates = append(x.Candidates, matchOf(e, score, why))
+		if score, why, ok := scoreEntry(e, c, low); ok {
+			out = append(out, matchOf(e, score, why))
 		}
 	}
-	return settle(x)
+	return out
+}
+
+// statusLineRe is an HTTP status line (curl -i, -v's "< "), its reason
+// phrase apart.
+var statusLineRe = lazyregexp.New(`(?m)^([<>*]?[ \t]*HTTP/\d(?:\.\d)?[ \t]+(\d{3}))[ \t]+([A-Za-z][A-Za-z' -]*?)[ \t]*(\r?)$`)
+
+// withoutReasonPhrases is text with the reason phrase of each status
+// line dropped when it is the status's standard one.
+func withoutReasonPhrases(text string) string {
+	return statusLineRe.ReplaceAllStringFunc(text, func(line string) string {
+		m := statusLineRe.FindStringSubmatch(line)
+		if m == nil {
+			return line
+		}
+		if code, err := strconv.Atoi(m[2]); err != nil || !strings.EqualFold(m[3], http.StatusText(code)) {
+			return line
+		}
+		return m[1] + m[4]
+	})
+}
+
+// preferSpecific ranks every candidate below the more specific
+// candidates it generalises (generalisations): API Gateway's generic
+// answer — `401 {"message":"Unauthorized"}` — is part of every JWT
+// authorizer's refusal, whose www-authenticate header says which check
+// failed, so when both match the text the header's entry explains more
+// of it. A candidate keeps its score when no more specific one matched
+// (the body alone is the generic entry's).
+func preferSpecific(cs []Match) {
+	at := make(map[string]int, len(cs))
+	for i, c := range cs {
+		at[c.ID] = i
+	}
+	// A chain of generalisations is shorter than the candidates: each
+	// round settles one more link.
+	for range cs {
+		changed := false
+		for i := range cs {
+			for _, g := range generalisations()[cs[i].ID] {
+				j, ok := at[g]
+				if !ok {
+					continue
+				}
+				if why := "less specific than " + cs[i].ID; !slices.Contains(cs[j].Why, why) {
+					cs[j].Why = append(cs[j].Why, why)
+				}
+				if cs[j].Score >= cs[i].Score {
+					cs[j].Score = cs[i].Score - 1
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// generalisations are, per entry of the explain table, the entries
+// whose exact error (ExplainError) is part of its own: the general
+// entry's text, each ‹…› (a part that varies) or … standing for any
+// text, is found in the specific entry's, and not the reverse. So
+// `401 {"message":"Unauthorized"}` generalises every JWT authorizer
+// refusal, and the header with error_description="‹another reason›"
+// generalises each reason of its own (audience, issuer, …).
+var generalisations = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	ids := slices.Sorted(maps.Keys(explainErrors))
+	for _, specific := range ids {
+		for _, general := range ids {
+			if general != specific && generalises(explainErrors[general], explainErrors[specific]) &&
+				!generalises(explainErrors[specific], explainErrors[general]) {
+				out[specific] = append(out[specific], general)
+			}
+		}
+	}
+	return out
+})
+
+// generalises says whether the exact error general, its varying parts
+// (‹…›, …) standing for any text, occurs in the exact error specific.
+func generalises(general, specific string) bool {
+	rest := specific
+	for _, lit := range literalParts(general) {
+		i := strings.Index(rest, lit)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(lit):]
+	}
+	return true
+}
+
+// literalParts are an exact error's fixed parts, in order: the text
+// between its varying parts (‹…› and …).
+func literalParts(s string) []string {
+	var out []string
+	add := func(p string) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	for s != "" {
+		i := strings.IndexAny(s, "‹…")
+		if i < 0 {
+			add(s)
+			break
+		}
+		add(s[:i])
+		if strings.HasPrefix(s[i:], "…") {
+			s = s[i+len("…"):]
+			continue
+		}
+		end := strings.Index(s[i:], "›")
+		if end < 0 {
+			break // an unclosed ‹: the rest varies
+		}
+		s = s[i+end+len("›"):]
+	}
+	return out
 }
 
 var refRe = lazyregexp.New(`^[a-fA-F][0-9]{1,2}$`)
@@ -375,6 +537,9 @@ func scoreEntry(e flows.Entry, c Clue, low string) (int, []string, bool) {
 		}
 		score += 20 + len(best)/4
 		why = append(why, `message "`+best+`"`)
+	}
+	if e.Source == SourceGateway && slices.Contains(hostedUIOps, c.Operation) {
+		return 0, nil, false // the hosted UI's endpoint answered, not API Gateway (userInfo's 401 invalid_token)
 	}
 	if e.Source == SourceJWT && slices.ContainsFunc(c.Codes, func(code string) bool { return awsCodes()[code] }) {
 		return 0, nil, false // an AWS service's answer, not a JWT library's ("Token expired" of STS)

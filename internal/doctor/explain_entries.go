@@ -38,7 +38,10 @@ var explainEntries = []flows.Entry{
 		Cause: "An HTTP API JWT authorizer refused the token's times: exp has passed, or nbf/iat are ahead of the gateway's clock.",
 		Fix:   "Refresh the session ({flow:refresh}) or sign in again; check the clocks."},
 	{ID: "gateway.jwt.invalid_token", Source: SourceGateway, Code: "401",
-		Context: flows.Context{Message: "invalid_token"}, Ref: "c28",
+		// API Gateway's bearer challenge (scope="" first, spaces between
+		// the parameters), not the userInfo endpoint's (error="invalid_token",
+		// with a comma and no scheme).
+		Context: flows.Context{Message: `scope="" error="invalid_token"|error="invalid_token" error_description`}, Ref: "c28",
 		Cause: "An HTTP API JWT authorizer refused the token (its www-authenticate error_description says which check).",
 		Fix:   "Compare the token's iss, aud/client_id and exp with the authorizer (cogscope call explains the refusal; cogscope doctor --api-id checks the configuration)."},
 	{ID: "gateway.forbidden.scope", Source: SourceGateway, Code: "403",
@@ -142,6 +145,22 @@ var explainEntries = []flows.Entry{
 		Context: flows.Context{Message: "streaming-logs|could not connect to the endpoint url"}, Ref: "e49",
 		Cause: "Live Tail's endpoint is not available in this partition or region.",
 		Fix:   "Use polling (cogscope tail --poll)."},
+}
+
+// gatewayBodies are the bodies API Gateway answers with of its own
+// (protocol reference §6, §6.2, §6.3), each with its status: a paste
+// of the body alone still shows the status.
+var gatewayBodies = map[string]string{
+	`{"message":"Unauthorized"}`:                                                         "401",
+	`{"message":"The incoming token has expired"}`:                                       "401",
+	`{"message":"Forbidden"}`:                                                            "403",
+	`{"message":"Missing Authentication Token"}`:                                         "403",
+	`{"Message":"User is not authorized to access this resource"}`:                       "403",
+	`{"Message":"User is not authorized to access this resource with an explicit deny"}`: "403",
+	`{"Message":"User is not authorized to access this resource with an explicit deny in an identity-based policy"}`: "403",
+	`{"message":"Not Found"}`:             "404",
+	`{"message":null}`:                    "500",
+	`{"message":"Internal Server Error"}`: "500",
 }
 
 // ExplainEntries returns the explain table beyond flows.Catalogue.

@@ -28,14 +28,16 @@ var explainSections = []struct{ source, title, about string }{
 // explainErrors are, per explain entry, the exact error text it
 // explains, as the failure catalogue (§c, §d, §e) and the protocol
 // reference (§6, §7) quote it: the entry's heading on the page. A test
-// keeps each one explained as its own entry.
+// keeps each one explained as its own entry. Explain ranks by them too:
+// an entry whose exact error is part of another's is the less specific
+// of the two (generalisations).
 var explainErrors = map[string]string{
 	"gateway.jwt.audience":                 `401 {"message":"Unauthorized"}, www-authenticate: Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"`,
 	"gateway.jwt.issuer":                   `401 {"message":"Unauthorized"}, www-authenticate: Bearer scope="" error="invalid_token" error_description="the token does not have a valid issuer"`,
 	"gateway.jwt.signature":                `401 {"message":"Unauthorized"}, www-authenticate: Bearer scope="" error="invalid_token" error_description="the token signature is invalid"`,
 	"gateway.expired.rest":                 `401 {"message":"The incoming token has expired"}`,
 	"gateway.jwt.expired":                  `401 {"message":"Unauthorized"}, www-authenticate: Bearer scope="" error="invalid_token" error_description="the token has expired"`,
-	"gateway.jwt.invalid_token":            `401 www-authenticate: Bearer scope="" error="invalid_token" error_description="‹another reason›"`,
+	"gateway.jwt.invalid_token":            `401 {"message":"Unauthorized"}, www-authenticate: Bearer scope="" error="invalid_token" error_description="‹another reason›"`,
 	"gateway.forbidden.scope":              `403 {"message":"Forbidden"}, www-authenticate: Bearer scope="‹route scopes›" error="insufficient_scope"`,
 	"gateway.lambda.explicit-deny":         `403 {"Message":"User is not authorized to access this resource with an explicit deny"}`,
 	"gateway.lambda.policy":                `403 {"Message":"User is not authorized to access this resource"}`,

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,6 +164,14 @@ func TestConsoleExplainsAPastedError(t *testing.T) {
 		if err != nil || x.Best == nil || x.Best.ID != id || x.Best.Link != flows.RefURL(id) {
 			t.Errorf("%s: %+v %v", text, x.Best, err)
 		}
+	}
+	// A JWT authorizer's refusal pasted whole is one cause (the header's),
+	// the generic 401 body's among the others, as `cogscope explain` says.
+	refusal := "HTTP/2 401\nwww-authenticate: Bearer scope=\"\" error=\"invalid_token\" error_description=\"the token could not be decoded\"\n\n{\"message\":\"Unauthorized\"}"
+	x, err = doc.Explain(ctx, refusal, service.DoctorRequest{Flow: service.FlowSRP})
+	if err != nil || x.Ambiguous || x.Best == nil || x.Best.ID != "gateway.jwt.invalid_token" ||
+		!slices.ContainsFunc(x.Others, func(c service.Cause) bool { return c.ID == "gateway.unauthorized" }) {
+		t.Errorf("JWT refusal: %+v %v", x, err)
 	}
 	// Text that matches nothing is said to, without reading anything.
 	x, err = doc.Explain(ctx, "it does not work", service.DoctorRequest{Flow: service.FlowSRP})

@@ -74,6 +74,12 @@ func TestExplain(t *testing.T) {
 			[]string{"jwt.token-use\n", "see:   " + flows.RefURL("jwt.token-use") + "\n"}, []string{"(d36)"}},
 		{"logs", "", []string{"explain", "ResourceNotFoundException: The specified log group does not exist."}, 0,
 			[]string{"logs.group-not-found\n", "see:   " + flows.RefURL("logs.group-not-found") + "\n"}, []string{"(e48)"}},
+		// A JWT authorizer's refusal pasted whole: the header's reason,
+		// though it has no entry of its own, says more than the body.
+		{"body and header", `{"message":"Unauthorized"}` + "\n" + `www-authenticate: Bearer scope="" error="invalid_token" error_description="the token could not be decoded"`, []string{"explain"}, 0,
+			[]string{"gateway.jwt.invalid_token\n", "Also possible:\n  gateway.unauthorized:"}, []string{"causes fit"}},
+		{"body alone", "", []string{"explain", `{"message":"Unauthorized"}`}, 0,
+			[]string{"gateway.unauthorized\n", "code 401"}, []string{"causes fit", "gateway.jwt.invalid_token"}},
 		{"ambiguous", "", []string{"explain", "invalid_scope"}, 1, []string{"2 causes fit", "oauth.authorize.invalid_scope", "oauth.token.invalid_scope"}, nil},
 		{"nothing", "", []string{"explain", "the weather is fine"}, 1, []string{"No cause in the catalogue"}, nil},
 		{"id", "", []string{"explain", "cognito.NotAuthorizedException.secret-hash-none-sent"}, 0, []string{"none was sent"}, nil},
