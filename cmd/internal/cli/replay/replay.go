@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ type ReplayOptions struct {
 	JSON              bool
 	// Hosted are the pkce sign-ins' flags (hosted.go).
 	Hosted HostedOptions
+	// IdentityPoolID is where the signed calls' credentials come from
+	// (sigv4.go).
+	IdentityPoolID string
 
 	FlagsSet map[string]bool
 }
@@ -149,6 +153,9 @@ reached, a challenge the recording met that nothing answers).`,
 			if o.PasswordStdin && o.PasswordEnv != "" {
 				return cmdutil.UsageErr("give --password-stdin or --password-env, not both")
 			}
+			if err := checkIdentityPoolFlag(o); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(o)
 			}
@@ -164,6 +171,7 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
 	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
+	addSigV4Flags(fl, o)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
 }
@@ -189,6 +197,9 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 		}
 	}
 	if err := checkScriptFlags(o, rec); err != nil {
+		return err
+	}
+	if err := checkSigV4Flags(o, rec); err != nil {
 		return err
 	}
 	r, err := newRunner(ctx, o, rec)
@@ -249,6 +260,7 @@ type runner struct {
 	secrets  []string
 	keys     *inspect.Cache
 	explain  *apicall.Explainer
+	sigv4    sigv4Creds // the signed calls' credentials (sigv4.go)
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
@@ -590,8 +602,17 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 	started := r.f.Clock()()
 	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
 	var token string
+	var sign func(*http.Request, []byte) error
+	var signer *cmdutil.SigV4
 	switch c.TokenKind {
 	case apicall.TokenNone:
+	case apicall.TokenSigV4:
+		var notSent string
+		var err error
+		if sign, signer, notSent, err = r.sign(ctx, c, tokens); err != nil || sign == nil {
+			skipped.Error = "not sent: " + notSent
+			return skipped, err
+		}
 	case apicall.TokenAccess, apicall.TokenID:
 		if tokens == nil {
 			return skipped, nil // not sent: no token
@@ -601,14 +622,17 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 			token = tokens.IDToken
 		}
 	default:
-		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
+		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token, or a SigV4 signature, only", c.TokenKind)
 		return skipped, nil
 	}
-	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
+	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind, Sign: sign}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
 		return skipped, cmdutil.UsageErr("call %s %s: %s", termtext.Line(c.Method), termtext.Line(c.Path), termtext.Line(err.Error()))
+	}
+	if signer != nil && res != nil {
+		signer.Redact(res.Response)
 	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if b, err := apicall.Build(ctx, req); err == nil {
