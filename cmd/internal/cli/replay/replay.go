@@ -610,7 +610,7 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		var notSent string
 		var err error
 		if sign, signer, notSent, err = r.sign(ctx, c, tokens); err != nil || sign == nil {
-			skipped.Error = "not sent: " + notSent
+			skipped.Error = transcript.NotSent + notSent
 			return skipped, err
 		}
 	case apicall.TokenAccess, apicall.TokenID:
