@@ -637,6 +637,9 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if b, err := apicall.Build(ctx, req); err == nil {
 			res.Judgement = r.explainer(ctx).Explain(ctx, b, res.Response)
+			if signer != nil {
+				explainSigned(res.Judgement)
+			}
 		}
 	}
 	jti := ""

@@ -110,3 +110,23 @@ func (r *runner) sign(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		return err
 	}, s, "", nil
 }
+
+// checkAuthorizationType is the failed check of a signed call refused by
+// a route that is no longer AWS_IAM.
+const checkAuthorizationType = "authorization_type"
+
+// explainSigned rewords the explanation of a signed call's refusal when
+// API Gateway's configuration says the route is no longer AWS_IAM: the
+// authorizer judged the signature as if it were a token ("whitespace
+// inside the token"), while what differs is the route's authorization.
+func explainSigned(j *apicall.Judgement) {
+	if j == nil || j.Route == nil || j.Route.AuthorizationType == "" || j.Route.AuthorizationType == "AWS_IAM" {
+		return
+	}
+	what := j.Route.AuthorizationType
+	if a := j.Route.Authorizer; a != nil && a.Name != "" {
+		what += " (authorizer " + a.Name + ")"
+	}
+	j.FailedCheck, j.Cause, j.Fix, j.Mistakes = checkAuthorizationType, apicall.CauseUnknown, "", nil
+	j.Reason = "the route is " + termtext.Line(what) + ", no longer AWS_IAM: it wants a token, and the recorded call was SigV4-signed"
+}

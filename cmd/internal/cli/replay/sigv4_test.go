@@ -190,7 +190,8 @@ func TestReplaySigV4(t *testing.T) {
 			"iamdev 200, iamtwin not sent: no credentials to sign with: credentials from identity pool " + identity.DemoPoolID(w.stack.Region) + ": ", ""},
 		{"no ID token: the sign-in stopped", "mfa", []string{"--identity-pool-id", idTwin}, 1, 0,
 			"iamdev 200, mfa not sent: no credentials to sign with: the replay's sign-ins got no ID token to trade at identity pool " + idTwin, ""},
-		{"the route is no longer AWS_IAM", "iamjwt", []string{"--identity-pool-id", idTwin}, 1, 401, "iamdev 200, iamjwt 401", ""},
+		{"the route is no longer AWS_IAM", "iamjwt", []string{"--identity-pool-id", idTwin}, 1, 401,
+			"iamdev 200, iamjwt 401: `authorization_type` check failed in iamjwt: the route is JWT (authorizer jwt), no longer AWS_IAM: it wants a token, and the recorded call was SigV4-signed", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
