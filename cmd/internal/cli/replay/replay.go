@@ -133,6 +133,15 @@ tokens of the replay's earlier sign-in at the token endpoint. A refusal
 compared like the others; a confidential client's secret is taken as
 above.
 
+A call recorded with "call --sigv4" (an AWS_IAM route) is re-sent signed,
+with credentials got as call --sigv4 gets them, from the replay's own ID
+token: traded at --identity-pool-id, else (on the local stack) at its demo
+identity pool, else the target's AWS credential chain — once, at the first
+signed call. When none can be had (the replayed sign-in got no ID token,
+the identity pool refuses it, no AWS credentials) the call is not sent, and
+that is a difference with the reason. The signature and the session token
+appear nowhere in the output.
+
 Secrets on stdin are read in login's order: the client secret, the
 password, the new password.
 
@@ -146,7 +155,8 @@ reached, a challenge the recording met that nothing answers).`,
   pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin
   cogscope --profile prod replay custom.json --answer CUSTOM_CHALLENGE=42
   cogscope --profile prod replay otp.json --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
-  cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json`,
+  cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json
+  cogscope --profile prod replay iam.json --identity-pool-id eu-west-1:11111111-2222-3333-4444-555555555555`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File, o.FlagsSet = args[0], cmdutil.FlagsSet(cmd)
