@@ -21,6 +21,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cli/login"
 	"github.com/cogscope/cogscope/cmd/internal/cli/transcriptcmd"
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil/cmdtest"
 	"github.com/cogscope/cogscope/flows/rolemap"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/local/apigw"
@@ -334,5 +335,29 @@ func TestSignKeepsEverySignatureSecret(t *testing.T) {
 	r = &runner{sigv4: sigv4Creds{found: true, notSent: "no credentials to sign with: x"}}
 	if sign, _, why, err := r.sign(context.Background(), transcript.Call{}, nil); sign != nil || err != nil || why != "no credentials to sign with: x" {
 		t.Errorf("no credentials: sign %v, why %q, err %v", sign != nil, why, err)
+	}
+}
+
+// TestReplayIdentityPoolFlag parses --identity-pool-id through runF:
+// kept as given when it is <region>:<uuid>, refused before running
+// otherwise.
+func TestReplayIdentityPoolFlag(t *testing.T) {
+	t.Parallel()
+	const id = "eu-west-1:11111111-2222-3333-4444-555555555555"
+	for _, tc := range []struct {
+		name, value, wantErr string
+	}{
+		{"valid", id, ""},
+		{"no uuid", "eu-west-1", `--identity-pool-id "eu-west-1": want <region>:<uuid>`},
+		{"upper case", "EU-WEST-1:11111111-2222-3333-4444-555555555555", "want <region>:<uuid>"},
+		{"empty", "", `--identity-pool-id "": want <region>:<uuid>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, o := cmdtest.ParseFlags(t, NewCmdReplay, []string{"f.json", "--identity-pool-id", tc.value}, tc.wantErr)
+			if tc.wantErr == "" && (o.IdentityPoolID != id || !o.FlagsSet["identity-pool-id"]) {
+				t.Errorf("options %+v", o)
+			}
+		})
 	}
 }
