@@ -107,7 +107,7 @@ func callOutcome(c *Call) string {
 	switch {
 	case c.Status != 0:
 		return fmt.Sprint(c.Status)
-	case c.Error != "":
+	case c.Error != "" && !strings.HasPrefix(c.Error, NotSent):
 		return "no answer"
 	}
 	return "not sent"
@@ -273,7 +273,7 @@ func diffCall(ta, tb *Transcript, a, b *Call, la, lb string) []string {
 	if x == nil || x.FailedCheck == "" {
 		why := ""
 		if b.Error != "" {
-			why = ": " + b.Error
+			why = ": " + strings.TrimPrefix(b.Error, NotSent)
 		} else if b.Message != "" {
 			why = ": " + b.Message
 		}

@@ -54,6 +54,12 @@ func TestDiff(t *testing.T) {
 			"call 1": "no token"}},
 		{"shorter", session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"}),
 			map[string]string{"call 1": "prod did not call"}},
+		{"not sent", session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"},
+			Call{Method: "GET", Path: "/private", Error: NotSent + "no credentials to sign with: the pool refused"}),
+			map[string]string{"call 1": "dev 200, prod not sent: no credentials to sign with: the pool refused"}},
+		{"no answer", session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"},
+			Call{Method: "GET", Path: "/private", Error: "connection refused"}),
+			map[string]string{"call 1": "dev 200, prod no answer: connection refused"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -187,7 +187,8 @@ type Call struct {
 	Message     string       `json:"message,omitempty"`
 	Explanation *Explanation `json:"explanation,omitempty"`
 	Logs        []LogLine    `json:"logs,omitempty"`
-	// Error is why no answer came (network, timeout).
+	// Error is why no answer came (network, timeout), or, after NotSent,
+	// why the call was not sent at all.
 	Error string `json:"error,omitempty"`
 	// Skipped, in a replay, says why the call was not re-sent (it sent a
 	// pasted token or a signature the replay cannot reproduce); such a
@@ -234,3 +235,8 @@ func (t *Transcript) TokenByJTI(jti string) (Token, bool) {
 	}
 	return Token{}, false
 }
+
+// NotSent begins a Call's Error when the call was not sent at all (a
+// smoke run's AWS_IAM route, a replay's signed call, with nothing to sign
+// it with): its outcome is "not sent", the rest of Error says why.
+const NotSent = "not sent: "

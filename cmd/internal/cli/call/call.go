@@ -206,7 +206,7 @@ func (o *CallOptions) check() error {
 	} else if set["identity-pool-id"] && !o.Routes {
 		return cmdutil.UsageErr("--identity-pool-id needs --sigv4 or --routes (it names where the signing credentials come from)")
 	}
-	if set["identity-pool-id"] && !validIdentityPoolID(o.IdentityPoolID) {
+	if set["identity-pool-id"] && !cmdutil.ValidIdentityPoolID(o.IdentityPoolID) {
 		return cmdutil.UsageErr("--identity-pool-id %q: want <region>:<uuid>", o.IdentityPoolID)
 	}
 	if o.Timeout <= 0 {
@@ -292,12 +292,12 @@ func callRun(ctx context.Context, o *CallOptions) error {
 	if err != nil {
 		return usageOf(err)
 	}
-	var signer *sigv4Signer
+	var signer *cmdutil.SigV4
 	if o.SigV4 {
 		if signer, err = o.newSigner(ctx, c, b.Info.URL); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.Region, signer.source)
+		fmt.Fprintf(o.IO.ErrOut, "Signing with SigV4 (execute-api, %s) with credentials from %s.\n", signer.Region, signer.Source)
 		req.Sign, req.TokenKind = signer.Sign, apicall.TokenNone
 	} else if req.Token, req.TokenKind, err = o.token(ctx, c, b.Info.URL); err != nil {
 		return err

@@ -138,7 +138,7 @@ func (o *CallOptions) smokeSigner(ctx context.Context, c *Context, p *smokePlan)
 		fmt.Fprintf(o.IO.ErrOut, "note: AWS_IAM routes are not signed: %s\n", termtext.Line(why))
 		return nil, why
 	}
-	fmt.Fprintf(o.IO.ErrOut, "Signing AWS_IAM routes with SigV4 (execute-api, %s) with credentials from %s.\n", s.Region, s.source)
+	fmt.Fprintf(o.IO.ErrOut, "Signing AWS_IAM routes with SigV4 (execute-api, %s) with credentials from %s.\n", s.Region, s.Source)
 	return s.Sign, ""
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ type ReplayOptions struct {
 	JSON              bool
 	// Hosted are the pkce sign-ins' flags (hosted.go).
 	Hosted HostedOptions
+	// IdentityPoolID is where the signed calls' credentials come from
+	// (sigv4.go).
+	IdentityPoolID string
 
 	FlagsSet map[string]bool
 }
@@ -129,6 +133,15 @@ tokens of the replay's earlier sign-in at the token endpoint. A refusal
 compared like the others; a confidential client's secret is taken as
 above.
 
+A call recorded with "call --sigv4" (an AWS_IAM route) is re-sent signed,
+with credentials got as call --sigv4 gets them, from the replay's own ID
+token: traded at --identity-pool-id, else (on the local stack) at its demo
+identity pool, else the target's AWS credential chain — once, at the first
+signed call. When none can be had (the replayed sign-in got no ID token,
+the identity pool refuses it, no AWS credentials) the call is not sent, and
+that is a difference with the reason. The signature and the session token
+appear nowhere in the output.
+
 Secrets on stdin are read in login's order: the client secret, the
 password, the new password.
 
@@ -142,12 +155,16 @@ reached, a challenge the recording met that nothing answers).`,
   pass show cognito/machine-client | cogscope --profile prod replay machine.json --client-secret-stdin
   cogscope --profile prod replay custom.json --answer CUSTOM_CHALLENGE=42
   cogscope --profile prod replay otp.json --mfa-code-command './fetch-code "$COGSCOPE_USERNAME"'
-  cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json`,
+  cogscope --profile prod replay hosted-ui.json --redirect-uri http://localhost:8765/callback --json
+  cogscope --profile prod replay iam.json --identity-pool-id eu-west-1:11111111-2222-3333-4444-555555555555`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.File, o.FlagsSet = args[0], cmdutil.FlagsSet(cmd)
 			if o.PasswordStdin && o.PasswordEnv != "" {
 				return cmdutil.UsageErr("give --password-stdin or --password-env, not both")
+			}
+			if err := checkIdentityPoolFlag(o); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(o)
@@ -164,6 +181,7 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
 	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
+	addSigV4Flags(fl, o)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
 	return cmd
 }
@@ -189,6 +207,9 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 		}
 	}
 	if err := checkScriptFlags(o, rec); err != nil {
+		return err
+	}
+	if err := checkSigV4Flags(o, rec); err != nil {
 		return err
 	}
 	r, err := newRunner(ctx, o, rec)
@@ -249,6 +270,7 @@ type runner struct {
 	secrets  []string
 	keys     *inspect.Cache
 	explain  *apicall.Explainer
+	sigv4    sigv4Creds // the signed calls' credentials (sigv4.go)
 }
 
 func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript) (*runner, error) {
@@ -590,8 +612,17 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 	started := r.f.Clock()()
 	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
 	var token string
+	var sign func(*http.Request, []byte) error
+	var signer *cmdutil.SigV4
 	switch c.TokenKind {
 	case apicall.TokenNone:
+	case apicall.TokenSigV4:
+		var notSent string
+		var err error
+		if sign, signer, notSent, err = r.sign(ctx, c, tokens); err != nil || sign == nil {
+			skipped.Error = transcript.NotSent + notSent
+			return skipped, err
+		}
 	case apicall.TokenAccess, apicall.TokenID:
 		if tokens == nil {
 			return skipped, nil // not sent: no token
@@ -601,18 +632,24 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 			token = tokens.IDToken
 		}
 	default:
-		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
+		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token, or a SigV4 signature, only", c.TokenKind)
 		return skipped, nil
 	}
-	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
+	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind, Sign: sign}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
 		return skipped, cmdutil.UsageErr("call %s %s: %s", termtext.Line(c.Method), termtext.Line(c.Path), termtext.Line(err.Error()))
 	}
+	if signer != nil && res != nil {
+		signer.Redact(res.Response)
+	}
 	if res != nil && res.Response != nil && explainable(res.Response) {
 		if b, err := apicall.Build(ctx, req); err == nil {
 			res.Judgement = r.explainer(ctx).Explain(ctx, b, res.Response)
+			if signer != nil {
+				explainSigned(res.Judgement)
+			}
 		}
 	}
 	jti := ""
