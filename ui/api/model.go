@@ -452,7 +452,7 @@ func (m Model) send(req service.CallRequest) (Model, tea.Cmd) {
 	if req.TokenChoice != service.SendNone && req.Token == "" {
 		what := map[service.TokenChoice]string{service.SendAccess: "access token", service.SendID: "ID token",
 			service.SendPasted: "pasted token", service.SendSigV4: "ID token to trade for AWS credentials"}[req.TokenChoice]
-		return m, common.StatusError("no " + what + " to send: sign in on view 1, paste one (p), or send none (t)")
+		return m, common.StatusError("no " + what + " to send: sign in on view 1, paste one (" + m.keys.Paste.Help().Key + "), or send none (" + m.keys.Token.Help().Key + ")")
 	}
 	if !strings.HasPrefix(req.Path, "/") {
 		return m, common.StatusError("the path must start with / (e for the free-form request)")

@@ -131,8 +131,19 @@ func TestNoTokenYetIsRefusedPlainly(t *testing.T) {
 	if len(svc.Calls()) != 0 {
 		t.Fatal("nothing is sent without the token chosen")
 	}
-	if k := d.TakeKept(); len(k) != 1 || !strings.Contains(k[0].(common.StatusMsg).Text, "no access token to send") {
+	k := d.TakeKept()
+	if len(k) != 1 || !strings.Contains(k[0].(common.StatusMsg).Text, "no access token to send") {
 		t.Fatalf("status %v", k)
+	}
+	// The keys it names are the view's own (the token key moved from t
+	// to a once; the text must follow the key map).
+	keys := DefaultKeyMap()
+	want := "paste one (" + keys.Paste.Help().Key + "), or send none (" + keys.Token.Help().Key + ")"
+	if text := k[0].(common.StatusMsg).Text; !strings.Contains(text, want) {
+		t.Errorf("status %q does not name the keys: want %q", text, want)
+	}
+	if body := ansi.Strip(m.responseBody(80, 10)); !strings.Contains(body, "token chosen ("+keys.Token.Help().Key+")") {
+		t.Errorf("the empty response pane names another key: %q", body)
 	}
 }
 

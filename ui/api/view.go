@@ -379,7 +379,7 @@ func (m Model) responseTitle() string {
 func (m Model) responseBody(w, rows int) string {
 	c := m.current()
 	if c == nil {
-		return m.t.Muted.Render(ansi.Wrap("Pick a route and press enter to send it with the token chosen (t). "+
+		return m.t.Muted.Render(ansi.Wrap("Pick a route and press enter to send it with the token chosen ("+m.keys.Token.Help().Key+"). "+
 			"The response, the authorizer's judgement and the call's log lines show here.", max(w, 10), " "))
 	}
 	if c.pending {
