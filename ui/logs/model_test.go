@@ -404,7 +404,7 @@ func TestRestartCatchesUpWithoutDuplicates(t *testing.T) {
 	t.Parallel()
 	now := fakes.Now
 	clock := func() time.Time { return now }
-	svc := &scriptedLogs{refuse: errors.New("no log group to follow yet")}
+	svc := &scriptedLogs{refuse: fmt.Errorf("%w: %s do not exist", service.ErrNoGroupYet, fakes.AccessLogGroup)}
 	m := New(theme.New(true, false), svc, Options{Now: clock})
 	m.SetSize(100, 30)
 	groups := []string{fakes.AccessLogGroup, fakes.AuthorizerGroup}
@@ -413,6 +413,10 @@ func TestRestartCatchesUpWithoutDuplicates(t *testing.T) {
 	m, cmd := run(t, m, m.Follow(groups))
 	if m.running || cmd == nil {
 		t.Fatal("a refused start is retried")
+	}
+	// Groups not there yet are a wait, not a failure.
+	if line := ansi.Strip(m.statusLine()); !strings.Contains(line, "waiting: no log group to follow yet") || strings.Contains(line, "could not start") {
+		t.Errorf("status line before the first call: %q", line)
 	}
 	started := now
 	// The first call creates the groups and writes its lines; then the
@@ -483,5 +487,17 @@ func TestFollowOtherGroupsReadsFromNow(t *testing.T) {
 	m, _ = run(t, m, m.Follow([]string{fakes.AuthorizerGroup}))
 	if got := svc.reqs[1].Since; !got.Equal(now) {
 		t.Fatalf("the tail of other groups reads from %v, want now %v", got, now)
+	}
+}
+
+// A tail refused for another reason is still shown as a failure.
+func TestStartFailureIsNotAWait(t *testing.T) {
+	t.Parallel()
+	svc := &scriptedLogs{refuse: errors.New("AccessDeniedException: not authorized to perform logs:StartLiveTail")}
+	m := New(theme.New(true, false), svc, Options{Now: func() time.Time { return fakes.Now }})
+	m.SetSize(100, 30)
+	m, _ = run(t, m, m.Follow([]string{fakes.AccessLogGroup}))
+	if line := ansi.Strip(m.statusLine()); !strings.Contains(line, "tail could not start: AccessDeniedException") || strings.Contains(line, "waiting") {
+		t.Errorf("status line: %q", line)
 	}
 }

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/ui/common"
+	"github.com/cogscope/cogscope/ui/service"
 	"github.com/cogscope/cogscope/ui/theme"
 	"github.com/cogscope/cogscope/ui/widgets"
 )
@@ -71,6 +73,8 @@ func (m Model) statusLine() string {
 	}
 	var parts []string
 	switch {
+	case errors.Is(m.startErr, service.ErrNoGroupYet):
+		parts = append(parts, t.Muted.Render("waiting: "+common.CleanLine(m.startErr.Error())+" (looked for again every few seconds)"))
 	case m.startErr != nil:
 		parts = append(parts, t.Error.Render(theme.Cross+" tail could not start: "+common.CleanLine(m.startErr.Error()))+t.Muted.Render(" (retrying)"))
 	case m.ended != nil:

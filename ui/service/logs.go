@@ -2,8 +2,16 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrNoGroupYet is a tail refused because none of its log groups exists
+// yet. That is a normal state, not a failure: API Gateway creates an
+// access-log group with the API's first logged request, Lambda its group
+// with the function's first invocation. Logs.Tail wraps it; the view
+// waits and tries again.
+var ErrNoGroupYet = errors.New("no log group to follow yet")
 
 // TailRequest is what a tail follows.
 type TailRequest struct {

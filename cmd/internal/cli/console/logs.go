@@ -104,7 +104,7 @@ func (l *consoleLogs) Tail(ctx context.Context, req service.TailRequest) (<-chan
 		return nil, explainErr(err, t)
 	}
 	if len(groups) == 0 {
-		return nil, fmt.Errorf("no log group to follow yet: %s do not exist (a Lambda's group appears on its first invocation)", strings.Join(missing, ", "))
+		return nil, fmt.Errorf("%w: %s do not exist (a group appears with its first line: the API's first logged request, a Lambda's first invocation)", service.ErrNoGroupYet, strings.Join(missing, ", "))
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	out := make(chan service.TailUpdate, 64)
