@@ -43,10 +43,11 @@ type ReplayOptions struct {
 	PasswordEnv   string
 	// Script answers challenges as login's flags do (challenges.go).
 	Script cmdutil.ScriptOptions
-	// ClientSecretStdin reads the app client's secret (client-credentials
-	// and hosted-UI sign-ins) from the first line of stdin, before the
-	// password. Without it the profile's client_secret_env /
-	// client_secret_command is used; with it that is never read.
+	// ClientSecretStdin reads the app client's secret (for every sign-in:
+	// SECRET_HASH, the token endpoint's client authentication) from the
+	// first line of stdin, before the password. Without it the
+	// profile's client_secret_env / client_secret_command is used; with
+	// it that is never read.
 	ClientSecretStdin bool
 	JSON              bool
 	// Hosted are the pkce sign-ins' flags (hosted.go).
@@ -129,8 +130,10 @@ tokens of the replay's earlier sign-in at the token endpoint. A refusal
 compared like the others; a confidential client's secret is taken as
 above.
 
-Secrets on stdin are read in login's order: the client secret, the
-password, the new password.
+Any sign-in with a client that has a secret (SECRET_HASH for srp, password,
+refresh and the challenge flows) takes it the same way: --client-secret-stdin
+or the profile's reference. Secrets on stdin are read in login's order: the
+client secret, the password, the new password.
 
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
@@ -161,7 +164,7 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
 	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
-	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
+	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "read the app client's secret (any sign-in of a client that has one) from the first line of stdin, before the password; the profile's client_secret_env / client_secret_command is then not read")
 	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
 	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
@@ -182,6 +185,9 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	rec, err := readTranscript(o.File)
 	if err != nil {
 		return err
+	}
+	if len(rec.SignIns) == 0 && len(rec.Calls) == 0 {
+		return cmdutil.UsageErr("%s has no sign-in and no call: nothing to replay (export a session that has some with `cogscope transcript export --format json`)", o.File)
 	}
 	for i, s := range rec.SignIns {
 		if !canReplay(s.Flow) {
@@ -263,8 +269,12 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if (o.PasswordStdin || o.PasswordEnv != "") && !needPassword {
 		return nil, cmdutil.UsageErr("--password-stdin and --password-env apply to sign-ins that send the password; %s has none (its flows: %s)", o.File, flowList(rec))
 	}
-	if o.ClientSecretStdin && !needSecret && !hosted {
-		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins and hosted-UI ones (pkce, refresh-token); %s has none", o.File)
+	// Every sign-in sends the app client's secret when the client has one
+	// (SECRET_HASH, the token endpoint's client authentication), as login
+	// takes it with any flow: only a transcript without a sign-in has no
+	// use for it.
+	if o.ClientSecretStdin && len(rec.SignIns) == 0 {
+		return nil, cmdutil.UsageErr("--client-secret-stdin gives the app client's secret to the transcript's sign-ins; %s has none", o.File)
 	}
 	// --client-secret-stdin wins over the profile's reference, which is
 	// then not read (an unset client_secret_env is no error).
@@ -289,7 +299,10 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if (t.UserPoolID == "" && !poolless) || t.ClientID == "" {
 		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
 	}
-	if hosted && o.ClientSecretStdin {
+	if o.ClientSecretStdin {
+		// Read once: the profile's target has it already; the local
+		// demo's, resolved without a profile, reads it here, before the
+		// password.
 		if t.ClientSecret, err = r.clientSecretLine("client secret"); err != nil {
 			return nil, err
 		}
@@ -307,6 +320,14 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
 	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
+	if r.username == "" {
+		for i, s := range rec.SignIns {
+			if _, api := replayable[s.Flow]; api && s.Flow != "refresh" {
+				return nil, cmdutil.UsageErr("sign-in %d of %s (%s) signs a user in, and neither the transcript nor the target names one: give --username (or set username in the profile)",
+					i+1, o.File, termtext.Line(s.Flow))
+			}
+		}
+	}
 	// Secrets from stdin in login's order: the client secret, then the
 	// password.
 	if needSecret {
@@ -445,7 +466,7 @@ func (r *runner) readPassword() error {
 	case t.Password != "" && strings.EqualFold(r.username, t.Username):
 		r.password = t.Password
 	case o.IO.InTTY:
-		pw, err := r.stdin.Secret(*o.IO, fmt.Sprintf("Password for %s: ", r.username))
+		pw, err := r.stdin.Secret(*o.IO, fmt.Sprintf("Password for %s: ", termtext.Line(r.username)))
 		if err != nil {
 			return err
 		}
@@ -589,6 +610,20 @@ func fatal(ctx context.Context, err error) error {
 func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Tokens) (transcript.Call, error) {
 	started := r.f.Clock()()
 	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
+	path := c.Path
+	if strings.Contains(path, "://") {
+		// Recorded against another base URL (a full URL called, or a
+		// transcript written by hand): only what lies under the target's
+		// API is re-sent. The replay's tokens never go where a
+		// transcript file points.
+		rel := transcript.PathOf(path, r.baseURL)
+		if strings.Contains(rel, "://") {
+			skipped.Skipped = fmt.Sprintf("it was sent to %s, outside the API under test; replay re-sends only paths under the target's API (%s, api.base_url) and sends its tokens nowhere else",
+				path, cmdutil.FirstNonEmpty(r.baseURL, "none"))
+			return skipped, nil
+		}
+		path = rel
+	}
 	var token string
 	switch c.TokenKind {
 	case apicall.TokenNone:
@@ -604,7 +639,7 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
 		return skipped, nil
 	}
-	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
+	req := apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
@@ -655,7 +690,13 @@ func (r *runner) explainer(ctx context.Context) *apicall.Explainer {
 func writeComparison(io *cmdutil.IOStreams, c *transcript.Comparison, replayed *transcript.Transcript) {
 	w := io.Out
 	tg := replayed.Target
-	fmt.Fprintf(w, "Replayed against %s (pool %s, client %s, user %s) at %s.\n\n", termtext.Line(c.B),
+	// c.B is a label ("replay" when both sides have the same profile);
+	// the heading names the target itself.
+	against := "the target"
+	if tg.Profile != "" {
+		against = "profile " + tg.Profile
+	}
+	fmt.Fprintf(w, "Replayed against %s (pool %s, client %s, user %s) at %s.\n\n", termtext.Line(against),
 		termtext.Line(tg.UserPoolID), termtext.Line(tg.ClientID), termtext.Line(tg.Username), replayed.Updated.Format(time.RFC3339))
 	width := 0
 	for _, s := range c.Steps {

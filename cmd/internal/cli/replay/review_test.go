@@ -1,0 +1,263 @@
+package replay
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/local/apigw"
+	"github.com/cogscope/cogscope/internal/local/cognito"
+	"github.com/cogscope/cogscope/internal/transcript"
+)
+
+// writeTranscript writes tr as a transcript file in the world's
+// directory: what a hand-edited, merged or hostile transcript looks like
+// to replay.
+func (w *world) writeTranscript(t *testing.T, name string, tr *transcript.Transcript) string {
+	t.Helper()
+	tr.Version = transcript.Version
+	b, err := json.Marshal(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(w.dir, name)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// signedIn is a recorded sign-in of flow that got the tokens a user
+// pool issues (the refresh token unless it is a refresh).
+func signedIn(flow string, challenges ...string) transcript.SignIn {
+	s := transcript.SignIn{Flow: flow, Outcome: transcript.OutcomeSignedIn, Challenges: challenges,
+		Tokens: []transcript.Token{{Use: "id"}, {Use: "access", Scopes: []string{"aws.cognito.signin.user.admin"}}}}
+	if flow != "refresh" {
+		s.Tokens = append(s.Tokens, transcript.Token{Use: "refresh"})
+	}
+	return s
+}
+
+// srpSession is a recorded session of one SRP sign-in as username,
+// signed in, then calls.
+func srpSession(username string, calls ...transcript.Call) *transcript.Transcript {
+	return &transcript.Transcript{Target: transcript.Target{Profile: "dev", Username: username},
+		SignIns: []transcript.SignIn{signedIn("srp", "PASSWORD_VERIFIER")}, Calls: calls}
+}
+
+// TestReplayCallsStayOnTheTargetAPI: a call recorded against another base
+// URL (a full URL called, or a transcript written by hand) is re-sent
+// only when it lies under the target's API; anywhere else it is skipped
+// with the reason, and the replay's token is never sent there.
+func TestReplayCallsStayOnTheTargetAPI(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	var hits atomic.Int32
+	var gotAuth atomic.Value
+	foreign := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		gotAuth.Store(r.Header.Get("Authorization"))
+		rw.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(foreign.Close)
+	twinBase := apigw.InvokeURL(w.stack.Endpoint, "twinapi001", "")
+
+	cases := []struct {
+		name, path, tokenKind string
+		wantStatus            int
+		wantSkipped           string // in the replayed call's reason; "" when sent
+	}{
+		{"a path", "/private", "access", 200, ""},
+		{"a full URL under the target's API", twinBase + "/private", "access", 200, ""},
+		{"another host, with a token", foreign.URL + "/steal", "access", 0, "outside the API under test"},
+		{"another host, without a token", foreign.URL + "/hello", "none", 0, "outside the API under test"},
+		{"another API on the same host", apigw.InvokeURL(w.stack.Endpoint, "devapi0001", "") + "/private", "access", 0, "outside the API under test"},
+	}
+	var calls []transcript.Call
+	for _, tc := range cases {
+		calls = append(calls, transcript.Call{Method: "GET", Path: tc.path, TokenKind: tc.tokenKind, Status: 200})
+	}
+	file := w.writeTranscript(t, "urls.json", srpSession(user, calls...))
+	code, out, errOut := w.run(t, password+"\n", "--profile", "twin", "replay", file, "--password-stdin", "--json")
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
+	var doc Document
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("replay --json: %v\n%s", err, out)
+	}
+	if len(doc.Replay.Calls) != len(cases) {
+		t.Fatalf("%d calls replayed, want %d", len(doc.Replay.Calls), len(cases))
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := doc.Replay.Calls[i]
+			if c.Status != tc.wantStatus || !strings.Contains(c.Skipped, tc.wantSkipped) || (tc.wantSkipped == "") != (c.Skipped == "") {
+				t.Errorf("status %d, skipped %q; want %d, %q", c.Status, c.Skipped, tc.wantStatus, tc.wantSkipped)
+			}
+			if step := doc.Comparison.Steps[1+i]; tc.wantSkipped != "" && (step.B != "skipped" || !step.Same) {
+				t.Errorf("comparison: %+v", step)
+			}
+		})
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the host the transcript named got %d request(s) (Authorization %q)", n, gotAuth.Load())
+	}
+}
+
+// TestReplayClientSecretStdinAnyFlow: an SRP sign-in with a client that
+// has a secret needs it (SECRET_HASH), as login takes it with any flow:
+// --client-secret-stdin gives it, read before the password, and the
+// profile's unset variable is not read. Only a transcript without a
+// sign-in refuses the flag.
+func TestReplayClientSecretStdinAnyFlow(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	const (
+		confClient = "confsrpclient0000000000001"
+		confSecret = "confsrpclientsecretforthereplaytest0123456789abcd"
+	)
+	err := w.stack.Cognito.ApplySeed(cognito.Seed{UserPools: []cognito.PoolSeed{{Name: "confsrp",
+		Users:   []cognito.UserSeed{{Username: user, Password: password}},
+		Clients: []cognito.ClientSeed{{ID: confClient, Name: "confsrp", Secret: confSecret, ExplicitAuthFlows: []string{"ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pool string
+	for _, p := range w.stack.Cognito.Describe() {
+		if p.Name == "confsrp" {
+			pool = p.ID
+		}
+	}
+	cfg, err := os.ReadFile(w.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, fmt.Sprintf("[profiles.confsrp]\nregion = %q\nendpoint = %q\nuser_pool_id = %q\nclient_id = %q\nclient_secret_env = \"CONFSRP_SECRET_UNSET\"\nusername = %q\n",
+		w.stack.Region, w.stack.Endpoint, pool, confClient, user)...)
+	if err := os.WriteFile(w.cfg, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srp := w.writeTranscript(t, "srp.json", srpSession(user))
+	refresh := &transcript.Transcript{Target: transcript.Target{Profile: "dev", Username: user},
+		SignIns: []transcript.SignIn{signedIn("password"), signedIn("refresh")}}
+	pwRefresh := w.writeTranscript(t, "password-refresh.json", refresh)
+	callsOnly := w.writeTranscript(t, "calls.json", &transcript.Transcript{Calls: []transcript.Call{{Method: "GET", Path: "/private", TokenKind: "none", Status: 401}}})
+
+	cases := []struct {
+		name     string
+		file     string
+		stdin    string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"srp, secret then password", srp, confSecret + "\n" + password + "\n", []string{"--client-secret-stdin", "--password-stdin"}, 0, ""},
+		{"password and refresh, secret then password", pwRefresh, confSecret + "\n" + password + "\n", []string{"--client-secret-stdin", "--password-stdin"}, 0, ""},
+		{"without the flag, the profile's variable", srp, password + "\n", []string{"--password-stdin"}, cmdutil.ExitUsage, "CONFSRP_SECRET_UNSET"},
+		{"a transcript without a sign-in", callsOnly, confSecret + "\n", []string{"--client-secret-stdin"}, cmdutil.ExitUsage, "--client-secret-stdin gives the app client's secret to the transcript's sign-ins; "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, tc.stdin, append([]string{"--profile", "confsrp", "replay", tc.file, "--json"}, tc.args...)...)
+			if code != tc.wantCode || !strings.Contains(errOut, tc.wantErr) {
+				t.Fatalf("exit %d, want %d and %q\nstderr: %s\nstdout: %s", code, tc.wantCode, tc.wantErr, errOut, out)
+			}
+			if strings.Contains(out+errOut, confSecret) || strings.Contains(out+errOut, password) {
+				t.Error("the output holds the client secret or the password")
+			}
+			if code == 0 {
+				var doc Document
+				if err := json.Unmarshal([]byte(out), &doc); err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range doc.Replay.SignIns {
+					if s.Outcome != transcript.OutcomeSignedIn {
+						t.Errorf("%s: %s (%+v)", s.Flow, s.Outcome, s.Error)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestReplayHostileTranscript: a transcript's values (the username the
+// password is asked for, the profile, flow-side errors, calls' methods
+// and paths) reach the terminal only with their control characters shown
+// as escapes, on stdout and stderr, at a terminal or not, in text or
+// JSON.
+func TestReplayHostileTranscript(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	const evil = "\x1b[2J\x1b]0;pwned\a\u202e\u009b"
+	tr := srpSession(user+evil, transcript.Call{Method: "GET", Path: "/private" + evil, TokenKind: "access", Status: 200, Message: "m" + evil})
+	tr.Target.Profile = "dev" + evil
+	tr.SignIns[0].Error = &transcript.Error{Type: "X" + evil, Message: "y" + evil}
+	tr.SignIns[0].Outcome = transcript.OutcomeRefused
+	file := w.writeTranscript(t, "hostile.json", tr)
+	for _, tc := range []struct {
+		name string
+		tty  bool
+		args []string
+	}{
+		{"terminal, text", true, nil},
+		{"terminal, json", true, []string{"--json"}},
+		{"pipe, text", false, []string{"--password-stdin"}},
+		{"pipe, json", false, []string{"--password-stdin", "--json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.runIO(t, strings.NewReader(password+"\n"), tc.tty, append([]string{"--profile", "twin", "replay", file}, tc.args...)...)
+			if code != 1 {
+				t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+			}
+			for _, s := range []struct{ name, text string }{{"stdout", out}, {"stderr", errOut}} {
+				if strings.ContainsAny(s.text, "\x1b\a\u202e\u009b") {
+					t.Errorf("%s holds a raw control character: %q", s.name, s.text)
+				}
+			}
+			if tc.tty && !strings.Contains(errOut, `Password for alice\x1b[2J`) {
+				t.Errorf("the prompt does not name the user, escaped: %q", errOut)
+			}
+		})
+	}
+}
+
+// TestReplayNeedsAUsername: a transcript that names no user, replayed
+// against a target that names none, is refused before anything is sent,
+// saying which flag gives one.
+func TestReplayNeedsAUsername(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	var pool string
+	for _, p := range w.stack.Cognito.Describe() {
+		if p.Name == "twin" {
+			pool = p.ID
+		}
+	}
+	file := w.writeTranscript(t, "nouser.json", srpSession(""))
+	target := []string{"--endpoint", w.stack.Endpoint, "--region", w.stack.Region, "replay", file, "--user-pool-id", pool, "--client-id", twinClient}
+	cases := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{"no username", []string{"--password-stdin"}, cmdutil.ExitUsage, "sign-in 1 of " + file + " (srp) signs a user in, and neither the transcript nor the target names one: give --username"},
+		{"--username", []string{"--password-stdin", "--username", user}, 0, "No difference"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, password+"\n", append(target, tc.args...)...)
+			if code != tc.wantCode || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d, want %d and %q\nstderr: %s\nstdout: %s", code, tc.wantCode, tc.want, errOut, out)
+			}
+		})
+	}
+}
