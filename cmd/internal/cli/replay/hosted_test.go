@@ -397,8 +397,8 @@ func TestReplayHostedUI(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		r := w.runHosted(t, ctx, "", func(string) { cancel() }, "--profile", "htwin", "replay", file, "--no-browser")
-		if r.code != cmdutil.ExitInterrupted {
-			t.Fatalf("exit %d\n%s", r.code, r.errOut)
+		if r.code != cmdutil.ExitInterrupted || !strings.Contains(r.errOut, "cogscope: sign-in 1 (pkce): interrupted while waiting for the browser's redirect") || r.out != "" {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.out, r.errOut)
 		}
 	})
 }

@@ -583,7 +583,7 @@ func fatal(ctx context.Context, err error) error {
 		return nil
 	}
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: ctx.Err()}
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted")}
 	}
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
