@@ -261,3 +261,40 @@ func TestReplayNeedsAUsername(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayHeadingNamesTheTarget: the text output's first line names the
+// target's profile, also when the transcript was recorded with the same
+// profile (the comparison's labels are then "recorded" and "replay"), and
+// "the target" without one.
+func TestReplayHeadingNamesTheTarget(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	var pool string
+	for _, p := range w.stack.Cognito.Describe() {
+		if p.Name == "twin" {
+			pool = p.ID
+		}
+	}
+	same := srpSession(user)
+	same.Target.Profile = "twin"
+	sameFile := w.writeTranscript(t, "same.json", same)
+	devFile := w.writeTranscript(t, "dev.json", srpSession(user))
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"another profile", []string{"--profile", "twin", "replay", devFile}, "Replayed against profile twin (pool " + pool + ", client " + twinClient + ", user alice)"},
+		{"the same profile", []string{"--profile", "twin", "replay", sameFile}, "Replayed against profile twin (pool " + pool},
+		{"no profile", []string{"--endpoint", w.stack.Endpoint, "--region", w.stack.Region, "replay", devFile, "--user-pool-id", pool, "--client-id", twinClient},
+			"Replayed against the target (pool " + pool},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, password+"\n", append(tc.args, "--password-stdin")...)
+			if code != 0 || !strings.HasPrefix(out, tc.want) {
+				t.Errorf("exit %d, want 0 and a first line %q\nstderr: %s\nstdout: %s", code, tc.want, errOut, out)
+			}
+		})
+	}
+}
