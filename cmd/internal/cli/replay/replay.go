@@ -319,6 +319,9 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if r.baseURL == "" && t.Endpoint != "" {
 		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
+	if err := r.checkCalls(ctx, rec); err != nil {
+		return nil, err
+	}
 	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
 	if r.username == "" {
 		for i, s := range rec.SignIns {
@@ -610,24 +613,13 @@ func fatal(ctx context.Context, err error) error {
 func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Tokens) (transcript.Call, error) {
 	started := r.f.Clock()()
 	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
-	path := c.Path
-	if strings.Contains(path, "://") {
-		// Recorded against another base URL (a full URL called, or a
-		// transcript written by hand): only what lies under the target's
-		// API is re-sent. The replay's tokens never go where a
-		// transcript file points.
-		rel := transcript.PathOf(path, r.baseURL)
-		if strings.Contains(rel, "://") {
-			skipped.Skipped = fmt.Sprintf("it was sent to %s, outside the API under test; replay re-sends only paths under the target's API (%s, api.base_url) and sends its tokens nowhere else",
-				path, cmdutil.FirstNonEmpty(r.baseURL, "none"))
-			return skipped, nil
-		}
-		path = rel
+	path, why := r.replayable(c)
+	if why != "" {
+		skipped.Skipped = why
+		return skipped, nil
 	}
 	var token string
-	switch c.TokenKind {
-	case apicall.TokenNone:
-	case apicall.TokenAccess, apicall.TokenID:
+	if c.TokenKind != apicall.TokenNone {
 		if tokens == nil {
 			return skipped, nil // not sent: no token
 		}
@@ -635,9 +627,6 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		if c.TokenKind == apicall.TokenID {
 			token = tokens.IDToken
 		}
-	default:
-		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", c.TokenKind)
-		return skipped, nil
 	}
 	req := apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
@@ -655,6 +644,47 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		jti = transcript.TokenFrom("", token, nil, started).JTI
 	}
 	return transcript.CallFrom(res, jti, r.baseURL, nil, started), nil
+}
+
+// replayable is the path a recorded call is re-sent to, under the
+// target's API, or why it is not re-sent (a token replay cannot send, a
+// URL outside the target's API).
+func (r *runner) replayable(c transcript.Call) (path, skipped string) {
+	switch c.TokenKind {
+	case apicall.TokenNone, apicall.TokenAccess, apicall.TokenID:
+	default:
+		return "", fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token only", cmdutil.FirstNonEmpty(c.TokenKind, "(unnamed)"))
+	}
+	path = c.Path
+	if strings.Contains(path, "://") {
+		// Recorded against another base URL (a full URL called, or a
+		// transcript written by hand): only what lies under the target's
+		// API is re-sent. The replay's tokens never go where a
+		// transcript file points.
+		rel := transcript.PathOf(path, r.baseURL)
+		if strings.Contains(rel, "://") {
+			return "", fmt.Sprintf("it was sent to %s, outside the API under test; replay re-sends only paths under the target's API (%s, api.base_url) and sends its tokens nowhere else",
+				path, cmdutil.FirstNonEmpty(r.baseURL, "none"))
+		}
+		path = rel
+	}
+	return path, ""
+}
+
+// checkCalls refuses, before anything is sent (a sign-in, a browser), a
+// recorded call that cannot be built: a method that is not one, no API
+// to send a path to. Bad input, exit 2, rather than a replay cut short.
+func (r *runner) checkCalls(ctx context.Context, rec *transcript.Transcript) error {
+	for i, c := range rec.Calls {
+		path, skip := r.replayable(c)
+		if skip != "" {
+			continue
+		}
+		if _, err := apicall.Build(ctx, apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, TokenKind: apicall.TokenNone}); err != nil {
+			return cmdutil.UsageErr("call %d of %s (%s %s): %s", i+1, r.o.File, termtext.Line(c.Method), termtext.Line(c.Path), termtext.Line(err.Error()))
+		}
+	}
+	return nil
 }
 
 // explainable says which answers get an explanation: 401/403, a

@@ -298,3 +298,34 @@ func TestReplayHeadingNamesTheTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayChecksCallsFirst: a recorded call that cannot be built (a
+// method that is not one) is bad input refused before anything is asked
+// for or sent — not after the sign-ins, cutting the comparison short.
+// Calls replay does not send (another token kind, another host) are not
+// checked.
+func TestReplayChecksCallsFirst(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	cases := []struct {
+		name     string
+		calls    []transcript.Call
+		wantCode int
+		want     string
+	}{
+		{"a method that is not one", []transcript.Call{{Method: "GET", Path: "/private", TokenKind: "access"}, {Method: "G\x1bET", Path: "/private", TokenKind: "access"}},
+			cmdutil.ExitUsage, `call 2 of FILE (G\x1bET /private): method "G\x1bET": want a word such as GET or POST`},
+		{"a method not sent", []transcript.Call{{Method: "G ET", Path: "/private", TokenKind: "raw"}, {Method: "G ET", Path: "https://elsewhere.example/x", TokenKind: "access"}},
+			cmdutil.ExitUsage, "no password for alice"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := w.writeTranscript(t, fmt.Sprintf("calls%d.json", i), srpSession(user, tc.calls...))
+			code, out, errOut := w.run(t, "", "--profile", "twin", "replay", file, "--json")
+			want := strings.ReplaceAll(tc.want, "FILE", file)
+			if code != tc.wantCode || !strings.Contains(errOut, want) || out != "" {
+				t.Errorf("exit %d, want %d and %q\nstderr: %s\nstdout: %s", code, tc.wantCode, want, errOut, out)
+			}
+		})
+	}
+}
