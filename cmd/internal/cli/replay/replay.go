@@ -189,6 +189,12 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	if len(rec.SignIns) == 0 && len(rec.Calls) == 0 {
 		return cmdutil.UsageErr("%s has no sign-in and no call: nothing to replay (export a session that has some with `cogscope transcript export --format json`)", o.File)
 	}
+	// A recorded session holds at most the store's bounds; more is not a
+	// session cogscope recorded, and would send that many requests.
+	if len(rec.SignIns) > transcript.DefaultMaxSignIns || len(rec.Calls) > transcript.DefaultMaxCalls {
+		return cmdutil.UsageErr("%s has %d sign-ins and %d calls: a recorded session holds at most %d and %d (split it, or export the session again)",
+			o.File, len(rec.SignIns), len(rec.Calls), transcript.DefaultMaxSignIns, transcript.DefaultMaxCalls)
+	}
 	for i, s := range rec.SignIns {
 		if !canReplay(s.Flow) {
 			return cmdutil.UsageErr("sign-in %d of %s used --flow %s, which replay cannot re-run (it re-runs %s)", i+1, o.File, termtext.Line(s.Flow), replayableNames)

@@ -364,6 +364,10 @@ func TestReplayBadInput(t *testing.T) {
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
 		{"nothing to replay", `{"version": 1, "signIns": null, "calls": []}`, "has no sign-in and no call: nothing to replay"},
+		{"more calls than a session holds", `{"version": 1, "calls": [` + strings.Repeat(`{"method": "GET", "path": "/hello", "tokenKind": "none"},`, transcript.DefaultMaxCalls) + `{}]}`,
+			"has 0 sign-ins and 201 calls: a recorded session holds at most 50 and 200"},
+		{"more sign-ins than a session holds", `{"version": 1, "signIns": [` + strings.Repeat(`{"flow": "refresh"},`, transcript.DefaultMaxSignIns) + `{"flow": "refresh"}]}`,
+			"has 51 sign-ins and 0 calls"},
 		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh, user-auth, custom, custom-srp, client-credentials, pkce and refresh-token)"},
 	} {
 		if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
