@@ -167,7 +167,7 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "read the app client's secret (any sign-in of a client that has one) from the first line of stdin, before the password; the profile's client_secret_env / client_secret_command is then not read")
 	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
-	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
+	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON (with "error" when cut short)`)
 	return cmd
 }
 
@@ -176,6 +176,16 @@ type Document struct {
 	Version    int                    `json:"version"`
 	Comparison *transcript.Comparison `json:"comparison"`
 	Replay     *transcript.Transcript `json:"replay"`
+	// Error is why the replay ended before its last step (the comparison
+	// and the replay are then as far as it got); nil when it ran whole.
+	Error *DocumentError `json:"error,omitempty"`
+}
+
+// DocumentError is a replay cut short: its message (stderr's line) and
+// the exit code it ends with (2, or 130 for Ctrl-C).
+type DocumentError struct {
+	Message  string `json:"message"`
+	ExitCode int    `json:"exitCode"`
 }
 
 func replayRun(ctx context.Context, o *ReplayOptions) error {
@@ -210,6 +220,24 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	defer r.close()
 	replayed, err := r.run(ctx, rec)
 	if err != nil {
+		// Cut short once under way (an environment that cannot be
+		// reached, a missing answer, Ctrl-C): --json still prints the
+		// document, as far as the replay got, with the error — as login
+		// and call print theirs.
+		if o.JSON && replayed != nil {
+			cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
+			doc := Document{Version: transcript.Version, Comparison: cmp, Replay: replayed, Error: &DocumentError{Message: r.mask(err.Error())}}
+			var ee *cmdutil.ExitError
+			if errors.As(err, &ee) {
+				doc.Error.ExitCode = ee.Code
+			}
+			if ctx.Err() != nil {
+				doc.Error.ExitCode = cmdutil.ExitInterrupted
+			}
+			if werr := transcript.EncodeJSON(o.IO.Out, doc); werr != nil {
+				return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: werr}
+			}
+		}
 		return err
 	}
 	cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
@@ -498,7 +526,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	out.Target.Username = r.username
 	cfg, err := f.AWSConfig(ctx, t)
 	if err != nil {
-		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
+		return r.partial(out), cmdutil.UsageErr("AWS configuration: %v", err)
 	}
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
 	var tokens *flows.Tokens
@@ -506,7 +534,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if isHosted(s.Flow) {
 			si, tk, err := r.hosted(ctx, i+1, s, tokens)
 			if err != nil {
-				return nil, err
+				return r.partial(out), err
 			}
 			tokens = tk
 			out.SignIns = append(out.SignIns, si)
@@ -515,10 +543,10 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if s.Flow == flowClientCredentials {
 			cc, err := r.clientCredentials(ctx, s)
 			if err != nil {
-				return nil, err
+				return r.partial(out), err
 			}
 			if err := fatal(ctx, cc.err); err != nil {
-				return nil, err
+				return r.partial(out), err
 			}
 			var issued transcript.IssuedTokens
 			if tk := cc.tokens; tk != nil {
@@ -545,14 +573,14 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		}
 		fl, err := flows.New(opts)
 		if err != nil {
-			return nil, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
+			return r.partial(out), cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
 		}
 		res, runErr := flows.Run(ctx, fl, r.answererFor(i+1, s))
 		if err := answerFailure(ctx, runErr); err != nil {
-			return nil, err
+			return r.partial(out), err
 		}
 		if err := fatal(ctx, runErr); err != nil {
-			return nil, err
+			return r.partial(out), err
 		}
 		var issued transcript.IssuedTokens
 		if res != nil && res.Tokens != nil {
@@ -575,13 +603,28 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	for _, c := range rec.Calls {
 		call, err := r.call(ctx, c, tokens)
 		if err != nil {
-			return nil, err
+			return r.partial(out), err
 		}
 		out.Calls = append(out.Calls, call)
 	}
-	out.Updated = now().UTC()
+	return r.partial(out), nil
+}
+
+// mask replaces the replay's known secrets in text.
+func (r *runner) mask(text string) string {
+	for _, s := range r.secrets {
+		if len(s) >= 4 {
+			text = strings.ReplaceAll(text, s, transcript.Masked)
+		}
+	}
+	return text
+}
+
+// partial is the replayed session as far as it got, masked.
+func (r *runner) partial(out *transcript.Transcript) *transcript.Transcript {
+	out.Updated = r.f.Clock()().UTC()
 	transcript.Redact(out, r.secrets...)
-	return out, nil
+	return out
 }
 
 // fatal is a sign-in's error that ends the replay (exit 2, or 130 when

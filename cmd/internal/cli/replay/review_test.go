@@ -329,3 +329,55 @@ func TestReplayChecksCallsFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayJSONCutShort: with --json, a replay that ends before its last
+// step once under way (a challenge nothing answers, an environment that
+// cannot be reached) still prints one JSON document — the comparison and
+// the replay as far as it got, and the error with its exit code — as
+// login and call print theirs; bad input found before anything is sent
+// prints nothing on stdout, as login's usage errors.
+func TestReplayJSONCutShort(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	mfa := srpSession(user, transcript.Call{Method: "GET", Path: "/private", TokenKind: "access", Status: 200})
+	mfa.SignIns[0].Challenges = []string{"PASSWORD_VERIFIER", "SOFTWARE_TOKEN_MFA"}
+	mfaFile := w.writeTranscript(t, "mfa.json", mfa)
+	srpFile := w.writeTranscript(t, "srp.json", srpSession(user))
+	cases := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string // in the document's error (stderr's too); "" for no document
+	}{
+		{"a challenge nothing answers", []string{"--profile", "mfa", "replay", mfaFile}, cmdutil.ExitUsage, "asks for SOFTWARE_TOKEN_MFA, as the recorded one did, and nothing answers it: give --totp-secret-env NAME"},
+		{"an environment that cannot be reached", []string{"--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", srpFile}, cmdutil.ExitUsage, "sign-in: "},
+		{"bad input", []string{"--profile", "twin", "replay", srpFile, "--redirect-uri", "http://127.0.0.1:9/cb"}, cmdutil.ExitUsage, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := w.run(t, password+"\n", append(tc.args, "--password-stdin", "--json")...)
+			if code != tc.wantCode {
+				t.Fatalf("exit %d, want %d\nstderr: %s\nstdout: %s", code, tc.wantCode, errOut, out)
+			}
+			if tc.want == "" {
+				if out != "" {
+					t.Errorf("stdout holds %q", out)
+				}
+				return
+			}
+			var doc Document
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+			}
+			if doc.Error == nil || doc.Error.ExitCode != tc.wantCode || !strings.Contains(doc.Error.Message, tc.want) || !strings.Contains(errOut, tc.want) {
+				t.Errorf("error %+v, want exit %d and %q\nstderr: %s", doc.Error, tc.wantCode, tc.want, errOut)
+			}
+			if c := doc.Comparison; c == nil || c.Same || len(c.Steps) == 0 || c.Steps[0].B != "not replayed" || doc.Replay == nil {
+				t.Errorf("comparison %+v", doc.Comparison)
+			}
+			if strings.Contains(out, password) {
+				t.Error("the document holds the password")
+			}
+		})
+	}
+}
