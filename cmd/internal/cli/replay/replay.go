@@ -545,7 +545,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 			if err != nil {
 				return r.partial(out), err
 			}
-			if err := fatal(ctx, cc.err); err != nil {
+			if err := fatal(ctx, i+1, s.Flow, cc.err); err != nil {
 				return r.partial(out), err
 			}
 			var issued transcript.IssuedTokens
@@ -579,7 +579,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if err := answerFailure(ctx, runErr); err != nil {
 			return r.partial(out), err
 		}
-		if err := fatal(ctx, runErr); err != nil {
+		if err := fatal(ctx, i+1, s.Flow, runErr); err != nil {
 			return r.partial(out), err
 		}
 		var issued transcript.IssuedTokens
@@ -630,12 +630,12 @@ func (r *runner) partial(out *transcript.Transcript) *transcript.Transcript {
 // fatal is a sign-in's error that ends the replay (exit 2, or 130 when
 // interrupted): not a refusal, which is an outcome to compare, nor a
 // challenge the replay could not answer.
-func fatal(ctx context.Context, err error) error {
+func fatal(ctx context.Context, n int, flow string, err error) error {
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: errors.New("interrupted")}
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("sign-in %d (%s): interrupted", n, termtext.Line(flow))}
 	}
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
@@ -654,7 +654,7 @@ func fatal(ctx context.Context, err error) error {
 	if text == "" {
 		text = err.Error()
 	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d (%s): %s", n, termtext.Line(flow), termtext.Line(text))}
 }
 
 // call re-sends one recorded call with the replay's token of the same

@@ -350,7 +350,7 @@ func TestReplayJSONCutShort(t *testing.T) {
 		want     string // in the document's error (stderr's too); "" for no document
 	}{
 		{"a challenge nothing answers", []string{"--profile", "mfa", "replay", mfaFile}, cmdutil.ExitUsage, "asks for SOFTWARE_TOKEN_MFA, as the recorded one did, and nothing answers it: give --totp-secret-env NAME"},
-		{"an environment that cannot be reached", []string{"--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", srpFile}, cmdutil.ExitUsage, "sign-in: "},
+		{"an environment that cannot be reached", []string{"--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", srpFile}, cmdutil.ExitUsage, "sign-in 1 (srp): "},
 		{"bad input", []string{"--profile", "twin", "replay", srpFile, "--redirect-uri", "http://127.0.0.1:9/cb"}, cmdutil.ExitUsage, ""},
 	}
 	for _, tc := range cases {
