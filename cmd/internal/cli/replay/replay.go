@@ -162,7 +162,7 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "the pool to replay against (default: the profile's)")
 	fl.StringVar(&o.ClientID, "client-id", "", "the app client to replay with (default: the profile's)")
 	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
-	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from stdin's first line (its second after --client-secret-stdin's)")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
 	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "read the app client's secret (any sign-in of a client that has one) from the first line of stdin, before the password; the profile's client_secret_env / client_secret_command is then not read")
 	cmdutil.AddScriptFlags(fl, &o.Script)
