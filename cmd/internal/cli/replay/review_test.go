@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -379,5 +380,37 @@ func TestReplayJSONCutShort(t *testing.T) {
 				t.Error("the document holds the password")
 			}
 		})
+	}
+}
+
+// TestReplayCallbackFromTheServerIsEscaped: the app client's loopback
+// callback URL, read from the user pool and said on stderr, reaches the
+// terminal with its bidi and C1 characters escaped.
+func TestReplayCallbackFromTheServerIsEscaped(t *testing.T) {
+	t.Parallel()
+	w := &hostedWorld{world: newWorld(t)}
+	const bidiClient = "bidiclient0000000000000001"
+	cb := freeCallback(t) + "\u202e\u009b"
+	err := w.stack.Cognito.ApplySeed(cognito.Seed{UserPools: []cognito.PoolSeed{{Name: "bidi", Domain: "cogscope-bidi",
+		Users: []cognito.UserSeed{{Username: user, Password: password}},
+		Clients: []cognito.ClientSeed{{ID: bidiClient, Name: bidiClient, AllowedOAuthFlows: []string{"code"}, AllowedOAuthScopes: []string{"openid"},
+			AllowedOAuthFlowsUserPoolClient: true, SupportedIdentityProviders: []string{"COGNITO"}, CallbackURLs: []string{cb}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pool string
+	for _, p := range w.stack.Cognito.Describe() {
+		if p.Name == "bidi" {
+			pool = p.ID
+		}
+	}
+	file := w.writeTranscript(t, "pkce.json", &transcript.Transcript{SignIns: []transcript.SignIn{signedIn("pkce")}})
+	r := w.runHosted(t, context.Background(), "", func(string) {}, "--endpoint", w.stack.Endpoint, "--region", w.stack.Region,
+		"replay", file, "--user-pool-id", pool, "--client-id", bidiClient, "--no-browser", "--timeout", "1s")
+	if !strings.Contains(r.errOut, "Using the app client's loopback callback URL http://127.0.0.1:") || !strings.Contains(r.errOut, `\u202e`) {
+		t.Fatalf("exit %d: stderr does not say the callback, escaped:\n%s", r.code, r.errOut)
+	}
+	if strings.ContainsAny(r.errOut+r.out, "\u202e\u009b") {
+		t.Errorf("a raw bidi or C1 character reached the terminal:\n%q", r.errOut)
 	}
 }
