@@ -230,7 +230,7 @@ func (r *runner) hosted(ctx context.Context, n int, s transcript.SignIn, tokens 
 	}
 	client, err := oauth.New(opts)
 	if err != nil {
-		return transcript.SignIn{}, nil, cmdutil.UsageErr("sign-in %d: %s", n, cmdutil.OptionsText(err))
+		return transcript.SignIn{}, nil, cmdutil.UsageErr("sign-in %d (%s): %s", n, s.Flow, cmdutil.OptionsText(err))
 	}
 	var res *oauth.Result
 	var runErr error
@@ -326,8 +326,8 @@ func hostedFatal(ctx context.Context, n int, flow string, err error) error {
 		return nil
 	}
 	if errors.Is(err, flows.ErrInvalidOptions) {
-		return cmdutil.UsageErr("sign-in %d: %s", n, cmdutil.OptionsText(err))
+		return cmdutil.UsageErr("sign-in %d (%s): %s", n, flow, cmdutil.OptionsText(err))
 	}
 	d := cmdutil.CLIDiagnosis(oauth.Diagnose(err))
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d: %s%s", n, termtext.Line(err.Error()), cmdutil.CauseFixLines(d))}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d (%s): %s%s", n, flow, termtext.Line(err.Error()), cmdutil.CauseFixLines(d))}
 }

@@ -473,7 +473,7 @@ func TestReplayHostedBadInput(t *testing.T) {
 		{"timeout 0", pkce, true, []string{"--timeout", "0s"}, []string{"--timeout must be positive"}},
 		{"negative timeout", pkce, true, []string{"--timeout", "-1s"}, []string{"--timeout must be positive"}},
 		{"no browser possible", pkce, false, nil, []string{"sign-in 1 (pkce) needs a browser, and none could be opened", "no-such-browser", "give --no-browser"}},
-		{"no redirect in time", pkce, false, []string{"--no-browser", "--timeout", "300ms"}, []string{"sign-in 1:", "nothing arrived at " + w.cb}},
+		{"no redirect in time", pkce, false, []string{"--no-browser", "--timeout", "300ms"}, []string{"sign-in 1 (pkce):", "nothing arrived at " + w.cb}},
 		{"client without a loopback callback", pkce, true, []string{"--profile", "hweb"}, []string{"has no loopback callback URL", "https://app.example.com/callback", "--redirect-uri"}},
 		{"pkce flags without a pkce sign-in", srp, true, []string{"--redirect-uri", w.cb, "--no-browser"}, []string{"--redirect-uri, --no-browser apply to pkce sign-ins"}},
 		{"non-loopback redirect", pkce, true, []string{"--redirect-uri", "https://app.example.com/callback"}, []string{"is not this machine's loopback"}},

@@ -410,6 +410,10 @@ func TestReplayCallbackFromTheServerIsEscaped(t *testing.T) {
 	if !strings.Contains(r.errOut, "Using the app client's loopback callback URL http://127.0.0.1:") || !strings.Contains(r.errOut, `\u202e`) {
 		t.Fatalf("exit %d: stderr does not say the callback, escaped:\n%s", r.code, r.errOut)
 	}
+	// No redirect within --timeout: exit 2, naming the sign-in and its flow.
+	if r.code != cmdutil.ExitUsage || !strings.Contains(r.errOut, "cogscope: sign-in 1 (pkce): redirect: nothing arrived at http://127.0.0.1:") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.errOut)
+	}
 	if strings.ContainsAny(r.errOut+r.out, "\u202e\u009b") {
 		t.Errorf("a raw bidi or C1 character reached the terminal:\n%q", r.errOut)
 	}
