@@ -271,6 +271,10 @@ func diffCall(ta, tb *Transcript, a, b *Call, la, lb string) []string {
 			// The recorded call's token came from a sign-in the
 			// transcript does not hold (an earlier session's).
 			return []string{head + ": no token (the transcript holds no sign-in for " + lb + " to get one from; export a session that starts with its sign-in)"}
+		} else if _, ok := tokenAt(tb, b); !ok && (b.TokenKind == "id" || b.TokenKind == "access") {
+			// Signed in, but with no token of the kind the call sends (a
+			// client_credentials grant issues no ID token).
+			return []string{head + ": no " + b.TokenKind + " token (" + lb + "'s sign-ins issued none)"}
 		}
 		return []string{head}
 	}

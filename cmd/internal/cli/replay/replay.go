@@ -676,6 +676,12 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		if c.TokenKind == apicall.TokenID {
 			token = tokens.IDToken
 		}
+		if token == "" {
+			// The replay's sign-in issued no token of that kind (a
+			// client_credentials grant has no ID token): not sent, rather
+			// than sent without one.
+			return skipped, nil
+		}
 	}
 	req := apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})

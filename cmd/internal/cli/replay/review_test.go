@@ -418,3 +418,52 @@ func TestReplayCallbackFromTheServerIsEscaped(t *testing.T) {
 		t.Errorf("a raw bidi or C1 character reached the terminal:\n%q", r.errOut)
 	}
 }
+
+// TestReplayCallWithoutItsKindOfToken: a call recorded with an ID token,
+// replayed after a client_credentials grant (which issues none), is not
+// sent — it used to go without any Authorization header — and the
+// difference says why.
+func TestReplayCallWithoutItsKindOfToken(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	cfg, err := os.ReadFile(w.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg = append(cfg, fmt.Sprintf("[profiles.machine]\nregion = %q\nendpoint = %q\nuser_pool_id = %q\nclient_id = %q\nclient_secret_env = \"MACHINE_SECRET\"\n[profiles.machine.api]\nbase_url = %q\n",
+		w.stack.Region, w.stack.Endpoint, cognito.DemoPoolID, cognito.DemoMachineClientID, apigw.InvokeURL(w.stack.Endpoint, "devapi0001", ""))...)
+	if err := os.WriteFile(w.cfg, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.env["MACHINE_SECRET"] = cognito.DemoMachineClientSecret
+	cc := transcript.SignIn{Flow: "client-credentials", Outcome: transcript.OutcomeSignedIn, Tokens: []transcript.Token{{Use: "access", Scopes: []string{"test/test.read"}}}}
+	file := w.writeTranscript(t, "cc.json", &transcript.Transcript{SignIns: []transcript.SignIn{cc},
+		Calls: []transcript.Call{{Method: "GET", Path: "/private", TokenKind: "id", Status: 200}, {Method: "GET", Path: "/private", TokenKind: "access", Status: 401}}})
+	code, out, errOut := w.run(t, "", "--profile", "machine", "replay", file, "--json")
+	if code != 1 {
+		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
+	var doc Document
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name       string
+		status     int
+		difference string // "" for the same outcome
+	}{
+		{"an ID token, none issued", 0, "recorded 200, machine not sent: no id token (machine's sign-ins issued none)"},
+		{"the access token", 401, ""},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, step := doc.Replay.Calls[i], doc.Comparison.Steps[1+i]
+			if c.Status != tc.status || (tc.status == 0 && (c.Headers != nil || c.TokenKind != "id")) {
+				t.Errorf("replayed call %+v", c)
+			}
+			if got := strings.Join(step.Differences, "\n"); got != tc.difference {
+				t.Errorf("differences %q, want %q", got, tc.difference)
+			}
+		})
+	}
+}
