@@ -359,7 +359,8 @@ func TestReplayBadInput(t *testing.T) {
 	w := newWorld(t)
 	bad := filepath.Join(w.dir, "bad")
 	for _, tc := range []struct{ name, content, want string }{
-		{"markdown", "# cogscope session transcript\n", "not a JSON transcript"},
+		{"markdown", "# cogscope session transcript\n", "not a JSON transcript but a Markdown one (`cogscope transcript export` without --format json, or the console's x key), which is for people: export the session as JSON"},
+		{"an array", "[1]", "not a JSON transcript (export one with `cogscope transcript export --format json`"},
 		{"empty", "", "empty"},
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
