@@ -334,11 +334,17 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
 	}
 	if o.ClientSecretStdin {
-		// Read once: the profile's target has it already; the local
-		// demo's, resolved without a profile, reads it here, before the
-		// password.
-		if t.ClientSecret, err = r.clientSecretLine("client secret"); err != nil {
+		// Read once, before the password: the profile's target has it
+		// already; the local demo's, resolved without a profile, reads it
+		// here. The demo's client-credentials client is another client
+		// (its machine client): the secret is that one's, not the
+		// public client's the user-pools sign-ins use.
+		line, err := r.clientSecretLine("client secret")
+		if err != nil {
 			return nil, err
+		}
+		if t.CCClientID == "" || t.CCClientID == t.ClientID || hosted {
+			t.ClientSecret = line
 		}
 	}
 	r.target = t
