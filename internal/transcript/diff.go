@@ -267,6 +267,14 @@ func diffCall(ta, tb *Transcript, a, b *Call, la, lb string) []string {
 	if b.Status == 0 && b.Error == "" {
 		if n := len(tb.SignIns); n > 0 && tb.SignIns[n-1].Outcome != OutcomeSignedIn {
 			return []string{head + ": no token (" + lb + "'s sign-in " + signInOutcome(&tb.SignIns[n-1]) + ")"}
+		} else if n == 0 && a.TokenKind != "" && a.TokenKind != "none" {
+			// The recorded call's token came from a sign-in the
+			// transcript does not hold (an earlier session's).
+			return []string{head + ": no token (the transcript holds no sign-in for " + lb + " to get one from; export a session that starts with its sign-in)"}
+		} else if _, ok := tokenAt(tb, b); !ok && (b.TokenKind == "id" || b.TokenKind == "access") {
+			// Signed in, but with no token of the kind the call sends (a
+			// client_credentials grant issues no ID token).
+			return []string{head + ": no " + b.TokenKind + " token (" + lb + "'s sign-ins issued none)"}
 		}
 		return []string{head}
 	}

@@ -34,6 +34,16 @@ func TestDiff(t *testing.T) {
 	refused.SignIns[0].Outcome, refused.SignIns[0].Tokens = OutcomeRefused, nil
 	refused.SignIns[0].Error = &Error{Operation: "InitiateAuth", Type: "UserNotFoundException", Message: "User does not exist."}
 
+	// Calls alone: the recorded calls' token came from an earlier
+	// session's sign-in, which the replay cannot re-run.
+	callsOnly := session("7c2kxyzabcdefg", nil, 0, nil, Call{Method: "GET", Path: "/private"})
+	callsOnly.SignIns = nil
+	// Signed in, but the call sends an ID token and none was issued
+	// (client_credentials).
+	noID := session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"}, Call{Method: "GET", Path: "/private"})
+	noID.SignIns[0].Tokens = noID.SignIns[0].Tokens[1:]
+	noID.Calls[0].TokenKind = "id"
+
 	cases := []struct {
 		name string
 		b    *Transcript
@@ -52,6 +62,8 @@ func TestDiff(t *testing.T) {
 			"call 1": "no token (prod's sign-in stopped at SOFTWARE_TOKEN_MFA)"}},
 		{"refused", refused, map[string]string{"sign-in 1": "dev signed in, prod refused (UserNotFoundException): InitiateAuth UserNotFoundException: User does not exist.",
 			"call 1": "no token"}},
+		{"no token of the kind", noID, map[string]string{"sign-in 1": "prod issued no id token where dev did", "call 1": "dev 200, prod not sent: no id token (prod's sign-ins issued none)"}},
+		{"calls alone", callsOnly, map[string]string{"sign-in 1": "prod did not get this far", "call 1": "dev 200, prod not sent: no token (the transcript holds no sign-in for prod to get one from"}},
 		{"shorter", session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"}),
 			map[string]string{"call 1": "prod did not call"}},
 		{"not sent", session("7c2kxyzabcdefg", scopes, time.Hour, []string{"PASSWORD_VERIFIER"},

@@ -108,6 +108,9 @@ func ReadJSON(r io.Reader) (*Transcript, error) {
 		return nil, fmt.Errorf("the transcript is empty")
 	}
 	if trimmed[0] != '{' {
+		if trimmed[0] == '#' {
+			return nil, fmt.Errorf("not a JSON transcript but a Markdown one (`cogscope transcript export` without --format json, or the console's x key), which is for people: export the session as JSON with `cogscope --profile NAME transcript export --format json`")
+		}
 		return nil, fmt.Errorf("not a JSON transcript (export one with `cogscope transcript export --format json`; Markdown is for people)")
 	}
 	var t Transcript

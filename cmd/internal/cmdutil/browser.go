@@ -25,7 +25,10 @@ func (f *Factory) Browser() func(string) error {
 		return func(u string) error {
 			out, err := exec.Command(cmdline[0], append(cmdline[1:], u)...).CombinedOutput()
 			if err != nil {
-				return fmt.Errorf("$BROWSER %s: %w: %s", cmdline[0], err, strings.TrimSpace(string(out)))
+				if said := strings.TrimSpace(string(out)); said != "" {
+					return fmt.Errorf("$BROWSER %s: %w: %s", cmdline[0], err, said)
+				}
+				return fmt.Errorf("$BROWSER %s: %w", cmdline[0], err)
 			}
 			return nil
 		}

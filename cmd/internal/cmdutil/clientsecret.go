@@ -35,7 +35,12 @@ func (t Target) ClientSecretFrom(ctx context.Context, fl ClientSecretFlags) (str
 	}
 	s, err := t.ProfileSecret(ctx)
 	if err != nil {
-		return "", UsageErr("profile %s: %v", t.Profile, err)
+		hint := ""
+		if fl.Read != nil {
+			// The command takes --client-secret-stdin: say so.
+			hint = " (set it, or give the secret on stdin with --client-secret-stdin)"
+		}
+		return "", UsageErr("profile %s: %v%s", t.Profile, err, hint)
 	}
 	return s, nil
 }

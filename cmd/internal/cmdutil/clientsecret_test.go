@@ -29,6 +29,8 @@ func TestClientSecretFrom(t *testing.T) {
 		{"the profile's", ClientSecretFlags{}, "", nil, "from-profile", "", true},
 		{"the profile's, unset", ClientSecretFlags{}, "", unset, "", "profile dev: client_secret_env HCONF", true},
 		{"stdin and flag", ClientSecretFlags{Stdin: true, Value: "x"}, "", nil, "", "not both", false},
+		{"the profile's, unset, with --client-secret-stdin offered", ClientSecretFlags{Read: func(string) (string, error) { return "", errors.New("not read") }}, "", unset, "",
+			"profile dev: client_secret_env HCONF: $HCONF is not set (set it, or give the secret on stdin with --client-secret-stdin)", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/awsclient"
+	"github.com/cogscope/cogscope/internal/termtext"
 )
 
 // What the hosted-UI flows (login's and replay's) read of the app client
@@ -145,7 +146,7 @@ func (f *Factory) ResolveHostedCallback(ctx context.Context, t *Target, w io.Wri
 	callbacks := out.UserPoolClient.CallbackURLs
 	if cb := LoopbackCallback(callbacks); cb != "" {
 		t.RedirectURI = cb
-		fmt.Fprintf(w, "Using the app client's loopback callback URL %s (give --redirect-uri for another).\n", cb)
+		fmt.Fprintf(w, "Using the app client's loopback callback URL %s (give --redirect-uri for another).\n", termtext.Line(cb))
 		return nil
 	}
 	registered := "none"

@@ -67,6 +67,11 @@ type TargetFlags struct {
 	// Secret is how the command takes the app client's secret besides
 	// the profile (ResolveTargetWith reads it with ClientSecretFrom).
 	Secret ClientSecretFlags
+	// NoSecret says the command sends nothing the secret would
+	// authenticate (transcript export reads a file): ResolveTargetWith
+	// then reads no secret, and a profile's unset client_secret_env is
+	// no error.
+	NoSecret bool
 }
 
 // ActiveProfile is the config file's profile a command runs with.
@@ -176,12 +181,14 @@ func (f *Factory) ResolveTargetWith(ctx context.Context, fl TargetFlags) (Target
 	if err := t.Check(false, false); err != nil {
 		return t, err
 	}
-	secret, err := t.ClientSecretFrom(ctx, fl.Secret)
-	if err != nil {
-		return t, err
+	if !fl.NoSecret {
+		secret, err := t.ClientSecretFrom(ctx, fl.Secret)
+		if err != nil {
+			return t, err
+		}
+		t.ClientSecret = secret
 	}
-	t.ClientSecret = secret
-	t.CCClientID, t.CCClientSecret = t.ClientID, secret
+	t.CCClientID, t.CCClientSecret = t.ClientID, t.ClientSecret
 	if t.UserPoolID != "" {
 		t.Issuer = t.PoolIssuer()
 	}

@@ -255,15 +255,17 @@ func TestReplayChallenges(t *testing.T) {
 					t.Errorf("the replay's output holds a secret given or sent: %q", s)
 				}
 			}
-			if code == 2 {
-				if out != "" {
-					t.Errorf("exit 2 with stdout:\n%s", out)
-				}
-				return
-			}
 			var doc Document
 			if err := json.Unmarshal([]byte(out), &doc); err != nil {
 				t.Fatalf("replay --json: %v\n%s", err, out)
+			}
+			if code == 2 {
+				// Cut short: the document as far as it got, with the
+				// error stderr says (as login --json prints its own).
+				if doc.Error == nil || doc.Error.ExitCode != 2 || !strings.Contains(doc.Error.Message, tc.stderr[0]) || doc.Comparison.Steps[0].B != "not replayed" {
+					t.Errorf("exit 2 with the document's error %+v, steps %+v", doc.Error, doc.Comparison.Steps)
+				}
+				return
 			}
 			if doc.Comparison.Same != (code == 0) {
 				t.Errorf("same = %v with exit %d: %+v", doc.Comparison.Same, code, doc.Comparison.Steps)

@@ -230,7 +230,7 @@ func (r *runner) hosted(ctx context.Context, n int, s transcript.SignIn, tokens 
 	}
 	client, err := oauth.New(opts)
 	if err != nil {
-		return transcript.SignIn{}, nil, cmdutil.UsageErr("sign-in %d: %s", n, cmdutil.OptionsText(err))
+		return transcript.SignIn{}, nil, cmdutil.UsageErr("sign-in %d (%s): %s", n, s.Flow, cmdutil.OptionsText(err))
 	}
 	var res *oauth.Result
 	var runErr error
@@ -246,7 +246,7 @@ func (r *runner) hosted(ctx context.Context, n int, s transcript.SignIn, tokens 
 		return transcript.SignIn{}, nil, cmdutil.UsageErr("sign-in %d (%s) needs a browser, and none could be opened: %s; give --no-browser and open the printed URL yourself",
 			n, s.Flow, termtext.Line(opened.Error()))
 	}
-	if err := hostedFatal(ctx, n, runErr); err != nil {
+	if err := hostedFatal(ctx, n, s.Flow, runErr); err != nil {
 		return transcript.SignIn{}, nil, err
 	}
 	var issued transcript.IssuedTokens
@@ -310,20 +310,24 @@ func (r *runner) sayHosted(n int, ar authorizeRequest) {
 // Ctrl-C (130), or anything that is not the provider's OAuth refusal —
 // no redirect in time, a port in use, no discovery document — (exit 2,
 // with the diagnosis). A refusal is an outcome to compare.
-func hostedFatal(ctx context.Context, n int, err error) error {
+func hostedFatal(ctx context.Context, n int, flow string, err error) error {
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: ctx.Err()}
+		what := "interrupted"
+		if flow == flowPKCE {
+			what += " while waiting for the browser's redirect"
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("sign-in %d (%s): %s", n, flow, what)}
 	}
 	var oe *oauth.Error
 	if errors.As(err, &oe) {
 		return nil
 	}
 	if errors.Is(err, flows.ErrInvalidOptions) {
-		return cmdutil.UsageErr("sign-in %d: %s", n, cmdutil.OptionsText(err))
+		return cmdutil.UsageErr("sign-in %d (%s): %s", n, flow, cmdutil.OptionsText(err))
 	}
 	d := cmdutil.CLIDiagnosis(oauth.Diagnose(err))
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d: %s%s", n, termtext.Line(err.Error()), cmdutil.CauseFixLines(d))}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d (%s): %s%s", n, flow, termtext.Line(err.Error()), cmdutil.CauseFixLines(d))}
 }

@@ -397,8 +397,8 @@ func TestReplayHostedUI(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		r := w.runHosted(t, ctx, "", func(string) { cancel() }, "--profile", "htwin", "replay", file, "--no-browser")
-		if r.code != cmdutil.ExitInterrupted {
-			t.Fatalf("exit %d\n%s", r.code, r.errOut)
+		if r.code != cmdutil.ExitInterrupted || !strings.Contains(r.errOut, "cogscope: sign-in 1 (pkce): interrupted while waiting for the browser's redirect") || r.out != "" {
+			t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.out, r.errOut)
 		}
 	})
 }
@@ -473,7 +473,7 @@ func TestReplayHostedBadInput(t *testing.T) {
 		{"timeout 0", pkce, true, []string{"--timeout", "0s"}, []string{"--timeout must be positive"}},
 		{"negative timeout", pkce, true, []string{"--timeout", "-1s"}, []string{"--timeout must be positive"}},
 		{"no browser possible", pkce, false, nil, []string{"sign-in 1 (pkce) needs a browser, and none could be opened", "no-such-browser", "give --no-browser"}},
-		{"no redirect in time", pkce, false, []string{"--no-browser", "--timeout", "300ms"}, []string{"sign-in 1:", "nothing arrived at " + w.cb}},
+		{"no redirect in time", pkce, false, []string{"--no-browser", "--timeout", "300ms"}, []string{"sign-in 1 (pkce):", "nothing arrived at " + w.cb}},
 		{"client without a loopback callback", pkce, true, []string{"--profile", "hweb"}, []string{"has no loopback callback URL", "https://app.example.com/callback", "--redirect-uri"}},
 		{"pkce flags without a pkce sign-in", srp, true, []string{"--redirect-uri", w.cb, "--no-browser"}, []string{"--redirect-uri, --no-browser apply to pkce sign-ins"}},
 		{"non-loopback redirect", pkce, true, []string{"--redirect-uri", "https://app.example.com/callback"}, []string{"is not this machine's loopback"}},

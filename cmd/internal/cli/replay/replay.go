@@ -44,10 +44,11 @@ type ReplayOptions struct {
 	PasswordEnv   string
 	// Script answers challenges as login's flags do (challenges.go).
 	Script cmdutil.ScriptOptions
-	// ClientSecretStdin reads the app client's secret (client-credentials
-	// and hosted-UI sign-ins) from the first line of stdin, before the
-	// password. Without it the profile's client_secret_env /
-	// client_secret_command is used; with it that is never read.
+	// ClientSecretStdin reads the app client's secret (for every sign-in:
+	// SECRET_HASH, the token endpoint's client authentication) from the
+	// first line of stdin, before the password. Without it the
+	// profile's client_secret_env / client_secret_command is used; with
+	// it that is never read.
 	ClientSecretStdin bool
 	JSON              bool
 	// Hosted are the pkce sign-ins' flags (hosted.go).
@@ -142,8 +143,10 @@ the identity pool refuses it, no AWS credentials) the call is not sent, and
 that is a difference with the reason. The signature and the session token
 appear nowhere in the output.
 
-Secrets on stdin are read in login's order: the client secret, the
-password, the new password.
+Any sign-in with a client that has a secret (SECRET_HASH for srp, password,
+refresh and the challenge flows) takes it the same way: --client-secret-stdin
+or the profile's reference. Secrets on stdin are read in login's order: the
+client secret, the password, the new password.
 
 Exit status: 0 the outcomes are the same, 1 they differ, 2 usage, input or
 I/O error (an unreadable transcript, an environment that cannot be
@@ -176,13 +179,13 @@ reached, a challenge the recording met that nothing answers).`,
 	fl.StringVar(&o.UserPoolID, "user-pool-id", "", "the pool to replay against (default: the profile's)")
 	fl.StringVar(&o.ClientID, "client-id", "", "the app client to replay with (default: the profile's)")
 	fl.StringVar(&o.Username, "username", "", "sign in as this user (default: the transcript's)")
-	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	fl.BoolVar(&o.PasswordStdin, "password-stdin", false, "read the password from stdin's first line (its second after --client-secret-stdin's)")
 	fl.StringVar(&o.PasswordEnv, "password-env", "", "take the password from environment variable `NAME`")
-	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "client-credentials and hosted-UI sign-ins: read the app client's secret from the first line of stdin (before the password)")
+	fl.BoolVar(&o.ClientSecretStdin, "client-secret-stdin", false, "read the app client's secret (any sign-in of a client that has one) from the first line of stdin, before the password; the profile's client_secret_env / client_secret_command is then not read")
 	cmdutil.AddScriptFlags(fl, &o.Script)
 	addHostedFlags(fl, &o.Hosted)
 	addSigV4Flags(fl, o)
-	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON`)
+	fl.BoolVar(&o.JSON, "json", false, `print {"version", "comparison": {"a", "b", "steps", "same"}, "replay": <transcript>} as JSON (with "error" when cut short)`)
 	return cmd
 }
 
@@ -191,6 +194,16 @@ type Document struct {
 	Version    int                    `json:"version"`
 	Comparison *transcript.Comparison `json:"comparison"`
 	Replay     *transcript.Transcript `json:"replay"`
+	// Error is why the replay ended before its last step (the comparison
+	// and the replay are then as far as it got); nil when it ran whole.
+	Error *DocumentError `json:"error,omitempty"`
+}
+
+// DocumentError is a replay cut short: its message (stderr's line) and
+// the exit code it ends with (2, or 130 for Ctrl-C).
+type DocumentError struct {
+	Message  string `json:"message"`
+	ExitCode int    `json:"exitCode"`
 }
 
 func replayRun(ctx context.Context, o *ReplayOptions) error {
@@ -200,6 +213,15 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	rec, err := readTranscript(o.File)
 	if err != nil {
 		return err
+	}
+	if len(rec.SignIns) == 0 && len(rec.Calls) == 0 {
+		return cmdutil.UsageErr("%s has no sign-in and no call: nothing to replay (export a session that has some with `cogscope transcript export --format json`)", o.File)
+	}
+	// A recorded session holds at most the store's bounds; more is not a
+	// session cogscope recorded, and would send that many requests.
+	if len(rec.SignIns) > transcript.DefaultMaxSignIns || len(rec.Calls) > transcript.DefaultMaxCalls {
+		return cmdutil.UsageErr("%s has %d sign-ins and %d calls: a recorded session holds at most %d and %d (split it, or export the session again)",
+			o.File, len(rec.SignIns), len(rec.Calls), transcript.DefaultMaxSignIns, transcript.DefaultMaxCalls)
 	}
 	for i, s := range rec.SignIns {
 		if !canReplay(s.Flow) {
@@ -219,6 +241,24 @@ func replayRun(ctx context.Context, o *ReplayOptions) error {
 	defer r.close()
 	replayed, err := r.run(ctx, rec)
 	if err != nil {
+		// Cut short once under way (an environment that cannot be
+		// reached, a missing answer, Ctrl-C): --json still prints the
+		// document, as far as the replay got, with the error — as login
+		// and call print theirs.
+		if o.JSON && replayed != nil {
+			cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
+			doc := Document{Version: transcript.Version, Comparison: cmp, Replay: replayed, Error: &DocumentError{Message: r.mask(err.Error())}}
+			var ee *cmdutil.ExitError
+			if errors.As(err, &ee) {
+				doc.Error.ExitCode = ee.Code
+			}
+			if ctx.Err() != nil {
+				doc.Error.ExitCode = cmdutil.ExitInterrupted
+			}
+			if werr := transcript.EncodeJSON(o.IO.Out, doc); werr != nil {
+				return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: werr}
+			}
+		}
 		return err
 	}
 	cmp := transcript.Diff(rec, replayed, rec.Target.Profile, r.target.Profile)
@@ -285,8 +325,12 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if (o.PasswordStdin || o.PasswordEnv != "") && !needPassword {
 		return nil, cmdutil.UsageErr("--password-stdin and --password-env apply to sign-ins that send the password; %s has none (its flows: %s)", o.File, flowList(rec))
 	}
-	if o.ClientSecretStdin && !needSecret && !hosted {
-		return nil, cmdutil.UsageErr("--client-secret-stdin applies to client-credentials sign-ins and hosted-UI ones (pkce, refresh-token); %s has none", o.File)
+	// Every sign-in sends the app client's secret when the client has one
+	// (SECRET_HASH, the token endpoint's client authentication), as login
+	// takes it with any flow: only a transcript without a sign-in has no
+	// use for it.
+	if o.ClientSecretStdin && len(rec.SignIns) == 0 {
+		return nil, cmdutil.UsageErr("--client-secret-stdin gives the app client's secret to the transcript's sign-ins; %s has none", o.File)
 	}
 	// --client-secret-stdin wins over the profile's reference, which is
 	// then not read (an unset client_secret_env is no error).
@@ -311,9 +355,18 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if (t.UserPoolID == "" && !poolless) || t.ClientID == "" {
 		return nil, cmdutil.UsageErr("replay needs a pool and a client: give --profile, or --user-pool-id and --client-id")
 	}
-	if hosted && o.ClientSecretStdin {
-		if t.ClientSecret, err = r.clientSecretLine("client secret"); err != nil {
+	if o.ClientSecretStdin {
+		// Read once, before the password: the profile's target has it
+		// already; the local demo's, resolved without a profile, reads it
+		// here. The demo's client-credentials client is another client
+		// (its machine client): the secret is that one's, not the
+		// public client's the user-pools sign-ins use.
+		line, err := r.clientSecretLine("client secret")
+		if err != nil {
 			return nil, err
+		}
+		if t.CCClientID == "" || t.CCClientID == t.ClientID || hosted {
+			t.ClientSecret = line
 		}
 	}
 	r.target = t
@@ -328,7 +381,18 @@ func newRunner(ctx context.Context, o *ReplayOptions, rec *transcript.Transcript
 	if r.baseURL == "" && t.Endpoint != "" {
 		r.baseURL = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
+	if err := r.checkCalls(ctx, rec); err != nil {
+		return nil, err
+	}
 	r.username = cmdutil.FirstNonEmpty(o.Username, rec.Target.Username, t.Username)
+	if r.username == "" {
+		for i, s := range rec.SignIns {
+			if _, api := replayable[s.Flow]; api && s.Flow != "refresh" {
+				return nil, cmdutil.UsageErr("sign-in %d of %s (%s) signs a user in, and neither the transcript nor the target names one: give --username (or set username in the profile)",
+					i+1, o.File, termtext.Line(s.Flow))
+			}
+		}
+	}
 	// Secrets from stdin in login's order: the client secret, then the
 	// password.
 	if needSecret {
@@ -467,7 +531,7 @@ func (r *runner) readPassword() error {
 	case t.Password != "" && strings.EqualFold(r.username, t.Username):
 		r.password = t.Password
 	case o.IO.InTTY:
-		pw, err := r.stdin.Secret(*o.IO, fmt.Sprintf("Password for %s: ", r.username))
+		pw, err := r.stdin.Secret(*o.IO, fmt.Sprintf("Password for %s: ", termtext.Line(r.username)))
 		if err != nil {
 			return err
 		}
@@ -490,7 +554,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	out.Target.Username = r.username
 	cfg, err := f.AWSConfig(ctx, t)
 	if err != nil {
-		return nil, cmdutil.UsageErr("AWS configuration: %v", err)
+		return r.partial(out), cmdutil.UsageErr("AWS configuration: %v", err)
 	}
 	api := awsclient.AnonymousCognito(cfg, t.Endpoint)
 	var tokens *flows.Tokens
@@ -498,7 +562,7 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if isHosted(s.Flow) {
 			si, tk, err := r.hosted(ctx, i+1, s, tokens)
 			if err != nil {
-				return nil, err
+				return r.partial(out), err
 			}
 			tokens = tk
 			out.SignIns = append(out.SignIns, si)
@@ -507,10 +571,10 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		if s.Flow == flowClientCredentials {
 			cc, err := r.clientCredentials(ctx, s)
 			if err != nil {
-				return nil, err
+				return r.partial(out), err
 			}
-			if err := fatal(ctx, cc.err); err != nil {
-				return nil, err
+			if err := fatal(ctx, i+1, s.Flow, cc.err); err != nil {
+				return r.partial(out), err
 			}
 			var issued transcript.IssuedTokens
 			if tk := cc.tokens; tk != nil {
@@ -537,14 +601,14 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 		}
 		fl, err := flows.New(opts)
 		if err != nil {
-			return nil, cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
+			return r.partial(out), cmdutil.UsageErr("%s", cmdutil.OptionsText(err))
 		}
 		res, runErr := flows.Run(ctx, fl, r.answererFor(i+1, s))
 		if err := answerFailure(ctx, runErr); err != nil {
-			return nil, err
+			return r.partial(out), err
 		}
-		if err := fatal(ctx, runErr); err != nil {
-			return nil, err
+		if err := fatal(ctx, i+1, s.Flow, runErr); err != nil {
+			return r.partial(out), err
 		}
 		var issued transcript.IssuedTokens
 		if res != nil && res.Tokens != nil {
@@ -567,24 +631,39 @@ func (r *runner) run(ctx context.Context, rec *transcript.Transcript) (*transcri
 	for _, c := range rec.Calls {
 		call, err := r.call(ctx, c, tokens)
 		if err != nil {
-			return nil, err
+			return r.partial(out), err
 		}
 		out.Calls = append(out.Calls, call)
 	}
-	out.Updated = now().UTC()
+	return r.partial(out), nil
+}
+
+// mask replaces the replay's known secrets in text.
+func (r *runner) mask(text string) string {
+	for _, s := range r.secrets {
+		if len(s) >= 4 {
+			text = strings.ReplaceAll(text, s, transcript.Masked)
+		}
+	}
+	return text
+}
+
+// partial is the replayed session as far as it got, masked.
+func (r *runner) partial(out *transcript.Transcript) *transcript.Transcript {
+	out.Updated = r.f.Clock()().UTC()
 	transcript.Redact(out, r.secrets...)
-	return out, nil
+	return out
 }
 
 // fatal is a sign-in's error that ends the replay (exit 2, or 130 when
 // interrupted): not a refusal, which is an outcome to compare, nor a
 // challenge the replay could not answer.
-func fatal(ctx context.Context, err error) error {
+func fatal(ctx context.Context, n int, flow string, err error) error {
 	if err == nil {
 		return nil
 	}
 	if ctx.Err() != nil {
-		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: ctx.Err()}
+		return &cmdutil.ExitError{Code: cmdutil.ExitInterrupted, Err: fmt.Errorf("sign-in %d (%s): interrupted", n, termtext.Line(flow))}
 	}
 	var ce *flows.CallError
 	if errors.As(err, &ce) && ce.API != nil && ce.API.Type != "" {
@@ -603,7 +682,7 @@ func fatal(ctx context.Context, err error) error {
 	if text == "" {
 		text = err.Error()
 	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in: %s", termtext.Line(text))}
+	return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: fmt.Errorf("sign-in %d (%s): %s", n, termtext.Line(flow), termtext.Line(text))}
 }
 
 // call re-sends one recorded call with the replay's token of the same
@@ -611,6 +690,11 @@ func fatal(ctx context.Context, err error) error {
 func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Tokens) (transcript.Call, error) {
 	started := r.f.Clock()()
 	skipped := transcript.Call{Method: c.Method, Path: c.Path, TokenKind: c.TokenKind, Started: started.UTC()}
+	path, why := r.replayable(c)
+	if why != "" {
+		skipped.Skipped = why
+		return skipped, nil
+	}
 	var token string
 	var sign func(*http.Request, []byte) error
 	var signer *cmdutil.SigV4
@@ -631,11 +715,14 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		if c.TokenKind == apicall.TokenID {
 			token = tokens.IDToken
 		}
-	default:
-		skipped.Skipped = fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token, or a SigV4 signature, only", c.TokenKind)
-		return skipped, nil
+		if token == "" {
+			// The replay's sign-in issued no token of that kind (a
+			// client_credentials grant has no ID token): not sent, rather
+			// than sent without one.
+			return skipped, nil
+		}
 	}
-	req := apicall.Request{Method: c.Method, Target: c.Path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind, Sign: sign}
+	req := apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, Token: token, TokenKind: c.TokenKind, Sign: sign}
 	res, err := apicall.Do(ctx, req, apicall.Options{MaxBody: apicall.DefaultMaxBody})
 	var ue *apicall.UsageError
 	if errors.As(err, &ue) {
@@ -657,6 +744,47 @@ func (r *runner) call(ctx context.Context, c transcript.Call, tokens *flows.Toke
 		jti = transcript.TokenFrom("", token, nil, started).JTI
 	}
 	return transcript.CallFrom(res, jti, r.baseURL, nil, started), nil
+}
+
+// replayable is the path a recorded call is re-sent to, under the
+// target's API, or why it is not re-sent (a token replay cannot send, a
+// URL outside the target's API).
+func (r *runner) replayable(c transcript.Call) (path, skipped string) {
+	switch c.TokenKind {
+	case apicall.TokenNone, apicall.TokenAccess, apicall.TokenID, apicall.TokenSigV4:
+	default:
+		return "", fmt.Sprintf("the recorded call sent a %s token; replay sends the session's access or ID token, or a SigV4 signature, only", cmdutil.FirstNonEmpty(c.TokenKind, "(unnamed)"))
+	}
+	path = c.Path
+	if strings.Contains(path, "://") {
+		// Recorded against another base URL (a full URL called, or a
+		// transcript written by hand): only what lies under the target's
+		// API is re-sent. The replay's tokens never go where a
+		// transcript file points.
+		rel := transcript.PathOf(path, r.baseURL)
+		if strings.Contains(rel, "://") {
+			return "", fmt.Sprintf("it was sent to %s, outside the API under test; replay re-sends only paths under the target's API (%s, api.base_url) and sends its tokens nowhere else",
+				path, cmdutil.FirstNonEmpty(r.baseURL, "none"))
+		}
+		path = rel
+	}
+	return path, ""
+}
+
+// checkCalls refuses, before anything is sent (a sign-in, a browser), a
+// recorded call that cannot be built: a method that is not one, no API
+// to send a path to. Bad input, exit 2, rather than a replay cut short.
+func (r *runner) checkCalls(ctx context.Context, rec *transcript.Transcript) error {
+	for i, c := range rec.Calls {
+		path, skip := r.replayable(c)
+		if skip != "" {
+			continue
+		}
+		if _, err := apicall.Build(ctx, apicall.Request{Method: c.Method, Target: path, BaseURL: r.baseURL, TokenKind: apicall.TokenNone}); err != nil {
+			return cmdutil.UsageErr("call %d of %s (%s %s): %s", i+1, r.o.File, termtext.Line(c.Method), termtext.Line(c.Path), termtext.Line(err.Error()))
+		}
+	}
+	return nil
 }
 
 // explainable says which answers get an explanation: 401/403, a
@@ -692,7 +820,13 @@ func (r *runner) explainer(ctx context.Context) *apicall.Explainer {
 func writeComparison(io *cmdutil.IOStreams, c *transcript.Comparison, replayed *transcript.Transcript) {
 	w := io.Out
 	tg := replayed.Target
-	fmt.Fprintf(w, "Replayed against %s (pool %s, client %s, user %s) at %s.\n\n", termtext.Line(c.B),
+	// c.B is a label ("replay" when both sides have the same profile);
+	// the heading names the target itself.
+	against := "the target"
+	if tg.Profile != "" {
+		against = "profile " + tg.Profile
+	}
+	fmt.Fprintf(w, "Replayed against %s (pool %s, client %s, user %s) at %s.\n\n", termtext.Line(against),
 		termtext.Line(tg.UserPoolID), termtext.Line(tg.ClientID), termtext.Line(tg.Username), replayed.Updated.Format(time.RFC3339))
 	width := 0
 	for _, s := range c.Steps {

@@ -359,10 +359,16 @@ func TestReplayBadInput(t *testing.T) {
 	w := newWorld(t)
 	bad := filepath.Join(w.dir, "bad")
 	for _, tc := range []struct{ name, content, want string }{
-		{"markdown", "# cogscope session transcript\n", "not a JSON transcript"},
+		{"markdown", "# cogscope session transcript\n", "not a JSON transcript but a Markdown one (`cogscope transcript export` without --format json, or the console's x key), which is for people: export the session as JSON"},
+		{"an array", "[1]", "not a JSON transcript (export one with `cogscope transcript export --format json`"},
 		{"empty", "", "empty"},
 		{"other version", `{"version": 7}`, "version 7"},
 		{"not json", `{"version": `, "not a transcript"},
+		{"nothing to replay", `{"version": 1, "signIns": null, "calls": []}`, "has no sign-in and no call: nothing to replay"},
+		{"more calls than a session holds", `{"version": 1, "calls": [` + strings.Repeat(`{"method": "GET", "path": "/hello", "tokenKind": "none"},`, transcript.DefaultMaxCalls) + `{}]}`,
+			"has 0 sign-ins and 201 calls: a recorded session holds at most 50 and 200"},
+		{"more sign-ins than a session holds", `{"version": 1, "signIns": [` + strings.Repeat(`{"flow": "refresh"},`, transcript.DefaultMaxSignIns) + `{"flow": "refresh"}]}`,
+			"has 51 sign-ins and 0 calls"},
 		{"unknown flow", `{"version": 1, "signIns": [{"flow": "device-code"}]}`, "cannot re-run (it re-runs srp, password, refresh, user-auth, custom, custom-srp, client-credentials, pkce and refresh-token)"},
 	} {
 		if err := os.WriteFile(bad, []byte(tc.content), 0o600); err != nil {
@@ -384,9 +390,6 @@ func TestReplayBadInput(t *testing.T) {
 	}
 	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", bad); code != 2 || !strings.Contains(errOut, "no password for alice") {
 		t.Errorf("no password: exit %d, %s", code, errOut)
-	}
-	if code, _, errOut := w.run(t, "x\n", "--profile", "twin", "replay", bad, "--client-secret-stdin"); code != 2 || !strings.Contains(errOut, "--client-secret-stdin applies to client-credentials sign-ins") {
-		t.Errorf("client secret without a client-credentials sign-in: exit %d, %s", code, errOut)
 	}
 	w.env["PW"] = password
 	code, out, errOut := w.run(t, "", "--profile", "twin", "--endpoint", "http://127.0.0.1:1", "replay", bad, "--password-env", "PW")

@@ -3,6 +3,7 @@ package transcriptcmd
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +47,31 @@ func TestExportExitCodes(t *testing.T) {
 	code, out, errOut := run(t, dir, pool...)
 	if code != 0 || !strings.Contains(out, "## Call 1: GET `/orders` → 403") || !strings.Contains(out, "## Masked") {
 		t.Errorf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
+}
+
+// TestExportNeedsNoClientSecret: exporting reads the store, so a
+// profile whose client_secret_env is not set exports its session all the
+// same (the secret is never read), as Markdown and JSON.
+func TestExportNeedsNoClientSecret(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(cfg, []byte("[profiles.conf]\nregion = \"eu-west-1\"\nuser_pool_id = \"eu-west-1_AbCdEfGhI\"\nclient_id = \"c1\"\nclient_secret_env = \"EXPORT_SECRET_UNSET\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := transcript.NewStore(filepath.Join(dir, "s", "cogscope"))
+	err := store.Record("conf", transcript.RecordOptions{Fresh: true, Target: transcript.Target{Profile: "conf", UserPoolID: "eu-west-1_AbCdEfGhI", ClientID: "c1"}},
+		func(tr *transcript.Transcript) {
+			tr.SignIns = append(tr.SignIns, transcript.SignIn{Flow: "client-credentials", Outcome: transcript.OutcomeSignedIn})
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ format, want string }{{"md", "## Sign-in 1: client-credentials"}, {"json", `"flow": "client-credentials"`}} {
+		code, out, errOut := run(t, dir, "--config", cfg, "--profile", "conf", "transcript", "export", "--format", tc.format)
+		if code != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: exit %d\nstderr: %s\nstdout: %s", tc.format, code, errOut, out)
+		}
 	}
 }

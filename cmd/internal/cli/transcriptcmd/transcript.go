@@ -99,7 +99,9 @@ func exportRun(ctx context.Context, o *ExportOptions) error {
 		ctx = context.Background()
 	}
 	f := o.Factory
-	t, err := f.ResolveTargetWith(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID})
+	// An export reads the store: the client's secret is not needed (a
+	// profile naming an unset client_secret_env can still export).
+	t, err := f.ResolveTargetWith(ctx, cmdutil.TargetFlags{UserPoolID: o.UserPoolID, ClientID: o.ClientID, NoSecret: true})
 	if err != nil {
 		return err
 	}
