@@ -26,7 +26,8 @@
 //	                                  keeps new tokens (sign-in, refresh); nil: not kept
 //	Options.ExportTranscript func(ctx) (path string, err error)
 //	                                  writes the target's latest recorded session as
-//	                                  Markdown to a new file (`x`, in a Cmd; the status
+//	                                  Markdown to a new file, JSON beside it (.json)
+//	                                  (`x`, in a Cmd; the status
 //	                                  line names the file); an error wrapping
 //	                                  service.ErrNothingRecorded: nothing to export yet;
 //	                                  nil: the key is off

@@ -60,6 +60,8 @@ func TestExportKey(t *testing.T) {
 		wantErr  bool
 		wantNots []string
 	}{
+		{name: "written, a wide line names the JSON too", path: exportPath, width: 200,
+			want: []string{"transcript (Markdown, secrets masked) written to " + exportPath + ", and its JSON beside it (.json, for cogscope replay)"}},
 		{name: "written", path: exportPath, width: 120,
 			want: []string{"transcript (Markdown, secrets masked) written to " + exportPath}},
 		{name: "written, a narrower line", path: exportPath, width: 100,

@@ -483,8 +483,12 @@ func (m Model) exportedStatus(msg transcriptExportedMsg) common.StatusMsg {
 		return common.StatusMsg{Text: termtext.Line(theme.Cross + " the transcript was not written: " + msg.err.Error()), Err: true}
 	}
 	path := termtext.Line(msg.path)
-	for _, prefix := range []string{theme.Check + " transcript (Markdown, secrets masked) written to ", theme.Check + " transcript written to "} {
-		if text := prefix + path; ansi.StringWidth(text) <= m.width {
+	for _, text := range []string{
+		theme.Check + " transcript (Markdown, secrets masked) written to " + path + ", and its JSON beside it (.json, for cogscope replay)",
+		theme.Check + " transcript (Markdown, secrets masked) written to " + path,
+		theme.Check + " transcript written to " + path,
+	} {
+		if ansi.StringWidth(text) <= m.width {
 			return common.StatusMsg{Text: text}
 		}
 	}

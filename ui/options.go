@@ -47,9 +47,10 @@ type Options struct {
 	// Cmd.
 	SaveSession func(ctx context.Context, t flows.Tokens, flow string) (where string, err error)
 	// ExportTranscript writes the latest recorded session of the target
-	// (its sign-ins and calls, secrets masked) to a new Markdown file and
-	// returns the file's path; `x` runs it in a Cmd and shows the path on
-	// the status line. An error wrapping service.ErrNothingRecorded says
+	// (its sign-ins and calls, secrets masked) to a new Markdown file, and
+	// its JSON form (for tools and `cogscope replay`) beside it under the
+	// same name with .json, and returns the Markdown file's path; `x` runs
+	// it in a Cmd and shows the path on the status line. An error wrapping service.ErrNothingRecorded says
 	// there is nothing to export yet. Nil: the key is off.
 	ExportTranscript func(ctx context.Context) (path string, err error)
 	// Connect, when set, finishes setting up the target after the first

@@ -38,28 +38,34 @@ func (c *console) exportTranscript(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%w yet: the local stack is still starting", service.ErrNothingRecorded)
 	}
 	key := t.SessionKey(t.ClientID)
-	var buf bytes.Buffer
-	_, err := c.f.ExportTranscript(t, t.ClientID, transcript.FormatMarkdown, &buf)
-	switch {
-	case errors.Is(err, transcript.ErrNoTranscript):
-		return "", fmt.Errorf("%w for %s yet: sign in (1) or call a route (3) first", service.ErrNothingRecorded, key)
-	case err != nil:
-		return "", fmt.Errorf("read the recorded session of %s: %w", key, err)
+	var md, js bytes.Buffer
+	for _, out := range []struct {
+		format string
+		buf    *bytes.Buffer
+	}{{transcript.FormatMarkdown, &md}, {transcript.FormatJSON, &js}} {
+		_, err := c.f.ExportTranscript(t, t.ClientID, out.format, out.buf)
+		switch {
+		case errors.Is(err, transcript.ErrNoTranscript):
+			return "", fmt.Errorf("%w for %s yet: sign in (1) or call a route (3) first", service.ErrNothingRecorded, key)
+		case err != nil:
+			return "", fmt.Errorf("read the recorded session of %s: %w", key, err)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	return c.writeExport(key, buf.Bytes())
+	return c.writeExport(key, md.Bytes(), js.Bytes())
 }
 
 // maxExportTries bounds the names tried for a new file in one second.
 const maxExportTries = 100
 
-// writeExport writes data to a new file for key in the transcripts
-// directory, <key>-<UTC time>.md (mode 0600, written atomically), and
-// returns its absolute path. An existing file is never replaced: a second
-// export in the same second gets -2, -3, ….
-func (c *console) writeExport(key string, data []byte) (string, error) {
+// writeExport writes the Markdown and the JSON form to new files for key
+// in the transcripts directory, <key>-<UTC time>.md and .json (mode 0600,
+// written atomically), and returns the Markdown file's absolute path. An
+// existing file is never replaced: a second export in the same second
+// gets -2, -3, ….
+func (c *console) writeExport(key string, md, js []byte) (string, error) {
 	store, err := c.f.Transcripts().Path(key) // the store's file name: key made safe
 	if err != nil {
 		return "", err
@@ -74,13 +80,18 @@ func (c *console) writeExport(key string, data []byte) (string, error) {
 		if i > 1 {
 			name += "-" + strconv.Itoa(i)
 		}
-		p := filepath.Join(dir, name+".md")
-		if _, err := os.Lstat(p); err == nil {
-			continue
-		} else if !errors.Is(err, fs.ErrNotExist) {
+		p, pj := filepath.Join(dir, name+".md"), filepath.Join(dir, name+".json")
+		taken, err := anyExists(p, pj)
+		if err != nil {
 			return "", fmt.Errorf("export the transcript: %w", err)
 		}
-		if err := atomicfile.WriteFile(p, data, 0o600); err != nil {
+		if taken {
+			continue
+		}
+		if err := atomicfile.WriteFile(pj, js, 0o600); err != nil {
+			return "", fmt.Errorf("write %s: %w", pj, err)
+		}
+		if err := atomicfile.WriteFile(p, md, 0o600); err != nil {
 			return "", fmt.Errorf("write %s: %w", p, err)
 		}
 		if abs, err := filepath.Abs(p); err == nil {
@@ -89,6 +100,19 @@ func (c *console) writeExport(key string, data []byte) (string, error) {
 		return p, nil
 	}
 	return "", fmt.Errorf("export the transcript: %d files named %s* already in %s", maxExportTries, base, dir)
+}
+
+// anyExists says whether one of paths exists (as anything, a symlink
+// included).
+func anyExists(paths ...string) (bool, error) {
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			return true, nil
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // demoDirPattern names the demo's temporary directories (os.MkdirTemp).

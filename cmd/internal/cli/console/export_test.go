@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/local/localtest"
+	"github.com/cogscope/cogscope/internal/transcript"
 	"github.com/cogscope/cogscope/ui/service"
 )
 
@@ -64,8 +66,24 @@ func checkExport(t *testing.T, path, stateHome string, secrets ...string) {
 	if strings.HasPrefix(strings.TrimSpace(md), "{") {
 		t.Errorf("the export is JSON, want Markdown:\n%.200s", md)
 	}
+	// Its JSON form beside it, for tools and `cogscope replay`.
+	jsonPath := strings.TrimSuffix(path, ".md") + ".json"
+	if fi, err := os.Stat(jsonPath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the JSON beside the Markdown: %v %v", fi, err)
+	}
+	jb, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := transcript.ReadJSON(bytes.NewReader(jb))
+	if err != nil {
+		t.Fatalf("the JSON export does not read back: %v", err)
+	}
+	if len(tr.SignIns) != 1 || tr.SignIns[0].Flow != "srp" || len(tr.Calls) != 1 || tr.Calls[0].Status != 200 {
+		t.Errorf("the JSON export: %d sign-ins, %d calls", len(tr.SignIns), len(tr.Calls))
+	}
 	for _, s := range secrets {
-		if s == "" || strings.Contains(md, s) {
+		if s == "" || strings.Contains(md, s) || strings.Contains(string(jb), s) {
 			t.Errorf("the export holds a secret (or the test has an empty one): %.12q", s)
 		}
 	}
@@ -127,6 +145,19 @@ func TestConsoleExportsTheTranscript(t *testing.T) {
 	}
 	if p, err := export(ctx); err == nil || errors.Is(err, service.ErrNothingRecorded) || !strings.Contains(err.Error(), dir) {
 		t.Errorf("export with every name taken: %q %v", p, err)
+	}
+	// A name whose JSON alone is taken is not used either.
+	if err := os.Remove(base + "-50.md"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base+"-50.json", []byte("kept"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := export(ctx); err == nil || errors.Is(err, service.ErrNothingRecorded) {
+		t.Errorf("export with every name's Markdown or JSON taken: %q %v", p, err)
+	}
+	if b, _ := os.ReadFile(base + "-50.json"); string(b) != "kept" {
+		t.Errorf("an existing JSON file was replaced: %q", b)
 	}
 	if b, _ := os.ReadFile(base + "-3.md"); string(b) != "kept" {
 		t.Errorf("an existing file was replaced: %q", b)

@@ -283,7 +283,13 @@ func readTranscript(name string) (*transcript.Transcript, error) {
 	defer fh.Close()
 	t, err := transcript.ReadJSON(fh)
 	if err != nil {
-		return nil, cmdutil.UsageErr("%s: %v", name, err)
+		// The console's x writes the JSON beside the Markdown.
+		if sibling := strings.TrimSuffix(name, ".md") + ".json"; sibling != name {
+			if fi, serr := os.Stat(sibling); serr == nil && fi.Mode().IsRegular() {
+				return nil, cmdutil.UsageErr("%s: %v\nIts JSON form is beside it: cogscope replay %s", termtext.Line(name), err, termtext.Line(sibling))
+			}
+		}
+		return nil, cmdutil.UsageErr("%s: %v", termtext.Line(name), err)
 	}
 	return t, nil
 }

@@ -379,6 +379,17 @@ func TestReplayBadInput(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.name, code, errOut, tc.want)
 		}
 	}
+	// The console's x writes its JSON beside the Markdown: replay names it.
+	md, js := filepath.Join(w.dir, "console.md"), filepath.Join(w.dir, "console.json")
+	if err := os.WriteFile(md, []byte("# cogscope session transcript\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(js, []byte(`{"version": 1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", md); code != 2 || !strings.Contains(errOut, "Its JSON form is beside it: cogscope replay "+js) {
+		t.Errorf("a console export's Markdown: exit %d, stderr %q", code, errOut)
+	}
 	if code, _, errOut := w.run(t, "", "--profile", "twin", "replay", filepath.Join(w.dir, "missing.json")); code != 2 {
 		t.Errorf("missing file: exit %d (%s)", code, errOut)
 	}
