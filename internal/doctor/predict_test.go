@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,22 +158,6 @@ func TestPredictWithoutConfiguration(t *testing.T) {
 	}
 }
 
-// countingKeys counts the issuer key lookups: one per token verified.
-type countingKeys struct {
-	inner inspect.KeySource
-	n     atomic.Int64
-}
-
-func (k *countingKeys) Key(ctx context.Context, issuer, kid string) (*inspect.Key, error) {
-	k.n.Add(1)
-	return k.inner.Key(ctx, issuer, kid)
-}
-
-func (k *countingKeys) Keys(ctx context.Context, issuer string) ([]*inspect.Key, error) {
-	k.n.Add(1)
-	return k.inner.Keys(ctx, issuer)
-}
-
 // TestPredictionExplainsTheAnswer: the prediction's judgement, handed to
 // the answer's explanation (apicall.Explainer.Judged), explains it exactly
 // as the explanation judging the token itself does, and verifies nothing
@@ -210,7 +193,7 @@ func TestPredictionExplainsTheAnswer(t *testing.T) {
 			if (p.Judgement != nil) != modelled {
 				t.Fatalf("prediction %+v of a %s route: judgement %v", p, route.AuthorizationType, p.Judgement != nil)
 			}
-			counted := &countingKeys{inner: fresh()}
+			counted := &apicalltest.CountingKeys{Inner: fresh()}
 			x := func(judged *inspect.Judgement) *apicall.Explainer {
 				return &apicall.Explainer{Config: cfg, Keys: counted, Now: clk.Now, PoolIssuer: apicall.LocalPoolIssuer(env.Endpoint), Judged: judged}
 			}
@@ -218,7 +201,7 @@ func TestPredictionExplainsTheAnswer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := counted.n.Load(); n != 0 && p.Judgement != nil {
+			if n := counted.N.Load(); n != 0 && p.Judgement != nil {
 				t.Errorf("the explanation looked the keys up %d times though the prediction had judged the token", n)
 			}
 			own, err := apicall.Do(ctx, req, apicall.Options{Explain: x(nil)})
@@ -247,7 +230,7 @@ func TestJWTRouteWithoutAJWTAuthorizer(t *testing.T) {
 	r := &apiconfig.Route{AuthorizationType: "JWT", Authorizer: &apiconfig.Authorizer{Type: "REQUEST", Name: "fn",
 		IdentitySources: []string{"$request.header.Authorization"}}}
 	h := http.Header{"Authorization": {"Bearer x.y.z"}}
-	keys := &countingKeys{inner: inspect.NewCache(inspect.CacheOptions{})}
+	keys := &apicalltest.CountingKeys{Inner: inspect.NewCache(inspect.CacheOptions{})}
 	if _, ok, err := apicall.JudgeRoute(context.Background(), r, h, keys, time.Now(), nil); ok || err != nil {
 		t.Errorf("JudgeRoute: ok %v, err %v", ok, err)
 	}
@@ -255,7 +238,7 @@ func TestJWTRouteWithoutAJWTAuthorizer(t *testing.T) {
 	if p.Outcome != doctor.OutcomeUnknown || p.Judgement != nil || p.Reason == "" {
 		t.Errorf("prediction %+v", p)
 	}
-	if n := keys.n.Load(); n != 0 {
+	if n := keys.N.Load(); n != 0 {
 		t.Errorf("%d key lookups", n)
 	}
 }

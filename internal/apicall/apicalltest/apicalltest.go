@@ -109,3 +109,23 @@ func otherPoolToken(t testing.TB, env *localtest.Env, scopes []string) string {
 	}
 	return tk.AccessToken
 }
+
+// CountingKeys is an inspect.KeySource that counts the issuer key
+// lookups made through it: one per token verified against a JWT or
+// Cognito authorizer. Tests check a judgement is made once with it.
+type CountingKeys struct {
+	Inner inspect.KeySource
+	N     atomic.Int64
+}
+
+// Key implements inspect.KeySource.
+func (k *CountingKeys) Key(ctx context.Context, issuer, kid string) (*inspect.Key, error) {
+	k.N.Add(1)
+	return k.Inner.Key(ctx, issuer, kid)
+}
+
+// Keys implements inspect.KeySource.
+func (k *CountingKeys) Keys(ctx context.Context, issuer string) ([]*inspect.Key, error) {
+	k.N.Add(1)
+	return k.Inner.Keys(ctx, issuer)
+}

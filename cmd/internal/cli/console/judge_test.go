@@ -3,35 +3,17 @@ package console
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/cogscope/cogscope/inspect"
+	"github.com/cogscope/cogscope/internal/apicall/apicalltest"
 	"github.com/cogscope/cogscope/ui/service"
 )
-
-// countingKeys counts the issuer key lookups a judgement makes: one per
-// token verified against a route's JWT or Cognito authorizer.
-type countingKeys struct {
-	inner inspect.KeySource
-	n     atomic.Int64
-}
-
-func (k *countingKeys) Key(ctx context.Context, issuer, kid string) (*inspect.Key, error) {
-	k.n.Add(1)
-	return k.inner.Key(ctx, issuer, kid)
-}
-
-func (k *countingKeys) Keys(ctx context.Context, issuer string) ([]*inspect.Key, error) {
-	k.n.Add(1)
-	return k.inner.Keys(ctx, issuer)
-}
 
 // judgeFixture is view 3's service on the local stack's demo APIs with a
 // signed-in session, its key lookups counted.
 type judgeFixture struct {
 	api    *consoleAPI
-	keys   *countingKeys
+	keys   *apicalltest.CountingKeys
 	routes map[string]service.Route // "GET /private HTTP"
 	tokens map[service.TokenChoice]string
 }
@@ -39,7 +21,7 @@ type judgeFixture struct {
 func newJudgeFixture(ctx context.Context, tb testing.TB) *judgeFixture {
 	tb.Helper()
 	c, env := endpointConsole(ctx, tb)
-	keys := &countingKeys{inner: c.keys}
+	keys := &apicalltest.CountingKeys{Inner: c.keys}
 	api := &consoleAPI{c: c, keys: keys}
 	routes, err := api.Routes(ctx)
 	if err != nil {
@@ -108,23 +90,23 @@ func TestConsoleJudgesATokenOnce(t *testing.T) {
 		t.Run(tc.route+"/"+string(tc.choice), func(t *testing.T) {
 			// Not parallel: the lookups are counted per case.
 			req := fx.request(t, tc.route, tc.choice)
-			before := fx.keys.n.Load()
+			before := fx.keys.N.Load()
 			w, err := fx.api.Check(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := fx.keys.n.Load() - before; n != tc.lookups {
+			if n := fx.keys.N.Load() - before; n != tc.lookups {
 				t.Errorf("Check looked up the issuer's keys %d times, want %d", n, tc.lookups)
 			}
 			if (w == nil) != (tc.warn == 0) || (w != nil && w.Status != tc.warn) {
 				t.Fatalf("warning %+v, want status %d", w, tc.warn)
 			}
-			before = fx.keys.n.Load()
+			before = fx.keys.N.Load()
 			res, err := fx.api.Call(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n := fx.keys.n.Load() - before; n != tc.lookups {
+			if n := fx.keys.N.Load() - before; n != tc.lookups {
 				t.Errorf("Call looked up the issuer's keys %d times, want %d", n, tc.lookups)
 			}
 			p := res.Preflight
@@ -174,7 +156,7 @@ func BenchmarkConsoleCheck(b *testing.B) {
 			b.Fatalf("%+v %v", w, err)
 		}
 	}
-	b.ReportMetric(float64(fx.keys.n.Load())/float64(b.N), "lookups/op")
+	b.ReportMetric(float64(fx.keys.N.Load())/float64(b.N), "lookups/op")
 }
 
 // BenchmarkConsoleCall is the refused call itself, its prediction beside
@@ -189,5 +171,5 @@ func BenchmarkConsoleCall(b *testing.B) {
 			b.Fatalf("%+v %v", res, err)
 		}
 	}
-	b.ReportMetric(float64(fx.keys.n.Load())/float64(b.N), "lookups/op")
+	b.ReportMetric(float64(fx.keys.N.Load())/float64(b.N), "lookups/op")
 }
