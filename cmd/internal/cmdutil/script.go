@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,11 +114,12 @@ func NewScripted(o ScriptOptions, env func(string) string, read func(what string
 	if o.MFACodeCommand != "" && s.codeCommand == "" {
 		return nil, UsageErr("--mfa-code-command is empty")
 	}
-	for _, a := range o.Answers {
+	for i, a := range o.Answers {
 		name, value, ok := strings.Cut(a, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, UsageErr("--answer %q: want NAME=VALUE (NAME a challenge such as CUSTOM_CHALLENGE, or a field: answer, code, choice, userAttributes.<name>)", a)
+			// Not echoed: an answer may be a secret given without its name.
+			return nil, UsageErr("--answer (the %s given): want NAME=VALUE (NAME a challenge such as CUSTOM_CHALLENGE, or a field: answer, code, choice, userAttributes.<name>); its value is not shown", ordinal(i+1))
 		}
 		s.answers[name] = append(s.answers[name], value)
 	}
@@ -328,4 +330,20 @@ func ScriptHint(c *flows.Challenge, missing []string) string {
 	}
 	hs = slices.Compact(hs)
 	return strings.Join(hs, "; ")
+}
+
+// ordinal is 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }

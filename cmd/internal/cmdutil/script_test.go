@@ -97,3 +97,27 @@ func TestPrompterPrintable(t *testing.T) {
 		t.Errorf("the prompt is not shown: %q", errOut.String())
 	}
 }
+
+// An --answer without its NAME= is refused by position, without echoing
+// its value: it may be a secret given without its name.
+func TestAnswerWithoutNameIsNotEchoed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		answers []string
+		want    string
+	}{
+		{[]string{"s3cr3t-answer"}, "the 1st given"},
+		{[]string{"CUSTOM_CHALLENGE=42", "s3cr3t-answer"}, "the 2nd given"},
+		{[]string{"a=1", "b=2", "=s3cr3t-answer"}, "the 3rd given"},
+	} {
+		_, err := NewScripted(ScriptOptions{Answers: tc.answers}, func(string) string { return "" }, nil, time.Now, flows.NonInteractive)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%q: %v; want %q and no value", tc.answers, err, tc.want)
+		}
+	}
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 102: "102nd", 111: "111th"} {
+		if got := ordinal(n); got != want {
+			t.Errorf("ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

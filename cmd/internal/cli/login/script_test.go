@@ -125,7 +125,7 @@ func TestLoginScriptedRefusals(t *testing.T) {
 		{"a wrong fixed code is not retried", pw, e.demoArgs("--username", cognito.DemoMFAUsername, "--password-stdin", "--answer", "code=000000"),
 			cmdutil.ExitRefused, "CodeMismatchException"},
 		{"--answer without =", "", e.demoArgs("--flow", "custom", "--username", "demo", "--answer", "42"),
-			cmdutil.ExitUsage, `--answer "42": want NAME=VALUE`},
+			cmdutil.ExitUsage, "--answer (the 1st given): want NAME=VALUE"},
 		{"--totp-secret-env unset", pw, e.demoArgs("--username", cognito.DemoMFAUsername, "--password-stdin", "--totp-secret-env", "NOPE"),
 			cmdutil.ExitUsage, "$NOPE is empty or not set"},
 		{"--totp-secret-env not base32", pw, e.demoArgs("--username", cognito.DemoMFAUsername, "--password-stdin", "--totp-secret-env", "BAD_SECRET"),

@@ -327,7 +327,7 @@ func TestReplayChallengeFlagsRefused(t *testing.T) {
 		want  string
 	}{
 		{"--answer without a challenge flow", "", []string{"replay", file, "--answer", "code=1"}, "--answer answers sign-in challenges; " + file + " has no sign-in that can meet one (its flows: client-credentials, refresh)"},
-		{"--answer without =", password + "\n", []string{"replay", srp, "--password-stdin", "--answer", "42"}, `--answer "42": want NAME=VALUE`},
+		{"--answer without =", password + "\n", []string{"replay", srp, "--password-stdin", "--answer", "42"}, "--answer (the 1st given): want NAME=VALUE"},
 		{"--password-stdin without a sign-in that sends it", "pw\n", []string{"replay", file, "--password-stdin"}, "--password-stdin and --password-env apply to sign-ins that send the password; " + file + " has none (its flows: client-credentials, refresh)"},
 		{"--totp-secret-env not base32", password + "\n", []string{"replay", srp, "--password-stdin", "--totp-secret-env", "BAD_TOTP"}, "not a base32 TOTP secret"},
 		{"--new-password-stdin after the password, missing", password + "\n", []string{"replay", srp, "--password-stdin", "--new-password-stdin"}, "expected the new password on stdin"},
