@@ -163,7 +163,11 @@ echo "ok: the tour ticked the sign-in off, with what happened"
 # 1b. The doctor's checklist for the target, then an error pasted onto the
 # view (bracketed paste) and explained.
 keys d
-wait_for 20 "Doctor · the SRP flow" "client.auth-flow" "ok ·"
+# Failures come first (the demo's scoped routes), the passed checks after:
+# page down to them.
+wait_for 20 "Doctor · the SRP flow" "✗ api.scopes" "ok ·"
+keys NPage
+wait_for 5 "client.auth-flow"
 echo "ok: the doctor's checklist"
 keys Escape
 tmux -L "$sock" set-buffer -- "NotAuthorizedException: Incorrect username or password."
@@ -306,7 +310,11 @@ wait_for 10 "${export_name: -32}"
 grep -qF "# cogscope session transcript" "$export_file" || fail "the transcript $export_file is not the Markdown export"
 grep -qF "## Sign-in 1: pkce — signed-in" "$export_file" || fail "the transcript's latest session does not start with the PKCE sign-in"
 if grep -qF "Passw0rd!" "$export_file"; then fail "the transcript holds the demo password"; fi
-echo "ok: x wrote the latest session (the PKCE sign-in, the refresh, the calls) to $export_name, 0600, and named it"
+export_json="${export_file%.md}.json"
+[ "$(stat -c %a "$export_json" 2>/dev/null)" = 600 ] || fail "no 0600 JSON export beside $export_file"
+grep -qF '"flow": "pkce"' "$export_json" || fail "the JSON export $export_json does not hold the PKCE sign-in"
+if grep -qF "Passw0rd!" "$export_json"; then fail "the JSON export holds the demo password"; fi
+echo "ok: x wrote the latest session (the PKCE sign-in, the refresh, the calls) to $export_name, 0600, and its JSON beside it, and named it"
 
 # 7. Quit: exit status 0 and the terminal restored.
 keys q
