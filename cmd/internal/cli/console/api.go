@@ -20,7 +20,6 @@ import (
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
 	"github.com/cogscope/cogscope/internal/apiconfig"
-	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/doctor"
 	"github.com/cogscope/cogscope/internal/local/apigw"
 	apiview "github.com/cogscope/cogscope/ui/api"
@@ -38,7 +37,8 @@ type consoleAPI struct {
 	c *console
 
 	mu     sync.Mutex
-	loaded bool
+	loaded bool      // for key's target
+	key    targetKey // the target base, routes and cfg are of
 	cfg    *apiconfig.Config
 	cfgErr error
 	base   string               // what a free-form PATH resolves against
@@ -73,7 +73,9 @@ func routeKey(api, method, path string) string { return api + "\x00" + method + 
 const maxShown = 256 << 10
 
 // load reads the profile and API Gateway's configuration once the
-// target is known (after the in-process stack started).
+// target is known (after the in-process stack started), and again for
+// another target. The configuration is the console's one read of it
+// (apiConfig), which the Logs view shares.
 func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
 	select {
 	case <-a.c.done:
@@ -81,35 +83,33 @@ func (a *consoleAPI) load(ctx context.Context) (cmdutil.Target, error) {
 		return cmdutil.Target{}, ctx.Err()
 	}
 	t := a.c.current()
+	key := keyOf(t)
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.loaded {
+	loaded := a.loaded && a.key == key
+	a.mu.Unlock()
+	if loaded {
 		return t, nil
 	}
 	prof, err := a.c.f.Profile()
 	if err != nil {
 		return t, err
 	}
+	cfg, _, cfgErr := a.c.apiConfig(ctx, t)
+	if ctx.Err() != nil {
+		return t, ctx.Err() // try again next time
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.loaded && a.key == key {
+		return t, nil // loaded meanwhile: its routes are kept
+	}
 	a.base = prof.API.BaseURL
 	if a.base == "" && t.Endpoint != "" {
 		a.base = apigw.InvokeURL(t.Endpoint, apigw.DemoHTTPAPIID, "")
 	}
-	if a.c.f.HasAWSCredentials(ctx, t) {
-		cfg, err := a.c.f.AWSConfig(ctx, t)
-		if err == nil {
-			region := cmdutil.FirstNonEmpty(t.Region, cfg.Region)
-			clients := apiconfig.Clients{HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint), REST: awsclient.APIGateway(cfg, t.Endpoint)}
-			a.cfg, err = apiconfig.Read(ctx, clients, apiconfig.Options{Endpoint: t.Endpoint, Region: region})
-		}
-		if ctx.Err() != nil {
-			return t, ctx.Err() // try again next time
-		}
-		a.cfgErr = err
-	} else {
-		a.cfgErr = errNoAPICredentials
-	}
+	a.cfg, a.cfgErr = cfg, cfgErr
 	a.routes = map[string]routeInfo{}
-	a.loaded = true
+	a.loaded, a.key = true, key
 	return t, nil
 }
 

@@ -145,6 +145,9 @@ type console struct {
 	keys            *inspect.Cache
 	// session is the saved session the console starts with.
 	session *flows.Tokens
+	// apiCache is API Gateway's configuration of the target, read once
+	// and shared by the API and Logs views and the doctor (apiconf.go).
+	apiCache apiConfigCache
 
 	mu      sync.Mutex
 	target  cmdutil.Target

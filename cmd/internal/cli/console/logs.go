@@ -29,6 +29,7 @@ type consoleLogs struct {
 	// AWS configuration, whose credentials are fetched once.
 	mu  sync.Mutex
 	api *logview.Client
+	key targetKey // the target api is of: another target, another client
 }
 
 func newConsoleLogs(c *console) *consoleLogs { return &consoleLogs{c: c, recheck: 5 * time.Second} }
@@ -55,12 +56,12 @@ func (l *consoleLogs) client(ctx context.Context) (*logview.Client, cmdutil.Targ
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.api == nil {
+	if key := keyOf(t); l.api == nil || l.key != key {
 		c, err := logview.NewClient(ctx, l.c.f, t)
 		if err != nil {
 			return nil, t, explainErr(err, t)
 		}
-		l.api = c
+		l.api, l.key = c, key
 	}
 	return l.api, t, nil
 }
@@ -71,7 +72,8 @@ func explainErr(err error, t cmdutil.Target) error {
 }
 
 // Groups implements service.Logs: the profile's logs.groups, else those
-// the API Gateway configuration names, else the local stack's.
+// the API Gateway configuration names (the console's one read of it,
+// which the API view shares), else the local stack's.
 func (l *consoleLogs) Groups(ctx context.Context) ([]string, error) {
 	api, t, err := l.client(ctx)
 	if err != nil {
@@ -81,11 +83,35 @@ func (l *consoleLogs) Groups(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := logview.DefaultGroups(ctx, l.c.f, t, prof, api)
-	if err != nil {
-		return nil, explainErr(err, t)
+	d, ok := logview.ProfileGroups(prof)
+	if !ok {
+		d, err = l.defaults(ctx, t, prof, api)
+		if err != nil {
+			return nil, explainErr(err, t)
+		}
 	}
 	return d.All(), nil
+}
+
+// defaults are the groups the console's read of API Gateway's
+// configuration names (narrowed to the API of the profile's
+// api.base_url), else the local stack's. Where that read sent nothing (no
+// AWS credentials or configuration found), or read in another region than
+// tail would (a local endpoint and no region), the groups are found as
+// tail finds them: its own read, and its own words for what failed.
+func (l *consoleLogs) defaults(ctx context.Context, t cmdutil.Target, prof cmdutil.ActiveProfile, api *logview.Client) (logview.Defaults, error) {
+	if t.Region == "" && t.Endpoint != "" {
+		return logview.DefaultGroups(ctx, l.c.f, t, prof, api)
+	}
+	conf, sent, rerr := l.c.apiConfig(ctx, t)
+	if ctx.Err() != nil {
+		return logview.Defaults{}, ctx.Err()
+	}
+	if !sent {
+		return logview.DefaultGroups(ctx, l.c.f, t, prof, api)
+	}
+	conf, rerr = logview.Narrow(conf, rerr, logview.ProfileAPIIDs(prof))
+	return logview.GroupsFrom(ctx, t, api, conf, rerr)
 }
 
 // Tail implements service.Logs. Groups that do not exist yet are skipped

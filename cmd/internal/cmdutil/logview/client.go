@@ -119,10 +119,7 @@ func (d Defaults) All() []string {
 // and each Lambda authorizer's /aws/lambda/<function>; else, on the
 // local stack, every group it has.
 func DefaultGroups(ctx context.Context, f *cmdutil.Factory, t cmdutil.Target, p cmdutil.ActiveProfile, logs logtail.API) (Defaults, error) {
-	if len(p.Logs.Groups) > 0 {
-		// Sorted the way call --logs needs them.
-		d := Defaults{From: "profile " + p.Name}
-		d.Access, d.Authorizer = SplitGroups(p.Logs.Groups)
+	if d, ok := ProfileGroups(p); ok {
 		return d, nil
 	}
 	if t.Region == "" && t.Endpoint != "" {
@@ -132,14 +129,40 @@ func DefaultGroups(ctx context.Context, f *cmdutil.Factory, t cmdutil.Target, p 
 	if err != nil {
 		return Defaults{}, fmt.Errorf("AWS configuration: %w", err)
 	}
-	opts := apiconfig.Options{Endpoint: t.Endpoint, Region: t.Region}
-	if id := apiIDOf(p.API.BaseURL); id != "" {
-		opts.APIIDs = []string{id}
-	}
+	opts := apiconfig.Options{Endpoint: t.Endpoint, Region: t.Region, APIIDs: ProfileAPIIDs(p)}
 	conf, rerr := apiconfig.Read(ctx, apiconfig.Clients{
 		HTTP: awsclient.APIGatewayV2(cfg, t.Endpoint),
 		REST: awsclient.APIGateway(cfg, t.Endpoint),
 	}, opts)
+	return GroupsFrom(ctx, t, logs, conf, rerr)
+}
+
+// ProfileGroups are the profile's logs.groups, sorted the way call --logs
+// needs them; ok is false when it names none.
+func ProfileGroups(p cmdutil.ActiveProfile) (d Defaults, ok bool) {
+	if len(p.Logs.Groups) == 0 {
+		return Defaults{}, false
+	}
+	d = Defaults{From: "profile " + p.Name}
+	d.Access, d.Authorizer = SplitGroups(p.Logs.Groups)
+	return d, true
+}
+
+// ProfileAPIIDs are the APIs whose groups DefaultGroups reads: the one of
+// the profile's api.base_url; nil (all) when it names none.
+func ProfileAPIIDs(p cmdutil.ActiveProfile) []string {
+	if id := apiIDOf(p.API.BaseURL); id != "" {
+		return []string{id}
+	}
+	return nil
+}
+
+// GroupsFrom is DefaultGroups once the API Gateway configuration is read
+// (conf and rerr as apiconfig.Read answered, for the APIs of
+// ProfileAPIIDs): the groups it names; else, on the local stack, every
+// group the stack has. The console reads the configuration once for all
+// its views and passes it here.
+func GroupsFrom(ctx context.Context, t cmdutil.Target, logs logtail.API, conf *apiconfig.Config, rerr error) (Defaults, error) {
 	d := Defaults{From: "the API Gateway configuration"}
 	if conf != nil {
 		d.Access, d.Authorizer = GroupsOf(conf)
@@ -170,6 +193,31 @@ func DefaultGroups(ctx context.Context, f *cmdutil.Factory, t cmdutil.Target, p 
 		return d, fmt.Errorf("no log groups named, none in the profile, and the API Gateway configuration could not be read: %w", rerr)
 	}
 	return d, nil
+}
+
+// Narrow is conf and rerr (apiconfig.Read's answer for every API) as a
+// read of the APIs ids alone would have answered: those APIs, and the
+// problems of the lists and of them. ids nil: all, unchanged.
+func Narrow(conf *apiconfig.Config, rerr error, ids []string) (*apiconfig.Config, error) {
+	var ie *apiconfig.IncompleteError
+	if len(ids) == 0 || conf == nil || (rerr != nil && !errors.As(rerr, &ie)) {
+		return conf, rerr
+	}
+	out := &apiconfig.Config{APIs: []apiconfig.API{}}
+	for _, a := range conf.APIs {
+		if slices.Contains(ids, a.ID) {
+			out.APIs = append(out.APIs, a)
+		}
+	}
+	for _, p := range conf.Problems {
+		if p.APIID == "" || slices.Contains(ids, p.APIID) {
+			out.Problems = append(out.Problems, p)
+		}
+	}
+	if len(out.Problems) > 0 {
+		return out, &apiconfig.IncompleteError{Problems: out.Problems}
+	}
+	return out, nil
 }
 
 // GroupsOf are the log groups an API Gateway configuration names: the
