@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 
 	"github.com/cogscope/cogscope/cmd/internal/cmdutil"
+	"github.com/cogscope/cogscope/internal/awsclient"
 	"github.com/cogscope/cogscope/internal/local/localtest"
 	"github.com/cogscope/cogscope/ui/service"
 )
@@ -92,8 +93,14 @@ func title(s string) string {
 // stages — asked of the stack with the test's own clients.
 func wantedOps(ctx context.Context, t *testing.T, env *localtest.Env) []string {
 	t.Helper()
+	return wantedOpsAt(ctx, t, env.Endpoint)
+}
+
+func wantedOpsAt(ctx context.Context, t *testing.T, endpoint string) []string {
+	t.Helper()
+	cfg := awsclient.Static("us-east-1", &http.Client{Timeout: 10 * time.Second})
 	want := []string{"apigatewayv2:GetApis", "apigateway:GetRestApis"}
-	h, err := env.APIGatewayV2Client().GetApis(ctx, &apigatewayv2.GetApisInput{})
+	h, err := awsclient.APIGatewayV2(cfg, endpoint).GetApis(ctx, &apigatewayv2.GetApisInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +112,7 @@ func wantedOps(ctx context.Context, t *testing.T, env *localtest.Env) []string {
 			want = append(want, fmt.Sprintf("apigatewayv2:Get%s %s", op, aws.ToString(a.ApiId)))
 		}
 	}
-	r, err := env.APIGatewayClient().GetRestApis(ctx, &apigateway.GetRestApisInput{Limit: aws.Int32(500)})
+	r, err := awsclient.APIGateway(cfg, endpoint).GetRestApis(ctx, &apigateway.GetRestApisInput{Limit: aws.Int32(500)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,9 +133,9 @@ func wantedOps(ctx context.Context, t *testing.T, env *localtest.Env) []string {
 // requests.
 func countingConsole(ctx context.Context, t *testing.T, env *localtest.Env, profile string) (*console, *configOps) {
 	t.Helper()
-	g := cmdutil.GlobalOptions{Endpoint: env.Endpoint}
-	if profile != "" {
-		g = cmdutil.GlobalOptions{} // the profile names the endpoint
+	var g cmdutil.GlobalOptions // the profile names the endpoint; nil env and no profile: the in-process stack
+	if profile == "" && env != nil {
+		g.Endpoint = env.Endpoint
 	}
 	f := newConsoleEnv(t, profile).factory(g)
 	ops := &configOps{next: http.DefaultTransport, n: map[string]int{}}
@@ -269,4 +276,30 @@ func TestConsoleReadsTheAPIConfigurationOnce(t *testing.T) {
 			t.Errorf("free-form paths resolve against %q, want the new target %s", base, other.Endpoint)
 		}
 	})
+}
+
+// The zero-config console starts the local stack in-process after its
+// first frame: the views' reads wait for it, then read its configuration
+// once between them.
+func TestConsoleReadsTheInProcessStacksAPIConfigurationOnce(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, ops := countingConsole(ctx, t, nil, "")
+	users := usersOf(c)
+	connected := make(chan error, 1)
+	var tg service.Target
+	go func() {
+		var err error
+		tg, err = c.options().Connect(ctx)
+		connected <- err
+	}()
+	routes, groups := populate(ctx, t, users) // waits for the stack
+	if err := <-connected; err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) == 0 || !slices.Contains(groups, "/aws/lambda/cogscope-demo-admins") {
+		t.Fatalf("routes %d, groups %v", len(routes), groups)
+	}
+	checkOnce(t, "in-process start", ops.counts(), wantedOpsAt(ctx, t, tg.Endpoint))
 }
