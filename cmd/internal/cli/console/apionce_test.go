@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -27,6 +28,9 @@ import (
 // counted again.
 type configOps struct {
 	next http.RoundTripper
+	// hold, when set, is called with each configuration request before
+	// it is sent (tests hold one back).
+	hold func(r *http.Request, op string)
 
 	mu sync.Mutex
 	n  map[string]int
@@ -36,7 +40,11 @@ func (c *configOps) RoundTrip(r *http.Request) (*http.Response, error) {
 	if op := configOp(r); op != "" {
 		c.mu.Lock()
 		c.n[op]++
+		hold := c.hold
 		c.mu.Unlock()
+		if hold != nil {
+			hold(r, op)
+		}
 	}
 	return c.next.RoundTrip(r)
 }
@@ -302,4 +310,84 @@ func TestConsoleReadsTheInProcessStacksAPIConfigurationOnce(t *testing.T) {
 		t.Fatalf("routes %d, groups %v", len(routes), groups)
 	}
 	checkOnce(t, "in-process start", ops.counts(), wantedOpsAt(ctx, t, tg.Endpoint))
+}
+
+// A read cut short by its caller's context is not kept: the next caller
+// reads, and what it read is kept.
+func TestConsoleAPIConfigurationCutShortIsReadAgain(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	env := localtest.Start(t)
+	c, ops := countingConsole(ctx, t, env, "")
+	gone, stop := context.WithCancel(ctx)
+	stop()
+	if cfg, _, err := c.apiConfig(gone, c.current()); cfg != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled read: %v, %v", cfg, err)
+	}
+	ops.reset()
+	for i := range 2 {
+		cfg, sent, err := c.apiConfig(ctx, c.current())
+		if err != nil || !sent || cfg == nil || len(cfg.APIs) == 0 {
+			t.Fatalf("read %d: %+v sent %v: %v", i, cfg, sent, err)
+		}
+	}
+	checkOnce(t, "after a cancelled read", ops.counts(), wantedOps(ctx, t, env))
+}
+
+// A caller waiting for another's read, which that caller's context cuts
+// short, reads itself rather than take the cut read.
+func TestConsoleAPIConfigurationWaiterReadsWhenTheReaderGivesUp(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	env := localtest.Start(t)
+	c, ops := countingConsole(ctx, t, env, "")
+	held := make(chan struct{})
+	var once sync.Once
+	ops.mu.Lock()
+	ops.hold = func(r *http.Request, op string) {
+		if op != "apigatewayv2:GetApis" {
+			return
+		}
+		first := false
+		once.Do(func() { first = true })
+		if first {
+			close(held)
+			<-r.Context().Done() // the first read's caller gives up
+		}
+	}
+	ops.mu.Unlock()
+
+	readerCtx, giveUp := context.WithCancel(ctx)
+	readerErr := make(chan error, 1)
+	go func() {
+		_, _, err := c.apiConfig(readerCtx, c.current())
+		readerErr <- err
+	}()
+	<-held
+	type answer struct {
+		apis int
+		err  error
+	}
+	waiter := make(chan answer, 1)
+	go func() {
+		cfg, _, err := c.apiConfig(ctx, c.current())
+		a := answer{err: err}
+		if cfg != nil {
+			a.apis = len(cfg.APIs)
+		}
+		waiter <- a
+	}()
+	time.Sleep(20 * time.Millisecond) // the waiter waits for the read under way
+	giveUp()
+	if err := <-readerErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the reader that gave up: %v", err)
+	}
+	if a := <-waiter; a.err != nil || a.apis == 0 {
+		t.Fatalf("the waiter: %d APIs, %v", a.apis, a.err)
+	}
+	if n := ops.counts()["apigatewayv2:GetApis"]; n != 2 {
+		t.Errorf("GetApis sent %d times, want twice: the cut read and the waiter's own", n)
+	}
 }
