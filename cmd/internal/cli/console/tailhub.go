@@ -41,6 +41,10 @@ type tailHub struct {
 	subs   map[*tailSub]struct{}
 	gen    int // the running session's number; a stale session's output is dropped
 	cancel context.CancelFunc
+	// done is closed when the latest session has ended: the next starts
+	// only then, so that two sessions are never open at once (and never
+	// read one client's event streams at once).
+	done chan struct{}
 }
 
 // subscribe adds sub to the hub of its filter pattern (created when
@@ -81,14 +85,16 @@ func (h *tailHub) unsubscribe(sub *tailSub) {
 	}
 }
 
-// stopLocked ends the session and forgets the hub.
+// stopLocked ends the session. The views' hub (no filter pattern) is
+// kept, so that its next session starts only once this one has ended;
+// a lookup's (one request id's pattern) is forgotten.
 func (h *tailHub) stopLocked() {
 	if h.cancel != nil {
 		h.cancel()
 		h.cancel = nil
 	}
 	h.gen++
-	if h.l.hubs[h.filter] == h {
+	if h.filter != "" && h.l.hubs[h.filter] == h {
 		delete(h.l.hubs, h.filter)
 	}
 }
@@ -150,8 +156,20 @@ func (h *tailHub) restartLocked(newSub *tailSub) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	st := logtail.Start(ctx, h.api, logtail.Options{Groups: h.groups(), Filter: h.filter, Since: since, Follow: true, Now: now})
-	go h.run(ctx, st, h.gen)
+	prev, done := h.done, make(chan struct{})
+	h.done = done
+	opts := logtail.Options{Groups: h.groups(), Filter: h.filter, Since: since, Follow: true, Now: now}
+	gen := h.gen
+	go func() {
+		defer close(done)
+		if prev != nil {
+			<-prev
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		h.run(ctx, logtail.Start(ctx, h.api, opts), gen)
+	}()
 }
 
 // snapshot is the subscribers of session gen (none once it is stale).
@@ -178,8 +196,14 @@ func (h *tailHub) ended(gen int) []*tailSub {
 	return subs
 }
 
-// run hands session gen's events and notices to the subscribers.
+// run hands session gen's events and notices to the subscribers, and
+// returns when the session has ended.
 func (h *tailHub) run(ctx context.Context, st *logtail.Stream, gen int) {
+	defer func() {
+		for range st.Events { // the stream ends once ctx is cancelled
+		}
+		<-st.Done
+	}()
 	tr := newTracker()
 	events, notices := st.Events, st.Notices
 	for {
@@ -191,12 +215,12 @@ func (h *tailHub) run(ctx context.Context, st *logtail.Stream, gen int) {
 		case e, ok := <-events:
 			if !ok {
 				err := <-st.Done
-				if err != nil && ctx.Err() == nil {
+				if ctx.Err() == nil {
 					for _, s := range h.ended(gen) {
 						s.end(err)
 					}
 				}
-				return
+				return // Done is closed: the deferred wait is over at once
 			}
 			batch := []service.LogEvent{tr.event(e)}
 		more:
@@ -326,8 +350,13 @@ func (s *tailSub) restart(gen int) {
 	s.replay = maps.Clone(s.seen)
 }
 
-// end says the session gave up, and closes the channel.
+// end says why the session gave up (err nil: it just ended), and closes
+// the channel.
 func (s *tailSub) end(err error) {
+	if err == nil {
+		s.finish()
+		return
+	}
 	last := s.current()
 	last.Err, last.Retrying = err, false
 	s.send(context.Background(), service.TailUpdate{Status: &last})
