@@ -252,3 +252,65 @@ func TestConsoleTailsShareOneLiveTailSession(t *testing.T) {
 }
 
 func first(l []string) []string { return l[:min(len(l), 3)] }
+
+// A tail with a filter pattern (the Timeline's lookup of one request id)
+// cannot share the views' session: it has its own, which ends with it,
+// and the views' session goes on untouched (not started again).
+func TestConsoleTailWithAPatternHasItsOwnSession(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, env := endpointConsole(ctx, t)
+	svc := c.options().Logs.(*consoleLogs)
+	const g = "/cogscope/test/lookup"
+	w := &lineWriter{env: env, written: map[string][]string{}}
+	w.write(g)
+	since := time.Now()
+	view := collect(must(svc.Tail(ctx, service.TailRequest{Groups: []string{g}, Since: since})))
+	waitFor(t, "the view's tail live", 5*time.Second, func() bool { l, _ := view.state(); return l })
+	_, before := env.Logs.LiveTailSessions()
+
+	lookupCtx, stopLookup := context.WithCancel(ctx)
+	defer stopLookup()
+	lookup := collect(must(svc.Tail(lookupCtx, service.TailRequest{Groups: []string{g}, Since: since, FilterPattern: `"wanted"`})))
+	waitFor(t, "the lookup live", 5*time.Second, func() bool { l, _ := lookup.state(); return l })
+	if open, started := env.Logs.LiveTailSessions(); open != 2 || started != before+1 {
+		t.Fatalf("view and lookup: %d open, %d started (view's: %d)", open, started, before)
+	}
+	env.Logs.Write(g, "s", time.Now(), "the wanted line")
+	w.write(g)
+	waitFor(t, "the view's lines", 5*time.Second, func() bool {
+		m, _, _ := view.check(append(w.of(g)[1:], "the wanted line"))
+		return len(m) == 0
+	})
+	waitFor(t, "the lookup's line", 5*time.Second, func() bool { m, _, _ := lookup.check([]string{"the wanted line"}); return len(m) == 0 })
+	stopLookup()
+	waitFor(t, "the lookup's tail closed", 5*time.Second, func() bool { _, closed := lookup.state(); return closed })
+	waitFor(t, "the lookup's session ended", 5*time.Second, func() bool { open, _ := env.Logs.LiveTailSessions(); return open == 1 })
+	if _, started := env.Logs.LiveTailSessions(); started != before+1 {
+		t.Errorf("%d sessions started, want the view's and the lookup's only (%d)", started, before+1)
+	}
+	svc.hubMu.Lock()
+	hubs := len(svc.hubs)
+	svc.hubMu.Unlock()
+	if hubs != 1 {
+		t.Errorf("%d hubs kept after the lookup, want the views' only", hubs)
+	}
+	lookup.mu.Lock()
+	if len(lookup.lines) != 1 || lookup.lines["the wanted line"] != 1 {
+		t.Errorf("the lookup got %v, want the wanted line once", lookup.lines)
+	}
+	lookup.mu.Unlock()
+	w.write(g)
+	waitFor(t, "the view's lines after the lookup", 5*time.Second, func() bool { m, _, _ := view.check(w.of(g)[1:]); return len(m) == 0 })
+	if _, dups, foreign := view.check(nil, g); len(dups)+len(foreign) > 0 {
+		t.Errorf("view: duplicated %v, other groups %v", dups, foreign)
+	}
+}
+
+func must(ch <-chan service.TailUpdate, err error) <-chan service.TailUpdate {
+	if err != nil {
+		panic(err)
+	}
+	return ch
+}
