@@ -150,6 +150,7 @@ func opStartLiveTail(s *Service, w http.ResponseWriter, r *http.Request, body []
 		sub.groups[name] = id
 	}
 	s.subs[sub] = struct{}{}
+	s.started++
 	rate, maxDur, tick := s.tailRate, s.tailMax, s.tailTick
 	s.mu.Unlock()
 	defer func() {

@@ -144,3 +144,37 @@ func TestLiveTailEndsAtShutdown(t *testing.T) {
 		t.Fatalf("FilterLogEvents after Shutdown: %v", err)
 	}
 }
+
+// LiveTailSessions counts the sessions open and started: a refused start
+// is not one, a closed session is no longer open.
+func TestLiveTailSessionsCounts(t *testing.T) {
+	t.Parallel()
+	env, c := setup(t)
+	env.Logs.Write("g", "s", time.Now(), "line")
+	if open, started := env.Logs.LiveTailSessions(); open != 0 || started != 0 {
+		t.Fatalf("before any session: open %d, started %d", open, started)
+	}
+	if _, err := c.StartLiveTail(context.Background(), &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("missing")}}); err == nil {
+		t.Fatal("a tail of a missing group started")
+	}
+	in := &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{env.Logs.GroupARN("g")}}
+	first := startTail(t, c, in)
+	// A client of its own: smithy-go's event-stream codec is one per
+	// client, and two streams read at once on it race.
+	startTail(t, env.LogsClient(), in)
+	if open, started := env.Logs.LiveTailSessions(); open != 2 || started != 2 {
+		t.Fatalf("two sessions: open %d, started %d", open, started)
+	}
+	first.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		open, started := env.Logs.LiveTailSessions()
+		if open == 1 && started == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("one closed: open %d, started %d", open, started)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

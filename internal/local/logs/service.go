@@ -55,6 +55,7 @@ type Service struct {
 	groups   map[string]*group
 	seq      uint64
 	subs     map[*subscriber]struct{}
+	started  int // Live Tail sessions ever started
 	tailRate int
 	tailMax  time.Duration
 	tailTick time.Duration
@@ -113,6 +114,15 @@ func (s *Service) SetLiveTailLimits(rate int, maxDuration time.Duration) {
 	if maxDuration > 0 {
 		s.tailMax = maxDuration
 	}
+}
+
+// LiveTailSessions is how many Live Tail sessions are open now, and
+// how many were ever started: what AWS bills (per session-minute) and
+// limits (15 open per account). Tests check the console shares one.
+func (s *Service) LiveTailSessions() (open, started int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.subs), s.started
 }
 
 // GroupARN is the logGroupArn form of a group (no trailing ":*"), the form

@@ -30,6 +30,11 @@ type consoleLogs struct {
 	mu  sync.Mutex
 	api *logview.Client
 	key targetKey // the target api is of: another target, another client
+
+	// hubs are the tails' shared sessions, one per filter pattern
+	// (tailhub.go); hubMu guards them and their subscribers.
+	hubMu sync.Mutex
+	hubs  map[string]*tailHub
 }
 
 func newConsoleLogs(c *console) *consoleLogs { return &consoleLogs{c: c, recheck: 5 * time.Second} }
@@ -132,22 +137,29 @@ func (l *consoleLogs) Tail(ctx context.Context, req service.TailRequest) (<-chan
 	if len(groups) == 0 {
 		return nil, fmt.Errorf("%w: %s do not exist (a group appears with its first line: the API's first logged request, a Lambda's first invocation)", service.ErrNoGroupYet, strings.Join(missing, ", "))
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	out := make(chan service.TailUpdate, 64)
-	tl := &tailState{out: out, ctx: ctx, now: l.c.f.Clock()}
-	st := logtail.Start(ctx, api, logtail.Options{Groups: groups, Filter: req.FilterPattern, Since: req.Since, Follow: true, Now: l.c.f.Clock()})
+	sub := newTailSub(ctx, groups, req.Since, l.c.f.Clock())
+	if len(missing) > 0 {
+		sub.status(service.TailStatus{Mode: service.TailLive, Err: fmt.Errorf("not following %s: not there yet", strings.Join(missing, ", ")), Retrying: true})
+	}
 	var appeared chan string
 	if len(missing) > 0 {
-		tl.status(service.TailStatus{Mode: service.TailLive, Err: fmt.Errorf("not following %s: not there yet", strings.Join(missing, ", ")), Retrying: true})
 		appeared = make(chan string, 1)
-		go watchGroups(ctx, api, missing, l.recheck, appeared)
+		go watchGroups(sub.wctx, api, missing, l.recheck, appeared)
 	}
+	h := l.subscribe(api, req.FilterPattern, sub)
 	go func() {
-		defer close(out)
-		defer cancel()
-		tl.run(st, appeared)
+		select {
+		case <-ctx.Done():
+		case <-sub.quit:
+		case name := <-appeared:
+			last := sub.current()
+			last.Err, last.Retrying = fmt.Errorf("log group %s appeared: following it too", name), true
+			sub.send(context.Background(), service.TailUpdate{Status: &last})
+		}
+		sub.finish()
+		h.unsubscribe(sub)
 	}()
-	return out, nil
+	return sub.out, nil
 }
 
 // resolveExisting resolves the groups one by one and names those that do
@@ -189,102 +201,26 @@ func watchGroups(ctx context.Context, api logtail.API, missing []string, every t
 	}
 }
 
-// tailState turns a logtail.Stream into TailUpdates.
-type tailState struct {
-	ctx context.Context
-	out chan<- service.TailUpdate
-	now func() time.Time
-
-	mu  sync.Mutex
-	cur service.TailStatus
-	// apiIDs maps a Lambda invocation (its request id) to the API
-	// Gateway request id it logged; current is each stream's running
-	// invocation. Entries go at REPORT, and all at maxTracked.
-	apiIDs  map[string]string
-	current map[string]string
-	lastLag time.Time
-}
-
-func (s *tailState) send(u service.TailUpdate) bool {
-	select {
-	case s.out <- u:
-		return true
-	case <-s.ctx.Done():
-		return false
-	}
-}
-
-func (s *tailState) status(st service.TailStatus) {
-	s.mu.Lock()
-	s.cur = st
-	s.mu.Unlock()
-	s.send(service.TailUpdate{Status: &st})
-}
-
-func (s *tailState) run(st *logtail.Stream, appeared <-chan string) {
-	s.apiIDs, s.current = map[string]string{}, map[string]string{}
-	events, notices := st.Events, st.Notices
-	for {
-		select {
-		case n := <-notices:
-			s.notice(n)
-		case name := <-appeared:
-			s.mu.Lock()
-			last := s.cur
-			s.mu.Unlock()
-			last.Err, last.Retrying = fmt.Errorf("log group %s appeared: following it too", name), true
-			s.send(service.TailUpdate{Status: &last})
-			return
-		case e, ok := <-events:
-			if !ok {
-				err := <-st.Done
-				if err != nil && s.ctx.Err() == nil {
-					s.mu.Lock()
-					last := s.cur
-					s.mu.Unlock()
-					last.Err, last.Retrying = err, false
-					s.send(service.TailUpdate{Status: &last})
-				}
-				return
-			}
-			batch := []service.LogEvent{s.event(e)}
-		more:
-			for len(batch) < 1000 {
-				select {
-				case e, ok := <-events:
-					if !ok {
-						break more
-					}
-					batch = append(batch, s.event(e))
-				default:
-					break more
-				}
-			}
-			u := service.TailUpdate{Events: batch}
-			if now := s.now(); now.Sub(s.lastLag) >= time.Second {
-				s.lastLag = now
-				s.mu.Lock()
-				s.cur.Lag = max(0, now.Sub(batch[len(batch)-1].Time))
-				cur := s.cur
-				s.mu.Unlock()
-				u.Status = &cur
-			}
-			if !s.send(u) {
-				return
-			}
-		case <-s.ctx.Done():
-			return
-		}
-	}
-}
-
 // maxTracked bounds the invocations a tail remembers.
 const maxTracked = 10_000
+
+// tracker gives a Live Tail session's events the API Gateway request id
+// they carry. apiIDs maps a Lambda invocation (its request id) to the
+// API Gateway request id it logged; current is each stream's running
+// invocation. Entries go at REPORT, and all at maxTracked.
+type tracker struct {
+	apiIDs  map[string]string
+	current map[string]string
+}
+
+func newTracker() *tracker {
+	return &tracker{apiIDs: map[string]string{}, current: map[string]string{}}
+}
 
 // event is a LogEvent whose RequestID is the API Gateway request id: an
 // access line's requestId, or, for a Lambda authorizer's lines, the
 // requestContext.requestId its invocation logged (from that line on).
-func (s *tailState) event(e logtail.Event) service.LogEvent {
+func (s *tracker) event(e logtail.Event) service.LogEvent {
 	le := service.LogEvent{Time: e.Time(), Group: e.LogGroup, Stream: e.LogStream, ID: e.EventID, Message: e.Message}
 	l := logtail.ParseLambdaLine(e.Message)
 	stream := e.LogGroup + "\x00" + e.LogStream
@@ -321,27 +257,4 @@ func (s *tailState) event(e logtail.Event) service.LogEvent {
 		}
 	}
 	return le
-}
-
-func (s *tailState) notice(n logtail.Notice) {
-	s.mu.Lock()
-	st := s.cur
-	s.mu.Unlock()
-	switch n.Kind {
-	case logtail.NoticeLiveTail:
-		st.Mode, st.Err, st.Retrying = service.TailLive, nil, false
-		if n.Count > 1 {
-			st.Reconnects = n.Count - 1
-		}
-	case logtail.NoticePolling:
-		st.Mode, st.Err, st.Retrying = service.TailPolling, nil, false
-	case logtail.NoticeSampled:
-		st.Sampled = true
-	case logtail.NoticeReconnect, logtail.NoticeRetry:
-		st.Err, st.Retrying = n.Err, true
-		st.Reconnects++
-	default:
-		return
-	}
-	s.status(st)
 }

@@ -40,10 +40,19 @@ type Client struct {
 	stream aws.HTTPClient
 }
 
-// StartLiveTail is the SDK's, over the unbounded streaming HTTP client.
+// StartLiveTail is the SDK's, over the unbounded streaming HTTP client,
+// with a protocol of its own: smithy-go's event-stream codec (one per
+// client, v1.28.9) keeps its decoding buffer in the codec, so two streams
+// read at once on one client's protocol share it (a data race that can
+// mix their payloads) — the console's tails and a Timeline lookup run at
+// once.
 func (c *Client) StartLiveTail(ctx context.Context, in *cwl.StartLiveTailInput, optFns ...func(*cwl.Options)) (*cwl.StartLiveTailOutput, error) {
 	stream := c.stream
-	optFns = append(optFns, func(o *cwl.Options) { o.HTTPClient = awsclient.BufferBodies(stream) })
+	protocol := cwl.New(cwl.Options{}).Options().Protocol
+	optFns = append(optFns, func(o *cwl.Options) {
+		o.HTTPClient = awsclient.BufferBodies(stream)
+		o.Protocol = protocol
+	})
 	return c.Client.StartLiveTail(ctx, in, optFns...)
 }
 
