@@ -449,10 +449,17 @@ func TestRestartCatchesUpWithoutDuplicates(t *testing.T) {
 	svc.ch <- service.TailUpdate{Events: []service.LogEvent{call(600_000, fakes.AccessLogGroup, "", "later line")}}
 	m, cmd = run(t, m, cmd)
 	now = now.Add(5 * time.Second)
+	svc.ch <- service.TailUpdate{Status: &service.TailStatus{Mode: service.TailLive, Retrying: true,
+		Err: fmt.Errorf("%w: %s: following it too", service.ErrGroupAppeared, fakes.AuthorizerGroup)}}
+	m, cmd = run(t, m, cmd)
 	close(svc.ch)
 	m, cmd = run(t, m, cmd)
 	if m.running {
 		t.Fatal("a closed tail is not running")
+	}
+	// A group that appeared ends the tail normally: said, not as a failure.
+	if line := ansi.Strip(m.statusLine()); !strings.Contains(line, "log group appeared: "+fakes.AuthorizerGroup) || strings.Contains(line, "tail ended") || strings.Contains(line, "✗") {
+		t.Errorf("status line after a group appeared: %q", line)
 	}
 	m, cmd = m.Update(retryMsg{id: m.tailID})
 	m, cmd = run(t, m, cmd)

@@ -77,6 +77,8 @@ func (m Model) statusLine() string {
 		parts = append(parts, t.Muted.Render("waiting: "+common.CleanLine(m.startErr.Error())+" (looked for again every few seconds)"))
 	case m.startErr != nil:
 		parts = append(parts, t.Error.Render(theme.Cross+" tail could not start: "+common.CleanLine(m.startErr.Error()))+t.Muted.Render(" (retrying)"))
+	case errors.Is(m.ended, service.ErrGroupAppeared):
+		parts = append(parts, t.Muted.Render(common.CleanLine(m.ended.Error())+" (starting again)"))
 	case m.ended != nil:
 		parts = append(parts, t.Error.Render(theme.Cross+" tail ended: "+common.CleanLine(m.ended.Error()))+t.Muted.Render(" (starting again)"))
 	case m.status.Err != nil:

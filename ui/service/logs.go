@@ -13,6 +13,10 @@ import (
 // waits and tries again.
 var ErrNoGroupYet = errors.New("no log group to follow yet")
 
+// ErrGroupAppeared ends a tail because one of its log groups now exists:
+// the view starts the tail again to follow it too. Normal, not a failure.
+var ErrGroupAppeared = errors.New("log group appeared")
+
 // TailRequest is what a tail follows.
 type TailRequest struct {
 	// Groups are the log groups, by name.

@@ -153,7 +153,7 @@ func (l *consoleLogs) Tail(ctx context.Context, req service.TailRequest) (<-chan
 		case <-sub.quit:
 		case name := <-appeared:
 			last := sub.current()
-			last.Err, last.Retrying = fmt.Errorf("log group %s appeared: following it too", name), true
+			last.Err, last.Retrying = fmt.Errorf("%w: %s: following it too", service.ErrGroupAppeared, name), true
 			sub.send(context.Background(), service.TailUpdate{Status: &last})
 		}
 		sub.finish()
