@@ -80,3 +80,19 @@ func unixTime(n json.Number) time.Time {
 	}
 	return time.Unix(int64(f), 0).UTC()
 }
+
+// JWTSegment decodes one part of a JWT (its header or payload: base64url,
+// padding tolerated) as a JSON object, without checking anything; nil
+// when it is not one. For showing and reading what a token says, never
+// for trusting it.
+func JWTSegment(seg string) map[string]any {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
+	if err != nil {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	return m
+}

@@ -15,8 +15,6 @@
 package tour
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -279,15 +277,7 @@ func Claims(token string) map[string]any {
 	if len(parts) != 3 {
 		return nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return nil
-	}
-	return m
+	return flows.JWTSegment(parts[1])
 }
 
 // claimList is a claim that is a list of strings (cognito:groups), or a

@@ -1,12 +1,12 @@
 package transcript
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"maps"
 	"strings"
 	"time"
 
+	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/flows/trace"
 	"github.com/cogscope/cogscope/inspect"
 	"github.com/cogscope/cogscope/internal/apicall"
@@ -94,8 +94,8 @@ func TokenFrom(use, raw string, rep *inspect.Report, now time.Time) Token {
 	tk := Token{Use: use, Signature: Masked}
 	parts := strings.Split(strings.TrimSpace(raw), ".")
 	if len(parts) == 3 {
-		tk.Header = decodePart(parts[0])
-		tk.Claims = decodePart(parts[1])
+		tk.Header = flows.JWTSegment(parts[0])
+		tk.Claims = flows.JWTSegment(parts[1])
 	}
 	c := tk.Claims
 	tk.JTI, tk.OriginJTI = str(c["jti"]), str(c["origin_jti"])
@@ -118,18 +118,6 @@ func TokenFrom(use, raw string, rep *inspect.Report, now time.Time) Token {
 		tk.Checks = append(tk.Checks, Check{Name: string(ch.Name), Status: string(ch.Status), Detail: ch.Detail})
 	}
 	return tk
-}
-
-func decodePart(p string) map[string]any {
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return nil
-	}
-	return m
 }
 
 func str(v any) string {
