@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"os"
+	"strings"
 
 	"github.com/cogscope/cogscope/flows"
 	"github.com/cogscope/cogscope/internal/proxyerr"
@@ -44,4 +45,13 @@ func CauseFixLines(d flows.Diagnosis) string {
 		s += "\n  fix:   " + d.Fix
 	}
 	return s
+}
+
+// FirstSentence is text up to its first ". ": a diagnosis's cause said in
+// one line.
+func FirstSentence(text string) string {
+	if i := strings.Index(text, ". "); i > 0 {
+		return text[:i+1]
+	}
+	return text
 }

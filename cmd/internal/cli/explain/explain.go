@@ -155,7 +155,7 @@ func write(w io.Writer, x doctor.Explanation) {
 		if len(x.Candidates) > 0 {
 			fmt.Fprintln(w, "\nAlso possible:")
 			for _, c := range x.Candidates {
-				fmt.Fprintf(w, "  %s: %s\n", c.ID, s(firstSentence(c.Cause)))
+				fmt.Fprintf(w, "  %s: %s\n", c.ID, s(cmdutil.FirstSentence(c.Cause)))
 			}
 		}
 	case x.Ambiguous:
@@ -185,13 +185,6 @@ func writeMatch(w io.Writer, m doctor.Match, indent string) {
 	if m.Link != "" {
 		fmt.Fprintf(w, "%s  see:   %s\n", indent, s(m.Link))
 	}
-}
-
-func firstSentence(t string) string {
-	if i := strings.Index(t, ". "); i > 0 {
-		return t[:i+1]
-	}
-	return t
 }
 
 func list(o *ExplainOptions) error {

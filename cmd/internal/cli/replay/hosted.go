@@ -267,17 +267,9 @@ func (r *runner) hosted(ctx context.Context, n int, s transcript.SignIn, tokens 
 	if si.Error != nil && si.Error.Message == "" && runErr != nil {
 		// Cognito's error page (redirect_mismatch) says nothing more than
 		// its code: the diagnosis says why.
-		si.Error.Message = firstSentence(cmdutil.CLIDiagnosis(oauth.Diagnose(runErr)).Cause)
+		si.Error.Message = cmdutil.FirstSentence(cmdutil.CLIDiagnosis(oauth.Diagnose(runErr)).Cause)
 	}
 	return si, tokens, nil
-}
-
-// firstSentence is s up to its first ". ".
-func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
-	}
-	return s
 }
 
 // sayHosted tells, on stderr, which sign-in of the transcript is being
