@@ -601,14 +601,14 @@ func preflightLines(t *theme.Theme, r *service.CallResult, w int) []string {
 		return nil
 	}
 	if p.Outcome == service.PredictUnknown || p.Outcome == "" {
-		return wrapped(t.Muted, theme.Skip+" no prediction: "+common.CleanLine(p.Reason), w, "  ")
+		return widgets.WrapLines(t.Muted, theme.Skip+" no prediction: "+common.CleanLine(p.Reason), w, "  ")
 	}
 	var out []string
 	if p.Agrees {
 		out = append(out, t.OK.Render(widgets.Cut(theme.Check+" the answer is the one predicted before sending", w)))
 	} else {
 		out = append(out, t.Error.Render(widgets.Cut(theme.Cross+" the answer is not the one predicted: it differs in "+strings.Join(p.Differences, ", ")+"", w)))
-		out = append(out, wrapped(t.Warn, "cogscope's model of the authorizer is wrong, or its configuration changed since it was read", w, "  ")...)
+		out = append(out, widgets.WrapLines(t.Warn, "cogscope's model of the authorizer is wrong, or its configuration changed since it was read", w, "  ")...)
 	}
 	predicted := []string{t.Muted.Render("predicted")}
 	switch p.Outcome {
@@ -634,7 +634,7 @@ func preflightLines(t *theme.Theme, r *service.CallResult, w int) []string {
 		}
 	}
 	if !p.Agrees && p.Reason != "" {
-		predicted = append(predicted, wrapped(t.Muted, "why: "+common.CleanLine(p.Reason), max((w-3)/2, 8), "")...)
+		predicted = append(predicted, widgets.WrapLines(t.Muted, "why: "+common.CleanLine(p.Reason), max((w-3)/2, 8), "")...)
 	}
 	if w < 50 {
 		for _, l := range append(predicted, answered...) {
@@ -653,15 +653,6 @@ func preflightLines(t *theme.Theme, r *service.CallResult, w int) []string {
 			rr = answered[i]
 		}
 		out = append(out, "  "+widgets.PadRight(widgets.Cut(l, colW), colW)+sep+widgets.Cut(rr, colW))
-	}
-	return out
-}
-
-// wrapped is text wrapped to w in style st, each line after indent.
-func wrapped(st lipgloss.Style, text string, w int, indent string) []string {
-	var out []string
-	for _, l := range strings.Split(ansi.Wrap(text, max(w-len(indent), 8), " "), "\n") {
-		out = append(out, indent+st.Render(l))
 	}
 	return out
 }

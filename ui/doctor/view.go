@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/flows"
@@ -68,9 +67,9 @@ func (m Model) content(w int) []string {
 	t := m.t
 	switch {
 	case m.svc == nil:
-		return wrap(t.Muted, "The doctor is not available here: the console was started without it.", w, "")
+		return widgets.WrapLines(t.Muted, "The doctor is not available here: the console was started without it.", w, "")
 	case m.id != 0:
-		return wrap(t.Muted, "Reading the pool's, the app client's and the API's configuration and running the checks for "+
+		return widgets.WrapLines(t.Muted, "Reading the pool's, the app client's and the API's configuration and running the checks for "+
 			service.Words.Flow(string(m.req.Flow))+"…", w, "")
 	case m.reportErr != nil:
 		f := service.AsFailure(m.reportErr)
@@ -110,7 +109,7 @@ func counts(r *service.DoctorReport) string {
 func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 	var out []string
 	if r.Target != "" {
-		out = append(out, wrap(t.Muted, common.CleanLine(r.Target), w, "")...)
+		out = append(out, widgets.WrapLines(t.Muted, common.CleanLine(r.Target), w, "")...)
 	}
 	out = append(out, t.Text.Render(widgets.Cut(counts(r), w)), "")
 	// What needs doing first: failures, warnings, then what could not be
@@ -129,7 +128,7 @@ func checklistLines(t *theme.Theme, r *service.DoctorReport, w int) []string {
 		}
 		head := mark(t, c.Status) + " " + t.Accent.Render(name)
 		// The detail follows the name, wrapped under it.
-		body := wrap(st, detail, w-2, "")
+		body := widgets.WrapLines(st, detail, w-2, "")
 		out = append(out, widgets.Cut(head, w))
 		for _, l := range body {
 			out = append(out, "  "+l)
@@ -155,11 +154,11 @@ func unreadLines(t *theme.Theme, us []service.Unread, w int) []string {
 	creds := false
 	for _, u := range us {
 		line := common.CleanLine(u.What) + " (" + common.CleanLine(u.Op) + "): " + common.CleanLine(u.Reason)
-		out = append(out, wrap(t.Warn, line, w-2, "  ")...)
+		out = append(out, widgets.WrapLines(t.Warn, line, w-2, "  ")...)
 		creds = creds || u.NoCredentials
 	}
 	if creds {
-		out = append(out, wrap(t.Muted, "The checks that need these reads were skipped: the console has no AWS credentials to read the configuration with. "+
+		out = append(out, widgets.WrapLines(t.Muted, "The checks that need these reads were skipped: the console has no AWS credentials to read the configuration with. "+
 			"Set them (AWS_PROFILE, or aws_profile in the cogscope profile) and start the console again.", w-2, "  ")...)
 	}
 	return out
@@ -195,19 +194,19 @@ func explanationLines(t *theme.Theme, text string, x *service.Explanation, w int
 	case x.Best != nil:
 		out = append(out, causeLines(t, *x.Best, w, "")...)
 	case x.Ambiguous:
-		out = append(out, wrap(t.Warn, fmt.Sprintf("%d causes fit this text equally: say more (the endpoint, the operation, the grant), or see which the configuration confirms below.", len(x.Others)), w, "")...)
+		out = append(out, widgets.WrapLines(t.Warn, fmt.Sprintf("%d causes fit this text equally: say more (the endpoint, the operation, the grant), or see which the configuration confirms below.", len(x.Others)), w, "")...)
 		for _, c := range x.Others {
 			out = append(out, "")
 			out = append(out, causeLines(t, c, w, "  ")...)
 		}
 	default:
-		out = append(out, wrap(t.Warn, "No cause in the catalogue matches this text. Paste the exception name with its message "+
+		out = append(out, widgets.WrapLines(t.Warn, "No cause in the catalogue matches this text. Paste the exception name with its message "+
 			"(NotAuthorizedException: …), the whole response body, or the error and error_description of a redirect.", w, "")...)
 	}
 	if x.Checked || len(x.Confirmations) > 0 {
 		out = append(out, "", t.PaneTitle.Render("Checked against the target's configuration"))
 		if len(x.Confirmations) == 0 {
-			out = append(out, wrap(t.Muted, "no check bears on these causes", w-2, "  ")...)
+			out = append(out, widgets.WrapLines(t.Muted, "no check bears on these causes", w-2, "  ")...)
 		}
 		for _, c := range x.Confirmations {
 			by := common.CleanLine(c.Check)
@@ -217,7 +216,7 @@ func explanationLines(t *theme.Theme, text string, x *service.Explanation, w int
 			head := verdictMark(t, c.Verdict) + " " + t.Text.Render(verdicts[c.Verdict]+" ") + t.Accent.Render(common.CleanLine(c.Cause)) +
 				t.Muted.Render(" by "+by)
 			out = append(out, widgets.Cut("  "+head, w))
-			out = append(out, wrap(t.Text, common.CleanLine(c.Detail), w-4, "    ")...)
+			out = append(out, widgets.WrapLines(t.Text, common.CleanLine(c.Detail), w-4, "    ")...)
 			if c.Verdict == service.Confirmed && c.Fix != "" {
 				out = append(out, labelled(t, "fix", c.Fix, w)...)
 			}
@@ -226,12 +225,12 @@ func explanationLines(t *theme.Theme, text string, x *service.Explanation, w int
 	if x.Best != nil && len(x.Others) > 0 {
 		out = append(out, "", t.PaneTitle.Render("Also possible"))
 		for _, c := range x.Others {
-			out = append(out, wrap(t.Text, common.CleanLine(c.ID)+": "+common.CleanLine(firstSentence(c.Cause)), w-2, "  ")...)
+			out = append(out, widgets.WrapLines(t.Text, common.CleanLine(c.ID)+": "+common.CleanLine(firstSentence(c.Cause)), w-2, "  ")...)
 		}
 	}
 	for _, n := range x.Notes {
 		out = append(out, "")
-		out = append(out, wrap(t.Warn, common.CleanLine(n), w, "")...)
+		out = append(out, widgets.WrapLines(t.Warn, common.CleanLine(n), w, "")...)
 	}
 	return append(out, unreadLines(t, x.Unread, w)...)
 }
@@ -293,15 +292,6 @@ func labelled(t *theme.Theme, label, text string, w int) []string {
 			continue
 		}
 		out = append(out, pad+t.Text.Render(l))
-	}
-	return out
-}
-
-// wrap wraps text to w in style st, each line after indent.
-func wrap(st lipgloss.Style, text string, w int, indent string) []string {
-	var out []string
-	for _, l := range strings.Split(ansi.Wrap(text, max(w-len(indent), 8), " "), "\n") {
-		out = append(out, indent+st.Render(l))
 	}
 	return out
 }

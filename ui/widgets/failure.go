@@ -3,6 +3,7 @@ package widgets
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cogscope/cogscope/internal/termtext"
@@ -69,4 +70,14 @@ func orErr(f *service.Failure) string {
 		return f.Err.Error()
 	}
 	return "failed"
+}
+
+// WrapLines is text wrapped to w (at least 8 cells after indent), each
+// line in style st after indent.
+func WrapLines(st lipgloss.Style, text string, w int, indent string) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(text, max(w-len(indent), 8), " "), "\n") {
+		out = append(out, indent+st.Render(l))
+	}
+	return out
 }
